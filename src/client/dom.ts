@@ -1,0 +1,82 @@
+// DOM helpers. Every user-supplied string goes in through textContent or an attribute, never as HTML.
+import type { DirectMessage, ChatMessage, User } from '../shared/protocol.js';
+
+export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`#${id} is missing from the page`);
+  return element as T;
+}
+
+export function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: { className?: string; text?: string; attrs?: Record<string, string> } = {},
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (props.className) node.className = props.className;
+  if (props.text !== undefined) node.textContent = props.text;
+  for (const [name, value] of Object.entries(props.attrs ?? {})) node.setAttribute(name, value);
+  return node;
+}
+
+export function initial(name: string): string {
+  return (Array.from(name)[0] ?? '').toUpperCase();
+}
+
+const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const full = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** Shows a timestamp in the reader's own time zone and locale. */
+export function setTime(time: HTMLTimeElement, ts: number): void {
+  const date = new Date(ts);
+  time.dateTime = date.toISOString();
+  time.textContent = clock.format(date);
+  time.title = full.format(date);
+}
+
+/** Redraws the server-rendered (UTC) times of a subtree in local time. */
+export function localizeTimes(root: ParentNode): void {
+  for (const time of root.querySelectorAll<HTMLTimeElement>('time[datetime]')) {
+    const ts = Date.parse(time.dateTime);
+    if (!Number.isNaN(ts)) setTime(time, ts);
+  }
+}
+
+export function avatar(user: User): HTMLSpanElement {
+  return element('span', { className: `avatar avatar-${user.image}`, text: initial(user.name), attrs: { 'aria-hidden': 'true' } });
+}
+
+const template = () => byId<HTMLTemplateElement>('message-template');
+
+/** A message row, cloned from the server's own template so both render the same markup. */
+export function messageItem(message: ChatMessage | DirectMessage, me: User): HTMLLIElement {
+  const item = template().content.firstElementChild?.cloneNode(true) as HTMLLIElement;
+  fillMessage(item, message.user, message.data, me);
+  item.dataset.id = String(message.id);
+  setTime(item.querySelector('time') as HTMLTimeElement, message.ts);
+  return item;
+}
+
+/** A message the server has not confirmed yet. */
+export function pendingItem(data: string, me: User, ref: string): HTMLLIElement {
+  const item = template().content.firstElementChild?.cloneNode(true) as HTMLLIElement;
+  fillMessage(item, me, data, me);
+  item.classList.add('pending');
+  item.dataset.ref = ref;
+  const time = item.querySelector('time') as HTMLTimeElement;
+  time.textContent = 'sending…';
+  return item;
+}
+
+function fillMessage(item: HTMLLIElement, user: User, data: string, me: User): void {
+  item.dataset.userId = user.id;
+  item.classList.toggle('mine', user.id === me.id);
+  const face = item.querySelector('.avatar') as HTMLElement;
+  face.className = `avatar avatar-${user.image}`;
+  face.textContent = initial(user.name);
+  (item.querySelector('.author') as HTMLElement).textContent = user.name;
+  (item.querySelector('.text') as HTMLElement).textContent = data;
+}
+
+export function noticeItem(text: string): HTMLLIElement {
+  return element('li', { className: 'notice', text });
+}

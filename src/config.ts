@@ -1,0 +1,109 @@
+import path from 'node:path';
+
+/** Everything the server can be told, validated once at start-up. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Signing secret; undefined means "make one and keep it in dataDir". */
+  secret: string | undefined;
+  /** Origins allowed besides the site's own, e.g. `https://chat.example.com`. */
+  allowedOrigins: string[];
+  /** Take the client address and scheme from nginx's X-Forwarded-* headers. */
+  trustProxy: boolean;
+  heartbeatMs: number;
+  historyLimit: number;
+  maxMessageLength: number;
+  /** Largest WebSocket frame, in bytes. */
+  maxFrameBytes: number;
+  /** Chat and DM messages a user may send per rateWindowMs; 0 turns the limit off. */
+  rateLimit: number;
+  rateWindowMs: number;
+  /** Sign-ins per client address per minute; 0 turns the limit off. */
+  signinRateLimit: number;
+  /** How long an identity cookie lasts. */
+  sessionMaxAgeMs: number;
+  /** Messages go to stderr as JSON lines unless quiet (tests). */
+  quiet: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export const DEFAULTS: Config = {
+  port: 3000,
+  host: '127.0.0.1',
+  dataDir: './data',
+  secret: undefined,
+  allowedOrigins: [],
+  trustProxy: false,
+  heartbeatMs: 30_000,
+  historyLimit: 50,
+  maxMessageLength: 2000,
+  maxFrameBytes: 64 * 1024,
+  rateLimit: 20,
+  rateWindowMs: 10_000,
+  signinRateLimit: 60,
+  sessionMaxAgeMs: 30 * DAY_MS,
+  quiet: false,
+};
+
+function integer(env: NodeJS.ProcessEnv, key: string, fallback: number, min: number, max: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${key} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function flag(env: NodeJS.ProcessEnv, key: string): boolean {
+  const raw = (env[key] ?? '').trim().toLowerCase();
+  if (['', '0', 'false', 'no', 'off'].includes(raw)) return false;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  throw new ConfigError(`${key} must be true or false, got "${env[key]}"`);
+}
+
+function origins(raw: string | undefined): string[] {
+  if (!raw) return [];
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map((item) => {
+      try {
+        return new URL(item).origin;
+      } catch {
+        throw new ConfigError(`ALLOWED_ORIGINS: "${item}" is not an origin such as https://chat.example.com`);
+      }
+    });
+}
+
+/** Reads the configuration from environment variables; throws ConfigError with the variable at fault. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const secret = env.SECRET?.trim() || undefined;
+  if (secret !== undefined && secret.length < 16) {
+    throw new ConfigError('SECRET must be at least 16 characters long');
+  }
+  return {
+    port: integer(env, 'PORT', DEFAULTS.port, 0, 65535),
+    host: env.HOST?.trim() || DEFAULTS.host,
+    dataDir: path.resolve(env.DATA_DIR?.trim() || DEFAULTS.dataDir),
+    secret,
+    allowedOrigins: origins(env.ALLOWED_ORIGINS),
+    trustProxy: flag(env, 'TRUST_PROXY'),
+    heartbeatMs: integer(env, 'HEARTBEAT_MS', DEFAULTS.heartbeatMs, 100, 24 * 60 * 60 * 1000),
+    historyLimit: integer(env, 'HISTORY_LIMIT', DEFAULTS.historyLimit, 1, 100),
+    maxMessageLength: integer(env, 'MAX_MESSAGE_LENGTH', DEFAULTS.maxMessageLength, 1, 60_000),
+    maxFrameBytes: integer(env, 'MAX_FRAME_BYTES', DEFAULTS.maxFrameBytes, 1024, 16 * 1024 * 1024),
+    rateLimit: integer(env, 'RATE_LIMIT', DEFAULTS.rateLimit, 0, 1_000_000),
+    rateWindowMs: DEFAULTS.rateWindowMs,
+    signinRateLimit: integer(env, 'SIGNIN_RATE_LIMIT', DEFAULTS.signinRateLimit, 0, 1_000_000),
+    sessionMaxAgeMs: integer(env, 'SESSION_DAYS', DEFAULTS.sessionMaxAgeMs / DAY_MS, 1, 3650) * DAY_MS,
+    quiet: flag(env, 'QUIET'),
+  };
+}

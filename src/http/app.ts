@@ -1,0 +1,58 @@
+import Koa from 'koa';
+import bodyParser from 'koa-bodyparser';
+import type { Hub } from '../hub.js';
+import type { Identity } from '../identity.js';
+import type { Log } from '../log.js';
+import { STATIC_DIR } from '../paths.js';
+import { RateLimiter } from '../rateLimit.js';
+import type { Store } from '../store/store.js';
+import { currentUser, sameOriginWrites } from './auth.js';
+import type { AppState } from './context.js';
+import { errorResponses } from './errors.js';
+import { chatRoutes } from './routes/chat.js';
+import { healthRoutes } from './routes/health.js';
+import { roomRoutes } from './routes/rooms.js';
+import { signinRoutes } from './routes/signin.js';
+import { securityHeaders } from './security.js';
+import { staticFiles } from './static.js';
+
+export interface AppDeps {
+  store: Store;
+  hub: Hub;
+  identity: Identity;
+  log: Log;
+  trustProxy: boolean;
+  allowedOrigins: readonly string[];
+  historyLimit: number;
+  signinRateLimit: number;
+  accepting: () => boolean;
+}
+
+const MINUTE_MS = 60_000;
+/** Request bodies are a name or two: anything near this size is not a real sign-in or room. */
+const BODY_LIMIT = '16kb';
+
+export function createApp(deps: AppDeps): Koa<AppState> {
+  // `proxy` makes ctx.ip and ctx.secure come from X-Forwarded-For / -Proto, only when trusted.
+  const app = new Koa<AppState>({ proxy: deps.trustProxy });
+  const signinLimiter = new RateLimiter(deps.signinRateLimit, MINUTE_MS);
+  setInterval(() => signinLimiter.sweep(), MINUTE_MS).unref();
+
+  app.use(errorResponses(deps.log));
+  app.use(securityHeaders);
+  app.use(staticFiles(STATIC_DIR));
+  app.use(sameOriginWrites(deps.allowedOrigins));
+  app.use(bodyParser({ enableTypes: ['json', 'form'], jsonLimit: BODY_LIMIT, formLimit: BODY_LIMIT, strict: true }));
+  app.use(currentUser(deps.identity));
+
+  for (const router of [
+    chatRoutes(deps),
+    signinRoutes({ ...deps, signinLimiter }),
+    roomRoutes(deps),
+    healthRoutes(deps.accepting),
+  ]) {
+    app.use(router.routes());
+    app.use(router.allowedMethods({ throw: true }));
+  }
+  return app;
+}

@@ -1,0 +1,29 @@
+import type { Next } from 'koa';
+import type { Identity } from '../identity.js';
+import { isAllowedOrigin } from '../origin.js';
+import type { AppContext } from './context.js';
+
+/** Reads the identity cookie once per request, through the same function the WebSocket uses. */
+export function currentUser(identity: Identity) {
+  return async (ctx: AppContext, next: Next): Promise<void> => {
+    ctx.state.user = identity.parseUser(ctx.req);
+    await next();
+  };
+}
+
+/** Refuses state-changing requests sent by another site's page (a second line behind SameSite). */
+export function sameOriginWrites(allowedOrigins: readonly string[]) {
+  return async (ctx: AppContext, next: Next): Promise<void> => {
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD' && !isAllowedOrigin(ctx.req, allowedOrigins)) {
+      ctx.throw(403, 'Requests from other sites are not allowed');
+    }
+    await next();
+  };
+}
+
+/** For API routes: 401 without a signed-in user. */
+export async function requireUser(ctx: AppContext, next: Next): Promise<void> {
+  ctx.state.api = true;
+  if (!ctx.state.user) ctx.throw(401, 'Sign in first');
+  await next();
+}

@@ -1,0 +1,16 @@
+import type { ParameterizedContext } from 'koa';
+import type { User } from '../shared/protocol.js';
+
+export interface AppState {
+  /** The signed-in user, read once per request by `currentUser`. */
+  user: User | null;
+  /** Set by API routes, so errors answer in JSON whatever the Accept header says. */
+  api?: boolean;
+}
+
+export type AppContext = ParameterizedContext<AppState>;
+
+/** Whether the client asked for JSON: an API route, `Accept: application/json`, or a JSON body. */
+export function wantsJson(ctx: AppContext): boolean {
+  return Boolean(ctx.state.api) || Boolean(ctx.request.is('json')) || ctx.accepts('html', 'json') === 'json';
+}

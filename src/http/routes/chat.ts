@@ -1,0 +1,27 @@
+import Router from '@koa/router';
+import type { Hub } from '../../hub.js';
+import { LOBBY } from '../../shared/protocol.js';
+import type { Store } from '../../store/store.js';
+import type { AppState } from '../context.js';
+import { render } from '../render.js';
+
+/** The chat page: name, rooms and the latest lobby messages are in the HTML before any script runs. */
+export function chatRoutes({ store, hub, historyLimit }: { store: Store; hub: Hub; historyLimit: number }): Router<AppState> {
+  const router = new Router<AppState>();
+  router.get('/', (ctx) => {
+    const user = ctx.state.user;
+    if (!user) return ctx.redirect('/signin');
+    ctx.set('Cache-Control', 'no-store');
+    // Read in one tick: the page holds every lobby message up to lastId, so the socket resumes from it.
+    const messages = store.roomHistory(LOBBY, { limit: historyLimit });
+    const lastId = store.lastMessageId();
+    render(ctx, 'chat.njk', {
+      rooms: hub.roomsWithUsers(),
+      room: LOBBY,
+      messages,
+      lastId,
+      online: hub.usersIn(LOBBY),
+    });
+  });
+  return router;
+}

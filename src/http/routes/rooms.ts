@@ -1,0 +1,28 @@
+import Router from '@koa/router';
+import type { Hub } from '../../hub.js';
+import { MAX_NAME_LENGTH, normalizeRoomName } from '../../shared/protocol.js';
+import type { Store } from '../../store/store.js';
+import { requireUser } from '../auth.js';
+import type { AppState } from '../context.js';
+
+export function roomRoutes({ store, hub }: { store: Store; hub: Hub }): Router<AppState> {
+  const router = new Router<AppState>();
+
+  router.get('/rooms', requireUser, (ctx) => {
+    ctx.body = hub.roomsWithUsers();
+  });
+
+  router.post('/rooms', requireUser, (ctx) => {
+    const body = ctx.request.body as Record<string, unknown> | undefined;
+    const name = normalizeRoomName(body?.name);
+    if (!name) return ctx.throw(400, `A room name is 1 to ${MAX_NAME_LENGTH} letters, digits, - or _`);
+    if (store.findRoom(name)) ctx.throw(409, `A room called "${name}" exists already`);
+    const room = store.createRoom(name, Date.now());
+    if (!room) return ctx.throw(409, `A room called "${name}" exists already`);
+    hub.announceRooms();
+    ctx.status = 201;
+    ctx.body = { name: room.name };
+  });
+
+  return router;
+}

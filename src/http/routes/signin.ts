@@ -1,0 +1,69 @@
+import Router from '@koa/router';
+import { randomGuestName } from '../../guestNames.js';
+import type { Hub } from '../../hub.js';
+import type { Identity } from '../../identity.js';
+import type { RateLimiter } from '../../rateLimit.js';
+import { CloseCode, CloseReason, MAX_NAME_LENGTH, normalizeUserName } from '../../shared/protocol.js';
+import type { Store } from '../../store/store.js';
+import { newUser } from '../../users.js';
+import { wantsJson, type AppContext, type AppState } from '../context.js';
+import { render } from '../render.js';
+
+export interface SigninDeps {
+  identity: Identity;
+  store: Store;
+  hub: Hub;
+  signinLimiter: RateLimiter;
+}
+
+const BAD_NAME = `A name is 1 to ${MAX_NAME_LENGTH} characters, with no control characters`;
+
+function bodyField(ctx: AppContext, key: string): unknown {
+  const body = ctx.request.body as unknown;
+  return typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[key] : undefined;
+}
+
+export function signinRoutes({ identity, store, hub, signinLimiter }: SigninDeps): Router<AppState> {
+  const router = new Router<AppState>();
+
+  router.get('/signin', (ctx) => {
+    render(ctx, 'signin.njk', { name: randomGuestName() });
+  });
+
+  router.post('/signin', (ctx) => {
+    const json = wantsJson(ctx);
+    if (!signinLimiter.take(ctx.ip)) {
+      ctx.set('Retry-After', String(Math.ceil(signinLimiter.windowMs / 1000)));
+      ctx.throw(429, 'Too many sign-ins from your address: try again in a minute');
+    }
+    const raw = bodyField(ctx, 'name');
+    const name = normalizeUserName(raw);
+    if (!name) {
+      ctx.status = 400;
+      if (json) ctx.body = { code: 1, error: BAD_NAME };
+      else render(ctx, 'signin.njk', { name: typeof raw === 'string' ? raw : '', error: BAD_NAME });
+      ctx.status = 400;
+      return;
+    }
+    const user = newUser(name);
+    store.addUser(user, Date.now());
+    identity.signIn(ctx.req, ctx.res, user, ctx.secure);
+    if (json) {
+      ctx.body = { code: 0, data: user };
+    } else {
+      ctx.redirect('/');
+    }
+  });
+
+  const signOut = (ctx: AppContext) => {
+    const user = ctx.state.user;
+    identity.signOut(ctx.req, ctx.res, ctx.secure);
+    // The other tabs of this browser lose their cookie too: close their sockets so they notice.
+    if (user) hub.disconnectUser(user.id, CloseCode.INVALID_USER, CloseReason.SIGNED_OUT);
+    ctx.redirect('/signin');
+  };
+  router.get('/signout', signOut);
+  router.post('/signout', signOut);
+
+  return router;
+}

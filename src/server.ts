@@ -1,0 +1,78 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { InProcessBus } from './bus.js';
+import type { Config } from './config.js';
+import { createApp } from './http/app.js';
+import { Hub } from './hub.js';
+import { Identity } from './identity.js';
+import { createLog } from './log.js';
+import { loadSecret } from './secret.js';
+import { CloseCode, CloseReason } from './shared/protocol.js';
+import { SqliteStore } from './store/sqlite.js';
+import { createUpgradeHandler, startHeartbeat } from './websocket.js';
+
+export interface RunningServer {
+  server: http.Server;
+  /** e.g. http://127.0.0.1:3000 */
+  url: string;
+  port: number;
+  /** Stops cleanly: no new work, every socket closed with 1001, the store closed. */
+  close(): Promise<void>;
+}
+
+/** Public-server timeouts: a client gets this long to send its headers, and its whole request. */
+const HEADERS_TIMEOUT_MS = 15_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** Wires the pieces together and listens; everything else lives in its own module. */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const log = createLog(config.quiet);
+  const store = new SqliteStore(config.dataDir);
+  const identity = new Identity({ keys: [loadSecret(config.dataDir, config.secret)], store, maxAgeMs: config.sessionMaxAgeMs });
+  const bus = new InProcessBus();
+  const hub = new Hub({ store, bus, log, ...config });
+  let accepting = true;
+  const isAccepting = () => accepting;
+
+  const app = createApp({ store, hub, identity, log, ...config, accepting: isAccepting });
+  const server = http.createServer(app.callback());
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes, perMessageDeflate: false });
+  server.on('upgrade', createUpgradeHandler({ wss, identity, hub, allowedOrigins: config.allowedOrigins, accepting: isAccepting }));
+  const stopHeartbeat = startHeartbeat(wss, config.heartbeatMs, () => hub.sweep());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  log('listening', { url: `http://${host}:${port}`, dataDir: config.dataDir });
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      accepting = false;
+      const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      stopHeartbeat();
+      await hub.closeAll(CloseCode.GOING_AWAY, CloseReason.GOING_AWAY);
+      hub.stop();
+      wss.close();
+      // Requests still running get a moment to finish; then their connections are cut.
+      const grace = setTimeout(() => server.closeAllConnections(), 2000);
+      await httpClosed;
+      clearTimeout(grace);
+      await bus.close();
+      store.close();
+      log('stopped');
+    })());
+
+  return { server, url: `http://${host}:${port}`, port, close };
+}

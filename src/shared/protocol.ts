@@ -1,0 +1,135 @@
+// The typed map of everything that crosses the WebSocket, shared by the server and the browser
+// bundle: rename a field here and both sides stop compiling. No Node or DOM imports in this file.
+
+export const WS_PATH = '/ws/chat';
+export const LOBBY = 'lobby';
+
+/** Close codes, named once (RFC 6455 codes plus our 4001). */
+export const CloseCode = {
+  /** Server going away: shutdown. */
+  GOING_AWAY: 1001,
+  /** A binary frame. */
+  UNSUPPORTED_DATA: 1003,
+  /** Kept sending past the rate limit. */
+  POLICY_VIOLATION: 1008,
+  /** Frame over the size limit (ws closes with it itself when maxPayload is exceeded). */
+  MESSAGE_TOO_BIG: 1009,
+  /** No valid identity cookie: the browser goes to /signin. */
+  INVALID_USER: 4001,
+} as const;
+
+export const CloseReason = {
+  INVALID_USER: 'Invalid user',
+  GOING_AWAY: 'Server shutting down',
+  BINARY: 'Binary frames are not supported',
+  RATE_LIMITED: 'Rate limit exceeded',
+  SIGNED_OUT: 'Signed out',
+} as const;
+
+/** Longest `ref` a client may attach to a message. */
+export const MAX_REF_LENGTH = 64;
+/** Largest page a `history` request may ask for. */
+export const MAX_HISTORY_LIMIT = 100;
+/** Longest user or room name, in code points. */
+export const MAX_NAME_LENGTH = 32;
+
+export type ErrorCode =
+  | 'bad_message'
+  | 'unknown_type'
+  | 'empty'
+  | 'too_long'
+  | 'no_such_room'
+  | 'not_in_room'
+  | 'no_such_user'
+  | 'rate_limited';
+
+export interface User {
+  id: string;
+  name: string;
+  image: number;
+}
+
+export interface ChatMessage {
+  type: 'chat';
+  id: number;
+  ts: number;
+  room: string;
+  user: User;
+  data: string;
+  ref?: string;
+}
+
+export interface DirectMessage {
+  type: 'dm';
+  id: number;
+  ts: number;
+  user: User;
+  to: User;
+  data: string;
+  ref?: string;
+}
+
+export type StoredMessage = ChatMessage | DirectMessage;
+
+/** Server → client, keyed by `type`. */
+export interface ServerMessages {
+  history:
+    | { type: 'history'; room: string; data: ChatMessage[]; before?: number }
+    | { type: 'history'; with: string; data: DirectMessage[]; before?: number };
+  list: { type: 'list'; room: string; data: User[] };
+  join: { type: 'join'; room: string; user: User; data: string };
+  left: { type: 'left'; room: string; user: User; data: string };
+  chat: ChatMessage;
+  dm: DirectMessage;
+  rooms: { type: 'rooms'; data: string[] };
+  error: { type: 'error'; data: { code: ErrorCode; message: string }; ref?: string };
+}
+export type ServerMessage = ServerMessages[keyof ServerMessages];
+
+/** Client → server, keyed by `type`, as they are after validation. */
+export interface ClientMessages {
+  chat: { type: 'chat'; room: string; data: string; ref?: string };
+  dm: { type: 'dm'; to: string; data: string; ref?: string };
+  /** `since` (an extension): resume the room after that id instead of the latest history. */
+  join: { type: 'join'; room: string; since?: number; ref?: string };
+  leave: { type: 'leave'; room: string; ref?: string };
+  history:
+    | { type: 'history'; room: string; before?: number; limit?: number; ref?: string }
+    | { type: 'history'; with: string; before?: number; limit?: number; ref?: string };
+}
+export type ClientMessage = ClientMessages[keyof ClientMessages];
+
+/** Code points, not UTF-16 units: `路人甲` is 3 and an emoji is 1. */
+export function codePointLength(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+// C0, DEL and C1 controls; line and paragraph separators too, since a name is one line.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
+
+/** A display name as the contract allows it, trimmed; null when it is not acceptable. */
+export function normalizeUserName(raw: unknown): string | null {
+  if (typeof raw !== 'string') return null;
+  const name = raw.normalize('NFC').trim();
+  const length = codePointLength(name);
+  if (length < 1 || length > MAX_NAME_LENGTH || CONTROL.test(name)) return null;
+  return name;
+}
+
+const ROOM_NAME = /^[\p{L}\p{M}\p{N}_-]+$/u;
+
+/** A room name: 1 to 32 letters (any script), digits, `-` and `_`; null otherwise. */
+export function normalizeRoomName(raw: unknown): string | null {
+  if (typeof raw !== 'string') return null;
+  const name = raw.normalize('NFC').trim();
+  const length = codePointLength(name);
+  if (length < 1 || length > MAX_NAME_LENGTH || !ROOM_NAME.test(name)) return null;
+  return name;
+}
+
+/** Whether a server message belongs to a room view (as opposed to a DM or global event). */
+export function isDirect(message: StoredMessage): message is DirectMessage {
+  return message.type === 'dm';
+}

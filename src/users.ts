@@ -1,0 +1,10 @@
+import crypto from 'node:crypto';
+import type { User } from './shared/protocol.js';
+
+/** How many built-in avatars there are; a user's `image` is an index into them. */
+export const AVATAR_COUNT = 12;
+
+/** A new identity: a fresh id every sign-in, so two people may share a name but never an id. */
+export function newUser(name: string): User {
+  return { id: crypto.randomUUID(), name, image: crypto.randomInt(AVATAR_COUNT) };
+}

@@ -1,0 +1,82 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
+import type { Hub } from './hub.js';
+import type { Identity } from './identity.js';
+import { isAllowedOrigin } from './origin.js';
+import { CloseCode, CloseReason, WS_PATH } from './shared/protocol.js';
+
+export interface UpgradeOptions {
+  wss: WebSocketServer;
+  identity: Identity;
+  hub: Hub;
+  allowedOrigins: readonly string[];
+  /** False once shutdown has begun: new upgrades are refused with 503. */
+  accepting: () => boolean;
+}
+
+/** Answers an upgrade request with a plain HTTP error and hangs up. */
+function refuse(socket: Duplex, status: number, text: string): void {
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+  );
+}
+
+/** `since=<id>` from the query, when it is a message id; anything else means a fresh start. */
+export function parseSince(url: URL): number | undefined {
+  const raw = url.searchParams.get('since');
+  if (raw === null || !/^\d{1,15}$/.test(raw)) return undefined;
+  return Number(raw);
+}
+
+/**
+ * The `upgrade` listener for the shared http.Server: 404 off `/ws/chat`, 403 for a foreign Origin,
+ * then the handshake; without a valid identity the socket is closed at once with 4001.
+ */
+export function createUpgradeHandler(options: UpgradeOptions) {
+  return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== WS_PATH) return refuse(socket, 404, 'Not Found');
+    if (!isAllowedOrigin(req, options.allowedOrigins)) return refuse(socket, 403, 'Forbidden');
+    if (!options.accepting()) return refuse(socket, 503, 'Service Unavailable');
+    options.wss.handleUpgrade(req, socket, head, (ws) => {
+      options.wss.emit('connection', ws, req);
+      const user = options.identity.parseUser(req);
+      if (!user) {
+        ws.close(CloseCode.INVALID_USER, CloseReason.INVALID_USER);
+        return;
+      }
+      options.hub.connect(ws, user, parseSince(url));
+    });
+  };
+}
+
+/**
+ * Pings every socket each interval and ends those that did not answer the previous ping, so dead
+ * peers (a laptop lid closed, a dropped Wi-Fi) do not linger as "online".
+ */
+export function startHeartbeat(wss: WebSocketServer, intervalMs: number, onTick?: () => void): () => void {
+  const alive = new WeakSet<WebSocket>();
+  const markAlive = function (this: WebSocket) {
+    alive.add(this);
+  };
+  wss.on('connection', (ws) => {
+    alive.add(ws);
+    ws.on('pong', markAlive);
+  });
+  const timer = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.delete(ws);
+      ws.ping();
+    }
+    onTick?.();
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
