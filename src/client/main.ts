@@ -25,6 +25,8 @@ interface View {
   list: HTMLOListElement;
   users: Map<string, User>;
   pending: Map<string, Pending>;
+  /** Its latest page has arrived (a DM view can exist before, from a live message). */
+  loaded: boolean;
   /** No older history left to load. */
   complete: boolean;
   scrollTop: number | undefined;
@@ -57,6 +59,7 @@ function makeView(kind: View['kind'], target: string, title: string, list?: HTML
     list,
     users: new Map(),
     pending: new Map(),
+    loaded: kind === 'room',
     complete: false,
     scrollTop: undefined,
     unread: 0,
@@ -263,6 +266,7 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
       view.list.prepend(...items);
       if (view === current) scroller.scrollTop += scroller.scrollHeight - height;
     } else {
+      view.loaded = true;
       view.list.replaceChildren(...items, ...[...view.pending.values()].map((p) => p.item));
       if (view === current) scrollToBottom();
     }
@@ -407,11 +411,8 @@ function openRoom(room: string): void {
 
 function openDm(user: User): void {
   ensureDmLink(user);
-  let view = views.get(dmKey(user.id));
-  if (!view) {
-    view = makeView('dm', user.id, user.name);
-    socket.send({ type: 'history', with: user.id });
-  }
+  const view = views.get(dmKey(user.id)) ?? makeView('dm', user.id, user.name);
+  if (!view.loaded) socket.send({ type: 'history', with: user.id });
   show(view);
 }
 
@@ -420,7 +421,6 @@ function openDm(user: User): void {
 function start(): void {
   localizeTimes(document);
   const lobby = makeView('room', LOBBY, LOBBY, byId<HTMLOListElement>('messages'));
-  lobby.pending.clear();
   current = lobby;
   show(lobby);
 
@@ -444,7 +444,9 @@ function start(): void {
   byId('dms').addEventListener('click', (event) => {
     const button = (event.target as Element).closest<HTMLButtonElement>('.dm-link');
     const view = button?.dataset.userId ? views.get(dmKey(button.dataset.userId)) : undefined;
-    if (view) show(view);
+    if (!view) return;
+    if (!view.loaded) socket.send({ type: 'history', with: view.target });
+    show(view);
   });
   byId('users').addEventListener('click', (event) => {
     const button = (event.target as Element).closest<HTMLButtonElement>('.user-link');

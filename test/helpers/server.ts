@@ -1,0 +1,92 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/config.js';
+import { ROOT_DIR } from '../../src/paths.js';
+import { startServer } from '../../src/server.js';
+import type { User } from '../../src/shared/protocol.js';
+
+export interface TestServer {
+  url: string;
+  wsUrl: string;
+  port: number;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export function tempDataDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'chat-test-'));
+}
+
+/** The real server, in this process, on an ephemeral port with a temporary data folder. */
+export async function startTestServer(env: Record<string, string> = {}, dataDir = tempDataDir()): Promise<TestServer> {
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, QUIET: '1', ...env });
+  const running = await startServer(config);
+  return {
+    url: running.url,
+    wsUrl: running.url.replace(/^http/, 'ws') + '/ws/chat',
+    port: running.port,
+    dataDir,
+    close: running.close,
+  };
+}
+
+export interface SignedIn {
+  user: User;
+  /** The Cookie header a browser would send: `user=…; user.sig=…`. */
+  cookie: string;
+}
+
+export function cookieHeader(response: Response): string {
+  return response.headers
+    .getSetCookie()
+    .map((line) => line.split(';')[0])
+    .join('; ');
+}
+
+export async function signIn(url: string, name = 'Tester'): Promise<SignedIn> {
+  const response = await fetch(`${url}/signin`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ name }),
+  });
+  if (response.status !== 200) throw new Error(`sign-in failed: ${response.status} ${await response.text()}`);
+  const body = (await response.json()) as { code: number; data: User };
+  return { user: body.data, cookie: cookieHeader(response) };
+}
+
+export interface SpawnedServer {
+  url: string;
+  wsUrl: string;
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  output: () => string;
+}
+
+/** The built server (`dist/main.js`) as its own process, for signals and crashes. */
+export async function spawnServer(env: Record<string, string>): Promise<SpawnedServer> {
+  const child = spawn(process.execPath, [path.join(ROOT_DIR, 'dist/main.js')], {
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 15_000);
+    const onData = () => {
+      const match = /Chat is running at (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    void exited.then(() => reject(new Error(`server exited early:\n${output}`)));
+  });
+  return { url, wsUrl: `${url.replace(/^http/, 'ws')}/ws/chat`, child, exited, output: () => output };
+}
