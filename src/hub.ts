@@ -74,7 +74,15 @@ export class Hub {
     if (!mine) this.byUser.set(user.id, (mine = new Set()));
     mine.add(connection);
 
-    socket.on('message', (data, isBinary) => this.receive(connection, data, isBinary));
+    socket.on('message', (data, isBinary) => {
+      try {
+        this.receive(connection, data, isBinary);
+      } catch (error) {
+        // A store failure must not take the whole process down: drop this one connection instead.
+        this.options.log('message_failed', { user: user.id, error: String(error) });
+        socket.close(CloseCode.INTERNAL_ERROR, CloseReason.INTERNAL_ERROR);
+      }
+    });
     socket.on('close', () => this.disconnect(connection));
     socket.on('error', (error) => this.options.log('socket_error', { user: user.id, error: error.message }));
 

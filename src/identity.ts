@@ -15,6 +15,10 @@ export interface IdentityOptions {
 // carry that, so it goes nowhere.
 const NO_RESPONSE = { getHeader: () => undefined, setHeader: () => undefined } as unknown as ServerResponse;
 
+function cookieAttributes(secure: boolean): Cookies.SetOption {
+  return { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure };
+}
+
 function encodeUser(user: User): string {
   return Buffer.from(JSON.stringify({ id: user.id, name: user.name, image: user.image }), 'utf8').toString('base64');
 }
@@ -70,22 +74,12 @@ export class Identity {
   /** Sets the cookie pair for a newly signed-in user; `secure` when the site is reached over https. */
   signIn(req: IncomingMessage, res: ServerResponse, user: User, secure: boolean): void {
     new Cookies(req, res, { keys: this.keys, secure }).set(USER_COOKIE, encodeUser(user), {
-      signed: true,
-      httpOnly: true,
-      sameSite: 'lax',
-      path: '/',
+      ...cookieAttributes(secure),
       maxAge: this.maxAgeMs,
-      secure,
     });
   }
 
   signOut(req: IncomingMessage, res: ServerResponse, secure: boolean): void {
-    new Cookies(req, res, { keys: this.keys, secure }).set(USER_COOKIE, null, {
-      signed: true,
-      httpOnly: true,
-      sameSite: 'lax',
-      path: '/',
-      secure,
-    });
+    new Cookies(req, res, { keys: this.keys, secure }).set(USER_COOKIE, null, cookieAttributes(secure));
   }
 }

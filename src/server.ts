@@ -41,7 +41,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   server.requestTimeout = REQUEST_TIMEOUT_MS;
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes, perMessageDeflate: false });
-  server.on('upgrade', createUpgradeHandler({ wss, identity, hub, allowedOrigins: config.allowedOrigins, accepting: isAccepting }));
+  server.on('upgrade', createUpgradeHandler({ wss, identity, hub, log, allowedOrigins: config.allowedOrigins, accepting: isAccepting }));
   const stopHeartbeat = startHeartbeat(wss, config.heartbeatMs, () => hub.sweep());
 
   await new Promise<void>((resolve, reject) => {

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Hub } from './hub.js';
 import type { Identity } from './identity.js';
+import type { Log } from './log.js';
 import { isAllowedOrigin } from './origin.js';
 import { CloseCode, CloseReason, WS_PATH } from './shared/protocol.js';
 
@@ -11,6 +12,7 @@ export interface UpgradeOptions {
   identity: Identity;
   hub: Hub;
   allowedOrigins: readonly string[];
+  log: Log;
   /** False once shutdown has begun: new upgrades are refused with 503. */
   accepting: () => boolean;
 }
@@ -43,12 +45,17 @@ export function createUpgradeHandler(options: UpgradeOptions) {
     if (!options.accepting()) return refuse(socket, 503, 'Service Unavailable');
     options.wss.handleUpgrade(req, socket, head, (ws) => {
       options.wss.emit('connection', ws, req);
-      const user = options.identity.parseUser(req);
-      if (!user) {
-        ws.close(CloseCode.INVALID_USER, CloseReason.INVALID_USER);
-        return;
+      try {
+        const user = options.identity.parseUser(req);
+        if (!user) {
+          ws.close(CloseCode.INVALID_USER, CloseReason.INVALID_USER);
+          return;
+        }
+        options.hub.connect(ws, user, parseSince(url));
+      } catch (error) {
+        options.log('upgrade_failed', { error: String(error) });
+        ws.close(CloseCode.INTERNAL_ERROR, CloseReason.INTERNAL_ERROR);
       }
-      options.hub.connect(ws, user, parseSince(url));
     });
   };
 }

@@ -12,6 +12,8 @@ export const CloseCode = {
   UNSUPPORTED_DATA: 1003,
   /** Kept sending past the rate limit. */
   POLICY_VIOLATION: 1008,
+  /** Something broke on our side while handling a frame; the client reconnects. */
+  INTERNAL_ERROR: 1011,
   /** Frame over the size limit (ws closes with it itself when maxPayload is exceeded). */
   MESSAGE_TOO_BIG: 1009,
   /** No valid identity cookie: the browser goes to /signin. */
@@ -24,6 +26,7 @@ export const CloseReason = {
   BINARY: 'Binary frames are not supported',
   RATE_LIMITED: 'Rate limit exceeded',
   SIGNED_OUT: 'Signed out',
+  INTERNAL_ERROR: 'Internal error',
 } as const;
 
 /** Longest `ref` a client may attach to a message. */
