@@ -34,7 +34,8 @@ const BODY_LIMIT = '16kb';
 
 export function createApp(deps: AppDeps): Koa<AppState> {
   // `proxy` makes ctx.ip and ctx.secure come from X-Forwarded-For / -Proto, only when trusted.
-  const app = new Koa<AppState>({ proxy: deps.trustProxy });
+  // maxIpsCount 1: take the address nginx appended, never the ones the client wrote before it.
+  const app = new Koa<AppState>({ proxy: deps.trustProxy, maxIpsCount: 1 });
   const signinLimiter = new RateLimiter(deps.signinRateLimit, MINUTE_MS);
   setInterval(() => signinLimiter.sweep(), MINUTE_MS).unref();
 
