@@ -40,6 +40,8 @@ const input = byId<HTMLTextAreaElement>('input');
 const statusLine = byId('status');
 const statusText = byId('status-text');
 const views = new Map<string, View>();
+/** Messages per page; a page shorter than this means the start of the conversation is in view. */
+const historyLimit = Number(body.dataset.historyLimit ?? 50);
 let current: View;
 
 const roomKey = (room: string) => `room:${room}`;
@@ -192,7 +194,7 @@ function show(view: View): void {
   for (const other of views.values()) other.list.hidden = other !== view;
   current = view;
   byId('title').textContent = view.kind === 'room' ? `# ${view.title}` : `@ ${view.title}`;
-  input.placeholder = `Message ${view.kind === 'room' ? '#' : '@'}${view.title} — Enter to send, Shift+Enter for a new line`;
+  input.placeholder = `Message ${view.kind === 'room' ? '#' : '@'}${view.title}`;
   byId('leave').hidden = view.kind !== 'room' || view.target === LOBBY;
   for (const button of document.querySelectorAll('.room-link, .dm-link')) button.removeAttribute('aria-current');
   sidebarButton(view)?.setAttribute('aria-current', 'true');
@@ -261,12 +263,13 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
       .map((m) => messageItem(m, me));
     if (message.before !== undefined) {
       // An older page: prepend it and keep what the reader was looking at in place.
-      if (items.length === 0) view.complete = true;
+      if (message.data.length < historyLimit) view.complete = true;
       const height = scroller.scrollHeight;
       view.list.prepend(...items);
       if (view === current) scroller.scrollTop += scroller.scrollHeight - height;
     } else {
       view.loaded = true;
+      view.complete = message.data.length < historyLimit;
       view.list.replaceChildren(...items, ...[...view.pending.values()].map((p) => p.item));
       if (view === current) scrollToBottom();
     }
@@ -396,6 +399,11 @@ function submit(): void {
 }
 
 function autosize(): void {
+  // Empty: back to one row (Chromium would otherwise size the box to a wrapped placeholder).
+  if (!input.value) {
+    input.style.height = '';
+    return;
+  }
   input.style.height = 'auto';
   input.style.height = `${Math.min(input.scrollHeight, 160)}px`;
 }
@@ -421,6 +429,7 @@ function openDm(user: User): void {
 function start(): void {
   localizeTimes(document);
   const lobby = makeView('room', LOBBY, LOBBY, byId<HTMLOListElement>('messages'));
+  lobby.complete = lobby.list.querySelectorAll('li[data-id]').length < historyLimit;
   current = lobby;
   show(lobby);
 

@@ -21,6 +21,7 @@ export function chatRoutes({ store, hub, historyLimit }: { store: Store; hub: Hu
       messages,
       lastId,
       online: hub.usersIn(LOBBY),
+      historyLimit,
     });
   });
   return router;
