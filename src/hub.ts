@@ -202,9 +202,7 @@ export class Hub {
     const room = this.options.store.findRoom(name);
     if (!room) return this.fail(connection, 'no_such_room', `There is no room "${name}"`, ref);
     if (since !== undefined) {
-      for (const message of this.options.store.messagesSince(since, [room.name], connection.user.id)) {
-        if (message.type === 'chat') this.send(connection, message);
-      }
+      for (const message of this.options.store.messagesSince(since, [room.name])) this.send(connection, message);
     }
     if (connection.rooms.has(room.name)) {
       // Joining again only refreshes this connection's view; nobody else hears of it.

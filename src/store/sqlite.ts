@@ -109,9 +109,9 @@ export class SqliteStore implements Store {
         `SELECT ${MESSAGE_COLUMNS} WHERE m.pair = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?`,
       ),
       lastId: db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM messages'),
-      since: db.prepare<[number, string, string, string], MessageRow>(
+      since: db.prepare<[number, string, string | null, string | null], MessageRow>(
         `SELECT ${MESSAGE_COLUMNS}
-         WHERE m.id > ? AND (m.room IN (SELECT value FROM json_each(?)) OR m.user_id = ? OR m.to_id = ?)
+         WHERE m.id > ? AND (m.room IN (SELECT value FROM json_each(?)) OR (m.room IS NULL AND (m.user_id = ? OR m.to_id = ?)))
          ORDER BY m.id`,
       ),
     };
@@ -166,8 +166,9 @@ export class SqliteStore implements Store {
     return this.statements.lastId.get()?.id ?? 0;
   }
 
-  messagesSince(since: number, rooms: string[], userId: string): StoredMessage[] {
-    return this.statements.since.all(since, JSON.stringify(rooms), userId, userId).map(toMessage);
+  messagesSince(since: number, rooms: string[], dmsOf?: string): StoredMessage[] {
+    const user = dmsOf ?? null;
+    return this.statements.since.all(since, JSON.stringify(rooms), user, user).map(toMessage);
   }
 
   close(): void {

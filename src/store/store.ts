@@ -40,8 +40,8 @@ export interface Store {
   dmHistory(userId: string, otherId: string, page: Page): DirectMessage[];
   /** The newest message id, 0 when there is none. */
   lastMessageId(): number;
-  /** Every message after `since` in the given rooms or to or from the user, in id order. */
-  messagesSince(since: number, rooms: string[], userId: string): StoredMessage[];
+  /** Every message after `since` in the given rooms and, with `dmsOf`, that user's DMs, in id order. */
+  messagesSince(since: number, rooms: string[], dmsOf?: string): StoredMessage[];
 
   close(): void;
 }
