@@ -1,5 +1,6 @@
 // DOM helpers. Every user-supplied string goes in through textContent or an attribute, never as HTML.
 import type { DirectMessage, ChatMessage, User } from '../shared/protocol.js';
+import { linkPieces } from './linkify.js';
 
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   const element = document.getElementById(id);
@@ -18,10 +19,6 @@ export function element<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
-export function initial(name: string): string {
-  return (Array.from(name)[0] ?? '').toUpperCase();
-}
-
 const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const full = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -33,6 +30,11 @@ export function setTime(time: HTMLTimeElement, ts: number): void {
   time.title = full.format(date);
 }
 
+/** Makes the links of server-rendered message text clickable (the server sends plain text). */
+export function linkifyRendered(root: ParentNode): void {
+  for (const text of root.querySelectorAll<HTMLElement>('.message .text')) renderText(text, text.textContent ?? '');
+}
+
 /** Redraws the server-rendered (UTC) times of a subtree in local time. */
 export function localizeTimes(root: ParentNode): void {
   for (const time of root.querySelectorAll<HTMLTimeElement>('time[datetime]')) {
@@ -41,8 +43,13 @@ export function localizeTimes(root: ParentNode): void {
   }
 }
 
-export function avatar(user: User): HTMLSpanElement {
-  return element('span', { className: `avatar avatar-${user.image}`, text: initial(user.name), attrs: { 'aria-hidden': 'true' } });
+export function avatarUrl(user: User): string {
+  return `/avatars/${encodeURIComponent(user.id)}.svg`;
+}
+
+/** The user's identicon (drawn by our server); decorative, since the name always stands beside it. */
+export function avatar(user: User): HTMLImageElement {
+  return element('img', { className: 'avatar', attrs: { src: avatarUrl(user), alt: '', width: '32', height: '32' } });
 }
 
 const template = () => byId<HTMLTemplateElement>('message-template');
@@ -70,13 +77,26 @@ export function pendingItem(data: string, me: User, ref: string): HTMLLIElement 
 function fillMessage(item: HTMLLIElement, user: User, data: string, me: User): void {
   item.dataset.userId = user.id;
   item.classList.toggle('mine', user.id === me.id);
-  const face = item.querySelector('.avatar') as HTMLElement;
-  face.className = `avatar avatar-${user.image}`;
-  face.textContent = initial(user.name);
+  (item.querySelector('.avatar') as HTMLImageElement).src = avatarUrl(user);
   (item.querySelector('.author') as HTMLElement).textContent = user.name;
-  (item.querySelector('.text') as HTMLElement).textContent = data;
+  renderText(item.querySelector('.text') as HTMLElement, data);
 }
 
 export function noticeItem(text: string): HTMLLIElement {
   return element('li', { className: 'notice', text });
+}
+
+/** Fills an element with the text, links made safe: new tab, no opener, no referrer. */
+export function renderText(target: HTMLElement, text: string): void {
+  target.replaceChildren(
+    ...linkPieces(text).map((piece) => {
+      if (!piece.href) return document.createTextNode(piece.text);
+      const link = document.createElement('a');
+      link.href = piece.href;
+      link.textContent = piece.text;
+      link.target = '_blank';
+      link.rel = 'noopener noreferrer';
+      return link;
+    }),
+  );
 }

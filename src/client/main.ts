@@ -2,12 +2,15 @@
 import {
   LOBBY,
   type ChatMessage,
+  type ClientMessage,
   type DirectMessage,
   type ServerMessage,
   type ServerMessages,
   type User,
 } from '../shared/protocol.js';
-import { avatar, byId, element, localizeTimes, messageItem, noticeItem, pendingItem } from './dom.js';
+import { avatar, byId, element, linkifyRendered, localizeTimes, messageItem, noticeItem, pendingItem } from './dom.js';
+import { mentions, parseDmCommand } from './mentions.js';
+import { notify, notificationsWanted, requestNotifications } from './notify.js';
 import { ChatSocket, type ConnectionState } from './socket.js';
 
 interface Pending {
@@ -29,23 +32,47 @@ interface View {
   loaded: boolean;
   /** No older history left to load. */
   complete: boolean;
+  /** A page of older messages has been asked for and not arrived yet. */
+  loadingOlder: boolean;
+  /** Replayed messages after a reconnect are on their way: they were counted by the server. */
+  replaying: boolean;
   scrollTop: number | undefined;
+  draft: string;
   unread: number;
+  mentioned: number;
+  /** The newest id this user has read here, as the server keeps it. */
+  lastReadId: number;
+  typing: Map<string, { user: User; timer: ReturnType<typeof setTimeout> }>;
 }
+
+/** How long "X is typing…" stays without a new signal, and how often we send ours. */
+const TYPING_SHOWN_MS = 5000;
+const TYPING_SEND_EVERY_MS = 2000;
 
 const body = document.body;
 const me = JSON.parse(body.dataset.user ?? 'null') as User;
 const scroller = byId('scroller');
 const input = byId<HTMLTextAreaElement>('input');
-const statusLine = byId('status');
 const statusText = byId('status-text');
 const views = new Map<string, View>();
 /** Messages per page; a page shorter than this means the start of the conversation is in view. */
 const historyLimit = Number(body.dataset.historyLimit ?? 50);
+/** Rooms this user belongs to, kept by the server across visits. */
+const myRooms = new Set<string>(parseJson<string[]>(body.dataset.myRooms, [LOBBY]));
+/** People seen anywhere on the page, for the `@name message` shortcut. */
+const knownUsers = new Map<string, User>();
 let current: View;
 
 const roomKey = (room: string) => `room:${room}`;
 const dmKey = (userId: string) => `dm:${userId}`;
+
+function parseJson<T>(text: string | undefined, fallback: T): T {
+  try {
+    return text ? (JSON.parse(text) as T) : fallback;
+  } catch {
+    return fallback;
+  }
+}
 
 function makeView(kind: View['kind'], target: string, title: string, list?: HTMLOListElement): View {
   if (!list) {
@@ -63,11 +90,25 @@ function makeView(kind: View['kind'], target: string, title: string, list?: HTML
     pending: new Map(),
     loaded: kind === 'room',
     complete: false,
+    loadingOlder: false,
+    replaying: false,
     scrollTop: undefined,
+    draft: '',
     unread: 0,
+    mentioned: 0,
+    lastReadId: 0,
+    typing: new Map(),
   };
   views.set(view.key, view);
   return view;
+}
+
+function viewFor(message: { room: string } | { with: string }): View | undefined {
+  return 'room' in message ? views.get(roomKey(message.room)) : views.get(dmKey(message.with));
+}
+
+function remember(user: User): void {
+  if (user.id !== me.id) knownUsers.set(user.id, user);
 }
 
 // --- rendering -----------------------------------------------------------------------------------
@@ -89,11 +130,22 @@ function hasMessage(view: View, id: number): boolean {
   return view.list.querySelector(`li[data-id="${id}"]`) !== null;
 }
 
+function lastId(view: View): number {
+  const items = view.list.querySelectorAll<HTMLElement>('li[data-id]');
+  return Number(items[items.length - 1]?.dataset.id ?? 0);
+}
+
+function decorate(item: HTMLLIElement, message: ChatMessage | DirectMessage): HTMLLIElement {
+  if (message.type === 'chat' && message.user.id !== me.id && mentions(message.data, me.name)) item.classList.add('mention');
+  return item;
+}
+
 /** Adds a live message to its view: replaces its pending copy, never shows it twice. */
 function addMessage(view: View, message: ChatMessage | DirectMessage): void {
   if (hasMessage(view, message.id)) return;
+  remember(message.user);
   const stick = view === current && nearBottom();
-  const item = messageItem(message, me);
+  const item = decorate(messageItem(message, me), message);
   let pending = message.ref !== undefined ? view.pending.get(message.ref) : undefined;
   if (!pending && message.user.id === me.id) {
     // A resumed echo carries no ref: match it to the oldest unconfirmed message with that text.
@@ -104,11 +156,28 @@ function addMessage(view: View, message: ChatMessage | DirectMessage): void {
     view.pending.delete(pending.item.dataset.ref ?? '');
   } else {
     view.list.append(item);
-    if (view !== current || document.hidden) markUnread(view, 1);
+  }
+  stopTyping(view, message.user.id);
+  if (message.user.id !== me.id) {
+    const mentioned = item.classList.contains('mention') || message.type === 'dm';
+    if (!view.replaying && (view !== current || document.hidden || !stick)) {
+      view.unread += 1;
+      if (mentioned) view.mentioned += 1;
+      updateBadges(view);
+    }
+    if (document.hidden && mentioned) {
+      notify(
+        message.type === 'dm' ? `New message from ${message.user.name}` : `${message.user.name} mentioned you in #${view.title}`,
+        message.data,
+        view.key,
+        () => show(view),
+      );
+    }
   }
   if (view === current) {
     refreshEmpty();
     if (stick || message.user.id === me.id) scrollToBottom();
+    markRead(view);
   }
 }
 
@@ -118,22 +187,49 @@ function addNotice(view: View, text: string): void {
   if (stick) scrollToBottom();
 }
 
-function markUnread(view: View, count: number): void {
-  view.unread = count === 0 ? 0 : view.unread + count;
+function sidebarButton(view: View): HTMLButtonElement | null {
+  const selector =
+    view.kind === 'room' ? `.room-link[data-room="${CSS.escape(view.target)}"]` : `.dm-link[data-user-id="${CSS.escape(view.target)}"]`;
+  return document.querySelector<HTMLButtonElement>(selector);
+}
+
+/** The sidebar badges of a view and the tab title, from the view's counts. */
+function updateBadges(view: View): void {
   const button = sidebarButton(view);
   const badge = button?.querySelector<HTMLElement>('.unread');
   if (badge) {
     badge.textContent = String(view.unread);
     badge.hidden = view.unread === 0;
+    badge.classList.toggle('has-mention', view.mentioned > 0);
+    badge.title = view.mentioned > 0 ? `${view.mentioned} mention(s)` : '';
   }
-  const total = [...views.values()].reduce((sum, v) => sum + v.unread, 0);
+  let total = 0;
+  for (const v of views.values()) total += v.unread;
   document.title = `${total > 0 ? `(${total}) ` : ''}${current.kind === 'room' ? '#' : '@'}${current.title} · Chat`;
 }
 
-function sidebarButton(view: View): HTMLButtonElement | null {
-  const selector =
-    view.kind === 'room' ? `.room-link[data-room="${CSS.escape(view.target)}"]` : `.dm-link[data-user-id="${CSS.escape(view.target)}"]`;
-  return document.querySelector<HTMLButtonElement>(selector);
+/** Tells the server (and so the other tabs) that everything shown in the current view is read. */
+function markRead(view: View): void {
+  if (view !== current || document.hidden || !nearBottom()) return;
+  const id = lastId(view);
+  view.unread = 0;
+  view.mentioned = 0;
+  updateBadges(view);
+  if (id <= view.lastReadId) return;
+  view.lastReadId = id;
+  send(view.kind === 'room' ? { type: 'read', room: view.target, id } : { type: 'read', with: view.target, id });
+}
+
+/** A "New messages" line above the first message the person has not read yet. */
+function placeDivider(view: View): void {
+  view.list.querySelector('.divider')?.remove();
+  if (view.unread === 0) return;
+  const first = [...view.list.querySelectorAll<HTMLElement>('li[data-id]')].find(
+    (item) => Number(item.dataset.id) > view.lastReadId && item.dataset.userId !== me.id,
+  );
+  if (!first) return;
+  const divider = element('li', { className: 'divider', text: 'New messages', attrs: { role: 'separator' } });
+  first.before(divider);
 }
 
 function renderUsers(): void {
@@ -144,6 +240,7 @@ function renderUsers(): void {
     const button = element('button', { className: 'user-link', attrs: { type: 'button', 'data-user-id': user.id } });
     button.append(avatar(user), ' ', element('span', { className: 'user-name', text: user.name }));
     if (user.id === me.id) button.append(element('span', { className: 'you', text: ' (you)' }));
+    else button.title = `Message ${user.name}`;
     const item = element('li');
     item.append(button);
     list.append(item);
@@ -162,10 +259,13 @@ function renderRooms(names: string[], counts: Map<string, number> = new Map()): 
   for (const name of names) {
     const button = element('button', { className: 'room-link', attrs: { type: 'button', 'data-room': name } });
     const view = views.get(roomKey(name));
+    button.classList.toggle('joined', myRooms.has(name));
+    const unread = element('span', { className: 'unread', text: String(view?.unread ?? 0) });
+    unread.hidden = !view?.unread;
     button.append(
       element('span', { className: 'room-name', text: `# ${name}` }),
       ' ',
-      element('span', { className: 'unread', text: String(view?.unread ?? 0), attrs: view?.unread ? {} : { hidden: '' } }),
+      unread,
       element('span', { className: 'count', text: String(view?.users.size ?? counts.get(name) ?? 0), attrs: { title: 'people here' } }),
     );
     if (current.kind === 'room' && current.target === name) button.setAttribute('aria-current', 'true');
@@ -173,37 +273,67 @@ function renderRooms(names: string[], counts: Map<string, number> = new Map()): 
     item.append(button);
     list.append(item);
   }
+  for (const view of views.values()) updateBadges(view);
 }
 
 function ensureDmLink(user: User): void {
+  remember(user);
   if (document.querySelector(`.dm-link[data-user-id="${CSS.escape(user.id)}"]`)) return;
   const button = element('button', { className: 'dm-link', attrs: { type: 'button', 'data-user-id': user.id } });
-  button.append(
-    avatar(user),
-    ' ',
-    element('span', { className: 'user-name', text: user.name }),
-    element('span', { className: 'unread', text: '0', attrs: { hidden: '' } }),
-  );
+  const unread = element('span', { className: 'unread', text: '0' });
+  unread.hidden = true;
+  button.append(avatar(user), ' ', element('span', { className: 'user-name', text: user.name }), unread);
   const item = element('li');
   item.append(button);
-  byId('dms').append(item);
+  byId('dms').prepend(item);
+}
+
+function renderTyping(): void {
+  const line = byId('typing');
+  const names = [...current.typing.values()].map((t) => t.user.name);
+  line.textContent =
+    names.length === 0
+      ? ''
+      : names.length === 1
+        ? `${names[0]} is typing…`
+        : names.length === 2
+          ? `${names[0]} and ${names[1]} are typing…`
+          : 'Several people are typing…';
+}
+
+function stopTyping(view: View, userId: string): void {
+  const entry = view.typing.get(userId);
+  if (!entry) return;
+  clearTimeout(entry.timer);
+  view.typing.delete(userId);
+  if (view === current) renderTyping();
 }
 
 function show(view: View): void {
-  if (current) current.scrollTop = current.list.hidden ? current.scrollTop : scroller.scrollTop;
+  if (current && current !== view) {
+    current.scrollTop = scroller.scrollTop;
+    current.draft = input.value;
+  }
   for (const other of views.values()) other.list.hidden = other !== view;
   current = view;
   byId('title').textContent = view.kind === 'room' ? `# ${view.title}` : `@ ${view.title}`;
   input.placeholder = `Message ${view.kind === 'room' ? '#' : '@'}${view.title}`;
-  byId('leave').hidden = view.kind !== 'room' || view.target === LOBBY;
+  input.value = view.draft;
+  autosize();
+  byId('leave').hidden = view.kind !== 'room' || view.target === LOBBY || !myRooms.has(view.target);
   for (const button of document.querySelectorAll('.room-link, .dm-link')) button.removeAttribute('aria-current');
   sidebarButton(view)?.setAttribute('aria-current', 'true');
+  body.classList.remove('sidebar-open');
   renderUsers();
+  renderTyping();
+  placeDivider(view);
   refreshEmpty();
-  markUnread(view, 0);
-  if (view.scrollTop === undefined) scrollToBottom();
+  const divider = view.list.querySelector<HTMLElement>('.divider');
+  if (divider) divider.scrollIntoView({ block: 'center' });
+  else if (view.scrollTop === undefined) scrollToBottom();
   else scroller.scrollTop = view.scrollTop;
-  input.focus();
+  updateBadges(view);
+  markRead(view);
 }
 
 // --- the socket ----------------------------------------------------------------------------------
@@ -211,24 +341,32 @@ function show(view: View): void {
 const socket = new ChatSocket(Number(body.dataset.lastId ?? 0), {
   state: showState,
   opened(resumed) {
-    // Rooms other than the lobby are joined again, resuming after the last message seen.
-    if (!resumed) return;
-    for (const view of views.values()) {
-      if (view.kind === 'room' && view.target !== LOBBY) {
-        socket.send({ type: 'join', room: view.target, since: socket.lastSeenId });
+    // Every room of this user is joined on each connection, so counts stay live; a room already
+    // on screen resumes after the last message seen, a new one gets its latest page.
+    for (const room of myRooms) {
+      if (room === LOBBY) continue;
+      const view = views.get(roomKey(room)) ?? makeView('room', room, room);
+      if (resumed && view.loaded) {
+        view.replaying = true;
+        send({ type: 'join', room, since: socket.lastSeenId });
+      } else {
+        send({ type: 'join', room });
       }
     }
   },
   message: receive,
 });
 
+function send(message: ClientMessage): boolean {
+  return socket.send(message);
+}
+
 let countdown: ReturnType<typeof setInterval> | undefined;
 
 function showState(state: ConnectionState): void {
   clearInterval(countdown);
-  statusLine.dataset.state = state.state;
-  const retry = byId('retry');
-  retry.hidden = state.state !== 'waiting';
+  byId('status').dataset.state = state.state;
+  byId('retry').hidden = state.state !== 'waiting';
   switch (state.state) {
     case 'connecting':
       statusText.textContent = 'Connecting…';
@@ -253,32 +391,37 @@ function showState(state: ConnectionState): void {
 
 const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => void } = {
   history(message) {
-    const view =
-      'room' in message
-        ? (views.get(roomKey(message.room)) ?? makeView('room', message.room, message.room))
-        : views.get(dmKey(message.with));
+    const view = 'room' in message ? (views.get(roomKey(message.room)) ?? makeView('room', message.room, message.room)) : viewFor(message);
     if (!view) return;
-    const items = (message.data as (ChatMessage | DirectMessage)[])
-      .filter((m) => !hasMessage(view, m.id))
-      .map((m) => messageItem(m, me));
+    const data = message.data as (ChatMessage | DirectMessage)[];
+    for (const m of data) remember(m.user);
+    const items = data.filter((m) => !hasMessage(view, m.id)).map((m) => decorate(messageItem(m, me), m));
     if (message.before !== undefined) {
       // An older page: prepend it and keep what the reader was looking at in place.
-      if (message.data.length < historyLimit) view.complete = true;
+      view.loadingOlder = false;
+      if (data.length < historyLimit) view.complete = true;
       const height = scroller.scrollHeight;
+      const top = scroller.scrollTop;
       view.list.prepend(...items);
-      if (view === current) scroller.scrollTop += scroller.scrollHeight - height;
+      if (view === current) scroller.scrollTop = top + scroller.scrollHeight - height;
     } else {
       view.loaded = true;
-      view.complete = message.data.length < historyLimit;
+      view.complete = data.length < historyLimit;
       view.list.replaceChildren(...items, ...[...view.pending.values()].map((p) => p.item));
-      if (view === current) scrollToBottom();
+      if (view === current) {
+        placeDivider(view);
+        scrollToBottom();
+        markRead(view);
+      }
     }
     if (view === current) refreshEmpty();
   },
   list(message) {
     const view = views.get(roomKey(message.room));
     if (!view) return;
+    view.replaying = false;
     view.users = new Map(message.data.map((user) => [user.id, user]));
+    for (const user of message.data) remember(user);
     setRoomCount(message.room, view.users.size);
     if (view === current) renderUsers();
     flushPending(view);
@@ -287,8 +430,9 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
   join(message) {
     const view = views.get(roomKey(message.room));
     if (!view) return;
-    if (message.user.id !== me.id) addNotice(view, message.data);
+    if (message.user.id !== me.id) addNotice(view, `${message.user.name} joined`);
     view.users.set(message.user.id, message.user);
+    remember(message.user);
     setRoomCount(message.room, view.users.size);
     if (view === current) renderUsers();
   },
@@ -299,12 +443,14 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
       // This tab left the room.
       view.list.remove();
       views.delete(view.key);
-      markUnread(view, 0);
+      myRooms.delete(message.room);
+      sidebarButton(view)?.classList.remove('joined');
       if (current === view) show(views.get(roomKey(LOBBY)) as View);
       return;
     }
-    addNotice(view, message.data);
+    addNotice(view, `${message.user.name} left`);
     view.users.delete(message.user.id);
+    stopTyping(view, message.user.id);
     setRoomCount(message.room, view.users.size);
     if (view === current) renderUsers();
   },
@@ -320,6 +466,55 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
   },
   rooms(message) {
     void refreshRooms(message.data);
+  },
+  typing(message) {
+    let view = viewFor(message);
+    if (!view && 'with' in message) {
+      ensureDmLink(message.user);
+      view = makeView('dm', message.user.id, message.user.name);
+    }
+    if (!view || message.user.id === me.id) return;
+    const target = view;
+    const previous = target.typing.get(message.user.id);
+    if (previous) clearTimeout(previous.timer);
+    const timer = setTimeout(() => stopTyping(target, message.user.id), TYPING_SHOWN_MS);
+    target.typing.set(message.user.id, { user: message.user, timer });
+    if (target === current) renderTyping();
+  },
+  read(message) {
+    const view = viewFor(message);
+    if (!view) return;
+    view.lastReadId = Math.max(view.lastReadId, message.id);
+    if (message.id >= lastId(view)) {
+      view.unread = 0;
+      view.mentioned = 0;
+      updateBadges(view);
+    }
+  },
+  unread(message) {
+    // The server's counts are the truth at connect time: start from them.
+    for (const view of views.values()) {
+      view.unread = 0;
+      view.mentioned = 0;
+    }
+    for (const entry of message.data) {
+      let view = 'room' in entry ? views.get(roomKey(entry.room)) : views.get(dmKey(entry.with));
+      if (!view && 'with' in entry) {
+        const user = knownUsers.get(entry.with);
+        if (user) {
+          ensureDmLink(user);
+          view = makeView('dm', user.id, user.name);
+        }
+      }
+      if (!view && 'room' in entry && myRooms.has(entry.room)) view = makeView('room', entry.room, entry.room);
+      if (!view) continue;
+      view.unread = entry.count;
+      view.mentioned = entry.mentions;
+      view.lastReadId = entry.lastReadId;
+    }
+    for (const view of views.values()) updateBadges(view);
+    if (current.unread > 0) placeDivider(current);
+    markRead(current);
   },
   error(message) {
     const pending = message.ref !== undefined ? findPending(message.ref) : undefined;
@@ -372,8 +567,8 @@ let refCounter = 0;
 
 function sendPending(view: View, ref: string, data: string): boolean {
   return view.kind === 'room'
-    ? socket.send({ type: 'chat', room: view.target, data, ref })
-    : socket.send({ type: 'dm', to: view.target, data, ref });
+    ? send({ type: 'chat', room: view.target, data, ref })
+    : send({ type: 'dm', to: view.target, data, ref });
 }
 
 /** Sends what is still unconfirmed after a reconnect: the resumed messages have matched the rest. */
@@ -383,19 +578,78 @@ function flushPending(view: View): void {
   }
 }
 
+/** Shows a message as "sending…" in a view and sends it; offline, it goes out on reconnect. */
+function post(view: View, data: string): void {
+  const ref = `${Date.now().toString(36)}-${++refCounter}`;
+  const item = pendingItem(data, me, ref);
+  view.pending.set(ref, { item, data });
+  view.list.append(item);
+  if (view === current) {
+    refreshEmpty();
+    scrollToBottom();
+  }
+  sendPending(view, ref, data);
+}
+
 function submit(): void {
   const data = input.value.trim();
   if (!data) return;
-  const ref = `${Date.now().toString(36)}-${++refCounter}`;
-  const item = pendingItem(data, me, ref);
-  current.pending.set(ref, { item, data });
-  current.list.append(item);
-  refreshEmpty();
-  scrollToBottom();
   input.value = '';
   autosize();
-  // Offline, it waits in the list and goes out when the connection is back.
-  sendPending(current, ref, data);
+  lastTypingSent = 0;
+  if (current.kind === 'room') {
+    const command = parseDmCommand(data, knownUsers.values());
+    if (command.kind === 'dm') {
+      if (command.candidates.length === 1) sendDirect(command.candidates[0] as User, command.text);
+      else chooseRecipient(command.candidates, command.text);
+      return;
+    }
+  }
+  post(current, data);
+}
+
+/** `@name message` typed in a room: the message goes to that person privately. */
+function sendDirect(user: User, text: string): void {
+  ensureDmLink(user);
+  const view = views.get(dmKey(user.id)) ?? makeView('dm', user.id, user.name);
+  post(view, text);
+  flash(`Sent privately to ${user.name}`);
+}
+
+/** Several people share the name: ask which one is meant. */
+function chooseRecipient(candidates: User[], text: string): void {
+  const chooser = byId('chooser');
+  const list = chooser.querySelector('ul') as HTMLUListElement;
+  (chooser.querySelector('.chooser-title') as HTMLElement).textContent =
+    `Several people are called ${candidates[0]?.name ?? ''}: pick one`;
+  list.replaceChildren(
+    ...candidates.map((user) => {
+      const button = element('button', { className: 'user-link', attrs: { type: 'button' } });
+      button.append(avatar(user), ' ', element('span', { className: 'user-name', text: user.name }));
+      button.addEventListener('click', () => {
+        chooser.hidden = true;
+        sendDirect(user, text);
+        input.focus();
+      });
+      const item = element('li');
+      item.append(button);
+      return item;
+    }),
+  );
+  chooser.hidden = false;
+  list.querySelector('button')?.focus();
+  chooser.dataset.text = text;
+}
+
+let lastTypingSent = 0;
+
+/** Tells the others we are typing, at most every couple of seconds. */
+function typingSignal(): void {
+  if (!input.value.trim()) return;
+  const now = Date.now();
+  if (now - lastTypingSent < TYPING_SEND_EVERY_MS) return;
+  lastTypingSent = now;
+  send(current.kind === 'room' ? { type: 'typing', room: current.target } : { type: 'typing', with: current.target });
 }
 
 function autosize(): void {
@@ -410,9 +664,11 @@ function autosize(): void {
 
 function openRoom(room: string): void {
   let view = views.get(roomKey(room));
-  if (!view) {
-    view = makeView('room', room, room);
-    socket.send({ type: 'join', room });
+  if (!view || !myRooms.has(room)) {
+    view ??= makeView('room', room, room);
+    myRooms.add(room);
+    sidebarButton(view)?.classList.add('joined');
+    send({ type: 'join', room });
   }
   show(view);
 }
@@ -420,16 +676,36 @@ function openRoom(room: string): void {
 function openDm(user: User): void {
   ensureDmLink(user);
   const view = views.get(dmKey(user.id)) ?? makeView('dm', user.id, user.name);
-  if (!view.loaded) socket.send({ type: 'history', with: user.id });
+  if (!view.loaded) send({ type: 'history', with: user.id });
   show(view);
+}
+
+function loadOlder(): void {
+  if (current.complete || current.loadingOlder) return;
+  const first = current.list.querySelector<HTMLElement>('li[data-id]');
+  const before = Number(first?.dataset.id);
+  if (!before) return;
+  current.loadingOlder = true;
+  send(current.kind === 'room' ? { type: 'history', room: current.target, before } : { type: 'history', with: current.target, before });
 }
 
 // --- wiring --------------------------------------------------------------------------------------
 
 function start(): void {
   localizeTimes(document);
+  linkifyRendered(document);
   const lobby = makeView('room', LOBBY, LOBBY, byId<HTMLOListElement>('messages'));
   lobby.complete = lobby.list.querySelectorAll('li[data-id]').length < historyLimit;
+  for (const item of lobby.list.querySelectorAll<HTMLElement>('li[data-id]')) {
+    if (item.dataset.userId !== me.id && mentions(item.querySelector('.text')?.textContent ?? '', me.name)) {
+      item.classList.add('mention');
+    }
+  }
+  for (const button of document.querySelectorAll<HTMLButtonElement>('#dms .dm-link')) {
+    const id = button.dataset.userId;
+    const name = button.querySelector('.user-name')?.textContent;
+    if (id && name) knownUsers.set(id, { id, name, image: 0 });
+  }
   current = lobby;
   show(lobby);
 
@@ -444,7 +720,10 @@ function start(): void {
       submit();
     }
   });
-  input.addEventListener('input', autosize);
+  input.addEventListener('input', () => {
+    autosize();
+    typingSignal();
+  });
 
   byId('rooms').addEventListener('click', (event) => {
     const button = (event.target as Element).closest<HTMLButtonElement>('.room-link');
@@ -452,32 +731,48 @@ function start(): void {
   });
   byId('dms').addEventListener('click', (event) => {
     const button = (event.target as Element).closest<HTMLButtonElement>('.dm-link');
-    const view = button?.dataset.userId ? views.get(dmKey(button.dataset.userId)) : undefined;
-    if (!view) return;
-    if (!view.loaded) socket.send({ type: 'history', with: view.target });
-    show(view);
+    const id = button?.dataset.userId;
+    const user = id ? knownUsers.get(id) : undefined;
+    if (user) openDm(user);
   });
   byId('users').addEventListener('click', (event) => {
     const button = (event.target as Element).closest<HTMLButtonElement>('.user-link');
     const user = button?.dataset.userId ? current.users.get(button.dataset.userId) : undefined;
-    if (user) openDm(user);
+    if (user && user.id !== me.id) openDm(user);
   });
   byId('leave').addEventListener('click', () => {
-    if (current.kind === 'room' && current.target !== LOBBY) socket.send({ type: 'leave', room: current.target });
+    if (current.kind === 'room' && current.target !== LOBBY) send({ type: 'leave', room: current.target });
   });
-  byId('older').addEventListener('click', () => {
-    const first = current.list.querySelector<HTMLElement>('li[data-id]');
-    const before = Number(first?.dataset.id);
-    if (!before) return;
-    socket.send(
-      current.kind === 'room' ? { type: 'history', room: current.target, before } : { type: 'history', with: current.target, before },
-    );
+  byId('older').addEventListener('click', loadOlder);
+  // Scrolling up to the top loads the page before, like any chat.
+  new IntersectionObserver((entries) => {
+    if (entries.some((entry) => entry.isIntersecting)) loadOlder();
+  }, { root: scroller }).observe(byId('older'));
+  scroller.addEventListener('scroll', () => {
+    if (nearBottom()) markRead(current);
   });
   byId('retry').addEventListener('click', () => socket.retryNow());
   window.addEventListener('online', () => socket.retryNow());
   document.addEventListener('visibilitychange', () => {
-    if (!document.hidden) markUnread(current, 0);
+    if (!document.hidden) markRead(current);
   });
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') {
+      byId('chooser').hidden = true;
+      body.classList.remove('sidebar-open');
+    }
+  });
+  byId('menu').addEventListener('click', () => body.classList.toggle('sidebar-open'));
+
+  const notifyButton = byId<HTMLButtonElement>('notify');
+  const showNotifyState = () => {
+    const on = notificationsWanted();
+    notifyButton.textContent = on ? 'Notifications on' : 'Enable notifications';
+    notifyButton.setAttribute('aria-pressed', String(on));
+  };
+  notifyButton.hidden = !('Notification' in window);
+  showNotifyState();
+  notifyButton.addEventListener('click', () => void requestNotifications().then(showNotifyState));
 
   const form = byId<HTMLFormElement>('new-room');
   form.addEventListener('submit', (event) => {
@@ -501,12 +796,14 @@ async function createRoom(form: HTMLFormElement): Promise<void> {
     const room = (await response.json()) as { name: string };
     field.value = '';
     error.hidden = true;
+    field.removeAttribute('aria-invalid');
     openRoom(room.name);
     return;
   }
   const reply = (await response?.json().catch(() => undefined)) as { error?: string } | undefined;
   error.textContent = reply?.error ?? 'Could not create the room: are you online?';
   error.hidden = false;
+  field.setAttribute('aria-invalid', 'true');
   field.focus();
 }
 

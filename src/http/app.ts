@@ -9,6 +9,7 @@ import type { Store } from '../store/store.js';
 import { currentUser, sameOriginWrites } from './auth.js';
 import type { AppState } from './context.js';
 import { errorResponses } from './errors.js';
+import { avatarRoutes } from './routes/avatars.js';
 import { chatRoutes } from './routes/chat.js';
 import { healthRoutes } from './routes/health.js';
 import { roomRoutes } from './routes/rooms.js';
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     signinRoutes({ ...deps, signinLimiter }),
     roomRoutes(deps),
     healthRoutes(deps.accepting),
+    avatarRoutes(),
   ]) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: true }));

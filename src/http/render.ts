@@ -8,8 +8,6 @@ const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(VIEWS_DIR, { 
   throwOnUndefined: false,
 });
 
-/** First letter of a name for an initials avatar (a whole code point, so an emoji stays whole). */
-env.addFilter('initial', (name: unknown) => (typeof name === 'string' ? Array.from(name)[0]?.toUpperCase() ?? '' : ''));
 env.addFilter('isodate', (ts: unknown) => (typeof ts === 'number' ? new Date(ts).toISOString() : ''));
 // The server does not know the reader's time zone: UTC here, and the page redraws it in local time.
 env.addFilter('clock', (ts: unknown) => (typeof ts === 'number' ? new Date(ts).toISOString().slice(11, 16) : ''));

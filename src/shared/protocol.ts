@@ -85,9 +85,19 @@ export interface ServerMessages {
   chat: ChatMessage;
   dm: DirectMessage;
   rooms: { type: 'rooms'; data: string[] };
+  /** Someone else is typing in a room, or (`with` = their id) to you. */
+  typing: { type: 'typing'; room: string; user: User } | { type: 'typing'; with: string; user: User };
+  /** Another connection of yours has read up to `id`. */
+  read: { type: 'read'; room: string; id: number } | { type: 'read'; with: string; id: number };
+  /** On connect: every room and conversation of yours with something unread. */
+  unread: { type: 'unread'; data: UnreadEntry[] };
   error: { type: 'error'; data: { code: ErrorCode; message: string }; ref?: string };
 }
 export type ServerMessage = ServerMessages[keyof ServerMessages];
+
+export type UnreadEntry =
+  | { room: string; count: number; mentions: number; lastReadId: number }
+  | { with: string; count: number; mentions: number; lastReadId: number };
 
 /** Client → server, keyed by `type`, as they are after validation. */
 export interface ClientMessages {
@@ -99,6 +109,8 @@ export interface ClientMessages {
   history:
     | { type: 'history'; room: string; before?: number; limit?: number; ref?: string }
     | { type: 'history'; with: string; before?: number; limit?: number; ref?: string };
+  typing: { type: 'typing'; room: string; ref?: string } | { type: 'typing'; with: string; ref?: string };
+  read: { type: 'read'; room: string; id: number; ref?: string } | { type: 'read'; with: string; id: number; ref?: string };
 }
 export type ClientMessage = ClientMessages[keyof ClientMessages];
 
