@@ -60,7 +60,17 @@ export function messageItem(message: ChatMessage | DirectMessage, me: User): HTM
   fillMessage(item, message.user, message.data, me);
   item.dataset.id = String(message.id);
   setTime(item.querySelector('time') as HTMLTimeElement, message.ts);
+  (item.querySelector('.permalink') as HTMLAnchorElement).href = permalink(message, me);
   return item;
+}
+
+/** The address that opens a message where it was said: `#room=<name>&message=<id>` or `#with=<user id>&…`. */
+export function permalink(message: ChatMessage | DirectMessage, me: User): string {
+  const where =
+    message.type === 'chat'
+      ? `room=${encodeURIComponent(message.room)}`
+      : `with=${encodeURIComponent(message.user.id === me.id ? message.to.id : message.user.id)}`;
+  return `#${where}&message=${message.id}`;
 }
 
 /** A message the server has not confirmed yet. */

@@ -8,7 +8,18 @@ import {
   type ServerMessages,
   type User,
 } from '../shared/protocol.js';
-import { avatar, byId, element, linkifyRendered, localizeTimes, messageItem, noticeItem, pendingItem } from './dom.js';
+import {
+  avatar,
+  byId,
+  element,
+  linkifyRendered,
+  localizeTimes,
+  messageItem,
+  noticeItem,
+  pendingItem,
+  renderText,
+  setTime,
+} from './dom.js';
 import { mentions, parseDmCommand } from './mentions.js';
 import { notify, notificationsWanted, requestNotifications } from './notify.js';
 import { ChatSocket, type ConnectionState } from './socket.js';
@@ -341,6 +352,11 @@ function show(view: View): void {
 const socket = new ChatSocket(Number(body.dataset.lastId ?? 0), {
   state: showState,
   opened(resumed) {
+    // Requests sent while offline were lost: ask again for what is still missing.
+    for (const view of views.values()) {
+      view.loadingOlder = false;
+      if (view.kind === 'dm' && !view.loaded) send({ type: 'history', with: view.target });
+    }
     // Every room of this user is joined on each connection, so counts stay live; a room already
     // on screen resumes after the last message seen, a new one gets its latest page.
     for (const room of myRooms) {
@@ -689,6 +705,109 @@ function loadOlder(): void {
   send(current.kind === 'room' ? { type: 'history', room: current.target, before } : { type: 'history', with: current.target, before });
 }
 
+// --- permalinks and search -------------------------------------------------------------------------
+
+type Place = { room: string } | { with: string };
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Waits (briefly) until the view has its latest page and no older page is on its way. */
+async function settled(view: View): Promise<void> {
+  for (let waited = 0; waited < 5000 && (!view.loaded || view.loadingOlder); waited += 50) await sleep(50);
+}
+
+/** Opens a conversation at one message: older pages are loaded until it is on screen. */
+async function openMessage(place: Place, id: number): Promise<void> {
+  if ('room' in place) {
+    openRoom(place.room);
+  } else {
+    openDm(knownUsers.get(place.with) ?? { id: place.with, name: place.with.slice(0, 8), image: 0 });
+  }
+  const view = current;
+  for (let page = 0; page < 200; page++) {
+    await settled(view);
+    if (current !== view || hasMessage(view, id) || view.complete) break;
+    loadOlder();
+  }
+  const item = view.list.querySelector<HTMLElement>(`li[data-id="${id}"]`);
+  if (!item) {
+    flash('That message is not there any more.');
+    return;
+  }
+  item.scrollIntoView({ block: 'center' });
+  item.classList.add('highlight');
+  setTimeout(() => item.classList.remove('highlight'), 4000);
+}
+
+/** `#room=<name>&message=<id>` (or `with=`) in the address opens that message. */
+function openFromAddress(): void {
+  const params = new URLSearchParams(location.hash.slice(1));
+  const id = Number(params.get('message'));
+  const room = params.get('room');
+  const other = params.get('with');
+  if (!Number.isSafeInteger(id) || id <= 0) return;
+  if (room) void openMessage({ room }, id);
+  else if (other) void openMessage({ with: other }, id);
+}
+
+interface SearchResult {
+  id: number;
+  room?: string;
+  with?: string;
+  user: User;
+  data: string;
+  ts: number;
+}
+
+async function search(query: string): Promise<void> {
+  const panel = byId('results');
+  const list = byId('results-list');
+  const title = byId('results-title');
+  let results: SearchResult[] = [];
+  try {
+    const response = await fetch(`/search?q=${encodeURIComponent(query)}`, { headers: { accept: 'application/json' } });
+    if (!response.ok) {
+      const reply = (await response.json().catch(() => undefined)) as { error?: string } | undefined;
+      flash(reply?.error ?? 'Search failed.');
+      return;
+    }
+    results = (await response.json()) as SearchResult[];
+  } catch {
+    flash('Search failed: are you online?');
+    return;
+  }
+  title.textContent = results.length === 0 ? `No results for “${query}”` : `Search results for “${query}”`;
+  list.replaceChildren(
+    ...results.map((result) => {
+      const place: Place = result.room !== undefined ? { room: result.room } : { with: result.with ?? '' };
+      const other = 'with' in place ? knownUsers.get(place.with)?.name : undefined;
+      const button = element('button', { className: 'result', attrs: { type: 'button' } });
+      const time = element('time');
+      setTime(time, result.ts);
+      const text = element('p', { className: 'text' });
+      renderText(text, result.data);
+      button.append(
+        element('span', { className: 'where', text: 'room' in place ? `# ${place.room}` : `@ ${other ?? result.user.name}` }),
+        element('span', { className: 'author', text: result.user.name }),
+        ' ',
+        time,
+        text,
+      );
+      button.addEventListener('click', () => {
+        panel.hidden = true;
+        void openMessage(place, result.id);
+      });
+      const item = element('li');
+      item.append(button);
+      return item;
+    }),
+  );
+  panel.hidden = false;
+  (list.querySelector('button') ?? byId('results-close')).focus();
+}
+
 // --- wiring --------------------------------------------------------------------------------------
 
 function start(): void {
@@ -759,6 +878,7 @@ function start(): void {
   document.addEventListener('keydown', (event) => {
     if (event.key === 'Escape') {
       byId('chooser').hidden = true;
+      byId('results').hidden = true;
       body.classList.remove('sidebar-open');
     }
   });
@@ -774,6 +894,18 @@ function start(): void {
   showNotifyState();
   notifyButton.addEventListener('click', () => void requestNotifications().then(showNotifyState));
 
+  const searchForm = byId<HTMLFormElement>('search');
+  searchForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const query = byId<HTMLInputElement>('search-input').value.trim();
+    if (query) void search(query);
+  });
+  byId('results-close').addEventListener('click', () => {
+    byId('results').hidden = true;
+    input.focus();
+  });
+  window.addEventListener('hashchange', openFromAddress);
+
   const form = byId<HTMLFormElement>('new-room');
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -781,6 +913,7 @@ function start(): void {
   });
 
   socket.connect();
+  openFromAddress();
 }
 
 async function createRoom(form: HTMLFormElement): Promise<void> {
