@@ -29,10 +29,10 @@ describe('sign-in', () => {
     expect(response.headers.get('location')).toBe('/signin');
   });
 
-  it('prefills the form with a random 路人 guest name', async () => {
+  it('prefills the form with a random 路人 guest name for a Chinese reader', async () => {
     const names = new Set<string>();
     for (let i = 0; i < 12; i++) {
-      const html = await (await fetch(`${server.url}/signin`)).text();
+      const html = await (await fetch(`${server.url}/signin`, { headers: { 'accept-language': 'zh-CN' } })).text();
       const match = /name="name" value="([^"]*)"/.exec(html);
       expect(match?.[1]).toMatch(/^路人[甲乙丙丁戊己庚辛壬癸]$/);
       names.add(match?.[1] ?? '');
@@ -242,7 +242,7 @@ describe('health, static files and headers', () => {
 
   it('answers an unknown route with 404', async () => {
     expect((await fetch(`${server.url}/no-such-page`)).status).toBe(404);
-    const api = await fetch(`${server.url}/no-such-page`, { headers: { accept: 'application/json' } });
+    const api = await fetch(`${server.url}/no-such-page`, { headers: { accept: 'application/json', 'accept-language': 'en' } });
     expect(await api.json()).toEqual({ code: 1, error: 'Not found' });
   });
 });

@@ -1,5 +1,6 @@
 // DOM helpers. Every user-supplied string goes in through textContent or an attribute, never as HTML.
 import type { DirectMessage, ChatMessage, User } from '../shared/protocol.js';
+import { t } from './i18n.js';
 import { linkPieces } from './linkify.js';
 
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
@@ -80,7 +81,7 @@ export function pendingItem(data: string, me: User, ref: string): HTMLLIElement 
   item.classList.add('pending');
   item.dataset.ref = ref;
   const time = item.querySelector('time') as HTMLTimeElement;
-  time.textContent = 'sending…';
+  time.textContent = t('message.sending');
   return item;
 }
 

@@ -8,6 +8,7 @@ import {
   type ServerMessages,
   type User,
 } from '../shared/protocol.js';
+import { wsErrorKey } from '../shared/i18n.js';
 import {
   avatar,
   byId,
@@ -20,6 +21,7 @@ import {
   renderText,
   setTime,
 } from './dom.js';
+import { t } from './i18n.js';
 import { mentions, parseDmCommand } from './mentions.js';
 import { notify, notificationsWanted, requestNotifications } from './notify.js';
 import { ChatSocket, type ConnectionState } from './socket.js';
@@ -178,7 +180,7 @@ function addMessage(view: View, message: ChatMessage | DirectMessage): void {
     }
     if (document.hidden && mentioned) {
       notify(
-        message.type === 'dm' ? `New message from ${message.user.name}` : `${message.user.name} mentioned you in #${view.title}`,
+        message.type === 'dm' ? t('notify.newMessage', { name: message.user.name }) : t('notify.mention', { name: message.user.name, room: view.title }),
         message.data,
         view.key,
         () => show(view),
@@ -212,11 +214,13 @@ function updateBadges(view: View): void {
     badge.textContent = String(view.unread);
     badge.hidden = view.unread === 0;
     badge.classList.toggle('has-mention', view.mentioned > 0);
-    badge.title = view.mentioned > 0 ? `${view.mentioned} mention(s)` : '';
+    badge.title =
+      view.mentioned === 0 ? '' : view.mentioned === 1 ? t('unread.mentionOne') : t('unread.mentionMany', { count: view.mentioned });
   }
   let total = 0;
   for (const v of views.values()) total += v.unread;
-  document.title = `${total > 0 ? `(${total}) ` : ''}${current.kind === 'room' ? '#' : '@'}${current.title} · Chat`;
+  const title = current.kind === 'room' ? t('title.room', { room: current.title }) : t('title.dm', { name: current.title });
+  document.title = total > 0 ? t('title.unread', { count: total, title }) : title;
 }
 
 /** Tells the server (and so the other tabs) that everything shown in the current view is read. */
@@ -239,7 +243,7 @@ function placeDivider(view: View): void {
     (item) => Number(item.dataset.id) > view.lastReadId && item.dataset.userId !== me.id,
   );
   if (!first) return;
-  const divider = element('li', { className: 'divider', text: 'New messages', attrs: { role: 'separator' } });
+  const divider = element('li', { className: 'divider', text: t('messages.newDivider'), attrs: { role: 'separator' } });
   first.before(divider);
 }
 
@@ -250,8 +254,8 @@ function renderUsers(): void {
   for (const user of users) {
     const button = element('button', { className: 'user-link', attrs: { type: 'button', 'data-user-id': user.id } });
     button.append(avatar(user), ' ', element('span', { className: 'user-name', text: user.name }));
-    if (user.id === me.id) button.append(element('span', { className: 'you', text: ' (you)' }));
-    else button.title = `Message ${user.name}`;
+    if (user.id === me.id) button.append(element('span', { className: 'you', text: ` ${t('users.you')}` }));
+    else button.title = t('users.messageTitle', { name: user.name });
     const item = element('li');
     item.append(button);
     list.append(item);
@@ -277,7 +281,7 @@ function renderRooms(names: string[], counts: Map<string, number> = new Map()): 
       element('span', { className: 'room-name', text: `# ${name}` }),
       ' ',
       unread,
-      element('span', { className: 'count', text: String(view?.users.size ?? counts.get(name) ?? 0), attrs: { title: 'people here' } }),
+      element('span', { className: 'count', text: String(view?.users.size ?? counts.get(name) ?? 0), attrs: { title: t('rooms.peopleHere') } }),
     );
     if (current.kind === 'room' && current.target === name) button.setAttribute('aria-current', 'true');
     const item = element('li');
@@ -306,10 +310,10 @@ function renderTyping(): void {
     names.length === 0
       ? ''
       : names.length === 1
-        ? `${names[0]} is typing…`
+        ? t('typing.one', { name: names[0] ?? '' })
         : names.length === 2
-          ? `${names[0]} and ${names[1]} are typing…`
-          : 'Several people are typing…';
+          ? t('typing.two', { a: names[0] ?? '', b: names[1] ?? '' })
+          : t('typing.many');
 }
 
 function stopTyping(view: View, userId: string): void {
@@ -328,7 +332,8 @@ function show(view: View): void {
   for (const other of views.values()) other.list.hidden = other !== view;
   current = view;
   byId('title').textContent = view.kind === 'room' ? `# ${view.title}` : `@ ${view.title}`;
-  input.placeholder = `Message ${view.kind === 'room' ? '#' : '@'}${view.title}`;
+  input.placeholder =
+    view.kind === 'room' ? t('composer.placeholderRoom', { room: view.title }) : t('composer.placeholderDm', { name: view.title });
   input.value = view.draft;
   autosize();
   byId('leave').hidden = view.kind !== 'room' || view.target === LOBBY || !myRooms.has(view.target);
@@ -385,18 +390,18 @@ function showState(state: ConnectionState): void {
   byId('retry').hidden = state.state !== 'waiting';
   switch (state.state) {
     case 'connecting':
-      statusText.textContent = 'Connecting…';
+      statusText.textContent = t('status.connecting');
       break;
     case 'online':
-      statusText.textContent = 'Connected';
+      statusText.textContent = t('status.online');
       break;
     case 'signed-out':
-      statusText.textContent = 'Signed out';
+      statusText.textContent = t('status.signedOut');
       break;
     case 'waiting': {
       const tick = () => {
         const seconds = Math.max(0, Math.ceil((state.retryAt - Date.now()) / 1000));
-        statusText.textContent = `Offline — reconnecting in ${seconds} s `;
+        statusText.textContent = `${t('status.waiting', { seconds })} `;
       };
       tick();
       countdown = setInterval(tick, 1000);
@@ -446,7 +451,7 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
   join(message) {
     const view = views.get(roomKey(message.room));
     if (!view) return;
-    if (message.user.id !== me.id) addNotice(view, `${message.user.name} joined`);
+    if (message.user.id !== me.id) addNotice(view, t('notice.joined', { name: message.user.name }));
     view.users.set(message.user.id, message.user);
     remember(message.user);
     setRoomCount(message.room, view.users.size);
@@ -464,7 +469,7 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
       if (current === view) show(views.get(roomKey(LOBBY)) as View);
       return;
     }
-    addNotice(view, `${message.user.name} left`);
+    addNotice(view, t('notice.left', { name: message.user.name }));
     view.users.delete(message.user.id);
     stopTyping(view, message.user.id);
     setRoomCount(message.room, view.users.size);
@@ -536,10 +541,10 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
     const pending = message.ref !== undefined ? findPending(message.ref) : undefined;
     if (pending) {
       pending.item.classList.add('failed');
-      (pending.item.querySelector('time') as HTMLElement).textContent = message.data.message;
+      (pending.item.querySelector('time') as HTMLElement).textContent = t(wsErrorKey(message.data.code));
       return;
     }
-    flash(message.data.message);
+    flash(t(wsErrorKey(message.data.code)));
   },
 };
 
@@ -629,15 +634,16 @@ function sendDirect(user: User, text: string): void {
   ensureDmLink(user);
   const view = views.get(dmKey(user.id)) ?? makeView('dm', user.id, user.name);
   post(view, text);
-  flash(`Sent privately to ${user.name}`);
+  flash(t('dm.sentPrivately', { name: user.name }));
 }
 
 /** Several people share the name: ask which one is meant. */
 function chooseRecipient(candidates: User[], text: string): void {
   const chooser = byId('chooser');
   const list = chooser.querySelector('ul') as HTMLUListElement;
-  (chooser.querySelector('.chooser-title') as HTMLElement).textContent =
-    `Several people are called ${candidates[0]?.name ?? ''}: pick one`;
+  (chooser.querySelector('.chooser-title') as HTMLElement).textContent = t('users.ambiguous', {
+    name: candidates[0]?.name ?? '',
+  });
   list.replaceChildren(
     ...candidates.map((user) => {
       const button = element('button', { className: 'user-link', attrs: { type: 'button' } });
@@ -733,7 +739,7 @@ async function openMessage(place: Place, id: number): Promise<void> {
   }
   const item = view.list.querySelector<HTMLElement>(`li[data-id="${id}"]`);
   if (!item) {
-    flash('That message is not there any more.');
+    flash(t('error.notFound'));
     return;
   }
   item.scrollIntoView({ block: 'center' });
@@ -770,15 +776,15 @@ async function search(query: string): Promise<void> {
     const response = await fetch(`/search?q=${encodeURIComponent(query)}`, { headers: { accept: 'application/json' } });
     if (!response.ok) {
       const reply = (await response.json().catch(() => undefined)) as { error?: string } | undefined;
-      flash(reply?.error ?? 'Search failed.');
+      flash(reply?.error ?? t('error.server'));
       return;
     }
     results = (await response.json()) as SearchResult[];
   } catch {
-    flash('Search failed: are you online?');
+    flash(t('error.server'));
     return;
   }
-  title.textContent = results.length === 0 ? `No results for “${query}”` : `Search results for “${query}”`;
+  title.textContent = results.length === 0 ? t('search.none') : t('search.resultsFor', { q: query });
   list.replaceChildren(
     ...results.map((result) => {
       const place: Place = result.room !== undefined ? { room: result.room } : { with: result.with ?? '' };
@@ -887,7 +893,7 @@ function start(): void {
   const notifyButton = byId<HTMLButtonElement>('notify');
   const showNotifyState = () => {
     const on = notificationsWanted();
-    notifyButton.textContent = on ? 'Notifications on' : 'Enable notifications';
+    notifyButton.textContent = on ? t('notify.on') : t('notify.enable');
     notifyButton.setAttribute('aria-pressed', String(on));
   };
   notifyButton.hidden = !('Notification' in window);
@@ -934,7 +940,7 @@ async function createRoom(form: HTMLFormElement): Promise<void> {
     return;
   }
   const reply = (await response?.json().catch(() => undefined)) as { error?: string } | undefined;
-  error.textContent = reply?.error ?? 'Could not create the room: are you online?';
+  error.textContent = reply?.error ?? t('rooms.createOffline');
   error.hidden = false;
   field.setAttribute('aria-invalid', 'true');
   field.focus();

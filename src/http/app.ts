@@ -9,6 +9,7 @@ import type { Store } from '../store/store.js';
 import { currentUser, sameOriginWrites } from './auth.js';
 import type { AppState } from './context.js';
 import { errorResponses } from './errors.js';
+import { language } from './language.js';
 import { avatarRoutes } from './routes/avatars.js';
 import { chatRoutes } from './routes/chat.js';
 import { healthRoutes } from './routes/health.js';
@@ -43,6 +44,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.use(errorResponses(deps.log));
   app.use(securityHeaders);
   app.use(staticFiles(STATIC_DIR));
+  app.use(language);
   app.use(sameOriginWrites(deps.allowedOrigins));
   app.use(bodyParser({ enableTypes: ['json', 'form'], jsonLimit: BODY_LIMIT, formLimit: BODY_LIMIT, strict: true }));
   app.use(currentUser(deps.identity));

@@ -2,6 +2,7 @@ import type { Next } from 'koa';
 import type { Identity } from '../identity.js';
 import { isAllowedOrigin } from '../origin.js';
 import type { AppContext } from './context.js';
+import { fail } from './language.js';
 
 /** Reads the identity cookie once per request, through the same function the WebSocket uses. */
 export function currentUser(identity: Identity) {
@@ -15,7 +16,7 @@ export function currentUser(identity: Identity) {
 export function sameOriginWrites(allowedOrigins: readonly string[]) {
   return async (ctx: AppContext, next: Next): Promise<void> => {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD' && !isAllowedOrigin(ctx.req, allowedOrigins)) {
-      ctx.throw(403, 'Requests from other sites are not allowed');
+      fail(ctx, 403, 'error.otherSite');
     }
     await next();
   };
@@ -24,6 +25,6 @@ export function sameOriginWrites(allowedOrigins: readonly string[]) {
 /** For API routes: 401 without a signed-in user. */
 export async function requireUser(ctx: AppContext, next: Next): Promise<void> {
   ctx.state.api = true;
-  if (!ctx.state.user) ctx.throw(401, 'Sign in first');
+  if (!ctx.state.user) fail(ctx, 401, 'error.signInFirst');
   await next();
 }

@@ -1,4 +1,5 @@
 import type { ParameterizedContext } from 'koa';
+import type { Lang } from '../shared/i18n.js';
 import type { User } from '../shared/protocol.js';
 
 export interface AppState {
@@ -6,6 +7,8 @@ export interface AppState {
   user: User | null;
   /** Set by API routes, so errors answer in JSON whatever the Accept header says. */
   api?: boolean;
+  /** The reader's language, chosen by `language` (`?lang=`, the `lang` cookie, `Accept-Language`). */
+  lang?: Lang;
 }
 
 export type AppContext = ParameterizedContext<AppState>;

@@ -1,22 +1,43 @@
 import type { Next } from 'koa';
 import type { Log } from '../log.js';
+import { catalogue, interpolate, isKey, type Key } from '../shared/i18n.js';
 import { wantsJson, type AppContext } from './context.js';
+import { fail, requestLanguage, type Localized } from './language.js';
 import { render } from './render.js';
+
+/** The reader-facing message for an error thrown by a library (body parser, router): by its status. */
+function keyForStatus(status: number): Key {
+  const keys: Record<number, Key> = {
+    400: 'error.badRequest',
+    401: 'error.signInFirst',
+    403: 'error.forbidden',
+    404: 'error.notFound',
+    405: 'error.methodNotAllowed',
+    413: 'error.tooLarge',
+    415: 'error.unsupportedType',
+    429: 'error.tooMany',
+  };
+  return keys[status] ?? (status >= 500 ? 'error.server' : 'error.badRequest');
+}
 
 /**
  * The one place thrown errors become responses: `{"code":1,"error"}` for JSON clients, an HTML
- * page otherwise. Unexpected errors are logged and answered without their details.
+ * page otherwise, in the reader's language. Unexpected errors are logged and answered without
+ * their details.
  */
 export function errorResponses(log: Log) {
   return async (ctx: AppContext, next: Next): Promise<void> => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) ctx.throw(404, 'Not found');
+      if (ctx.status === 404 && ctx.body === undefined) fail(ctx, 404, 'error.notFound');
     } catch (caught) {
-      const error = caught as { status?: number; statusCode?: number; expose?: boolean; message?: string };
+      const error = caught as { status?: number; statusCode?: number; expose?: boolean; message?: string; i18n?: Localized };
       const status = error.status ?? error.statusCode ?? 500;
       const expose = status < 500 && error.expose !== false;
-      const message = expose ? (error.message ?? 'Bad request') : 'Something went wrong on our side';
+      // Our own errors name their catalogue string; a library's is known by its status alone.
+      const localized: Localized =
+        expose && error.i18n && isKey(error.i18n.key) ? error.i18n : { key: keyForStatus(expose ? status : 500) };
+      const message = interpolate(catalogue(requestLanguage(ctx))[localized.key], localized.params);
       if (status >= 500) log('http_error', { method: ctx.method, path: ctx.path, error: String(caught) });
       ctx.status = status;
       if (wantsJson(ctx)) {

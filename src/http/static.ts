@@ -1,6 +1,7 @@
 import type { Next } from 'koa';
 import koaStatic from 'koa-static';
 import type { AppContext } from './context.js';
+import { fail } from './language.js';
 
 const PREFIX = '/static/';
 
@@ -12,7 +13,7 @@ export function staticFiles(root: string) {
   const serve = koaStatic(root, { index: false, hidden: false, maxage: 60 * 60 * 1000, defer: false });
   return async (ctx: AppContext, next: Next): Promise<void> => {
     if (!ctx.path.startsWith(PREFIX)) return next();
-    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') ctx.throw(405, 'Static files are read-only');
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') fail(ctx, 405, 'error.readOnly');
     const original = ctx.path;
     ctx.path = ctx.path.slice(PREFIX.length - 1);
     try {
@@ -20,6 +21,6 @@ export function staticFiles(root: string) {
     } finally {
       ctx.path = original;
     }
-    if (ctx.body === undefined) ctx.throw(404, 'Not found');
+    if (ctx.body === undefined) fail(ctx, 404, 'error.notFound');
   };
 }

@@ -4,6 +4,7 @@ import { MAX_NAME_LENGTH, normalizeRoomName } from '../../shared/protocol.js';
 import type { Store } from '../../store/store.js';
 import { requireUser } from '../auth.js';
 import type { AppState } from '../context.js';
+import { fail } from '../language.js';
 
 export function roomRoutes({ store, hub }: { store: Store; hub: Hub }): Router<AppState> {
   const router = new Router<AppState>();
@@ -15,10 +16,10 @@ export function roomRoutes({ store, hub }: { store: Store; hub: Hub }): Router<A
   router.post('/rooms', requireUser, (ctx) => {
     const body = ctx.request.body as Record<string, unknown> | undefined;
     const name = normalizeRoomName(body?.name);
-    if (!name) return ctx.throw(400, `A room name is 1 to ${MAX_NAME_LENGTH} letters, digits, - or _`);
-    if (store.findRoom(name)) ctx.throw(409, `A room called "${name}" exists already`);
+    if (!name) return fail(ctx, 400, 'rooms.badName', { max: MAX_NAME_LENGTH });
+    if (store.findRoom(name)) fail(ctx, 409, 'rooms.exists', { name });
     const room = store.createRoom(name, Date.now());
-    if (!room) return ctx.throw(409, `A room called "${name}" exists already`);
+    if (!room) return fail(ctx, 409, 'rooms.exists', { name });
     hub.announceRooms();
     ctx.status = 201;
     ctx.body = { name: room.name };

@@ -7,6 +7,7 @@ import { CloseCode, CloseReason, MAX_NAME_LENGTH, normalizeUserName } from '../.
 import type { Store } from '../../store/store.js';
 import { newUser } from '../../users.js';
 import { wantsJson, type AppContext, type AppState } from '../context.js';
+import { fail, requestLanguage, t } from '../language.js';
 import { render } from '../render.js';
 
 export interface SigninDeps {
@@ -15,8 +16,6 @@ export interface SigninDeps {
   hub: Hub;
   signinLimiter: RateLimiter;
 }
-
-const BAD_NAME = `A name is 1 to ${MAX_NAME_LENGTH} characters, with no control characters`;
 
 function bodyField(ctx: AppContext, key: string): unknown {
   const body = ctx.request.body as unknown;
@@ -27,21 +26,22 @@ export function signinRoutes({ identity, store, hub, signinLimiter }: SigninDeps
   const router = new Router<AppState>();
 
   router.get('/signin', (ctx) => {
-    render(ctx, 'signin.njk', { name: randomGuestName() });
+    render(ctx, 'signin.njk', { name: randomGuestName(requestLanguage(ctx)) });
   });
 
   router.post('/signin', (ctx) => {
     const json = wantsJson(ctx);
     if (!signinLimiter.take(ctx.ip)) {
       ctx.set('Retry-After', String(Math.ceil(signinLimiter.windowMs / 1000)));
-      ctx.throw(429, 'Too many sign-ins from your address: try again in a minute');
+      fail(ctx, 429, 'signin.tooMany');
     }
     const raw = bodyField(ctx, 'name');
     const name = normalizeUserName(raw);
     if (!name) {
+      const error = t(ctx, 'signin.badName', { max: MAX_NAME_LENGTH });
       ctx.status = 400;
-      if (json) ctx.body = { code: 1, error: BAD_NAME };
-      else render(ctx, 'signin.njk', { name: typeof raw === 'string' ? raw : '', error: BAD_NAME });
+      if (json) ctx.body = { code: 1, error };
+      else render(ctx, 'signin.njk', { name: typeof raw === 'string' ? raw : '', error });
       ctx.status = 400;
       return;
     }
