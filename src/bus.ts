@@ -6,10 +6,13 @@ export interface Origin {
   ref?: string;
 }
 
-/** One fan-out instruction. Every process's hub delivers it to its own matching connections. */
+/**
+ * One fan-out instruction. Every process's hub delivers it to its own matching connections.
+ * `except` leaves out one connection (by id), `exceptUser` every connection of one user.
+ */
 export type BusEvent =
-  | { kind: 'room'; room: string; message: ServerMessage; origin?: Origin; except?: string }
-  | { kind: 'users'; userIds: string[]; message: ServerMessage; origin?: Origin }
+  | { kind: 'room'; room: string; message: ServerMessage; origin?: Origin; except?: string; exceptUser?: string }
+  | { kind: 'users'; userIds: string[]; message: ServerMessage; origin?: Origin; except?: string }
   | { kind: 'everyone'; message: ServerMessage }
   | { kind: 'disconnect'; userId: string; code: number; reason: string };
 

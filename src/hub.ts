@@ -7,12 +7,14 @@ import {
   CloseCode,
   CloseReason,
   LOBBY,
+  TYPING_THROTTLE_MS,
   type ClientMessages,
   type ErrorCode,
   type ServerMessage,
   type User,
 } from './shared/protocol.js';
-import type { Store } from './store/store.js';
+import type { Conversation, Store } from './store/store.js';
+import { TypingThrottle } from './typing.js';
 
 /** A socket that buffers more than this has stopped reading; it is dropped rather than let grow. */
 export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
@@ -54,6 +56,7 @@ export class Hub {
   private readonly sendLimiter: RateLimiter;
   /** Rejections per connection; one that gets as many again as the limit is closed. */
   private readonly strikeLimiter: RateLimiter;
+  private readonly typingThrottle = new TypingThrottle(TYPING_THROTTLE_MS);
   private readonly unsubscribe: () => void;
 
   constructor(private readonly options: HubOptions) {
@@ -66,7 +69,10 @@ export class Hub {
     return this.connections.size;
   }
 
-  /** Registers a socket for a user and greets it: lobby history (or the resumed messages), list, join. */
+  /**
+   * Registers a socket for a user and greets it: lobby history (or the resumed messages), list,
+   * join to the others, then what is unread for the user.
+   */
   connect(socket: WebSocket, user: User, since?: number): Connection {
     const connection = new Connection(socket, user);
     this.connections.add(connection);
@@ -90,6 +96,9 @@ export class Hub {
       for (const message of this.options.store.messagesSince(since, [LOBBY], user.id)) this.send(connection, message);
     }
     this.enterRoom(connection, LOBBY, { history: since === undefined, announceToSelf: false });
+    // A user from before read markers existed starts with the lobby read up to now, like a newcomer.
+    this.options.store.ensureRoomReadMarker(user.id, LOBBY);
+    this.send(connection, { type: 'unread', data: this.options.store.unreadOf(user.id, user.name) });
     return connection;
   }
 
@@ -144,6 +153,7 @@ export class Hub {
   sweep(now = Date.now()): void {
     this.sendLimiter.sweep(now);
     this.strikeLimiter.sweep(now);
+    this.typingThrottle.sweep(now);
   }
 
   stop(): void {
@@ -174,6 +184,10 @@ export class Hub {
         return this.leave(connection, message);
       case 'history':
         return this.history(connection, message);
+      case 'typing':
+        return this.typing(connection, message);
+      case 'read':
+        return this.read(connection, message);
     }
   }
 
@@ -185,6 +199,7 @@ export class Hub {
     }
     if (!this.allowSend(connection, ref)) return;
     const message = this.options.store.addChat({ room: room.name, user: connection.user, data, ts: Date.now() });
+    this.typingThrottle.reset(connection.user.id, { room: room.name });
     this.options.bus.publish({ kind: 'room', room: room.name, message, origin: originOf(connection, ref) });
   }
 
@@ -194,6 +209,7 @@ export class Hub {
     if (!this.allowSend(connection, ref)) return;
     const toUser: User = { id: recipient.id, name: recipient.name, image: recipient.image };
     const message = this.options.store.addDm({ user: connection.user, to: toUser, data, ts: Date.now() });
+    this.typingThrottle.reset(connection.user.id, { with: recipient.id });
     const userIds = recipient.id === connection.user.id ? [recipient.id] : [connection.user.id, recipient.id];
     this.options.bus.publish({ kind: 'users', userIds, message, origin: originOf(connection, ref) });
   }
@@ -201,6 +217,8 @@ export class Hub {
   private join(connection: Connection, { room: name, since, ref }: ClientMessages['join']): void {
     const room = this.options.store.findRoom(name);
     if (!room) return this.fail(connection, 'no_such_room', `There is no room "${name}"`, ref);
+    // An explicit join makes the user a member for good: the room is theirs on every device until they leave it.
+    this.options.store.addMembership(connection.user.id, room.name, Date.now());
     if (since !== undefined) {
       for (const message of this.options.store.messagesSince(since, [room.name])) this.send(connection, message);
     }
@@ -219,6 +237,8 @@ export class Hub {
     if (!connection.rooms.has(room.name)) {
       return this.fail(connection, 'not_in_room', `You are not in "${room.name}"`, ref);
     }
+    // The user leaves the room for good; their other connections stay in it until they leave or reconnect.
+    this.options.store.removeMembership(connection.user.id, room.name);
     const announced = this.leaveRoom(connection, room.name);
     // The leaver hears it either way, so the page can close the room even while another tab stays.
     if (!announced) this.send(connection, leftMessage(room.name, connection.user));
@@ -242,6 +262,48 @@ export class Hub {
     }
     const data = this.options.store.roomHistory(room.name, page);
     this.send(connection, { type: 'history', room: room.name, data, ...echo });
+  }
+
+  /** Tells the others in the room, or the other person of a DM, that this user is typing; throttled. */
+  private typing(connection: Connection, request: ClientMessages['typing']): void {
+    const user = connection.user;
+    if ('with' in request) {
+      const other = this.options.store.getUser(request.with);
+      if (!other) return this.fail(connection, 'no_such_user', 'There is no such user', request.ref);
+      if (other.id === user.id || !this.typingThrottle.take(user.id, { with: other.id })) return;
+      this.options.bus.publish({ kind: 'users', userIds: [other.id], message: { type: 'typing', with: user.id, user } });
+      return;
+    }
+    const room = this.options.store.findRoom(request.room);
+    if (!room) return this.fail(connection, 'no_such_room', `There is no room "${request.room}"`, request.ref);
+    if (!connection.rooms.has(room.name)) {
+      return this.fail(connection, 'not_in_room', `Join "${room.name}" before writing to it`, request.ref);
+    }
+    if (!this.typingThrottle.take(user.id, { room: room.name })) return;
+    const message: ServerMessage = { type: 'typing', room: room.name, user };
+    this.options.bus.publish({ kind: 'room', room: room.name, message, exceptUser: user.id });
+  }
+
+  /** Moves the user's read marker forward and tells their other connections. */
+  private read(connection: Connection, request: ClientMessages['read']): void {
+    const userId = connection.user.id;
+    let about: Conversation;
+    if ('with' in request) {
+      const other = this.options.store.getUser(request.with);
+      if (!other) return this.fail(connection, 'no_such_user', 'There is no such user', request.ref);
+      about = { with: other.id };
+    } else {
+      const room = this.options.store.findRoom(request.room);
+      if (!room) return this.fail(connection, 'no_such_room', `There is no room "${request.room}"`, request.ref);
+      if (!this.options.store.isMember(userId, room.name)) {
+        return this.fail(connection, 'not_in_room', `You are not a member of "${room.name}"`, request.ref);
+      }
+      about = { room: room.name };
+    }
+    // Never past the newest message, or messages not written yet would count as read.
+    const id = Math.min(request.id, this.options.store.lastMessageId());
+    if (!this.options.store.markRead(userId, about, id)) return;
+    this.options.bus.publish({ kind: 'users', userIds: [userId], message: { type: 'read', ...about, id }, except: connection.id });
   }
 
   /** Per user across all tabs; a connection that keeps going after being refused is closed. */
@@ -321,7 +383,7 @@ export class Hub {
         const frame = JSON.stringify(event.message);
         for (const connections of presence.values()) {
           for (const connection of connections) {
-            if (connection.id === event.except) continue;
+            if (connection.id === event.except || connection.user.id === event.exceptUser) continue;
             this.sendFrame(connection, frameFor(connection, event.message, frame, event.origin));
           }
         }
@@ -331,6 +393,7 @@ export class Hub {
         const frame = JSON.stringify(event.message);
         for (const userId of event.userIds) {
           for (const connection of this.byUser.get(userId) ?? []) {
+            if (connection.id === event.except) continue;
             this.sendFrame(connection, frameFor(connection, event.message, frame, event.origin));
           }
         }

@@ -50,6 +50,20 @@ function optionalId(fields: Fields, key: string): number | undefined {
   return value;
 }
 
+function requiredId(fields: Fields, key: string): number {
+  const value = optionalId(fields, key);
+  if (value === undefined) reject('bad_message', `"${key}" must be a message id (a whole number)`);
+  return value;
+}
+
+/** Exactly one of `room` (a room name) and `with` (a user id): what a history, typing or read is about. */
+function roomOrWith(fields: Fields, type: string): { room: string } | { with: string } {
+  const room = optionalString(fields, 'room');
+  const other = optionalString(fields, 'with');
+  if ((room === undefined) === (other === undefined)) reject('bad_message', `${type} needs either "room" or "with"`);
+  return room !== undefined ? { room } : { with: other as string };
+}
+
 function text(fields: Fields, limits: ParseLimits): string {
   const data = requiredString(fields, 'data').trim();
   if (data.length === 0) reject('empty', 'The message is empty');
@@ -101,17 +115,19 @@ function fromFields(fields: Fields, ref: string | undefined, limits: ParseLimits
     case 'leave':
       return withRef({ type, room: requiredString(fields, 'room') }, ref);
     case 'history': {
-      const room = optionalString(fields, 'room');
-      const other = optionalString(fields, 'with');
-      if ((room === undefined) === (other === undefined)) {
-        reject('bad_message', 'history needs either "room" or "with"');
-      }
+      const about = roomOrWith(fields, type);
       const page: { before?: number; limit?: number } = {};
       const before = optionalId(fields, 'before');
       const limit = historyLimit(fields);
       if (before !== undefined) page.before = before;
       if (limit !== undefined) page.limit = limit;
-      return withRef(room !== undefined ? { type, room, ...page } : { type, with: other as string, ...page }, ref);
+      return withRef({ type, ...about, ...page }, ref);
+    }
+    case 'typing':
+      return withRef({ type, ...roomOrWith(fields, type) }, ref);
+    case 'read': {
+      const about = roomOrWith(fields, type);
+      return withRef({ type, ...about, id: requiredId(fields, 'id') }, ref);
     }
     default:
       return reject('unknown_type', `Unknown message type "${type.slice(0, 32)}"`);

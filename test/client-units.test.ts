@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { linkPieces } from '../src/client/linkify.js';
-import { mentions, parseDmCommand } from '../src/client/mentions.js';
+import { mentions, parseDmCommand } from '../src/shared/mentions.js';
 
 describe('linkPieces', () => {
   it('links http and https URLs and leaves the rest as text', () => {

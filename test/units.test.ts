@@ -53,6 +53,27 @@ describe('parseClientMessage', () => {
     expect(parse({ type: 'history', room: 'a', before: 1e300 })).toMatchObject({ ok: false, code: 'bad_message' });
   });
 
+  it('validates typing: a room or a user, never both or neither', () => {
+    expect(parse({ type: 'typing', room: 'lobby' })).toEqual({ ok: true, message: { type: 'typing', room: 'lobby' } });
+    expect(parse({ type: 'typing', with: 'u1', ref: 't' })).toEqual({ ok: true, message: { type: 'typing', with: 'u1', ref: 't' } });
+    expect(parse({ type: 'typing' })).toMatchObject({ ok: false, code: 'bad_message' });
+    expect(parse({ type: 'typing', room: 'a', with: 'b', ref: 't' })).toMatchObject({ ok: false, code: 'bad_message', ref: 't' });
+    expect(parse({ type: 'typing', room: 5 })).toMatchObject({ ok: false, code: 'bad_message' });
+    expect(parse({ type: 'typing', with: null })).toMatchObject({ ok: false, code: 'bad_message' });
+  });
+
+  it('validates read: a room or a user, and a message id', () => {
+    expect(parse({ type: 'read', room: 'lobby', id: 7 })).toEqual({ ok: true, message: { type: 'read', room: 'lobby', id: 7 } });
+    expect(parse({ type: 'read', with: 'u1', id: 0 })).toEqual({ ok: true, message: { type: 'read', with: 'u1', id: 0 } });
+    expect(parse({ type: 'read', room: 'lobby', id: Number.MAX_SAFE_INTEGER })).toMatchObject({ ok: true });
+    for (const id of [undefined, -1, 1.5, '7', null, 1e300, Number.MAX_SAFE_INTEGER + 1]) {
+      expect(parse({ type: 'read', room: 'lobby', id }), String(id)).toMatchObject({ ok: false, code: 'bad_message' });
+    }
+    expect(parse({ type: 'read', id: 1 })).toMatchObject({ ok: false, code: 'bad_message' });
+    expect(parse({ type: 'read', room: 'a', with: 'b', id: 1 })).toMatchObject({ ok: false, code: 'bad_message' });
+    expect(parse({ type: 'read', room: ['lobby'], id: 1, ref: 'r' })).toMatchObject({ ok: false, code: 'bad_message', ref: 'r' });
+  });
+
   it('ignores prototype keys rather than being steered by them', () => {
     const result = parse('{"__proto__":{"type":"chat","data":"x"},"constructor":"y"}');
     expect(result).toMatchObject({ ok: false, code: 'bad_message' });

@@ -22,7 +22,7 @@ import {
   setTime,
 } from './dom.js';
 import { t } from './i18n.js';
-import { mentions, parseDmCommand } from './mentions.js';
+import { mentions, parseDmCommand } from '../shared/mentions.js';
 import { notify, notificationsWanted, requestNotifications } from './notify.js';
 import { ChatSocket, type ConnectionState } from './socket.js';
 
@@ -223,16 +223,32 @@ function updateBadges(view: View): void {
   document.title = total > 0 ? t('title.unread', { count: total, title }) : title;
 }
 
+/** At most one `read` a second per conversation: each one is a write on the server. */
+const READ_EVERY_MS = 1000;
+const readTimers = new Map<View, ReturnType<typeof setTimeout>>();
+
 /** Tells the server (and so the other tabs) that everything shown in the current view is read. */
 function markRead(view: View): void {
   if (view !== current || document.hidden || !nearBottom()) return;
-  const id = lastId(view);
   view.unread = 0;
   view.mentioned = 0;
   updateBadges(view);
-  if (id <= view.lastReadId) return;
-  view.lastReadId = id;
-  send(view.kind === 'room' ? { type: 'read', room: view.target, id } : { type: 'read', with: view.target, id });
+  if (lastId(view) <= view.lastReadId || readTimers.has(view)) return;
+  const sendRead = () => {
+    const id = lastId(view);
+    if (id <= view.lastReadId) return;
+    view.lastReadId = id;
+    send(view.kind === 'room' ? { type: 'read', room: view.target, id } : { type: 'read', with: view.target, id });
+  };
+  sendRead();
+  // Whatever arrives within the second is marked once, at its end.
+  readTimers.set(
+    view,
+    setTimeout(() => {
+      readTimers.delete(view);
+      if (view === current && !document.hidden && nearBottom()) sendRead();
+    }, READ_EVERY_MS),
+  );
 }
 
 /** A "New messages" line above the first message the person has not read yet. */

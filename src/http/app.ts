@@ -14,6 +14,7 @@ import { avatarRoutes } from './routes/avatars.js';
 import { chatRoutes } from './routes/chat.js';
 import { healthRoutes } from './routes/health.js';
 import { roomRoutes } from './routes/rooms.js';
+import { searchRoutes } from './routes/search.js';
 import { signinRoutes } from './routes/signin.js';
 import { securityHeaders } from './security.js';
 import { staticFiles } from './static.js';
@@ -53,6 +54,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     chatRoutes(deps),
     signinRoutes({ ...deps, signinLimiter }),
     roomRoutes(deps),
+    searchRoutes(deps),
     healthRoutes(deps.accepting),
     avatarRoutes(),
   ]) {

@@ -35,6 +35,12 @@ export const MAX_REF_LENGTH = 64;
 export const MAX_HISTORY_LIMIT = 100;
 /** Longest user or room name, in code points. */
 export const MAX_NAME_LENGTH = 32;
+/** The server passes on at most one `typing` per user per room or conversation in this time; the rest are dropped. */
+export const TYPING_THROTTLE_MS = 2000;
+/** `GET /search`: the most results one search returns, newest first. */
+export const SEARCH_LIMIT = 50;
+/** `GET /search`: the longest query, in code points (after trimming). */
+export const MAX_SEARCH_LENGTH = 200;
 
 export type ErrorCode =
   | 'bad_message'
@@ -94,6 +100,11 @@ export interface ServerMessages {
   error: { type: 'error'; data: { code: ErrorCode; message: string }; ref?: string };
 }
 export type ServerMessage = ServerMessages[keyof ServerMessages];
+
+/** One result of `GET /search`: a room message, or a DM with `with` = the other person's id. */
+export type SearchResult =
+  | { id: number; room: string; user: User; data: string; ts: number }
+  | { id: number; with: string; user: User; data: string; ts: number };
 
 export type UnreadEntry =
   | { room: string; count: number; mentions: number; lastReadId: number }

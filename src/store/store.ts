@@ -1,4 +1,4 @@
-import type { ChatMessage, DirectMessage, StoredMessage, User } from '../shared/protocol.js';
+import type { ChatMessage, DirectMessage, SearchResult, StoredMessage, UnreadEntry, User } from '../shared/protocol.js';
 
 export interface Room {
   name: string;
@@ -13,6 +13,15 @@ export interface Page {
 
 export interface StoredUser extends User {
   createdAt: number;
+}
+
+/** What a read marker is about: a room (by its canonical name) or the conversation with a user. */
+export type Conversation = { room: string } | { with: string };
+
+/** Which messages a search may return: these rooms, and with `dmsOf` that user's own DMs. */
+export interface SearchScope {
+  rooms: string[];
+  dmsOf?: string;
 }
 
 /**
@@ -42,6 +51,35 @@ export interface Store {
   lastMessageId(): number;
   /** Every message after `since` in the given rooms and, with `dmsOf`, that user's DMs, in id order. */
   messagesSince(since: number, rooms: string[], dmsOf?: string): StoredMessage[];
+
+  /** The rooms a user belongs to, by canonical name: lobby first (everyone is in it), then in creation order. */
+  roomsOf(userId: string): string[];
+  isMember(userId: string, room: string): boolean;
+  /**
+   * Makes the user a member of the room for good; true when they were not one already. A new
+   * member's read marker starts at the room's newest message, so its past does not count as unread.
+   */
+  addMembership(userId: string, room: string, joinedAt: number): boolean;
+  /** Ends a membership (lobby's cannot end); the read marker is kept. */
+  removeMembership(userId: string, room: string): void;
+  /** The people a user has DMs with, most recent conversation first. */
+  conversationsOf(userId: string, limit: number): User[];
+
+  /** Moves a read marker forward to `id`; true when it moved (it never moves backwards). */
+  markRead(userId: string, about: Conversation, id: number): boolean;
+  /** Sets the user's marker in a room to its newest message, unless they have one already. */
+  ensureRoomReadMarker(userId: string, room: string): void;
+  /**
+   * Every room the user is a member of and every conversation of theirs with messages from others
+   * after the read marker: how many, how many mention `@name`, and the marker. Rooms first.
+   */
+  unreadOf(userId: string, name: string): UnreadEntry[];
+
+  /**
+   * Messages containing `text` (case-insensitively), newest first, within the scope; a DM's
+   * `with` is the other person as seen from `scope.dmsOf`.
+   */
+  search(text: string, scope: SearchScope, limit: number): SearchResult[];
 
   close(): void;
 }

@@ -5,7 +5,13 @@ import type { Store } from '../../store/store.js';
 import type { AppState } from '../context.js';
 import { render } from '../render.js';
 
-/** The chat page: name, rooms and the latest lobby messages are in the HTML before any script runs. */
+/** How many DM conversations the page lists, most recent first. */
+const MAX_CONVERSATIONS = 100;
+
+/**
+ * The chat page: name, rooms (all of them, and the user's own), DM conversations and the latest
+ * lobby messages are in the HTML before any script runs.
+ */
 export function chatRoutes({ store, hub, historyLimit }: { store: Store; hub: Hub; historyLimit: number }): Router<AppState> {
   const router = new Router<AppState>();
   router.get('/', (ctx) => {
@@ -22,6 +28,8 @@ export function chatRoutes({ store, hub, historyLimit }: { store: Store; hub: Hu
       lastId,
       online: hub.usersIn(LOBBY),
       historyLimit,
+      myRooms: store.roomsOf(user.id),
+      conversations: store.conversationsOf(user.id, MAX_CONVERSATIONS),
     });
   });
   return router;

@@ -1,0 +1,191 @@
+// Persistent room membership (README "Choices and extensions"): an explicit `join` makes a room the
+// user's on every page load, tab and device, and after a restart, until they `leave` it; the chat page
+// carries the user's rooms and DM conversations. Real server, real `ws` clients and fetch.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatMessage, DirectMessage, ServerMessage, User } from '../src/shared/protocol.js';
+import { TestClient } from './helpers/client.js';
+import { signIn, startTestServer, tempDataDir, type SignedIn, type TestServer } from './helpers/server.js';
+
+type ErrorMessage = Extract<ServerMessage, { type: 'error' }>;
+
+// --- small helpers (local to this file) -----------------------------------------------------------
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer({ SIGNIN_RATE_LIMIT: '0', RATE_LIMIT: '0' });
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+const open: TestClient[] = [];
+
+async function connect(who: SignedIn, target = server): Promise<TestClient> {
+  const client = await TestClient.ready(target.wsUrl, who.cookie);
+  open.push(client);
+  return client;
+}
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((client) => client.close()));
+});
+
+let counter = 0;
+function roomName(label = 'room'): string {
+  return `${label}${++counter}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+async function createRoom(cookie: string, name = roomName(), target = server): Promise<string> {
+  const response = await fetch(`${target.url}/rooms`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify({ name }),
+  });
+  expect(response.status).toBe(201);
+  return name;
+}
+
+/** Joins and waits for the room's list (the room under its own spelling, whatever case was asked). */
+async function join(client: TestClient, room: string): Promise<void> {
+  client.send({ type: 'join', room });
+  await client.next((m) => m.type === 'list' && m.room.toLowerCase() === room.toLowerCase());
+}
+
+async function leave(client: TestClient, room: string): Promise<void> {
+  client.send({ type: 'leave', room });
+  await client.next((m) => m.type === 'left' && m.room === room);
+}
+
+async function say(client: TestClient, data: string, room = 'lobby'): Promise<ChatMessage> {
+  client.send({ type: 'chat', room, data });
+  return client.next<ChatMessage>((m) => m.type === 'chat' && m.data === data);
+}
+
+async function dm(client: TestClient, to: User, data: string): Promise<DirectMessage> {
+  client.send({ type: 'dm', to: to.id, data });
+  return client.next<DirectMessage>((m) => m.type === 'dm' && m.data === data);
+}
+
+function unescapeHtml(text: string): string {
+  return text
+    .replaceAll('&quot;', '"')
+    .replaceAll('&#39;', "'")
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&amp;', '&');
+}
+
+/** What the chat page (GET /) gives the browser about the user's own rooms and conversations. */
+async function page(who: SignedIn, target = server): Promise<{ myRooms: string[]; conversations: string[] }> {
+  const response = await fetch(`${target.url}/`, { headers: { cookie: who.cookie }, redirect: 'manual' });
+  expect(response.status).toBe(200);
+  const html = await response.text();
+  const rooms = /data-my-rooms="([^"]*)"/.exec(html);
+  expect(rooms, 'data-my-rooms on the chat page').not.toBeNull();
+  const conversations = [...html.matchAll(/class="dm-link"[^>]*data-user-id="([^"]*)"/g)].map((match) => match[1]!);
+  return { myRooms: JSON.parse(unescapeHtml(rooms![1]!)) as string[], conversations };
+}
+
+// --- tests ----------------------------------------------------------------------------------------
+
+describe('persistent membership', () => {
+  it('a joined room is the user\'s on every page load and device until they leave it; lobby is always theirs', async () => {
+    const alice = await signIn(server.url, 'Alice');
+    const bob = await signIn(server.url, 'Bob');
+    const later = await createRoom(bob.cookie);
+    const first = await createRoom(bob.cookie);
+    const never = await createRoom(bob.cookie);
+    expect((await page(alice)).myRooms).toEqual(['lobby']);
+
+    const a1 = await connect(alice);
+    await join(a1, first);
+    await join(a1, later.toUpperCase()); // any case: the room's own spelling is kept
+    await join(a1, first); // joining again changes nothing
+    // lobby first, then the rooms in the order they were created
+    expect((await page(alice)).myRooms).toEqual(['lobby', later, first]);
+    expect((await page(alice)).myRooms).not.toContain(never);
+
+    // another device: same rooms, before it joins anything
+    await a1.close();
+    const a2 = await connect(alice);
+    expect((await page(alice)).myRooms).toEqual(['lobby', later, first]);
+
+    // leaving is for good; leaving the lobby is only this connection's
+    await join(a2, first);
+    await leave(a2, first);
+    await leave(a2, 'lobby');
+    expect((await page(alice)).myRooms).toEqual(['lobby', later]);
+    // Bob created the rooms but never joined one
+    expect((await page(bob)).myRooms).toEqual(['lobby']);
+  });
+
+  it('leaving in one tab ends the membership; a second tab stays in the room until it leaves or reconnects', async () => {
+    const alice = await signIn(server.url, 'Alice');
+    const bob = await signIn(server.url, 'Bob');
+    const room = await createRoom(alice.cookie);
+    const a1 = await connect(alice);
+    const a2 = await connect(alice);
+    const b = await connect(bob);
+    for (const client of [a1, a2, b]) await join(client, room);
+
+    await leave(a1, room);
+    expect((await page(alice)).myRooms).toEqual(['lobby']);
+    // the other tab is still in the room: it hears it and may write to it
+    const text = `still here ${Math.random()}`;
+    await say(b, text, room);
+    await a2.next((m) => m.type === 'chat' && m.data === text);
+    await say(a2, `me too ${Math.random()}`, room);
+    // but the room is no longer Alice's: nothing to mark read there
+    a2.send({ type: 'read', room, id: 1, ref: 'r' });
+    expect((await a2.next<ErrorMessage>((m) => m.type === 'error')).data.code).toBe('not_in_room');
+
+    // after a reconnect the tab is in the lobby only, as for any room that is not hers
+    await a2.close();
+    const a3 = await connect(alice);
+    a3.send({ type: 'chat', room, data: 'let me in', ref: 'c' });
+    expect((await a3.next<ErrorMessage>((m) => m.type === 'error')).data.code).toBe('not_in_room');
+  });
+
+  it('memberships survive a restart', async () => {
+    const dataDir = tempDataDir();
+    let own = await startTestServer({ SIGNIN_RATE_LIMIT: '0' }, dataDir);
+    try {
+      const alice = await signIn(own.url, 'Alice');
+      const room = await createRoom(alice.cookie, roomName(), own);
+      const a = await connect(alice, own);
+      await join(a, room);
+      await a.close();
+      await own.close();
+
+      own = await startTestServer({ SIGNIN_RATE_LIMIT: '0' }, dataDir);
+      expect((await page(alice, own)).myRooms).toEqual(['lobby', room]);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
+describe('conversations on the chat page', () => {
+  it('lists the people the user has DMs with, most recent first, each once, and nobody else\'s', async () => {
+    const alice = await signIn(server.url, 'Alice');
+    const bob = await signIn(server.url, 'Bob');
+    const carol = await signIn(server.url, 'Carol');
+    const dave = await signIn(server.url, 'Dave');
+    expect((await page(alice)).conversations).toEqual([]);
+
+    const a = await connect(alice);
+    const b = await connect(bob);
+    const c = await connect(carol);
+    await dm(a, bob.user, 'hi bob');
+    await dm(c, alice.user, 'hi alice');
+    await dm(b, dave.user, 'not alice\'s business');
+    expect((await page(alice)).conversations).toEqual([carol.user.id, bob.user.id]);
+
+    await dm(b, alice.user, 'bob again');
+    expect((await page(alice)).conversations).toEqual([bob.user.id, carol.user.id]);
+    expect((await page(dave)).conversations).toEqual([bob.user.id]);
+    expect((await page(bob)).conversations).toEqual([alice.user.id, dave.user.id]);
+  });
+});

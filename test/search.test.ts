@@ -1,0 +1,279 @@
+// `GET /search` (issue 3, item 7; README "Choices and extensions"): full-text search with SQLite FTS5
+// and the trigram tokenizer, only over what the user may see, against the real server.
+import Database from 'better-sqlite3';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SEARCH_LIMIT, type ChatMessage, type DirectMessage, type SearchResult, type ServerMessage, type User } from '../src/shared/protocol.js';
+import { TestClient } from './helpers/client.js';
+import { signIn, startTestServer, tempDataDir, type SignedIn, type TestServer } from './helpers/server.js';
+
+// --- small helpers (local to this file) -----------------------------------------------------------
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer({ SIGNIN_RATE_LIMIT: '0', RATE_LIMIT: '0' });
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+const open: TestClient[] = [];
+
+async function connect(who: SignedIn, target = server): Promise<TestClient> {
+  const client = await TestClient.ready(target.wsUrl, who.cookie);
+  open.push(client);
+  return client;
+}
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((client) => client.close()));
+});
+
+let counter = 0;
+/** A word no other message here contains (letters only, so it is one token to any reader). */
+function token(): string {
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  let word = 'tok';
+  for (let n = ++counter * 7919 + Math.floor(Math.random() * 1000); n > 0; n = Math.floor(n / 26)) word += letters[n % 26];
+  return `${word}${letters[Math.floor(Math.random() * 26)]}${letters[Math.floor(Math.random() * 26)]}`;
+}
+function roomName(label = 'room'): string {
+  return `${label}${++counter}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+async function say(client: TestClient, data: string, room = 'lobby'): Promise<ChatMessage> {
+  client.send({ type: 'chat', room, data });
+  return client.next<ChatMessage>((m) => m.type === 'chat' && m.data === data);
+}
+
+async function dm(client: TestClient, to: User, data: string): Promise<DirectMessage> {
+  client.send({ type: 'dm', to: to.id, data });
+  return client.next<DirectMessage>((m) => m.type === 'dm' && m.data === data);
+}
+
+async function createRoom(cookie: string, name = roomName()): Promise<string> {
+  const response = await fetch(`${server.url}/rooms`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify({ name }),
+  });
+  expect(response.status).toBe(201);
+  return name;
+}
+
+async function join(client: TestClient, room: string): Promise<void> {
+  client.send({ type: 'join', room });
+  await client.next((m) => m.type === 'list' && m.room === room);
+}
+
+async function leave(client: TestClient, room: string): Promise<void> {
+  client.send({ type: 'leave', room });
+  await client.next((m: ServerMessage) => m.type === 'left' && m.room === room);
+}
+
+function searchUrl(q: string, room?: string, target = server): string {
+  const url = new URL('/search', target.url);
+  url.searchParams.set('q', q);
+  if (room !== undefined) url.searchParams.set('room', room);
+  return url.toString();
+}
+
+/** Searches as a user; expects 200 and gives the results. */
+async function search(who: SignedIn, q: string, room?: string, target = server): Promise<SearchResult[]> {
+  const response = await fetch(searchUrl(q, room, target), { headers: { cookie: who.cookie } });
+  expect(response.status, await response.clone().text()).toBe(200);
+  expect(response.headers.get('content-type')).toMatch(/application\/json/);
+  return (await response.json()) as SearchResult[];
+}
+
+const ids = (results: SearchResult[]): number[] => results.map((r) => r.id);
+
+// --- tests ----------------------------------------------------------------------------------------
+
+describe('GET /search', () => {
+  it('finds Chinese by two characters (你好 in 大家你好啊) and by three, and English whatever the case', async () => {
+    const alice = await signIn(server.url, 'Alice');
+    const a = await connect(alice);
+    const chinese = await say(a, '大家你好啊');
+    const english = await say(a, `Hello world ${token()}`);
+    await say(a, '你们好'); // 你 and 好, but not together
+
+    const two = await search(alice, '你好');
+    expect(ids(two)).toContain(chinese.id);
+    expect(two.every((r) => r.data.includes('你好'))).toBe(true);
+    expect(two.find((r) => r.id === chinese.id)).toEqual({
+      id: chinese.id,
+      room: 'lobby',
+      user: { id: alice.user.id, name: alice.user.name, image: alice.user.image },
+      data: '大家你好啊',
+      ts: chinese.ts,
+    });
+    expect(ids(await search(alice, '你好啊'))).toContain(chinese.id);
+    expect(ids(await search(alice, '好'))).toContain(chinese.id);
+    expect(ids(await search(alice, '  你好  '))).toContain(chinese.id);
+
+    for (const q of ['hello', 'HELLO WORLD', 'lo wo', 'Hello world']) {
+      const found = await search(alice, q);
+      expect(ids(found), q).toContain(english.id);
+      expect(found.every((r) => r.data.toLowerCase().includes(q.toLowerCase())), q).toBe(true);
+    }
+    expect(ids(await search(alice, 'hello worlds'))).not.toContain(english.id);
+  });
+
+  it('returns only what the user may see: their rooms and their own DMs, never anyone else\'s', async () => {
+    const alice = await signIn(server.url, 'Alice');
+    const bob = await signIn(server.url, 'Bob');
+    const carol = await signIn(server.url, 'Carol');
+    const a = await connect(alice);
+    const b = await connect(bob);
+    const c = await connect(carol);
+    const room = await createRoom(alice.cookie);
+    await join(a, room);
+
+    // one long word (indexed path) and one rare character (the short path) in every message
+    const word = token();
+    const rare = '龘';
+    const text = (label: string) => `${label} ${word} ${rare}${counter}`;
+    const inLobby = await say(a, text('lobby'));
+    const inRoom = await say(a, text('room'), room);
+    const aliceToCarol = await dm(a, carol.user, text('alice to carol'));
+    const bobToAlice = await dm(b, alice.user, text('bob to alice'));
+    const aliceToBob = await dm(a, bob.user, text('alice to bob'));
+
+    for (const q of [word, rare, `${word} ${rare}`]) {
+      const forBob = await search(bob, q);
+      expect(ids(forBob).filter((id) => [inLobby, inRoom, aliceToCarol, bobToAlice, aliceToBob].some((m) => m.id === id)), q).toEqual([
+        aliceToBob.id,
+        bobToAlice.id,
+        inLobby.id,
+      ]);
+      // a DM result names the other person with `with`, from the searcher's side
+      expect(forBob.find((r) => r.id === bobToAlice.id)).toEqual({
+        id: bobToAlice.id,
+        with: alice.user.id,
+        user: { id: bob.user.id, name: bob.user.name, image: bob.user.image },
+        data: bobToAlice.data,
+        ts: bobToAlice.ts,
+      });
+      expect(forBob.find((r) => r.id === aliceToBob.id)).toMatchObject({ with: alice.user.id, user: { id: alice.user.id } });
+
+      const forAlice = await search(alice, q);
+      expect(ids(forAlice), q).toEqual(expect.arrayContaining([inLobby.id, inRoom.id, aliceToCarol.id, bobToAlice.id, aliceToBob.id]));
+      expect(forAlice.find((r) => r.id === aliceToCarol.id)).toMatchObject({ with: carol.user.id });
+      expect(forAlice.find((r) => r.id === inRoom.id)).toMatchObject({ room });
+      expect(ids(await search(carol, q)), q).not.toContain(bobToAlice.id);
+    }
+
+    // membership opens the room to search, leaving closes it again
+    await join(b, room);
+    expect(ids(await search(bob, word))).toContain(inRoom.id);
+    await leave(b, room);
+    expect(ids(await search(bob, word))).not.toContain(inRoom.id);
+    expect(ids(await search(bob, rare))).not.toContain(inRoom.id);
+  });
+
+  it('room= restricts to one room of yours: 403 for a room you are not in, 404 for none', async () => {
+    const alice = await signIn(server.url, 'Alice');
+    const bob = await signIn(server.url, 'Bob');
+    const a = await connect(alice);
+    const room = await createRoom(alice.cookie);
+    await join(a, room);
+    const word = token();
+    const inRoom = await say(a, `in the room ${word}`, room);
+    await say(a, `in the lobby ${word}`);
+    await dm(a, bob.user, `a dm ${word}`);
+
+    expect(ids(await search(alice, word, room))).toEqual([inRoom.id]);
+    expect(ids(await search(alice, word, room.toUpperCase()))).toEqual([inRoom.id]);
+    expect((await search(alice, word, 'lobby')).map((r) => 'room' in r && r.room)).toEqual(['lobby']);
+    expect(await search(alice, word)).toHaveLength(3);
+
+    const asBob = await fetch(searchUrl(word, room), { headers: { cookie: bob.cookie } });
+    expect(asBob.status).toBe(403);
+    expect(await asBob.json()).toMatchObject({ code: 1 });
+    const none = await fetch(searchUrl(word, 'no-such-room-here'), { headers: { cookie: alice.cookie } });
+    expect(none.status).toBe(404);
+    expect(await none.json()).toMatchObject({ code: 1 });
+  });
+
+  it('is newest first and at most 50, by either path', async () => {
+    const alice = await signIn(server.url, 'Alice');
+    const a = await connect(alice);
+    const word = token();
+    const short = '鑫';
+    const sent: ChatMessage[] = [];
+    for (let i = 0; i < SEARCH_LIMIT + 6; i++) sent.push(await say(a, `${i} ${word} ${short}`));
+    const newest = sent.map((m) => m.id).reverse().slice(0, SEARCH_LIMIT);
+
+    expect(ids(await search(alice, word))).toEqual(newest);
+    expect(ids(await search(alice, short))).toEqual(newest);
+  });
+
+  it('takes % and _ literally, on the short path and the indexed one', async () => {
+    const alice = await signIn(server.url, 'Alice');
+    const a = await connect(alice);
+    const word = token();
+    const percent = await say(a, `done 100% ${word}`);
+    const plain = await say(a, `done 1000 ${word}`);
+    const underscore = await say(a, `snake_case ${word}`);
+    const other = await say(a, `snakeXcase ${word}`);
+    const ours = new Set([percent.id, plain.id, underscore.id, other.id]);
+    const mine = async (q: string) => ids(await search(alice, q)).filter((id) => ours.has(id));
+
+    expect(await mine('%')).toEqual([percent.id]);
+    expect(await mine('0%')).toEqual([percent.id]);
+    expect(await mine('100%')).toEqual([percent.id]);
+    expect(await mine('_')).toEqual([underscore.id]);
+    expect(await mine('e_c')).toEqual([underscore.id]);
+    expect(await mine('snake_case')).toEqual([underscore.id]);
+    // quotes and FTS5 operators are plain text too
+    const quoted = await say(a, `she said "NEAR" OR * ${word}`);
+    expect(ids(await search(alice, '"NEAR" OR *'))).toEqual([quoted.id]);
+  });
+
+  it('401 signed out; 400 for a missing, blank or over-long query', async () => {
+    const signedOut = await fetch(searchUrl('hello'));
+    expect(signedOut.status).toBe(401);
+    expect(await signedOut.json()).toMatchObject({ code: 1 });
+
+    const alice = await signIn(server.url, 'Alice');
+    const ask = (query: string) => fetch(`${server.url}/search${query}`, { headers: { cookie: alice.cookie } });
+    for (const query of ['', '?q=', '?q=%20%20%20', `?q=${'x'.repeat(201)}`, '?q=a&q=b', '?room=lobby']) {
+      const response = await ask(query);
+      expect(response.status, query).toBe(400);
+      expect(await response.json()).toMatchObject({ code: 1 });
+    }
+    expect((await ask(`?q=${'x'.repeat(200)}`)).status).toBe(200);
+    expect((await ask(`?q=${encodeURIComponent('字'.repeat(200))}`)).status).toBe(200);
+  });
+
+  it('finds messages written before the search index existed, after an upgrade', async () => {
+    const dataDir = tempDataDir();
+    let own = await startTestServer({ SIGNIN_RATE_LIMIT: '0' }, dataDir);
+    try {
+      const alice = await signIn(own.url, 'Alice');
+      const a = await connect(alice, own);
+      const word = token();
+      const old = await say(a, `from the old days ${word}`);
+      await Promise.all(open.splice(0).map((client) => client.close()));
+      await own.close();
+
+      // the database as a version without search left it
+      const db = new Database(path.join(dataDir, 'chat.db'));
+      db.exec(`DROP TRIGGER messages_fts_insert; DROP TRIGGER messages_fts_delete; DROP TRIGGER messages_fts_update;
+               DROP TABLE messages_fts;`);
+      db.close();
+
+      own = await startTestServer({ SIGNIN_RATE_LIMIT: '0' }, dataDir);
+      expect(ids(await search(alice, word, undefined, own))).toEqual([old.id]);
+      const b = await connect(alice, own);
+      const fresh = await say(b, `and a new one ${word}`);
+      expect(ids(await search(alice, word, undefined, own))).toEqual([fresh.id, old.id]);
+    } finally {
+      await Promise.all(open.splice(0).map((client) => client.close()));
+      await own.close();
+    }
+  });
+});

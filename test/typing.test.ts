@@ -1,0 +1,204 @@
+// "X is typing…" (issue 3, item 5; README "Choices and extensions"): who hears `typing`, the 2 s
+// server throttle, and its errors, against the real server with real `ws` clients.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { TYPING_THROTTLE_MS, type ChatMessage, type ServerMessage, type User } from '../src/shared/protocol.js';
+import { TestClient } from './helpers/client.js';
+import { signIn, startTestServer, type SignedIn, type TestServer } from './helpers/server.js';
+
+type ErrorMessage = Extract<ServerMessage, { type: 'error' }>;
+type TypingMessage = Extract<ServerMessage, { type: 'typing' }>;
+
+// --- small helpers (local to this file) -----------------------------------------------------------
+
+/** Few chats allowed, to show typing does not use them up. */
+const RATE_LIMIT = 3;
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer({ SIGNIN_RATE_LIMIT: '0', RATE_LIMIT: String(RATE_LIMIT) });
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+const open: TestClient[] = [];
+
+async function connect(who: SignedIn): Promise<TestClient> {
+  const client = await TestClient.ready(server.wsUrl, who.cookie);
+  open.push(client);
+  return client;
+}
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((client) => client.close()));
+});
+
+let counter = 0;
+function roomName(label = 'room'): string {
+  return `${label}${++counter}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+async function createRoom(cookie: string, name = roomName()): Promise<string> {
+  const response = await fetch(`${server.url}/rooms`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify({ name }),
+  });
+  expect(response.status).toBe(201);
+  return name;
+}
+
+async function join(client: TestClient, room: string): Promise<void> {
+  client.send({ type: 'join', room });
+  await client.next((m) => m.type === 'list' && m.room === room);
+}
+
+const isTyping = (m: ServerMessage): boolean => m.type === 'typing';
+
+/** Waits once, then says what each client got that matches: for "none of them hears it". */
+async function heardBy(clients: TestClient[], predicate: (m: ServerMessage) => boolean, ms = 200): Promise<ServerMessage[][]> {
+  return Promise.all(clients.map((client) => client.quietFor(ms, predicate)));
+}
+
+function userShape(user: User): User {
+  return { id: user.id, name: user.name, image: user.image };
+}
+
+// --- tests ----------------------------------------------------------------------------------------
+
+describe('typing', () => {
+  it('in a room: the others in it hear who is typing; not the typist in any tab, not people outside', async () => {
+    const alice = await signIn(server.url, 'Alice');
+    const bob = await signIn(server.url, 'Bob');
+    const carol = await signIn(server.url, 'Carol');
+    const room = await createRoom(alice.cookie);
+    const a1 = await connect(alice);
+    const a2 = await connect(alice);
+    const b = await connect(bob);
+    const c = await connect(carol); // lobby only
+    for (const client of [a1, a2, b]) await join(client, room);
+
+    a1.send({ type: 'typing', room: room.toUpperCase() });
+    const heard = await b.next<TypingMessage>(isTyping);
+    expect(heard).toEqual({ type: 'typing', room, user: userShape(alice.user) });
+    expect(await heardBy([a1, a2, c], isTyping)).toEqual([[], [], []]);
+
+    // typing in the lobby reaches everyone there but the typist
+    b.send({ type: 'typing', room: 'lobby' });
+    for (const client of [a1, a2, c]) {
+      expect(await client.next<TypingMessage>(isTyping)).toEqual({ type: 'typing', room: 'lobby', user: userShape(bob.user) });
+    }
+    expect(await b.quietFor(200, isTyping)).toEqual([]);
+  });
+
+  it('in a DM: only the recipient\'s connections hear it, with the typist\'s id; typing to yourself goes nowhere', async () => {
+    const alice = await signIn(server.url, 'Alice');
+    const bob = await signIn(server.url, 'Bob');
+    const carol = await signIn(server.url, 'Carol');
+    const a1 = await connect(alice);
+    const a2 = await connect(alice);
+    const b1 = await connect(bob);
+    const b2 = await connect(bob);
+    const c = await connect(carol);
+
+    a1.send({ type: 'typing', with: bob.user.id });
+    for (const client of [b1, b2]) {
+      expect(await client.next<TypingMessage>(isTyping)).toEqual({ type: 'typing', with: alice.user.id, user: userShape(alice.user) });
+    }
+    expect(await heardBy([a1, a2, c], isTyping)).toEqual([[], [], []]);
+
+    a1.send({ type: 'typing', with: alice.user.id });
+    expect(await heardBy([a1, a2, b1, b2, c], (m) => m.type === 'typing' || m.type === 'error')).toEqual([[], [], [], [], []]);
+  });
+
+  it('is throttled to one per 2 s per room or conversation, silently, and never uses up the chat rate limit', async () => {
+    const alice = await signIn(server.url, 'Alice');
+    const bob = await signIn(server.url, 'Bob');
+    const room = await createRoom(alice.cookie);
+    const a = await connect(alice);
+    const b = await connect(bob);
+    await join(a, room);
+    await join(b, room);
+    const typingIn = (about: 'room' | 'with') => (m: ServerMessage) => m.type === 'typing' && about in m;
+
+    for (let i = 0; i < 10; i++) a.send({ type: 'typing', with: bob.user.id });
+    for (let i = 0; i < 10; i++) a.send({ type: 'typing', room });
+    await b.next(typingIn('with'));
+    // the server took the first one before Bob heard it: its interval is over by this time plus 2 s
+    const heardFirst = Date.now();
+    await b.next(typingIn('room'));
+    expect(await b.quietFor(300, isTyping)).toEqual([]);
+    expect(await a.quietFor(0, (m) => m.type === 'error')).toEqual([]);
+
+    // another person typing in the same room is not held back by Alice's throttle
+    b.send({ type: 'typing', room });
+    await a.next(isTyping);
+
+    // all that typing did not count against the chat limit: the full allowance of chats goes through
+    for (let i = 0; i < RATE_LIMIT; i++) {
+      const text = `after typing ${i} ${Math.random()}`;
+      a.send({ type: 'chat', room, data: text });
+      await b.next<ChatMessage>((m) => m.type === 'chat' && m.data === text);
+    }
+    expect(await a.quietFor(0, (m) => m.type === 'error')).toEqual([]);
+
+    // a message sent ends the interval there: starting the next one shows at once (once)
+    a.send({ type: 'typing', room });
+    a.send({ type: 'typing', room });
+    expect(await b.next<TypingMessage>(isTyping)).toMatchObject({ room, user: { id: alice.user.id } });
+    // ...but only there: the DM conversation is still within its interval
+    a.send({ type: 'typing', with: bob.user.id });
+    expect(await b.quietFor(200, isTyping)).toEqual([]);
+
+    // once the interval has passed, Alice's typing to Bob is news again
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, heardFirst + TYPING_THROTTLE_MS + 20 - Date.now())));
+    a.send({ type: 'typing', with: bob.user.id });
+    expect(await b.next<TypingMessage>(isTyping)).toEqual({ type: 'typing', with: alice.user.id, user: userShape(alice.user) });
+  });
+
+  it('sending a DM ends the interval for that conversation', async () => {
+    const alice = await signIn(server.url, 'Alice');
+    const bob = await signIn(server.url, 'Bob');
+    const a = await connect(alice);
+    const b = await connect(bob);
+    a.send({ type: 'typing', with: bob.user.id });
+    await b.next(isTyping);
+    a.send({ type: 'dm', to: bob.user.id, data: 'there you go' });
+    await b.next((m) => m.type === 'dm');
+    a.send({ type: 'typing', with: bob.user.id });
+    a.send({ type: 'typing', with: bob.user.id });
+    await b.next(isTyping);
+    expect(await b.quietFor(200, isTyping)).toEqual([]);
+  });
+
+  it('needs the typist in the room, a room that exists and a known user; errors keep the connection', async () => {
+    const alice = await signIn(server.url, 'Alice');
+    const bob = await signIn(server.url, 'Bob');
+    const room = await createRoom(bob.cookie);
+    const a = await connect(alice);
+    const b = await connect(bob);
+    await join(b, room);
+
+    const cases: { request: Record<string, unknown>; code: string }[] = [
+      { request: { type: 'typing', room }, code: 'not_in_room' },
+      { request: { type: 'typing', room: 'no-such-room-here' }, code: 'no_such_room' },
+      { request: { type: 'typing', with: 'no-such-user-id' }, code: 'no_such_user' },
+      { request: { type: 'typing' }, code: 'bad_message' },
+      { request: { type: 'typing', room, with: bob.user.id }, code: 'bad_message' },
+      { request: { type: 'typing', room: 7 }, code: 'bad_message' },
+    ];
+    cases.forEach(({ request }, i) => a.send({ ...request, ref: `t${i}` }));
+    for (const [i, { request, code }] of cases.entries()) {
+      const error = await a.next<ErrorMessage>((m) => m.type === 'error');
+      expect(error.data.code, JSON.stringify(request)).toBe(code);
+      expect(error.ref).toBe(`t${i}`);
+    }
+    expect(await b.quietFor(200, isTyping)).toEqual([]);
+
+    // still open: joining and typing now works
+    await join(a, room);
+    a.send({ type: 'typing', room });
+    await b.next(isTyping);
+  });
+});
