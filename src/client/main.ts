@@ -55,6 +55,8 @@ interface View {
   mentioned: number;
   /** The newest id this user has read here, as the server keeps it. */
   lastReadId: number;
+  /** Where the "New messages" line goes while the view is open: after this id. */
+  dividerAfter: number | undefined;
   typing: Map<string, { user: User; timer: ReturnType<typeof setTimeout> }>;
 }
 
@@ -110,6 +112,7 @@ function makeView(kind: View['kind'], target: string, title: string, list?: HTML
     unread: 0,
     mentioned: 0,
     lastReadId: 0,
+    dividerAfter: undefined,
     typing: new Map(),
   };
   views.set(view.key, view);
@@ -251,12 +254,13 @@ function markRead(view: View): void {
   );
 }
 
-/** A "New messages" line above the first message the person has not read yet. */
+/** A "New messages" line above the first message the person had not read when they opened the view. */
 function placeDivider(view: View): void {
   view.list.querySelector('.divider')?.remove();
-  if (view.unread === 0) return;
+  const after = view.dividerAfter;
+  if (after === undefined) return;
   const first = [...view.list.querySelectorAll<HTMLElement>('li[data-id]')].find(
-    (item) => Number(item.dataset.id) > view.lastReadId && item.dataset.userId !== me.id,
+    (item) => Number(item.dataset.id) > after && item.dataset.userId !== me.id,
   );
   if (!first) return;
   const divider = element('li', { className: 'divider', text: t('messages.newDivider'), attrs: { role: 'separator' } });
@@ -358,6 +362,7 @@ function show(view: View): void {
   body.classList.remove('sidebar-open');
   renderUsers();
   renderTyping();
+  view.dividerAfter = view.unread > 0 ? view.lastReadId : undefined;
   placeDivider(view);
   refreshEmpty();
   const divider = view.list.querySelector<HTMLElement>('.divider');
@@ -432,8 +437,8 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
     if (!view) return;
     const data = message.data as (ChatMessage | DirectMessage)[];
     for (const m of data) remember(m.user);
-    const items = data.filter((m) => !hasMessage(view, m.id)).map((m) => decorate(messageItem(m, me), m));
     if (message.before !== undefined) {
+      const items = data.filter((m) => !hasMessage(view, m.id)).map((m) => decorate(messageItem(m, me), m));
       // An older page: prepend it and keep what the reader was looking at in place.
       view.loadingOlder = false;
       if (data.length < historyLimit) view.complete = true;
@@ -442,9 +447,13 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
       view.list.prepend(...items);
       if (view === current) scroller.scrollTop = top + scroller.scrollHeight - height;
     } else {
+      // The latest page: it replaces the view, keeping live messages newer than it and the unsent.
       view.loaded = true;
       view.complete = data.length < historyLimit;
-      view.list.replaceChildren(...items, ...[...view.pending.values()].map((p) => p.item));
+      const newest = data[data.length - 1]?.id ?? 0;
+      const newer = [...view.list.querySelectorAll<HTMLLIElement>('li[data-id]')].filter((li) => Number(li.dataset.id) > newest);
+      const page = data.map((m) => decorate(messageItem(m, me), m));
+      view.list.replaceChildren(...page, ...newer, ...[...view.pending.values()].map((p) => p.item));
       if (view === current) {
         placeDivider(view);
         scrollToBottom();
@@ -550,7 +559,10 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
       view.lastReadId = entry.lastReadId;
     }
     for (const view of views.values()) updateBadges(view);
-    if (current.unread > 0) placeDivider(current);
+    if (current.unread > 0) {
+      current.dividerAfter = current.lastReadId;
+      placeDivider(current);
+    }
     markRead(current);
   },
   error(message) {

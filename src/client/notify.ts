@@ -2,22 +2,20 @@
 
 const PREFERENCE = 'chat:notifications';
 
-/** On when the browser allows it and the person has not switched it off here. */
+/** On only when the person turned them on here and the browser allows them: opt-in, never assumed. */
 export function notificationsWanted(): boolean {
-  return (
-    'Notification' in window && Notification.permission === 'granted' && localStorage.getItem(PREFERENCE) !== 'off'
-  );
+  return 'Notification' in window && Notification.permission === 'granted' && localStorage.getItem(PREFERENCE) === 'on';
 }
 
-/** The button: asks the browser the first time, then toggles our own preference. */
+/** The button: turns them on (asking the browser the first time) or off again. */
 export async function requestNotifications(): Promise<void> {
   if (!('Notification' in window)) return;
   if (notificationsWanted()) {
-    localStorage.setItem(PREFERENCE, 'off');
+    localStorage.removeItem(PREFERENCE);
     return;
   }
-  localStorage.removeItem(PREFERENCE);
   if (Notification.permission === 'default') await Notification.requestPermission();
+  if (Notification.permission === 'granted') localStorage.setItem(PREFERENCE, 'on');
 }
 
 export function notify(title: string, body: string, tag: string, onClick: () => void): void {
