@@ -10,7 +10,6 @@ import { signIn, startTestServer, tempDataDir, type SignedIn, type TestServer } 
 
 type ErrorMessage = Extract<ServerMessage, { type: 'error' }>;
 type ListMessage = Extract<ServerMessage, { type: 'list' }>;
-type UnreadMessage = Extract<ServerMessage, { type: 'unread' }>;
 type ReadMessage = Extract<ServerMessage, { type: 'read' }>;
 
 // --- small helpers (local to this file) -----------------------------------------------------------
