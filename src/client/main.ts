@@ -55,6 +55,8 @@ interface View {
   mentioned: number;
   /** The newest id this user has read here, as the server keeps it. */
   lastReadId: number;
+  /** The read position the server has been told. */
+  sentReadId: number;
   /** Where the "New messages" line goes while the view is open: after this id. */
   dividerAfter: number | undefined;
   typing: Map<string, { user: User; timer: ReturnType<typeof setTimeout> }>;
@@ -112,6 +114,7 @@ function makeView(kind: View['kind'], target: string, title: string, list?: HTML
     unread: 0,
     mentioned: 0,
     lastReadId: 0,
+    sentReadId: 0,
     dividerAfter: undefined,
     typing: new Map(),
   };
@@ -224,34 +227,47 @@ function updateBadges(view: View): void {
   for (const v of views.values()) total += v.unread;
   const title = current.kind === 'room' ? t('title.room', { room: current.title }) : t('title.dm', { name: current.title });
   document.title = total > 0 ? t('title.unread', { count: total, title }) : title;
+  // On a phone the sidebar is folded away: its menu button carries the total.
+  const menuBadge = byId('menu-unread');
+  menuBadge.textContent = String(total);
+  menuBadge.hidden = total === 0;
 }
 
 /** At most one `read` a second per conversation: each one is a write on the server. */
 const READ_EVERY_MS = 1000;
 const readTimers = new Map<View, ReturnType<typeof setTimeout>>();
 
-/** Tells the server (and so the other tabs) that everything shown in the current view is read. */
+/** Sends the view's read position if the server has not had it yet. */
+function sendRead(view: View): void {
+  if (view.lastReadId <= view.sentReadId) return;
+  view.sentReadId = view.lastReadId;
+  const id = view.lastReadId;
+  send(view.kind === 'room' ? { type: 'read', room: view.target, id } : { type: 'read', with: view.target, id });
+}
+
+/** Notes that everything shown in the current view has been seen, and tells the server (and so the other tabs). */
 function markRead(view: View): void {
   if (view !== current || document.hidden || !nearBottom()) return;
   view.unread = 0;
   view.mentioned = 0;
   updateBadges(view);
-  if (lastId(view) <= view.lastReadId || readTimers.has(view)) return;
-  const sendRead = () => {
-    const id = lastId(view);
-    if (id <= view.lastReadId) return;
-    view.lastReadId = id;
-    send(view.kind === 'room' ? { type: 'read', room: view.target, id } : { type: 'read', with: view.target, id });
-  };
-  sendRead();
-  // Whatever arrives within the second is marked once, at its end.
+  view.lastReadId = Math.max(view.lastReadId, lastId(view));
+  if (readTimers.has(view)) return; // what was seen meanwhile goes out when the second is over
+  sendRead(view);
   readTimers.set(
     view,
     setTimeout(() => {
       readTimers.delete(view);
-      if (view === current && !document.hidden && nearBottom()) sendRead();
+      sendRead(view);
     }, READ_EVERY_MS),
   );
+}
+
+/** Before the person leaves a view or the page: what they saw is read, now. */
+function flushRead(view: View): void {
+  clearTimeout(readTimers.get(view));
+  readTimers.delete(view);
+  sendRead(view);
 }
 
 /** A "New messages" line above the first message the person had not read when they opened the view. */
@@ -348,6 +364,7 @@ function show(view: View): void {
   if (current && current !== view) {
     current.scrollTop = scroller.scrollTop;
     current.draft = input.value;
+    flushRead(current);
   }
   for (const other of views.values()) other.list.hidden = other !== view;
   current = view;
@@ -557,6 +574,7 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
       view.unread = entry.count;
       view.mentioned = entry.mentions;
       view.lastReadId = entry.lastReadId;
+      view.sentReadId = entry.lastReadId;
     }
     for (const view of views.values()) updateBadges(view);
     if (current.unread > 0) {
@@ -939,6 +957,9 @@ function start(): void {
     input.focus();
   });
   window.addEventListener('hashchange', openFromAddress);
+  window.addEventListener('pagehide', () => {
+    for (const view of views.values()) flushRead(view);
+  });
 
   const form = byId<HTMLFormElement>('new-room');
   form.addEventListener('submit', (event) => {
