@@ -14,7 +14,8 @@ export type BusEvent =
   | { kind: 'room'; room: string; message: ServerMessage; origin?: Origin; except?: string; exceptUser?: string }
   | { kind: 'users'; userIds: string[]; message: ServerMessage; origin?: Origin; except?: string }
   | { kind: 'everyone'; message: ServerMessage }
-  | { kind: 'disconnect'; userId: string; code: number; reason: string };
+  /** Closes the user's connections: those of one session (sign-out), or all (sign out everywhere). */
+  | { kind: 'disconnect'; userId: string; sessionId?: string; code: number; reason: string };
 
 /**
  * The fan-out seam. In-process now; a Redis pub/sub bus can implement the same two calls so that

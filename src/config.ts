@@ -5,7 +5,10 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
-  /** Signing secret; undefined means "make one and keep it in dataDir". */
+  /**
+   * Signing secret; undefined means "make one and keep it in dataDir". Several keys, comma-separated,
+   * rotate it: the first signs, all of them verify.
+   */
   secret: string | undefined;
   /** Origins allowed besides the site's own, e.g. `https://chat.example.com`. */
   allowedOrigins: string[];
@@ -16,11 +19,17 @@ export interface Config {
   maxMessageLength: number;
   /** Largest WebSocket frame, in bytes. */
   maxFrameBytes: number;
+  /** Bytes a connection may have waiting to be sent; a reader slower than that is dropped. */
+  maxBufferedBytes: number;
   /** Chat and DM messages a user may send per rateWindowMs; 0 turns the limit off. */
   rateLimit: number;
   rateWindowMs: number;
   /** Sign-ins per client address per minute; 0 turns the limit off. */
   signinRateLimit: number;
+  /** Open WebSockets one user may have (tabs, devices); 0 means no cap. */
+  maxConnectionsPerUser: number;
+  /** Open WebSockets from one client address; 0 means no cap. */
+  maxConnectionsPerAddress: number;
   /** How long an identity cookie lasts. */
   sessionMaxAgeMs: number;
   /** Messages go to stderr as JSON lines unless quiet (tests). */
@@ -44,9 +53,12 @@ export const DEFAULTS: Config = {
   historyLimit: 50,
   maxMessageLength: 2000,
   maxFrameBytes: 64 * 1024,
+  maxBufferedBytes: 4 * 1024 * 1024,
   rateLimit: 20,
   rateWindowMs: 10_000,
   signinRateLimit: 60,
+  maxConnectionsPerUser: 20,
+  maxConnectionsPerAddress: 256,
   sessionMaxAgeMs: 30 * DAY_MS,
   quiet: false,
 };
@@ -83,11 +95,19 @@ function origins(raw: string | undefined): string[] {
     });
 }
 
+/** The keys of a SECRET (or secret file): comma- or newline-separated, the first one signing. */
+export function splitKeys(raw: string): string[] {
+  return raw
+    .split(/[,\n]/)
+    .map((key) => key.trim())
+    .filter(Boolean);
+}
+
 /** Reads the configuration from environment variables; throws ConfigError with the variable at fault. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const secret = env.SECRET?.trim() || undefined;
-  if (secret !== undefined && secret.length < 16) {
-    throw new ConfigError('SECRET must be at least 16 characters long');
+  if (secret !== undefined && splitKeys(secret).some((key) => key.length < 16)) {
+    throw new ConfigError('SECRET must be at least 16 characters long (each key, when it lists several)');
   }
   return {
     port: integer(env, 'PORT', DEFAULTS.port, 0, 65535),
@@ -100,9 +120,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     historyLimit: integer(env, 'HISTORY_LIMIT', DEFAULTS.historyLimit, 1, 100),
     maxMessageLength: integer(env, 'MAX_MESSAGE_LENGTH', DEFAULTS.maxMessageLength, 1, 60_000),
     maxFrameBytes: integer(env, 'MAX_FRAME_BYTES', DEFAULTS.maxFrameBytes, 1024, 16 * 1024 * 1024),
+    maxBufferedBytes: integer(env, 'MAX_BUFFERED_BYTES', DEFAULTS.maxBufferedBytes, 64 * 1024, 1024 * 1024 * 1024),
     rateLimit: integer(env, 'RATE_LIMIT', DEFAULTS.rateLimit, 0, 1_000_000),
     rateWindowMs: DEFAULTS.rateWindowMs,
     signinRateLimit: integer(env, 'SIGNIN_RATE_LIMIT', DEFAULTS.signinRateLimit, 0, 1_000_000),
+    maxConnectionsPerUser: integer(env, 'MAX_CONNECTIONS_PER_USER', DEFAULTS.maxConnectionsPerUser, 0, 1_000_000),
+    maxConnectionsPerAddress: integer(env, 'MAX_CONNECTIONS_PER_ADDRESS', DEFAULTS.maxConnectionsPerAddress, 0, 1_000_000),
     sessionMaxAgeMs: integer(env, 'SESSION_DAYS', DEFAULTS.sessionMaxAgeMs / DAY_MS, 1, 3650) * DAY_MS,
     quiet: flag(env, 'QUIET'),
   };

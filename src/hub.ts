@@ -16,9 +16,6 @@ import {
 import type { Conversation, Store } from './store/store.js';
 import { TypingThrottle } from './typing.js';
 
-/** A socket that buffers more than this has stopped reading; it is dropped rather than let grow. */
-export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
-
 export interface HubOptions {
   store: Store;
   bus: Bus;
@@ -27,6 +24,8 @@ export interface HubOptions {
   maxMessageLength: number;
   rateLimit: number;
   rateWindowMs: number;
+  /** A socket that has more than this many bytes waiting has stopped reading: it is dropped rather than let grow. */
+  maxBufferedBytes: number;
 }
 
 let nextConnection = 0;
@@ -39,6 +38,8 @@ export class Connection {
   constructor(
     readonly socket: WebSocket,
     readonly user: User,
+    /** The sign-in this connection belongs to, so signing out closes exactly its sockets. */
+    readonly sessionId?: string,
   ) {}
 }
 
@@ -73,8 +74,8 @@ export class Hub {
    * Registers a socket for a user and greets it: lobby history (or the resumed messages), list,
    * join to the others, then what is unread for the user.
    */
-  connect(socket: WebSocket, user: User, since?: number): Connection {
-    const connection = new Connection(socket, user);
+  connect(socket: WebSocket, user: User, since?: number, sessionId?: string): Connection {
+    const connection = new Connection(socket, user, sessionId);
     this.connections.add(connection);
     let mine = this.byUser.get(user.id);
     if (!mine) this.byUser.set(user.id, (mine = new Set()));
@@ -125,8 +126,15 @@ export class Hub {
   }
 
   /** Closes every connection of a user (sign-out), in every process. */
-  disconnectUser(userId: string, code: number, reason: string): void {
-    this.options.bus.publish({ kind: 'disconnect', userId, code, reason });
+  disconnectUser(userId: string, code: number, reason: string, sessionId?: string): void {
+    this.options.bus.publish(
+      sessionId === undefined ? { kind: 'disconnect', userId, code, reason } : { kind: 'disconnect', userId, sessionId, code, reason },
+    );
+  }
+
+  /** Open connections of a user in this process (for the per-user cap). */
+  connectionsOf(userId: string): number {
+    return this.byUser.get(userId)?.size ?? 0;
   }
 
   /** Closes every socket with the given code and resolves once they are all gone (or the wait runs out). */
@@ -405,7 +413,9 @@ export class Hub {
         return;
       }
       case 'disconnect':
-        for (const connection of this.byUser.get(event.userId) ?? []) connection.socket.close(event.code, event.reason);
+        for (const connection of this.byUser.get(event.userId) ?? []) {
+          if (event.sessionId === undefined || connection.sessionId === event.sessionId) connection.socket.close(event.code, event.reason);
+        }
         return;
     }
   }
@@ -417,7 +427,7 @@ export class Hub {
   private sendFrame(connection: Connection, frame: string): void {
     const socket = connection.socket;
     if (socket.readyState !== WebSocket.OPEN) return;
-    if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+    if (socket.bufferedAmount > this.options.maxBufferedBytes) {
       this.options.log('slow_reader_dropped', { user: connection.user.id, buffered: socket.bufferedAmount });
       socket.terminate();
       return;

@@ -1,9 +1,11 @@
+import crypto from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Cookies from 'cookies';
 import { normalizeUserName, type User } from './shared/protocol.js';
 import type { Store } from './store/store.js';
 
 export const USER_COOKIE = 'user';
+export const SESSION_COOKIE = 'sid';
 
 export interface IdentityOptions {
   keys: string[];
@@ -38,10 +40,18 @@ function decodeUser(value: string): User | null {
   return { id, name, image };
 }
 
+/** Who a request is: the user, and the sign-in (session) its cookie belongs to. */
+export interface Identified {
+  user: User;
+  /** Undefined only for a cookie signed with our key but never issued by a sign-in here. */
+  sessionId: string | undefined;
+}
+
 /**
- * The one place that issues and reads the identity cookie: base64 of the user's JSON, signed by
- * the `cookies` package (a second `user.sig` cookie). Koa and the WebSocket upgrade both call
- * `parseUser`.
+ * The one place that issues and reads the identity cookies: `user` is base64 of the user's JSON,
+ * `sid` the sign-in's session id, both signed by the `cookies` package (`user.sig`, `sid.sig`).
+ * Koa and the WebSocket upgrade both call `identify`. Ending a session in the store ends every
+ * copy of its cookies.
  */
 export class Identity {
   private readonly keys: string[];
@@ -55,31 +65,60 @@ export class Identity {
     this.maxAgeMs = options.maxAgeMs;
   }
 
-  /** The signed-in user of a request, or null: unsigned, altered, malformed or expired cookies are no identity. */
-  parseUser(req: IncomingMessage, now = Date.now()): User | null {
-    const value = new Cookies(req, NO_RESPONSE, { keys: this.keys }).get(USER_COOKIE, { signed: true });
+  /**
+   * The signed-in user of a request, or null: unsigned, altered, malformed or expired cookies
+   * are no identity, and neither is a session that was signed out.
+   */
+  identify(req: IncomingMessage, now = Date.now()): Identified | null {
+    // Verifying with every key lets a rotated-out key keep working until it is removed.
+    const cookies = new Cookies(req, NO_RESPONSE, { keys: this.keys });
+    const value = cookies.get(USER_COOKIE, { signed: true });
     if (!value) return null;
-    const user = decodeUser(value);
-    if (!user) return null;
-    const known = this.store.getUser(user.id);
+    const claimed = decodeUser(value);
+    if (!claimed) return null;
+    const known = this.store.getUser(claimed.id);
+    const sessionId = cookies.get(SESSION_COOKIE, { signed: true });
+    if (sessionId) {
+      const session = this.store.getSession(sessionId);
+      if (!known || !session || session.userId !== known.id || session.endedAt !== undefined) return null;
+      if (session.createdAt + this.maxAgeMs <= now) return null;
+      return { user: { id: known.id, name: known.name, image: known.image }, sessionId };
+    }
+    // No session cookie: a sign-in here always sets one, so a user who has sessions must show one
+    // (a copied `user` cookie without it is no identity).
     if (!known) {
       // Signed by our key but unknown to this store (a store made anew with the same SECRET): keep it.
-      this.store.addUser(user, now);
-      return user;
+      this.store.addUser(claimed, now);
+      return { user: claimed, sessionId: undefined };
     }
-    if (known.createdAt + this.maxAgeMs <= now) return null;
-    return { id: known.id, name: known.name, image: known.image };
+    if (this.store.hasSessions(known.id) || known.createdAt + this.maxAgeMs <= now) return null;
+    return { user: { id: known.id, name: known.name, image: known.image }, sessionId: undefined };
   }
 
-  /** Sets the cookie pair for a newly signed-in user; `secure` when the site is reached over https. */
-  signIn(req: IncomingMessage, res: ServerResponse, user: User, secure: boolean): void {
-    new Cookies(req, res, { keys: this.keys, secure }).set(USER_COOKIE, encodeUser(user), {
-      ...cookieAttributes(secure),
-      maxAge: this.maxAgeMs,
-    });
+  parseUser(req: IncomingMessage, now = Date.now()): User | null {
+    return this.identify(req, now)?.user ?? null;
   }
 
-  signOut(req: IncomingMessage, res: ServerResponse, secure: boolean): void {
-    new Cookies(req, res, { keys: this.keys, secure }).set(USER_COOKIE, null, cookieAttributes(secure));
+  /** Starts a session for a newly signed-in user and sets its cookies; `secure` over https. */
+  signIn(req: IncomingMessage, res: ServerResponse, user: User, secure: boolean, now = Date.now()): string {
+    const sessionId = crypto.randomBytes(18).toString('base64url');
+    this.store.addSession(sessionId, user.id, now);
+    const cookies = new Cookies(req, res, { keys: this.keys, secure });
+    const options = { ...cookieAttributes(secure), maxAge: this.maxAgeMs };
+    cookies.set(USER_COOKIE, encodeUser(user), options);
+    cookies.set(SESSION_COOKIE, sessionId, options);
+    return sessionId;
+  }
+
+  /** Ends this request's session on the server (or all of the user's) and clears its cookies. */
+  signOut(req: IncomingMessage, res: ServerResponse, secure: boolean, everywhere = false): Identified | null {
+    const identified = this.identify(req);
+    const now = Date.now();
+    if (identified && everywhere) this.store.endSessionsOf(identified.user.id, now);
+    else if (identified?.sessionId) this.store.endSession(identified.sessionId, now);
+    const cookies = new Cookies(req, res, { keys: this.keys, secure });
+    cookies.set(USER_COOKIE, null, cookieAttributes(secure));
+    cookies.set(SESSION_COOKIE, null, cookieAttributes(secure));
+    return identified;
   }
 }

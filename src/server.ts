@@ -29,7 +29,7 @@ const REQUEST_TIMEOUT_MS = 30_000;
 export async function startServer(config: Config): Promise<RunningServer> {
   const log = createLog(config.quiet);
   const store = new SqliteStore(config.dataDir);
-  const identity = new Identity({ keys: [loadSecret(config.dataDir, config.secret)], store, maxAgeMs: config.sessionMaxAgeMs });
+  const identity = new Identity({ keys: loadSecret(config.dataDir, config.secret), store, maxAgeMs: config.sessionMaxAgeMs });
   const bus = new InProcessBus();
   const hub = new Hub({ store, bus, log, ...config });
   let accepting = true;
@@ -41,7 +41,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   server.requestTimeout = REQUEST_TIMEOUT_MS;
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes, perMessageDeflate: false });
-  server.on('upgrade', createUpgradeHandler({ wss, identity, hub, log, allowedOrigins: config.allowedOrigins, accepting: isAccepting }));
+  server.on('upgrade', createUpgradeHandler({ wss, identity, hub, log, ...config, accepting: isAccepting }));
   const stopHeartbeat = startHeartbeat(wss, config.heartbeatMs, () => hub.sweep());
 
   await new Promise<void>((resolve, reject) => {

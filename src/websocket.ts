@@ -4,7 +4,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { Hub } from './hub.js';
 import type { Identity } from './identity.js';
 import type { Log } from './log.js';
-import { isAllowedOrigin } from './origin.js';
+import { clientAddress, isAllowedOrigin } from './origin.js';
 import { CloseCode, CloseReason, WS_PATH } from './shared/protocol.js';
 
 export interface UpgradeOptions {
@@ -13,6 +13,9 @@ export interface UpgradeOptions {
   hub: Hub;
   allowedOrigins: readonly string[];
   log: Log;
+  trustProxy: boolean;
+  maxConnectionsPerUser: number;
+  maxConnectionsPerAddress: number;
   /** False once shutdown has begun: new upgrades are refused with 503. */
   accepting: () => boolean;
 }
@@ -37,21 +40,39 @@ export function parseSince(url: URL): number | undefined {
  * then the handshake; without a valid identity the socket is closed at once with 4001.
  */
 export function createUpgradeHandler(options: UpgradeOptions) {
+  const connectionsByAddress = new Map<string, number>();
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== WS_PATH) return refuse(socket, 404, 'Not Found');
     if (!isAllowedOrigin(req, options.allowedOrigins)) return refuse(socket, 403, 'Forbidden');
     if (!options.accepting()) return refuse(socket, 503, 'Service Unavailable');
+    // Counted before the handshake, so a burst from one address costs no more than a refusal.
+    const address = clientAddress(req, options.trustProxy);
+    const open = connectionsByAddress.get(address) ?? 0;
+    if (options.maxConnectionsPerAddress > 0 && open >= options.maxConnectionsPerAddress) {
+      return refuse(socket, 429, 'Too Many Requests');
+    }
+    connectionsByAddress.set(address, open + 1);
+    socket.once('close', () => {
+      const left = (connectionsByAddress.get(address) ?? 1) - 1;
+      if (left > 0) connectionsByAddress.set(address, left);
+      else connectionsByAddress.delete(address);
+    });
     options.wss.handleUpgrade(req, socket, head, (ws) => {
       options.wss.emit('connection', ws, req);
       try {
-        const user = options.identity.parseUser(req);
-        if (!user) {
+        const identified = options.identity.identify(req);
+        if (!identified) {
           ws.close(CloseCode.INVALID_USER, CloseReason.INVALID_USER);
           return;
         }
-        options.hub.connect(ws, user, parseSince(url));
+        const perUser = options.maxConnectionsPerUser;
+        if (perUser > 0 && options.hub.connectionsOf(identified.user.id) >= perUser) {
+          ws.close(CloseCode.POLICY_VIOLATION, CloseReason.TOO_MANY_CONNECTIONS);
+          return;
+        }
+        options.hub.connect(ws, identified.user, parseSince(url), identified.sessionId);
       } catch (error) {
         options.log('upgrade_failed', { error: String(error) });
         ws.close(CloseCode.INTERNAL_ERROR, CloseReason.INTERNAL_ERROR);

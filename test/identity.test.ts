@@ -107,12 +107,94 @@ describe('the identity cookie', () => {
     const { SqliteStore } = await import('../src/store/sqlite.js');
     const store = new SqliteStore(tempDataDir());
     const identity = new Identity({ keys: [SECRET], store, maxAgeMs: 1000 });
-    const { cookie, user } = await signIn(server.url, 'Old');
+    const user = { id: 'u-old', name: 'Old', image: 1 };
     store.addUser(user, 5_000);
-    const req = { headers: { cookie } } as never;
+    store.addSession('session-old', user.id, 5_000);
+    const sid = `sid=session-old; sid.sig=${new Keygrip([SECRET]).sign('sid=session-old')}`;
+    const req = { headers: { cookie: `${forge(user, SECRET)}; ${sid}` } } as never;
     expect(identity.parseUser(req, 5_500)).toEqual(user);
     expect(identity.parseUser(req, 6_000)).toBeNull();
     store.close();
+  });
+});
+
+describe('sessions', () => {
+  const withoutSession = (cookie: string) => cookie.replace(/;?\s*sid(\.sig)?=[^;]+/g, '');
+
+  it('sign-out ends the session on the server: a copy of the cookies stops working, in pages and sockets', async () => {
+    const { cookie } = await signIn(server.url, 'Copied');
+    expect(cookie).toMatch(/sid=/);
+    const copy = cookie;
+    expect(await pageStatus(copy)).toBe(200);
+    await fetch(`${server.url}/signout`, { method: 'POST', headers: { cookie }, redirect: 'manual' });
+    expect(await pageStatus(copy)).toBe(302);
+    expect(await upgradeClose(copy)).toEqual({ code: 4001, reason: 'Invalid user' });
+  });
+
+  it('a user cookie without its session cookie is no identity', async () => {
+    const { cookie } = await signIn(server.url, 'Half');
+    expect(await pageStatus(withoutSession(cookie))).toBe(302);
+    expect(await upgradeClose(withoutSession(cookie))).toEqual({ code: 4001, reason: 'Invalid user' });
+  });
+
+  it('"sign out everywhere" ends every session of the user and closes all their sockets', async () => {
+    const { cookie, user } = await signIn(server.url, 'Everywhere');
+    const one = await TestClient.ready(server.wsUrl, cookie);
+    const other = await TestClient.ready(server.wsUrl, cookie);
+    const response = await fetch(`${server.url}/signout/everywhere`, { method: 'POST', headers: { cookie }, redirect: 'manual' });
+    expect(response.status).toBe(302);
+    expect((await one.closed).code).toBe(4001);
+    expect((await other.closed).code).toBe(4001);
+    expect(await pageStatus(cookie)).toBe(302);
+    expect(user.name).toBe('Everywhere');
+    // Only a POST can do it: a GET (a link, an image on another site) cannot.
+    const { cookie: second } = await signIn(server.url, 'Linked');
+    expect((await fetch(`${server.url}/signout/everywhere`, { headers: { cookie: second }, redirect: 'manual' })).status).toBe(405);
+    expect(await pageStatus(second)).toBe(200);
+  });
+
+  it('signing out in one browser leaves another session of the same user signed in', async () => {
+    const { Identity } = await import('../src/identity.js');
+    const { SqliteStore } = await import('../src/store/sqlite.js');
+    const store = new SqliteStore(tempDataDir());
+    const identity = new Identity({ keys: [SECRET], store, maxAgeMs: 60_000 });
+    const user = { id: 'u-two', name: 'Two', image: 2 };
+    store.addUser(user, Date.now());
+    const cookieFor = (id: string) => {
+      store.addSession(id, user.id, Date.now());
+      return `${forge(user, SECRET)}; sid=${id}; sid.sig=${new Keygrip([SECRET]).sign(`sid=${id}`)}`;
+    };
+    const laptop = { headers: { cookie: cookieFor('laptop') } } as never;
+    const phone = { headers: { cookie: cookieFor('phone') } } as never;
+    store.endSession('laptop', Date.now());
+    expect(identity.parseUser(laptop)).toBeNull();
+    expect(identity.parseUser(phone)).toEqual(user);
+    store.endSessionsOf(user.id, Date.now());
+    expect(identity.parseUser(phone)).toBeNull();
+    store.close();
+  });
+
+  it('rotates the secret: the new key signs, the old one still verifies until removed', async () => {
+    const dataDir = tempDataDir();
+    const before = await startTestServer({ SECRET: 'old-key-old-key-old-key' }, dataDir);
+    const { cookie } = await signIn(before.url, 'Rotated');
+    await before.close();
+    const rotated = await startTestServer({ SECRET: 'new-key-new-key-new-key,old-key-old-key-old-key' }, dataDir);
+    try {
+      expect((await fetch(`${rotated.url}/`, { headers: { cookie }, redirect: 'manual' })).status).toBe(200);
+      const fresh = await signIn(rotated.url, 'After');
+      const sig = /user\.sig=([^;]+)/.exec(fresh.cookie)?.[1];
+      const value = /user=([^;]+)/.exec(fresh.cookie)?.[1];
+      expect(sig).toBe(new Keygrip(['new-key-new-key-new-key']).sign(`user=${value}`));
+    } finally {
+      await rotated.close();
+    }
+    const retired = await startTestServer({ SECRET: 'new-key-new-key-new-key' }, dataDir);
+    try {
+      expect((await fetch(`${retired.url}/`, { headers: { cookie }, redirect: 'manual' })).status).toBe(302);
+    } finally {
+      await retired.close();
+    }
   });
 });
 

@@ -5,6 +5,8 @@ import type { User } from '../shared/protocol.js';
 export interface AppState {
   /** The signed-in user, read once per request by `currentUser`. */
   user: User | null;
+  /** The sign-in the request's cookies belong to. */
+  sessionId?: string;
   /** Set by API routes, so errors answer in JSON whatever the Accept header says. */
   api?: boolean;
   /** The reader's language, chosen by `language` (`?lang=`, the `lang` cookie, `Accept-Language`). */

@@ -33,6 +33,7 @@ const en = {
   'status.waiting': 'Offline — reconnecting in {seconds} s',
   'status.retry': 'Retry now',
   'action.signOut': 'Sign out',
+  'action.signOutEverywhere': 'Sign out everywhere',
   'action.close': 'Close',
 
   // Sidebar
@@ -143,6 +144,7 @@ const zh = {
   'status.waiting': '连接已断开，{seconds} 秒后重连',
   'status.retry': '立即重连',
   'action.signOut': '退出登录',
+  'action.signOutEverywhere': '退出所有设备',
   'action.close': '关闭',
 
   'sidebar.label': '房间和成员',

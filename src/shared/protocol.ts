@@ -27,6 +27,7 @@ export const CloseReason = {
   RATE_LIMITED: 'Rate limit exceeded',
   SIGNED_OUT: 'Signed out',
   INTERNAL_ERROR: 'Internal error',
+  TOO_MANY_CONNECTIONS: 'Too many connections',
 } as const;
 
 /** Longest `ref` a client may attach to a message. */

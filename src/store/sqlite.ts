@@ -11,7 +11,7 @@ import {
   type UnreadEntry,
   type User,
 } from '../shared/protocol.js';
-import type { Conversation, Page, Room, SearchScope, Store, StoredUser } from './store.js';
+import type { Conversation, Page, Room, SearchScope, Store, StoredSession, StoredUser } from './store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS users (
@@ -20,6 +20,13 @@ CREATE TABLE IF NOT EXISTS users (
   image INTEGER NOT NULL,
   created_at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS sessions (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  created_at INTEGER NOT NULL,
+  ended_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions(user_id);
 CREATE TABLE IF NOT EXISTS rooms (
   id INTEGER PRIMARY KEY,
   key TEXT NOT NULL UNIQUE,
@@ -191,6 +198,13 @@ export class SqliteStore implements Store {
 
     const db = this.db;
     this.statements = {
+      addSession: db.prepare('INSERT INTO sessions (id, user_id, created_at) VALUES (?, ?, ?)'),
+      getSession: db.prepare<[string], { user_id: string; created_at: number; ended_at: number | null }>(
+        'SELECT user_id, created_at, ended_at FROM sessions WHERE id = ?',
+      ),
+      hasSessions: db.prepare<[string], { found: number }>('SELECT 1 AS found FROM sessions WHERE user_id = ? LIMIT 1'),
+      endSession: db.prepare('UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL'),
+      endSessionsOf: db.prepare('UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL'),
       addUser: db.prepare('INSERT OR IGNORE INTO users (id, name, image, created_at) VALUES (?, ?, ?, ?)'),
       getUser: db.prepare<[string], { id: string; name: string; image: number; created_at: number }>(
         'SELECT id, name, image, created_at FROM users WHERE id = ?',
@@ -393,6 +407,27 @@ export class SqliteStore implements Store {
       if (row.room !== null) return { ...hit, room: row.room };
       return { ...hit, with: row.user_id === dmsOf ? (row.to_id ?? '') : row.user_id };
     });
+  }
+
+  addSession(id: string, userId: string, createdAt: number): void {
+    this.statements.addSession.run(id, userId, createdAt);
+  }
+
+  getSession(id: string): StoredSession | undefined {
+    const row = this.statements.getSession.get(id);
+    return row && { id, userId: row.user_id, createdAt: row.created_at, endedAt: row.ended_at ?? undefined };
+  }
+
+  hasSessions(userId: string): boolean {
+    return this.statements.hasSessions.get(userId) !== undefined;
+  }
+
+  endSession(id: string, at: number): void {
+    this.statements.endSession.run(at, id);
+  }
+
+  endSessionsOf(userId: string, at: number): void {
+    this.statements.endSessionsOf.run(at, userId);
   }
 
   close(): void {

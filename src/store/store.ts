@@ -11,6 +11,14 @@ export interface Page {
   limit: number;
 }
 
+/** A sign-in: the cookie carries its id, and ending it here ends the cookie, copies included. */
+export interface StoredSession {
+  id: string;
+  userId: string;
+  createdAt: number;
+  endedAt?: number;
+}
+
 export interface StoredUser extends User {
   createdAt: number;
 }
@@ -80,6 +88,14 @@ export interface Store {
    * `with` is the other person as seen from `scope.dmsOf`.
    */
   search(text: string, scope: SearchScope, limit: number): SearchResult[];
+
+  addSession(id: string, userId: string, createdAt: number): void;
+  getSession(id: string): StoredSession | undefined;
+  /** Whether any session was ever made for the user (by a sign-in here). */
+  hasSessions(userId: string): boolean;
+  endSession(id: string, at: number): void;
+  /** Sign out everywhere. */
+  endSessionsOf(userId: string, at: number): void;
 
   close(): void;
 }

@@ -55,15 +55,21 @@ export function signinRoutes({ identity, store, hub, signinLimiter }: SigninDeps
     }
   });
 
-  const signOut = (ctx: AppContext) => {
-    const user = ctx.state.user;
-    identity.signOut(ctx.req, ctx.res, ctx.secure);
-    // The other tabs of this browser lose their cookie too: close their sockets so they notice.
-    if (user) hub.disconnectUser(user.id, CloseCode.INVALID_USER, CloseReason.SIGNED_OUT);
+  /** Ends the session on the server, so a copied cookie stops working too, and closes its sockets. */
+  const signOut = (everywhere: boolean) => (ctx: AppContext) => {
+    const ended = identity.signOut(ctx.req, ctx.res, ctx.secure, everywhere);
+    // The other tabs of this browser (or, everywhere, every device) lose their cookie too: close
+    // their sockets so they notice.
+    if (ended) {
+      const session = everywhere ? undefined : ended.sessionId;
+      hub.disconnectUser(ended.user.id, CloseCode.INVALID_USER, CloseReason.SIGNED_OUT, session);
+    }
     ctx.redirect('/signin');
   };
-  router.get('/signout', signOut);
-  router.post('/signout', signOut);
+  router.get('/signout', signOut(false));
+  router.post('/signout', signOut(false));
+  // Only as a POST: a link or an image on another page must not be able to do this.
+  router.post('/signout/everywhere', signOut(true));
 
   return router;
 }
