@@ -64,8 +64,13 @@ function roomOrWith(fields: Fields, type: string): { room: string } | { with: st
   return room !== undefined ? { room } : { with: other as string };
 }
 
+// A lone surrogate (half of a UTF-16 pair, which JSON can carry as `\ud800`) has no UTF-8 form:
+// SQLite would keep it as three U+FFFD, so history would differ from what was delivered live.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
 function text(fields: Fields, limits: ParseLimits): string {
-  const data = requiredString(fields, 'data').trim();
+  // Each lone surrogate becomes U+FFFD, as any UTF-8 encoder makes it: one character either way.
+  const data = requiredString(fields, 'data').replace(LONE_SURROGATE, '\ufffd').trim();
   if (data.length === 0) reject('empty', 'The message is empty');
   if (codePointLength(data) > limits.maxMessageLength) {
     reject('too_long', `A message may have at most ${limits.maxMessageLength} characters`);
