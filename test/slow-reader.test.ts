@@ -1,0 +1,101 @@
+import fs from 'node:fs';
+import type { Socket } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+import type { ChatMessage, ServerMessage } from '../src/shared/protocol.js';
+import { TestClient } from './helpers/client.js';
+import { signIn, spawnServer, tempDataDir } from './helpers/server.js';
+
+const CAP = 256 * 1024;
+const MESSAGES = 2000;
+/** ~4.5 KB of UTF-8 each, 9 MB in all: well past the cap plus what the kernel's socket buffers hold (~4 MB on loopback). */
+const BODY = '慢'.repeat(1500);
+
+/** Peak resident memory of a process, in bytes (Linux); undefined elsewhere. */
+function peakRss(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const match = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match?.[1] ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Stops reading: the TCP socket under the WebSocket is paused, so the kernel buffers fill and then the server's. */
+function stopReading(client: TestClient): void {
+  (client.socket as unknown as { _socket: Socket })._socket.pause();
+}
+
+const isLeftOf = (userId: string) => (m: ServerMessage) => m.type === 'left' && m.room === 'lobby' && m.user.id === userId;
+
+describe('MAX_BUFFERED_BYTES', () => {
+  it('defaults to 4 MiB, takes 64 KiB or more, and names itself when wrong', () => {
+    expect(loadConfig({}).maxBufferedBytes).toBe(4 * 1024 * 1024);
+    expect(loadConfig({ MAX_BUFFERED_BYTES: '65536' }).maxBufferedBytes).toBe(65536);
+    expect(loadConfig({ MAX_BUFFERED_BYTES: ' ' }).maxBufferedBytes).toBe(4 * 1024 * 1024);
+    for (const bad of ['65535', '0', '-1', '1.5', '4MiB', 'lots']) {
+      expect(() => loadConfig({ MAX_BUFFERED_BYTES: bad })).toThrow(ConfigError);
+      expect(() => loadConfig({ MAX_BUFFERED_BYTES: bad })).toThrow(/MAX_BUFFERED_BYTES/);
+    }
+  });
+});
+
+describe('a client that stops reading', () => {
+  it('is dropped at the buffer cap while everyone else gets every message, in order, at full speed', async () => {
+    const server = await spawnServer({ DATA_DIR: tempDataDir(), RATE_LIMIT: '0', MAX_BUFFERED_BYTES: String(CAP) });
+    try {
+      const slowUser = await signIn(server.url, 'Slow');
+      const alice = await signIn(server.url, 'Alice');
+      const carol = await signIn(server.url, 'Carol');
+      const slow = await TestClient.ready(server.wsUrl, slowUser.cookie);
+      const flooder = await TestClient.ready(server.wsUrl, alice.cookie);
+      const reader = await TestClient.ready(server.wsUrl, carol.cookie);
+      stopReading(slow);
+
+      const started = Date.now();
+      for (let i = 0; i < MESSAGES; i++) flooder.send({ type: 'chat', data: `${i} ${BODY}`, ref: `f${i}` });
+      await flooder.next((m) => m.type === 'chat' && m.ref === `f${MESSAGES - 1}`, 20_000);
+      const lastEcho = Date.now();
+
+      // The server ends the slow connection itself, and the room hears the user leave, within a couple of seconds.
+      const left = await reader.next(isLeftOf(slowUser.user.id), Math.max(1, 2000 - (Date.now() - lastEcho)));
+      expect(left.type).toBe('left');
+      await flooder.next(isLeftOf(slowUser.user.id), 2000);
+
+      // The normal reader got every message, in order, without gaps, while the flood ran.
+      const deadline = Date.now() + 10_000;
+      const fromAlice = () => reader.received.filter((m): m is ChatMessage => m.type === 'chat' && m.user.id === alice.user.id);
+      while (fromAlice().length < MESSAGES && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      const got = fromAlice();
+      expect(got.map((m) => Number(m.data.split(' ')[0]))).toEqual([...Array(MESSAGES).keys()]);
+      for (let i = 1; i < got.length; i++) expect(got[i]!.id).toBeGreaterThan(got[i - 1]!.id);
+      expect(got.every((m) => m.data.endsWith(BODY))).toBe(true);
+      // Full speed: 9 MB through a local socket is a matter of a few seconds at most, not of waiting on the slow one.
+      expect(Date.now() - started).toBeLessThan(15_000);
+
+      // Dropped as soon as it was past the cap: never more than the cap plus one frame was held for it.
+      const dropped = server
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"slow_reader_dropped"'))
+        .map((line) => JSON.parse(line) as { user: string; buffered: number });
+      expect(dropped.map((entry) => entry.user)).toEqual([slowUser.user.id]);
+      expect(dropped[0]!.buffered).toBeGreaterThan(CAP);
+      expect(dropped[0]!.buffered).toBeLessThan(CAP + 16 * 1024);
+
+      // And the process did not grow with the flood (a sane bound: the 9 MB never piled up per socket).
+      const peak = peakRss(server.child.pid);
+      if (peak !== undefined) expect(peak).toBeLessThan(256 * 1024 * 1024);
+
+      // Nobody else was dropped.
+      expect(reader.socket.readyState).toBe(reader.socket.OPEN);
+      expect(flooder.socket.readyState).toBe(flooder.socket.OPEN);
+      slow.socket.terminate();
+      await Promise.all([reader.close(), flooder.close()]);
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  });
+});
