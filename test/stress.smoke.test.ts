@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT_DIR } from '../src/paths.js';
+
+const STRESS = path.join(ROOT_DIR, 'dist/tools/stress.js');
+const ATTACKS = [
+  'baseline',
+  'message flood',
+  'sign-in flood',
+  'connection burst',
+  'one-address connections',
+  'slow readers',
+  'reconnect storm',
+  'oversized/binary frames',
+  'garbage frames',
+  'kill -9 + restart',
+];
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [STRESS, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('npm run stress', () => {
+  it('--quick runs every attack against its own server and loses nothing', { timeout: 120_000 }, async () => {
+    expect(fs.existsSync(STRESS), 'dist/tools/stress.js is built by `npm test` (npm run build)').toBe(true);
+    const { code, stdout, stderr } = await run(['--quick']);
+    expect(code, `${stdout}\n${stderr}`).toBe(0);
+
+    const lines = stdout.split('\n');
+    const header = lines.findIndex((line) => line.startsWith('attack '));
+    expect(header, stdout).toBeGreaterThanOrEqual(0);
+    expect(lines[header]!.split(' | ').map((cell) => cell.trim())).toEqual([
+      'attack',
+      'tried',
+      'what happened',
+      'messages lost',
+      'peak server memory',
+    ]);
+    const rows = lines
+      .slice(header + 2)
+      .filter((line) => line.includes(' | '))
+      .map((line) => line.split(' | ').map((cell) => cell.trim()));
+    expect(rows.map((row) => row[0])).toEqual(ATTACKS);
+    for (const row of rows) {
+      expect(row, row.join(' | ')).toHaveLength(5);
+      expect(row[3], row.join(' | ')).toBe('0');
+      expect(row[2], row.join(' | ')).not.toMatch(/tool error|SERVER DOWN/);
+      // Peak memory comes from /proc: Linux only.
+      expect(row[4], row.join(' | ')).toMatch(process.platform === 'linux' ? /^\d+ MB$/ : /^(\d+ MB|n\/a)$/);
+    }
+    expect(stdout).toMatch(/messages lost 0\nPASS\n/);
+  });
+
+  it('attacks nothing but this machine', async () => {
+    for (const url of ['http://example.com', 'http://10.0.0.1:3000', 'https://127.0.0.1:3000']) {
+      const { code, stderr } = await run(['--url', url]);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/loopback|http:\/\//);
+    }
+  });
+});
