@@ -99,7 +99,9 @@ export class Hub {
     this.enterRoom(connection, LOBBY, { history: since === undefined, announceToSelf: false });
     // A user from before read markers existed starts with the lobby read up to now, like a newcomer.
     this.options.store.ensureRoomReadMarker(user.id, LOBBY);
-    this.send(connection, { type: 'unread', data: this.options.store.unreadOf(user.id, user.name) });
+    // Only when something is unread: a client that just chats sees the contract's greeting and nothing more.
+    const unread = this.options.store.unreadOf(user.id, user.name);
+    if (unread.length > 0) this.send(connection, { type: 'unread', data: unread });
     return connection;
   }
 

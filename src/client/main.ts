@@ -395,9 +395,13 @@ function show(view: View): void {
 const socket = new ChatSocket(Number(body.dataset.lastId ?? 0), {
   state: showState,
   opened(resumed) {
-    // Requests sent while offline were lost: ask again for what is still missing.
+    // Requests sent while offline were lost: ask again for what is still missing. Counts start
+    // over: the server sends `unread` right after the greeting when anything is unread.
     for (const view of views.values()) {
       view.loadingOlder = false;
+      view.unread = 0;
+      view.mentioned = 0;
+      updateBadges(view);
       if (view.kind === 'dm' && !view.loaded) send({ type: 'history', with: view.target });
     }
     // Every room of this user is joined on each connection, so counts stay live; a room already
