@@ -36,8 +36,8 @@ const MINUTE_MS = 60_000;
 const BODY_LIMIT = '16kb';
 
 export function createApp(deps: AppDeps): Koa<AppState> {
-  // `proxy` makes ctx.ip and ctx.secure come from X-Forwarded-For / -Proto, only when trusted.
-  // maxIpsCount 1: take the address nginx appended, never the ones the client wrote before it.
+  // `proxy` makes ctx.secure come from X-Forwarded-Proto, only when trusted (cookies are then
+  // Secure); client addresses are read by clientAddress(), for HTTP and WebSocket alike.
   const app = new Koa<AppState>({ proxy: deps.trustProxy, maxIpsCount: 1 });
   const signinLimiter = new RateLimiter(deps.signinRateLimit, MINUTE_MS);
   setInterval(() => signinLimiter.sweep(), MINUTE_MS).unref();

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import { randomGuestName } from '../../guestNames.js';
 import type { Hub } from '../../hub.js';
 import type { Identity } from '../../identity.js';
+import { clientAddress } from '../../origin.js';
 import type { RateLimiter } from '../../rateLimit.js';
 import { CloseCode, CloseReason, MAX_NAME_LENGTH, normalizeUserName } from '../../shared/protocol.js';
 import type { Store } from '../../store/store.js';
@@ -11,6 +12,7 @@ import { fail, requestLanguage, t } from '../language.js';
 import { render } from '../render.js';
 
 export interface SigninDeps {
+  trustProxy: boolean;
   identity: Identity;
   store: Store;
   hub: Hub;
@@ -22,7 +24,7 @@ function bodyField(ctx: AppContext, key: string): unknown {
   return typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[key] : undefined;
 }
 
-export function signinRoutes({ identity, store, hub, signinLimiter }: SigninDeps): Router<AppState> {
+export function signinRoutes({ identity, store, hub, signinLimiter, trustProxy }: SigninDeps): Router<AppState> {
   const router = new Router<AppState>();
 
   router.get('/signin', (ctx) => {
@@ -31,7 +33,8 @@ export function signinRoutes({ identity, store, hub, signinLimiter }: SigninDeps
 
   router.post('/signin', (ctx) => {
     const json = wantsJson(ctx);
-    if (!signinLimiter.take(ctx.ip)) {
+    // The same address the WebSocket caps count, read by the same function.
+    if (!signinLimiter.take(clientAddress(ctx.req, trustProxy))) {
       ctx.set('Retry-After', String(Math.ceil(signinLimiter.windowMs / 1000)));
       fail(ctx, 429, 'signin.tooMany');
     }
