@@ -320,6 +320,14 @@ export class SqliteStore implements Store {
     return changes === 1 ? { name, createdAt } : undefined;
   }
 
+  beginBatch(): void {
+    if (!this.db.inTransaction) this.db.exec('BEGIN');
+  }
+
+  commitBatch(): void {
+    if (this.db.inTransaction) this.db.exec('COMMIT');
+  }
+
   addChat({ room, user, data, ts }: { room: string; user: User; data: string; ts: number }): ChatMessage {
     const { lastInsertRowid } = this.statements.addMessage.run(ts, room, user.id, null, null, data);
     return { type: 'chat', id: Number(lastInsertRowid), ts, room, user, data };
@@ -432,7 +440,9 @@ export class SqliteStore implements Store {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.commitBatch();
+    this.db.close();
   }
 
   /** The newest message id in a room, 0 when there is none. */

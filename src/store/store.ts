@@ -48,6 +48,14 @@ export interface Store {
   /** Creates a room; undefined when one of that name (case-insensitively) exists. */
   createRoom(name: string, createdAt: number): Room | undefined;
 
+  /**
+   * Group commit: every write until `commitBatch()` shares one transaction. The hub opens a batch
+   * at the first message of an event-loop tick and commits it before writing anything to a socket.
+   */
+  beginBatch(): void;
+  /** Commits the open batch, if any. */
+  commitBatch(): void;
+
   addChat(message: { room: string; user: User; data: string; ts: number }): ChatMessage;
   addDm(message: { user: User; to: User; data: string; ts: number }): DirectMessage;
 

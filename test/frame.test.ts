@@ -1,0 +1,62 @@
+import type { EventEmitter } from 'node:events';
+import * as ws from 'ws';
+import { describe, expect, it } from 'vitest';
+import { headerLength, jsonFrame, textFrame } from '../src/frame.js';
+
+// ws exports its Receiver at runtime; @types/ws does not describe it.
+interface FrameReceiver extends EventEmitter {
+  write(chunk: Buffer): void;
+}
+const { Receiver } = ws as unknown as { Receiver: new (options: { isServer: boolean; maxPayload: number }) => FrameReceiver };
+
+/** Decodes a byte stream the way a ws client does, with ws's own Receiver. */
+function decode(bytes: Buffer, chunkSize = bytes.length): string[] {
+  const receiver = new Receiver({ isServer: false, maxPayload: 0 });
+  const messages: string[] = [];
+  const errors: Error[] = [];
+  receiver.on('message', (data: Buffer, isBinary: boolean) => {
+    expect(isBinary).toBe(false);
+    messages.push(data.toString('utf8'));
+  });
+  receiver.on('error', (error: Error) => errors.push(error));
+  for (let at = 0; at < bytes.length; at += chunkSize) receiver.write(bytes.subarray(at, at + chunkSize));
+  expect(errors).toEqual([]);
+  return messages;
+}
+
+describe('textFrame', () => {
+  it.each([
+    ['empty', ''],
+    ['7-bit length, at the edge', 'x'.repeat(125)],
+    ['16-bit length, just past the 7-bit edge', 'x'.repeat(126)],
+    ['16-bit length, at its edge', 'y'.repeat(65_535)],
+    ['64-bit length', 'z'.repeat(65_536)],
+    ['64-bit length, large', 'w'.repeat(300_000)],
+  ])('frames a %s payload that ws decodes unchanged', (_label, text) => {
+    const frame = textFrame(text);
+    expect(frame.length).toBe(headerLength(Buffer.byteLength(text)) + Buffer.byteLength(text));
+    expect(decode(frame)).toEqual([text]);
+  });
+
+  it('counts bytes, not characters, for multi-byte UTF-8', () => {
+    // 42 CJK characters are 126 bytes: over the 7-bit limit though fewer characters.
+    const chinese = '你好'.repeat(21);
+    expect(headerLength(Buffer.byteLength(chinese))).toBe(4);
+    expect(decode(textFrame(chinese))).toEqual([chinese]);
+    const mixed = `emoji 😀 ${'大家好'.repeat(30_000)} ✓`;
+    expect(decode(textFrame(mixed))).toEqual([mixed]);
+  });
+
+  it('decodes frames written back to back and split at any byte', () => {
+    const texts = ['a', '你好', 'b'.repeat(200), 'c'.repeat(70_000), JSON.stringify({ type: 'chat', data: '😀' })];
+    const stream = Buffer.concat(texts.map(textFrame));
+    expect(decode(stream)).toEqual(texts);
+    expect(decode(stream, 1)).toEqual(texts);
+    expect(decode(stream, 7)).toEqual(texts);
+  });
+
+  it('frames JSON messages exactly as JSON.stringify writes them', () => {
+    const message = { type: 'chat', id: 7, room: 'lobby', data: '<b>"hi"</b> 路人甲' };
+    expect(decode(jsonFrame(message)).map((text) => JSON.parse(text))).toEqual([message]);
+  });
+});
