@@ -1,4 +1,4 @@
-import type { ServerMessage } from './shared/protocol.js';
+import type { ServerMessage, User } from './shared/protocol.js';
 
 /** Where a message came from, so the sender's own connection gets its `ref` back. */
 export interface Origin {
@@ -14,6 +14,8 @@ export type BusEvent =
   | { kind: 'room'; room: string; message: ServerMessage; origin?: Origin; except?: string; exceptUser?: string }
   | { kind: 'users'; userIds: string[]; message: ServerMessage; origin?: Origin; except?: string }
   | { kind: 'everyone'; message: ServerMessage }
+  /** Someone's first connection entered a room, or their last left it; hubs coalesce these. */
+  | { kind: 'presence'; room: string; change: 'join' | 'left'; user: User }
   /** Closes the user's connections: those of one session (sign-out), or all (sign out everywhere). */
   | { kind: 'disconnect'; userId: string; sessionId?: string; code: number; reason: string };
 

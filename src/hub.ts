@@ -1,12 +1,17 @@
+import type { Duplex } from 'node:stream';
 import { WebSocket, type RawData } from 'ws';
 import type { Bus, BusEvent, Origin } from './bus.js';
+import { jsonFrame } from './frame.js';
 import type { Log } from './log.js';
 import { parseClientMessage } from './messages.js';
+import { Outbox } from './outbox.js';
+import { leftText, RoomPresence, type Member } from './presence.js';
 import { RateLimiter } from './rateLimit.js';
 import {
   CloseCode,
   CloseReason,
   LOBBY,
+  PRESENCE_FLUSH_MS,
   TYPING_THROTTLE_MS,
   type ClientMessages,
   type ErrorCode,
@@ -30,21 +35,36 @@ export interface HubOptions {
 
 let nextConnection = 0;
 
+export interface ConnectOptions {
+  /** Resume: send the messages after this id instead of the latest history. */
+  since?: number | undefined;
+  /** The sign-in this connection belongs to, so signing out closes exactly its sockets. */
+  sessionId?: string | undefined;
+  /** `?presence=batch`: `presence` frames instead of one `join`/`left` each. */
+  batchPresence?: boolean;
+}
+
 /** One open WebSocket of a signed-in user. */
-export class Connection {
+export class Connection implements Member {
   readonly id = `c${++nextConnection}`;
   readonly rooms = new Set<string>();
+  readonly userJson: string;
+  readonly pending: Buffer[] = [];
+  pendingBytes = 0;
+  readonly sessionId: string | undefined;
+  readonly batchPresence: boolean;
 
   constructor(
     readonly socket: WebSocket,
+    readonly stream: Duplex,
     readonly user: User,
-    /** The sign-in this connection belongs to, so signing out closes exactly its sockets. */
-    readonly sessionId?: string,
-  ) {}
+    options: ConnectOptions = {},
+  ) {
+    this.userJson = JSON.stringify(user);
+    this.sessionId = options.sessionId;
+    this.batchPresence = options.batchPresence ?? false;
+  }
 }
-
-/** Who is in each room: user id → that user's connections there. */
-type Presence = Map<string, Set<Connection>>;
 
 /**
  * The chat itself: connections, rooms, presence and the message flow. Every message is stored
@@ -53,7 +73,12 @@ type Presence = Map<string, Set<Connection>>;
 export class Hub {
   private readonly connections = new Set<Connection>();
   private readonly byUser = new Map<string, Set<Connection>>();
-  private readonly rooms = new Map<string, Presence>();
+  private readonly rooms = new Map<string, RoomPresence<Connection>>();
+  /** Rooms whose presence changes go out at the next flush. */
+  private readonly presenceDue = new Set<RoomPresence<Connection>>();
+  private readonly outbox: Outbox;
+  /** A store batch is open: messages of this tick commit together before anything is written. */
+  private batchOpen = false;
   private readonly sendLimiter: RateLimiter;
   /** Rejections per connection; one that gets as many again as the limit is closed. */
   private readonly strikeLimiter: RateLimiter;
@@ -63,6 +88,14 @@ export class Hub {
   constructor(private readonly options: HubOptions) {
     this.sendLimiter = new RateLimiter(options.rateLimit, options.rateWindowMs);
     this.strikeLimiter = new RateLimiter(options.rateLimit, options.rateWindowMs);
+    this.outbox = new Outbox({
+      maxBufferedBytes: options.maxBufferedBytes,
+      beforeFlush: () => this.flushDuePresence(),
+      commit: () => this.commitBatch(),
+      onSlowReader: (recipient, buffered) =>
+        this.options.log('slow_reader_dropped', { user: (recipient as Connection).user.id, buffered }),
+      onFlushFailed: (error) => this.options.log('commit_failed', { error: String(error) }),
+    });
     this.unsubscribe = options.bus.subscribe((event) => this.deliver(event));
   }
 
@@ -74,8 +107,9 @@ export class Hub {
    * Registers a socket for a user and greets it: lobby history (or the resumed messages), list,
    * join to the others, then what is unread for the user.
    */
-  connect(socket: WebSocket, user: User, since?: number, sessionId?: string): Connection {
-    const connection = new Connection(socket, user, sessionId);
+  connect(socket: WebSocket, stream: Duplex, user: User, options: ConnectOptions = {}): Connection {
+    const { since } = options;
+    const connection = new Connection(socket, stream, user, options);
     this.connections.add(connection);
     let mine = this.byUser.get(user.id);
     if (!mine) this.byUser.set(user.id, (mine = new Set()));
@@ -87,7 +121,7 @@ export class Hub {
       } catch (error) {
         // A store failure must not take the whole process down: drop this one connection instead.
         this.options.log('message_failed', { user: user.id, error: String(error) });
-        socket.close(CloseCode.INTERNAL_ERROR, CloseReason.INTERNAL_ERROR);
+        this.close(connection, CloseCode.INTERNAL_ERROR, CloseReason.INTERNAL_ERROR);
       }
     });
     socket.on('close', () => this.disconnect(connection));
@@ -111,14 +145,7 @@ export class Hub {
   }
 
   usersIn(room: string): User[] {
-    const presence = this.rooms.get(room);
-    if (!presence) return [];
-    const users: User[] = [];
-    for (const connections of presence.values()) {
-      const first = connections.values().next().value;
-      if (first) users.push(first.user);
-    }
-    return users;
+    return this.rooms.get(room)?.users() ?? [];
   }
 
   /** Tells everyone the room list changed. */
@@ -141,6 +168,9 @@ export class Hub {
 
   /** Closes every socket with the given code and resolves once they are all gone (or the wait runs out). */
   async closeAll(code: number, reason: string, waitMs = 3000): Promise<void> {
+    // What is queued goes out before the close frames.
+    this.flushAllPresence();
+    this.outbox.flush();
     const sockets = [...this.connections].map((connection) => connection.socket);
     const closed = sockets.map(
       (socket) =>
@@ -168,13 +198,15 @@ export class Hub {
 
   stop(): void {
     this.unsubscribe();
+    for (const state of this.rooms.values()) clearTimeout(state.timer);
+    this.outbox.flush();
   }
 
   // --- incoming -------------------------------------------------------------------------------
 
   private receive(connection: Connection, data: RawData, isBinary: boolean): void {
     if (isBinary) {
-      connection.socket.close(CloseCode.UNSUPPORTED_DATA, CloseReason.BINARY);
+      this.close(connection, CloseCode.UNSUPPORTED_DATA, CloseReason.BINARY);
       return;
     }
     const parsed = parseClientMessage(data.toString(), { maxMessageLength: this.options.maxMessageLength });
@@ -208,6 +240,7 @@ export class Hub {
       return this.fail(connection, 'not_in_room', `Join "${room.name}" before writing to it`, ref);
     }
     if (!this.allowSend(connection, ref)) return;
+    this.openBatch();
     const message = this.options.store.addChat({ room: room.name, user: connection.user, data, ts: Date.now() });
     this.typingThrottle.reset(connection.user.id, { room: room.name });
     this.options.bus.publish({ kind: 'room', room: room.name, message, origin: originOf(connection, ref) });
@@ -218,6 +251,7 @@ export class Hub {
     if (!recipient) return this.fail(connection, 'no_such_user', 'There is no such user', ref);
     if (!this.allowSend(connection, ref)) return;
     const toUser: User = { id: recipient.id, name: recipient.name, image: recipient.image };
+    this.openBatch();
     const message = this.options.store.addDm({ user: connection.user, to: toUser, data, ts: Date.now() });
     this.typingThrottle.reset(connection.user.id, { with: recipient.id });
     const userIds = recipient.id === connection.user.id ? [recipient.id] : [connection.user.id, recipient.id];
@@ -232,10 +266,11 @@ export class Hub {
     if (since !== undefined) {
       for (const message of this.options.store.messagesSince(since, [room.name])) this.send(connection, message);
     }
-    if (connection.rooms.has(room.name)) {
+    const state = this.rooms.get(room.name);
+    if (state && connection.rooms.has(room.name)) {
       // Joining again only refreshes this connection's view; nobody else hears of it.
       if (since === undefined) this.sendHistory(connection, room.name);
-      this.send(connection, { type: 'list', room: room.name, data: this.usersIn(room.name) });
+      this.sendList(connection, state);
       return;
     }
     this.enterRoom(connection, room.name, { history: since === undefined, announceToSelf: true });
@@ -320,7 +355,7 @@ export class Hub {
   private allowSend(connection: Connection, ref: string | undefined): boolean {
     if (this.sendLimiter.take(connection.user.id)) return true;
     if (!this.strikeLimiter.take(connection.id)) {
-      connection.socket.close(CloseCode.POLICY_VIOLATION, CloseReason.RATE_LIMITED);
+      this.close(connection, CloseCode.POLICY_VIOLATION, CloseReason.RATE_LIMITED);
       return false;
     }
     this.fail(connection, 'rate_limited', 'Too many messages: wait a few seconds', ref);
@@ -334,38 +369,31 @@ export class Hub {
   // --- presence -------------------------------------------------------------------------------
 
   private enterRoom(connection: Connection, room: string, how: { history: boolean; announceToSelf: boolean }): void {
-    let presence = this.rooms.get(room);
-    if (!presence) this.rooms.set(room, (presence = new Map()));
-    let mine = presence.get(connection.user.id);
-    const first = !mine;
-    if (!mine) presence.set(connection.user.id, (mine = new Set()));
-    mine.add(connection);
+    let state = this.rooms.get(room);
+    if (!state) this.rooms.set(room, (state = new RoomPresence<Connection>(room)));
+    const first = state.add(connection);
     connection.rooms.add(room);
 
     if (how.history) this.sendHistory(connection, room);
-    this.send(connection, { type: 'list', room, data: this.usersIn(room) });
-    if (first) {
-      const message: ServerMessage = { type: 'join', room, user: connection.user, data: `${connection.user.name} joined ${room}` };
-      this.options.bus.publish(
-        how.announceToSelf ? { kind: 'room', room, message } : { kind: 'room', room, message, except: connection.id },
-      );
-    }
+    const ownJoin = state.changeCount;
+    if (first) this.options.bus.publish({ kind: 'presence', room, change: 'join', user: connection.user });
+    // The list already has this user; the connection hears its own join only when it asked to join.
+    this.sendList(connection, state, first && how.announceToSelf ? ownJoin : undefined);
   }
 
   /** Takes a connection out of a room; true when that was the user's last one there and `left` went out. */
   private leaveRoom(connection: Connection, room: string): boolean {
     connection.rooms.delete(room);
-    const presence = this.rooms.get(room);
-    const mine = presence?.get(connection.user.id);
-    if (!presence || !mine) return false;
-    mine.delete(connection);
-    if (mine.size > 0) return false;
-    // Publish before forgetting the leaver, so the room (the leaver included) hears it.
-    const message = leftMessage(room, connection.user);
-    this.send(connection, message);
-    presence.delete(connection.user.id);
-    if (presence.size === 0) this.rooms.delete(room);
-    this.options.bus.publish({ kind: 'room', room, message });
+    const state = this.rooms.get(room);
+    if (!state || !state.remove(connection)) return false;
+    // The leaver hears it at once; the others with the room's next presence flush.
+    this.send(connection, leftMessage(room, connection.user));
+    if (state.isEmpty) {
+      clearTimeout(state.timer);
+      this.presenceDue.delete(state);
+      this.rooms.delete(room);
+    }
+    this.options.bus.publish({ kind: 'presence', room, change: 'left', user: connection.user });
     return true;
   }
 
@@ -377,6 +405,38 @@ export class Hub {
     if (mine?.size === 0) this.byUser.delete(connection.user.id);
   }
 
+  /**
+   * Presence changes wait for the room's next flush: at the end of this tick when the room has
+   * been quiet, else PRESENCE_FLUSH_MS after the last one, so a burst costs one write per member
+   * per interval.
+   */
+  private schedulePresence(state: RoomPresence<Connection>): void {
+    if (state.timer || this.presenceDue.has(state)) return;
+    const wait = state.lastFlushAt + PRESENCE_FLUSH_MS - Date.now();
+    if (wait <= 0) {
+      this.presenceDue.add(state);
+      this.outbox.schedule();
+      return;
+    }
+    state.timer = setTimeout(() => {
+      state.timer = undefined;
+      this.presenceDue.add(state);
+      this.outbox.schedule();
+    }, wait);
+  }
+
+  private flushPresence(state: RoomPresence<Connection>): void {
+    clearTimeout(state.timer);
+    state.timer = undefined;
+    this.presenceDue.delete(state);
+    state.lastFlushAt = Date.now();
+    state.flush((member, frame) => this.outbox.queue(member, frame));
+  }
+
+  private flushAllPresence(): void {
+    for (const state of this.rooms.values()) if (state.hasChanges) this.flushPresence(state);
+  }
+
   // --- outgoing -------------------------------------------------------------------------------
 
   private sendHistory(connection: Connection, room: string): void {
@@ -384,57 +444,86 @@ export class Hub {
     this.send(connection, { type: 'history', room, data });
   }
 
-  /** Delivers one bus event to this process's matching connections, serializing it once. */
+  /** The room's list to one connection, which from then on needs only later presence changes. */
+  private sendList(connection: Connection, state: RoomPresence<Connection>, from?: number): void {
+    this.outbox.queue(connection, state.listFrame());
+    state.markListed(connection, from);
+  }
+
+  /** Delivers one bus event to this process's matching connections, framing it once. */
   private deliver(event: BusEvent): void {
     switch (event.kind) {
       case 'room': {
-        const presence = this.rooms.get(event.room);
-        if (!presence) return;
-        const frame = JSON.stringify(event.message);
-        for (const connections of presence.values()) {
-          for (const connection of connections) {
-            if (connection.id === event.except || connection.user.id === event.exceptUser) continue;
-            this.sendFrame(connection, frameFor(connection, event.message, frame, event.origin));
-          }
+        const state = this.rooms.get(event.room);
+        if (!state) return;
+        // Presence first, so nobody reads a message from someone before hearing they joined.
+        if (state.hasChanges) this.flushPresence(state);
+        const frame = jsonFrame(event.message);
+        for (const connection of state.connections) {
+          if (connection.id === event.except || connection.user.id === event.exceptUser) continue;
+          this.outbox.queue(connection, frameFor(connection, event.message, frame, event.origin));
         }
         return;
       }
       case 'users': {
-        const frame = JSON.stringify(event.message);
+        const frame = jsonFrame(event.message);
         for (const userId of event.userIds) {
           for (const connection of this.byUser.get(userId) ?? []) {
             if (connection.id === event.except) continue;
-            this.sendFrame(connection, frameFor(connection, event.message, frame, event.origin));
+            this.outbox.queue(connection, frameFor(connection, event.message, frame, event.origin));
           }
         }
         return;
       }
       case 'everyone': {
-        const frame = JSON.stringify(event.message);
-        for (const connection of this.connections) this.sendFrame(connection, frame);
+        const frame = jsonFrame(event.message);
+        for (const connection of this.connections) this.outbox.queue(connection, frame);
+        return;
+      }
+      case 'presence': {
+        const state = this.rooms.get(event.room);
+        if (!state) return;
+        state.record(event.change, event.user, JSON.stringify(event.user));
+        this.schedulePresence(state);
         return;
       }
       case 'disconnect':
         for (const connection of this.byUser.get(event.userId) ?? []) {
-          if (event.sessionId === undefined || connection.sessionId === event.sessionId) connection.socket.close(event.code, event.reason);
+          if (event.sessionId === undefined || connection.sessionId === event.sessionId) {
+            this.close(connection, event.code, event.reason);
+          }
         }
         return;
     }
   }
 
   private send(connection: Connection, message: ServerMessage): void {
-    this.sendFrame(connection, JSON.stringify(message));
+    this.outbox.queue(connection, jsonFrame(message));
   }
 
-  private sendFrame(connection: Connection, frame: string): void {
-    const socket = connection.socket;
-    if (socket.readyState !== WebSocket.OPEN) return;
-    if (socket.bufferedAmount > this.options.maxBufferedBytes) {
-      this.options.log('slow_reader_dropped', { user: connection.user.id, buffered: socket.bufferedAmount });
-      socket.terminate();
-      return;
-    }
-    socket.send(frame);
+  /** Closes a connection after what is already queued for it. */
+  private close(connection: Connection, code: number, reason: string): void {
+    this.outbox.flushOne(connection);
+    connection.socket.close(code, reason);
+  }
+
+  /** Opens the tick's store batch (group commit); the flush commits it before writing. */
+  private openBatch(): void {
+    if (this.batchOpen) return;
+    this.options.store.beginBatch();
+    this.batchOpen = true;
+    this.outbox.schedule();
+  }
+
+  /** Runs before frames are written: what they announce must be kept first. */
+  private commitBatch(): void {
+    if (!this.batchOpen) return;
+    this.batchOpen = false;
+    this.options.store.commitBatch();
+  }
+
+  private flushDuePresence(): void {
+    for (const state of this.presenceDue) this.flushPresence(state);
   }
 }
 
@@ -443,11 +532,11 @@ function originOf(connection: Connection, ref: string | undefined): Origin {
 }
 
 /** The shared frame, or for the sender's own connection the message with its `ref`. */
-function frameFor(connection: Connection, message: ServerMessage, frame: string, origin: Origin | undefined): string {
+function frameFor(connection: Connection, message: ServerMessage, frame: Buffer, origin: Origin | undefined): Buffer {
   if (origin?.ref === undefined || origin.connectionId !== connection.id) return frame;
-  return JSON.stringify({ ...message, ref: origin.ref });
+  return jsonFrame({ ...message, ref: origin.ref });
 }
 
 function leftMessage(room: string, user: User): ServerMessage {
-  return { type: 'left', room, user, data: `${user.name} left ${room}` };
+  return { type: 'left', room, user, data: leftText(user, room) };
 }

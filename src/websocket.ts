@@ -5,7 +5,7 @@ import type { Hub } from './hub.js';
 import type { Identity } from './identity.js';
 import type { Log } from './log.js';
 import { clientAddress, isAllowedOrigin } from './origin.js';
-import { CloseCode, CloseReason, WS_PATH } from './shared/protocol.js';
+import { CloseCode, CloseReason, PRESENCE_BATCH, WS_PATH } from './shared/protocol.js';
 
 export interface UpgradeOptions {
   wss: WebSocketServer;
@@ -72,7 +72,11 @@ export function createUpgradeHandler(options: UpgradeOptions) {
           ws.close(CloseCode.POLICY_VIOLATION, CloseReason.TOO_MANY_CONNECTIONS);
           return;
         }
-        options.hub.connect(ws, identified.user, parseSince(url), identified.sessionId);
+        options.hub.connect(ws, socket, identified.user, {
+          since: parseSince(url),
+          sessionId: identified.sessionId,
+          batchPresence: url.searchParams.get('presence') === PRESENCE_BATCH,
+        });
       } catch (error) {
         options.log('upgrade_failed', { error: String(error) });
         ws.close(CloseCode.INTERNAL_ERROR, CloseReason.INTERNAL_ERROR);

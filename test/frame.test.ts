@@ -1,28 +1,6 @@
-import type { EventEmitter } from 'node:events';
-import * as ws from 'ws';
 import { describe, expect, it } from 'vitest';
 import { headerLength, jsonFrame, textFrame } from '../src/frame.js';
-
-// ws exports its Receiver at runtime; @types/ws does not describe it.
-interface FrameReceiver extends EventEmitter {
-  write(chunk: Buffer): void;
-}
-const { Receiver } = ws as unknown as { Receiver: new (options: { isServer: boolean; maxPayload: number }) => FrameReceiver };
-
-/** Decodes a byte stream the way a ws client does, with ws's own Receiver. */
-function decode(bytes: Buffer, chunkSize = bytes.length): string[] {
-  const receiver = new Receiver({ isServer: false, maxPayload: 0 });
-  const messages: string[] = [];
-  const errors: Error[] = [];
-  receiver.on('message', (data: Buffer, isBinary: boolean) => {
-    expect(isBinary).toBe(false);
-    messages.push(data.toString('utf8'));
-  });
-  receiver.on('error', (error: Error) => errors.push(error));
-  for (let at = 0; at < bytes.length; at += chunkSize) receiver.write(bytes.subarray(at, at + chunkSize));
-  expect(errors).toEqual([]);
-  return messages;
-}
+import { decodeFrames as decode } from './helpers/frames.js';
 
 describe('textFrame', () => {
   it.each([

@@ -521,6 +521,24 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
     setRoomCount(message.room, view.users.size);
     if (view === current) renderUsers();
   },
+  presence(message) {
+    // The batched form of join/left (the page connects with ?presence=batch): one render per batch.
+    const view = views.get(roomKey(message.room));
+    if (!view) return;
+    for (const user of message.joined) {
+      if (user.id !== me.id) addNotice(view, t('notice.joined', { name: user.name }));
+      view.users.set(user.id, user);
+      remember(user);
+    }
+    for (const user of message.left) {
+      if (user.id === me.id) continue;
+      addNotice(view, t('notice.left', { name: user.name }));
+      view.users.delete(user.id);
+      stopTyping(view, user.id);
+    }
+    setRoomCount(message.room, view.users.size);
+    if (view === current) renderUsers();
+  },
   chat(message) {
     const view = views.get(roomKey(message.room));
     if (view) addMessage(view, message);

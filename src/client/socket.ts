@@ -1,4 +1,4 @@
-import { CloseCode, WS_PATH, type ClientMessage, type ServerMessage } from '../shared/protocol.js';
+import { CloseCode, PRESENCE_BATCH, WS_PATH, type ClientMessage, type ServerMessage } from '../shared/protocol.js';
 import { reconnectDelay } from './backoff.js';
 
 export type ConnectionState =
@@ -46,7 +46,7 @@ export class ChatSocket {
   connect(): void {
     clearTimeout(this.timer);
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const socket = new WebSocket(`${scheme}//${location.host}${WS_PATH}?since=${this.lastId}`);
+    const socket = new WebSocket(`${scheme}//${location.host}${WS_PATH}?since=${this.lastId}&presence=${PRESENCE_BATCH}`);
     this.socket = socket;
     this.handlers.state({ state: 'connecting' });
     socket.addEventListener('open', () => {

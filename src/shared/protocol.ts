@@ -38,6 +38,13 @@ export const MAX_HISTORY_LIMIT = 100;
 export const MAX_NAME_LENGTH = 32;
 /** The server passes on at most one `typing` per user per room or conversation in this time; the rest are dropped. */
 export const TYPING_THROTTLE_MS = 2000;
+/**
+ * Presence changes (`join`, `left`, `presence`) wait at most this long, so that a burst of
+ * arrivals reaches each member in one write per interval rather than one per arrival.
+ */
+export const PRESENCE_FLUSH_MS = 50;
+/** Query parameter value of `presence` that asks for batched `presence` frames. */
+export const PRESENCE_BATCH = 'batch';
 /** `GET /search`: the most results one search returns, newest first. */
 export const SEARCH_LIMIT = 50;
 /** `GET /search`: the longest query, in code points (after trimming). */
@@ -89,6 +96,11 @@ export interface ServerMessages {
   list: { type: 'list'; room: string; data: User[] };
   join: { type: 'join'; room: string; user: User; data: string };
   left: { type: 'left'; room: string; user: User; data: string };
+  /**
+   * Instead of `join`/`left`, for connections opened with `?presence=batch` (the page's): the net
+   * change since the last one, at most one per room per flush.
+   */
+  presence: { type: 'presence'; room: string; joined: User[]; left: User[] };
   chat: ChatMessage;
   dm: DirectMessage;
   rooms: { type: 'rooms'; data: string[] };

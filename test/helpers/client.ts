@@ -42,11 +42,12 @@ export class TestClient {
 
   static async connect(
     wsUrl: string,
-    options: { cookie?: string; since?: number; origin?: string; path?: string } = {},
+    options: { cookie?: string; since?: number; origin?: string; path?: string; presence?: 'batch' } = {},
   ): Promise<TestClient> {
     const url = new URL(wsUrl);
     if (options.path) url.pathname = options.path;
     if (options.since !== undefined) url.searchParams.set('since', String(options.since));
+    if (options.presence) url.searchParams.set('presence', options.presence);
     const headers: Record<string, string> = {};
     if (options.cookie) headers.cookie = options.cookie;
     if (options.origin) headers.origin = options.origin;
@@ -56,8 +57,12 @@ export class TestClient {
   }
 
   /** Connects and waits for the greeting (history or resume, then the lobby list). */
-  static async ready(wsUrl: string, cookie: string, since?: number): Promise<TestClient> {
-    const client = await TestClient.connect(wsUrl, since === undefined ? { cookie } : { cookie, since });
+  static async ready(wsUrl: string, cookie: string, since?: number, presence?: 'batch'): Promise<TestClient> {
+    const client = await TestClient.connect(wsUrl, {
+      cookie,
+      ...(since === undefined ? {} : { since }),
+      ...(presence === undefined ? {} : { presence }),
+    });
     await client.next((m) => m.type === 'list' && m.room === 'lobby');
     return client;
   }

@@ -1,0 +1,119 @@
+import type { Duplex } from 'node:stream';
+import { WebSocket } from 'ws';
+import { CloseCode, CloseReason } from './shared/protocol.js';
+
+/** What the outbox needs of a connection: its socket, the raw stream under it, and a queue. */
+export interface Recipient {
+  readonly socket: WebSocket;
+  /** The TCP stream under the WebSocket: pre-built frames are written to it directly. */
+  readonly stream: Duplex;
+  /** Frames due to this socket in the current tick, in order. Reused from tick to tick. */
+  readonly pending: Buffer[];
+  pendingBytes: number;
+}
+
+export interface OutboxOptions {
+  /** A socket with more than this many bytes waiting has stopped reading: it is dropped. */
+  maxBufferedBytes: number;
+  /** Runs at the start of each tick's flush: last-moment frames (coalesced presence) get queued. */
+  beforeFlush: () => void;
+  /** Runs before any write: the store's group commit, so nothing is announced before it is kept. */
+  commit: () => void;
+  onSlowReader: (recipient: Recipient, buffered: number) => void;
+  /** The commit failed: nothing queued may go out, so the dirty sockets are closed (they resume). */
+  onFlushFailed: (error: unknown) => void;
+}
+
+/**
+ * A socket with this much queued in one tick is written at once rather than at the end of the
+ * tick, so that a busy but healthy reader is never mistaken for a slow one, and the queue stays small.
+ */
+export const EARLY_WRITE_BYTES = 64 * 1024;
+
+/**
+ * Every frame due to a socket in one event-loop tick goes out in a single write, after the store
+ * has committed: frames are queued here (no copy, no per-delivery allocation) and flushed on
+ * `setImmediate`. Frames are complete WebSocket frames (see frame.ts), shared between recipients.
+ */
+export class Outbox {
+  private readonly dirty: Recipient[] = [];
+  private scheduled = false;
+  private readonly flushNow = () => this.flush();
+
+  constructor(private readonly options: OutboxOptions) {}
+
+  /** Queues a frame for one socket; a socket over its buffer cap is dropped instead. */
+  queue(recipient: Recipient, frame: Buffer): void {
+    if (recipient.socket.readyState !== WebSocket.OPEN) return;
+    const buffered = recipient.stream.writableLength + recipient.pendingBytes;
+    if (buffered > this.options.maxBufferedBytes) {
+      this.discard(recipient);
+      this.options.onSlowReader(recipient, buffered);
+      recipient.socket.terminate();
+      return;
+    }
+    if (recipient.pending.length === 0) this.dirty.push(recipient);
+    recipient.pending.push(frame);
+    recipient.pendingBytes += frame.length;
+    if (recipient.pendingBytes >= EARLY_WRITE_BYTES) this.flushOne(recipient);
+    else this.schedule();
+  }
+
+  /** Makes sure a flush runs at the end of this tick (the store batch needs one too). */
+  schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(this.flushNow);
+  }
+
+  /** Commits, then writes every queued frame: one write per socket. */
+  flush(): void {
+    this.scheduled = false;
+    try {
+      this.options.beforeFlush();
+      this.options.commit();
+    } catch (error) {
+      this.options.onFlushFailed(error);
+      for (const recipient of this.dirty) {
+        this.discard(recipient);
+        recipient.socket.close(CloseCode.INTERNAL_ERROR, CloseReason.INTERNAL_ERROR);
+      }
+      this.dirty.length = 0;
+      return;
+    }
+    for (const recipient of this.dirty) this.write(recipient);
+    this.dirty.length = 0;
+  }
+
+  /**
+   * Writes one socket's queue now: before a close frame (ws writes those straight to the stream),
+   * or when it has grown large. The store batch is committed first.
+   */
+  flushOne(recipient: Recipient): void {
+    if (recipient.pending.length === 0) return;
+    try {
+      this.options.commit();
+    } catch (error) {
+      this.options.onFlushFailed(error);
+      this.discard(recipient);
+      recipient.socket.close(CloseCode.INTERNAL_ERROR, CloseReason.INTERNAL_ERROR);
+      return;
+    }
+    this.write(recipient);
+  }
+
+  private write(recipient: Recipient): void {
+    const { pending } = recipient;
+    if (pending.length === 0) return;
+    const stream = recipient.stream;
+    if (recipient.socket.readyState === WebSocket.OPEN && stream.writable) {
+      stream.write(pending.length === 1 ? pending[0]! : Buffer.concat(pending, recipient.pendingBytes));
+    }
+    this.discard(recipient);
+  }
+
+  private discard(recipient: Recipient): void {
+    recipient.pending.length = 0;
+    recipient.pendingBytes = 0;
+  }
+}

@@ -1,0 +1,180 @@
+import { jsonFrame, textFrame } from './frame.js';
+import type { Recipient } from './outbox.js';
+import type { User } from './shared/protocol.js';
+
+/** A connection as a room sees it. */
+export interface Member extends Recipient {
+  readonly user: User;
+  /** The user as JSON, made once per connection: lists are built from these. */
+  readonly userJson: string;
+  /** Asked for `presence` frames (`?presence=batch`) instead of one `join`/`left` frame per user. */
+  readonly batchPresence: boolean;
+}
+
+interface Change {
+  kind: 'join' | 'left';
+  user: User;
+  userJson: string;
+}
+
+interface UserHere<M> {
+  user: User;
+  json: string;
+  connections: Set<M>;
+}
+
+export function joinText(user: User, room: string): string {
+  return `${user.name} joined ${room}`;
+}
+
+export function leftText(user: User, room: string): string {
+  return `${user.name} left ${room}`;
+}
+
+/**
+ * Who is in one room, and the presence changes not yet sent. Changes are coalesced: they wait
+ * for a flush, which frames them once for the whole room, so a burst of N arrivals costs each
+ * member one write per flush instead of one per arrival.
+ */
+export class RoomPresence<M extends Member = Member> {
+  /** Every connection in the room, for O(1) fan-out. */
+  readonly connections = new Set<M>();
+  private readonly here = new Map<string, UserHere<M>>();
+  /** The users as a JSON array body, grown by appending; rebuilt only after someone leaves. */
+  private listBody: string | undefined = '';
+  private changes: Change[] = [];
+  /** Connections that got a list while changes were waiting: the first change each still needs. */
+  private readonly catchUp = new Map<M, number>();
+  /** When changes were last sent, for spacing flushes out during a burst. */
+  lastFlushAt = 0;
+  timer: NodeJS.Timeout | undefined;
+
+  constructor(readonly name: string) {}
+
+  get isEmpty(): boolean {
+    return this.connections.size === 0;
+  }
+
+  get hasChanges(): boolean {
+    return this.changes.length > 0;
+  }
+
+  /** How many changes wait: the position the next one will take. */
+  get changeCount(): number {
+    return this.changes.length;
+  }
+
+  users(): User[] {
+    return Array.from(this.here.values(), (entry) => entry.user);
+  }
+
+  /** Adds a connection; true when it is its user's first here, so a `join` is due. */
+  add(member: M): boolean {
+    this.connections.add(member);
+    const entry = this.here.get(member.user.id);
+    if (entry) {
+      entry.connections.add(member);
+      return false;
+    }
+    this.here.set(member.user.id, { user: member.user, json: member.userJson, connections: new Set([member]) });
+    if (this.listBody !== undefined) this.listBody = this.listBody === '' ? member.userJson : `${this.listBody},${member.userJson}`;
+    return true;
+  }
+
+  /** Removes a connection; true when it was its user's last here, so a `left` is due. */
+  remove(member: M): boolean {
+    if (!this.connections.delete(member)) return false;
+    this.catchUp.delete(member);
+    const entry = this.here.get(member.user.id);
+    if (!entry) return false;
+    entry.connections.delete(member);
+    if (entry.connections.size > 0) return false;
+    this.here.delete(member.user.id);
+    this.listBody = undefined;
+    return true;
+  }
+
+  /** Records a change for the next flush; returns its position. */
+  record(kind: 'join' | 'left', user: User, userJson: string): number {
+    return this.changes.push({ kind, user, userJson }) - 1;
+  }
+
+  /** The `list` frame: the users here now, each once. */
+  listFrame(): Buffer {
+    this.listBody ??= Array.from(this.here.values(), (entry) => entry.json).join(',');
+    // Written by hand to reuse the cached users; the same shape as ServerMessages['list'].
+    return textFrame(`{"type":"list","room":${JSON.stringify(this.name)},"data":[${this.listBody}]}`);
+  }
+
+  /**
+   * Notes that a member's view is up to date up to now (it just got a list), or up to the change
+   * at `from` when given: at the next flush it gets only the changes from there on.
+   */
+  markListed(member: M, from = this.changes.length): void {
+    if (this.changes.length > 0) this.catchUp.set(member, from);
+  }
+
+  /** Frames the waiting changes once and hands every member what it has not seen yet. */
+  flush(queue: (member: M, frame: Buffer) => void): void {
+    const changes = this.changes;
+    if (changes.length === 0) return;
+    this.changes = [];
+    const catchUp = new Map(this.catchUp);
+    this.catchUp.clear();
+
+    let plain: { frames: Buffer; offsets: number[] } | undefined;
+    let batch: Buffer | null | undefined;
+    for (const member of this.connections) {
+      const from = catchUp.get(member) ?? 0;
+      if (from >= changes.length) continue;
+      if (member.batchPresence) {
+        const frame = from === 0 ? (batch === undefined ? (batch = this.batchFrame(changes, 0)) : batch) : this.batchFrame(changes, from);
+        if (frame) queue(member, frame);
+      } else {
+        plain ??= this.plainFrames(changes);
+        queue(member, from === 0 ? plain.frames : plain.frames.subarray(plain.offsets[from]));
+      }
+    }
+  }
+
+  /** Every change as its own contract `join`/`left` frame, back to back, with where each starts. */
+  private plainFrames(changes: Change[]): { frames: Buffer; offsets: number[] } {
+    const offsets: number[] = [];
+    let at = 0;
+    const frames = changes.map((change) => {
+      const { user } = change;
+      const frame =
+        change.kind === 'join'
+          ? jsonFrame({ type: 'join', room: this.name, user, data: joinText(user, this.name) })
+          : jsonFrame({ type: 'left', room: this.name, user, data: leftText(user, this.name) });
+      offsets.push(at);
+      at += frame.length;
+      return frame;
+    });
+    return { frames: Buffer.concat(frames, at), offsets };
+  }
+
+  /**
+   * One `presence` frame with the net effect of the changes from `from` on: who arrived, who went.
+   * Someone who came and went within the batch is in neither list. Null when nothing changed.
+   */
+  private batchFrame(changes: Change[], from: number): Buffer | null {
+    const net = new Map<string, { first: Change; last: Change }>();
+    for (let i = from; i < changes.length; i++) {
+      const change = changes[i]!;
+      const seen = net.get(change.user.id);
+      if (seen) seen.last = change;
+      else net.set(change.user.id, { first: change, last: change });
+    }
+    const joined: string[] = [];
+    const left: string[] = [];
+    for (const { first, last } of net.values()) {
+      // A join is only recorded for someone absent, a left for someone present.
+      if (first.kind === 'join' && last.kind === 'join') joined.push(last.userJson);
+      else if (first.kind === 'left' && last.kind === 'left') left.push(last.userJson);
+    }
+    if (joined.length === 0 && left.length === 0) return null;
+    // The same shape as ServerMessages['presence'].
+    return textFrame(`{"type":"presence","room":${JSON.stringify(this.name)},"joined":[${joined.join(',')}],"left":[${left.join(',')}]}`);
+  }
+}
