@@ -16,24 +16,32 @@ export function headerLength(payloadBytes: number): number {
   return 10;
 }
 
+/**
+ * Writes the header of a text frame whose payload is `payloadBytes` long at the start of
+ * `target` (which needs `headerLength(payloadBytes)` bytes); returns where the payload starts.
+ */
+export function writeTextHeader(target: Buffer, payloadBytes: number): number {
+  const offset = headerLength(payloadBytes);
+  target[0] = FIN_TEXT;
+  if (offset === 2) {
+    target[1] = payloadBytes;
+  } else if (offset === 4) {
+    target[1] = 126;
+    target.writeUInt16BE(payloadBytes, 2);
+  } else {
+    target[1] = 127;
+    // Lengths stay far below 2^53, so the high word fits a plain number division.
+    target.writeUInt32BE(Math.floor(payloadBytes / 2 ** 32), 2);
+    target.writeUInt32BE(payloadBytes >>> 0, 6);
+  }
+  return offset;
+}
+
 /** One complete, unmasked text frame for `text`, in a single buffer (one allocation). */
 export function textFrame(text: string): Buffer {
   const payloadBytes = Buffer.byteLength(text);
-  const offset = headerLength(payloadBytes);
-  const frame = Buffer.allocUnsafe(offset + payloadBytes);
-  frame[0] = FIN_TEXT;
-  if (offset === 2) {
-    frame[1] = payloadBytes;
-  } else if (offset === 4) {
-    frame[1] = 126;
-    frame.writeUInt16BE(payloadBytes, 2);
-  } else {
-    frame[1] = 127;
-    // Lengths stay far below 2^53, so the high word fits a plain number division.
-    frame.writeUInt32BE(Math.floor(payloadBytes / 2 ** 32), 2);
-    frame.writeUInt32BE(payloadBytes >>> 0, 6);
-  }
-  frame.write(text, offset, 'utf8');
+  const frame = Buffer.allocUnsafe(headerLength(payloadBytes) + payloadBytes);
+  frame.write(text, writeTextHeader(frame, payloadBytes), 'utf8');
   return frame;
 }
 

@@ -11,7 +11,7 @@ import {
   CloseCode,
   CloseReason,
   LOBBY,
-  PRESENCE_FLUSH_MS,
+  presenceInterval,
   TYPING_THROTTLE_MS,
   type ClientMessages,
   type ErrorCode,
@@ -132,6 +132,7 @@ export class Hub {
     }
     this.enterRoom(connection, LOBBY, { history: since === undefined, announceToSelf: false });
     // A user from before read markers existed starts with the lobby read up to now, like a newcomer.
+    this.openBatch();
     this.options.store.ensureRoomReadMarker(user.id, LOBBY);
     // Only when something is unread: a client that just chats sees the contract's greeting and nothing more.
     const unread = this.options.store.unreadOf(user.id, user.name);
@@ -407,12 +408,12 @@ export class Hub {
 
   /**
    * Presence changes wait for the room's next flush: at the end of this tick when the room has
-   * been quiet, else PRESENCE_FLUSH_MS after the last one, so a burst costs one write per member
-   * per interval.
+   * been quiet, else one interval (growing with the room) after the last one, so a burst costs
+   * one write per member per interval.
    */
   private schedulePresence(state: RoomPresence<Connection>): void {
     if (state.timer || this.presenceDue.has(state)) return;
-    const wait = state.lastFlushAt + PRESENCE_FLUSH_MS - Date.now();
+    const wait = state.lastFlushAt + presenceInterval(state.connections.size) - Date.now();
     if (wait <= 0) {
       this.presenceDue.add(state);
       this.outbox.schedule();
@@ -439,14 +440,21 @@ export class Hub {
 
   // --- outgoing -------------------------------------------------------------------------------
 
+  /** The room's latest page; the frame is kept while the room is occupied and nothing new is said. */
   private sendHistory(connection: Connection, room: string): void {
-    const data = this.options.store.roomHistory(room, { limit: this.options.historyLimit });
-    this.send(connection, { type: 'history', room, data });
+    const state = this.rooms.get(room);
+    let frame = state?.latestHistory;
+    if (!frame) {
+      const data = this.options.store.roomHistory(room, { limit: this.options.historyLimit });
+      frame = jsonFrame({ type: 'history', room, data } satisfies ServerMessage);
+      if (state) state.latestHistory = frame;
+    }
+    this.outbox.queue(connection, frame);
   }
 
   /** The room's list to one connection, which from then on needs only later presence changes. */
   private sendList(connection: Connection, state: RoomPresence<Connection>, from?: number): void {
-    this.outbox.queue(connection, state.listFrame());
+    for (const part of state.listFrame()) this.outbox.queue(connection, part);
     state.markListed(connection, from);
   }
 
@@ -458,6 +466,7 @@ export class Hub {
         if (!state) return;
         // Presence first, so nobody reads a message from someone before hearing they joined.
         if (state.hasChanges) this.flushPresence(state);
+        if (event.message.type === 'chat') state.latestHistory = undefined;
         const frame = jsonFrame(event.message);
         for (const connection of state.connections) {
           if (connection.id === event.except || connection.user.id === event.exceptUser) continue;

@@ -30,6 +30,9 @@ export interface OutboxOptions {
  */
 export const EARLY_WRITE_BYTES = 64 * 1024;
 
+/** Up to this many bytes, a socket's frames are copied into one buffer for its one write. */
+const COPY_LIMIT_BYTES = 16 * 1024;
+
 /**
  * Every frame due to a socket in one event-loop tick goes out in a single write, after the store
  * has committed: frames are queued here (no copy, no per-delivery allocation) and flushed on
@@ -107,7 +110,16 @@ export class Outbox {
     if (pending.length === 0) return;
     const stream = recipient.stream;
     if (recipient.socket.readyState === WebSocket.OPEN && stream.writable) {
-      stream.write(pending.length === 1 ? pending[0]! : Buffer.concat(pending, recipient.pendingBytes));
+      if (pending.length === 1) {
+        stream.write(pending[0]!);
+      } else if (recipient.pendingBytes <= COPY_LIMIT_BYTES) {
+        stream.write(Buffer.concat(pending, recipient.pendingBytes));
+      } else {
+        // Large shared buffers (a big room's list) go out by writev rather than being copied.
+        stream.cork();
+        for (const frame of pending) stream.write(frame);
+        stream.uncork();
+      }
     }
     this.discard(recipient);
   }

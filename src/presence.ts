@@ -1,4 +1,4 @@
-import { jsonFrame, textFrame } from './frame.js';
+import { headerLength, jsonFrame, textFrame, writeTextHeader } from './frame.js';
 import type { Recipient } from './outbox.js';
 import type { User } from './shared/protocol.js';
 
@@ -19,9 +19,13 @@ interface Change {
 
 interface UserHere<M> {
   user: User;
-  json: string;
+  /** The user's JSON as UTF-8, for the list. */
+  bytes: Buffer;
   connections: Set<M>;
 }
+
+const COMMA = 0x2c;
+const LIST_CLOSE = Buffer.from(']}');
 
 export function joinText(user: User, room: string): string {
   return `${user.name} joined ${room}`;
@@ -40,11 +44,17 @@ export class RoomPresence<M extends Member = Member> {
   /** Every connection in the room, for O(1) fan-out. */
   readonly connections = new Set<M>();
   private readonly here = new Map<string, UserHere<M>>();
-  /** The users as a JSON array body, grown by appending; rebuilt only after someone leaves. */
-  private listBody: string | undefined = '';
+  /**
+   * The users as the UTF-8 body of a JSON array, grown in place by appending and rebuilt only
+   * after someone leaves; list frames share its bytes, since bytes already written never change.
+   */
+  private listBody: Buffer | undefined = Buffer.alloc(0);
+  private listLength = 0;
   private changes: Change[] = [];
   /** Connections that got a list while changes were waiting: the first change each still needs. */
   private readonly catchUp = new Map<M, number>();
+  /** The `history` frame of the room's latest page, while no message has been added since. */
+  latestHistory: Buffer | undefined;
   /** When changes were last sent, for spacing flushes out during a burst. */
   lastFlushAt = 0;
   timer: NodeJS.Timeout | undefined;
@@ -76,8 +86,9 @@ export class RoomPresence<M extends Member = Member> {
       entry.connections.add(member);
       return false;
     }
-    this.here.set(member.user.id, { user: member.user, json: member.userJson, connections: new Set([member]) });
-    if (this.listBody !== undefined) this.listBody = this.listBody === '' ? member.userJson : `${this.listBody},${member.userJson}`;
+    const added: UserHere<M> = { user: member.user, bytes: Buffer.from(member.userJson), connections: new Set([member]) };
+    this.here.set(member.user.id, added);
+    if (this.listBody) this.appendToList(added.bytes);
     return true;
   }
 
@@ -90,6 +101,7 @@ export class RoomPresence<M extends Member = Member> {
     entry.connections.delete(member);
     if (entry.connections.size > 0) return false;
     this.here.delete(member.user.id);
+    // Rebuilt on the next list: frames already queued keep the old bytes.
     this.listBody = undefined;
     return true;
   }
@@ -99,11 +111,37 @@ export class RoomPresence<M extends Member = Member> {
     return this.changes.push({ kind, user, userJson }) - 1;
   }
 
-  /** The `list` frame: the users here now, each once. */
-  listFrame(): Buffer {
-    this.listBody ??= Array.from(this.here.values(), (entry) => entry.json).join(',');
-    // Written by hand to reuse the cached users; the same shape as ServerMessages['list'].
-    return textFrame(`{"type":"list","room":${JSON.stringify(this.name)},"data":[${this.listBody}]}`);
+  /**
+   * The `list` frame (the users here now, each once) as three buffers to write in a row: header
+   * and opening, the shared body, the closing. Built by hand so that the body is never copied;
+   * the same shape as ServerMessages['list'].
+   */
+  listFrame(): Buffer[] {
+    if (!this.listBody) {
+      this.listBody = Buffer.allocUnsafe(0);
+      this.listLength = 0;
+      for (const entry of this.here.values()) this.appendToList(entry.bytes);
+    }
+    const body = this.listBody.subarray(0, this.listLength);
+    const open = Buffer.from(`{"type":"list","room":${JSON.stringify(this.name)},"data":[`);
+    const payload = open.length + body.length + LIST_CLOSE.length;
+    const head = Buffer.allocUnsafe(headerLength(payload) + open.length);
+    writeTextHeader(head, payload);
+    open.copy(head, head.length - open.length);
+    return [head, body, LIST_CLOSE];
+  }
+
+  /** Adds a user to the list body, doubling its room when full (the old bytes stay as they were). */
+  private appendToList(bytes: Buffer): void {
+    const body = this.listBody!;
+    const needed = this.listLength + 1 + bytes.length;
+    if (needed > body.length) {
+      const grown = Buffer.allocUnsafe(Math.max(needed, body.length * 2, 1024));
+      body.copy(grown, 0, 0, this.listLength);
+      this.listBody = grown;
+    }
+    if (this.listLength > 0) this.listBody![this.listLength++] = COMMA;
+    this.listLength += bytes.copy(this.listBody!, this.listLength);
   }
 
   /**

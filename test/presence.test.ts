@@ -101,11 +101,27 @@ describe('RoomPresence', () => {
     expect(room.add(a1)).toBe(true);
     expect(room.add(a2)).toBe(false);
     expect(room.add(b)).toBe(true);
-    const list = () => JSON.parse(decodeFrames(room.listFrame())[0]!) as { data: User[] };
+    const list = () => JSON.parse(decodeFrames(Buffer.concat(room.listFrame()))[0]!) as { data: User[] };
     expect(list().data.map((u) => u.id)).toEqual(['a', 'b']);
     expect(room.remove(a1)).toBe(false);
     expect(room.remove(a2)).toBe(true);
     expect(list().data.map((u) => u.id)).toEqual(['b']);
+  });
+
+  it('keeps a list frame already queued unchanged while the room changes, at any size', () => {
+    const room = new RoomPresence('lobby');
+    const list = (parts: Buffer[]) => (JSON.parse(decodeFrames(Buffer.concat(parts))[0]!) as { data: User[] }).data.map((u) => u.id);
+    const people = Array.from({ length: 2000 }, (_, i) => member(`user-${i}-${'x'.repeat(20)}`));
+    for (const m of people.slice(0, 1000)) room.add(m);
+    const queued = room.listFrame();
+    // Growing the list past its buffer, and a departure that rebuilds it, must not touch queued bytes.
+    for (const m of people.slice(1000)) room.add(m);
+    room.remove(people[0]!);
+    const later = room.listFrame();
+    expect(list(queued)).toEqual(people.slice(0, 1000).map((m) => m.user.id));
+    // Over 64 KiB of JSON: the 64-bit length form, decoded by ws.
+    expect(Buffer.concat(later).length).toBeGreaterThan(65_536);
+    expect(list(later)).toEqual(people.slice(1).map((m) => m.user.id));
   });
 });
 
@@ -228,5 +244,25 @@ describe('presence in a burst of connections', () => {
       .filter((m) => (m.type === 'join' && m.user.id === second!.user.id) || m.type === 'chat')
       .map((m) => m.type);
     expect(order).toEqual(['join', 'chat']);
+  });
+});
+
+describe('the latest page a newcomer gets', () => {
+  it('is the same for arrivals in a quiet room and includes every message said since', async () => {
+    const [a, b, c, d] = await signInMany(4);
+    const first = await connect(a!);
+    const second = await connect(b!);
+    const historyOf = (client: TestClient) => client.received.find((m) => m.type === 'history' && 'room' in m && m.room === 'lobby');
+    expect(historyOf(second)).toEqual(historyOf(first));
+    first.send({ type: 'chat', data: 'said after the page was made', ref: 'r1' });
+    await first.next((m) => m.type === 'chat' && m.ref === 'r1');
+    const third = await connect(c!);
+    const page = historyOf(third);
+    expect(page?.type === 'history' && page.data.at(-1)?.data).toBe('said after the page was made');
+    second.send({ type: 'chat', data: 'and one more' });
+    await second.next((m) => m.type === 'chat' && m.data === 'and one more');
+    const fourth = await connect(d!);
+    const latest = historyOf(fourth);
+    expect(latest?.type === 'history' && latest.data.slice(-2).map((m) => m.data)).toEqual(['said after the page was made', 'and one more']);
   });
 });

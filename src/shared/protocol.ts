@@ -39,10 +39,19 @@ export const MAX_NAME_LENGTH = 32;
 /** The server passes on at most one `typing` per user per room or conversation in this time; the rest are dropped. */
 export const TYPING_THROTTLE_MS = 2000;
 /**
- * Presence changes (`join`, `left`, `presence`) wait at most this long, so that a burst of
- * arrivals reaches each member in one write per interval rather than one per arrival.
+ * Presence changes (`join`, `left`, `presence`) go out at most once per interval per room, so a
+ * burst of arrivals costs each member one write per interval rather than one per arrival. The
+ * interval grows with the room, since each flush writes to every member: 50 ms up to 500
+ * connections, 500 ms at 5,000, at most 2 s.
  */
 export const PRESENCE_FLUSH_MS = 50;
+export const PRESENCE_FLUSH_MS_PER_MEMBER = 0.1;
+export const PRESENCE_FLUSH_MAX_MS = 2000;
+
+/** How long a room of this many connections waits between presence flushes. */
+export function presenceInterval(members: number): number {
+  return Math.min(PRESENCE_FLUSH_MAX_MS, Math.max(PRESENCE_FLUSH_MS, members * PRESENCE_FLUSH_MS_PER_MEMBER));
+}
 /** Query parameter value of `presence` that asks for batched `presence` frames. */
 export const PRESENCE_BATCH = 'batch';
 /** `GET /search`: the most results one search returns, newest first. */
