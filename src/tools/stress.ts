@@ -21,7 +21,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { WebSocket } from 'ws';
 import { ROOT_DIR } from '../paths.js';
-import type { ServerMessage, User } from '../shared/protocol.js';
+import { PRESENCE_BATCH, type ServerMessage, type User } from '../shared/protocol.js';
 
 // --- settings -------------------------------------------------------------------------------
 
@@ -507,6 +507,8 @@ interface OpenOptions {
   onMessage?: (message: ServerMessage) => void;
   /** Resolve only once the lobby `list` has arrived (the greeting is over). */
   greeted?: boolean;
+  /** Ask for batched `presence` frames, as the page does. */
+  batchPresence?: boolean;
   timeoutMs?: number;
 }
 
@@ -519,6 +521,7 @@ class Refused extends Error {
 function connect(target: Target, account: Account, options: OpenOptions = {}): Promise<Conn> {
   const url = new URL(target.wsUrl);
   if (options.since !== undefined) url.searchParams.set('since', String(options.since));
+  if (options.batchPresence) url.searchParams.set('presence', PRESENCE_BATCH);
   const ws = new WebSocket(url, {
     headers: { cookie: account.cookie },
     skipUTF8Validation: true,
@@ -892,7 +895,8 @@ async function connectionBurst(context: Context): Promise<Outcome> {
   const started = Date.now();
   await pool(accounts, 256, async (account) => {
     try {
-      conns.push(await connect(context.target, account));
+      // Newcomers connect as the page does; the watcher stays a plain client that counts joins.
+      conns.push(await connect(context.target, account, { batchPresence: true }));
     } catch (error) {
       count(refused, error instanceof Refused ? error.status : String(error));
     }
