@@ -1,0 +1,305 @@
+// The load generator's clients: real `ws` clients that count what they receive without parsing
+// it. A frame's type is read from its leading bytes (every server here writes `{"type":"…"` first);
+// only a frame in another shape is parsed. A chat's sequence number is read from its `data`.
+import { performance } from 'node:perf_hooks';
+import { WebSocket } from 'ws';
+import { pool } from './http.js';
+
+/** What a frame is, from its first bytes. */
+export const Kind = {
+  OTHER: 0,
+  CHAT: 1,
+  LIST: 2,
+  JOIN: 3,
+  LEFT: 4,
+  PRESENCE: 5,
+  HISTORY: 6,
+  ERROR: 7,
+} as const;
+export type Kind = (typeof Kind)[keyof typeof Kind];
+
+const TYPE_PREFIX = Buffer.from('{"type":"');
+const BY_NAME: Record<string, Kind> = {
+  chat: Kind.CHAT,
+  list: Kind.LIST,
+  join: Kind.JOIN,
+  left: Kind.LEFT,
+  presence: Kind.PRESENCE,
+  history: Kind.HISTORY,
+  error: Kind.ERROR,
+};
+
+export function frameKind(data: Buffer): Kind {
+  if (data.length > 11 && data.compare(TYPE_PREFIX, 0, 9, 0, 9) === 0) {
+    const second = data[10];
+    switch (data[9]) {
+      case 0x63: // c
+        return second === 0x68 ? Kind.CHAT : Kind.OTHER; // ch…
+      case 0x6c: // l
+        return second === 0x69 ? Kind.LIST : second === 0x65 ? Kind.LEFT : Kind.OTHER; // li…, le…
+      case 0x6a: // j
+        return Kind.JOIN;
+      case 0x70: // p
+        return Kind.PRESENCE;
+      case 0x68: // h
+        return Kind.HISTORY;
+      case 0x65: // e
+        return Kind.ERROR;
+      default:
+        return Kind.OTHER;
+    }
+  }
+  // Another key order: the slow way.
+  try {
+    const type = (JSON.parse(data.toString('utf8')) as { type?: unknown }).type;
+    return typeof type === 'string' ? (BY_NAME[type] ?? Kind.OTHER) : Kind.OTHER;
+  } catch {
+    return Kind.OTHER;
+  }
+}
+
+const JOINED_KEY = Buffer.from('"joined":[');
+const LEFT_KEY = Buffer.from('"left":[');
+const DATA_KEY = Buffer.from('"data":"');
+const LIST_DATA_KEY = Buffer.from('"data":[');
+const OPEN_BRACE = 0x7b;
+/**
+ * The shortest user object, `{"id":"a","name":"b","image":0}`, is 31 bytes, and objects in an
+ * array are a comma apart: after one user's `{` the next is at least 32 bytes further on.
+ */
+const USER_STRIDE = 32;
+
+/**
+ * Users in a stretch of a `list` or `presence` frame: one `{` each (user objects hold no nested
+ * object, and the benchmark's names no braces). A plain loop that skips what cannot hold the next
+ * one: on the product, newcomers' lists add up to N²/2 users, and this runs for every one of them.
+ */
+export function countUsers(data: Buffer, from = 0, to = data.length): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    if (data[i] === OPEN_BRACE) {
+      n++;
+      i += USER_STRIDE - 1;
+    }
+  }
+  return n;
+}
+
+/** Users in a `list` frame: the objects after its `"data":[`. */
+export function countListUsers(data: Buffer): number {
+  const at = data.indexOf(LIST_DATA_KEY);
+  return at < 0 ? 0 : countUsers(data, at + LIST_DATA_KEY.length);
+}
+
+/** A `presence` frame's net change in the number of users: joined minus left. */
+export function presenceChange(data: Buffer): number {
+  const joined = data.indexOf(JOINED_KEY);
+  const left = data.indexOf(LEFT_KEY);
+  const plus = joined < 0 ? 0 : countUsers(data, joined, left > joined ? left : data.length);
+  const minus = left < 0 ? 0 : countUsers(data, left, joined > left ? joined : data.length);
+  return plus - minus;
+}
+
+/** The number a benchmark chat's `data` starts with (its sequence number); -1 when there is none. */
+export function seqOf(data: Buffer): number {
+  const at = data.indexOf(DATA_KEY);
+  if (at < 0) return -1;
+  let n = 0;
+  let digits = 0;
+  for (let i = at + DATA_KEY.length; i < data.length; i++) {
+    const c = data[i]!;
+    if (c < 0x30 || c > 0x39) break;
+    n = n * 10 + (c - 0x30);
+    digits++;
+  }
+  return digits === 0 ? -1 : n;
+}
+
+/** Filler that makes a benchmark chat about as long as a typical chat line. */
+const FILLER = 'the quick brown fox jumps over the lazy dog, twice';
+
+/** A client `chat` frame whose `data` starts with `seq`; the sender's `ref` is the same number. */
+export function chatText(seq: number, room = 'lobby'): string {
+  return `{"type":"chat","room":"${room}","data":"${seq} ${FILLER}","ref":"${seq}"}`;
+}
+
+/** What a scenario does with frames; everything else is only counted. */
+export interface Sink {
+  chat?(client: BenchClient, data: Buffer): void;
+  /** A `history` frame after the greeting (an answer to a `history` request). */
+  history?(client: BenchClient, data: Buffer): void;
+}
+
+/** The clients of one run, and what is done with their frames. */
+export class ClientGroup {
+  readonly clients: BenchClient[] = [];
+  sink: Sink = {};
+  /** Users every client should see in the lobby once presence has settled. */
+  expectedUsers = 0;
+  /** Error frames, by their text (the first few). */
+  readonly errorTexts: string[] = [];
+  errors = 0;
+
+  get frames(): number {
+    let n = 0;
+    for (const client of this.clients) n += client.frames;
+    return n;
+  }
+
+  /** Every client has seen `expectedUsers` users. */
+  presenceSettled(): boolean {
+    return this.clients.every((client) => client.seen === this.expectedUsers);
+  }
+
+  /** When the last client became ready, in performance.now() time. */
+  lastReadyAt(): number {
+    return Math.max(...this.clients.map((client) => client.readyAt));
+  }
+
+  lastSettledAt(): number {
+    return Math.max(...this.clients.map((client) => client.settledAt));
+  }
+
+  closeAll(): void {
+    for (const client of this.clients) client.ws.terminate();
+  }
+}
+
+export interface OpenOptions {
+  cookie?: string;
+  query?: Record<string, string>;
+  readyTimeoutMs?: number;
+}
+
+/** One WebSocket connection of the load generator. */
+export class BenchClient {
+  readonly ws: WebSocket;
+  frames = 0;
+  chats = 0;
+  /** Users in the lobby as this client knows it: its list, then join/left/presence. */
+  seen = 0;
+  ready = false;
+  readyAt = 0;
+  settledAt = 0;
+  closed: { code: number; reason: string } | undefined;
+  private onReady: (() => void) | undefined;
+  /** Resolves once the lobby `list` has arrived; rejects if the connection ends or times out first. */
+  readonly whenReady: Promise<void>;
+
+  constructor(
+    readonly group: ClientGroup,
+    wsUrl: string,
+    options: OpenOptions = {},
+  ) {
+    const url = new URL(wsUrl);
+    for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
+    this.ws = new WebSocket(url, {
+      perMessageDeflate: false,
+      skipUTF8Validation: true,
+      handshakeTimeout: options.readyTimeoutMs ?? 60_000,
+      ...(options.cookie ? { headers: { cookie: options.cookie } } : {}),
+    });
+    group.clients.push(this);
+    this.whenReady = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no lobby list in time')), options.readyTimeoutMs ?? 60_000);
+      this.onReady = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.ws.on('message', (data: Buffer) => this.receive(data));
+      this.ws.on('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      this.ws.on('close', (code, reason) => {
+        this.closed = { code, reason: reason.toString() };
+        clearTimeout(timer);
+        reject(new Error(`closed with ${code} ${reason.toString()} before the lobby list`));
+      });
+    });
+    // Rejections after "ready" have nobody waiting: they are recorded in `closed` instead.
+    this.whenReady.catch(() => undefined);
+  }
+
+  send(text: string): boolean {
+    if (this.ws.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(text);
+    return true;
+  }
+
+  private receive(data: Buffer): void {
+    this.frames++;
+    const group = this.group;
+    switch (frameKind(data)) {
+      case Kind.CHAT:
+        this.chats++;
+        group.sink.chat?.(this, data);
+        return;
+      case Kind.LIST:
+        this.seen = countListUsers(data);
+        this.noteSeen();
+        if (!this.ready) {
+          this.ready = true;
+          this.readyAt = performance.now();
+          this.onReady?.();
+          this.onReady = undefined;
+        }
+        return;
+      case Kind.JOIN:
+        this.seen++;
+        this.noteSeen();
+        return;
+      case Kind.LEFT:
+        this.seen--;
+        return;
+      case Kind.PRESENCE:
+        this.seen += presenceChange(data);
+        this.noteSeen();
+        return;
+      case Kind.HISTORY:
+        if (this.ready) group.sink.history?.(this, data);
+        return;
+      case Kind.ERROR:
+        group.errors++;
+        if (group.errorTexts.length < 5) group.errorTexts.push(data.toString('utf8').slice(0, 200));
+        return;
+      default:
+        return;
+    }
+  }
+
+  private noteSeen(): void {
+    if (this.settledAt === 0 && this.group.expectedUsers > 0 && this.seen >= this.group.expectedUsers) {
+      this.settledAt = performance.now();
+    }
+  }
+}
+
+/**
+ * Opens `n` clients with at most `inFlight` handshakes (until the lobby list) at once; resolves
+ * when every one is ready, rejects on the first that fails.
+ */
+export async function connectAll(
+  group: ClientGroup,
+  n: number,
+  wsUrl: string,
+  optionsOf: (index: number) => OpenOptions,
+  inFlight: number,
+): Promise<void> {
+  await pool(n, inFlight, async (i) => {
+    const client = new BenchClient(group, wsUrl, optionsOf(i));
+    await client.whenReady;
+  });
+}
+
+/** Waits until `done()` or the time is up; true when done. */
+export async function until(done: () => boolean, timeoutMs: number, stepMs = 10): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (!done()) {
+    if (performance.now() >= deadline) return false;
+    await sleep(stepMs);
+  }
+  return true;
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
