@@ -1,0 +1,154 @@
+// The product-only scenarios: sign-in throughput, and reading history from a large store (the
+// page and a WebSocket `history` page).
+import { performance } from 'node:perf_hooks';
+import { LOBBY, PRESENCE_BATCH } from '../../shared/protocol.js';
+import { BenchClient, ClientGroup } from './generator.js';
+import { keepAlive, request, signIn } from './http.js';
+import { GENERATOR_BOUND, peakRss, Window, type RunContext, type RunResult } from './run.js';
+import { latencySummary, Samples } from './stats.js';
+
+/** 5. Sign-in: `POST /signin` as fast as `concurrency` keep-alive connections allow, for `seconds`. */
+export async function signin(ctx: RunContext): Promise<RunResult> {
+  const { seconds, concurrency } = ctx.sizes.signin;
+  const agent = keepAlive(concurrency);
+  ctx.cleanups.push(() => agent.destroy());
+  const latencies = new Samples(4096);
+  let ok = 0;
+  let failures = 0;
+  const failureTexts: string[] = [];
+  let next = 0;
+
+  const measured = new Window(ctx.target.pid);
+  const deadline = measured.start + seconds * 1000;
+  const worker = async () => {
+    while (performance.now() < deadline) {
+      const began = performance.now();
+      try {
+        const answer = await request(ctx.target.url, 'POST', '/signin', { agent, body: { name: `signin ${next++}` } });
+        if (answer.status === 200 && (answer.headers['set-cookie']?.length ?? 0) > 0) ok++;
+        else {
+          failures++;
+          if (failureTexts.length < 3) failureTexts.push(`${answer.status} ${answer.body.slice(0, 100)}`);
+        }
+      } catch (error) {
+        failures++;
+        if (failureTexts.length < 3) failureTexts.push(String(error));
+      }
+      latencies.push(performance.now() - began);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const figures = measured.stop();
+  const latency = latencySummary(latencies.values());
+  return {
+    lost: 0,
+    generatorBound: figures.generatorShare >= GENERATOR_BOUND,
+    notes: [],
+    ...(failures > 0 ? { failure: `${failures} sign-ins failed: ${failureTexts.join('; ')}` } : {}),
+    metrics: {
+      concurrency,
+      signins: ok,
+      signinsPerSecond: ok / (figures.wallMs / 1000),
+      p50Ms: latency.p50,
+      p99Ms: latency.p99,
+      maxMs: latency.max,
+      failures,
+      serverCpuUsPerSignin: figures.serverCpuUs / Math.max(ok, 1),
+      generatorCpuShare: figures.generatorShare,
+      peakRssBytes: peakRss(ctx),
+    },
+  };
+}
+
+/** Untimed requests before the timed ones. */
+const WARM_UP = 10;
+
+/**
+ * 6. History, on a store seeded with many messages: `GET /` signed in, and a `history` page
+ * before a random id over the WebSocket, each one request at a time.
+ */
+export async function history(ctx: RunContext): Promise<RunResult> {
+  const prepared = ctx.prepared;
+  if (!prepared) throw new Error('history needs the seeded store');
+  const { requests, pageSize } = ctx.sizes.history;
+  const { target } = ctx;
+  const account = await signIn(target.url, 'history reader');
+  const agent = keepAlive(1);
+  ctx.cleanups.push(() => agent.destroy());
+
+  // A fresh process compiles its templates and statements on first use: a few requests first, untimed.
+  for (let i = 0; i < WARM_UP; i++) await request(target.url, 'GET', '/', { agent, cookie: account.cookie });
+
+  const measured = new Window(target.pid);
+  const pageTimes = new Samples(requests);
+  let failures = 0;
+  const failureTexts: string[] = [];
+  for (let i = 0; i < requests; i++) {
+    const began = performance.now();
+    const answer = await request(target.url, 'GET', '/', { agent, cookie: account.cookie });
+    pageTimes.push(performance.now() - began);
+    if (answer.status !== 200) {
+      failures++;
+      if (failureTexts.length < 3) failureTexts.push(`GET / answered ${answer.status}`);
+    }
+  }
+
+  const group = new ClientGroup();
+  ctx.cleanups.push(() => group.closeAll());
+  const client = new BenchClient(group, target.wsUrl, { cookie: account.cookie, query: { presence: PRESENCE_BATCH } });
+  await client.whenReady;
+  const wsTimes = new Samples(requests);
+  let answered: (() => void) | undefined;
+  let warming = true;
+  let wrongSize = 0;
+  group.sink = {
+    history(_client, data) {
+      // A page of `pageSize` messages: one `"ts":` per message.
+      let n = 0;
+      for (let at = data.indexOf('"ts":'); at !== -1; at = data.indexOf('"ts":', at + 5)) n++;
+      if (n !== pageSize && !warming) wrongSize++;
+      answered?.();
+    },
+  };
+  for (let i = -WARM_UP; i < requests; i++) {
+    warming = i < 0;
+    // Anywhere in the store, with a full page below it.
+    const before = pageSize + 1 + Math.floor(Math.random() * Math.max(1, prepared.maxId - pageSize));
+    const began = performance.now();
+    const done = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no history page in 10 s')), 10_000);
+      answered = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    if (!client.send(JSON.stringify({ type: 'history', room: LOBBY, before, limit: pageSize }))) throw new Error('history client closed');
+    await done;
+    if (!warming) wsTimes.push(performance.now() - began);
+  }
+  const figures = measured.stop();
+  const page = latencySummary(pageTimes.values());
+  const ws = latencySummary(wsTimes.values());
+  const problems: string[] = [];
+  if (failures > 0) problems.push(`${failures} page requests failed: ${failureTexts.join('; ')}`);
+  if (wrongSize > 0) problems.push(`${wrongSize} history pages did not hold ${pageSize} messages`);
+  if (group.errors > 0) problems.push(`${group.errors} error frames, e.g. ${group.errorTexts[0]}`);
+  return {
+    lost: 0,
+    ...(problems.length > 0 ? { failure: problems.join('; ') } : {}),
+    generatorBound: figures.generatorShare >= GENERATOR_BOUND,
+    notes: [],
+    metrics: {
+      storedMessages: prepared.messages,
+      pageP50Ms: page.p50,
+      pageP99Ms: page.p99,
+      pageMaxMs: page.max,
+      historyP50Ms: ws.p50,
+      historyP99Ms: ws.p99,
+      historyMaxMs: ws.max,
+      failures: failures + wrongSize,
+      generatorCpuShare: figures.generatorShare,
+      peakRssBytes: peakRss(ctx),
+    },
+  };
+}
