@@ -1,0 +1,235 @@
+// Turns the raw runs into what a person reads: per scenario a table of medians over the rounds,
+// the main figure of every round, per-round ratios against the references, and the targets of
+// issue 4 as pass/miss lines (which never decide the exit status).
+import type { ScenarioName } from './scenarios.js';
+import { median } from './stats.js';
+import type { TargetName } from './targets.js';
+
+export interface RunRecord {
+  round: number;
+  /** Place of the target in its round's order (0 = first). */
+  position: number;
+  scenario: ScenarioName;
+  target: TargetName;
+  ok: boolean;
+  error?: string;
+  startedAt: string;
+  durationMs: number;
+  lost: number;
+  generatorBound: boolean;
+  notes: string[];
+  metrics: Record<string, number>;
+}
+
+type Format = (value: number) => string;
+
+const count: Format = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en') : '–');
+const micros: Format = (v) => (Number.isFinite(v) ? `${v.toFixed(v < 10 ? 2 : 1)} µs` : '–');
+const millis: Format = (v) => (Number.isFinite(v) ? `${v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)} ms` : '–');
+const seconds: Format = (v) => (Number.isFinite(v) ? `${(v / 1000).toFixed(2)} s` : '–');
+const kib: Format = (v) => (Number.isFinite(v) ? `${(v / 1024).toFixed(1)} KiB` : '–');
+const mib: Format = (v) => (Number.isFinite(v) ? `${(v / 1024 / 1024).toFixed(0)} MiB` : '–');
+const share: Format = (v) => (Number.isFinite(v) ? `${Math.round(v * 100)} %` : '–');
+const ratio: Format = (v) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '–');
+
+interface Column {
+  key: string;
+  label: string;
+  format: Format;
+}
+
+const COLUMNS: Record<ScenarioName, Column[]> = {
+  'fan-out': [
+    { key: 'deliveriesPerSecond', label: 'deliveries/s', format: count },
+    { key: 'serverCpuUsPerDelivery', label: 'server CPU/delivery', format: micros },
+    { key: 'peakRssBytes', label: 'peak RSS', format: mib },
+  ],
+  latency: [
+    { key: 'p50Ms', label: 'p50', format: millis },
+    { key: 'p99Ms', label: 'p99', format: millis },
+    { key: 'maxMs', label: 'max', format: millis },
+    { key: 'serverCpuUsPerDelivery', label: 'server CPU/delivery', format: micros },
+  ],
+  'many-senders': [
+    { key: 'deliveriesPerSecond', label: 'deliveries/s', format: count },
+    { key: 'serverCpuUsPerDelivery', label: 'server CPU/delivery', format: micros },
+    { key: 'p50Ms', label: 'p50', format: millis },
+    { key: 'p99Ms', label: 'p99', format: millis },
+  ],
+  idle: [
+    { key: 'connectMs', label: 'all connected', format: seconds },
+    { key: 'presenceSettledMs', label: 'presence settled', format: seconds },
+    { key: 'rssPerConnectionBytes', label: 'RSS/connection', format: kib },
+    { key: 'serverCpuUsPerConnection', label: 'server CPU/connection', format: micros },
+    { key: 'peakRssBytes', label: 'peak RSS', format: mib },
+  ],
+  signin: [
+    { key: 'signinsPerSecond', label: 'sign-ins/s', format: count },
+    { key: 'p50Ms', label: 'p50', format: millis },
+    { key: 'p99Ms', label: 'p99', format: millis },
+    { key: 'serverCpuUsPerSignin', label: 'server CPU/sign-in', format: micros },
+    { key: 'failures', label: 'failed', format: count },
+  ],
+  history: [
+    { key: 'pageP50Ms', label: 'GET / p50', format: millis },
+    { key: 'pageP99Ms', label: 'GET / p99', format: millis },
+    { key: 'historyP50Ms', label: 'history page p50', format: millis },
+    { key: 'historyP99Ms', label: 'history page p99', format: millis },
+  ],
+};
+
+/** The figure shown for every round, to see the spread. */
+const PER_ROUND: Record<ScenarioName, Column> = {
+  'fan-out': COLUMNS['fan-out'][1]!,
+  latency: COLUMNS.latency[1]!,
+  'many-senders': COLUMNS['many-senders'][1]!,
+  idle: COLUMNS.idle[0]!,
+  signin: COLUMNS.signin[0]!,
+  history: COLUMNS.history[3]!,
+};
+
+interface RatioSpec {
+  scenario: ScenarioName;
+  label: string;
+  metric: string;
+  over: TargetName;
+  under: TargetName;
+}
+
+const RATIOS: RatioSpec[] = [
+  { scenario: 'fan-out', label: 'server CPU/delivery, product ÷ frame-once', metric: 'serverCpuUsPerDelivery', over: 'product', under: 'frame-once' },
+  { scenario: 'fan-out', label: 'server CPU/delivery, plain ÷ product', metric: 'serverCpuUsPerDelivery', over: 'plain', under: 'product' },
+  { scenario: 'latency', label: 'p99, product ÷ frame-once', metric: 'p99Ms', over: 'product', under: 'frame-once' },
+  { scenario: 'latency', label: 'p99, product ÷ plain', metric: 'p99Ms', over: 'product', under: 'plain' },
+  { scenario: 'many-senders', label: 'server CPU/delivery, product ÷ frame-once', metric: 'serverCpuUsPerDelivery', over: 'product', under: 'frame-once' },
+  { scenario: 'many-senders', label: 'server CPU/delivery, plain ÷ product', metric: 'serverCpuUsPerDelivery', over: 'plain', under: 'product' },
+  { scenario: 'idle', label: 'time to connect all, product ÷ plain', metric: 'connectMs', over: 'product', under: 'plain' },
+  { scenario: 'idle', label: 'presence settled, product ÷ plain', metric: 'presenceSettledMs', over: 'product', under: 'plain' },
+  { scenario: 'idle', label: 'RSS/connection, product ÷ plain', metric: 'rssPerConnectionBytes', over: 'product', under: 'plain' },
+];
+
+export interface RatioResult {
+  scenario: ScenarioName;
+  label: string;
+  perRound: (number | null)[];
+  median: number | null;
+}
+
+export interface TargetResult {
+  label: string;
+  /** The figure judged, formatted. */
+  value: string;
+  /** true pass, false miss, null not measured (scenario not run, or it failed). */
+  pass: boolean | null;
+}
+
+function finiteOrNull(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
+}
+
+function metricOf(records: RunRecord[], round: number, scenario: ScenarioName, target: TargetName, metric: string): number {
+  const record = records.find((r) => r.round === round && r.scenario === scenario && r.target === target && r.ok);
+  return record?.metrics[metric] ?? NaN;
+}
+
+function medianOf(records: RunRecord[], scenario: ScenarioName, target: TargetName, metric: string): number {
+  return median(records.filter((r) => r.scenario === scenario && r.target === target && r.ok).map((r) => r.metrics[metric]));
+}
+
+export function computeRatios(records: RunRecord[], rounds: number): RatioResult[] {
+  const ran = new Set(records.map((r) => r.scenario));
+  return RATIOS.filter((spec) => ran.has(spec.scenario)).map((spec) => {
+    const perRound: number[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      perRound.push(metricOf(records, round, spec.scenario, spec.over, spec.metric) / metricOf(records, round, spec.scenario, spec.under, spec.metric));
+    }
+    return { scenario: spec.scenario, label: spec.label, perRound: perRound.map(finiteOrNull), median: finiteOrNull(median(perRound)) };
+  });
+}
+
+export function computeTargets(records: RunRecord[], ratios: RatioResult[]): TargetResult[] {
+  const ratioOf = (scenario: ScenarioName, label: string) => ratios.find((r) => r.scenario === scenario && r.label === label)?.median ?? NaN;
+  const judged = (label: string, value: number, format: Format, pass: (v: number) => boolean): TargetResult => ({
+    label,
+    value: format(value),
+    pass: Number.isFinite(value) ? pass(value) : null,
+  });
+  const totalLost = records.reduce((sum, r) => sum + r.lost, 0);
+  return [
+    judged('fan-out: server CPU per delivery ≤ 1.5× frame-once', ratioOf('fan-out', RATIOS[0]!.label), ratio, (v) => v <= 1.5),
+    judged('fan-out: server CPU per delivery ≥ 4× better than plain', ratioOf('fan-out', RATIOS[1]!.label), ratio, (v) => v >= 4),
+    judged('latency: p99 ≤ 1.2× frame-once', ratioOf('latency', RATIOS[2]!.label), ratio, (v) => v <= 1.2),
+    judged('idle: memory ≤ 12 KiB per connection', medianOf(records, 'idle', 'product', 'rssPerConnectionBytes'), kib, (v) => v <= 12 * 1024),
+    judged('idle: all connected in < 2× plain\'s time', ratioOf('idle', RATIOS[6]!.label), ratio, (v) => v < 2),
+    judged('sign-in: ≥ 3000/s', medianOf(records, 'signin', 'product', 'signinsPerSecond'), count, (v) => v >= 3000),
+    judged('history: WebSocket history page p99 < 5 ms', medianOf(records, 'history', 'product', 'historyP99Ms'), millis, (v) => v < 5),
+    judged('history: GET / p99 < 5 ms', medianOf(records, 'history', 'product', 'pageP99Ms'), millis, (v) => v < 5),
+    { label: 'zero messages lost, every scenario', value: count(totalLost), pass: records.length > 0 ? totalLost === 0 : null },
+  ];
+}
+
+/** Pads cells into ` | `-separated columns, with a rule under the header. */
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)].join('\n');
+}
+
+export interface ReportInput {
+  records: RunRecord[];
+  rounds: number;
+  scenarios: { name: ScenarioName; targets: readonly TargetName[]; description: string }[];
+  ratios: RatioResult[];
+  targets: TargetResult[];
+  header: string[];
+}
+
+export function renderReport(input: ReportInput): string {
+  const { records, rounds } = input;
+  const out: string[] = [...input.header, ''];
+  for (const scenario of input.scenarios) {
+    const columns = COLUMNS[scenario.name];
+    const perRound = PER_ROUND[scenario.name];
+    out.push(`${scenario.name}: ${scenario.description}`);
+    const rows = scenario.targets.map((target) => {
+      const mine = records.filter((r) => r.scenario === scenario.name && r.target === target);
+      const ok = mine.filter((r) => r.ok);
+      const bound = ok.filter((r) => r.generatorBound).length;
+      const generator = medianOf(records, scenario.name, target, 'generatorCpuShare');
+      const rounds = mine
+        .slice()
+        .sort((a, b) => a.round - b.round)
+        .map((r) => (r.ok ? perRound.format(r.metrics[perRound.key] ?? NaN) : 'FAILED'))
+        .join(' / ');
+      return [
+        target,
+        ...columns.map((column) => column.format(medianOf(records, scenario.name, target, column.key))),
+        `${share(generator)}${bound > 0 ? ` generator-bound ${bound}/${ok.length}` : ''}`,
+        String(mine.reduce((sum, r) => sum + r.lost, 0)),
+        rounds || '–',
+      ];
+    });
+    out.push(table(['target', ...columns.map((c) => c.label), 'generator CPU', 'lost', `${perRound.label} by round`], rows));
+    for (const r of input.ratios.filter((r) => r.scenario === scenario.name)) {
+      out.push(`  ${r.label}: ${r.perRound.map((v) => (v === null ? '–' : ratio(v))).join(' / ')} (median ${r.median === null ? '–' : ratio(r.median)})`);
+    }
+    out.push('');
+  }
+  out.push(`medians over ${rounds} round${rounds === 1 ? '' : 's'}; "by round" lists round 1, 2, …; ratios are taken within each round`);
+  out.push('');
+  out.push('targets (information only: timings never change the exit status)');
+  for (const target of input.targets) {
+    const mark = target.pass === null ? 'n/a ' : target.pass ? 'PASS' : 'MISS';
+    out.push(`  ${mark}  ${target.label}: ${target.value}`);
+  }
+  const problems = records.filter((r) => !r.ok || r.lost > 0 || r.notes.length > 0);
+  if (problems.length > 0) {
+    out.push('');
+    out.push('problems and notes');
+    for (const r of problems) {
+      const what = [!r.ok ? `FAILED: ${r.error}` : '', r.lost > 0 ? `${r.lost} lost` : '', ...r.notes].filter(Boolean).join('; ');
+      out.push(`  round ${r.round} ${r.scenario} ${r.target}: ${what}`);
+    }
+  }
+  return out.join('\n');
+}
