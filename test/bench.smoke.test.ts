@@ -1,0 +1,88 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT_DIR } from '../src/paths.js';
+
+const BENCH = path.join(ROOT_DIR, 'dist/tools/bench/main.js');
+const ALL = ['product', 'plain', 'frame-once'];
+/** Every scenario and the targets it applies to. */
+const EXPECTED: Record<string, string[]> = {
+  'fan-out': ALL,
+  latency: ALL,
+  'many-senders': ALL,
+  idle: ALL,
+  signin: ['product'],
+  history: ['product'],
+};
+
+interface Run {
+  round: number;
+  scenario: string;
+  target: string;
+  ok: boolean;
+  error?: string;
+  lost: number;
+  metrics: Record<string, number>;
+}
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BENCH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const out = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-bench-test-'));
+afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
+
+describe('npm run bench', () => {
+  // A program, not a test of speed: nothing here looks at a timing.
+  it('--smoke runs every scenario on every target it applies to and loses nothing', { timeout: 90_000 }, async () => {
+    expect(fs.existsSync(BENCH), 'dist/tools/bench/main.js is built by `npm test` (npm run build)').toBe(true);
+    const { code, stdout, stderr } = await run(['--smoke', '--out', out]);
+    expect(code, `${stdout}\n${stderr}`).toBe(0);
+
+    const files = fs.readdirSync(out).filter((name) => name.endsWith('.json'));
+    expect(files).toHaveLength(1);
+    const result = JSON.parse(fs.readFileSync(path.join(out, files[0]!), 'utf8')) as {
+      machine: { cpuModel: string; cores: number; node: string; date: string };
+      config: { smoke: boolean; rounds: number };
+      runs: Run[];
+      summary: { lost: number; failedRuns: number };
+    };
+    expect(result.config).toMatchObject({ smoke: true, rounds: 1 });
+    expect(result.machine.cores).toBeGreaterThan(0);
+    expect(result.machine.node).toBe(process.version);
+
+    const seen = result.runs.map((r) => `${r.scenario}/${r.target}`).sort();
+    const wanted = Object.entries(EXPECTED)
+      .flatMap(([scenario, targets]) => targets.map((target) => `${scenario}/${target}`))
+      .sort();
+    expect(seen).toEqual(wanted);
+    for (const r of result.runs) {
+      const what = `${r.scenario}/${r.target}: ${r.error ?? ''}`;
+      expect(r.ok, what).toBe(true);
+      expect(r.lost, what).toBe(0);
+    }
+    // The message scenarios delivered something, and every delivery is accounted for.
+    for (const r of result.runs.filter((r) => ['fan-out', 'latency', 'many-senders'].includes(r.scenario))) {
+      expect(r.metrics.deliveries, `${r.scenario}/${r.target}`).toBe(r.metrics.messages! * r.metrics.clients!);
+    }
+    expect(result.summary).toMatchObject({ lost: 0, failedRuns: 0 });
+    expect(stdout).toMatch(/messages lost 0, failed runs 0\nPASS\n$/);
+  });
+
+  it('refuses unknown arguments and scenarios', async () => {
+    for (const args of [['--bogus'], ['--only', 'nothing'], ['--rounds', '0']]) {
+      const { code, stderr } = await run([...args, '--out', out]);
+      expect(code, args.join(' ')).toBe(2);
+      expect(stderr).toMatch(/usage/);
+    }
+  });
+});
