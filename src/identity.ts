@@ -17,6 +17,48 @@ export interface IdentityOptions {
 // carry that, so it goes nowhere.
 const NO_RESPONSE = { getHeader: () => undefined, setHeader: () => undefined } as unknown as ServerResponse;
 
+/**
+ * Random bytes from a pool refilled 4 KiB at a time by the CSPRNG, as Node's own `randomUUID`
+ * does: one call into OpenSSL per ~200 sign-ins instead of two per sign-in. The slice is copied
+ * out at once (into a string) by every caller.
+ */
+const POOL_SIZE = 4096;
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+function randomBytes(size: number): Buffer {
+  if (poolOffset + size > pool.length) {
+    pool = crypto.randomFillSync(Buffer.allocUnsafe(POOL_SIZE));
+    poolOffset = 0;
+  }
+  const bytes = pool.subarray(poolOffset, poolOffset + size);
+  poolOffset += size;
+  return bytes;
+}
+
+/**
+ * A user id: the UUID version 7 layout, 48 bits of milliseconds then 74 random bits. Ids made
+ * close in time sort close together, so the store's indexes keyed by user (users, sessions, read
+ * markers) grow at their end instead of at a random page per sign-in; uniqueness rests on the
+ * random bits as with any UUID.
+ */
+export function newUserId(now = Date.now()): string {
+  const bytes = Buffer.allocUnsafe(16);
+  bytes.writeUIntBE(now, 0, 6);
+  randomBytes(10).copy(bytes, 6);
+  bytes[6] = 0x70 | ((bytes[6] as number) & 0x0f);
+  bytes[8] = 0x80 | ((bytes[8] as number) & 0x3f);
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** A session id: 48 bits of milliseconds (for the same index locality) and 144 random bits, base64url. */
+function newSessionId(now: number): string {
+  const bytes = Buffer.allocUnsafe(24);
+  bytes.writeUIntBE(now, 0, 6);
+  randomBytes(18).copy(bytes, 6);
+  return bytes.toString('base64url');
+}
+
 function cookieAttributes(secure: boolean): Cookies.SetOption {
   return { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure };
 }
@@ -70,6 +112,7 @@ export class Identity {
    * are no identity, and neither is a session that was signed out.
    */
   identify(req: IncomingMessage, now = Date.now()): Identified | null {
+    if (!req.headers.cookie) return null;
     // Verifying with every key lets a rotated-out key keep working until it is removed.
     const cookies = new Cookies(req, NO_RESPONSE, { keys: this.keys });
     const value = cookies.get(USER_COOKIE, { signed: true });
@@ -101,7 +144,7 @@ export class Identity {
 
   /** Starts a session for a newly signed-in user and sets its cookies; `secure` over https. */
   signIn(req: IncomingMessage, res: ServerResponse, user: User, secure: boolean, now = Date.now()): string {
-    const sessionId = crypto.randomBytes(18).toString('base64url');
+    const sessionId = newSessionId(now);
     this.store.addSession(sessionId, user.id, now);
     const cookies = new Cookies(req, res, { keys: this.keys, secure });
     const options = { ...cookieAttributes(secure), maxAge: this.maxAgeMs };

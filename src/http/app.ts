@@ -7,6 +7,7 @@ import { STATIC_DIR } from '../paths.js';
 import { RateLimiter } from '../rateLimit.js';
 import type { Store } from '../store/store.js';
 import { currentUser, sameOriginWrites } from './auth.js';
+import { HttpCommit } from './commit.js';
 import type { AppState } from './context.js';
 import { errorResponses } from './errors.js';
 import { language } from './language.js';
@@ -52,7 +53,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
 
   for (const router of [
     chatRoutes(deps),
-    signinRoutes({ ...deps, signinLimiter }),
+    signinRoutes({ ...deps, signinLimiter, commit: new HttpCommit(deps.store) }),
     roomRoutes(deps),
     searchRoutes(deps),
     healthRoutes(deps.accepting),

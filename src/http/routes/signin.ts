@@ -1,12 +1,14 @@
+import crypto from 'node:crypto';
 import Router from '@koa/router';
 import { randomGuestName } from '../../guestNames.js';
 import type { Hub } from '../../hub.js';
-import type { Identity } from '../../identity.js';
+import { newUserId, type Identity } from '../../identity.js';
 import { clientAddress } from '../../origin.js';
 import type { RateLimiter } from '../../rateLimit.js';
-import { CloseCode, CloseReason, MAX_NAME_LENGTH, normalizeUserName } from '../../shared/protocol.js';
+import { CloseCode, CloseReason, MAX_NAME_LENGTH, normalizeUserName, type User } from '../../shared/protocol.js';
 import type { Store } from '../../store/store.js';
-import { newUser } from '../../users.js';
+import { AVATAR_COUNT } from '../../users.js';
+import type { HttpCommit } from '../commit.js';
 import { wantsJson, type AppContext, type AppState } from '../context.js';
 import { fail, requestLanguage, t } from '../language.js';
 import { render } from '../render.js';
@@ -17,6 +19,7 @@ export interface SigninDeps {
   store: Store;
   hub: Hub;
   signinLimiter: RateLimiter;
+  commit: HttpCommit;
 }
 
 function bodyField(ctx: AppContext, key: string): unknown {
@@ -24,14 +27,14 @@ function bodyField(ctx: AppContext, key: string): unknown {
   return typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[key] : undefined;
 }
 
-export function signinRoutes({ identity, store, hub, signinLimiter, trustProxy }: SigninDeps): Router<AppState> {
+export function signinRoutes({ identity, store, hub, signinLimiter, trustProxy, commit }: SigninDeps): Router<AppState> {
   const router = new Router<AppState>();
 
   router.get('/signin', (ctx) => {
     render(ctx, 'signin.njk', { name: randomGuestName(requestLanguage(ctx)) });
   });
 
-  router.post('/signin', (ctx) => {
+  router.post('/signin', async (ctx) => {
     const json = wantsJson(ctx);
     // The same address the WebSocket caps count, read by the same function.
     if (!signinLimiter.take(clientAddress(ctx.req, trustProxy))) {
@@ -48,9 +51,14 @@ export function signinRoutes({ identity, store, hub, signinLimiter, trustProxy }
       ctx.status = 400;
       return;
     }
-    const user = newUser(name);
-    store.addUser(user, Date.now());
-    identity.signIn(ctx.req, ctx.res, user, ctx.secure);
+    // A fresh id every sign-in, so two people may share a name but never an id.
+    const user: User = { id: newUserId(), name, image: crypto.randomInt(AVATAR_COUNT) };
+    // The user and the session are kept, with this tick's other sign-ins, before the cookies go out.
+    await commit.run(() => {
+      const now = Date.now();
+      store.addUser(user, now);
+      identity.signIn(ctx.req, ctx.res, user, ctx.secure, now);
+    });
     if (json) {
       ctx.body = { code: 0, data: user };
     } else {
