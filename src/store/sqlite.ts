@@ -56,6 +56,25 @@ CREATE TABLE IF NOT EXISTS memberships (
   PRIMARY KEY (user_id, room)
 ) WITHOUT ROWID;
 
+-- Each user's DM conversations: one row per person they have DMs with, the newest message between
+-- them either way (last_id) and the newest one from that person (last_in). Kept by the trigger
+-- below, so listing someone's conversations, or finding those with something new from the other
+-- person, costs one row per person and never a pass over their messages.
+CREATE TABLE IF NOT EXISTS conversations (
+  user_id TEXT NOT NULL,
+  other_id TEXT NOT NULL,
+  last_id INTEGER NOT NULL,
+  last_in INTEGER NOT NULL,
+  PRIMARY KEY (user_id, other_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS conversations_by_recency ON conversations(user_id, last_id);
+CREATE TRIGGER IF NOT EXISTS conversations_on_dm AFTER INSERT ON messages WHEN new.room IS NULL BEGIN
+  INSERT INTO conversations (user_id, other_id, last_id, last_in) VALUES (new.user_id, new.to_id, new.id, 0)
+    ON CONFLICT (user_id, other_id) DO UPDATE SET last_id = excluded.last_id;
+  INSERT INTO conversations (user_id, other_id, last_id, last_in) VALUES (new.to_id, new.user_id, new.id, new.id)
+    ON CONFLICT (user_id, other_id) DO UPDATE SET last_id = excluded.last_id, last_in = excluded.last_in;
+END;
+
 -- Read markers. key: 'room:<canonical name>' or 'dm:<other user id>'; everything up to last_read_id is read.
 CREATE TABLE IF NOT EXISTS reads (
   user_id TEXT NOT NULL REFERENCES users(id),
@@ -86,6 +105,27 @@ CREATE TRIGGER IF NOT EXISTS messages_fts_update AFTER UPDATE OF data ON message
 END;
 `;
 
+/** A file from before the conversations table: fill it from the DMs it already holds. */
+const CONVERSATIONS_BACKFILL = `
+INSERT INTO conversations (user_id, other_id, last_id, last_in)
+  SELECT user_id, to_id, max(id), 0 FROM messages WHERE room IS NULL GROUP BY user_id, to_id;
+INSERT INTO conversations (user_id, other_id, last_id, last_in)
+  SELECT to_id, user_id, max(id), max(id) FROM messages WHERE room IS NULL GROUP BY to_id, user_id
+  ON CONFLICT (user_id, other_id) DO UPDATE SET last_id = max(last_id, excluded.last_id), last_in = excluded.last_in;
+`;
+
+/**
+ * Unread counts are bounded: per room or conversation, at most the newest UNREAD_WINDOW messages
+ * after the reader's marker are looked at, and at most UNREAD_CAP of them (from others) are counted.
+ * A count of UNREAD_CAP therefore means "that many or more" (the page shows 999+), and a reader
+ * who is 900,000 messages behind costs the same as one who is 2,000 behind. The window is wider
+ * than the cap so that the reader's own messages among the newest (which never count) do not
+ * hide others' in all but extreme cases (someone who wrote most of the last 2,000 messages
+ * without reading any).
+ */
+export const UNREAD_CAP = 1000;
+const UNREAD_WINDOW = 2 * UNREAD_CAP;
+
 /** The trigram index cannot match fewer characters than this; shorter searches take the LIKE path. */
 const TRIGRAM = 3;
 
@@ -110,18 +150,39 @@ const WITH_USERS = `
   JOIN users u ON u.id = m.user_id
   LEFT JOIN users t ON t.id = m.to_id`;
 const MESSAGE_COLUMNS = `${SELECTED} FROM messages m ${WITH_USERS}`;
+/** The same columns for room messages only, which have no recipient to look up. */
+const ROOM_MESSAGE_COLUMNS = `
+  m.id, m.ts, m.room, m.data,
+  u.id AS user_id, u.name AS user_name, u.image AS user_image,
+  NULL AS to_id, NULL AS to_name, NULL AS to_image
+  FROM messages m JOIN users u ON u.id = m.user_id`;
 
 /** Search scope as SQL: @rooms (a JSON array of names), @dmsOf the user whose DMs count (or null). */
 const IN_SCOPE = `(m.room IN (SELECT value FROM json_each(@rooms))
   OR (m.room IS NULL AND @dmsOf IS NOT NULL AND (m.user_id = @dmsOf OR m.to_id = @dmsOf)))`;
 
-/** How many of the rows mention the reader: the same `mentions()` the page highlights with. */
+/** Whether a row mentions the reader: the same `mentions()` the page highlights with. */
 // The cheap instr() test first: CASE is evaluated lazily, so mentions() only runs on the few rows with "@name".
-const MENTIONS = `sum(CASE WHEN instr(lower(m.data), lower('@' || @name)) > 0 THEN mentions(m.data, @name) ELSE 0 END)`;
+const MENTIONED = `CASE WHEN instr(lower(m.data), lower('@' || @name)) > 0 THEN mentions(m.data, @name) ELSE 0 END`;
 
-interface ReaderParams {
+/**
+ * Unread in one room (@room) or conversation (@pair) after the marker, bounded as UNREAD_CAP says:
+ * the newest @window messages after it, read backwards through the (room, id) or (pair, id) index,
+ * then the first @cap of them from others.
+ */
+const unreadIn = (column: 'room' | 'pair') => `
+  SELECT count(*) AS count, coalesce(sum(mentioned), 0) AS mentions FROM (
+    SELECT m.id, ${MENTIONED} AS mentioned FROM (
+      SELECT id, user_id, data FROM messages WHERE ${column} = @${column} AND id > @marker ORDER BY id DESC LIMIT @window
+    ) m WHERE m.user_id <> @user LIMIT @cap
+  )`;
+
+interface UnreadParams {
   user: string;
   name: string;
+  marker: number;
+  window: number;
+  cap: number;
 }
 interface SearchParams {
   rooms: string;
@@ -131,8 +192,6 @@ interface SearchParams {
 }
 
 interface UnreadRow {
-  about: string;
-  last_read_id: number;
   count: number;
   mentions: number;
 }
@@ -169,6 +228,30 @@ function toMessage(row: MessageRow): StoredMessage {
   return { type: 'dm', id: row.id, ts: row.ts, user, to, data: row.data };
 }
 
+/** Rows from several sources, each in id order, as one list in id order. */
+function mergeById(sources: MessageRow[][]): MessageRow[] {
+  const lists = sources.filter((rows) => rows.length > 0);
+  if (lists.length <= 1) return lists[0] ?? [];
+  const merged: MessageRow[] = [];
+  const next = lists.map(() => 0);
+  for (;;) {
+    let from = -1;
+    let lowest = Infinity;
+    lists.forEach((rows, i) => {
+      const row = rows[next[i] as number];
+      if (row && row.id < lowest) {
+        lowest = row.id;
+        from = i;
+      }
+    });
+    if (from < 0) return merged;
+    merged.push((lists[from] as MessageRow[])[(next[from] as number)++] as MessageRow);
+  }
+}
+
+/** How many rooms' latest pages are kept (the oldest kept goes first). */
+const LATEST_PAGES = 64;
+
 // Pages are read newest-first through the index, then turned around to oldest-first.
 const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER;
 
@@ -177,6 +260,12 @@ export class SqliteStore implements Store {
   readonly file: string;
   private readonly db: Database.Database;
   private readonly statements;
+  private readonly transactions;
+  /**
+   * The latest page of each room recently read (GET / reads the lobby's on every load), until a
+   * message is added to the room. Messages never change, so nothing else can make a page stale.
+   */
+  private readonly latestPages = new Map<string, { limit: number; messages: ChatMessage[] }>();
 
   constructor(dataDir: string) {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -190,8 +279,11 @@ export class SqliteStore implements Store {
       typeof data === 'string' && typeof name === 'string' && mentions(data, name) ? 1 : 0,
     );
     this.db.transaction(() => {
+      const has = (name: string) => this.db.prepare('SELECT 1 FROM sqlite_master WHERE name = ?').get(name) !== undefined;
+      const hadConversations = has('conversations');
       this.db.exec(SCHEMA);
-      const hadSearch = this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'messages_fts'").get() !== undefined;
+      if (!hadConversations) this.db.exec(CONVERSATIONS_BACKFILL);
+      const hadSearch = has('messages_fts');
       this.db.exec(SEARCH_SCHEMA);
       // A file from before search existed: index the messages it already holds.
       if (!hadSearch) this.db.exec("INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')");
@@ -219,16 +311,22 @@ export class SqliteStore implements Store {
         'INSERT INTO messages (ts, room, user_id, to_id, pair, data) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       roomHistory: db.prepare<[string, number, number], MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} WHERE m.room = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?`,
+        `SELECT ${ROOM_MESSAGE_COLUMNS} WHERE m.room = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?`,
       ),
       dmHistory: db.prepare<[string, number, number], MessageRow>(
         `SELECT ${MESSAGE_COLUMNS} WHERE m.pair = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?`,
       ),
       lastId: db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM messages'),
-      since: db.prepare<[number, string, string | null, string | null], MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS}
-         WHERE m.id > ? AND (m.room IN (SELECT value FROM json_each(?)) OR (m.room IS NULL AND (m.user_id = ? OR m.to_id = ?)))
-         ORDER BY m.id`,
+      // Resume: each source read in id order through its own index, then merged (see messagesSince).
+      sinceInRoom: db.prepare<[string, number], MessageRow>(
+        `SELECT ${ROOM_MESSAGE_COLUMNS} WHERE m.room = ? AND m.id > ? ORDER BY m.id`,
+      ),
+      sinceFrom: db.prepare<[string, number], MessageRow>(
+        `SELECT ${MESSAGE_COLUMNS} WHERE m.room IS NULL AND m.user_id = ? AND m.id > ? ORDER BY m.id`,
+      ),
+      // DMs to the user from others (their DMs to themselves come with sinceFrom).
+      sinceTo: db.prepare<[string, string, number], MessageRow>(
+        `SELECT ${MESSAGE_COLUMNS} WHERE m.room IS NULL AND m.to_id = ? AND m.user_id <> ? AND m.id > ? ORDER BY m.id`,
       ),
       roomsOf: db.prepare<[string, string], { name: string }>(
         `SELECT r.name FROM memberships ms JOIN rooms r ON r.name = ms.room
@@ -240,14 +338,8 @@ export class SqliteStore implements Store {
       ),
       removeMembership: db.prepare<[string, string]>('DELETE FROM memberships WHERE user_id = ? AND room = ?'),
       conversationsOf: db.prepare<[{ user: string; limit: number }], { id: string; name: string; image: number }>(
-        `SELECT u.id, u.name, u.image FROM (
-           SELECT other, max(id) AS newest FROM (
-             SELECT to_id AS other, id FROM messages WHERE room IS NULL AND user_id = @user
-             UNION ALL
-             SELECT user_id AS other, id FROM messages WHERE room IS NULL AND to_id = @user
-           ) GROUP BY other
-         ) c JOIN users u ON u.id = c.other
-         ORDER BY c.newest DESC LIMIT @limit`,
+        `SELECT u.id, u.name, u.image FROM conversations c JOIN users u ON u.id = c.other_id
+         WHERE c.user_id = @user ORDER BY c.last_id DESC LIMIT @limit`,
       ),
       lastInRoom: db.prepare<[string], { id: number | null }>('SELECT max(id) AS id FROM messages WHERE room = ?'),
       markRead: db.prepare<[string, string, number]>(
@@ -256,29 +348,13 @@ export class SqliteStore implements Store {
          WHERE excluded.last_read_id > reads.last_read_id`,
       ),
       initRead: db.prepare<[string, string, number]>('INSERT OR IGNORE INTO reads (user_id, key, last_read_id) VALUES (?, ?, ?)'),
-      // Rooms: lobby and the memberships, each with its marker, joined to the messages after it.
-      unreadRooms: db.prepare<[ReaderParams & { lobby: string }], UnreadRow>(
-        `WITH mine (room, position) AS (
-           SELECT @lobby, 0
-           UNION ALL
-           SELECT r.name, r.id FROM memberships ms JOIN rooms r ON r.name = ms.room WHERE ms.user_id = @user AND ms.room <> @lobby
-         ), marked AS (
-           SELECT mine.room, mine.position, coalesce(rd.last_read_id, 0) AS last_read_id FROM mine
-           LEFT JOIN reads rd ON rd.user_id = @user AND rd.key = 'room:' || mine.room
-         )
-         SELECT marked.room AS about, marked.last_read_id, count(*) AS count, ${MENTIONS} AS mentions
-         FROM marked JOIN messages m ON m.room = marked.room AND m.id > marked.last_read_id
-         WHERE m.user_id <> @user
-         GROUP BY marked.room ORDER BY marked.position`,
+      // Every read marker of the user, rooms and conversations: one row each.
+      readsOf: db.prepare<[string], { key: string; last_read_id: number }>('SELECT key, last_read_id FROM reads WHERE user_id = ?'),
+      conversationsWith: db.prepare<[string], { other: string; last_in: number }>(
+        'SELECT other_id AS other, last_in FROM conversations WHERE user_id = ? AND last_in > 0',
       ),
-      // Conversations: DMs to the user after the marker of their sender's conversation.
-      unreadDms: db.prepare<[ReaderParams], UnreadRow>(
-        `SELECT m.user_id AS about, coalesce(rd.last_read_id, 0) AS last_read_id, count(*) AS count, ${MENTIONS} AS mentions
-         FROM messages m
-         LEFT JOIN reads rd ON rd.user_id = @user AND rd.key = 'dm:' || m.user_id
-         WHERE m.room IS NULL AND m.to_id = @user AND m.user_id <> @user AND m.id > coalesce(rd.last_read_id, 0)
-         GROUP BY m.user_id ORDER BY max(m.id) DESC`,
-      ),
+      unreadInRoom: db.prepare<[UnreadParams & { room: string }], UnreadRow>(unreadIn('room')),
+      unreadInPair: db.prepare<[UnreadParams & { pair: string }], UnreadRow>(unreadIn('pair')),
       searchIndexed: db.prepare<[SearchParams], MessageRow>(
         `SELECT ${SELECTED} FROM messages_fts f JOIN messages m ON m.id = f.rowid ${WITH_USERS}
          WHERE messages_fts MATCH @text AND ${IN_SCOPE}
@@ -290,15 +366,25 @@ export class SqliteStore implements Store {
          ORDER BY m.id DESC LIMIT @limit`,
       ),
     };
+    // Made once: better-sqlite3 builds a new wrapper (and its savepoint statements) per call otherwise.
+    this.transactions = {
+      addUser: db.transaction((user: User, createdAt: number) => {
+        const { changes } = this.statements.addUser.run(user.id, user.name, user.image, createdAt);
+        // A newcomer has read the lobby up to now: its past is not "unread" to them.
+        if (changes === 1) this.ensureRoomReadMarker(user.id, LOBBY);
+      }),
+      addMembership: db.transaction((userId: string, room: string, joinedAt: number): boolean => {
+        if (this.statements.addMembership.run(userId, room, joinedAt).changes === 0) return false;
+        // Joining (again) starts reading from now; a marker from an earlier membership only moves forward.
+        this.statements.markRead.run(userId, readKey({ room }), this.latestInRoom(room));
+        return true;
+      }),
+    };
     this.createRoom(LOBBY, Date.now());
   }
 
   addUser(user: User, createdAt: number): void {
-    this.db.transaction(() => {
-      const { changes } = this.statements.addUser.run(user.id, user.name, user.image, createdAt);
-      // A newcomer has read the lobby up to now: its past is not "unread" to them.
-      if (changes === 1) this.ensureRoomReadMarker(user.id, LOBBY);
-    })();
+    this.transactions.addUser(user, createdAt);
   }
 
   getUser(id: string): StoredUser | undefined {
@@ -330,6 +416,7 @@ export class SqliteStore implements Store {
 
   addChat({ room, user, data, ts }: { room: string; user: User; data: string; ts: number }): ChatMessage {
     const { lastInsertRowid } = this.statements.addMessage.run(ts, room, user.id, null, null, data);
+    this.latestPages.delete(room);
     return { type: 'chat', id: Number(lastInsertRowid), ts, room, user, data };
   }
 
@@ -340,8 +427,18 @@ export class SqliteStore implements Store {
   }
 
   roomHistory(room: string, page: Page): ChatMessage[] {
+    const latest = page.before === undefined;
+    if (latest) {
+      const cached = this.latestPages.get(room);
+      if (cached?.limit === page.limit) return cached.messages.slice();
+    }
     const rows = this.statements.roomHistory.all(room, page.before ?? NO_UPPER_BOUND, page.limit);
-    return rows.reverse().map(toMessage) as ChatMessage[];
+    const messages = rows.reverse().map((row) => Object.freeze(toMessage(row))) as ChatMessage[];
+    if (latest) {
+      if (this.latestPages.size >= LATEST_PAGES) this.latestPages.delete(this.latestPages.keys().next().value as string);
+      this.latestPages.set(room, { limit: page.limit, messages });
+    }
+    return messages.slice();
   }
 
   dmHistory(userId: string, otherId: string, page: Page): DirectMessage[] {
@@ -354,8 +451,13 @@ export class SqliteStore implements Store {
   }
 
   messagesSince(since: number, rooms: string[], dmsOf?: string): StoredMessage[] {
-    const user = dmsOf ?? null;
-    return this.statements.since.all(since, JSON.stringify(rooms), user, user).map(toMessage);
+    // Each source through its own index (a small room is never found by walking past the lobby's
+    // messages), each already in id order; merging them keeps the whole in id order.
+    const sources = [...new Set(rooms)].map((room) => this.statements.sinceInRoom.all(room, since));
+    if (dmsOf !== undefined) {
+      sources.push(this.statements.sinceFrom.all(dmsOf, since), this.statements.sinceTo.all(dmsOf, dmsOf, since));
+    }
+    return mergeById(sources).map(toMessage);
   }
 
   roomsOf(userId: string): string[] {
@@ -368,12 +470,7 @@ export class SqliteStore implements Store {
 
   addMembership(userId: string, room: string, joinedAt: number): boolean {
     if (room === LOBBY) return false;
-    return this.db.transaction(() => {
-      if (this.statements.addMembership.run(userId, room, joinedAt).changes === 0) return false;
-      // Joining (again) starts reading from now; a marker from an earlier membership only moves forward.
-      this.statements.markRead.run(userId, readKey({ room }), this.latestInRoom(room));
-      return true;
-    })();
+    return this.transactions.addMembership(userId, room, joinedAt);
   }
 
   removeMembership(userId: string, room: string): void {
@@ -394,13 +491,28 @@ export class SqliteStore implements Store {
   }
 
   unreadOf(userId: string, name: string): UnreadEntry[] {
-    const rooms = this.statements.unreadRooms.all({ user: userId, name, lobby: LOBBY });
-    const dms = this.statements.unreadDms.all({ user: userId, name });
-    const entry = (row: UnreadRow) => ({ count: row.count, mentions: row.mentions, lastReadId: row.last_read_id });
-    return [
-      ...rooms.map((row): UnreadEntry => ({ room: row.about, ...entry(row) })),
-      ...dms.map((row): UnreadEntry => ({ with: row.about, ...entry(row) })),
-    ];
+    const markers = new Map<string, number>();
+    for (const row of this.statements.readsOf.all(userId)) markers.set(row.key, row.last_read_id);
+    const bounds = { user: userId, name, window: UNREAD_WINDOW, cap: UNREAD_CAP };
+    const entries: UnreadEntry[] = [];
+    for (const room of this.roomsOf(userId)) {
+      const marker = markers.get(readKey({ room })) ?? 0;
+      // Nothing after the marker at all: one index lookup, no count.
+      if (this.latestInRoom(room) <= marker) continue;
+      const row = this.statements.unreadInRoom.get({ ...bounds, room, marker });
+      if (row && row.count > 0) entries.push({ room, count: row.count, mentions: row.mentions, lastReadId: marker });
+    }
+    // Conversations, most recent unread first: one row per person, then a count only where the
+    // other person wrote after the marker.
+    const dms: { newest: number; entry: UnreadEntry }[] = [];
+    for (const { other, last_in: newest } of this.statements.conversationsWith.all(userId)) {
+      const marker = markers.get(readKey({ with: other })) ?? 0;
+      if (newest <= marker || other === userId) continue;
+      const row = this.statements.unreadInPair.get({ ...bounds, pair: pairKey(userId, other), marker });
+      if (row && row.count > 0) dms.push({ newest, entry: { with: other, count: row.count, mentions: row.mentions, lastReadId: marker } });
+    }
+    dms.sort((a, b) => b.newest - a.newest);
+    return [...entries, ...dms.map((dm) => dm.entry)];
   }
 
   search(text: string, scope: SearchScope, limit: number): SearchResult[] {
