@@ -1,6 +1,7 @@
 import nunjucks from 'nunjucks';
 import { VIEWS_DIR } from '../paths.js';
 import { LANGUAGES, catalogue, interpolate, isKey, translate, translateParts, type Lang, type Part } from '../shared/i18n.js';
+import type { StoredMessage, User } from '../shared/protocol.js';
 import type { AppContext } from './context.js';
 import { requestLanguage } from './language.js';
 
@@ -32,6 +33,36 @@ function languageContext(lang: Lang) {
       href: `?lang=${other}`,
     })),
   };
+}
+
+/** One message through `_message.njk`'s macro, the same markup the chat page's <template> has. */
+const oneMessage = new nunjucks.Template('{% from "_message.njk" import message %}{{ message(m, me) }}', env, '_one-message.njk');
+
+/** How many messages' markup is kept; the oldest kept goes first. */
+const RENDERED_LIMIT = 1000;
+const rendered = new Map<number, string>();
+
+/**
+ * The markup of a list of messages, for `me`. A message never changes (nor its author's name), and
+ * its markup depends on the reader only by the `mine` class, so it is rendered once and kept for
+ * every reader but its author: the chat page's latest messages cost a lookup each, not a render.
+ */
+export function renderMessages(messages: readonly StoredMessage[], me: User): nunjucks.runtime.SafeString {
+  let html = '';
+  for (const m of messages) {
+    if (m.user.id === me.id) {
+      html += oneMessage.render({ m, me });
+      continue;
+    }
+    let markup = rendered.get(m.id);
+    if (markup === undefined) {
+      markup = oneMessage.render({ m, me: null });
+      if (rendered.size >= RENDERED_LIMIT) rendered.delete(rendered.keys().next().value as number);
+      rendered.set(m.id, markup);
+    }
+    html += markup;
+  }
+  return new nunjucks.runtime.SafeString(html);
 }
 
 /** Renders a view as the response body, in the request's language. */

@@ -3,7 +3,7 @@ import type { Hub } from '../../hub.js';
 import { LOBBY } from '../../shared/protocol.js';
 import type { Store } from '../../store/store.js';
 import type { AppState } from '../context.js';
-import { render } from '../render.js';
+import { render, renderMessages } from '../render.js';
 
 /** How many DM conversations the page lists, most recent first. */
 const MAX_CONVERSATIONS = 100;
@@ -25,6 +25,8 @@ export function chatRoutes({ store, hub, historyLimit }: { store: Store; hub: Hu
       rooms: hub.roomsWithUsers(),
       room: LOBBY,
       messages,
+      // The same `_message.njk` macro as the template below it, each message's markup made once.
+      renderedMessages: renderMessages(messages, user),
       lastId,
       online: hub.usersIn(LOBBY),
       historyLimit,
