@@ -18,8 +18,9 @@ export function chooseLanguage(ctx: AppContext): Lang {
 }
 
 /**
- * Puts the request's language in `ctx.state.lang`. A valid `?lang=` is also remembered in a
- * cookie for a year, so the next pages keep it; an invalid one is ignored.
+ * Puts a `?lang=` choice in `ctx.state.lang` and remembers it in a cookie for a year, so the next
+ * pages keep it; an invalid one is ignored. Otherwise the language is worked out when something is
+ * first said to the reader (`requestLanguage`): a JSON sign-in that succeeds never needs it.
  */
 export async function language(ctx: AppContext, next: Next): Promise<void> {
   const picked = queryLanguage(ctx);
@@ -34,15 +35,15 @@ export async function language(ctx: AppContext, next: Next): Promise<void> {
       overwrite: true,
     });
   }
-  ctx.state.lang = picked ?? chooseLanguage(ctx);
+  if (picked) ctx.state.lang = picked;
   ctx.vary('Accept-Language');
   ctx.vary('Cookie');
   await next();
 }
 
-/** The language to answer in, also for errors thrown before the `language` middleware ran. */
+/** The language to answer in (chosen once per request), also for errors thrown before the `language` middleware ran. */
 export function requestLanguage(ctx: AppContext): Lang {
-  return ctx.state.lang ?? chooseLanguage(ctx);
+  return (ctx.state.lang ??= chooseLanguage(ctx));
 }
 
 /** A catalogue string in the request's language. */
