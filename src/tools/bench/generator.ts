@@ -64,28 +64,29 @@ const DATA_KEY = Buffer.from('"data":"');
 const LIST_DATA_KEY = Buffer.from('"data":[');
 const OPEN_BRACE = 0x7b;
 /**
- * The shortest user object, `{"id":"a","name":"b","image":0}`, is 31 bytes, and objects in an
- * array are a comma apart: after one user's `{` the next is at least 32 bytes further on.
+ * The shortest user object, `{"id":"a","name":"b","image":0}`, is 31 bytes: after one user's `{`
+ * the next `{` is at least 32 bytes further on.
  */
-const USER_STRIDE = 32;
+const USER_SKIP = 31;
 
 /**
- * Users in a stretch of a `list` or `presence` frame: one `{` each (user objects hold no nested
- * object, and the benchmark's names no braces). A plain loop that skips what cannot hold the next
- * one: on the product, newcomers' lists add up to N²/2 users, and this runs for every one of them.
+ * User objects between `from` and `to`: one `{` each, since a user holds no nested object (and the
+ * benchmark's names no braces). A plain loop that skips what cannot hold the next one: on the
+ * product, newcomers' lists and the presence frames about them each add up to N²/2 users, and this
+ * runs over all of them.
  */
-export function countUsers(data: Buffer, from = 0, to = data.length): number {
-  let n = 0;
+export function countUsers(data: Buffer, from: number, to = data.length): number {
+  let users = 0;
   for (let i = from; i < to; i++) {
     if (data[i] === OPEN_BRACE) {
-      n++;
-      i += USER_STRIDE - 1;
+      users++;
+      i += USER_SKIP - 1;
     }
   }
-  return n;
+  return users;
 }
 
-/** Users in a `list` frame: the objects after its `"data":[`. */
+/** Users in a `list` frame: the objects after its `"data":[` (the rest of the frame holds none). */
 export function countListUsers(data: Buffer): number {
   const at = data.indexOf(LIST_DATA_KEY);
   return at < 0 ? 0 : countUsers(data, at + LIST_DATA_KEY.length);
@@ -94,10 +95,14 @@ export function countListUsers(data: Buffer): number {
 /** A `presence` frame's net change in the number of users: joined minus left. */
 export function presenceChange(data: Buffer): number {
   const joined = data.indexOf(JOINED_KEY);
-  const left = data.indexOf(LEFT_KEY);
-  const plus = joined < 0 ? 0 : countUsers(data, joined, left > joined ? left : data.length);
-  const minus = left < 0 ? 0 : countUsers(data, left, joined > left ? joined : data.length);
-  return plus - minus;
+  // From the end: the product writes `left` last, and it is usually short.
+  const left = data.lastIndexOf(LEFT_KEY);
+  if (joined < 0 && left < 0) return 0;
+  if (left < 0) return countUsers(data, joined);
+  if (joined < 0) return -countUsers(data, left);
+  return joined < left
+    ? countUsers(data, joined, left) - countUsers(data, left)
+    : countUsers(data, joined) - countUsers(data, left, joined);
 }
 
 /** The number a benchmark chat's `data` starts with (its sequence number); -1 when there is none. */
