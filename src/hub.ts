@@ -35,6 +35,9 @@ export interface HubOptions {
 
 let nextConnection = 0;
 
+/** Messages read from the store at a time when replaying a resume. */
+const RESUME_PAGE = 500;
+
 export interface ConnectOptions {
   /** Resume: send the messages after this id instead of the latest history. */
   since?: number | undefined;
@@ -127,9 +130,7 @@ export class Hub {
     socket.on('close', () => this.disconnect(connection));
     socket.on('error', (error) => this.options.log('socket_error', { user: user.id, error: error.message }));
 
-    if (since !== undefined) {
-      for (const message of this.options.store.messagesSince(since, [LOBBY], user.id)) this.send(connection, message);
-    }
+    if (since !== undefined) this.resume(connection, since, [LOBBY], user.id);
     this.enterRoom(connection, LOBBY, { history: since === undefined, announceToSelf: false });
     // A user from before read markers existed starts with the lobby read up to now, like a newcomer.
     this.openBatch();
@@ -264,9 +265,7 @@ export class Hub {
     if (!room) return this.fail(connection, 'no_such_room', `There is no room "${name}"`, ref);
     // An explicit join makes the user a member for good: the room is theirs on every device until they leave it.
     this.options.store.addMembership(connection.user.id, room.name, Date.now());
-    if (since !== undefined) {
-      for (const message of this.options.store.messagesSince(since, [room.name])) this.send(connection, message);
-    }
+    if (since !== undefined) this.resume(connection, since, [room.name]);
     const state = this.rooms.get(room.name);
     if (state && connection.rooms.has(room.name)) {
       // Joining again only refreshes this connection's view; nobody else hears of it.
@@ -450,6 +449,22 @@ export class Hub {
       if (state) state.latestHistory = frame;
     }
     this.outbox.queue(connection, frame);
+  }
+
+  /**
+   * Replays what a connection missed, a page at a time, so that a resume from far back holds one
+   * page in memory. A reader that cannot take it all is dropped at the buffer cap like any other
+   * slow reader, and its next resume starts from the last message it got.
+   */
+  private resume(connection: Connection, since: number, rooms: string[], dmsOf?: string): void {
+    let after = since;
+    for (;;) {
+      const page = this.options.store.messagesSince(after, rooms, dmsOf, RESUME_PAGE);
+      for (const message of page) this.send(connection, message);
+      const last = page.at(-1);
+      if (!last || page.length < RESUME_PAGE || connection.socket.readyState !== WebSocket.OPEN) return;
+      after = last.id;
+    }
   }
 
   /** The room's list to one connection, which from then on needs only later presence changes. */

@@ -264,6 +264,9 @@ function mergeById(sources: MessageRow[][]): MessageRow[] {
 /** How many rooms' latest pages are kept (the oldest kept goes first). */
 const LATEST_PAGES = 64;
 
+/** SQLite's LIMIT for "no limit". */
+const UNLIMITED = -1;
+
 // Pages are read newest-first through the index, then turned around to oldest-first.
 const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER;
 
@@ -341,15 +344,15 @@ export class SqliteStore implements Store {
       ),
       lastId: db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM messages'),
       // Resume: each source read in id order through its own index, then merged (see messagesSince).
-      sinceInRoom: db.prepare<[string, number], MessageRow>(
-        `SELECT ${ROOM_MESSAGE_COLUMNS} WHERE m.room = ? AND m.id > ? ORDER BY m.id`,
+      sinceInRoom: db.prepare<[string, number, number], MessageRow>(
+        `SELECT ${ROOM_MESSAGE_COLUMNS} WHERE m.room = ? AND m.id > ? ORDER BY m.id LIMIT ?`,
       ),
-      sinceFrom: db.prepare<[string, number], MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} WHERE m.room IS NULL AND m.user_id = ? AND m.id > ? ORDER BY m.id`,
+      sinceFrom: db.prepare<[string, number, number], MessageRow>(
+        `SELECT ${MESSAGE_COLUMNS} WHERE m.room IS NULL AND m.user_id = ? AND m.id > ? ORDER BY m.id LIMIT ?`,
       ),
       // DMs to the user from others (their DMs to themselves come with sinceFrom).
-      sinceTo: db.prepare<[string, string, number], MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} WHERE m.room IS NULL AND m.to_id = ? AND m.user_id <> ? AND m.id > ? ORDER BY m.id`,
+      sinceTo: db.prepare<[string, string, number, number], MessageRow>(
+        `SELECT ${MESSAGE_COLUMNS} WHERE m.room IS NULL AND m.to_id = ? AND m.user_id <> ? AND m.id > ? ORDER BY m.id LIMIT ?`,
       ),
       roomsOf: db.prepare<[string, string], { name: string }>(
         `SELECT r.name FROM memberships ms JOIN rooms r ON r.name = ms.room
@@ -493,14 +496,16 @@ export class SqliteStore implements Store {
     return this.statements.lastId.get()?.id ?? 0;
   }
 
-  messagesSince(since: number, rooms: string[], dmsOf?: string): StoredMessage[] {
+  messagesSince(since: number, rooms: string[], dmsOf?: string, limit = UNLIMITED): StoredMessage[] {
     // Each source through its own index (a small room is never found by walking past the lobby's
-    // messages), each already in id order; merging them keeps the whole in id order.
-    const sources = [...new Set(rooms)].map((room) => this.statements.sinceInRoom.all(room, since));
+    // messages), each already in id order; merging them keeps the whole in id order. The first
+    // `limit` of the whole are among the first `limit` of each source.
+    const sources = [...new Set(rooms)].map((room) => this.statements.sinceInRoom.all(room, since, limit));
     if (dmsOf !== undefined) {
-      sources.push(this.statements.sinceFrom.all(dmsOf, since), this.statements.sinceTo.all(dmsOf, dmsOf, since));
+      sources.push(this.statements.sinceFrom.all(dmsOf, since, limit), this.statements.sinceTo.all(dmsOf, dmsOf, since, limit));
     }
-    return mergeById(sources).map(toMessage);
+    const merged = mergeById(sources);
+    return (limit === UNLIMITED ? merged : merged.slice(0, limit)).map(toMessage);
   }
 
   roomsOf(userId: string): string[] {

@@ -65,8 +65,11 @@ export interface Store {
   dmHistory(userId: string, otherId: string, page: Page): DirectMessage[];
   /** The newest message id, 0 when there is none. */
   lastMessageId(): number;
-  /** Every message after `since` in the given rooms and, with `dmsOf`, that user's DMs, in id order. */
-  messagesSince(since: number, rooms: string[], dmsOf?: string): StoredMessage[];
+  /**
+   * The messages after `since` in the given rooms and, with `dmsOf`, that user's DMs, in id order:
+   * all of them, or the first `limit`.
+   */
+  messagesSince(since: number, rooms: string[], dmsOf?: string, limit?: number): StoredMessage[];
 
   /** The rooms a user belongs to, by canonical name: lobby first (everyone is in it), then in creation order. */
   roomsOf(userId: string): string[];
