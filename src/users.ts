@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { newUserId } from './identity.js';
 import type { User } from './shared/protocol.js';
 
 /** How many built-in avatars there are; a user's `image` is an index into them. */
@@ -6,5 +7,5 @@ export const AVATAR_COUNT = 12;
 
 /** A new identity: a fresh id every sign-in, so two people may share a name but never an id. */
 export function newUser(name: string): User {
-  return { id: crypto.randomUUID(), name, image: crypto.randomInt(AVATAR_COUNT) };
+  return { id: newUserId(), name, image: crypto.randomInt(AVATAR_COUNT) };
 }

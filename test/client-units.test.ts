@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { linkPieces } from '../src/client/linkify.js';
 import { mentions, parseDmCommand } from '../src/shared/mentions.js';
+import { UNREAD_CAP, unreadLabel } from '../src/shared/protocol.js';
 
 describe('linkPieces', () => {
   it('links http and https URLs and leaves the rest as text', () => {
@@ -60,5 +61,15 @@ describe('parseDmCommand', () => {
     expect(parseDmCommand('@Nobody hi', [ada])).toEqual({ kind: 'none' });
     expect(parseDmCommand('@Ada', [ada])).toEqual({ kind: 'none' });
     expect(parseDmCommand('@Adam hi', [ada])).toEqual({ kind: 'none' });
+  });
+});
+
+describe('unreadLabel', () => {
+  it('shows counts as they are below the cap and 999+ from the capped count on', () => {
+    expect(unreadLabel(0)).toBe('0');
+    expect(unreadLabel(998)).toBe('998');
+    expect(unreadLabel(999)).toBe('999');
+    expect(unreadLabel(UNREAD_CAP)).toBe('999+');
+    expect(unreadLabel(UNREAD_CAP + 5)).toBe('999+');
   });
 });

@@ -6,7 +6,8 @@ import Keygrip from 'keygrip';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage, DirectMessage, ServerMessage, StoredMessage, UnreadEntry, User } from '../src/shared/protocol.js';
-import { SqliteStore, UNREAD_CAP } from '../src/store/sqlite.js';
+import { UNREAD_CAP } from '../src/shared/protocol.js';
+import { SqliteStore } from '../src/store/sqlite.js';
 import { TestClient } from './helpers/client.js';
 import { startTestServer, tempDataDir } from './helpers/server.js';
 

@@ -1,6 +1,7 @@
 // The chat page's behaviour. The server has already rendered the lobby; this file keeps it live.
 import {
   LOBBY,
+  unreadLabel,
   type ChatMessage,
   type ClientMessage,
   type DirectMessage,
@@ -217,7 +218,7 @@ function updateBadges(view: View): void {
   const button = sidebarButton(view);
   const badge = button?.querySelector<HTMLElement>('.unread');
   if (badge) {
-    badge.textContent = String(view.unread);
+    badge.textContent = unreadLabel(view.unread);
     badge.hidden = view.unread === 0;
     badge.classList.toggle('has-mention', view.mentioned > 0);
     badge.title =
@@ -226,10 +227,10 @@ function updateBadges(view: View): void {
   let total = 0;
   for (const v of views.values()) total += v.unread;
   const title = current.kind === 'room' ? t('title.room', { room: current.title }) : t('title.dm', { name: current.title });
-  document.title = total > 0 ? t('title.unread', { count: total, title }) : title;
+  document.title = total > 0 ? t('title.unread', { count: unreadLabel(total), title }) : title;
   // On a phone the sidebar is folded away: its menu button carries the total.
   const menuBadge = byId('menu-unread');
-  menuBadge.textContent = String(total);
+  menuBadge.textContent = unreadLabel(total);
   menuBadge.hidden = total === 0;
 }
 

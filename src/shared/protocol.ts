@@ -54,6 +54,16 @@ export function presenceInterval(members: number): number {
 }
 /** Query parameter value of `presence` that asks for batched `presence` frames. */
 export const PRESENCE_BATCH = 'batch';
+/**
+ * Unread counts stop at this many per room or conversation: a count of UNREAD_CAP means "that
+ * many or more", and the page shows it as 999+.
+ */
+export const UNREAD_CAP = 1000;
+
+/** An unread count as badges and the tab title show it: "999+" from UNREAD_CAP on. */
+export function unreadLabel(count: number): string {
+  return count >= UNREAD_CAP ? `${UNREAD_CAP - 1}+` : String(count);
+}
 /** `GET /search`: the most results one search returns, newest first. */
 export const SEARCH_LIMIT = 50;
 /** `GET /search`: the longest query, in code points (after trimming). */

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { mentions } from '../shared/mentions.js';
 import {
   LOBBY,
+  UNREAD_CAP,
   type ChatMessage,
   type DirectMessage,
   type SearchResult,
@@ -135,7 +136,6 @@ INSERT INTO conversations (user_id, other_id, last_id, last_in)
  * hide others' in all but extreme cases (someone who wrote most of the last 2,000 messages
  * without reading any).
  */
-export const UNREAD_CAP = 1000;
 const UNREAD_WINDOW = 2 * UNREAD_CAP;
 
 /** The trigram index cannot match fewer characters than this; shorter searches take the LIKE path. */

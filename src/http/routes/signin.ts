@@ -1,13 +1,12 @@
-import crypto from 'node:crypto';
 import Router from '@koa/router';
 import { randomGuestName } from '../../guestNames.js';
 import type { Hub } from '../../hub.js';
-import { newUserId, type Identity } from '../../identity.js';
+import type { Identity } from '../../identity.js';
 import { clientAddress } from '../../origin.js';
 import type { RateLimiter } from '../../rateLimit.js';
-import { CloseCode, CloseReason, MAX_NAME_LENGTH, normalizeUserName, type User } from '../../shared/protocol.js';
+import { CloseCode, CloseReason, MAX_NAME_LENGTH, normalizeUserName } from '../../shared/protocol.js';
 import type { Store } from '../../store/store.js';
-import { AVATAR_COUNT } from '../../users.js';
+import { newUser } from '../../users.js';
 import type { HttpCommit } from '../commit.js';
 import { wantsJson, type AppContext, type AppState } from '../context.js';
 import { fail, requestLanguage, t } from '../language.js';
@@ -51,8 +50,7 @@ export function signinRoutes({ identity, store, hub, signinLimiter, trustProxy, 
       ctx.status = 400;
       return;
     }
-    // A fresh id every sign-in, so two people may share a name but never an id.
-    const user: User = { id: newUserId(), name, image: crypto.randomInt(AVATAR_COUNT) };
+    const user = newUser(name);
     // The user and the session are kept, with this tick's other sign-ins, before the cookies go out.
     await commit.run(() => {
       const now = Date.now();
