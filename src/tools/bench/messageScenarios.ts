@@ -3,7 +3,7 @@
 // receive every message, its own included; what is missing is counted as lost.
 import { performance } from 'node:perf_hooks';
 import { chatText, ClientGroup, seqOf, type BenchClient } from './generator.js';
-import { GENERATOR_BOUND, openClients, peakRss, settle, shortfall, untilDoneOrStalled, Window, type RunContext, type RunResult } from './run.js';
+import { GENERATOR_BOUND, openClients, peakRss, settle, shortfall, untilDoneOrStalled, Window, type RunContext, type RunResult, type WindowFigures } from './run.js';
 import { latencySummary, Samples } from './stats.js';
 
 /** Tallies deliveries and notes when the last expected one arrived. */
@@ -63,19 +63,7 @@ export async function fanOut(ctx: RunContext): Promise<RunResult> {
     lost,
     generatorBound: figures.generatorShare >= GENERATOR_BOUND,
     notes: notesOf(group, duplicates),
-    metrics: {
-      clients,
-      messages: sent,
-      deliveries: deliveries.count,
-      deliveriesPerSecond: deliveries.count / (figures.wallMs / 1000),
-      serverCpuUsPerDelivery: figures.serverCpuUs / deliveries.count,
-      serverCpuMs: figures.serverCpuUs / 1000,
-      generatorCpuShare: figures.generatorShare,
-      wallMs: figures.wallMs,
-      peakRssBytes: peakRss(ctx),
-      lost,
-      duplicates,
-    },
+    metrics: { clients, messages: sent, ...deliveryMetrics(ctx, figures, deliveries.count), lost, duplicates },
   };
 }
 
@@ -141,19 +129,26 @@ async function paced(ctx: RunContext, clients: number, senders: number, rate: nu
       clients,
       senders,
       messages: total,
-      deliveries: deliveries.count,
-      deliveriesPerSecond: deliveries.count / (figures.wallMs / 1000),
-      serverCpuUsPerDelivery: figures.serverCpuUs / deliveries.count,
-      serverCpuMs: figures.serverCpuUs / 1000,
+      ...deliveryMetrics(ctx, figures, deliveries.count),
       p50Ms: latency.p50,
       p99Ms: latency.p99,
       maxMs: latency.max,
-      generatorCpuShare: figures.generatorShare,
-      wallMs: figures.wallMs,
-      peakRssBytes: peakRss(ctx),
       lost,
       duplicates,
     },
+  };
+}
+
+/** The figures every message scenario reports about its deliveries and the server's work for them. */
+function deliveryMetrics(ctx: RunContext, figures: WindowFigures, deliveries: number) {
+  return {
+    deliveries,
+    deliveriesPerSecond: deliveries / (figures.wallMs / 1000),
+    serverCpuUsPerDelivery: figures.serverCpuUs / deliveries,
+    serverCpuMs: figures.serverCpuUs / 1000,
+    generatorCpuShare: figures.generatorShare,
+    wallMs: figures.wallMs,
+    peakRssBytes: peakRss(ctx),
   };
 }
 
