@@ -132,9 +132,6 @@ export class Hub {
 
     if (since !== undefined) this.resume(connection, since, [LOBBY], user.id);
     this.enterRoom(connection, LOBBY, { history: since === undefined, announceToSelf: false });
-    // A user from before read markers existed starts with the lobby read up to now, like a newcomer.
-    this.openBatch();
-    this.options.store.ensureRoomReadMarker(user.id, LOBBY);
     // Only when something is unread: a client that just chats sees the contract's greeting and nothing more.
     const unread = this.options.store.unreadOf(user.id, user.name);
     if (unread.length > 0) this.send(connection, { type: 'unread', data: unread });

@@ -118,6 +118,12 @@ END;
 /** Messages still to index are indexed at least this often (and always before a search). */
 const SEARCH_INDEX_INTERVAL_MS = 1000;
 
+/** Lobby read markers for the users of a file from before read markers existed. */
+const READS_BACKFILL = `
+INSERT OR IGNORE INTO reads (user_id, key, last_read_id)
+  SELECT id, 'room:' || '${LOBBY}', (SELECT coalesce(max(id), 0) FROM messages WHERE room = '${LOBBY}') FROM users;
+`;
+
 /** A file from before the conversations table: fill it from the DMs it already holds. */
 const CONVERSATIONS_BACKFILL = `
 INSERT INTO conversations (user_id, other_id, last_id, last_in)
@@ -297,7 +303,10 @@ export class SqliteStore implements Store {
     this.db.transaction(() => {
       const has = (name: string) => this.db.prepare('SELECT 1 FROM sqlite_master WHERE name = ?').get(name) !== undefined;
       const hadConversations = has('conversations');
+      const hadReads = has('reads');
       this.db.exec(SCHEMA);
+      // A file from before read markers: its users start with the lobby read up to now, like newcomers.
+      if (!hadReads) this.db.exec(READS_BACKFILL);
       if (!hadConversations) this.db.exec(CONVERSATIONS_BACKFILL);
       const hadSearch = has('messages_fts');
       const hadSearchState = has('search_state');
