@@ -427,7 +427,7 @@ export class Hub {
     state.timer = undefined;
     this.presenceDue.delete(state);
     state.lastFlushAt = Date.now();
-    state.flush((member, frame) => this.outbox.queue(member, frame));
+    state.flush((member, parts) => this.outbox.queueParts(member, parts));
   }
 
   private flushAllPresence(): void {
@@ -466,7 +466,7 @@ export class Hub {
 
   /** The room's list to one connection, which from then on needs only later presence changes. */
   private sendList(connection: Connection, state: RoomPresence<Connection>, from?: number): void {
-    for (const part of state.listFrame()) this.outbox.queue(connection, part);
+    this.outbox.queueParts(connection, state.listFrame());
     state.markListed(connection, from);
   }
 

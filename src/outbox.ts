@@ -62,6 +62,20 @@ export class Outbox {
     else this.schedule();
   }
 
+  /** Queues one frame given in parts (a shared body between its own head and tail), written in a row. */
+  queueParts(recipient: Recipient, parts: readonly Buffer[]): void {
+    if (parts.length === 1) return this.queue(recipient, parts[0]!);
+    if (recipient.socket.readyState !== WebSocket.OPEN) return;
+    const last = parts.length - 1;
+    // All parts but the last go in unchecked, so that a large frame is never written in two halves.
+    if (recipient.pending.length === 0) this.dirty.push(recipient);
+    for (let i = 0; i < last; i++) {
+      recipient.pending.push(parts[i]!);
+      recipient.pendingBytes += parts[i]!.length;
+    }
+    this.queue(recipient, parts[last]!);
+  }
+
   /** Makes sure a flush runs at the end of this tick (the store batch needs one too). */
   schedule(): void {
     if (this.scheduled) return;

@@ -152,8 +152,11 @@ export class RoomPresence<M extends Member = Member> {
     if (this.changes.length > 0) this.catchUp.set(member, from);
   }
 
-  /** Frames the waiting changes once and hands every member what it has not seen yet. */
-  flush(queue: (member: M, frame: Buffer) => void): void {
+  /**
+   * Frames the waiting changes once and hands every member what it has not seen yet, as the parts
+   * of one write (shared bytes between a head and a tail of its own, see `presenceParts`).
+   */
+  flush(queue: (member: M, parts: readonly Buffer[]) => void): void {
     const changes = this.changes;
     if (changes.length === 0) return;
     this.changes = [];
@@ -161,16 +164,17 @@ export class RoomPresence<M extends Member = Member> {
     this.catchUp.clear();
 
     let plain: { frames: Buffer; offsets: number[] } | undefined;
-    let batch: Buffer | null | undefined;
+    let batch: PresenceParts | undefined;
     for (const member of this.connections) {
       const from = catchUp.get(member) ?? 0;
       if (from >= changes.length) continue;
       if (member.batchPresence) {
-        const frame = from === 0 ? (batch === undefined ? (batch = this.batchFrame(changes, 0)) : batch) : this.batchFrame(changes, from);
-        if (frame) queue(member, frame);
+        batch ??= this.presenceParts(changes);
+        const parts = batch(from);
+        if (parts) queue(member, parts);
       } else {
         plain ??= this.plainFrames(changes);
-        queue(member, from === 0 ? plain.frames : plain.frames.subarray(plain.offsets[from]));
+        queue(member, [from === 0 ? plain.frames : plain.frames.subarray(plain.offsets[from])]);
       }
     }
   }
@@ -190,6 +194,44 @@ export class RoomPresence<M extends Member = Member> {
       return frame;
     });
     return { frames: Buffer.concat(frames, at), offsets };
+  }
+
+  /**
+   * The `presence` frame with the net effect of the changes from a given one on, for each member
+   * of a flush (members listed mid-batch start later). When every change is of one kind (a burst
+   * of arrivals, or of departures) each user is in it once and the net effect is the changes
+   * themselves: their JSON is laid out once, and every member's frame is that body from its
+   * starting change on, between a head and a tail of its own. Otherwise each is built apart.
+   */
+  private presenceParts(changes: Change[]): PresenceParts {
+    const kind = changes[0]!.kind;
+    if (!changes.every((change) => change.kind === kind)) return (from) => wrap(this.batchFrame(changes, from));
+    const offsets: number[] = [];
+    let at = 0;
+    const bodies = changes.map((change, i) => {
+      const bytes = Buffer.from(i === 0 ? change.userJson : `,${change.userJson}`);
+      offsets.push(i === 0 ? 0 : at + 1);
+      at += bytes.length;
+      return bytes;
+    });
+    const body = Buffer.concat(bodies, at);
+    // The same shape as ServerMessages['presence'], as batchFrame writes it.
+    const room = JSON.stringify(this.name);
+    const open = Buffer.from(kind === 'join' ? `{"type":"presence","room":${room},"joined":[` : `{"type":"presence","room":${room},"joined":[],"left":[`);
+    const close = Buffer.from(kind === 'join' ? '],"left":[]}' : ']}');
+    const cache = new Map<number, Buffer[]>();
+    return (from) => {
+      let parts = cache.get(from);
+      if (!parts) {
+        const shared = body.subarray(offsets[from]);
+        const payload = open.length + shared.length + close.length;
+        const head = Buffer.allocUnsafe(headerLength(payload) + open.length);
+        writeTextHeader(head, payload);
+        open.copy(head, head.length - open.length);
+        cache.set(from, (parts = [head, shared, close]));
+      }
+      return parts;
+    };
   }
 
   /**
@@ -215,4 +257,11 @@ export class RoomPresence<M extends Member = Member> {
     // The same shape as ServerMessages['presence'].
     return textFrame(`{"type":"presence","room":${JSON.stringify(this.name)},"joined":[${joined.join(',')}],"left":[${left.join(',')}]}`);
   }
+}
+
+/** A member's `presence` frame from a given change on, as parts to write in a row; null when nothing changed for it. */
+type PresenceParts = (from: number) => readonly Buffer[] | null;
+
+function wrap(frame: Buffer | null): readonly Buffer[] | null {
+  return frame ? [frame] : null;
 }

@@ -61,6 +61,17 @@ describe('Outbox', () => {
     expect(busy.writes.flatMap((write) => decodeFrames(write))).toHaveLength(100);
   });
 
+  it('writes a large frame given in parts whole, never its head now and its tail later', () => {
+    const events: string[] = [];
+    const box = outbox(events, 1024 * 1024);
+    const reader = recipient(events);
+    const frame = textFrame(JSON.stringify({ type: 'list', data: 'x'.repeat(100_000) }));
+    box.queueParts(reader, [frame.subarray(0, 10), frame.subarray(10, frame.length - 2), frame.subarray(frame.length - 2)]);
+    // Over the early-write size: out at once, and complete.
+    expect(decodeFrames(Buffer.concat(reader.writes))).toHaveLength(1);
+    expect(reader.pending).toEqual([]);
+  });
+
   it('drops a socket over its buffer cap instead of queueing more', () => {
     const events: string[] = [];
     const box = outbox(events, 1024);

@@ -28,8 +28,8 @@ function member(id: string, batchPresence = false): Member {
 /** Flushes and returns, per member, the messages it was handed. */
 function flushed(room: RoomPresence): Map<Member, ServerMessage[]> {
   const out = new Map<Member, ServerMessage[]>();
-  room.flush((m, frame) => {
-    const decoded = decodeFrames(frame).map((text) => JSON.parse(text) as ServerMessage);
+  room.flush((m, parts) => {
+    const decoded = decodeFrames(Buffer.concat(parts)).map((text) => JSON.parse(text) as ServerMessage);
     out.set(m, [...(out.get(m) ?? []), ...decoded]);
   });
   return out;
@@ -54,10 +54,10 @@ describe('RoomPresence', () => {
     for (const m of newcomers) arrive(room, m);
     let writes = 0;
     const messages: ServerMessage[] = [];
-    room.flush((m, frame) => {
+    room.flush((m, parts) => {
       if (m !== old) return;
       writes++;
-      messages.push(...decodeFrames(frame).map((text) => JSON.parse(text) as ServerMessage));
+      messages.push(...decodeFrames(Buffer.concat(parts)).map((text) => JSON.parse(text) as ServerMessage));
     });
     expect(writes).toBe(1);
     expect(messages.map((m) => m.type === 'join' && m.user.id)).toEqual(['a', 'b', 'c', 'd']);
@@ -77,6 +77,27 @@ describe('RoomPresence', () => {
     // b (batched) hears of c only; c arrived last and its list had everyone.
     expect(out.get(b)).toEqual([{ type: 'presence', room: 'lobby', joined: [c.user], left: [] }]);
     expect(out.has(c)).toBe(false);
+  });
+
+  it('gives each batched member of a burst the arrivals after its own list, and a burst of departures to all', () => {
+    const room = new RoomPresence('lobby');
+    const watcher = member('w', true);
+    arrive(room, watcher);
+    flushed(room);
+    const burst = ['a', 'b', 'c', 'd'].map((id) => member(`${id}-名`, true));
+    for (const m of burst) arrive(room, m);
+    const out = flushed(room);
+    const joinedIds = (m: Member) => out.get(m)?.map((msg) => msg.type === 'presence' && [msg.joined.map((u) => u.id), msg.left]);
+    expect(joinedIds(watcher)).toEqual([[['a-名', 'b-名', 'c-名', 'd-名'], []]]);
+    expect(joinedIds(burst[0]!)).toEqual([[['b-名', 'c-名', 'd-名'], []]]);
+    expect(joinedIds(burst[2]!)).toEqual([[['d-名'], []]]);
+    expect(out.has(burst[3]!)).toBe(false);
+
+    for (const m of burst.slice(0, 3)) depart(room, m);
+    const gone = flushed(room);
+    for (const m of [watcher, burst[3]!]) {
+      expect(gone.get(m)).toEqual([{ type: 'presence', room: 'lobby', joined: [], left: burst.slice(0, 3).map((b) => b.user) }]);
+    }
   });
 
   it('sends batched members the net change: someone who came and went is not there at all', () => {
