@@ -1,12 +1,9 @@
 // 4. Idle: thousands of connections of distinct users. How long until all of them are connected
 // (each has its lobby list), until each has seen everyone (presence settled), and what each costs
 // the server in resident memory.
-import crypto from 'node:crypto';
-import { PRESENCE_BATCH } from '../../shared/protocol.js';
-import { ClientGroup, connectAll, sleep, until, type OpenOptions } from './generator.js';
-import { signInMany } from './http.js';
+import { ClientGroup, connectAll, sleep, until } from './generator.js';
 import { cpuMicros, rssBytes } from './procStats.js';
-import { GENERATOR_BOUND, hasPresence, peakRss, Window, type RunContext, type RunResult } from './run.js';
+import { clientOptions, GENERATOR_BOUND, hasPresence, peakRss, Window, type RunContext, type RunResult } from './run.js';
 
 /** Every 10th client counts the users it is told of; all of them count toward "all connected". */
 const PRESENCE_SAMPLE = 10;
@@ -20,13 +17,7 @@ export async function idle(ctx: RunContext): Promise<RunResult> {
   ctx.cleanups.push(() => group.closeAll());
 
   // Sign-in is not part of this scenario: every user exists before the clock starts.
-  let optionsOf: (i: number) => OpenOptions;
-  if (target.name === 'product') {
-    const accounts = await signInMany(target.url, connections, 'idle', 64);
-    optionsOf = (i) => ({ cookie: accounts[i]!.cookie, query: { presence: PRESENCE_BATCH } });
-  } else {
-    optionsOf = (i) => ({ query: { user: crypto.randomUUID(), name: `idle ${i}` } });
-  }
+  const optionsOf = await clientOptions(target, connections, 'idle', 64);
   await sleep(500);
   const rssBefore = rssBytes(target.pid) ?? NaN;
 

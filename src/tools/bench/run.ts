@@ -1,7 +1,7 @@
 // What every scenario shares: its context, its result, the measured window (server CPU from
 // /proc, the generator's own CPU), and opening clients the way each target expects.
-import crypto from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { newUserId } from '../../identity.js';
 import { PRESENCE_BATCH } from '../../shared/protocol.js';
 import { ClientGroup, connectAll, until, type OpenOptions } from './generator.js';
 import { signInMany } from './http.js';
@@ -78,15 +78,20 @@ export function hasPresence(ctx: RunContext): boolean {
 export async function openClients(ctx: RunContext, group: ClientGroup, n: number, prefix: string, handshakes: number): Promise<void> {
   group.expectedUsers = n;
   ctx.cleanups.push(() => group.closeAll());
-  const { target } = ctx;
-  let optionsOf: (i: number) => OpenOptions;
+  await connectAll(group, n, ctx.target.wsUrl, await clientOptions(ctx.target, n, prefix), handshakes);
+}
+
+/**
+ * How client i connects: on the product with the cookies of a user signed in now, per the
+ * contract, and `?presence=batch`; on a reference with a `?user=` id of the product's own form,
+ * so that every target's frames carry users of the same size.
+ */
+export async function clientOptions(target: RunningTarget, n: number, prefix: string, signInConcurrency?: number): Promise<(i: number) => OpenOptions> {
   if (target.name === 'product') {
-    const accounts = await signInMany(target.url, n, prefix);
-    optionsOf = (i) => ({ cookie: accounts[i]!.cookie, query: { presence: PRESENCE_BATCH } });
-  } else {
-    optionsOf = (i) => ({ query: { user: crypto.randomUUID(), name: `${prefix} ${i}` } });
+    const accounts = await signInMany(target.url, n, prefix, signInConcurrency);
+    return (i) => ({ cookie: accounts[i]!.cookie, query: { presence: PRESENCE_BATCH } });
   }
-  await connectAll(group, n, target.wsUrl, optionsOf, handshakes);
+  return (i) => ({ query: { user: newUserId(), name: `${prefix} ${i}` } });
 }
 
 /** On the product, waits until every client has seen every user (presence done), then a short pause. */
