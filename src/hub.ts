@@ -45,6 +45,8 @@ export interface ConnectOptions {
   sessionId?: string | undefined;
   /** `?presence=batch`: `presence` frames instead of one `join`/`left` each. */
   batchPresence?: boolean;
+  /** `?people=lazy` (with batched presence): big rooms by number, people found on request. */
+  lazyPeople?: boolean;
 }
 
 /** One open WebSocket of a signed-in user. */
@@ -56,6 +58,7 @@ export class Connection implements Member {
   pendingBytes = 0;
   readonly sessionId: string | undefined;
   readonly batchPresence: boolean;
+  readonly lazyPeople: boolean;
 
   constructor(
     readonly socket: WebSocket,
@@ -66,6 +69,7 @@ export class Connection implements Member {
     this.userJson = JSON.stringify(user);
     this.sessionId = options.sessionId;
     this.batchPresence = options.batchPresence ?? false;
+    this.lazyPeople = this.batchPresence && (options.lazyPeople ?? false);
   }
 }
 
@@ -85,12 +89,14 @@ export class Hub {
   private readonly sendLimiter: RateLimiter;
   /** Rejections per connection; one that gets as many again as the limit is closed. */
   private readonly strikeLimiter: RateLimiter;
+  private readonly peopleLimiter: RateLimiter;
   private readonly typingThrottle = new TypingThrottle(TYPING_THROTTLE_MS);
   private readonly unsubscribe: () => void;
 
   constructor(private readonly options: HubOptions) {
     this.sendLimiter = new RateLimiter(options.rateLimit, options.rateWindowMs);
     this.strikeLimiter = new RateLimiter(options.rateLimit, options.rateWindowMs);
+    this.peopleLimiter = new RateLimiter(options.rateLimit, options.rateWindowMs);
     this.outbox = new Outbox({
       maxBufferedBytes: options.maxBufferedBytes,
       beforeFlush: () => this.flushDuePresence(),
@@ -229,7 +235,20 @@ export class Hub {
         return this.typing(connection, message);
       case 'read':
         return this.read(connection, message);
+      case 'people':
+        return this.people(connection, message);
     }
+  }
+
+  /** Who is online in a room under a name: how a lazy page finds people in a big room. */
+  private people(connection: Connection, { room: name, q, ref }: ClientMessages['people']): void {
+    const room = this.options.store.findRoom(name);
+    if (!room) return this.fail(connection, 'no_such_room', `There is no room "${name}"`, ref);
+    if (!connection.rooms.has(room.name)) return this.fail(connection, 'not_in_room', `Join "${room.name}" to see who is there`, ref);
+    // A search reads the whole room: limited like messages, but a refused one costs no strike.
+    if (!this.peopleLimiter.take(connection.user.id)) return this.fail(connection, 'rate_limited', 'Too many searches: wait a few seconds', ref);
+    const data = this.rooms.get(room.name)?.people(q) ?? [];
+    this.send(connection, ref === undefined ? { type: 'people', room: room.name, q, data } : { type: 'people', room: room.name, q, data, ref });
   }
 
   private chat(connection: Connection, { room: name, data, ref }: ClientMessages['chat']): void {
@@ -466,7 +485,7 @@ export class Hub {
 
   /** The room's list to one connection, which from then on needs only later presence changes. */
   private sendList(connection: Connection, state: RoomPresence<Connection>, from?: number): void {
-    this.outbox.queueParts(connection, state.listFrame());
+    this.outbox.queueParts(connection, state.greeting(connection));
     state.markListed(connection, from);
   }
 

@@ -1,6 +1,7 @@
 import {
   LOBBY,
   MAX_HISTORY_LIMIT,
+  MAX_PEOPLE_QUERY_LENGTH,
   MAX_REF_LENGTH,
   codePointLength,
   type ClientMessage,
@@ -133,6 +134,13 @@ function fromFields(fields: Fields, ref: string | undefined, limits: ParseLimits
     case 'read': {
       const about = roomOrWith(fields, type);
       return withRef({ type, ...about, id: requiredId(fields, 'id') }, ref);
+    }
+    case 'people': {
+      const room = requiredString(fields, 'room');
+      const q = requiredString(fields, 'q').trim();
+      if (q.length === 0) reject('empty', 'Say whom to look for');
+      if (codePointLength(q) > MAX_PEOPLE_QUERY_LENGTH) reject('too_long', `A search for people may have at most ${MAX_PEOPLE_QUERY_LENGTH} characters`);
+      return withRef({ type, room, q }, ref);
     }
     default:
       return reject('unknown_type', `Unknown message type "${type.slice(0, 32)}"`);

@@ -1,6 +1,6 @@
 import { headerLength, jsonFrame, textFrame, writeTextHeader } from './frame.js';
 import type { Recipient } from './outbox.js';
-import type { User } from './shared/protocol.js';
+import { BIG_ROOM, peopleMatching, type ServerMessages, type User } from './shared/protocol.js';
 
 /** A connection as a room sees it. */
 export interface Member extends Recipient {
@@ -9,6 +9,8 @@ export interface Member extends Recipient {
   readonly userJson: string;
   /** Asked for `presence` frames (`?presence=batch`) instead of one `join`/`left` frame per user. */
   readonly batchPresence: boolean;
+  /** Asked for big rooms by number (`?people=lazy`, with batched presence). */
+  readonly lazyPeople: boolean;
 }
 
 interface Change {
@@ -53,6 +55,10 @@ export class RoomPresence<M extends Member = Member> {
   private changes: Change[] = [];
   /** Connections that got a list while changes were waiting: the first change each still needs. */
   private readonly catchUp = new Map<M, number>();
+  /** Lazy members that were last told the room's size rather than who is in it. */
+  private readonly counted = new Set<M>();
+  /** The `list` frame with the number of users, for lazy members, while that number holds. */
+  private countList: { users: number; frame: Buffer } | undefined;
   /** The `history` frame of the room's latest page, while no message has been added since. */
   latestHistory: Buffer | undefined;
   /** When changes were last sent, for spacing flushes out during a burst. */
@@ -78,6 +84,33 @@ export class RoomPresence<M extends Member = Member> {
     return Array.from(this.here.values(), (entry) => entry.user);
   }
 
+  /** More people than a lazy member is sent by name. */
+  get isBig(): boolean {
+    return this.here.size > BIG_ROOM;
+  }
+
+  /** The people here whose name matches a `people` request. */
+  people(q: string): User[] {
+    return peopleMatching(this.users(), q);
+  }
+
+  /**
+   * What a member entering the room is sent about who is here, as parts to write in a row: the
+   * list, or for a lazy member of a big room the list with only the number of people.
+   */
+  greeting(member: M): readonly Buffer[] {
+    if (member.lazyPeople && this.isBig) {
+      this.counted.add(member);
+      if (this.countList?.users !== this.here.size) {
+        const message = { type: 'list', room: this.name, data: [], count: this.here.size } satisfies ServerMessages['list'];
+        this.countList = { users: this.here.size, frame: jsonFrame(message) };
+      }
+      return [this.countList.frame];
+    }
+    this.counted.delete(member);
+    return this.listFrame();
+  }
+
   /** Adds a connection; true when it is its user's first here, so a `join` is due. */
   add(member: M): boolean {
     this.connections.add(member);
@@ -96,6 +129,7 @@ export class RoomPresence<M extends Member = Member> {
   remove(member: M): boolean {
     if (!this.connections.delete(member)) return false;
     this.catchUp.delete(member);
+    this.counted.delete(member);
     const entry = this.here.get(member.user.id);
     if (!entry) return false;
     entry.connections.delete(member);
@@ -165,10 +199,22 @@ export class RoomPresence<M extends Member = Member> {
 
     let plain: { frames: Buffer; offsets: number[] } | undefined;
     let batch: PresenceParts | undefined;
+    let count: readonly Buffer[] | undefined;
+    let list: readonly Buffer[] | undefined;
+    const big = this.isBig;
     for (const member of this.connections) {
       const from = catchUp.get(member) ?? 0;
       if (from >= changes.length) continue;
-      if (member.batchPresence) {
+      if (member.lazyPeople && big) {
+        // A big room: the number of people, one small frame for all.
+        count ??= [jsonFrame({ type: 'presence', room: this.name, joined: [], left: [], count: this.here.size } satisfies ServerMessages['presence'])];
+        queue(member, count);
+        this.counted.add(member);
+      } else if (member.lazyPeople && this.counted.delete(member)) {
+        // Small again: who is here, in full, replaces the number.
+        list ??= this.listFrame();
+        queue(member, list);
+      } else if (member.batchPresence) {
         batch ??= this.presenceParts(changes);
         const parts = batch(from);
         if (parts) queue(member, parts);

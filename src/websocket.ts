@@ -5,7 +5,7 @@ import type { Hub } from './hub.js';
 import type { Identity } from './identity.js';
 import type { Log } from './log.js';
 import { clientAddress, isAllowedOrigin } from './origin.js';
-import { CloseCode, CloseReason, PRESENCE_BATCH, WS_PATH } from './shared/protocol.js';
+import { CloseCode, CloseReason, PEOPLE_LAZY, PRESENCE_BATCH, WS_PATH } from './shared/protocol.js';
 
 export interface UpgradeOptions {
   wss: WebSocketServer;
@@ -76,6 +76,7 @@ export function createUpgradeHandler(options: UpgradeOptions) {
           since: parseSince(url),
           sessionId: identified.sessionId,
           batchPresence: url.searchParams.get('presence') === PRESENCE_BATCH,
+          lazyPeople: url.searchParams.get('people') === PEOPLE_LAZY,
         });
       } catch (error) {
         options.log('upgrade_failed', { error: String(error) });

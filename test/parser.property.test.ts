@@ -10,7 +10,7 @@ import { LOBBY, MAX_HISTORY_LIMIT, MAX_REF_LENGTH, codePointLength, type ClientM
 
 // --- the contract, written out independently of src/ ----------------------------------------------
 
-const TYPES = ['chat', 'dm', 'join', 'leave', 'history', 'typing', 'read'] as const;
+const TYPES = ['chat', 'dm', 'join', 'leave', 'history', 'typing', 'read', 'people'] as const;
 /** Every error code of PROTOCOL.md §5 … */
 const CONTRACT_CODES = ['bad_message', 'unknown_type', 'empty', 'too_long', 'no_such_room', 'not_in_room', 'no_such_user', 'rate_limited'];
 /** … of which the edge can only know these: rooms, users and rates are the hub's to judge. */
@@ -25,6 +25,7 @@ const FIELDS: Record<(typeof TYPES)[number], { required: string[]; optional: str
   history: { required: ['type'], optional: ['before', 'limit', 'ref'], about: true },
   typing: { required: ['type'], optional: ['ref'], about: true },
   read: { required: ['type', 'id'], optional: ['ref'], about: true },
+  people: { required: ['type', 'room', 'q'], optional: ['ref'] },
 };
 
 const DEFAULT_LIMITS: ParseLimits = { maxMessageLength: 2000 };

@@ -5,19 +5,20 @@ import { Duplex } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { RoomPresence, type Member } from '../src/presence.js';
-import type { ServerMessage, User } from '../src/shared/protocol.js';
+import { BIG_ROOM, PEOPLE_RESULTS, peopleMatching, type ServerMessage, type User } from '../src/shared/protocol.js';
 import { TestClient } from './helpers/client.js';
 import { decodeFrames } from './helpers/frames.js';
 import { signIn, startTestServer, type SignedIn, type TestServer } from './helpers/server.js';
 
 // --- the coalescing itself, on RoomPresence -------------------------------------------------------
 
-function member(id: string, batchPresence = false): Member {
+function member(id: string, batchPresence = false, lazyPeople = false): Member {
   const user: User = { id, name: `name-${id}`, image: 0 };
   return {
     user,
     userJson: JSON.stringify(user),
     batchPresence,
+    lazyPeople,
     socket: { readyState: WebSocket.OPEN } as WebSocket,
     stream: new Duplex(),
     pending: [],
@@ -143,6 +144,81 @@ describe('RoomPresence', () => {
     // Over 64 KiB of JSON: the 64-bit length form, decoded by ws.
     expect(Buffer.concat(later).length).toBeGreaterThan(65_536);
     expect(list(later)).toEqual(people.slice(1).map((m) => m.user.id));
+  });
+});
+
+describe('RoomPresence in a big room, for members that asked for people=lazy', () => {
+  const decode = (parts: readonly Buffer[]) => decodeFrames(Buffer.concat(parts)).map((text) => JSON.parse(text) as ServerMessage);
+  function crowd(room: RoomPresence, n: number, prefix: string): Member[] {
+    const people = Array.from({ length: n }, (_, i) => member(`${prefix}${i}`));
+    for (const m of people) arrive(room, m);
+    return people;
+  }
+
+  it('greets a lazy member with the number of people once there are more than BIG_ROOM, others with everyone', () => {
+    const room = new RoomPresence('lobby');
+    crowd(room, BIG_ROOM - 1, 'u');
+    const lazy = member('lazy', true, true);
+    room.add(lazy);
+    expect(decode(room.greeting(lazy))).toEqual([{ type: 'list', room: 'lobby', data: expect.any(Array) }]);
+    expect((decode(room.greeting(lazy))[0] as { data: User[] }).data).toHaveLength(BIG_ROOM);
+    room.add(member('one-more'));
+    expect(decode(room.greeting(lazy))).toEqual([{ type: 'list', room: 'lobby', data: [], count: BIG_ROOM + 1 }]);
+    const batched = member('batched', true);
+    room.add(batched);
+    expect((decode(room.greeting(batched))[0] as { data: User[] }).data).toHaveLength(BIG_ROOM + 2);
+  });
+
+  it('sends a lazy member of a big room the new number, batched and plain members who came', () => {
+    const room = new RoomPresence('lobby');
+    const [lazy, batched, plain] = [member('lazy', true, true), member('batched', true), member('plain')];
+    for (const m of [lazy, batched, plain]) arrive(room, m);
+    flushed(room);
+    crowd(room, BIG_ROOM, 'u');
+    const out = flushed(room);
+    expect(out.get(lazy)).toEqual([{ type: 'presence', room: 'lobby', joined: [], left: [], count: BIG_ROOM + 3 }]);
+    expect(out.get(batched)?.[0]).toMatchObject({ type: 'presence', joined: expect.any(Array), left: [] });
+    expect((out.get(batched)?.[0] as { joined: User[] }).joined).toHaveLength(BIG_ROOM);
+    expect(out.get(plain)).toHaveLength(BIG_ROOM);
+  });
+
+  it('gives a lazy member the full list again when the room is no longer big, then changes as usual', () => {
+    const room = new RoomPresence('lobby');
+    const lazy = member('lazy', true, true);
+    const people = crowd(room, BIG_ROOM + 5, 'u');
+    arrive(room, lazy);
+    expect(decode(room.greeting(lazy))[0]).toMatchObject({ data: [], count: BIG_ROOM + 6 });
+    flushed(room);
+    for (const m of people.slice(0, 10)) depart(room, m);
+    const out = flushed(room);
+    const [list] = out.get(lazy) ?? [];
+    expect(list?.type).toBe('list');
+    expect(list?.type === 'list' && list.count).toBeUndefined();
+    expect(list?.type === 'list' && new Set(list.data.map((u) => u.id))).toEqual(new Set([...people.slice(10), lazy].map((m) => m.user.id)));
+    depart(room, people[10]!);
+    expect(flushed(room).get(lazy)).toEqual([{ type: 'presence', room: 'lobby', joined: [], left: [people[10]!.user] }]);
+  });
+});
+
+describe('peopleMatching', () => {
+  const user = (name: string, i = 0): User => ({ id: `${name}-${i}`, name, image: 0 });
+
+  it('finds names containing the query, ignoring case, those starting with it first', () => {
+    const users = [user('Ann Lee'), user('Joanna'), user('anna'), user('Bob')];
+    expect(peopleMatching(users, 'ANN').map((u) => u.name)).toEqual(['Ann Lee', 'anna', 'Joanna']);
+    expect(peopleMatching(users, '路人')).toEqual([]);
+  });
+
+  it('finds the name an `@name message` starts with, before anything else', () => {
+    const users = [user('bob the builder'), user('bob'), user('rob')];
+    expect(peopleMatching(users, 'bob hello').map((u) => u.name)).toEqual(['bob']);
+    expect(peopleMatching(users, 'bob').map((u) => u.name)).toEqual(['bob', 'bob the builder']);
+  });
+
+  it('returns at most PEOPLE_RESULTS', () => {
+    const many = Array.from({ length: 100 }, (_, i) => user(`idle ${i}`, i));
+    expect(peopleMatching(many, 'idle')).toHaveLength(PEOPLE_RESULTS);
+    expect(peopleMatching(many, 'idle 42 hi').map((u) => u.name)).toEqual(['idle 4', 'idle 42']);
   });
 });
 

@@ -1,6 +1,7 @@
 // The chat page's behaviour. The server has already rendered the lobby; this file keeps it live.
 import {
   LOBBY,
+  MAX_PEOPLE_QUERY_LENGTH,
   unreadLabel,
   type ChatMessage,
   type ClientMessage,
@@ -41,6 +42,10 @@ interface View {
   title: string;
   list: HTMLOListElement;
   users: Map<string, User>;
+  /** A big room (the server sends how many, not who): the number of people here. */
+  count: number | undefined;
+  /** In a big room: who the last people search found. */
+  found: User[];
   pending: Map<string, Pending>;
   /** Its latest page has arrived (a DM view can exist before, from a live message). */
   loaded: boolean;
@@ -105,6 +110,8 @@ function makeView(kind: View['kind'], target: string, title: string, list?: HTML
     title,
     list,
     users: new Map(),
+    count: undefined,
+    found: [],
     pending: new Map(),
     loaded: kind === 'room',
     complete: false,
@@ -284,10 +291,23 @@ function placeDivider(view: View): void {
   first.before(divider);
 }
 
+/** How many are in a room's view: its people, or the number the server gave for a big room. */
+function peopleCount(view: View): number {
+  return view.count ?? view.users.size;
+}
+
 function renderUsers(): void {
   const list = byId('users');
   list.replaceChildren();
-  const users = current.kind === 'room' ? [...current.users.values()] : [];
+  const big = current.kind === 'room' && current.count !== undefined;
+  byId('people-search').hidden = !big;
+  const hint = byId('people-hint');
+  if (!big) hint.hidden = true;
+  else if (!byId<HTMLInputElement>('people-input').value.trim()) {
+    hint.textContent = t('people.bigRoom');
+    hint.hidden = false;
+  }
+  const users = current.kind !== 'room' ? [] : big ? current.found : [...current.users.values()];
   for (const user of users) {
     const button = element('button', { className: 'user-link', attrs: { type: 'button', 'data-user-id': user.id } });
     button.append(avatar(user), ' ', element('span', { className: 'user-name', text: user.name }));
@@ -297,7 +317,45 @@ function renderUsers(): void {
     item.append(button);
     list.append(item);
   }
-  byId('online-count').textContent = String(users.length);
+  byId('online-count').textContent = String(current.kind === 'room' ? peopleCount(current) : 0);
+}
+
+let peopleTimer: ReturnType<typeof setTimeout> | undefined;
+let peopleRef = '';
+/** An `@name message` in a big room waits for the server to say who `name` is. */
+let whoIs: { ref: string; view: View; data: string; timer: ReturnType<typeof setTimeout> } | undefined;
+const WHO_IS_WAIT_MS = 5000;
+
+/** Asks who in the current big room goes by the name typed in the people search (debounced). */
+function searchPeople(): void {
+  clearTimeout(peopleTimer);
+  peopleTimer = setTimeout(() => {
+    if (current.kind !== 'room' || current.count === undefined) return;
+    const q = byId<HTMLInputElement>('people-input').value.trim();
+    peopleRef = `people-${++refCounter}`;
+    if (!q) {
+      current.found = [];
+      byId('people-hint').hidden = true;
+      renderUsers();
+      return;
+    }
+    send({ type: 'people', room: current.target, q, ref: peopleRef });
+  }, 250);
+}
+
+/** `@name message` in a big room where nobody by that name is known yet: ask the server first. */
+function askWhoIs(view: View, data: string): void {
+  if (whoIs) clearTimeout(whoIs.timer);
+  const ref = `whois-${++refCounter}`;
+  const q = [...data.slice(1)].slice(0, MAX_PEOPLE_QUERY_LENGTH).join('');
+  const timer = setTimeout(() => {
+    // No answer (offline): nothing is posted where everyone could read it; the text goes back.
+    whoIs = undefined;
+    if (!input.value) input.value = data;
+    flash(t('people.notFound'));
+  }, WHO_IS_WAIT_MS);
+  whoIs = { ref, view, data, timer };
+  send({ type: 'people', room: view.target, q, ref });
 }
 
 function setRoomCount(room: string, count: number): void {
@@ -318,7 +376,7 @@ function renderRooms(names: string[], counts: Map<string, number> = new Map()): 
       element('span', { className: 'room-name', text: `# ${name}` }),
       ' ',
       unread,
-      element('span', { className: 'count', text: String(view?.users.size ?? counts.get(name) ?? 0), attrs: { title: t('rooms.peopleHere') } }),
+      element('span', { className: 'count', text: String(view ? peopleCount(view) : (counts.get(name) ?? 0)), attrs: { title: t('rooms.peopleHere') } }),
     );
     if (current.kind === 'room' && current.target === name) button.setAttribute('aria-current', 'true');
     const item = element('li');
@@ -489,8 +547,10 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
     if (!view) return;
     view.replaying = false;
     view.users = new Map(message.data.map((user) => [user.id, user]));
+    view.count = message.count;
+    if (message.count === undefined) view.found = [];
     for (const user of message.data) remember(user);
-    setRoomCount(message.room, view.users.size);
+    setRoomCount(message.room, peopleCount(view));
     if (view === current) renderUsers();
     flushPending(view);
     if (message.room === LOBBY) for (const dm of views.values()) if (dm.kind === 'dm') flushPending(dm);
@@ -526,6 +586,13 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
     // The batched form of join/left (the page connects with ?presence=batch): one render per batch.
     const view = views.get(roomKey(message.room));
     if (!view) return;
+    if (message.count !== undefined) {
+      // A big room: just the number, and no "joined" line per person.
+      view.count = message.count;
+      setRoomCount(message.room, message.count);
+      if (view === current) byId('online-count').textContent = String(message.count);
+      return;
+    }
     for (const user of message.joined) {
       if (user.id !== me.id) addNotice(view, t('notice.joined', { name: user.name }));
       view.users.set(user.id, user);
@@ -539,6 +606,27 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
     }
     setRoomCount(message.room, view.users.size);
     if (view === current) renderUsers();
+  },
+  people(message) {
+    for (const user of message.data) remember(user);
+    if (whoIs && message.ref === whoIs.ref) {
+      const { view, data, timer } = whoIs;
+      clearTimeout(timer);
+      whoIs = undefined;
+      const command = parseDmCommand(data, [...message.data, ...knownUsers.values()]);
+      if (command.kind !== 'dm') post(view, data);
+      else if (command.candidates.length === 1) sendDirect(command.candidates[0] as User, command.text);
+      else chooseRecipient(command.candidates, command.text);
+      return;
+    }
+    const view = views.get(roomKey(message.room));
+    if (!view || message.ref !== peopleRef) return;
+    view.found = message.data;
+    if (view !== current) return;
+    renderUsers();
+    const hint = byId('people-hint');
+    hint.hidden = message.data.length > 0;
+    if (!hint.hidden) hint.textContent = t('people.none');
   },
   chat(message) {
     const view = views.get(roomKey(message.room));
@@ -694,6 +782,8 @@ function submit(): void {
       else chooseRecipient(command.candidates, command.text);
       return;
     }
+    // A big room: the person may be here without the page knowing them.
+    if (current.count !== undefined && /^@\S/u.test(data)) return askWhoIs(current, data);
   }
   post(current, data);
 }
@@ -931,8 +1021,14 @@ function start(): void {
   });
   byId('users').addEventListener('click', (event) => {
     const button = (event.target as Element).closest<HTMLButtonElement>('.user-link');
-    const user = button?.dataset.userId ? current.users.get(button.dataset.userId) : undefined;
+    const id = button?.dataset.userId;
+    const user = id ? (current.users.get(id) ?? current.found.find((found) => found.id === id)) : undefined;
     if (user && user.id !== me.id) openDm(user);
+  });
+  byId('people-input').addEventListener('input', searchPeople);
+  byId('people-search').addEventListener('submit', (event) => {
+    event.preventDefault();
+    searchPeople();
   });
   byId('leave').addEventListener('click', () => {
     if (current.kind === 'room' && current.target !== LOBBY) send({ type: 'leave', room: current.target });

@@ -1,4 +1,4 @@
-import { CloseCode, PRESENCE_BATCH, WS_PATH, type ClientMessage, type ServerMessage } from '../shared/protocol.js';
+import { CloseCode, PEOPLE_LAZY, PRESENCE_BATCH, WS_PATH, type ClientMessage, type ServerMessage } from '../shared/protocol.js';
 import { reconnectDelay } from './backoff.js';
 
 export type ConnectionState =
@@ -46,7 +46,7 @@ export class ChatSocket {
   connect(): void {
     clearTimeout(this.timer);
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const socket = new WebSocket(`${scheme}//${location.host}${WS_PATH}?since=${this.lastId}&presence=${PRESENCE_BATCH}`);
+    const socket = new WebSocket(`${scheme}//${location.host}${WS_PATH}?since=${this.lastId}&presence=${PRESENCE_BATCH}&people=${PEOPLE_LAZY}`);
     this.socket = socket;
     this.handlers.state({ state: 'connecting' });
     socket.addEventListener('open', () => {

@@ -55,6 +55,18 @@ export function presenceInterval(members: number): number {
 /** Query parameter value of `presence` that asks for batched `presence` frames. */
 export const PRESENCE_BATCH = 'batch';
 /**
+ * Query parameter value of `people` (with `presence=batch`) that asks for big rooms by number: in
+ * a room with more than BIG_ROOM people online, such a connection gets how many are there
+ * (`list` and `presence` with `count`, no users) and finds people with `people` requests, instead
+ * of a list that every arrival would resend in full. The page asks for it.
+ */
+export const PEOPLE_LAZY = 'lazy';
+export const BIG_ROOM = 200;
+/** The most people one `people` request returns. */
+export const PEOPLE_RESULTS = 20;
+/** The longest `q` of a `people` request, in code points: a name and the space after it. */
+export const MAX_PEOPLE_QUERY_LENGTH = MAX_NAME_LENGTH + 1;
+/**
  * Unread counts stop at this many per room or conversation: a count of UNREAD_CAP means "that
  * many or more", and the page shows it as 999+.
  */
@@ -112,14 +124,17 @@ export interface ServerMessages {
   history:
     | { type: 'history'; room: string; data: ChatMessage[]; before?: number }
     | { type: 'history'; with: string; data: DirectMessage[]; before?: number };
-  list: { type: 'list'; room: string; data: User[] };
+  /** `count` only for `people=lazy` in a big room: how many are online, and `data` is empty. */
+  list: { type: 'list'; room: string; data: User[]; count?: number };
   join: { type: 'join'; room: string; user: User; data: string };
   left: { type: 'left'; room: string; user: User; data: string };
   /**
    * Instead of `join`/`left`, for connections opened with `?presence=batch` (the page's): the net
    * change since the last one, at most one per room per flush.
    */
-  presence: { type: 'presence'; room: string; joined: User[]; left: User[] };
+  presence: { type: 'presence'; room: string; joined: User[]; left: User[]; count?: number };
+  /** The answer to a `people` request: online people of the room whose name matches `q`. */
+  people: { type: 'people'; room: string; q: string; data: User[]; ref?: string };
   chat: ChatMessage;
   dm: DirectMessage;
   rooms: { type: 'rooms'; data: string[] };
@@ -154,6 +169,8 @@ export interface ClientMessages {
     | { type: 'history'; with: string; before?: number; limit?: number; ref?: string };
   typing: { type: 'typing'; room: string; ref?: string } | { type: 'typing'; with: string; ref?: string };
   read: { type: 'read'; room: string; id: number; ref?: string } | { type: 'read'; with: string; id: number; ref?: string };
+  /** Who is online in a room (that you are in) under a name matching `q`; see `peopleMatching`. */
+  people: { type: 'people'; room: string; q: string; ref?: string };
 }
 export type ClientMessage = ClientMessages[keyof ClientMessages];
 
@@ -190,4 +207,22 @@ export function normalizeRoomName(raw: unknown): string | null {
 /** Whether a server message belongs to a room view (as opposed to a DM or global event). */
 export function isDirect(message: StoredMessage): message is DirectMessage {
   return message.type === 'dm';
+}
+
+/**
+ * The people a `people` request finds, at most PEOPLE_RESULTS: a name matches when it contains
+ * `q`, or `q` starts with it (so `@name message`, sent whole, finds `name`), ignoring case. Those
+ * `q` starts with come first, then those whose name starts with `q`, then the rest.
+ */
+export function peopleMatching(users: Iterable<User>, q: string): User[] {
+  const query = q.toLocaleLowerCase();
+  const ranked: [User[], User[], User[]] = [[], [], []];
+  for (const user of users) {
+    const name = user.name.toLocaleLowerCase();
+    if (query.startsWith(name)) ranked[0].push(user);
+    else if (name.startsWith(query)) ranked[1].push(user);
+    else if (name.includes(query)) ranked[2].push(user);
+    if (ranked[0].length >= PEOPLE_RESULTS) break;
+  }
+  return ranked.flat().slice(0, PEOPLE_RESULTS);
 }

@@ -42,12 +42,13 @@ export class TestClient {
 
   static async connect(
     wsUrl: string,
-    options: { cookie?: string; since?: number; origin?: string; path?: string; presence?: 'batch' } = {},
+    options: { cookie?: string; since?: number; origin?: string; path?: string; presence?: 'batch'; people?: 'lazy' } = {},
   ): Promise<TestClient> {
     const url = new URL(wsUrl);
     if (options.path) url.pathname = options.path;
     if (options.since !== undefined) url.searchParams.set('since', String(options.since));
     if (options.presence) url.searchParams.set('presence', options.presence);
+    if (options.people) url.searchParams.set('people', options.people);
     const headers: Record<string, string> = {};
     if (options.cookie) headers.cookie = options.cookie;
     if (options.origin) headers.origin = options.origin;

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Hub } from '../../hub.js';
-import { LOBBY } from '../../shared/protocol.js';
+import { BIG_ROOM, LOBBY } from '../../shared/protocol.js';
 import type { Store } from '../../store/store.js';
 import type { AppState } from '../context.js';
 import { render, renderMessages } from '../render.js';
@@ -21,6 +21,9 @@ export function chatRoutes({ store, hub, historyLimit }: { store: Store; hub: Hu
     // Read in one tick: the page holds every lobby message up to lastId, so the socket resumes from it.
     const messages = store.roomHistory(LOBBY, { limit: historyLimit });
     const lastId = store.lastMessageId();
+    const online = hub.usersIn(LOBBY);
+    // A big room is shown by number with a search, as the page's socket (people=lazy) keeps it.
+    const bigRoom = online.length > BIG_ROOM;
     render(ctx, 'chat.njk', {
       rooms: hub.roomsWithUsers(),
       room: LOBBY,
@@ -28,7 +31,9 @@ export function chatRoutes({ store, hub, historyLimit }: { store: Store; hub: Hu
       // The same `_message.njk` macro as the template below it, each message's markup made once.
       renderedMessages: renderMessages(messages, user),
       lastId,
-      online: hub.usersIn(LOBBY),
+      online: bigRoom ? [] : online,
+      onlineCount: online.length,
+      bigRoom,
       historyLimit,
       myRooms: store.roomsOf(user.id),
       conversations: store.conversationsOf(user.id, MAX_CONVERSATIONS),
