@@ -105,6 +105,28 @@ export function presenceChange(data: Buffer): number {
     : countUsers(data, joined) - countUsers(data, left, joined);
 }
 
+const COUNT_KEY = Buffer.from(',"count":');
+/** `,"count":N}` at the end of a frame is at most this long. */
+const COUNT_TAIL = COUNT_KEY.length + 17;
+
+/**
+ * The `count` a `list` or `presence` frame ends with (a big room, for a `people=lazy` client), or
+ * -1: only the frame's last bytes are looked at, since the product writes `count` last.
+ */
+export function countOf(data: Buffer): number {
+  const at = data.indexOf(COUNT_KEY, Math.max(0, data.length - COUNT_TAIL));
+  if (at < 0) return -1;
+  let n = 0;
+  let digits = 0;
+  for (let i = at + COUNT_KEY.length; i < data.length; i++) {
+    const c = data[i]!;
+    if (c < 0x30 || c > 0x39) break;
+    n = n * 10 + (c - 0x30);
+    digits++;
+  }
+  return digits === 0 ? -1 : n;
+}
+
 /** The number a benchmark chat's `data` starts with (its sequence number); -1 when there is none. */
 export function seqOf(data: Buffer): number {
   const at = data.indexOf(DATA_KEY);
@@ -256,7 +278,8 @@ export class BenchClient {
         return;
       case Kind.LIST:
         if (this.counts) {
-          this.seen = countListUsers(data);
+          const count = countOf(data);
+          this.seen = count >= 0 ? count : countListUsers(data);
           this.noteSeen();
         }
         if (!this.ready) {
@@ -275,7 +298,8 @@ export class BenchClient {
         return;
       case Kind.PRESENCE:
         if (this.counts) {
-          this.seen += presenceChange(data);
+          const count = countOf(data);
+          this.seen = count >= 0 ? count : this.seen + presenceChange(data);
           this.noteSeen();
         }
         return;

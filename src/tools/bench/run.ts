@@ -2,7 +2,7 @@
 // /proc, the generator's own CPU), and opening clients the way each target expects.
 import { performance } from 'node:perf_hooks';
 import { newUserId } from '../../identity.js';
-import { PRESENCE_BATCH } from '../../shared/protocol.js';
+import { PEOPLE_LAZY, PRESENCE_BATCH } from '../../shared/protocol.js';
 import { ClientGroup, connectAll, until, type OpenOptions } from './generator.js';
 import { signInMany } from './http.js';
 import { cpuMicros, peakRssBytes } from './procStats.js';
@@ -83,13 +83,13 @@ export async function openClients(ctx: RunContext, group: ClientGroup, n: number
 
 /**
  * How client i connects: on the product with the cookies of a user signed in now, per the
- * contract, and `?presence=batch`; on a reference with a `?user=` id of the product's own form,
+ * contract, and `?presence=batch&people=lazy`, as the page does; on a reference with a `?user=` id of the product's own form,
  * so that every target's frames carry users of the same size.
  */
 export async function clientOptions(target: RunningTarget, n: number, prefix: string, signInConcurrency?: number): Promise<(i: number) => OpenOptions> {
   if (target.name === 'product') {
     const accounts = await signInMany(target.url, n, prefix, signInConcurrency);
-    return (i) => ({ cookie: accounts[i]!.cookie, query: { presence: PRESENCE_BATCH } });
+    return (i) => ({ cookie: accounts[i]!.cookie, query: { presence: PRESENCE_BATCH, people: PEOPLE_LAZY } });
   }
   return (i) => ({ query: { user: newUserId(), name: `${prefix} ${i}` } });
 }
