@@ -109,16 +109,11 @@ const COUNT_KEY = Buffer.from(',"count":');
 /** `,"count":N}` at the end of a frame is at most this long. */
 const COUNT_TAIL = COUNT_KEY.length + 17;
 
-/**
- * The `count` a `list` or `presence` frame ends with (a big room, for a `people=lazy` client), or
- * -1: only the frame's last bytes are looked at, since the product writes `count` last.
- */
-export function countOf(data: Buffer): number {
-  const at = data.indexOf(COUNT_KEY, Math.max(0, data.length - COUNT_TAIL));
-  if (at < 0) return -1;
+/** The whole number written at `from`; -1 when there is no digit there. */
+function numberAt(data: Buffer, from: number): number {
   let n = 0;
   let digits = 0;
-  for (let i = at + COUNT_KEY.length; i < data.length; i++) {
+  for (let i = from; i < data.length; i++) {
     const c = data[i]!;
     if (c < 0x30 || c > 0x39) break;
     n = n * 10 + (c - 0x30);
@@ -127,19 +122,19 @@ export function countOf(data: Buffer): number {
   return digits === 0 ? -1 : n;
 }
 
+/**
+ * The `count` a `list` or `presence` frame ends with (a big room, for a `people=lazy` client), or
+ * -1: only the frame's last bytes are looked at, since the product writes `count` last.
+ */
+export function countOf(data: Buffer): number {
+  const at = data.indexOf(COUNT_KEY, Math.max(0, data.length - COUNT_TAIL));
+  return at < 0 ? -1 : numberAt(data, at + COUNT_KEY.length);
+}
+
 /** The number a benchmark chat's `data` starts with (its sequence number); -1 when there is none. */
 export function seqOf(data: Buffer): number {
   const at = data.indexOf(DATA_KEY);
-  if (at < 0) return -1;
-  let n = 0;
-  let digits = 0;
-  for (let i = at + DATA_KEY.length; i < data.length; i++) {
-    const c = data[i]!;
-    if (c < 0x30 || c > 0x39) break;
-    n = n * 10 + (c - 0x30);
-    digits++;
-  }
-  return digits === 0 ? -1 : n;
+  return at < 0 ? -1 : numberAt(data, at + DATA_KEY.length);
 }
 
 /** Filler that makes a benchmark chat about as long as a typical chat line. */
