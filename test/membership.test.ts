@@ -1,9 +1,10 @@
 // Persistent room membership (README "Choices and extensions"): an explicit `join` makes a room the
 // user's on every page load, tab and device, and after a restart, until they `leave` it; the chat page
 // carries the user's rooms and DM conversations. Real server, real `ws` clients and fetch.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatMessage, DirectMessage, ServerMessage, User } from '../src/shared/protocol.js';
-import { TestClient } from './helpers/client.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerMessage } from '../src/shared/protocol.js';
+import { createRoom, dm, join, leave, say, Sockets } from './helpers/chat.js';
+
 import { signIn, startTestServer, tempDataDir, type SignedIn, type TestServer } from './helpers/server.js';
 
 type ErrorMessage = Extract<ServerMessage, { type: 'error' }>;
@@ -20,53 +21,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-const open: TestClient[] = [];
-
-async function connect(who: SignedIn, target = server): Promise<TestClient> {
-  const client = await TestClient.ready(target.wsUrl, who.cookie);
-  open.push(client);
-  return client;
-}
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((client) => client.close()));
-});
-
-let counter = 0;
-function roomName(label = 'room'): string {
-  return `${label}${++counter}${Math.random().toString(36).slice(2, 6)}`;
-}
-
-async function createRoom(cookie: string, name = roomName(), target = server): Promise<string> {
-  const response = await fetch(`${target.url}/rooms`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie },
-    body: JSON.stringify({ name }),
-  });
-  expect(response.status).toBe(201);
-  return name;
-}
-
-/** Joins and waits for the room's list (the room under its own spelling, whatever case was asked). */
-async function join(client: TestClient, room: string): Promise<void> {
-  client.send({ type: 'join', room });
-  await client.next((m) => m.type === 'list' && m.room.toLowerCase() === room.toLowerCase());
-}
-
-async function leave(client: TestClient, room: string): Promise<void> {
-  client.send({ type: 'leave', room });
-  await client.next((m) => m.type === 'left' && m.room === room);
-}
-
-async function say(client: TestClient, data: string, room = 'lobby'): Promise<ChatMessage> {
-  client.send({ type: 'chat', room, data });
-  return client.next<ChatMessage>((m) => m.type === 'chat' && m.data === data);
-}
-
-async function dm(client: TestClient, to: User, data: string): Promise<DirectMessage> {
-  client.send({ type: 'dm', to: to.id, data });
-  return client.next<DirectMessage>((m) => m.type === 'dm' && m.data === data);
-}
+const sockets = new Sockets();
+const connect = (who: SignedIn, target = server) => sockets.ready(target, who);
 
 function unescapeHtml(text: string): string {
   return text
@@ -94,9 +50,9 @@ describe('persistent membership', () => {
   it('a joined room is the user\'s on every page load and device until they leave it; lobby is always theirs', async () => {
     const alice = await signIn(server.url, 'Alice');
     const bob = await signIn(server.url, 'Bob');
-    const later = await createRoom(bob.cookie);
-    const first = await createRoom(bob.cookie);
-    const never = await createRoom(bob.cookie);
+    const later = await createRoom(server, bob.cookie);
+    const first = await createRoom(server, bob.cookie);
+    const never = await createRoom(server, bob.cookie);
     expect((await page(alice)).myRooms).toEqual(['lobby']);
 
     const a1 = await connect(alice);
@@ -124,7 +80,7 @@ describe('persistent membership', () => {
   it('leaving in one tab ends the membership; a second tab stays in the room until it leaves or reconnects', async () => {
     const alice = await signIn(server.url, 'Alice');
     const bob = await signIn(server.url, 'Bob');
-    const room = await createRoom(alice.cookie);
+    const room = await createRoom(server, alice.cookie);
     const a1 = await connect(alice);
     const a2 = await connect(alice);
     const b = await connect(bob);
@@ -153,7 +109,7 @@ describe('persistent membership', () => {
     let own = await startTestServer({ SIGNIN_RATE_LIMIT: '0' }, dataDir);
     try {
       const alice = await signIn(own.url, 'Alice');
-      const room = await createRoom(alice.cookie, roomName(), own);
+      const room = await createRoom(own, alice.cookie);
       const a = await connect(alice, own);
       await join(a, room);
       await a.close();

@@ -1,8 +1,9 @@
 // Messaging rows of the contract (PROTOCOL.md §3–§5) against the real server with real `ws` clients:
 // the greeting and presence, `chat`, `dm`, validation errors, frame limits and the rate limit.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { ChatMessage, DirectMessage, ServerMessage, User } from '../src/shared/protocol.js';
+import type { ChatMessage, DirectMessage, ServerMessage } from '../src/shared/protocol.js';
+import { chatWith, createRoom, dmWith, isError, presence, roomName, Sockets, unique, userShape } from './helpers/chat.js';
 import { TestClient } from './helpers/client.js';
 import { signIn, startTestServer, type SignedIn, type TestServer } from './helpers/server.js';
 
@@ -13,38 +14,10 @@ type PresenceMessage = Extract<ServerMessage, { type: 'join' | 'left' }>;
 
 // --- small helpers (local to this file) -----------------------------------------------------------
 
-const open: TestClient[] = [];
+const sockets = new Sockets();
+const connect = (server: TestServer, who: SignedIn) => sockets.ready(server, who);
 
-async function connect(server: TestServer, who: SignedIn): Promise<TestClient> {
-  const client = await TestClient.ready(server.wsUrl, who.cookie);
-  open.push(client);
-  return client;
-}
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((client) => client.close()));
-});
-
-let counter = 0;
-/** A text no other test sends, so waits cannot match a stray message. */
-function unique(label: string): string {
-  return `${label}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
-}
-
-function chatWith(data: string) {
-  return (m: ServerMessage): boolean => m.type === 'chat' && m.data === data;
-}
-
-function dmWith(data: string) {
-  return (m: ServerMessage): boolean => m.type === 'dm' && m.data === data;
-}
-
-const isError = (m: ServerMessage): boolean => m.type === 'error';
 const isChatOrDm = (m: ServerMessage): m is ChatMessage | DirectMessage => m.type === 'chat' || m.type === 'dm';
-
-function presence(type: 'join' | 'left', user: User, room = 'lobby') {
-  return (m: ServerMessage): boolean => m.type === type && m.room === room && m.user.id === user.id;
-}
 
 /** Sends a chat and waits for the sender's own copy. */
 async function say(client: TestClient, data: string, extra: Record<string, unknown> = {}): Promise<ChatMessage> {
@@ -66,19 +39,6 @@ function closeCode(client: TestClient, timeoutMs = 3000): Promise<number> {
     client.closed.then((closed) => closed.code),
     new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`still open after ${timeoutMs} ms`)), timeoutMs)),
   ]);
-}
-
-async function createRoom(server: TestServer, cookie: string, name: string): Promise<void> {
-  const response = await fetch(`${server.url}/rooms`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie },
-    body: JSON.stringify({ name }),
-  });
-  expect(response.status).toBe(201);
-}
-
-function userShape(user: User): User {
-  return { id: user.id, name: user.name, image: user.image };
 }
 
 // --- servers ------------------------------------------------------------------------------------
@@ -116,7 +76,7 @@ describe('connecting', () => {
     for (let i = 1; i <= 5; i++) sent.push(await say(a, unique(`old-${i}`)));
 
     const b = await TestClient.connect(server.wsUrl, { cookie: bob.cookie });
-    open.push(b);
+    sockets.keep(b);
     const list = await b.next<ListMessage>((m) => m.type === 'list' && m.room === 'lobby');
 
     // history first, then the list
@@ -147,7 +107,7 @@ describe('connecting', () => {
     await a.next(presence('join', bob.user));
 
     const b2 = await TestClient.ready(main.wsUrl, bob.cookie);
-    open.push(b2);
+    sockets.keep(b2);
     const list = b2.received.find((m): m is ListMessage => m.type === 'list' && m.room === 'lobby');
     expect(list?.data.filter((u) => u.id === bob.user.id)).toHaveLength(1);
     expect(list?.data.filter((u) => u.id === alice.user.id)).toHaveLength(1);
@@ -353,7 +313,7 @@ describe('chat', () => {
     const bob = await signIn(main.url, 'Bob');
     const a = await connect(main, alice);
     const b = await connect(main, bob);
-    const room = `closed${++counter}`;
+    const room = roomName('closed');
     await createRoom(main, bob.cookie, room);
     b.send({ type: 'join', room });
     await b.next((m) => m.type === 'list' && m.room === room);
@@ -511,7 +471,7 @@ describe('rate limit (RATE_LIMIT=3)', () => {
 
     const carol = await signIn(unlimited.url, 'Carol');
     const c = await TestClient.connect(unlimited.wsUrl, { cookie: carol.cookie });
-    open.push(c);
+    sockets.keep(c);
     const history = await c.next<HistoryMessage>((m) => m.type === 'history');
     expect(history.data.map((m) => m.id)).toEqual(ids.slice(-50));
     expect(history.data.map((m) => m.data)).toEqual(texts.slice(-50));

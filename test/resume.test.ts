@@ -1,7 +1,8 @@
 // Resume (`?since=`), `join` with `since`, and a restart keeping history (PROTOCOL.md §3, §6) against
 // the real server with real `ws` clients.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatMessage, DirectMessage, ServerMessage, StoredMessage, User } from '../src/shared/protocol.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatMessage, ServerMessage, StoredMessage } from '../src/shared/protocol.js';
+import { chatWith, createRoom, dm, dmWith, join, say, Sockets, unique, userShape } from './helpers/chat.js';
 import { TestClient } from './helpers/client.js';
 import { signIn, startTestServer, tempDataDir, type SignedIn, type TestServer } from './helpers/server.js';
 
@@ -12,62 +13,10 @@ type ListMessage = Extract<ServerMessage, { type: 'list' }>;
 
 // --- small helpers (local to this file) -----------------------------------------------------------
 
-const open: TestClient[] = [];
+const sockets = new Sockets();
+const connect = (server: TestServer, who: SignedIn, since?: number) => sockets.ready(server, who, since);
 
-async function connect(server: TestServer, who: SignedIn, since?: number): Promise<TestClient> {
-  const client = await TestClient.ready(server.wsUrl, who.cookie, since);
-  open.push(client);
-  return client;
-}
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((client) => client.close()));
-});
-
-let counter = 0;
-function unique(label: string): string {
-  return `${label}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
-}
-function roomName(label = 'room'): string {
-  return `${label}${++counter}${Math.random().toString(36).slice(2, 6)}`;
-}
-
-function chatWith(data: string) {
-  return (m: ServerMessage): boolean => m.type === 'chat' && m.data === data;
-}
-function dmWith(data: string) {
-  return (m: ServerMessage): boolean => m.type === 'dm' && m.data === data;
-}
 const isChatOrDm = (m: ServerMessage): m is StoredMessage => m.type === 'chat' || m.type === 'dm';
-
-function userShape(user: User): User {
-  return { id: user.id, name: user.name, image: user.image };
-}
-
-async function say(client: TestClient, data: string, room = 'lobby'): Promise<ChatMessage> {
-  client.send({ type: 'chat', room, data });
-  return client.next<ChatMessage>(chatWith(data));
-}
-
-async function dm(client: TestClient, to: User, data: string): Promise<DirectMessage> {
-  client.send({ type: 'dm', to: to.id, data });
-  return client.next<DirectMessage>(dmWith(data));
-}
-
-async function createRoom(server: TestServer, cookie: string, name = roomName()): Promise<string> {
-  const response = await fetch(`${server.url}/rooms`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie },
-    body: JSON.stringify({ name }),
-  });
-  expect(response.status).toBe(201);
-  return name;
-}
-
-async function join(client: TestClient, room: string): Promise<ListMessage> {
-  client.send({ type: 'join', room });
-  return client.next<ListMessage>((m) => m.type === 'list' && m.room === room);
-}
 
 /** What a stored message looks like on the wire, without a `ref`. */
 function plain(message: StoredMessage): StoredMessage {
@@ -78,7 +27,7 @@ function plain(message: StoredMessage): StoredMessage {
 /** Connects with `since` and returns what arrived before the lobby list, and the list itself. */
 async function resume(server: TestServer, who: SignedIn, since: number) {
   const client = await TestClient.connect(server.wsUrl, { cookie: who.cookie, since });
-  open.push(client);
+  sockets.keep(client);
   const list = await client.next<ListMessage>((m) => m.type === 'list' && m.room === 'lobby');
   const before = client.received.slice(0, client.received.indexOf(list));
   return { client, list, before };
@@ -285,7 +234,7 @@ describe('a restart', () => {
     second = await startTestServer({ SIGNIN_RATE_LIMIT: '0' }, dataDir);
     // the old cookie is still an identity: no 4001, the same user in the list
     const again = await TestClient.connect(second.wsUrl, { cookie: alice.cookie });
-    open.push(again);
+    sockets.keep(again);
     const list = await again.next<ListMessage>((m) => m.type === 'list' && m.room === 'lobby');
     expect(list.data).toEqual([userShape(alice.user)]);
     const history = again.received.find((m): m is RoomHistory => m.type === 'history' && 'room' in m && m.room === 'lobby');

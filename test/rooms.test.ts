@@ -1,7 +1,8 @@
 // Rooms and history rows of the contract (PROTOCOL.md §1 /rooms, §4–§5 join, leave, history) against
 // the real server with real `ws` clients.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage, DirectMessage, ServerMessage, User } from '../src/shared/protocol.js';
+import { chatWith, createRoom, isError, join, presence, roomName, say, Sockets, unique, userShape } from './helpers/chat.js';
 import { TestClient } from './helpers/client.js';
 import { signIn, startTestServer, type SignedIn, type TestServer } from './helpers/server.js';
 
@@ -25,51 +26,13 @@ afterAll(async () => {
   await server?.close();
 });
 
-const open: TestClient[] = [];
-
-async function connect(who: SignedIn): Promise<TestClient> {
-  const client = await TestClient.ready(server.wsUrl, who.cookie);
-  open.push(client);
-  return client;
-}
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((client) => client.close()));
-});
-
-let counter = 0;
-function unique(label: string): string {
-  return `${label}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
-}
-/** A fresh valid room name (letters and digits only). */
-function roomName(label = 'room'): string {
-  return `${label}${++counter}${Math.random().toString(36).slice(2, 6)}`;
-}
-
-const isError = (m: ServerMessage): boolean => m.type === 'error';
-
-function chatWith(data: string) {
-  return (m: ServerMessage): boolean => m.type === 'chat' && m.data === data;
-}
-
-function presence(type: 'join' | 'left', user: User, room: string) {
-  return (m: ServerMessage): boolean => m.type === type && m.room === room && m.user.id === user.id;
-}
-
-function userShape(user: User): User {
-  return { id: user.id, name: user.name, image: user.image };
-}
+const sockets = new Sockets();
+const connect = (who: SignedIn) => sockets.ready(server, who);
 
 function postRoom(name: unknown, cookie?: string): Promise<Response> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (cookie) headers.cookie = cookie;
   return fetch(`${server.url}/rooms`, { method: 'POST', headers, body: JSON.stringify({ name }) });
-}
-
-async function createRoom(cookie: string, name = roomName()): Promise<string> {
-  const response = await postRoom(name, cookie);
-  expect(response.status).toBe(201);
-  return name;
 }
 
 async function getRooms(cookie?: string): Promise<Response> {
@@ -83,17 +46,6 @@ async function usersIn(cookie: string, room: string): Promise<string[]> {
   const entry = rooms.find((r) => r.name === room);
   expect(entry, `room ${room} in GET /rooms`).toBeDefined();
   return entry!.users.map((u) => u.id).sort();
-}
-
-/** Joins a room and waits for its list (history, when sent, comes before it). */
-async function join(client: TestClient, room: string): Promise<ListMessage> {
-  client.send({ type: 'join', room });
-  return client.next<ListMessage>((m) => m.type === 'list' && m.room === room);
-}
-
-async function say(client: TestClient, data: string, room = 'lobby'): Promise<ChatMessage> {
-  client.send({ type: 'chat', room, data });
-  return client.next<ChatMessage>(chatWith(data));
 }
 
 // --- POST /rooms, GET /rooms ------------------------------------------------------------------
@@ -125,7 +77,7 @@ describe('POST /rooms', () => {
   it('409 for a name that exists, whatever its case; no rooms broadcast then', async () => {
     const alice = await signIn(server.url, 'Alice');
     const a = await connect(alice);
-    const name = await createRoom(alice.cookie, roomName('Dup'));
+    const name = await createRoom(server, alice.cookie, roomName('Dup'));
     await a.next((m) => m.type === 'rooms');
 
     for (const again of [name, name.toLowerCase(), name.toUpperCase()]) {
@@ -148,7 +100,7 @@ describe('POST /rooms', () => {
     });
     expect(noBody.status).toBe(400);
 
-    const suffix = String(++counter);
+    const suffix = roomName('x').slice(1);
     for (const good of [`聊天室${suffix}`, `dev-ops_${suffix}`, `${'z'.repeat(32 - suffix.length)}${suffix}`]) {
       const response = await postRoom(good, alice.cookie);
       expect(response.status, good).toBe(201);
@@ -171,7 +123,7 @@ describe('GET /rooms', () => {
 
     const alice = await signIn(server.url, 'Alice');
     const bob = await signIn(server.url, 'Bob');
-    const room = await createRoom(alice.cookie);
+    const room = await createRoom(server, alice.cookie);
     const a1 = await connect(alice);
     const a2 = await connect(alice);
     const b = await connect(bob);
@@ -210,7 +162,7 @@ describe('join', () => {
     const alice = await signIn(server.url, 'Alice');
     const bob = await signIn(server.url, 'Bob');
     const carol = await signIn(server.url, 'Carol');
-    const room = await createRoom(bob.cookie);
+    const room = await createRoom(server, bob.cookie);
     const a = await connect(alice);
     const b = await connect(bob);
     const c = await connect(carol);
@@ -244,7 +196,7 @@ describe('join', () => {
   it('a second tab joining the same room is not announced again', async () => {
     const alice = await signIn(server.url, 'Alice');
     const bob = await signIn(server.url, 'Bob');
-    const room = await createRoom(bob.cookie);
+    const room = await createRoom(server, bob.cookie);
     const a1 = await connect(alice);
     const a2 = await connect(alice);
     const b = await connect(bob);
@@ -271,7 +223,7 @@ describe('join', () => {
     const alice = await signIn(server.url, 'Alice');
     const bob = await signIn(server.url, 'Bob');
     const carol = await signIn(server.url, 'Carol');
-    const room = await createRoom(alice.cookie);
+    const room = await createRoom(server, alice.cookie);
     const a1 = await connect(alice);
     const a2 = await connect(alice); // Alice's other tab stays in the lobby only
     const b = await connect(bob);
@@ -302,7 +254,7 @@ describe('leave', () => {
     const alice = await signIn(server.url, 'Alice');
     const bob = await signIn(server.url, 'Bob');
     const carol = await signIn(server.url, 'Carol');
-    const room = await createRoom(alice.cookie);
+    const room = await createRoom(server, alice.cookie);
     const a = await connect(alice);
     const b = await connect(bob);
     const c = await connect(carol);
@@ -331,7 +283,7 @@ describe('leave', () => {
 
   it('leaving a room you are not in is not_in_room, and the connection stays open', async () => {
     const alice = await signIn(server.url, 'Alice');
-    const room = await createRoom(alice.cookie);
+    const room = await createRoom(server, alice.cookie);
     const a = await connect(alice);
     a.send({ type: 'leave', room, ref: 'l1' });
     const error = await a.next<ErrorMessage>(isError);
@@ -344,7 +296,7 @@ describe('leave', () => {
     const alice = await signIn(server.url, 'Alice');
     const bob = await signIn(server.url, 'Bob');
     const carol = await signIn(server.url, 'Carol');
-    const room = await createRoom(alice.cookie);
+    const room = await createRoom(server, alice.cookie);
     const a1 = await connect(alice);
     const a2 = await connect(alice);
     const b = await connect(bob);
@@ -368,7 +320,7 @@ describe('history requests', () => {
   it('pages back through a room with before: no gaps, no repeats, oldest first, before echoed; limit clamped to 100', async () => {
     const alice = await signIn(server.url, 'Alice');
     const bob = await signIn(server.url, 'Bob');
-    const room = await createRoom(alice.cookie);
+    const room = await createRoom(server, alice.cookie);
     const a = await connect(alice);
     const b = await connect(bob);
     await join(a, room);
@@ -424,7 +376,7 @@ describe('history requests', () => {
   it('a room you did not join is not_in_room; both room and with, or neither, or wrong types are bad_message', async () => {
     const alice = await signIn(server.url, 'Alice');
     const bob = await signIn(server.url, 'Bob');
-    const room = await createRoom(bob.cookie);
+    const room = await createRoom(server, bob.cookie);
     const a = await connect(alice);
     const b = await connect(bob);
     await join(b, room);

@@ -2,9 +2,10 @@
 // and the trigram tokenizer, only over what the user may see, against the real server.
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SEARCH_LIMIT, type ChatMessage, type DirectMessage, type SearchResult, type ServerMessage, type User } from '../src/shared/protocol.js';
-import { TestClient } from './helpers/client.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SEARCH_LIMIT, type ChatMessage, type SearchResult } from '../src/shared/protocol.js';
+import { createRoom, dm, join, leave, say, Sockets } from './helpers/chat.js';
+
 import { signIn, startTestServer, tempDataDir, type SignedIn, type TestServer } from './helpers/server.js';
 
 // --- small helpers (local to this file) -----------------------------------------------------------
@@ -19,17 +20,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-const open: TestClient[] = [];
-
-async function connect(who: SignedIn, target = server): Promise<TestClient> {
-  const client = await TestClient.ready(target.wsUrl, who.cookie);
-  open.push(client);
-  return client;
-}
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((client) => client.close()));
-});
+const sockets = new Sockets();
+const connect = (who: SignedIn, target = server) => sockets.ready(target, who);
 
 let counter = 0;
 /** A word no other message here contains (letters only, so it is one token to any reader). */
@@ -38,39 +30,6 @@ function token(): string {
   let word = 'tok';
   for (let n = ++counter * 7919 + Math.floor(Math.random() * 1000); n > 0; n = Math.floor(n / 26)) word += letters[n % 26];
   return `${word}${letters[Math.floor(Math.random() * 26)]}${letters[Math.floor(Math.random() * 26)]}`;
-}
-function roomName(label = 'room'): string {
-  return `${label}${++counter}${Math.random().toString(36).slice(2, 6)}`;
-}
-
-async function say(client: TestClient, data: string, room = 'lobby'): Promise<ChatMessage> {
-  client.send({ type: 'chat', room, data });
-  return client.next<ChatMessage>((m) => m.type === 'chat' && m.data === data);
-}
-
-async function dm(client: TestClient, to: User, data: string): Promise<DirectMessage> {
-  client.send({ type: 'dm', to: to.id, data });
-  return client.next<DirectMessage>((m) => m.type === 'dm' && m.data === data);
-}
-
-async function createRoom(cookie: string, name = roomName()): Promise<string> {
-  const response = await fetch(`${server.url}/rooms`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie },
-    body: JSON.stringify({ name }),
-  });
-  expect(response.status).toBe(201);
-  return name;
-}
-
-async function join(client: TestClient, room: string): Promise<void> {
-  client.send({ type: 'join', room });
-  await client.next((m) => m.type === 'list' && m.room === room);
-}
-
-async function leave(client: TestClient, room: string): Promise<void> {
-  client.send({ type: 'leave', room });
-  await client.next((m: ServerMessage) => m.type === 'left' && m.room === room);
 }
 
 function searchUrl(q: string, room?: string, target = server): string {
@@ -129,7 +88,7 @@ describe('GET /search', () => {
     const a = await connect(alice);
     const b = await connect(bob);
     const c = await connect(carol);
-    const room = await createRoom(alice.cookie);
+    const room = await createRoom(server, alice.cookie);
     await join(a, room);
 
     // one long word (indexed path) and one rare character (the short path) in every message
@@ -178,7 +137,7 @@ describe('GET /search', () => {
     const alice = await signIn(server.url, 'Alice');
     const bob = await signIn(server.url, 'Bob');
     const a = await connect(alice);
-    const room = await createRoom(alice.cookie);
+    const room = await createRoom(server, alice.cookie);
     await join(a, room);
     const word = token();
     const inRoom = await say(a, `in the room ${word}`, room);
@@ -257,7 +216,7 @@ describe('GET /search', () => {
       const a = await connect(alice, own);
       const word = token();
       const old = await say(a, `from the old days ${word}`);
-      await Promise.all(open.splice(0).map((client) => client.close()));
+      await sockets.closeAll();
       await own.close();
 
       // the database as a version without search left it
@@ -272,7 +231,7 @@ describe('GET /search', () => {
       const fresh = await say(b, `and a new one ${word}`);
       expect(ids(await search(alice, word, undefined, own))).toEqual([fresh.id, old.id]);
     } finally {
-      await Promise.all(open.splice(0).map((client) => client.close()));
+      await sockets.closeAll();
       await own.close();
     }
   });

@@ -1,7 +1,8 @@
 // "X is typing…" (issue 3, item 5; README "Choices and extensions"): who hears `typing`, the 2 s
 // server throttle, and its errors, against the real server with real `ws` clients.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TYPING_THROTTLE_MS, type ChatMessage, type ServerMessage, type User } from '../src/shared/protocol.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TYPING_THROTTLE_MS, type ChatMessage, type ServerMessage } from '../src/shared/protocol.js';
+import { createRoom, join, Sockets, userShape } from './helpers/chat.js';
 import { TestClient } from './helpers/client.js';
 import { signIn, startTestServer, type SignedIn, type TestServer } from './helpers/server.js';
 
@@ -22,47 +23,14 @@ afterAll(async () => {
   await server?.close();
 });
 
-const open: TestClient[] = [];
-
-async function connect(who: SignedIn): Promise<TestClient> {
-  const client = await TestClient.ready(server.wsUrl, who.cookie);
-  open.push(client);
-  return client;
-}
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((client) => client.close()));
-});
-
-let counter = 0;
-function roomName(label = 'room'): string {
-  return `${label}${++counter}${Math.random().toString(36).slice(2, 6)}`;
-}
-
-async function createRoom(cookie: string, name = roomName()): Promise<string> {
-  const response = await fetch(`${server.url}/rooms`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie },
-    body: JSON.stringify({ name }),
-  });
-  expect(response.status).toBe(201);
-  return name;
-}
-
-async function join(client: TestClient, room: string): Promise<void> {
-  client.send({ type: 'join', room });
-  await client.next((m) => m.type === 'list' && m.room === room);
-}
+const sockets = new Sockets();
+const connect = (who: SignedIn) => sockets.ready(server, who);
 
 const isTyping = (m: ServerMessage): boolean => m.type === 'typing';
 
 /** Waits once, then says what each client got that matches: for "none of them hears it". */
 async function heardBy(clients: TestClient[], predicate: (m: ServerMessage) => boolean, ms = 200): Promise<ServerMessage[][]> {
   return Promise.all(clients.map((client) => client.quietFor(ms, predicate)));
-}
-
-function userShape(user: User): User {
-  return { id: user.id, name: user.name, image: user.image };
 }
 
 // --- tests ----------------------------------------------------------------------------------------
@@ -72,7 +40,7 @@ describe('typing', () => {
     const alice = await signIn(server.url, 'Alice');
     const bob = await signIn(server.url, 'Bob');
     const carol = await signIn(server.url, 'Carol');
-    const room = await createRoom(alice.cookie);
+    const room = await createRoom(server, alice.cookie);
     const a1 = await connect(alice);
     const a2 = await connect(alice);
     const b = await connect(bob);
@@ -115,7 +83,7 @@ describe('typing', () => {
   it('is throttled to one per 2 s per room or conversation, silently, and never uses up the chat rate limit', async () => {
     const alice = await signIn(server.url, 'Alice');
     const bob = await signIn(server.url, 'Bob');
-    const room = await createRoom(alice.cookie);
+    const room = await createRoom(server, alice.cookie);
     const a = await connect(alice);
     const b = await connect(bob);
     await join(a, room);
@@ -175,7 +143,7 @@ describe('typing', () => {
   it('needs the typist in the room, a room that exists and a known user; errors keep the connection', async () => {
     const alice = await signIn(server.url, 'Alice');
     const bob = await signIn(server.url, 'Bob');
-    const room = await createRoom(bob.cookie);
+    const room = await createRoom(server, bob.cookie);
     const a = await connect(alice);
     const b = await connect(bob);
     await join(b, room);

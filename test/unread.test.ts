@@ -3,8 +3,9 @@
 // the real server with real `ws` clients.
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatMessage, DirectMessage, ServerMessage, UnreadEntry, User } from '../src/shared/protocol.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatMessage, ServerMessage, UnreadEntry } from '../src/shared/protocol.js';
+import { createRoom, dm, join, leave, roomName, say, Sockets, unique } from './helpers/chat.js';
 import { TestClient } from './helpers/client.js';
 import { signIn, startTestServer, tempDataDir, type SignedIn, type TestServer } from './helpers/server.js';
 
@@ -25,28 +26,18 @@ afterAll(async () => {
   await server?.close();
 });
 
-const open: TestClient[] = [];
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((client) => client.close()));
-});
+const sockets = new Sockets();
 
 let counter = 0;
-function unique(label: string): string {
-  return `${label}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
-}
 /** A name no other user here has or starts with, so `@name` mentions only this one. */
 function personName(label: string): string {
   return `${label}${++counter}x${Math.random().toString(36).slice(2, 6)}`;
-}
-function roomName(label = 'room'): string {
-  return `${label}${++counter}${Math.random().toString(36).slice(2, 6)}`;
 }
 
 /** Connects, waits for the greeting and returns the `unread` that follows the lobby list. */
 async function connect(who: SignedIn, target = server): Promise<{ client: TestClient; unread: UnreadEntry[] }> {
   const client = await TestClient.connect(target.wsUrl, { cookie: who.cookie });
-  open.push(client);
+  sockets.keep(client);
   const list = await client.next<ListMessage>((m) => m.type === 'list' && m.room === 'lobby');
   const afterList = client.received.indexOf(list);
   // A probe: frames arrive in order, so once its answer is here, an `unread` would be too.
@@ -68,36 +59,6 @@ async function tab(who: SignedIn): Promise<TestClient> {
 
 function entryFor(entries: UnreadEntry[], about: { room: string } | { with: string }): UnreadEntry | undefined {
   return entries.find((e) => ('room' in about ? 'room' in e && e.room === about.room : 'with' in e && e.with === about.with));
-}
-
-async function say(client: TestClient, data: string, room = 'lobby'): Promise<ChatMessage> {
-  client.send({ type: 'chat', room, data });
-  return client.next<ChatMessage>((m) => m.type === 'chat' && m.data === data);
-}
-
-async function dm(client: TestClient, to: User, data: string): Promise<DirectMessage> {
-  client.send({ type: 'dm', to: to.id, data });
-  return client.next<DirectMessage>((m) => m.type === 'dm' && m.data === data);
-}
-
-async function createRoom(cookie: string, name = roomName()): Promise<string> {
-  const response = await fetch(`${server.url}/rooms`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie },
-    body: JSON.stringify({ name }),
-  });
-  expect(response.status).toBe(201);
-  return name;
-}
-
-async function join(client: TestClient, room: string): Promise<void> {
-  client.send({ type: 'join', room });
-  await client.next((m) => m.type === 'list' && m.room === room);
-}
-
-async function leave(client: TestClient, room: string): Promise<void> {
-  client.send({ type: 'leave', room });
-  await client.next((m) => m.type === 'left' && m.room === room);
 }
 
 const isRead = (m: ServerMessage): boolean => m.type === 'read';
@@ -132,7 +93,7 @@ describe('unread on connect', () => {
     const alice = await signIn(server.url, personName('Alice'));
     const bob = await signIn(server.url, personName('Bob'));
     const carol = await signIn(server.url, personName('Carol'));
-    const room = await createRoom(alice.cookie);
+    const room = await createRoom(server, alice.cookie);
     const { client: a } = await connect(alice);
     const { client: b } = await connect(bob);
     const { client: c } = await connect(carol);
@@ -177,7 +138,7 @@ describe('read', () => {
   it('marks a room read up to id: the other tabs hear it, the sender and others do not, and a reload agrees', async () => {
     const alice = await signIn(server.url, personName('Alice'));
     const bob = await signIn(server.url, personName('Bob'));
-    const room = await createRoom(alice.cookie);
+    const room = await createRoom(server, alice.cookie);
     const a = await tab(alice);
     const b1 = await tab(bob);
     const b2 = await tab(bob);
@@ -249,7 +210,7 @@ describe('read', () => {
   it('refuses what it cannot mark, naming the error and keeping the connection', async () => {
     const alice = await signIn(server.url, personName('Alice'));
     const bob = await signIn(server.url, personName('Bob'));
-    const notMine = await createRoom(alice.cookie);
+    const notMine = await createRoom(server, alice.cookie);
     const b1 = await tab(bob);
     const b2 = await tab(bob);
 
@@ -283,7 +244,7 @@ describe('read markers and membership', () => {
   it('joining a room does not make its past unread; leaving and coming back skips what was said meanwhile', async () => {
     const alice = await signIn(server.url, personName('Alice'));
     const bob = await signIn(server.url, personName('Bob'));
-    const room = await createRoom(alice.cookie);
+    const room = await createRoom(server, alice.cookie);
     const a = await tab(alice);
     await join(a, room);
     for (let i = 0; i < 12; i++) await say(a, unique(`old${i}`), room);
@@ -326,14 +287,14 @@ describe('read markers and membership', () => {
       const first = await say(a, unique('one'), room);
       await say(a, unique('two'), room);
       await markRead(b1, b2, { room }, first.id);
-      await Promise.all(open.splice(0).map((client) => client.close()));
+      await sockets.closeAll();
       await own.close();
 
       own = await startTestServer({ SIGNIN_RATE_LIMIT: '0' }, dataDir);
       const { unread } = await connect(bob, own);
       expect(entryFor(unread, { room })).toEqual({ room, count: 1, mentions: 0, lastReadId: first.id });
     } finally {
-      await Promise.all(open.splice(0).map((client) => client.close()));
+      await sockets.closeAll();
       await own.close();
     }
   });
@@ -346,7 +307,7 @@ describe('read markers and membership', () => {
       const bob = await signIn(own.url, personName('Bob'));
       const { client: a } = await connect(alice, own);
       for (let i = 0; i < 20; i++) await say(a, unique('history'));
-      await Promise.all(open.splice(0).map((client) => client.close()));
+      await sockets.closeAll();
       await own.close();
 
       // the database as a version without read markers left it
@@ -360,7 +321,7 @@ describe('read markers and membership', () => {
       await say(a2, unique('news'));
       expect((await connect(bob, own)).unread).toMatchObject([{ room: 'lobby', count: 1 }]);
     } finally {
-      await Promise.all(open.splice(0).map((client) => client.close()));
+      await sockets.closeAll();
       await own.close();
     }
   });
