@@ -12,6 +12,7 @@ import {
   type UnreadEntry,
   type User,
 } from '../shared/protocol.js';
+import { Checkpointer } from './checkpointer.js';
 import type { Conversation, Page, Room, SearchScope, Store, StoredSession, StoredUser } from './store.js';
 
 const SCHEMA = `
@@ -117,6 +118,21 @@ END;
 
 /** Messages still to index are indexed at least this often (and always before a search). */
 const SEARCH_INDEX_INTERVAL_MS = 1000;
+/**
+ * Messages indexed in one go in the background (about half a millisecond of trigram indexing);
+ * a longer backlog goes on in the next turn of the event loop, so that sockets are written in between.
+ */
+const SEARCH_INDEX_CHUNK = 64;
+/**
+ * FTS5 merges its index segments by itself, all at once inside whichever insert tips a level over
+ * (10 to 40 ms with the event loop stopped). It is told not to (and to wait longer before a
+ * forced "crisis" merge), and each indexing pass merges this many pages instead: the same work,
+ * in small even steps.
+ */
+const SEARCH_MERGE_PAGES = 8;
+const SEARCH_CRISIS_MERGE = 64;
+/** SQLite's own automatic checkpoint (pages), taken back if the checkpoint worker stops. */
+const AUTOCHECKPOINT_PAGES = 1000;
 
 /** Lobby read markers for the users of a file from before read markers existed. */
 const READS_BACKFILL = `
@@ -283,6 +299,8 @@ export class SqliteStore implements Store {
   private readonly statements;
   private readonly transactions;
   private readonly indexTimer: NodeJS.Timeout;
+  private indexing = false;
+  private readonly checkpointer: Checkpointer;
   /**
    * The latest page of each room recently read (GET / reads the lobby's on every load), until a
    * message is added to the room. Messages never change, so nothing else can make a page stale.
@@ -297,6 +315,11 @@ export class SqliteStore implements Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
+    // Checkpoints run on a worker thread, not inside a commit on the event loop (see checkpointer.ts).
+    this.db.pragma('wal_autocheckpoint = 0');
+    this.checkpointer = new Checkpointer(this.file, () => {
+      if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+    });
     this.db.function('mentions', { deterministic: true }, (data: unknown, name: unknown) =>
       typeof data === 'string' && typeof name === 'string' && mentions(data, name) ? 1 : 0,
     );
@@ -317,6 +340,8 @@ export class SqliteStore implements Store {
       if (!hadSearch || !hadSearchState) {
         this.db.exec('INSERT OR REPLACE INTO search_state (one, indexed_up_to) SELECT 1, coalesce(max(id), 0) FROM messages');
       }
+      this.db.exec(`INSERT INTO messages_fts (messages_fts, rank) VALUES ('automerge', 0);
+        INSERT INTO messages_fts (messages_fts, rank) VALUES ('crisismerge', ${SEARCH_CRISIS_MERGE});`);
     })();
 
     const db = this.db;
@@ -351,7 +376,9 @@ export class SqliteStore implements Store {
       indexMessages: db.prepare<[number, number]>(
         'INSERT INTO messages_fts (rowid, data) SELECT id, data FROM messages WHERE id > ? AND id <= ? ORDER BY id',
       ),
+      mergeIndex: db.prepare<[number]>("INSERT INTO messages_fts (messages_fts, rank) VALUES ('merge', ?)"),
       lastId: db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM messages'),
+      nthAfter: db.prepare<[number, number], { id: number }>('SELECT id FROM messages WHERE id > ? ORDER BY id LIMIT 1 OFFSET ?'),
       // Resume: each source read in id order through its own index, then merged (see messagesSince).
       sinceInRoom: db.prepare<[string, number, number], MessageRow>(
         `SELECT ${ROOM_MESSAGE_COLUMNS} WHERE m.room = ? AND m.id > ? ORDER BY m.id LIMIT ?`,
@@ -414,19 +441,21 @@ export class SqliteStore implements Store {
         this.statements.markRead.run(userId, readKey({ room }), this.latestInRoom(room));
         return true;
       }),
-      indexPending: db.transaction((): number => {
+      indexPending: db.transaction((limit: number): number => {
         const upTo = this.statements.searchIndexedUpTo.get()?.indexed_up_to ?? 0;
         const newest = this.statements.lastId.get()?.id ?? 0;
         if (newest <= upTo) return 0;
-        const { changes } = this.statements.indexMessages.run(upTo, newest);
-        this.statements.setSearchIndexedUpTo.run(newest);
+        const last = Number.isFinite(limit) ? (this.statements.nthAfter.get(upTo, limit - 1)?.id ?? newest) : newest;
+        const { changes } = this.statements.indexMessages.run(upTo, last);
+        this.statements.setSearchIndexedUpTo.run(last);
+        this.statements.mergeIndex.run(SEARCH_MERGE_PAGES);
         return changes;
       }),
     };
     this.createRoom(LOBBY, Date.now());
     // Messages a crash left unindexed are indexed now; new ones in bulk, once a second.
     this.indexPending();
-    this.indexTimer = setInterval(() => this.indexPending(), SEARCH_INDEX_INTERVAL_MS);
+    this.indexTimer = setInterval(() => this.indexInBackground(), SEARCH_INDEX_INTERVAL_MS);
     this.indexTimer.unref();
   }
 
@@ -462,11 +491,22 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Adds every message not yet in the search index, in one statement; returns how many. Runs on
-   * open (after a crash), every SEARCH_INDEX_INTERVAL_MS while messages come in, and before each search.
+   * Adds the messages not yet in the search index (all of them, or the first `limit`), in one
+   * statement; returns how many. Runs on open (after a crash) and before each search.
    */
-  indexPending(): number {
-    return this.transactions.indexPending();
+  indexPending(limit = Infinity): number {
+    return this.transactions.indexPending(limit);
+  }
+
+  /** Every SEARCH_INDEX_INTERVAL_MS: the backlog, a chunk per turn of the event loop. */
+  private indexInBackground(): void {
+    if (this.indexing || !this.db.open) return;
+    if (this.indexPending(SEARCH_INDEX_CHUNK) < SEARCH_INDEX_CHUNK) return;
+    this.indexing = true;
+    setImmediate(() => {
+      this.indexing = false;
+      this.indexInBackground();
+    }).unref();
   }
 
   addChat({ room, user, data, ts }: { room: string; user: User; data: string; ts: number }): ChatMessage {
@@ -615,6 +655,7 @@ export class SqliteStore implements Store {
     clearInterval(this.indexTimer);
     this.commitBatch();
     this.indexPending();
+    this.checkpointer.close();
     this.db.close();
   }
 
