@@ -28,6 +28,12 @@ interface Options {
   out: string;
 }
 
+/**
+ * Rounds of a full run. A p99 over 10 s on two shared cores moves by a fifth from round to round
+ * whatever the server does; the median of five keeps one unlucky round from deciding a target.
+ */
+const DEFAULT_ROUNDS = 5;
+
 const USAGE = 'usage: node dist/tools/bench/main.js [--smoke] [--rounds N] [--only fan-out,latency,many-senders,idle,signin,history] [--out DIR]';
 
 function usage(message: string): never {
@@ -36,7 +42,7 @@ function usage(message: string): never {
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { smoke: false, rounds: 3, only: undefined, out: path.join(ROOT_DIR, 'bench-results') };
+  const options: Options = { smoke: false, rounds: DEFAULT_ROUNDS, only: undefined, out: path.join(ROOT_DIR, 'bench-results') };
   let roundsGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
@@ -251,7 +257,13 @@ async function main(): Promise<number> {
   });
   process.stdout.write(`${report}\n\nraw results: ${file}\n`);
   if (stray.length > 0) process.stdout.write(`stray errors: ${stray.join('; ')}\n`);
-  process.stdout.write(`messages lost ${lost}, failed runs ${failed}\n${lost === 0 && failed === 0 ? 'PASS' : 'FAIL'}\n`);
+  const judged = targets.filter((t) => t.pass !== null);
+  const missed = judged.filter((t) => t.pass === false).map((t) => t.label);
+  process.stdout.write(
+    `targets met ${judged.length - missed.length} of ${judged.length}${missed.length > 0 ? `; missed: ${missed.join('; ')}` : ''}\n` +
+      `messages lost ${lost}, failed runs ${failed}\n` +
+      `${lost === 0 && failed === 0 ? 'PASS: nothing lost, every run completed' : 'FAIL'} (timings never change the exit status)\n`,
+  );
   return lost === 0 && failed === 0 ? 0 : 1;
 }
 
