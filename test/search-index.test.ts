@@ -2,41 +2,12 @@
 // and messages a crash left unindexed are indexed when the store opens again.
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { SqliteStore } from '../src/store/sqlite.js';
+import { describe, expect, it } from 'vitest';
 import { tempDataDir } from './helpers/server.js';
+import { expectIndexIntact, indexedUpTo, storeFixture } from './helpers/store.js';
 
 const alice = { id: 'alice-id', name: 'Alice', image: 1 };
-const opened: SqliteStore[] = [];
-
-function open(dir: string): SqliteStore {
-  const store = new SqliteStore(dir);
-  opened.push(store);
-  return store;
-}
-
-function indexedUpTo(dir: string): number {
-  const db = new Database(path.join(dir, 'chat.db'), { readonly: true });
-  try {
-    return (db.prepare('SELECT indexed_up_to FROM search_state').get() as { indexed_up_to: number }).indexed_up_to;
-  } finally {
-    db.close();
-  }
-}
-
-/** FTS5's own check that the index holds exactly what the messages table holds. */
-function expectIndexIntact(dir: string): void {
-  const db = new Database(path.join(dir, 'chat.db'));
-  try {
-    expect(() => db.exec("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)")).not.toThrow();
-  } finally {
-    db.close();
-  }
-}
-
-afterEach(() => {
-  for (const store of opened.splice(0)) store.close();
-});
+const open = storeFixture();
 
 describe('search index', () => {
   it('is not written on the send path, yet a search finds what was said a moment ago', () => {

@@ -4,33 +4,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { SqliteStore } from '../src/store/sqlite.js';
+import { describe, expect, it } from 'vitest';
+import type { SqliteStore } from '../src/store/sqlite.js';
 import { tempDataDir } from './helpers/server.js';
+import { expectIndexIntact, indexedUpTo, storeFixture } from './helpers/store.js';
+import { sleep, until } from './helpers/wait.js';
 
 const alice = { id: 'alice-id', name: 'Alice', image: 1 };
-const opened: SqliteStore[] = [];
-
-function open(dir: string): SqliteStore {
-  const store = new SqliteStore(dir);
-  opened.push(store);
-  return store;
-}
-
-afterEach(() => {
-  for (const store of opened.splice(0)) store.close();
-});
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function eventually<T>(read: () => T, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (done(value) || Date.now() > deadline) return value;
-    await sleep(50);
-  }
-}
+const open = storeFixture();
 
 /** Messages as the database file alone has them, without its write-ahead log (as a copy of just the file would). */
 function messagesInFileAlone(dir: string): number {
@@ -73,7 +54,7 @@ describe('write-ahead log', () => {
     }
     const total = rounds * perRound;
     // Nothing here asks for a checkpoint, and a commit does not run one: the worker does.
-    expect(await eventually(() => messagesInFileAlone(dir), (n) => n === total, 5000)).toBe(total);
+    await until('the database file alone to hold every message', () => messagesInFileAlone(dir), (n) => n === total, 5000);
 
     store.close();
     expect(fs.existsSync(path.join(dir, 'chat.db-wal'))).toBe(false);
@@ -104,23 +85,10 @@ describe('search index upkeep', () => {
     const store = open(dir);
     store.addUser(alice, Date.now());
     const last = say(store, 1000);
-    const indexedUpTo = () => {
-      const db = new Database(path.join(dir, 'chat.db'), { readonly: true });
-      try {
-        return (db.prepare('SELECT indexed_up_to FROM search_state').get() as { indexed_up_to: number }).indexed_up_to;
-      } finally {
-        db.close();
-      }
-    };
-    expect(indexedUpTo()).toBe(0);
+    expect(indexedUpTo(dir)).toBe(0);
     // Passes of 64 messages, one per turn of the event loop once the timer starts them: well inside 3 s.
-    expect(await eventually(indexedUpTo, (upTo) => upTo === last, 3000)).toBe(last);
-    const db = new Database(path.join(dir, 'chat.db'));
-    try {
-      expect(() => db.exec("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)")).not.toThrow();
-    } finally {
-      db.close();
-    }
+    await until('the index to reach the last message', () => indexedUpTo(dir), (upTo) => upTo === last, 3000);
+    expectIndexIntact(dir);
     expect(store.search('message 999 about', { rooms: ['lobby'] }, 10).map((hit) => hit.id)).toEqual([last]);
   });
 });

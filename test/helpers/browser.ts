@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { sleep, until } from './wait.js';
 
 /** Debian's Chromium (package `chromium`). Playwright's own browser downloads cannot work here. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -119,18 +120,7 @@ export function cookiesFor(url: string, cookieHeader: string): { name: string; v
 /** In-page globals, for the callbacks below that run in the browser (the tsconfig has no DOM lib). */
 declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Polls `probe` until `ok` holds; the error names what was awaited and what was last seen. */
-export async function until<T>(what: string, probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${JSON.stringify(value)}`);
-    await sleep(50);
-  }
-}
+export { sleep, until };
 
 /** Gives the person the signed-in cookies of `cookieHeader`, opens the chat page and waits until it is online. */
 export async function openChat(person: Person, url: string, cookieHeader: string, pathAndHash = '/'): Promise<void> {
