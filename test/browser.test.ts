@@ -6,6 +6,7 @@ import type { ChatMessage, ServerMessage } from '../src/shared/protocol.js';
 import { chromiumAvailable, cookiesFor, launchPerson, type Person } from './helpers/browser.js';
 import { TestClient } from './helpers/client.js';
 import { signIn, startTestServer, type SignedIn, type TestServer } from './helpers/server.js';
+import { sleep, until } from './helpers/wait.js';
 
 const hasChromium = chromiumAvailable();
 
@@ -15,19 +16,6 @@ const ALICE = 'Alice 爱丽丝';
 
 /** The one in-page global used below (the project's tsconfig has no DOM lib). */
 declare const getComputedStyle: (element: unknown) => { whiteSpace: string };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `probe` until `ok` holds; the error names what was awaited and what was last seen. */
-async function until<T>(what: string, probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${JSON.stringify(value)}`);
-    await sleep(50);
-  }
-}
 
 interface Row {
   id: string | null;
