@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
 /** How often the worker folds the write-ahead log into the database file. */
-export const CHECKPOINT_INTERVAL_MS = 500;
+const CHECKPOINT_INTERVAL_MS = 500;
 /** How long close() waits for the worker to let go of the file. */
 const CLOSE_WAIT_MS = 2000;
 

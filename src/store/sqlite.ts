@@ -317,8 +317,10 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     // Checkpoints run on a worker thread, not inside a commit on the event loop (see checkpointer.ts).
     this.db.pragma('wal_autocheckpoint = 0');
-    this.checkpointer = new Checkpointer(this.file, () => {
-      if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+    this.checkpointer = new Checkpointer(this.file, (reason) => {
+      if (!this.db.open) return;
+      this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+      process.emitWarning(`${reason}; SQLite checkpoints inside commits again`, 'CheckpointWarning');
     });
     this.db.function('mentions', { deterministic: true }, (data: unknown, name: unknown) =>
       typeof data === 'string' && typeof name === 'string' && mentions(data, name) ? 1 : 0,
@@ -453,7 +455,7 @@ export class SqliteStore implements Store {
       }),
     };
     this.createRoom(LOBBY, Date.now());
-    // Messages a crash left unindexed are indexed now; new ones in bulk, once a second.
+    // Messages a crash left unindexed are indexed now; new ones in bulk every second, a chunk per turn.
     this.indexPending();
     this.indexTimer = setInterval(() => this.indexInBackground(), SEARCH_INDEX_INTERVAL_MS);
     this.indexTimer.unref();

@@ -1,5 +1,5 @@
 // The store the history scenario reads: seeded once per bench run with many chat messages through
-// the store's own API (one transaction per batch, the full-text index kept up by its trigger), then
+// the store's own API (one transaction per batch; the full-text index is filled when it closes), then
 // copied into a fresh data folder for every round.
 import fs from 'node:fs';
 import path from 'node:path';
