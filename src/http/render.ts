@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import nunjucks from 'nunjucks';
 import { VIEWS_DIR } from '../paths.js';
 import { LANGUAGES, catalogue, interpolate, isKey, translate, translateParts, type Lang, type Part } from '../shared/i18n.js';
@@ -15,18 +16,44 @@ env.addFilter('isodate', (ts: unknown) => (typeof ts === 'number' ? new Date(ts)
 // The server does not know the reader's time zone: UTC here, and the page redraws it in local time.
 env.addFilter('clock', (ts: unknown) => (typeof ts === 'number' ? new Date(ts).toISOString().slice(11, 16) : ''));
 
-/**
- * What every template gets for its language: `lang`, `t('key', { param })` (plain text, so
- * autoescape still applies), `tParts('key')` (the string cut at its placeholders, for a value that
- * needs markup of its own) and `languageSwitch` (the other languages, each with the link to it).
- */
-function languageContext(lang: Lang) {
+/** Nunjucks' way to read a template's macros, which its types leave out (synchronous with this loader). */
+interface Exporting {
+  getExported(done: (error: Error | null, exported: Record<string, unknown>) => void): void;
+}
+
+/** A template's macros, read once: a `{% from … import %}` in a page would run that file again on every render. */
+function macrosOf(view: string): Record<string, unknown> {
+  let macros: Record<string, unknown> = {};
+  (env.getTemplate(view, true) as unknown as Exporting).getExported((error, exported) => {
+    if (error) throw error;
+    macros = exported;
+  });
+  return macros;
+}
+
+// Every page calls these as `avatar(user)` and `message(m, me)`; the markup stays in the .njk files.
+for (const view of ['_avatar.njk', '_message.njk']) {
+  for (const [name, macro] of Object.entries(macrosOf(view))) if (typeof macro === 'function') env.addGlobal(name, macro);
+}
+
+/** What every template gets for its language; the same object for every request in that language. */
+interface LanguageContext {
+  lang: Lang;
+  /** `t('key', { param })`: plain text, so autoescape still applies. */
+  t: (key: unknown, params?: Record<string, unknown>) => string;
+  /** The string cut at its placeholders, for a value that needs markup of its own. */
+  tParts: (key: unknown) => Part[];
+  /** The other languages, each with the link to it. */
+  languageSwitch: { lang: Lang; name: string; href: string }[];
+}
+
+function languageContext(lang: Lang): LanguageContext {
   const strings = catalogue(lang);
   return {
     lang,
     // An unknown key shows as itself rather than failing the page; test/i18n.test.ts checks them all.
-    t: (key: unknown, params?: Record<string, unknown>): string => (isKey(key) ? interpolate(strings[key], params) : String(key)),
-    tParts: (key: unknown): Part[] => (isKey(key) ? translateParts(lang, key) : [{ kind: 'text', text: String(key) }]),
+    t: (key, params) => (isKey(key) ? interpolate(strings[key], params) : String(key)),
+    tParts: (key) => (isKey(key) ? translateParts(lang, key) : [{ kind: 'text', text: String(key) }]),
     languageSwitch: LANGUAGES.filter((other) => other !== lang).map((other) => ({
       lang: other,
       name: translate(other, 'language.name'),
@@ -35,38 +62,75 @@ function languageContext(lang: Lang) {
   };
 }
 
+const languageContexts = new Map<Lang, LanguageContext>(LANGUAGES.map((lang) => [lang, languageContext(lang)]));
+
 /** One message through `_message.njk`'s macro, the same markup the chat page's <template> has. */
-const oneMessage = new nunjucks.Template('{% from "_message.njk" import message %}{{ message(m, me) }}', env, '_one-message.njk');
+const oneMessage = new nunjucks.Template('{{ message(m, me) }}', env, '_one-message.njk');
 
 /** How many messages' markup is kept; the oldest kept goes first. */
 const RENDERED_LIMIT = 1000;
-const rendered = new Map<number, string>();
+const rendered = new Map<number, Buffer>();
+const encoder = new TextEncoder();
 
-/**
- * The markup of a list of messages, for `me`. A message never changes (nor its author's name), and
- * its markup depends on the reader only by the `mine` class, so it is rendered once and kept for
- * every reader but its author: the chat page's latest messages cost a lookup each, not a render.
- */
-export function renderMessages(messages: readonly StoredMessage[], me: User): nunjucks.runtime.SafeString {
-  let html = '';
-  for (const m of messages) {
-    if (m.user.id === me.id) {
-      html += oneMessage.render({ m, me });
-      continue;
-    }
-    let markup = rendered.get(m.id);
-    if (markup === undefined) {
-      markup = oneMessage.render({ m, me: null });
-      if (rendered.size >= RENDERED_LIMIT) rendered.delete(rendered.keys().next().value as number);
-      rendered.set(m.id, markup);
-    }
-    html += markup;
-  }
-  return new nunjucks.runtime.SafeString(html);
+/** UTF-8 in memory of its own: a small `Buffer.from` is a slice of a shared 8 KiB pool, kept whole while kept. */
+function ownBytes(text: string): Buffer {
+  const encoded = encoder.encode(text);
+  return Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
 }
 
-/** Renders a view as the response body, in the request's language. */
+/**
+ * One message's markup as UTF-8, for `me`. A message never changes (nor its author's name), and its
+ * markup depends on the reader only by the `mine` class, so it is rendered and encoded once and kept
+ * for every reader but its author: the chat page's latest messages cost a lookup each, not a render.
+ */
+function messageBytes(m: StoredMessage, me: User): Buffer {
+  if (m.user.id === me.id) return Buffer.from(oneMessage.render({ m, me }));
+  let bytes = rendered.get(m.id);
+  if (bytes === undefined) {
+    bytes = ownBytes(oneMessage.render({ m, me: null }));
+    if (rendered.size >= RENDERED_LIMIT) rendered.delete(rendered.keys().next().value as number);
+    rendered.set(m.id, bytes);
+  }
+  return bytes;
+}
+
+/**
+ * Where a page's messages go until their bytes are put in. Autoescape turns every `<` in people's
+ * text into `&lt;`, so only a template can print this (and the id makes it one of a kind anyway).
+ */
+const MESSAGES_SLOT = `<!--messages ${randomUUID()}-->`;
+
+function renderToString(ctx: AppContext, view: string, context: Record<string, unknown>): string {
+  return env.render(view, { user: ctx.state.user, ...languageContexts.get(requestLanguage(ctx)), ...context });
+}
+
+/**
+ * Renders a view as the response body, in the request's language. The body is bytes, encoded once:
+ * a string body is measured for Content-Length and then encoded again on the way out.
+ */
 export function render(ctx: AppContext, view: string, context: Record<string, unknown> = {}): void {
   ctx.type = 'html';
-  ctx.body = env.render(view, { user: ctx.state.user, ...languageContext(requestLanguage(ctx)), ...context });
+  ctx.body = Buffer.from(renderToString(ctx, view, context));
+}
+
+/**
+ * As `render`, for a view that prints `{{ renderedMessages }}`: there go `messages`, as `me` sees them.
+ * The page is rendered around a slot and the messages' cached bytes are copied in, so a page of 50
+ * messages costs 50 lookups and one copy, not 50 renders and a re-encoding of all of them.
+ */
+export function renderWithMessages(
+  ctx: AppContext,
+  view: string,
+  context: Record<string, unknown>,
+  messages: readonly StoredMessage[],
+  me: User,
+): void {
+  const html = renderToString(ctx, view, { ...context, messages, renderedMessages: new nunjucks.runtime.SafeString(MESSAGES_SLOT) });
+  const at = html.indexOf(MESSAGES_SLOT);
+  if (at === -1) throw new Error(`${view} does not print renderedMessages`);
+  const parts: Buffer[] = [Buffer.from(html.slice(0, at))];
+  for (const m of messages) parts.push(messageBytes(m, me));
+  parts.push(Buffer.from(html.slice(at + MESSAGES_SLOT.length)));
+  ctx.type = 'html';
+  ctx.body = Buffer.concat(parts);
 }

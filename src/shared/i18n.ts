@@ -274,6 +274,7 @@ export function catalogue(lang: Lang): Readonly<Record<Key, string>> {
 
 /** Fills `{name}` placeholders from params, as plain text; a placeholder without a value stays as it is. */
 export function interpolate(text: string, params: Readonly<Record<string, unknown>> = {}): string {
+  if (!text.includes('{')) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = Object.prototype.hasOwnProperty.call(params, name) ? params[name] : undefined;
     return typeof value === 'string' || typeof value === 'number' ? String(value) : whole;

@@ -3,7 +3,7 @@ import type { Hub } from '../../hub.js';
 import { BIG_ROOM, LOBBY } from '../../shared/protocol.js';
 import type { Store } from '../../store/store.js';
 import type { AppState } from '../context.js';
-import { render, renderMessages } from '../render.js';
+import { renderWithMessages } from '../render.js';
 
 /** How many DM conversations the page lists, most recent first. */
 const MAX_CONVERSATIONS = 100;
@@ -24,12 +24,10 @@ export function chatRoutes({ store, hub, historyLimit }: { store: Store; hub: Hu
     const online = hub.usersIn(LOBBY);
     // A big room is shown by number with a search, as the page's socket (people=lazy) keeps it.
     const bigRoom = online.length > BIG_ROOM;
-    render(ctx, 'chat.njk', {
+    // The same `_message.njk` macro as the page's <template>, each message's markup made once.
+    renderWithMessages(ctx, 'chat.njk', {
       rooms: hub.roomsWithUsers(),
       room: LOBBY,
-      messages,
-      // The same `_message.njk` macro as the template below it, each message's markup made once.
-      renderedMessages: renderMessages(messages, user),
       lastId,
       online: bigRoom ? [] : online,
       onlineCount: online.length,
@@ -37,7 +35,7 @@ export function chatRoutes({ store, hub, historyLimit }: { store: Store; hub: Hu
       historyLimit,
       myRooms: store.roomsOf(user.id),
       conversations: store.conversationsOf(user.id, MAX_CONVERSATIONS),
-    });
+    }, messages, user);
   });
   return router;
 }
