@@ -148,16 +148,18 @@ export class Identity {
     if (!value) return null;
     const claimed = decodeUser(value);
     if (!claimed) return null;
-    const known = this.store.getUser(claimed.id);
     const sessionId = readSignedCookie(header, SESSION_COOKIE, this.keys);
     if (sessionId) {
+      // The user as the store knows them, with the session: one read.
       const session = this.store.getSession(sessionId);
-      if (!known || !session || session.userId !== known.id || session.endedAt !== undefined) return null;
+      if (!session || session.user.id !== claimed.id || session.endedAt !== undefined) return null;
       if (session.createdAt + this.maxAgeMs <= now) return null;
+      const known = session.user;
       return { user: { id: known.id, name: known.name, image: known.image }, sessionId };
     }
     // No session cookie: a sign-in here always sets one, so a user who has sessions must show one
     // (a copied `user` cookie without it is no identity).
+    const known = this.store.getUser(claimed.id);
     if (!known) {
       // Signed by our key but unknown to this store (a store made anew with the same SECRET): keep it.
       this.store.addUser(claimed, now);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRoom, dm, say, unique } from './helpers/chat.js';
 import { TestClient } from './helpers/client.js';
 import { cookieHeader, signIn, startTestServer, type TestServer } from './helpers/server.js';
 
@@ -168,6 +169,22 @@ describe('the chat page', () => {
     } finally {
       await small.close();
     }
+  });
+  it('shows on every reload what changed since the last: the id to resume from (DMs count) and new rooms', async () => {
+    const { cookie } = await signIn(server.url, 'Reloader');
+    const other = await signIn(server.url, 'Reloaded');
+    const page = async () => (await fetch(`${server.url}/`, { headers: { cookie } })).text();
+    const client = await TestClient.ready(server.wsUrl, cookie);
+    const first = await say(client, unique('before the first load'));
+    expect(await page()).toContain(`data-last-id="${first.id}"`);
+    const second = await say(client, unique('after the first load'));
+    const room = await createRoom(server, cookie);
+    const reloaded = await page();
+    expect(reloaded).toContain(`data-last-id="${second.id}"`);
+    expect(reloaded).toContain(`data-room="${room}"`);
+    const direct = await dm(client, other.user, unique('after the second load'));
+    expect(await page()).toContain(`data-last-id="${direct.id}"`);
+    await client.close();
   });
 });
 

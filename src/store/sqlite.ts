@@ -306,6 +306,9 @@ export class SqliteStore implements Store {
    * message is added to the room. Messages never change, so nothing else can make a page stale.
    */
   private readonly latestPages = new Map<string, { limit: number; messages: ChatMessage[] }>();
+  /** The newest message id and the room list, as last read; cleared by whatever changes them. */
+  private newestId: number | undefined;
+  private rooms: readonly Room[] | undefined;
 
   constructor(dataDir: string) {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -349,8 +352,12 @@ export class SqliteStore implements Store {
     const db = this.db;
     this.statements = {
       addSession: db.prepare('INSERT INTO sessions (id, user_id, created_at) VALUES (?, ?, ?)'),
-      getSession: db.prepare<[string], { user_id: string; created_at: number; ended_at: number | null }>(
-        'SELECT user_id, created_at, ended_at FROM sessions WHERE id = ?',
+      getSession: db.prepare<
+        [string],
+        { created_at: number; ended_at: number | null; user_id: string; name: string; image: number; user_created_at: number }
+      >(
+        `SELECT s.created_at, s.ended_at, u.id AS user_id, u.name, u.image, u.created_at AS user_created_at
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`,
       ),
       hasSessions: db.prepare<[string], { found: number }>('SELECT 1 AS found FROM sessions WHERE user_id = ? LIMIT 1'),
       endSession: db.prepare('UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL'),
@@ -401,9 +408,9 @@ export class SqliteStore implements Store {
         'INSERT OR IGNORE INTO memberships (user_id, room, joined_at) VALUES (?, ?, ?)',
       ),
       removeMembership: db.prepare<[string, string]>('DELETE FROM memberships WHERE user_id = ? AND room = ?'),
-      conversationsOf: db.prepare<[{ user: string; limit: number }], { id: string; name: string; image: number }>(
+      conversationsOf: db.prepare<[string, number], { id: string; name: string; image: number }>(
         `SELECT u.id, u.name, u.image FROM conversations c JOIN users u ON u.id = c.other_id
-         WHERE c.user_id = @user ORDER BY c.last_id DESC LIMIT @limit`,
+         WHERE c.user_id = ? ORDER BY c.last_id DESC LIMIT ?`,
       ),
       lastInRoom: db.prepare<[string], { id: number | null }>('SELECT max(id) AS id FROM messages WHERE room = ?'),
       markRead: db.prepare<[string, string, number]>(
@@ -471,7 +478,8 @@ export class SqliteStore implements Store {
   }
 
   listRooms(): Room[] {
-    return this.statements.listRooms.all().map((row) => ({ name: row.name, createdAt: row.created_at }));
+    this.rooms ??= this.statements.listRooms.all().map((row) => Object.freeze({ name: row.name, createdAt: row.created_at }));
+    return this.rooms.slice();
   }
 
   findRoom(name: string): Room | undefined {
@@ -481,6 +489,7 @@ export class SqliteStore implements Store {
 
   createRoom(name: string, createdAt: number): Room | undefined {
     const { changes } = this.statements.createRoom.run(roomKey(name), name, createdAt);
+    if (changes === 1) this.rooms = undefined;
     return changes === 1 ? { name, createdAt } : undefined;
   }
 
@@ -489,7 +498,16 @@ export class SqliteStore implements Store {
   }
 
   commitBatch(): void {
-    if (this.db.inTransaction) this.db.exec('COMMIT');
+    if (!this.db.inTransaction) return;
+    try {
+      this.db.exec('COMMIT');
+    } catch (error) {
+      // What the batch wrote may be undone: nothing read from it may be answered from memory.
+      this.latestPages.clear();
+      this.newestId = undefined;
+      this.rooms = undefined;
+      throw error;
+    }
   }
 
   /**
@@ -514,12 +532,14 @@ export class SqliteStore implements Store {
   addChat({ room, user, data, ts }: { room: string; user: User; data: string; ts: number }): ChatMessage {
     const { lastInsertRowid } = this.statements.addMessage.run(ts, room, user.id, null, null, data);
     this.latestPages.delete(room);
+    this.newestId = undefined;
     return { type: 'chat', id: Number(lastInsertRowid), ts, room, user, data };
   }
 
   addDm({ user, to, data, ts }: { user: User; to: User; data: string; ts: number }): DirectMessage {
     const pair = pairKey(user.id, to.id);
     const { lastInsertRowid } = this.statements.addMessage.run(ts, null, user.id, to.id, pair, data);
+    this.newestId = undefined;
     return { type: 'dm', id: Number(lastInsertRowid), ts, user, to, data };
   }
 
@@ -544,7 +564,9 @@ export class SqliteStore implements Store {
   }
 
   lastMessageId(): number {
-    return this.statements.lastId.get()?.id ?? 0;
+    // Read again after any insert, so an insert a failed commit undid is never counted.
+    this.newestId ??= this.statements.lastId.get()?.id ?? 0;
+    return this.newestId;
   }
 
   messagesSince(since: number, rooms: string[], dmsOf?: string, limit = UNLIMITED): StoredMessage[] {
@@ -577,7 +599,7 @@ export class SqliteStore implements Store {
   }
 
   conversationsOf(userId: string, limit: number): User[] {
-    return this.statements.conversationsOf.all({ user: userId, limit }).map((row) => ({ id: row.id, name: row.name, image: row.image }));
+    return this.statements.conversationsOf.all(userId, limit).map((row) => ({ id: row.id, name: row.name, image: row.image }));
   }
 
   markRead(userId: string, about: Conversation, id: number): boolean {
@@ -637,7 +659,9 @@ export class SqliteStore implements Store {
 
   getSession(id: string): StoredSession | undefined {
     const row = this.statements.getSession.get(id);
-    return row && { id, userId: row.user_id, createdAt: row.created_at, endedAt: row.ended_at ?? undefined };
+    if (!row) return undefined;
+    const user = { id: row.user_id, name: row.name, image: row.image, createdAt: row.user_created_at };
+    return { id, user, createdAt: row.created_at, ...(row.ended_at === null ? {} : { endedAt: row.ended_at }) };
   }
 
   hasSessions(userId: string): boolean {

@@ -14,7 +14,8 @@ export interface Page {
 /** A sign-in: the cookie carries its id, and ending it here ends the cookie, copies included. */
 export interface StoredSession {
   id: string;
-  userId: string;
+  /** Whose sign-in it is, read with it: every request needs both. */
+  user: StoredUser;
   createdAt: number;
   endedAt?: number;
 }
