@@ -1,12 +1,15 @@
 // HTTP for the load generator: sign-in per the contract (POST /signin, JSON, keep every cookie)
 // and timed requests, over keep-alive connections.
 import http from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { User } from '../../shared/protocol.js';
 
 export interface Answer {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: string;
+  /** From sending the request to its last byte, before the body is decoded (the generator's own work). */
+  elapsedMs: number;
 }
 
 export interface Account {
@@ -35,6 +38,7 @@ export function request(
   }
   if (options.cookie) headers.cookie = options.cookie;
   return new Promise((resolve, reject) => {
+    const began = performance.now();
     const req = http.request(
       {
         host: url.hostname,
@@ -48,7 +52,10 @@ export function request(
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () => {
+          const elapsedMs = performance.now() - began;
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), elapsedMs });
+        });
         res.on('error', reject);
       },
     );

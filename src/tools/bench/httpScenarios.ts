@@ -7,9 +7,12 @@ import { keepAlive, request, signIn } from './http.js';
 import { GENERATOR_BOUND, peakRss, Window, type RunContext, type RunResult } from './run.js';
 import { latencySummary, Samples } from './stats.js';
 
-/** 5. Sign-in: `POST /signin` as fast as `concurrency` keep-alive connections allow, for `seconds`. */
+/**
+ * 5. Sign-in: `POST /signin` as fast as `concurrency` keep-alive connections allow, for `seconds`,
+ * after `warmUpSeconds` of the same untimed (a failure then is a failure all the same).
+ */
 export async function signin(ctx: RunContext): Promise<RunResult> {
-  const { seconds, concurrency } = ctx.sizes.signin;
+  const { seconds, concurrency, warmUpSeconds } = ctx.sizes.signin;
   const agent = keepAlive(concurrency);
   ctx.cleanups.push(() => agent.destroy());
   const latencies = new Samples(4096);
@@ -18,26 +21,29 @@ export async function signin(ctx: RunContext): Promise<RunResult> {
   const failureTexts: string[] = [];
   let next = 0;
 
-  const measured = new Window(ctx.target.pid);
-  const deadline = measured.start + seconds * 1000;
-  const worker = async () => {
+  const signInUntil = async (deadline: number, timed: boolean) => {
     while (performance.now() < deadline) {
-      const began = performance.now();
       try {
         const answer = await request(ctx.target.url, 'POST', '/signin', { agent, body: { name: `signin ${next++}` } });
-        if (answer.status === 200 && (answer.headers['set-cookie']?.length ?? 0) > 0) ok++;
-        else {
+        if (answer.status === 200 && (answer.headers['set-cookie']?.length ?? 0) > 0) {
+          if (timed) ok++;
+        } else {
           failures++;
           if (failureTexts.length < 3) failureTexts.push(`${answer.status} ${answer.body.slice(0, 100)}`);
         }
+        if (timed) latencies.push(answer.elapsedMs);
       } catch (error) {
         failures++;
         if (failureTexts.length < 3) failureTexts.push(String(error));
       }
-      latencies.push(performance.now() - began);
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  const warmUntil = performance.now() + warmUpSeconds * 1000;
+  await Promise.all(Array.from({ length: concurrency }, () => signInUntil(warmUntil, false)));
+
+  const measured = new Window(ctx.target.pid);
+  const deadline = measured.start + seconds * 1000;
+  await Promise.all(Array.from({ length: concurrency }, () => signInUntil(deadline, true)));
   const figures = measured.stop();
   const latency = latencySummary(latencies.values());
   return {
@@ -60,33 +66,34 @@ export async function signin(ctx: RunContext): Promise<RunResult> {
   };
 }
 
-/** Untimed requests before the timed ones. */
+/** Untimed requests before the timed ones, at the least (and for `warmUpMs` in all). */
 const WARM_UP = 10;
 
 /**
  * 6. History, on a store seeded with many messages: `GET /` signed in, and a `history` page
- * before a random id over the WebSocket, each one request at a time.
+ * before a random id over the WebSocket, each one request at a time, each after its warm-up.
  */
 export async function history(ctx: RunContext): Promise<RunResult> {
   const prepared = ctx.prepared;
   if (!prepared) throw new Error('history needs the seeded store');
-  const { requests, pageSize } = ctx.sizes.history;
+  const { requests, pageSize, warmUpMs } = ctx.sizes.history;
   const { target } = ctx;
   const account = await signIn(target.url, 'history reader');
   const agent = keepAlive(1);
   ctx.cleanups.push(() => agent.destroy());
+  const warming = (count: number, until: number) => count < WARM_UP || performance.now() < until;
 
-  // A fresh process compiles its templates and statements on first use: a few requests first, untimed.
-  for (let i = 0; i < WARM_UP; i++) await request(target.url, 'GET', '/', { agent, cookie: account.cookie });
+  // A fresh process compiles its templates and statements on first use, and its hot paths after.
+  const pagesWarmUntil = performance.now() + warmUpMs;
+  for (let i = 0; warming(i, pagesWarmUntil); i++) await request(target.url, 'GET', '/', { agent, cookie: account.cookie });
 
   const measured = new Window(target.pid);
   const pageTimes = new Samples(requests);
   let failures = 0;
   const failureTexts: string[] = [];
   for (let i = 0; i < requests; i++) {
-    const began = performance.now();
     const answer = await request(target.url, 'GET', '/', { agent, cookie: account.cookie });
-    pageTimes.push(performance.now() - began);
+    pageTimes.push(answer.elapsedMs);
     if (answer.status !== 200) {
       failures++;
       if (failureTexts.length < 3) failureTexts.push(`GET / answered ${answer.status}`);
@@ -99,19 +106,18 @@ export async function history(ctx: RunContext): Promise<RunResult> {
   await client.whenReady;
   const wsTimes = new Samples(requests);
   let answered: (() => void) | undefined;
-  let warming = true;
+  let timed = false;
   let wrongSize = 0;
   group.sink = {
     history(_client, data) {
       // A page of `pageSize` messages: one `"ts":` per message.
       let n = 0;
       for (let at = data.indexOf('"ts":'); at !== -1; at = data.indexOf('"ts":', at + 5)) n++;
-      if (n !== pageSize && !warming) wrongSize++;
+      if (n !== pageSize && timed) wrongSize++;
       answered?.();
     },
   };
-  for (let i = -WARM_UP; i < requests; i++) {
-    warming = i < 0;
+  const historyPage = async () => {
     // Anywhere in the store, with a full page below it.
     const before = pageSize + 1 + Math.floor(Math.random() * Math.max(1, prepared.maxId - pageSize));
     const began = performance.now();
@@ -124,8 +130,12 @@ export async function history(ctx: RunContext): Promise<RunResult> {
     });
     if (!client.send(JSON.stringify({ type: 'history', room: LOBBY, before, limit: pageSize }))) throw new Error('history client closed');
     await done;
-    if (!warming) wsTimes.push(performance.now() - began);
-  }
+    return performance.now() - began;
+  };
+  const historyWarmUntil = performance.now() + warmUpMs;
+  for (let i = 0; warming(i, historyWarmUntil); i++) await historyPage();
+  timed = true;
+  for (let i = 0; i < requests; i++) wsTimes.push(await historyPage());
   const figures = measured.stop();
   const page = latencySummary(pageTimes.values());
   const ws = latencySummary(wsTimes.values());

@@ -78,14 +78,14 @@ const COLUMNS: Record<ScenarioName, Column[]> = {
   ],
 };
 
-/** The figure shown for every round, to see the spread. */
-const PER_ROUND: Record<ScenarioName, Column> = {
-  'fan-out': COLUMNS['fan-out'][1]!,
-  latency: COLUMNS.latency[1]!,
-  'many-senders': COLUMNS['many-senders'][1]!,
-  idle: COLUMNS.idle[0]!,
-  signin: COLUMNS.signin[0]!,
-  history: COLUMNS.history[3]!,
+/** The figures shown for every round, to see the spread: those the targets judge. */
+const PER_ROUND: Record<ScenarioName, Column[]> = {
+  'fan-out': [COLUMNS['fan-out'][1]!],
+  latency: [COLUMNS.latency[1]!],
+  'many-senders': [COLUMNS['many-senders'][1]!],
+  idle: [COLUMNS.idle[0]!],
+  signin: [COLUMNS.signin[0]!],
+  history: [COLUMNS.history[1]!, COLUMNS.history[3]!],
 };
 
 interface RatioSpec {
@@ -196,20 +196,20 @@ export function renderReport(input: ReportInput): string {
       const ok = mine.filter((r) => r.ok);
       const bound = ok.filter((r) => r.generatorBound).length;
       const generator = medianOf(records, scenario.name, target, 'generatorCpuShare');
-      const rounds = mine
-        .slice()
-        .sort((a, b) => a.round - b.round)
-        .map((r) => (r.ok ? perRound.format(r.metrics[perRound.key] ?? NaN) : 'FAILED'))
-        .join(' / ');
+      const inOrder = mine.slice().sort((a, b) => a.round - b.round);
+      const rounds = perRound.map(
+        (column) => inOrder.map((r) => (r.ok ? column.format(r.metrics[column.key] ?? NaN) : 'FAILED')).join(' / ') || '–',
+      );
       return [
         target,
         ...columns.map((column) => column.format(medianOf(records, scenario.name, target, column.key))),
         `${share(generator)}${bound > 0 ? ` generator-bound ${bound}/${ok.length}` : ''}`,
         String(mine.reduce((sum, r) => sum + r.lost, 0)),
-        rounds || '–',
+        ...rounds,
       ];
     });
-    out.push(table(['target', ...columns.map((c) => c.label), 'generator CPU', 'lost', `${perRound.label} by round`], rows));
+    const byRound = perRound.map((column) => `${column.label} by round`);
+    out.push(table(['target', ...columns.map((c) => c.label), 'generator CPU', 'lost', ...byRound], rows));
     for (const r of input.ratios.filter((r) => r.scenario === scenario.name)) {
       out.push(`  ${r.label}: ${r.perRound.map((v) => (v === null ? '–' : ratio(v))).join(' / ')} (median ${r.median === null ? '–' : ratio(r.median)})`);
     }
