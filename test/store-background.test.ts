@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { Checkpointer } from '../src/store/checkpointer.js';
 import type { SqliteStore } from '../src/store/sqlite.js';
 import { tempDataDir } from './helpers/server.js';
 import { expectIndexIntact, indexedUpTo, storeFixture } from './helpers/store.js';
@@ -90,5 +91,37 @@ describe('search index upkeep', () => {
     await until('the index to reach the last message', () => indexedUpTo(dir), (upTo) => upTo === last, 3000);
     expectIndexIntact(dir);
     expect(store.search('message 999 about', { rooms: ['lobby'] }, 10).map((hit) => hit.id)).toEqual([last]);
+  });
+});
+
+describe('the checkpoint worker', () => {
+  it('says why when it stops unasked (here it cannot open the file), so that the store can take checkpoints back', async () => {
+    const reasons: string[] = [];
+    const worker = new Checkpointer(path.join(tempDataDir(), 'no-such.db'), (reason) => reasons.push(reason));
+    try {
+      await until('the worker to say it stopped', () => reasons.length, (n) => n > 0);
+      expect(reasons[0]).toMatch(/unable to open database file \(SQLITE_CANTOPEN\)/);
+    } finally {
+      worker.close();
+    }
+    expect(reasons).toHaveLength(1);
+  });
+
+  it('says nothing when it is closed, and lets go of the file so that the last close removes the log', async () => {
+    const file = path.join(tempDataDir(), 'chat.db');
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('wal_autocheckpoint = 0');
+    db.exec('CREATE TABLE t (x TEXT)');
+    const reasons: string[] = [];
+    const worker = new Checkpointer(file, (reason) => reasons.push(reason));
+    for (let i = 0; i < 200; i++) db.prepare('INSERT INTO t VALUES (?)').run(`row ${i} ${'x'.repeat(1000)}`);
+    // Only the worker checkpoints here (automatic checkpoints are off): the file grows when it has.
+    await until('a checkpoint by the worker', () => fs.statSync(file).size, (size) => size > 200_000, 5000);
+    worker.close();
+    await sleep(100);
+    expect(reasons).toEqual([]);
+    db.close();
+    expect(fs.existsSync(`${file}-wal`)).toBe(false);
   });
 });

@@ -14,9 +14,25 @@ const CLOSE_WAIT_MS = 2000;
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
-const db = new Database(workerData.file, { fileMustExist: true });
-db.pragma('synchronous = NORMAL');
-const timer = setInterval(() => db.pragma('wal_checkpoint(PASSIVE)'), workerData.intervalMs);
+// A SqliteError reaches the parent as a bare object with its code only: say it as a plain Error.
+const fail = (error) => {
+  throw new Error(\`\${error && error.message ? error.message : error}\${error && error.code ? \` (\${error.code})\` : ''}\`);
+};
+let db;
+try {
+  db = new Database(workerData.file, { fileMustExist: true });
+  db.pragma('synchronous = NORMAL');
+} catch (error) {
+  fail(error);
+}
+const timer = setInterval(() => {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch (error) {
+    clearInterval(timer);
+    fail(error);
+  }
+}, workerData.intervalMs);
 parentPort.once('message', () => {
   clearInterval(timer);
   db.close();
@@ -42,6 +58,8 @@ export class Checkpointer {
   constructor(file: string, onStop: (reason: string) => void) {
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
+      // The source is CommonJS whatever the parent was started with (`--input-type=module` would apply to it).
+      execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
       workerData: {
         driver: createRequire(import.meta.url).resolve('better-sqlite3'),
         file,
@@ -56,7 +74,7 @@ export class Checkpointer {
       this.running = false;
       if (!this.closing) onStop(reason);
     };
-    this.worker.on('error', (error) => stopped(String(error)));
+    this.worker.on('error', (error) => stopped(`the checkpoint worker failed: ${error instanceof Error ? error.message : String(error)}`));
     this.worker.on('exit', (code) => stopped(`the checkpoint worker exited with code ${code}`));
   }
 
