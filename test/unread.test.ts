@@ -130,6 +130,18 @@ describe('unread on connect', () => {
     expect(entryFor(again, { room })).toMatchObject({ count: 4 });
     expect(entryFor(again, { with: alice.user.id })).toMatchObject({ count: 2 });
   });
+
+  it('counts mentions of a name beyond ASCII in any case: Ärger is mentioned by @ärger and @ÄRGER', async () => {
+    const alice = await signIn(server.url, personName('Alice'));
+    const reader = await signIn(server.url, personName('Ärger'));
+    const name = reader.user.name;
+    const { client: a } = await connect(alice);
+    await say(a, `@${name.toLowerCase()} can you look`);
+    await say(a, `@${name.toUpperCase()} again`);
+    await say(a, `@${name}s is somebody else`);
+    const { unread } = await connect(reader);
+    expect(entryFor(unread, { room: 'lobby' })).toMatchObject({ count: 3, mentions: 2 });
+  });
 });
 
 // --- read -----------------------------------------------------------------------------------------

@@ -196,8 +196,9 @@ const IN_SCOPE = `(m.room IN (SELECT value FROM json_each(@rooms))
   OR (m.room IS NULL AND @dmsOf IS NOT NULL AND (m.user_id = @dmsOf OR m.to_id = @dmsOf)))`;
 
 /** Whether a row mentions the reader: the same `mentions()` the page highlights with. */
-// The cheap instr() test first: CASE is evaluated lazily, so mentions() only runs on the few rows with "@name".
-const MENTIONED = `CASE WHEN instr(lower(m.data), lower('@' || @name)) > 0 THEN mentions(m.data, @name) ELSE 0 END`;
+// CASE is lazy: mentions() runs only on rows with an "@" (at most UNREAD_CAP of them). Not a test
+// of "@name" with SQLite's lower(), which folds ASCII only and would miss "@ärger" for Ärger.
+const MENTIONED = `CASE WHEN instr(m.data, '@') > 0 THEN mentions(m.data, @name) ELSE 0 END`;
 
 /**
  * Unread in one room (@room) or conversation (@pair) after the marker, bounded as UNREAD_CAP says:
