@@ -22,6 +22,7 @@ import Database from 'better-sqlite3';
 import { WebSocket } from 'ws';
 import { ROOT_DIR } from '../paths.js';
 import { PRESENCE_BATCH, type ServerMessage, type User } from '../shared/protocol.js';
+import { cookieHeader, request } from './http.js';
 
 // --- settings -------------------------------------------------------------------------------
 
@@ -394,7 +395,7 @@ class Target {
 
   /** Whether /healthz answers 200; for --url, a server that stops answering counts as died. */
   async healthy(): Promise<boolean> {
-    const result = await request(this.url, 'GET', '/healthz', undefined, undefined, 5000).catch(() => undefined);
+    const result = await request(this.url, 'GET', '/healthz', { timeoutMs: 5000 }).catch(() => undefined);
     const ok = result?.status === 200;
     if (!ok && !this.own) this.died ??= `/healthz did not answer 200 (${result?.status ?? 'no answer'})`;
     return ok;
@@ -407,40 +408,6 @@ class Target {
 }
 
 // --- HTTP and sign-in -----------------------------------------------------------------------
-
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-function request(base: URL, method: string, pathname: string, body?: object, localAddress?: string, timeoutMs = 15_000): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(
-      {
-        host: base.hostname.replace(/^\[|\]$/g, ''),
-        port: base.port || 80,
-        method,
-        path: pathname,
-        agent: false,
-        timeout: timeoutMs,
-        ...(localAddress === undefined ? {} : { localAddress }),
-        headers: payload === undefined ? {} : { 'content-type': 'application/json', accept: 'application/json', 'content-length': Buffer.byteLength(payload) },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timed out')));
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
 
 interface Account {
   user: User;
@@ -462,9 +429,9 @@ class Addresses {
 }
 
 async function signIn(target: Target, name: string, local: string | undefined): Promise<{ status: number; account?: Account }> {
-  const answer = await request(target.url, 'POST', '/signin', { name }, local);
+  const answer = await request(target.url, 'POST', '/signin', { body: { name }, timeoutMs: 15_000, ...(local === undefined ? {} : { localAddress: local }) });
   if (answer.status !== 200) return { status: answer.status };
-  const cookie = (answer.headers['set-cookie'] ?? []).map((line) => line.split(';')[0]).join('; ');
+  const cookie = cookieHeader(answer);
   const user = (JSON.parse(answer.body) as { data: User }).data;
   return { status: 200, account: { user, cookie, local } };
 }
@@ -869,7 +836,11 @@ async function signinFlood(context: Context): Promise<Outcome> {
   let retryAfter = '';
   const started = Date.now();
   await pool(range(n), 25, async (i) => {
-    const answer = await request(context.target.url, 'POST', '/signin', { name: `spam ${i}` }, local).catch((error: Error) => ({
+    const answer = await request(context.target.url, 'POST', '/signin', {
+      body: { name: `spam ${i}` },
+      timeoutMs: 15_000,
+      ...(local === undefined ? {} : { localAddress: local }),
+    }).catch((error: Error) => ({
       status: error.message,
       headers: {} as http.IncomingHttpHeaders,
       body: '',

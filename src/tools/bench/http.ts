@@ -1,73 +1,13 @@
-// HTTP for the load generator: sign-in per the contract (POST /signin, JSON, keep every cookie)
-// and timed requests, over keep-alive connections.
-import http from 'node:http';
-import { performance } from 'node:perf_hooks';
+// Sign-in for the load generator, per the contract (POST /signin, JSON, keep every cookie), one
+// user or many over keep-alive connections.
+import type http from 'node:http';
 import type { User } from '../../shared/protocol.js';
-
-export interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-  /** From sending the request to its last byte, before the body is decoded (the generator's own work). */
-  elapsedMs: number;
-}
+import { cookieHeader, keepAlive, request } from '../http.js';
 
 export interface Account {
   user: User;
   /** Every cookie the sign-in set (`user`, `user.sig`, `sid`, `sid.sig`, …), as a Cookie header. */
   cookie: string;
-}
-
-/** A keep-alive agent with up to `sockets` connections. */
-export function keepAlive(sockets: number): http.Agent {
-  return new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
-}
-
-export function request(
-  base: string,
-  method: string,
-  pathname: string,
-  options: { agent?: http.Agent; body?: object; cookie?: string; timeoutMs?: number } = {},
-): Promise<Answer> {
-  const url = new URL(pathname, base);
-  const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
-  const headers: http.OutgoingHttpHeaders = { accept: payload === undefined ? 'text/html' : 'application/json' };
-  if (payload !== undefined) {
-    headers['content-type'] = 'application/json';
-    headers['content-length'] = Buffer.byteLength(payload);
-  }
-  if (options.cookie) headers.cookie = options.cookie;
-  return new Promise((resolve, reject) => {
-    const began = performance.now();
-    const req = http.request(
-      {
-        host: url.hostname,
-        port: url.port,
-        method,
-        path: url.pathname + url.search,
-        agent: options.agent ?? false,
-        timeout: options.timeoutMs ?? 30_000,
-        headers,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const elapsedMs = performance.now() - began;
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), elapsedMs });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timed out')));
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-/** The Cookie header for every cookie a response set. */
-export function cookieHeader(answer: Answer): string {
-  return (answer.headers['set-cookie'] ?? []).map((line) => line.split(';')[0]).join('; ');
 }
 
 /** `POST /signin` with `{"name"}` as JSON; throws unless it answers 200 with the user. */

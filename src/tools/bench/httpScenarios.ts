@@ -3,7 +3,8 @@
 import { performance } from 'node:perf_hooks';
 import { LOBBY, PRESENCE_BATCH } from '../../shared/protocol.js';
 import { BenchClient, ClientGroup } from './generator.js';
-import { keepAlive, request, signIn } from './http.js';
+import { keepAlive, request } from '../http.js';
+import { signIn } from './http.js';
 import { GENERATOR_BOUND, peakRss, Window, type RunContext, type RunResult } from './run.js';
 import { latencySummary, Samples } from './stats.js';
 
