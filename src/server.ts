@@ -1,16 +1,16 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { InProcessBus } from './bus.js';
+import { InProcessBus } from './bus/bus.js';
 import type { Config } from './config.js';
 import { createApp } from './http/app.js';
-import { Hub } from './hub.js';
-import { Identity } from './identity.js';
+import { Hub } from './chat/hub.js';
+import { Identity } from './identity/identity.js';
 import { createLog } from './log.js';
-import { loadSecret } from './secret.js';
-import { CloseCode, CloseReason } from './shared/protocol.js';
+import { loadSecret } from './identity/secret.js';
+import { CloseCode, CloseReason } from './shared/protocol/index.js';
 import { SqliteStore } from './store/sqlite.js';
-import { createUpgradeHandler, startHeartbeat } from './websocket.js';
+import { createUpgradeHandler, startHeartbeat } from './transport/upgrade.js';
 
 export interface RunningServer {
   server: http.Server;

@@ -2,7 +2,7 @@
 // many are there instead of who, and finds people with `people` requests; protocol clients
 // that did not ask still get the contract's full list.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIG_ROOM, PEOPLE_RESULTS, type ServerMessage } from '../src/shared/protocol.js';
+import { BIG_ROOM, PEOPLE_RESULTS, type ServerMessage } from '../src/shared/protocol/index.js';
 import { TestClient } from './helpers/client.js';
 import { signIn, startTestServer, type SignedIn, type TestServer } from './helpers/server.js';
 

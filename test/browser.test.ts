@@ -2,7 +2,7 @@
 // other side of the conversation. Without /usr/bin/chromium the file is skipped (a failure in CI).
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatMessage, ServerMessage } from '../src/shared/protocol.js';
+import type { ChatMessage, ServerMessage } from '../src/shared/protocol/index.js';
 import { chromiumAvailable, cookiesFor, launchPerson, type Person } from './helpers/browser.js';
 import { TestClient } from './helpers/client.js';
 import { signIn, startTestServer, type SignedIn, type TestServer } from './helpers/server.js';

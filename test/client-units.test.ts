@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { linkPieces } from '../src/client/linkify.js';
-import { mentions, parseDmCommand } from '../src/shared/mentions.js';
-import { UNREAD_CAP, unreadLabel } from '../src/shared/protocol.js';
+import { mentions, parseDmCommand } from '../src/shared/protocol/index.js';
+import { UNREAD_CAP, unreadLabel } from '../src/shared/protocol/index.js';
 
 describe('linkPieces', () => {
   it('links http and https URLs and leaves the rest as text', () => {

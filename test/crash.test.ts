@@ -1,7 +1,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage, ServerMessage } from '../src/shared/protocol.js';
+import type { ChatMessage, ServerMessage } from '../src/shared/protocol/index.js';
 import { TestClient } from './helpers/client.js';
 import { signIn, spawnServer, tempDataDir, type SignedIn } from './helpers/server.js';
 

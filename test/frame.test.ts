@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headerLength, jsonFrame, textFrame } from '../src/frame.js';
+import { headerLength, jsonFrame, textFrame } from '../src/transport/frame.js';
 import { decodeFrames as decode } from './helpers/frames.js';
 
 describe('textFrame', () => {

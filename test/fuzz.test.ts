@@ -17,7 +17,7 @@ import {
   type DirectMessage,
   type ServerMessage,
   type User,
-} from '../src/shared/protocol.js';
+} from '../src/shared/protocol/index.js';
 import { TestClient } from './helpers/client.js';
 import { signIn, startTestServer, type SignedIn, type TestServer } from './helpers/server.js';
 

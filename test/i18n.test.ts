@@ -7,11 +7,11 @@ import {
   catalogue,
   interpolate,
   isLang,
-  pickLanguage,
   translate,
   translateParts,
   wsErrorKey,
-} from '../src/shared/i18n.js';
+} from '../src/shared/i18n/index.js';
+import { pickLanguage } from '../src/http/acceptLanguage.js';
 import { cookieHeader, signIn, startTestServer, type TestServer } from './helpers/server.js';
 
 let server: TestServer;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Keygrip from 'keygrip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { newUserId, readSignedCookie } from '../src/identity.js';
+import { newUserId, readSignedCookie } from '../src/identity/identity.js';
 import { TestClient } from './helpers/client.js';
 import { signIn, startTestServer, tempDataDir, type TestServer } from './helpers/server.js';
 
@@ -104,7 +104,7 @@ describe('the identity cookie', () => {
   });
 
   it('expires: past SESSION_DAYS the cookie is no identity even if the browser kept it', async () => {
-    const { Identity } = await import('../src/identity.js');
+    const { Identity } = await import('../src/identity/identity.js');
     const { SqliteStore } = await import('../src/store/sqlite.js');
     const store = new SqliteStore(tempDataDir());
     const identity = new Identity({ keys: [SECRET], store, maxAgeMs: 1000 });
@@ -155,7 +155,7 @@ describe('sessions', () => {
   });
 
   it('signing out in one browser leaves another session of the same user signed in', async () => {
-    const { Identity } = await import('../src/identity.js');
+    const { Identity } = await import('../src/identity/identity.js');
     const { SqliteStore } = await import('../src/store/sqlite.js');
     const store = new SqliteStore(tempDataDir());
     const identity = new Identity({ keys: [SECRET], store, maxAgeMs: 60_000 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage } from '../src/shared/protocol.js';
+import type { ChatMessage } from '../src/shared/protocol/index.js';
 import { TestClient } from './helpers/client.js';
 import { signIn, spawnServer, tempDataDir } from './helpers/server.js';
 

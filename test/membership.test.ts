@@ -2,7 +2,7 @@
 // user's on every page load, tab and device, and after a restart, until they `leave` it; the chat page
 // carries the user's rooms and DM conversations. Real server, real `ws` clients and fetch.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServerMessage } from '../src/shared/protocol.js';
+import type { ServerMessage } from '../src/shared/protocol/index.js';
 import { createRoom, dm, join, leave, say, Sockets } from './helpers/chat.js';
 
 import { signIn, startTestServer, tempDataDir, type SignedIn, type TestServer } from './helpers/server.js';

@@ -2,7 +2,7 @@
 // the greeting and presence, `chat`, `dm`, validation errors, frame limits and the rate limit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { ChatMessage, DirectMessage, ServerMessage } from '../src/shared/protocol.js';
+import type { ChatMessage, DirectMessage, ServerMessage } from '../src/shared/protocol/index.js';
 import { chatWith, createRoom, dmWith, isError, presence, roomName, Sockets, unique, userShape } from './helpers/chat.js';
 import { TestClient } from './helpers/client.js';
 import { signIn, startTestServer, type SignedIn, type TestServer } from './helpers/server.js';

@@ -2,8 +2,8 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { textFrame } from '../src/frame.js';
-import { Outbox, type Recipient } from '../src/outbox.js';
+import { textFrame } from '../src/transport/frame.js';
+import { Outbox, type Recipient } from '../src/transport/outbox.js';
 import { decodeFrames } from './helpers/frames.js';
 
 /** A recipient whose stream records each write; `stuck` bytes pretend the peer stopped reading. */

@@ -3,7 +3,7 @@
 // by the server across reloads and tabs, mentions, desktop notifications, and DMs across a restart.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DirectMessage, ServerMessage } from '../src/shared/protocol.js';
+import type { DirectMessage, ServerMessage } from '../src/shared/protocol/index.js';
 import {
   badge,
   chromiumAvailable,

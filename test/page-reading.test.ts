@@ -7,8 +7,8 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../src/paths.js';
-import { translate, type Lang } from '../src/shared/i18n.js';
-import type { ChatMessage, ServerMessage } from '../src/shared/protocol.js';
+import { translate, type Lang } from '../src/shared/i18n/index.js';
+import type { ChatMessage, ServerMessage } from '../src/shared/protocol/index.js';
 import {
   badge,
   chromiumAvailable,

@@ -3,7 +3,7 @@
 // region, keyboard, focus outline, a 360 px phone, dark mode, contrast).
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServerMessage } from '../src/shared/protocol.js';
+import type { ServerMessage } from '../src/shared/protocol/index.js';
 import {
   chromiumAvailable,
   conversationTitle,

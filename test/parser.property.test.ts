@@ -5,12 +5,12 @@
 // replay one with `fc.assert(…, { seed, path })`.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseClientMessage, type Parsed, type ParseLimits } from '../src/messages.js';
-import { LOBBY, MAX_HISTORY_LIMIT, MAX_REF_LENGTH, codePointLength, type ClientMessage } from '../src/shared/protocol.js';
+import { parseClientMessage, type Parsed, type ParseLimits } from '../src/shared/protocol/index.js';
+import { LOBBY, MAX_HISTORY_LIMIT, MAX_REF_LENGTH, codePointLength, type ClientMessage } from '../src/shared/protocol/index.js';
 
 // --- the contract, written out independently of src/ ----------------------------------------------
 
-const TYPES = ['chat', 'dm', 'join', 'leave', 'history', 'typing', 'read', 'people'] as const;
+const TYPES = ['chat', 'dm', 'join', 'leave', 'history', 'typing', 'read', 'people', 'ping'] as const;
 /** Every error code of PROTOCOL.md §5 … */
 const CONTRACT_CODES = ['bad_message', 'unknown_type', 'empty', 'too_long', 'no_such_room', 'not_in_room', 'no_such_user', 'rate_limited'];
 /** … of which the edge can only know these: rooms, users and rates are the hub's to judge. */
@@ -26,6 +26,7 @@ const FIELDS: Record<(typeof TYPES)[number], { required: string[]; optional: str
   typing: { required: ['type'], optional: ['ref'], about: true },
   read: { required: ['type', 'id'], optional: ['ref'], about: true },
   people: { required: ['type', 'room', 'q'], optional: ['ref'] },
+  ping: { required: ['type'], optional: ['ref'] },
 };
 
 const DEFAULT_LIMITS: ParseLimits = { maxMessageLength: 2000 };

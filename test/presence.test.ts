@@ -4,8 +4,8 @@
 import { Duplex } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { RoomPresence, type Member } from '../src/presence.js';
-import { BIG_ROOM, PEOPLE_RESULTS, peopleMatching, type ServerMessage, type User } from '../src/shared/protocol.js';
+import { RoomPresence, type Member } from '../src/chat/presence/roomPresence.js';
+import { BIG_ROOM, PEOPLE_RESULTS, peopleMatching, type ServerMessage, type User } from '../src/shared/protocol/index.js';
 import { TestClient } from './helpers/client.js';
 import { decodeFrames } from './helpers/frames.js';
 import { signIn, startTestServer, type SignedIn, type TestServer } from './helpers/server.js';

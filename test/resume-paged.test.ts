@@ -1,7 +1,7 @@
 // A resume from far back is replayed a page at a time: every message once, in order, across the
 // page boundaries, then the greeting goes on as usual.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatMessage } from '../src/shared/protocol.js';
+import type { ChatMessage } from '../src/shared/protocol/index.js';
 import { TestClient } from './helpers/client.js';
 import { signIn, startTestServer, type TestServer } from './helpers/server.js';
 

@@ -1,7 +1,7 @@
 // Resume (`?since=`), `join` with `since`, and a restart keeping history (PROTOCOL.md §3, §6) against
 // the real server with real `ws` clients.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatMessage, ServerMessage, StoredMessage } from '../src/shared/protocol.js';
+import type { ChatMessage, ServerMessage, StoredMessage } from '../src/shared/protocol/index.js';
 import { chatWith, createRoom, dm, dmWith, join, say, Sockets, unique, userShape } from './helpers/chat.js';
 import { TestClient } from './helpers/client.js';
 import { signIn, startTestServer, tempDataDir, type SignedIn, type TestServer } from './helpers/server.js';

@@ -1,7 +1,7 @@
 // Rooms and history rows of the contract (PROTOCOL.md §1 /rooms, §4–§5 join, leave, history) against
 // the real server with real `ws` clients.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatMessage, DirectMessage, ServerMessage, User } from '../src/shared/protocol.js';
+import type { ChatMessage, DirectMessage, ServerMessage, User } from '../src/shared/protocol/index.js';
 import { chatWith, createRoom, isError, join, presence, roomName, say, Sockets, unique, userShape } from './helpers/chat.js';
 import { TestClient } from './helpers/client.js';
 import { signIn, startTestServer, type SignedIn, type TestServer } from './helpers/server.js';

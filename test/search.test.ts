@@ -3,7 +3,7 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEARCH_LIMIT, type ChatMessage, type SearchResult } from '../src/shared/protocol.js';
+import { SEARCH_LIMIT, type ChatMessage, type SearchResult } from '../src/shared/protocol/index.js';
 import { createRoom, dm, join, leave, say, Sockets } from './helpers/chat.js';
 
 import { signIn, startTestServer, tempDataDir, type SignedIn, type TestServer } from './helpers/server.js';

@@ -1,7 +1,7 @@
 // Sign-ins share one commit per tick (issue 4, sign-in throughput): a burst of them must each get a
 // working identity of its own, kept before the answer, across a restart, with nothing mixed up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { User } from '../src/shared/protocol.js';
+import type { User } from '../src/shared/protocol/index.js';
 import { TestClient } from './helpers/client.js';
 import { cookieHeader, signIn, startTestServer, tempDataDir, type TestServer } from './helpers/server.js';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
-import type { ChatMessage, ServerMessage } from '../src/shared/protocol.js';
+import type { ChatMessage, ServerMessage } from '../src/shared/protocol/index.js';
 import { TestClient } from './helpers/client.js';
 import { signIn, spawnServer, tempDataDir } from './helpers/server.js';
 

@@ -1,7 +1,7 @@
 // "X is typing…" (issue 3, item 5; README "Choices and extensions"): who hears `typing`, the 2 s
 // server throttle, and its errors, against the real server with real `ws` clients.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TYPING_THROTTLE_MS, type ChatMessage, type ServerMessage } from '../src/shared/protocol.js';
+import { TYPING_THROTTLE_MS, type ChatMessage, type ServerMessage } from '../src/shared/protocol/index.js';
 import { createRoom, join, Sockets, userShape } from './helpers/chat.js';
 import { TestClient } from './helpers/client.js';
 import { signIn, startTestServer, type SignedIn, type TestServer } from './helpers/server.js';

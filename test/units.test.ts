@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { reconnectDelay } from '../src/client/backoff.js';
 import { ConfigError, DEFAULTS, loadConfig } from '../src/config.js';
-import { parseClientMessage } from '../src/messages.js';
-import { RateLimiter } from '../src/rateLimit.js';
-import { normalizeRoomName, normalizeUserName } from '../src/shared/protocol.js';
+import { parseClientMessage } from '../src/shared/protocol/index.js';
+import { RateLimiter } from '../src/limits/rateLimiter.js';
+import { normalizeRoomName, normalizeUserName } from '../src/shared/protocol/index.js';
 
 const limits = { maxMessageLength: 10 };
 const parse = (frame: unknown) => parseClientMessage(typeof frame === 'string' ? frame : JSON.stringify(frame), limits);

@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatMessage, ServerMessage, UnreadEntry } from '../src/shared/protocol.js';
+import type { ChatMessage, ServerMessage, UnreadEntry } from '../src/shared/protocol/index.js';
 import { createRoom, dm, join, leave, roomName, say, Sockets, unique } from './helpers/chat.js';
 import { TestClient } from './helpers/client.js';
 import { signIn, startTestServer, tempDataDir, type SignedIn, type TestServer } from './helpers/server.js';

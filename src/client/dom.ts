@@ -1,5 +1,5 @@
 // DOM helpers. Every user-supplied string goes in through textContent or an attribute, never as HTML.
-import type { DirectMessage, ChatMessage, User } from '../shared/protocol.js';
+import type { DirectMessage, ChatMessage, User } from '../shared/protocol/index.js';
 import { t } from './i18n.js';
 import { linkPieces } from './linkify.js';
 

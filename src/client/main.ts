@@ -9,8 +9,8 @@ import {
   type ServerMessage,
   type ServerMessages,
   type User,
-} from '../shared/protocol.js';
-import { wsErrorKey } from '../shared/i18n.js';
+} from '../shared/protocol/index.js';
+import { wsErrorKey } from '../shared/i18n/index.js';
 import {
   avatar,
   byId,
@@ -24,7 +24,7 @@ import {
   setTime,
 } from './dom.js';
 import { t } from './i18n.js';
-import { mentions, parseDmCommand } from '../shared/mentions.js';
+import { mentions, parseDmCommand } from '../shared/protocol/index.js';
 import { notify, notificationsWanted, requestNotifications } from './notify.js';
 import { ChatSocket, type ConnectionState } from './socket.js';
 
@@ -641,6 +641,8 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
   rooms(message) {
     void refreshRooms(message.data);
   },
+  room() {},
+  pong() {},
   typing(message) {
     let view = viewFor(message);
     if (!view && 'with' in message) {

@@ -1,4 +1,4 @@
-import { CloseCode, PEOPLE_LAZY, PRESENCE_BATCH, WS_PATH, type ClientMessage, type ServerMessage } from '../shared/protocol.js';
+import { CloseCode, PEOPLE_LAZY, PRESENCE_BATCH, WS_PATH, type ClientMessage, type ServerMessage } from '../shared/protocol/index.js';
 import { reconnectDelay } from './backoff.js';
 
 export type ConnectionState =

@@ -1,10 +1,10 @@
 import Koa from 'koa';
 import bodyParser from 'koa-bodyparser';
-import type { Hub } from '../hub.js';
-import type { Identity } from '../identity.js';
+import type { Hub } from '../chat/hub.js';
+import type { Identity } from '../identity/identity.js';
 import type { Log } from '../log.js';
 import { STATIC_DIR } from '../paths.js';
-import { RateLimiter } from '../rateLimit.js';
+import { RateLimiter } from '../limits/rateLimiter.js';
 import type { Store } from '../store/store.js';
 import { currentUser, sameOriginWrites } from './auth.js';
 import { HttpCommit } from './commit.js';

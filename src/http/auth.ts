@@ -1,6 +1,6 @@
 import type { Next } from 'koa';
-import type { Identity } from '../identity.js';
-import { isAllowedOrigin } from '../origin.js';
+import type { Identity } from '../identity/identity.js';
+import { isAllowedOrigin } from '../web/sameOrigin.js';
 import type { AppContext } from './context.js';
 import { fail } from './language.js';
 

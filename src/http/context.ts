@@ -1,6 +1,6 @@
 import type { ParameterizedContext } from 'koa';
-import type { Lang } from '../shared/i18n.js';
-import type { User } from '../shared/protocol.js';
+import type { Lang } from '../shared/i18n/index.js';
+import type { User } from '../shared/protocol/index.js';
 
 export interface AppState {
   /** The signed-in user, read once per request by `currentUser`. */

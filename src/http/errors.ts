@@ -1,6 +1,6 @@
 import type { Next } from 'koa';
 import type { Log } from '../log.js';
-import { catalogue, interpolate, isKey, type Key } from '../shared/i18n.js';
+import { catalogue, interpolate, isKey, type Key } from '../shared/i18n/index.js';
 import { wantsJson, type AppContext } from './context.js';
 import { fail, requestLanguage, type Localized } from './language.js';
 import { render } from './render.js';

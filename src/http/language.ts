@@ -1,5 +1,6 @@
 import type { Next } from 'koa';
-import { isLang, pickLanguage, translate, type Key, type Lang, type ParamArgs } from '../shared/i18n.js';
+import { isLang, translate, type Key, type Lang, type ParamArgs } from '../shared/i18n/index.js';
+import { pickLanguage } from './acceptLanguage.js';
 import type { AppContext } from './context.js';
 
 /** The cookie that remembers a language picked with `?lang=`; plain, since it is only a preference. */

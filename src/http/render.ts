@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import nunjucks from 'nunjucks';
 import { VIEWS_DIR } from '../paths.js';
-import { LANGUAGES, catalogue, interpolate, isKey, translate, translateParts, type Lang, type Part } from '../shared/i18n.js';
-import type { StoredMessage, User } from '../shared/protocol.js';
+import { LANGUAGES, catalogue, interpolate, isKey, translate, translateParts, type Lang, type Part } from '../shared/i18n/index.js';
+import type { StoredMessage, User } from '../shared/protocol/index.js';
 import type { AppContext } from './context.js';
 import { requestLanguage } from './language.js';
 

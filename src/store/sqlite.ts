@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { mentions } from '../shared/mentions.js';
+import { mentions } from '../shared/protocol/index.js';
 import {
   LOBBY,
   UNREAD_CAP,
@@ -11,7 +11,7 @@ import {
   type StoredMessage,
   type UnreadEntry,
   type User,
-} from '../shared/protocol.js';
+} from '../shared/protocol/index.js';
 import { Checkpointer } from './checkpointer.js';
 import type { Conversation, Page, Room, SearchScope, Store, StoredSession, StoredUser } from './store.js';
 

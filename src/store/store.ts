@@ -1,4 +1,4 @@
-import type { ChatMessage, DirectMessage, SearchResult, StoredMessage, UnreadEntry, User } from '../shared/protocol.js';
+import type { ChatMessage, DirectMessage, SearchResult, StoredMessage, UnreadEntry, User } from '../shared/protocol/index.js';
 
 export interface Room {
   name: string;

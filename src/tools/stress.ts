@@ -21,7 +21,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { WebSocket } from 'ws';
 import { ROOT_DIR } from '../paths.js';
-import { PRESENCE_BATCH, type ServerMessage, type User } from '../shared/protocol.js';
+import { PRESENCE_BATCH, type ServerMessage, type User } from '../shared/protocol/index.js';
 import { cookieHeader, request } from './http.js';
 
 // --- settings -------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 // closed after each test, make names no other test uses, and the few contract steps (chat, dm,
 // create, join, leave) that wait for the server's answer.
 import { afterEach, expect } from 'vitest';
-import type { ChatMessage, DirectMessage, ServerMessage, ServerMessages, User } from '../../src/shared/protocol.js';
+import type { ChatMessage, DirectMessage, ServerMessage, ServerMessages, User } from '../../src/shared/protocol/index.js';
 import { TestClient } from './client.js';
 import type { SignedIn, TestServer } from './server.js';
 

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import type { ServerMessage } from '../../src/shared/protocol.js';
+import type { ServerMessage } from '../../src/shared/protocol/index.js';
 
 export interface Closed {
   code: number;

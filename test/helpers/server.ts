@@ -5,7 +5,7 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { ROOT_DIR } from '../../src/paths.js';
 import { startServer } from '../../src/server.js';
-import type { User } from '../../src/shared/protocol.js';
+import type { User } from '../../src/shared/protocol/index.js';
 
 export interface TestServer {
   url: string;

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { identiconSvg } from '../../avatar.js';
+import { identiconSvg } from '../identicon.js';
 import type { AppState } from '../context.js';
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
-import type { Hub } from '../../hub.js';
-import { BIG_ROOM, LOBBY } from '../../shared/protocol.js';
+import type { Hub } from '../../chat/hub.js';
+import { BIG_ROOM, LOBBY } from '../../shared/protocol/index.js';
 import type { Store } from '../../store/store.js';
 import type { AppState } from '../context.js';
 import { renderWithMessages } from '../render.js';

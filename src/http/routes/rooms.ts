@@ -1,6 +1,6 @@
 import Router from '@koa/router';
-import type { Hub } from '../../hub.js';
-import { MAX_NAME_LENGTH, normalizeRoomName } from '../../shared/protocol.js';
+import type { Hub } from '../../chat/hub.js';
+import { MAX_NAME_LENGTH, normalizeRoomName } from '../../shared/protocol/index.js';
 import type { Store } from '../../store/store.js';
 import { requireUser } from '../auth.js';
 import type { AppState } from '../context.js';

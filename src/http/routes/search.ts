@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { MAX_SEARCH_LENGTH, SEARCH_LIMIT, codePointLength } from '../../shared/protocol.js';
+import { MAX_SEARCH_LENGTH, SEARCH_LIMIT, codePointLength } from '../../shared/protocol/index.js';
 import type { SearchScope, Store } from '../../store/store.js';
 import { requireUser } from '../auth.js';
 import type { AppState } from '../context.js';

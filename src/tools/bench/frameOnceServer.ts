@@ -10,7 +10,7 @@
 import http from 'node:http';
 import type net from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { jsonFrame } from '../../frame.js';
+import { jsonFrame } from '../../transport/frame.js';
 import { chatFrom, GREETING, isChatPath, serve, userOf } from './reference.js';
 
 /** Bytes that may wait in one socket's buffer before it is skipped: the product's default cap. */

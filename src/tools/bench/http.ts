@@ -1,7 +1,7 @@
 // Sign-in for the load generator, per the contract (POST /signin, JSON, keep every cookie), one
 // user or many over keep-alive connections.
 import type http from 'node:http';
-import type { User } from '../../shared/protocol.js';
+import type { User } from '../../shared/protocol/index.js';
 import { cookieHeader, keepAlive, request } from '../http.js';
 
 export interface Account {

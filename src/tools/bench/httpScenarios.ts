@@ -1,7 +1,7 @@
 // The product-only scenarios: sign-in throughput, and reading history from a large store (the
 // page and a WebSocket `history` page).
 import { performance } from 'node:perf_hooks';
-import { LOBBY, PRESENCE_BATCH } from '../../shared/protocol.js';
+import { LOBBY, PRESENCE_BATCH } from '../../shared/protocol/index.js';
 import { BenchClient, ClientGroup } from './generator.js';
 import { keepAlive, request } from '../http.js';
 import { signIn } from './http.js';

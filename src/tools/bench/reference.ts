@@ -2,7 +2,7 @@
 // starting and stopping the way the product does (URL on stdout, SIGTERM ends it).
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LOBBY, MAX_REF_LENGTH, WS_PATH, type ChatMessage, type User } from '../../shared/protocol.js';
+import { LOBBY, MAX_REF_LENGTH, WS_PATH, type ChatMessage, type User } from '../../shared/protocol/index.js';
 
 export { WS_PATH };
 

@@ -1,8 +1,8 @@
 // What every scenario shares: its context, its result, the measured window (server CPU from
 // /proc, the generator's own CPU), and opening clients the way each target expects.
 import { performance } from 'node:perf_hooks';
-import { newUserId } from '../../identity.js';
-import { PEOPLE_LAZY, PRESENCE_BATCH } from '../../shared/protocol.js';
+import { newUserId } from '../../identity/identity.js';
+import { PEOPLE_LAZY, PRESENCE_BATCH } from '../../shared/protocol/index.js';
 import { ClientGroup, connectAll, until, type OpenOptions } from './generator.js';
 import { signInMany } from './http.js';
 import { cpuMicros, peakRssBytes } from './procStats.js';

@@ -4,9 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { LOBBY } from '../../shared/protocol.js';
+import { LOBBY } from '../../shared/protocol/index.js';
 import { SqliteStore } from '../../store/sqlite.js';
-import { newUser } from '../../users.js';
+import { newUser } from '../../identity/users.js';
 import { startTarget, tempDir } from './targets.js';
 
 export interface Seeded {

@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
-import { CloseCode, CloseReason } from './shared/protocol.js';
+import { CloseCode, CloseReason } from '../shared/protocol/index.js';
 
 /** What the outbox needs of a connection: its socket, the raw stream under it, and a queue. */
 export interface Recipient {

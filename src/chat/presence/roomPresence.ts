@@ -1,6 +1,6 @@
-import { headerLength, jsonFrame, textFrame, writeTextHeader } from './frame.js';
-import type { Recipient } from './outbox.js';
-import { BIG_ROOM, peopleMatching, type ServerMessages, type User } from './shared/protocol.js';
+import { headerLength, jsonFrame, textFrame, writeTextHeader } from '../../transport/frame.js';
+import type { Recipient } from '../../transport/outbox.js';
+import { BIG_ROOM, peopleMatching, type ServerMessages, type User } from '../../shared/protocol/index.js';
 
 /** A connection as a room sees it. */
 export interface Member extends Recipient {

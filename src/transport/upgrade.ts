@@ -1,11 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { Hub } from './hub.js';
-import type { Identity } from './identity.js';
-import type { Log } from './log.js';
-import { clientAddress, isAllowedOrigin } from './origin.js';
-import { CloseCode, CloseReason, PEOPLE_LAZY, PRESENCE_BATCH, WS_PATH } from './shared/protocol.js';
+import type { Hub } from '../chat/hub.js';
+import type { Identity } from '../identity/identity.js';
+import type { Log } from '../log.js';
+import { isAllowedOrigin } from '../web/sameOrigin.js';
+import { clientAddress } from '../web/clientAddress.js';
+import { CloseCode, CloseReason, PEOPLE_LAZY, PRESENCE_BATCH, WS_PATH } from '../shared/protocol/index.js';
 
 export interface UpgradeOptions {
   wss: WebSocketServer;

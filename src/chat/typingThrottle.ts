@@ -1,4 +1,4 @@
-import type { Conversation } from './store/store.js';
+import type { Conversation } from '../store/store.js';
 
 /**
  * The server's half of "X is typing…": at most one notice per user per room or conversation in

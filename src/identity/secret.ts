@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { splitKeys } from './config.js';
+import { splitKeys } from '../config.js';
 
 const SECRET_FILE = 'secret';
 

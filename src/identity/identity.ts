@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Cookies from 'cookies';
-import { normalizeUserName, type User } from './shared/protocol.js';
-import type { Store } from './store/store.js';
+import { normalizeUserName, type User } from '../shared/protocol/index.js';
+import type { Store } from '../store/store.js';
 
 export const USER_COOKIE = 'user';
 export const SESSION_COOKIE = 'sid';

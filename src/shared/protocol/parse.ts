@@ -1,12 +1,9 @@
-import {
-  LOBBY,
-  MAX_HISTORY_LIMIT,
-  MAX_PEOPLE_QUERY_LENGTH,
-  MAX_REF_LENGTH,
-  codePointLength,
-  type ClientMessage,
-  type ErrorCode,
-} from './shared/protocol.js';
+// The edge of the protocol: one client text frame in, a typed message or the error to answer out.
+// Every rule a frame's shape must follow is here; what a message may *do* is the server's to check.
+import { translate, type Key, type ParamArgs } from '../i18n/index.js';
+import { MAX_HISTORY_LIMIT, MAX_PEOPLE_QUERY_LENGTH, MAX_REF_LENGTH } from './limits.js';
+import { LOBBY, codePointLength } from './names.js';
+import type { ClientMessage, ErrorCode } from './types.js';
 
 export interface ParseLimits {
   maxMessageLength: number;
@@ -23,22 +20,23 @@ class Rejection {
   ) {}
 }
 
-function reject(code: ErrorCode, message: string): never {
-  throw new Rejection(code, message);
+/** Refuses the frame: `key` names the catalogue's English text for it (see `wsError.*` in i18n). */
+function reject<K extends Key>(code: ErrorCode, key: K, ...params: ParamArgs<K>): never {
+  throw new Rejection(code, translate('en', key, ...params));
 }
 
 type Fields = Record<string, unknown>;
 
 function requiredString(fields: Fields, key: string): string {
   const value = fields[key];
-  if (typeof value !== 'string') reject('bad_message', `"${key}" must be a string`);
+  if (typeof value !== 'string') reject('bad_message', 'wsError.bad_message.string', { field: key });
   return value;
 }
 
 function optionalString(fields: Fields, key: string): string | undefined {
   const value = fields[key];
   if (value === undefined) return undefined;
-  if (typeof value !== 'string') reject('bad_message', `"${key}" must be a string`);
+  if (typeof value !== 'string') reject('bad_message', 'wsError.bad_message.string', { field: key });
   return value;
 }
 
@@ -46,14 +44,14 @@ function optionalId(fields: Fields, key: string): number | undefined {
   const value = fields[key];
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    reject('bad_message', `"${key}" must be a message id (a whole number)`);
+    reject('bad_message', 'wsError.bad_message.id', { field: key });
   }
   return value;
 }
 
 function requiredId(fields: Fields, key: string): number {
   const value = optionalId(fields, key);
-  if (value === undefined) reject('bad_message', `"${key}" must be a message id (a whole number)`);
+  if (value === undefined) reject('bad_message', 'wsError.bad_message.id', { field: key });
   return value;
 }
 
@@ -61,7 +59,7 @@ function requiredId(fields: Fields, key: string): number {
 function roomOrWith(fields: Fields, type: string): { room: string } | { with: string } {
   const room = optionalString(fields, 'room');
   const other = optionalString(fields, 'with');
-  if ((room === undefined) === (other === undefined)) reject('bad_message', `${type} needs either "room" or "with"`);
+  if ((room === undefined) === (other === undefined)) reject('bad_message', 'wsError.bad_message.roomOrWith', { type });
   return room !== undefined ? { room } : { with: other as string };
 }
 
@@ -72,9 +70,9 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 function text(fields: Fields, limits: ParseLimits): string {
   // Each lone surrogate becomes U+FFFD, as any UTF-8 encoder makes it: one character either way.
   const data = requiredString(fields, 'data').replace(LONE_SURROGATE, '\ufffd').trim();
-  if (data.length === 0) reject('empty', 'The message is empty');
+  if (data.length === 0) reject('empty', 'wsError.empty.message');
   if (codePointLength(data) > limits.maxMessageLength) {
-    reject('too_long', `A message may have at most ${limits.maxMessageLength} characters`);
+    reject('too_long', 'wsError.too_long.message', { max: limits.maxMessageLength });
   }
   return data;
 }
@@ -83,7 +81,7 @@ function historyLimit(fields: Fields): number | undefined {
   const value = fields.limit;
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    reject('bad_message', '"limit" must be a whole number from 1 to 100');
+    reject('bad_message', 'wsError.bad_message.limit', { max: MAX_HISTORY_LIMIT });
   }
   return Math.min(value, MAX_HISTORY_LIMIT);
 }
@@ -92,7 +90,7 @@ function readRef(fields: Fields): string | undefined {
   const ref = fields.ref;
   if (ref === undefined) return undefined;
   if (typeof ref !== 'string' || ref.length > MAX_REF_LENGTH) {
-    reject('bad_message', `"ref" must be a string of at most ${MAX_REF_LENGTH} characters`);
+    reject('bad_message', 'wsError.bad_message.ref', { max: MAX_REF_LENGTH });
   }
   return ref;
 }
@@ -103,7 +101,7 @@ function withRef<T extends object>(message: T, ref: string | undefined): T & { r
 
 function fromFields(fields: Fields, ref: string | undefined, limits: ParseLimits): ClientMessage {
   const type = fields.type;
-  if (typeof type !== 'string') reject('bad_message', '"type" must be a string');
+  if (typeof type !== 'string') reject('bad_message', 'wsError.bad_message.string', { field: 'type' });
   switch (type) {
     case 'chat': {
       const data = text(fields, limits);
@@ -138,12 +136,14 @@ function fromFields(fields: Fields, ref: string | undefined, limits: ParseLimits
     case 'people': {
       const room = requiredString(fields, 'room');
       const q = requiredString(fields, 'q').trim();
-      if (q.length === 0) reject('empty', 'Say whom to look for');
-      if (codePointLength(q) > MAX_PEOPLE_QUERY_LENGTH) reject('too_long', `A search for people may have at most ${MAX_PEOPLE_QUERY_LENGTH} characters`);
+      if (q.length === 0) reject('empty', 'wsError.empty.people');
+      if (codePointLength(q) > MAX_PEOPLE_QUERY_LENGTH) reject('too_long', 'wsError.too_long.people', { max: MAX_PEOPLE_QUERY_LENGTH });
       return withRef({ type, room, q }, ref);
     }
+    case 'ping':
+      return withRef({ type }, ref);
     default:
-      return reject('unknown_type', `Unknown message type "${type.slice(0, 32)}"`);
+      return reject('unknown_type', 'wsError.unknown_type.named', { type: type.slice(0, 32) });
   }
 }
 
@@ -159,7 +159,7 @@ export function parseClientMessage(frame: string, limits: ParseLimits): Parsed {
     value = { type: 'chat', room: LOBBY, data: frame };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { ok: false, code: 'bad_message', message: 'A message must be a JSON object' };
+    return { ok: false, code: 'bad_message', message: translate('en', 'wsError.bad_message.object') };
   }
   const fields = value as Fields;
   let ref: string | undefined;

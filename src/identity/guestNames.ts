@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { translate, type Lang } from './shared/i18n.js';
+import { translate, type Lang } from '../shared/i18n/index.js';
 
 // The ten heavenly stems give the classic placeholder names 路人甲, 路人乙 … 路人癸.
 const STEMS = ['甲', '乙', '丙', '丁', '戊', '己', '庚', '辛', '壬', '癸'];

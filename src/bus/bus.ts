@@ -1,4 +1,4 @@
-import type { ServerMessage, User } from './shared/protocol.js';
+import type { ServerMessage, User } from '../shared/protocol/index.js';
 
 /** Where a message came from, so the sender's own connection gets its `ref` back. */
 export interface Origin {

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { newUserId } from './identity.js';
-import type { User } from './shared/protocol.js';
+import type { User } from '../shared/protocol/index.js';
 
 /** How many built-in avatars there are; a user's `image` is an index into them. */
 export const AVATAR_COUNT = 12;

@@ -1,12 +1,12 @@
 import type { Duplex } from 'node:stream';
 import { WebSocket, type RawData } from 'ws';
-import type { Bus, BusEvent, Origin } from './bus.js';
-import { jsonFrame } from './frame.js';
-import type { Log } from './log.js';
-import { parseClientMessage } from './messages.js';
-import { Outbox } from './outbox.js';
-import { leftText, RoomPresence, type Member } from './presence.js';
-import { RateLimiter } from './rateLimit.js';
+import type { Bus, BusEvent, Origin } from '../bus/bus.js';
+import { jsonFrame } from '../transport/frame.js';
+import type { Log } from '../log.js';
+import { parseClientMessage } from '../shared/protocol/index.js';
+import { Outbox } from '../transport/outbox.js';
+import { leftText, RoomPresence, type Member } from './presence/roomPresence.js';
+import { RateLimiter } from '../limits/rateLimiter.js';
 import {
   CloseCode,
   CloseReason,
@@ -17,9 +17,9 @@ import {
   type ErrorCode,
   type ServerMessage,
   type User,
-} from './shared/protocol.js';
-import type { Conversation, Store } from './store/store.js';
-import { TypingThrottle } from './typing.js';
+} from '../shared/protocol/index.js';
+import type { Conversation, Store } from '../store/store.js';
+import { TypingThrottle } from './typingThrottle.js';
 
 export interface HubOptions {
   store: Store;
@@ -237,6 +237,8 @@ export class Hub {
         return this.read(connection, message);
       case 'people':
         return this.people(connection, message);
+      case 'ping':
+        return this.send(connection, message.ref === undefined ? { type: 'pong' } : { type: 'pong', ref: message.ref });
     }
   }
 

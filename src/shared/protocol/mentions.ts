@@ -1,6 +1,6 @@
 // `@name` handling: who a message mentions (the store counts with this very function, the page
 // highlights with it), and the `@name message` shortcut for a DM. No Node or DOM imports.
-import type { User } from '../shared/protocol.js';
+import type { User } from './types.js';
 
 /** Whether text mentions the name as `@name` (case-insensitive, not inside a longer word). */
 export function mentions(text: string, name: string): boolean {

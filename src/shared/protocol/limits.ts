@@ -1,0 +1,49 @@
+// Sizes, rates and intervals both sides of the socket know. Settings an operator can change live
+// in src/config.ts; these are fixed by the protocol.
+
+/** Longest `ref` a client may attach to a message. */
+export const MAX_REF_LENGTH = 64;
+/** Largest page a `history` request may ask for. */
+export const MAX_HISTORY_LIMIT = 100;
+/** Longest user or room name, in code points. */
+export const MAX_NAME_LENGTH = 32;
+/** The server passes on at most one `typing` per user per room or conversation in this time; the rest are dropped. */
+export const TYPING_THROTTLE_MS = 2000;
+
+/**
+ * Presence changes (`join`, `left`, `presence`) go out at most once per interval per room, so a
+ * burst of arrivals costs each member one write per interval rather than one per arrival. The
+ * interval grows with the room, since each flush writes to every member: 50 ms up to 500
+ * connections, 500 ms at 5,000, at most 2 s.
+ */
+export const PRESENCE_FLUSH_MS = 50;
+export const PRESENCE_FLUSH_MS_PER_MEMBER = 0.1;
+export const PRESENCE_FLUSH_MAX_MS = 2000;
+
+/** How long a room of this many connections waits between presence flushes. */
+export function presenceInterval(members: number): number {
+  return Math.min(PRESENCE_FLUSH_MAX_MS, Math.max(PRESENCE_FLUSH_MS, members * PRESENCE_FLUSH_MS_PER_MEMBER));
+}
+
+/** More people online than this, and a `people=lazy` connection is told the room by number. */
+export const BIG_ROOM = 200;
+/** The most people one `people` request returns. */
+export const PEOPLE_RESULTS = 20;
+/** The longest `q` of a `people` request, in code points: a name and the space after it. */
+export const MAX_PEOPLE_QUERY_LENGTH = MAX_NAME_LENGTH + 1;
+
+/**
+ * Unread counts stop at this many per room or conversation: a count of UNREAD_CAP means "that
+ * many or more", and the page shows it as 999+.
+ */
+export const UNREAD_CAP = 1000;
+
+/** An unread count as badges and the tab title show it: "999+" from UNREAD_CAP on. */
+export function unreadLabel(count: number): string {
+  return count >= UNREAD_CAP ? `${UNREAD_CAP - 1}+` : String(count);
+}
+
+/** `GET /search`: the most results one search returns, newest first. */
+export const SEARCH_LIMIT = 50;
+/** `GET /search`: the longest query, in code points (after trimming). */
+export const MAX_SEARCH_LENGTH = 200;

@@ -1,0 +1,108 @@
+// The typed map of everything that crosses the WebSocket, shared by the server and the browser
+// bundle: rename a field here and both sides stop compiling. No Node or DOM imports.
+
+export type ErrorCode =
+  | 'bad_message'
+  | 'unknown_type'
+  | 'empty'
+  | 'too_long'
+  | 'no_such_room'
+  | 'not_in_room'
+  | 'no_such_user'
+  | 'rate_limited';
+
+export interface User {
+  id: string;
+  name: string;
+  image: number;
+}
+
+export interface ChatMessage {
+  type: 'chat';
+  id: number;
+  ts: number;
+  room: string;
+  user: User;
+  data: string;
+  ref?: string;
+}
+
+export interface DirectMessage {
+  type: 'dm';
+  id: number;
+  ts: number;
+  user: User;
+  to: User;
+  data: string;
+  ref?: string;
+}
+
+export type StoredMessage = ChatMessage | DirectMessage;
+
+/**
+ * What a history page, a typing signal, a read marker or an unread count is about: a room (by
+ * name), or the direct-message conversation with one other user (by id).
+ */
+export type Conversation = { room: string } | { with: string };
+
+/** Server → client, keyed by `type`. */
+export interface ServerMessages {
+  history:
+    | { type: 'history'; room: string; data: ChatMessage[]; before?: number }
+    | { type: 'history'; with: string; data: DirectMessage[]; before?: number };
+  /** `count` only for `people=lazy` in a big room: how many are online, and `data` is empty. */
+  list: { type: 'list'; room: string; data: User[]; count?: number };
+  join: { type: 'join'; room: string; user: User; data: string };
+  left: { type: 'left'; room: string; user: User; data: string };
+  /**
+   * Instead of `join`/`left`, for connections opened with `?presence=batch` (the page's): the net
+   * change since the last one, at most one per room per flush.
+   */
+  presence: { type: 'presence'; room: string; joined: User[]; left: User[]; count?: number };
+  /** The answer to a `people` request: online people of the room whose name matches `q`. */
+  people: { type: 'people'; room: string; q: string; data: User[]; ref?: string };
+  chat: ChatMessage;
+  dm: DirectMessage;
+  rooms: { type: 'rooms'; data: string[] };
+  /** Instead of `rooms`, for connections opened with `?rooms=changes` (the page's): what changed. */
+  room: { type: 'room'; change: 'created'; room: string };
+  /** Someone else is typing in a room, or (`with` = their id) to you. */
+  typing: { type: 'typing'; room: string; user: User } | { type: 'typing'; with: string; user: User };
+  /** Another connection of yours has read up to `id`. */
+  read: { type: 'read'; room: string; id: number } | { type: 'read'; with: string; id: number };
+  /** On connect: every room and conversation of yours with something unread. */
+  unread: { type: 'unread'; data: UnreadEntry[] };
+  /** The answer to `ping`: it comes after everything the server sent this connection before it. */
+  pong: { type: 'pong'; ref?: string };
+  error: { type: 'error'; data: { code: ErrorCode; message: string }; ref?: string };
+}
+export type ServerMessage = ServerMessages[keyof ServerMessages];
+
+/** One result of `GET /search`: a room message, or a DM with `with` = the other person's id. */
+export type SearchResult =
+  | { id: number; room: string; user: User; data: string; ts: number }
+  | { id: number; with: string; user: User; data: string; ts: number };
+
+export type UnreadEntry =
+  | { room: string; count: number; mentions: number; lastReadId: number }
+  | { with: string; count: number; mentions: number; lastReadId: number };
+
+/** Client → server, keyed by `type`, as they are after validation. */
+export interface ClientMessages {
+  chat: { type: 'chat'; room: string; data: string; ref?: string };
+  dm: { type: 'dm'; to: string; data: string; ref?: string };
+  /** `since` (an extension): resume the room after that id instead of the latest history. */
+  join: { type: 'join'; room: string; since?: number; ref?: string };
+  leave: { type: 'leave'; room: string; ref?: string };
+  history:
+    | { type: 'history'; room: string; before?: number; limit?: number; ref?: string }
+    | { type: 'history'; with: string; before?: number; limit?: number; ref?: string };
+  typing: { type: 'typing'; room: string; ref?: string } | { type: 'typing'; with: string; ref?: string };
+  read: { type: 'read'; room: string; id: number; ref?: string } | { type: 'read'; with: string; id: number; ref?: string };
+  /** Who is online in a room (that you are in) under a name matching `q`; see `peopleMatching`. */
+  people: { type: 'people'; room: string; q: string; ref?: string };
+  /** Asks for a `pong`: a reply ordered after everything sent to this connection before it. */
+  ping: { type: 'ping'; ref?: string };
+}
+export type ClientMessage = ClientMessages[keyof ClientMessages];
+export type ClientMessageType = keyof ClientMessages;

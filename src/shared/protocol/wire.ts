@@ -1,0 +1,49 @@
+// The WebSocket's fixed points: where it is, how it closes, and the query parameters that ask for
+// the page's extensions. Shared by the server and the browser bundle.
+
+export const WS_PATH = '/ws/chat';
+
+/** Close codes, named once (RFC 6455 codes plus our 4001). */
+export const CloseCode = {
+  /** Server going away: shutdown. */
+  GOING_AWAY: 1001,
+  /** A binary frame. */
+  UNSUPPORTED_DATA: 1003,
+  /** Kept sending past the rate limit. */
+  POLICY_VIOLATION: 1008,
+  /** Something broke on our side while handling a frame; the client reconnects. */
+  INTERNAL_ERROR: 1011,
+  /** Frame over the size limit (ws closes with it itself when maxPayload is exceeded). */
+  MESSAGE_TOO_BIG: 1009,
+  /** No valid identity cookie: the browser goes to /signin. */
+  INVALID_USER: 4001,
+} as const;
+
+export const CloseReason = {
+  INVALID_USER: 'Invalid user',
+  GOING_AWAY: 'Server shutting down',
+  BINARY: 'Binary frames are not supported',
+  RATE_LIMITED: 'Rate limit exceeded',
+  SIGNED_OUT: 'Signed out',
+  INTERNAL_ERROR: 'Internal error',
+  TOO_MANY_CONNECTIONS: 'Too many connections',
+} as const;
+
+/** `?since=<id>`: resume after that message id instead of the latest history. */
+export const SINCE_PARAM = 'since';
+/** `?presence=batch`: batched `presence` frames instead of one `join`/`left` each. */
+export const PRESENCE_PARAM = 'presence';
+export const PRESENCE_BATCH = 'batch';
+/**
+ * `?people=lazy` (with `presence=batch`): in a room with more than BIG_ROOM people online, such a
+ * connection gets how many are there (`list` and `presence` with `count`, no users) and finds
+ * people with `people` requests, instead of a list that every arrival would resend in full.
+ */
+export const PEOPLE_PARAM = 'people';
+export const PEOPLE_LAZY = 'lazy';
+/**
+ * `?rooms=changes`: a room made is announced as `{"type":"room","change":"created","room"}`
+ * instead of the contract's `rooms` with every name, which grows with the site.
+ */
+export const ROOMS_PARAM = 'rooms';
+export const ROOMS_CHANGES = 'changes';
