@@ -1,16 +1,20 @@
+// Wires the pieces together and listens; everything else lives in its own module.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { InProcessBus } from './bus/bus.js';
+import { InProcessBus } from './bus/inProcess.js';
+import { Hub } from './chat/hub.js';
 import type { Config } from './config.js';
 import { createApp } from './http/app.js';
-import { Hub } from './chat/hub.js';
 import { Identity } from './identity/identity.js';
-import { createLog } from './log.js';
 import { loadSecret } from './identity/secret.js';
-import { CloseCode, CloseReason } from './shared/protocol/index.js';
+import { createLog } from './log.js';
+import { shutdownOrder } from './shutdown.js';
 import { SqliteStore } from './store/sqlite.js';
-import { createUpgradeHandler, startHeartbeat } from './transport/upgrade.js';
+import { startHeartbeat } from './transport/heartbeat.js';
+import { Outbox } from './transport/outbox.js';
+import type { SocketPeer } from './transport/socketPeer.js';
+import { createUpgradeHandler } from './transport/upgrade.js';
 
 export interface RunningServer {
   server: http.Server;
@@ -25,13 +29,20 @@ export interface RunningServer {
 const HEADERS_TIMEOUT_MS = 15_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 
-/** Wires the pieces together and listens; everything else lives in its own module. */
 export async function startServer(config: Config): Promise<RunningServer> {
   const log = createLog(config.quiet);
   const store = new SqliteStore(config.dataDir);
   const identity = new Identity({ keys: loadSecret(config.dataDir, config.secret), store, maxAgeMs: config.sessionMaxAgeMs });
   const bus = new InProcessBus();
-  const hub = new Hub({ store, bus, log, ...config });
+  // The outbox commits the hub's batch before each write; the hub schedules the outbox's flushes.
+  const outbox: Outbox<SocketPeer> = new Outbox<SocketPeer>({
+    maxBufferedBytes: config.maxBufferedBytes,
+    beforeFlush: () => hub.beforeWrite(),
+    commit: () => hub.commit.commit(),
+    onSlowReader: (peer, buffered) => log('slow_reader_dropped', { user: peer.userId, buffered }),
+    onFlushFailed: (error) => log('commit_failed', { error: String(error) }),
+  });
+  const hub = new Hub({ store, bus, log, flusher: outbox, ...config });
   let accepting = true;
   const isAccepting = () => accepting;
 
@@ -41,7 +52,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   server.requestTimeout = REQUEST_TIMEOUT_MS;
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes, perMessageDeflate: false });
-  server.on('upgrade', createUpgradeHandler({ wss, identity, hub, log, ...config, accepting: isAccepting }));
+  server.on('upgrade', createUpgradeHandler({ wss, identity, chat: hub, outbox, log, ...config, accepting: isAccepting }));
   const stopHeartbeat = startHeartbeat(wss, config.heartbeatMs, () => hub.sweep());
 
   await new Promise<void>((resolve, reject) => {
@@ -55,24 +66,6 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   log('listening', { url: `http://${host}:${port}`, dataDir: config.dataDir });
 
-  let closing: Promise<void> | undefined;
-  const close = () =>
-    (closing ??= (async () => {
-      accepting = false;
-      const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      stopHeartbeat();
-      await hub.closeAll(CloseCode.GOING_AWAY, CloseReason.GOING_AWAY);
-      hub.stop();
-      wss.close();
-      // Requests still running get a moment to finish; then their connections are cut.
-      const grace = setTimeout(() => server.closeAllConnections(), 2000);
-      await httpClosed;
-      clearTimeout(grace);
-      await bus.close();
-      store.close();
-      log('stopped');
-    })());
-
+  const close = shutdownOrder({ server, wss, hub, bus, store, log, stopHeartbeat, stopAccepting: () => (accepting = false) });
   return { server, url: `http://${host}:${port}`, port, close };
 }

@@ -332,6 +332,38 @@ describe('chat', () => {
 
     await expectStillChatting(a);
   });
+
+  it('error messages say what went wrong, in English, naming the room', async () => {
+    const alice = await signIn(main.url, 'Alice');
+    const a = await connect(main, alice);
+    const room = await createRoom(main, alice.cookie, roomName('Named'));
+    a.send({ type: 'chat', room: 'nowhere-at-all', data: 'hi' });
+    expect((await a.next<ErrorMessage>(isError)).data).toEqual({ code: 'no_such_room', message: 'There is no room "nowhere-at-all"' });
+    a.send({ type: 'chat', room: room.toLowerCase(), data: 'hi' });
+    expect((await a.next<ErrorMessage>(isError)).data).toEqual({ code: 'not_in_room', message: `You are not in "${room}": join it first` });
+    a.send({ type: 'dm', to: 42, data: 'hi' });
+    expect((await a.next<ErrorMessage>(isError)).data).toEqual({ code: 'bad_message', message: '"to" must be a string' });
+  });
+});
+
+describe('ping (extension)', () => {
+  it('is answered with pong, echoing ref, after everything sent to the connection before it', async () => {
+    const alice = await signIn(main.url, 'Alice');
+    const a = await connect(main, alice);
+    const text = unique('before the ping');
+    a.send({ type: 'chat', data: text });
+    a.send({ type: 'ping', ref: 'p1' });
+    a.send({ type: 'ping' });
+    const order: string[] = [];
+    await a.next((m) => {
+      if (m.type === 'chat' && m.data === text) order.push('chat');
+      if (m.type === 'pong') order.push(m.ref === undefined ? 'pong' : `pong ${m.ref}`);
+      return m.type === 'pong' && m.ref === undefined;
+    });
+    expect(order).toEqual(['chat', 'pong p1', 'pong']);
+    a.send({ type: 'ping', ref: 'x'.repeat(65) });
+    expect((await a.next<ErrorMessage>(isError)).data.code).toBe('bad_message');
+  });
 });
 
 // --- frames -------------------------------------------------------------------------------------

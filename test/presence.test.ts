@@ -1,9 +1,7 @@
 // Presence under load: a burst of arrivals is coalesced (one write per member per flush, and for
 // `?presence=batch` connections one `presence` frame), while every connection still ends with an
 // exact view of who is in the room, and plain protocol clients still get the contract's frames.
-import { Duplex } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { RoomPresence, type Member } from '../src/chat/presence/roomPresence.js';
 import { BIG_ROOM, PEOPLE_RESULTS, peopleMatching, type ServerMessage, type User } from '../src/shared/protocol/index.js';
 import { TestClient } from './helpers/client.js';
@@ -19,10 +17,6 @@ function member(id: string, batchPresence = false, lazyPeople = false): Member {
     userJson: JSON.stringify(user),
     batchPresence,
     lazyPeople,
-    socket: { readyState: WebSocket.OPEN } as WebSocket,
-    stream: new Duplex(),
-    pending: [],
-    pendingBytes: 0,
   };
 }
 

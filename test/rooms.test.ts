@@ -74,6 +74,23 @@ describe('POST /rooms', () => {
     expect(list.map((r) => r.name)).toEqual(expect.arrayContaining(['lobby', name]));
   });
 
+  it('?rooms=changes (extension): such a connection hears the new room alone, the others the whole list', async () => {
+    const alice = await signIn(server.url, 'Alice');
+    const plain = await connect(alice);
+    const changes = sockets.keep(await TestClient.connect(`${server.wsUrl}?rooms=changes`, { cookie: alice.cookie }));
+    await changes.next((m) => m.type === 'list' && m.room === 'lobby');
+
+    const name = roomName('announced');
+    expect((await postRoom(name, alice.cookie)).status).toBe(201);
+    expect(await changes.next((m) => m.type === 'room' || m.type === 'rooms')).toEqual({ type: 'room', change: 'created', room: name });
+    const all = await plain.next<RoomsMessage>((m) => m.type === 'rooms');
+    expect(all.data).toEqual(expect.arrayContaining(['lobby', name]));
+    // Nothing else about rooms reached the connection that asked for changes: a ping answers after it.
+    changes.send({ type: 'ping', ref: 'after' });
+    await changes.next((m) => m.type === 'pong');
+    expect(changes.received.filter((m) => m.type === 'rooms' || m.type === 'room')).toHaveLength(1);
+  });
+
   it('409 for a name that exists, whatever its case; no rooms broadcast then', async () => {
     const alice = await signIn(server.url, 'Alice');
     const a = await connect(alice);

@@ -1,3 +1,5 @@
+// The fan-out seam: every message, presence change and sign-out goes out through the bus, never
+// straight to sockets, so that each process's hub delivers it to its own connections.
 import type { ServerMessage, User } from '../shared/protocol/index.js';
 
 /** Where a message came from, so the sender's own connection gets its `ref` back. */
@@ -13,35 +15,19 @@ export interface Origin {
 export type BusEvent =
   | { kind: 'room'; room: string; message: ServerMessage; origin?: Origin; except?: string; exceptUser?: string }
   | { kind: 'users'; userIds: string[]; message: ServerMessage; origin?: Origin; except?: string }
-  | { kind: 'everyone'; message: ServerMessage }
+  /** A room was made; `names` is every room's name after it, in creation order. */
+  | { kind: 'roomCreated'; room: string; names: string[] }
   /** Someone's first connection entered a room, or their last left it; hubs coalesce these. */
   | { kind: 'presence'; room: string; change: 'join' | 'left'; user: User }
   /** Closes the user's connections: those of one session (sign-out), or all (sign out everywhere). */
   | { kind: 'disconnect'; userId: string; sessionId?: string; code: number; reason: string };
 
 /**
- * The fan-out seam. In-process now; a Redis pub/sub bus can implement the same two calls so that
- * several processes behind nginx deliver each other's messages without changing the hub.
+ * In-process now; a Redis pub/sub bus can implement the same calls so that several processes
+ * behind nginx deliver each other's messages without changing the hub.
  */
 export interface Bus {
   publish(event: BusEvent): void;
   subscribe(listener: (event: BusEvent) => void): () => void;
   close(): Promise<void>;
-}
-
-export class InProcessBus implements Bus {
-  private readonly listeners = new Set<(event: BusEvent) => void>();
-
-  publish(event: BusEvent): void {
-    for (const listener of this.listeners) listener(event);
-  }
-
-  subscribe(listener: (event: BusEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  async close(): Promise<void> {
-    this.listeners.clear();
-  }
 }

@@ -12,14 +12,14 @@ export interface Recipient {
   pendingBytes: number;
 }
 
-export interface OutboxOptions {
+export interface OutboxOptions<R extends Recipient = Recipient> {
   /** A socket with more than this many bytes waiting has stopped reading: it is dropped. */
   maxBufferedBytes: number;
   /** Runs at the start of each tick's flush: last-moment frames (coalesced presence) get queued. */
   beforeFlush: () => void;
   /** Runs before any write: the store's group commit, so nothing is announced before it is kept. */
   commit: () => void;
-  onSlowReader: (recipient: Recipient, buffered: number) => void;
+  onSlowReader: (recipient: R, buffered: number) => void;
   /** The commit failed: nothing queued may go out, so the dirty sockets are closed (they resume). */
   onFlushFailed: (error: unknown) => void;
 }
@@ -38,15 +38,15 @@ const COPY_LIMIT_BYTES = 16 * 1024;
  * has committed: frames are queued here (no copy, no per-delivery allocation) and flushed on
  * `setImmediate`. Frames are complete WebSocket frames (see frame.ts), shared between recipients.
  */
-export class Outbox {
-  private readonly dirty: Recipient[] = [];
+export class Outbox<R extends Recipient = Recipient> {
+  private readonly dirty: R[] = [];
   private scheduled = false;
   private readonly flushNow = () => this.flush();
 
-  constructor(private readonly options: OutboxOptions) {}
+  constructor(private readonly options: OutboxOptions<R>) {}
 
   /** Queues a frame for one socket; a socket over its buffer cap is dropped instead. */
-  queue(recipient: Recipient, frame: Buffer): void {
+  queue(recipient: R, frame: Buffer): void {
     if (recipient.socket.readyState !== WebSocket.OPEN) return;
     const buffered = recipient.stream.writableLength + recipient.pendingBytes;
     if (buffered > this.options.maxBufferedBytes) {
@@ -63,7 +63,7 @@ export class Outbox {
   }
 
   /** Queues one frame given in parts (a shared body between its own head and tail), written in a row. */
-  queueParts(recipient: Recipient, parts: readonly Buffer[]): void {
+  queueParts(recipient: R, parts: readonly Buffer[]): void {
     if (parts.length === 1) return this.queue(recipient, parts[0]!);
     if (recipient.socket.readyState !== WebSocket.OPEN) return;
     const last = parts.length - 1;
@@ -106,7 +106,7 @@ export class Outbox {
    * Writes one socket's queue now: before a close frame (ws writes those straight to the stream),
    * or when it has grown large. The store batch is committed first.
    */
-  flushOne(recipient: Recipient): void {
+  flushOne(recipient: R): void {
     if (recipient.pending.length === 0) return;
     try {
       this.options.commit();
@@ -119,7 +119,7 @@ export class Outbox {
     this.write(recipient);
   }
 
-  private write(recipient: Recipient): void {
+  private write(recipient: R): void {
     const { pending } = recipient;
     if (pending.length === 0) return;
     const stream = recipient.stream;
@@ -138,7 +138,7 @@ export class Outbox {
     this.discard(recipient);
   }
 
-  private discard(recipient: Recipient): void {
+  private discard(recipient: R): void {
     recipient.pending.length = 0;
     recipient.pendingBytes = 0;
   }

@@ -1,17 +1,44 @@
+// The WebSocket's way in: the `upgrade` listener of the shared http.Server. 404 off `/ws/chat`,
+// 403 for a foreign Origin, 503 while stopping, 429 past the per-address cap; then the handshake,
+// the identity (4001 without one), the per-user cap (1008), and the socket handed to the chat.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocket, WebSocketServer } from 'ws';
-import type { Hub } from '../chat/hub.js';
+import type { WebSocketServer } from 'ws';
+import type { ConnectOptions, Connection, Peer } from '../chat/connection.js';
 import type { Identity } from '../identity/identity.js';
 import type { Log } from '../log.js';
-import { isAllowedOrigin } from '../web/sameOrigin.js';
+import {
+  CloseCode,
+  CloseReason,
+  PEOPLE_LAZY,
+  PEOPLE_PARAM,
+  PRESENCE_BATCH,
+  PRESENCE_PARAM,
+  ROOMS_CHANGES,
+  ROOMS_PARAM,
+  SINCE_PARAM,
+  WS_PATH,
+  type User,
+} from '../shared/protocol/index.js';
 import { clientAddress } from '../web/clientAddress.js';
-import { CloseCode, CloseReason, PEOPLE_LAZY, PRESENCE_BATCH, WS_PATH } from '../shared/protocol/index.js';
+import { isAllowedOrigin } from '../web/sameOrigin.js';
+import { AddressCaps } from './addressCaps.js';
+import type { Outbox } from './outbox.js';
+import { SocketPeer } from './socketPeer.js';
+
+/** What the transport needs of the chat core. */
+export interface ChatEntry {
+  connectionsOf(userId: string): number;
+  connect(peer: Peer, user: User, options: ConnectOptions): Connection;
+  receive(connection: Connection, text: string): void;
+  disconnect(connection: Connection): void;
+}
 
 export interface UpgradeOptions {
   wss: WebSocketServer;
   identity: Identity;
-  hub: Hub;
+  chat: ChatEntry;
+  outbox: Outbox<SocketPeer>;
   allowedOrigins: readonly string[];
   log: Log;
   trustProxy: boolean;
@@ -31,86 +58,59 @@ function refuse(socket: Duplex, status: number, text: string): void {
 
 /** `since=<id>` from the query, when it is a message id; anything else means a fresh start. */
 export function parseSince(url: URL): number | undefined {
-  const raw = url.searchParams.get('since');
+  const raw = url.searchParams.get(SINCE_PARAM);
   if (raw === null || !/^\d{1,15}$/.test(raw)) return undefined;
   return Number(raw);
 }
 
-/**
- * The `upgrade` listener for the shared http.Server: 404 off `/ws/chat`, 403 for a foreign Origin,
- * then the handshake; without a valid identity the socket is closed at once with 4001.
- */
+/** What the query asks of the connection (the page's extensions). */
+function connectOptions(url: URL, sessionId: string | undefined): ConnectOptions {
+  return {
+    since: parseSince(url),
+    sessionId,
+    batchPresence: url.searchParams.get(PRESENCE_PARAM) === PRESENCE_BATCH,
+    lazyPeople: url.searchParams.get(PEOPLE_PARAM) === PEOPLE_LAZY,
+    roomChanges: url.searchParams.get(ROOMS_PARAM) === ROOMS_CHANGES,
+  };
+}
+
 export function createUpgradeHandler(options: UpgradeOptions) {
-  const connectionsByAddress = new Map<string, number>();
+  const caps = new AddressCaps(options.maxConnectionsPerAddress);
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== WS_PATH) return refuse(socket, 404, 'Not Found');
     if (!isAllowedOrigin(req, options.allowedOrigins)) return refuse(socket, 403, 'Forbidden');
     if (!options.accepting()) return refuse(socket, 503, 'Service Unavailable');
-    // Counted before the handshake, so a burst from one address costs no more than a refusal.
-    const address = clientAddress(req, options.trustProxy);
-    const open = connectionsByAddress.get(address) ?? 0;
-    if (options.maxConnectionsPerAddress > 0 && open >= options.maxConnectionsPerAddress) {
-      return refuse(socket, 429, 'Too Many Requests');
-    }
-    connectionsByAddress.set(address, open + 1);
-    socket.once('close', () => {
-      const left = (connectionsByAddress.get(address) ?? 1) - 1;
-      if (left > 0) connectionsByAddress.set(address, left);
-      else connectionsByAddress.delete(address);
-    });
+    if (!caps.admit(clientAddress(req, options.trustProxy), socket)) return refuse(socket, 429, 'Too Many Requests');
     options.wss.handleUpgrade(req, socket, head, (ws) => {
       options.wss.emit('connection', ws, req);
       try {
         const identified = options.identity.identify(req);
-        if (!identified) {
-          ws.close(CloseCode.INVALID_USER, CloseReason.INVALID_USER);
-          return;
-        }
+        if (!identified) return ws.close(CloseCode.INVALID_USER, CloseReason.INVALID_USER);
+        const { user } = identified;
         const perUser = options.maxConnectionsPerUser;
-        if (perUser > 0 && options.hub.connectionsOf(identified.user.id) >= perUser) {
-          ws.close(CloseCode.POLICY_VIOLATION, CloseReason.TOO_MANY_CONNECTIONS);
-          return;
+        if (perUser > 0 && options.chat.connectionsOf(user.id) >= perUser) {
+          return ws.close(CloseCode.POLICY_VIOLATION, CloseReason.TOO_MANY_CONNECTIONS);
         }
-        options.hub.connect(ws, socket, identified.user, {
-          since: parseSince(url),
-          sessionId: identified.sessionId,
-          batchPresence: url.searchParams.get('presence') === PRESENCE_BATCH,
-          lazyPeople: url.searchParams.get('people') === PEOPLE_LAZY,
+        const peer = new SocketPeer(ws, socket, options.outbox, user.id);
+        const connection = options.chat.connect(peer, user, connectOptions(url, identified.sessionId));
+        ws.on('message', (data, isBinary) => {
+          if (isBinary) return peer.close(CloseCode.UNSUPPORTED_DATA, CloseReason.BINARY);
+          try {
+            options.chat.receive(connection, data.toString());
+          } catch (error) {
+            // A store failure must not take the whole process down: drop this one connection instead.
+            options.log('message_failed', { user: user.id, error: String(error) });
+            peer.close(CloseCode.INTERNAL_ERROR, CloseReason.INTERNAL_ERROR);
+          }
         });
+        ws.on('close', () => options.chat.disconnect(connection));
+        ws.on('error', (error) => options.log('socket_error', { user: user.id, error: error.message }));
       } catch (error) {
         options.log('upgrade_failed', { error: String(error) });
         ws.close(CloseCode.INTERNAL_ERROR, CloseReason.INTERNAL_ERROR);
       }
     });
   };
-}
-
-/**
- * Pings every socket each interval and ends those that did not answer the previous ping, so dead
- * peers (a laptop lid closed, a dropped Wi-Fi) do not linger as "online".
- */
-export function startHeartbeat(wss: WebSocketServer, intervalMs: number, onTick?: () => void): () => void {
-  const alive = new WeakSet<WebSocket>();
-  const markAlive = function (this: WebSocket) {
-    alive.add(this);
-  };
-  wss.on('connection', (ws) => {
-    alive.add(ws);
-    ws.on('pong', markAlive);
-  });
-  const timer = setInterval(() => {
-    for (const ws of wss.clients) {
-      if (!alive.has(ws)) {
-        ws.terminate();
-        continue;
-      }
-      alive.delete(ws);
-      ws.ping();
-    }
-    onTick?.();
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
 }

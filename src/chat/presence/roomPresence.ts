@@ -1,9 +1,11 @@
-import { headerLength, jsonFrame, textFrame, writeTextHeader } from '../../transport/frame.js';
-import type { Recipient } from '../../transport/outbox.js';
+// Who is in one room now, as the list bytes every newcomer is sent, and the presence changes
+// waiting for the room's next flush (see presenceFlushes.ts for when that is).
+import { headerLength, jsonFrame, writeTextHeader } from '../../transport/frame.js';
 import { BIG_ROOM, peopleMatching, type ServerMessages, type User } from '../../shared/protocol/index.js';
+import { plainFrames, presenceParts, type Change, type PresenceParts } from './presenceFrames.js';
 
 /** A connection as a room sees it. */
-export interface Member extends Recipient {
+export interface Member {
   readonly user: User;
   /** The user as JSON, made once per connection: lists are built from these. */
   readonly userJson: string;
@@ -11,12 +13,6 @@ export interface Member extends Recipient {
   readonly batchPresence: boolean;
   /** Asked for big rooms by number (`?people=lazy`, with batched presence). */
   readonly lazyPeople: boolean;
-}
-
-interface Change {
-  kind: 'join' | 'left';
-  user: User;
-  userJson: string;
 }
 
 interface UserHere<M> {
@@ -28,14 +24,6 @@ interface UserHere<M> {
 
 const COMMA = 0x2c;
 const LIST_CLOSE = Buffer.from(']}');
-
-export function joinText(user: User, room: string): string {
-  return `${user.name} joined ${room}`;
-}
-
-export function leftText(user: User, room: string): string {
-  return `${user.name} left ${room}`;
-}
 
 /**
  * Who is in one room, and the presence changes not yet sent. Changes are coalesced: they wait
@@ -215,99 +203,13 @@ export class RoomPresence<M extends Member = Member> {
         list ??= this.listFrame();
         queue(member, list);
       } else if (member.batchPresence) {
-        batch ??= this.presenceParts(changes);
+        batch ??= presenceParts(this.name, changes);
         const parts = batch(from);
         if (parts) queue(member, parts);
       } else {
-        plain ??= this.plainFrames(changes);
+        plain ??= plainFrames(this.name, changes);
         queue(member, [from === 0 ? plain.frames : plain.frames.subarray(plain.offsets[from])]);
       }
     }
   }
-
-  /** Every change as its own contract `join`/`left` frame, back to back, with where each starts. */
-  private plainFrames(changes: Change[]): { frames: Buffer; offsets: number[] } {
-    const offsets: number[] = [];
-    let at = 0;
-    const frames = changes.map((change) => {
-      const { user } = change;
-      const frame =
-        change.kind === 'join'
-          ? jsonFrame({ type: 'join', room: this.name, user, data: joinText(user, this.name) })
-          : jsonFrame({ type: 'left', room: this.name, user, data: leftText(user, this.name) });
-      offsets.push(at);
-      at += frame.length;
-      return frame;
-    });
-    return { frames: Buffer.concat(frames, at), offsets };
-  }
-
-  /**
-   * The `presence` frame with the net effect of the changes from a given one on, for each member
-   * of a flush (members listed mid-batch start later). When every change is of one kind (a burst
-   * of arrivals, or of departures) each user is in it once and the net effect is the changes
-   * themselves: their JSON is laid out once, and every member's frame is that body from its
-   * starting change on, between a head and a tail of its own. Otherwise each is built apart.
-   */
-  private presenceParts(changes: Change[]): PresenceParts {
-    const kind = changes[0]!.kind;
-    if (!changes.every((change) => change.kind === kind)) return (from) => wrap(this.batchFrame(changes, from));
-    const offsets: number[] = [];
-    let at = 0;
-    const bodies = changes.map((change, i) => {
-      const bytes = Buffer.from(i === 0 ? change.userJson : `,${change.userJson}`);
-      offsets.push(i === 0 ? 0 : at + 1);
-      at += bytes.length;
-      return bytes;
-    });
-    const body = Buffer.concat(bodies, at);
-    // The same shape as ServerMessages['presence'], as batchFrame writes it.
-    const room = JSON.stringify(this.name);
-    const open = Buffer.from(kind === 'join' ? `{"type":"presence","room":${room},"joined":[` : `{"type":"presence","room":${room},"joined":[],"left":[`);
-    const close = Buffer.from(kind === 'join' ? '],"left":[]}' : ']}');
-    const cache = new Map<number, Buffer[]>();
-    return (from) => {
-      let parts = cache.get(from);
-      if (!parts) {
-        const shared = body.subarray(offsets[from]);
-        const payload = open.length + shared.length + close.length;
-        const head = Buffer.allocUnsafe(headerLength(payload) + open.length);
-        writeTextHeader(head, payload);
-        open.copy(head, head.length - open.length);
-        cache.set(from, (parts = [head, shared, close]));
-      }
-      return parts;
-    };
-  }
-
-  /**
-   * One `presence` frame with the net effect of the changes from `from` on: who arrived, who went.
-   * Someone who came and went within the batch is in neither list. Null when nothing changed.
-   */
-  private batchFrame(changes: Change[], from: number): Buffer | null {
-    const net = new Map<string, { first: Change; last: Change }>();
-    for (let i = from; i < changes.length; i++) {
-      const change = changes[i]!;
-      const seen = net.get(change.user.id);
-      if (seen) seen.last = change;
-      else net.set(change.user.id, { first: change, last: change });
-    }
-    const joined: string[] = [];
-    const left: string[] = [];
-    for (const { first, last } of net.values()) {
-      // A join is only recorded for someone absent, a left for someone present.
-      if (first.kind === 'join' && last.kind === 'join') joined.push(last.userJson);
-      else if (first.kind === 'left' && last.kind === 'left') left.push(last.userJson);
-    }
-    if (joined.length === 0 && left.length === 0) return null;
-    // The same shape as ServerMessages['presence'].
-    return textFrame(`{"type":"presence","room":${JSON.stringify(this.name)},"joined":[${joined.join(',')}],"left":[${left.join(',')}]}`);
-  }
-}
-
-/** A member's `presence` frame from a given change on, as parts to write in a row; null when nothing changed for it. */
-type PresenceParts = (from: number) => readonly Buffer[] | null;
-
-function wrap(frame: Buffer | null): readonly Buffer[] | null {
-  return frame ? [frame] : null;
 }

@@ -20,7 +20,7 @@ export function roomRoutes({ store, hub }: { store: Store; hub: Hub }): Router<A
     if (store.findRoom(name)) fail(ctx, 409, 'rooms.exists', { name });
     const room = store.createRoom(name, Date.now());
     if (!room) return fail(ctx, 409, 'rooms.exists', { name });
-    hub.announceRooms();
+    hub.announceRoom(room.name);
     ctx.status = 201;
     ctx.body = { name: room.name };
   });

@@ -1,0 +1,33 @@
+// What every command gets: the chat's services (the hub implements this), the connection the
+// message came on, and the message, already validated by the protocol's parser.
+import type { Bus, Origin } from '../../bus/bus.js';
+import type { ClientMessages, ClientMessageType, ServerMessage } from '../../shared/protocol/index.js';
+import type { Store } from '../../store/store.js';
+import type { Connection } from '../connection.js';
+import type { GroupCommit } from '../groupCommit.js';
+import type { Rooms } from '../rooms.js';
+import type { SendLimits } from '../sendLimits.js';
+import type { TypingThrottle } from '../typingThrottle.js';
+
+export interface ChatContext {
+  readonly store: Store;
+  readonly bus: Bus;
+  readonly rooms: Rooms;
+  readonly limits: SendLimits;
+  readonly typing: TypingThrottle;
+  readonly commit: GroupCommit;
+  /** Messages in a latest page. */
+  readonly historyLimit: number;
+  /** A message to this connection only. */
+  send(connection: Connection, message: ServerMessage): void;
+  /** Replays what the connection missed after `since` in these rooms (and the user's DMs). */
+  resume(connection: Connection, since: number, rooms: string[], dmsOf?: string): void;
+}
+
+/** Handles one client message type; refuses by throwing (see errors.ts). */
+export type Command<K extends ClientMessageType> = (chat: ChatContext, connection: Connection, message: ClientMessages[K]) => void;
+
+/** The sender's connection, so its own copy of the message carries its `ref`. */
+export function originOf(connection: Connection, ref: string | undefined): Origin {
+  return ref === undefined ? { connectionId: connection.id } : { connectionId: connection.id, ref };
+}

@@ -1,0 +1,66 @@
+// One open WebSocket as the chat core sees it. The core never touches the runtime's socket: it
+// talks to a Peer, which the transport implements (the way Hono's WSContext stands between
+// handlers and the socket), so the core imports neither ws nor node:stream.
+import type { Member } from './presence/roomPresence.js';
+import type { User } from '../shared/protocol/index.js';
+import { randomBytes } from 'node:crypto';
+
+/** What the core needs of a socket: frames out, and a way to end it. */
+export interface Peer {
+  /** Queues a complete frame; everything queued in one tick goes out in one write, after the tick's commit. */
+  send(frame: Buffer): void;
+  /** Queues one frame given in parts (a shared body between a head and a tail of its own), written in a row. */
+  sendParts(parts: readonly Buffer[]): void;
+  /** Writes what is queued for it, then closes with this code. */
+  close(code: number, reason: string): void;
+  readonly isOpen: boolean;
+}
+
+/** The transport's end of each tick, as the core sees it: make sure a flush runs, or run it now. */
+export interface Flusher {
+  schedule(): void;
+  flush(): void;
+}
+
+export interface ConnectOptions {
+  /** Resume: send the messages after this id instead of the latest history. */
+  since?: number | undefined;
+  /** The sign-in this connection belongs to, so signing out closes exactly its sockets. */
+  sessionId?: string | undefined;
+  /** `?presence=batch`: `presence` frames instead of one `join`/`left` each. */
+  batchPresence?: boolean;
+  /** `?people=lazy` (with batched presence): big rooms by number, people found on request. */
+  lazyPeople?: boolean;
+  /** `?rooms=changes`: a new room announced as the change, not the whole list. */
+  roomChanges?: boolean;
+}
+
+/**
+ * Connection ids are unique across processes and restarts, not only within this process: the
+ * rule "not back to the sender's own connection" compares them wherever a message is delivered.
+ */
+const PROCESS_TAG = randomBytes(6).toString('base64url');
+let nextConnection = 0;
+
+export class Connection implements Member {
+  readonly id = `${PROCESS_TAG}.${++nextConnection}`;
+  /** The rooms this connection is in now (presence); membership for good is the store's. */
+  readonly rooms = new Set<string>();
+  readonly userJson: string;
+  readonly sessionId: string | undefined;
+  readonly batchPresence: boolean;
+  readonly lazyPeople: boolean;
+  readonly roomChanges: boolean;
+
+  constructor(
+    readonly peer: Peer,
+    readonly user: User,
+    options: ConnectOptions = {},
+  ) {
+    this.userJson = JSON.stringify(user);
+    this.sessionId = options.sessionId;
+    this.batchPresence = options.batchPresence ?? false;
+    this.lazyPeople = this.batchPresence && (options.lazyPeople ?? false);
+    this.roomChanges = options.roomChanges ?? false;
+  }
+}

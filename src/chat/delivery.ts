@@ -1,0 +1,60 @@
+// Bus events to this process's sockets. Every process's hub receives every event and delivers it
+// to its own matching connections, framing each message once for all of them.
+import type { BusEvent, Origin } from '../bus/bus.js';
+import { jsonFrame } from '../transport/frame.js';
+import type { ServerMessage } from '../shared/protocol/index.js';
+import type { Connection } from './connection.js';
+import type { Connections } from './connections.js';
+import type { Rooms } from './rooms.js';
+
+export function deliver(event: BusEvent, connections: Connections, rooms: Rooms): void {
+  switch (event.kind) {
+    case 'room': {
+      const state = rooms.get(event.room);
+      if (!state) return;
+      // Presence first, so nobody reads a message from someone before hearing they joined.
+      if (state.hasChanges) rooms.presence.flush(state);
+      if (event.message.type === 'chat') state.latestHistory = undefined;
+      const frame = jsonFrame(event.message);
+      for (const connection of state.connections) {
+        if (connection.id === event.except || connection.user.id === event.exceptUser) continue;
+        connection.peer.send(frameFor(connection, event.message, frame, event.origin));
+      }
+      return;
+    }
+    case 'users': {
+      const frame = jsonFrame(event.message);
+      for (const userId of event.userIds) {
+        for (const connection of connections.ofUser(userId)) {
+          if (connection.id === event.except) continue;
+          connection.peer.send(frameFor(connection, event.message, frame, event.origin));
+        }
+      }
+      return;
+    }
+    case 'roomCreated': {
+      // The contract's `rooms` (every name) for plain clients; the change alone for those who asked.
+      let names: Buffer | undefined;
+      let change: Buffer | undefined;
+      for (const connection of connections) {
+        if (connection.roomChanges) connection.peer.send((change ??= jsonFrame({ type: 'room', change: 'created', room: event.room })));
+        else connection.peer.send((names ??= jsonFrame({ type: 'rooms', data: event.names })));
+      }
+      return;
+    }
+    case 'presence':
+      rooms.record(event.room, event.change, event.user);
+      return;
+    case 'disconnect':
+      for (const connection of connections.ofUser(event.userId)) {
+        if (event.sessionId === undefined || connection.sessionId === event.sessionId) connection.peer.close(event.code, event.reason);
+      }
+      return;
+  }
+}
+
+/** The shared frame, or for the sender's own connection the message with its `ref`. */
+function frameFor(connection: Connection, message: ServerMessage, frame: Buffer, origin: Origin | undefined): Buffer {
+  if (origin?.ref === undefined || origin.connectionId !== connection.id) return frame;
+  return jsonFrame({ ...message, ref: origin.ref });
+}
