@@ -3,7 +3,8 @@ import path from 'node:path';
 import Keygrip from 'keygrip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { newUserId, readSignedCookie } from '../src/identity/identity.js';
+import { readSignedCookie } from '../src/identity/cookies.js';
+import { newUserId } from '../src/identity/ids.js';
 import { TestClient } from './helpers/client.js';
 import { signIn, startTestServer, tempDataDir, type TestServer } from './helpers/server.js';
 

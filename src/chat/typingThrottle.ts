@@ -1,4 +1,4 @@
-import type { Conversation } from '../store/store.js';
+import { conversationKey, type Conversation } from '../shared/protocol/index.js';
 
 /**
  * The server's half of "X is typing…": at most one notice per user per room or conversation in
@@ -6,7 +6,7 @@ import type { Conversation } from '../store/store.js';
  * afresh, so beginning the next message shows at once, as the page's own throttle does.
  */
 export class TypingThrottle {
-  /** "<user id>\n<room:name | dm:id>" → when the last notice went out. */
+  /** "<user id>\n<conversation key>" → when the last notice went out. */
   private readonly lastSent = new Map<string, number>();
 
   constructor(readonly intervalMs: number) {}
@@ -32,5 +32,5 @@ export class TypingThrottle {
 }
 
 function keyOf(userId: string, about: Conversation): string {
-  return 'room' in about ? `${userId}\nroom:${about.room}` : `${userId}\ndm:${about.with}`;
+  return `${userId}\n${conversationKey(about)}`;
 }

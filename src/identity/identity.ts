@@ -1,7 +1,8 @@
-import crypto from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Cookies from 'cookies';
-import { normalizeUserName, type User } from '../shared/protocol/index.js';
+import type { User } from '../shared/protocol/index.js';
+import { cookieAttributes, decodeUser, encodeUser, readSignedCookie } from './cookies.js';
+import { newSessionId } from './ids.js';
 import type { Store } from '../store/store.js';
 
 export const USER_COOKIE = 'user';
@@ -11,104 +12,6 @@ export interface IdentityOptions {
   keys: string[];
   store: Store;
   maxAgeMs: number;
-}
-
-/**
- * Random bytes from a pool refilled 4 KiB at a time by the CSPRNG, as Node's own `randomUUID`
- * does: one call into OpenSSL per ~200 sign-ins instead of two per sign-in. The slice is copied
- * out at once (into a string) by every caller.
- */
-const POOL_SIZE = 4096;
-let pool = Buffer.alloc(0);
-let poolOffset = 0;
-function randomBytes(size: number): Buffer {
-  if (poolOffset + size > pool.length) {
-    pool = crypto.randomFillSync(Buffer.allocUnsafe(POOL_SIZE));
-    poolOffset = 0;
-  }
-  const bytes = pool.subarray(poolOffset, poolOffset + size);
-  poolOffset += size;
-  return bytes;
-}
-
-/** base64url's 64 characters in ASCII order, so that ids compare as their bytes do. */
-const SORTED_BASE64 = '-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz';
-const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const TO_SORTED = new Map([...BASE64URL].map((char, i) => [char, SORTED_BASE64[i] as string]));
-
-/**
- * A user id: 20 characters, 48 bits of milliseconds then 72 random bits (as many as a UUID v7
- * has, near enough), in a base64 alphabet that sorts in time order. Ids made close in time sort
- * close together, so the store's indexes keyed by user (users, sessions, read markers) grow at
- * their end instead of at a random page per sign-in. Short because every `list` and `presence`
- * frame carries one per person: a 36-character UUID made a 5,000-person list 20 % larger.
- */
-export function newUserId(now = Date.now()): string {
-  const bytes = Buffer.allocUnsafe(15);
-  bytes.writeUIntBE(now, 0, 6);
-  randomBytes(9).copy(bytes, 6);
-  let id = '';
-  for (const char of bytes.toString('base64url')) id += TO_SORTED.get(char);
-  return id;
-}
-
-/** A session id: 48 bits of milliseconds (for the same index locality) and 144 random bits, base64url. */
-function newSessionId(now: number): string {
-  const bytes = Buffer.allocUnsafe(24);
-  bytes.writeUIntBE(now, 0, 6);
-  randomBytes(18).copy(bytes, 6);
-  return bytes.toString('base64url');
-}
-
-const cookiePatterns = new Map<string, RegExp>();
-
-/** A cookie's value as the `cookies` package reads it: the first `name=`, surrounding quotes dropped. */
-function cookieValue(header: string, name: string): string | undefined {
-  let pattern = cookiePatterns.get(name);
-  if (!pattern) cookiePatterns.set(name, (pattern = new RegExp(`(?:^|;) *${name.replace(/[.]/g, '\\.')}=([^;]*)`)));
-  const value = pattern.exec(header)?.[1];
-  return value?.[0] === '"' ? value.slice(1, -1) : value;
-}
-
-/**
- * The value of a cookie the `cookies` package signed (`name.sig` is keygrip's HMAC-SHA1 of
- * `name=value`, base64url) with one of `keys`, else undefined. One HMAC per key and a
- * constant-time compare: every upgrade runs this twice, and `cookies` spends three HMACs and a
- * fresh random key (tsscmp) per check.
- */
-export function readSignedCookie(header: string, name: string, keys: readonly string[]): string | undefined {
-  const value = cookieValue(header, name);
-  const signature = cookieValue(header, `${name}.sig`);
-  if (!value || !signature) return undefined;
-  const given = Buffer.from(signature);
-  for (const key of keys) {
-    const expected = Buffer.from(crypto.createHmac('sha1', key).update(`${name}=${value}`).digest('base64url'));
-    if (given.length === expected.length && crypto.timingSafeEqual(given, expected)) return value;
-  }
-  return undefined;
-}
-
-function cookieAttributes(secure: boolean): Cookies.SetOption {
-  return { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure };
-}
-
-function encodeUser(user: User): string {
-  return Buffer.from(JSON.stringify({ id: user.id, name: user.name, image: user.image }), 'utf8').toString('base64');
-}
-
-function decodeUser(value: string): User | null {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(value, 'base64').toString('utf8'));
-  } catch {
-    return null;
-  }
-  if (typeof parsed !== 'object' || parsed === null) return null;
-  const { id, name, image } = parsed as Record<string, unknown>;
-  if (typeof id !== 'string' || id.length < 1 || id.length > 64) return null;
-  if (typeof name !== 'string' || normalizeUserName(name) !== name) return null;
-  if (typeof image !== 'number' || !Number.isInteger(image)) return null;
-  return { id, name, image };
 }
 
 /** Who a request is: the user, and the sign-in (session) its cookie belongs to. */

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { newUserId } from './identity.js';
+import { newUserId } from './ids.js';
 import type { User } from '../shared/protocol/index.js';
 
 /** How many built-in avatars there are; a user's `image` is an index into them. */

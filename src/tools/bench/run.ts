@@ -1,7 +1,7 @@
 // What every scenario shares: its context, its result, the measured window (server CPU from
 // /proc, the generator's own CPU), and opening clients the way each target expects.
 import { performance } from 'node:perf_hooks';
-import { newUserId } from '../../identity/identity.js';
+import { newUserId } from '../../identity/ids.js';
 import { PEOPLE_LAZY, PRESENCE_BATCH } from '../../shared/protocol/index.js';
 import { ClientGroup, connectAll, until, type OpenOptions } from './generator.js';
 import { signInMany } from './http.js';
