@@ -214,7 +214,8 @@ describe('conversations and resume at a large store', () => {
     first.addDm({ user: b, to: a, data: 'three', ts: 3 });
     first.close();
     const raw = new Database(path.join(dir, 'chat.db'));
-    raw.exec('DROP TRIGGER conversations_on_dm; DROP TABLE conversations;');
+    // As a release from before both the table and schema versions left it: at version 0.
+    raw.exec('DROP TRIGGER conversations_on_dm; DROP TABLE conversations; PRAGMA user_version = 0;');
     raw.close();
 
     const again = new SqliteStore(dir);

@@ -13,108 +13,8 @@ import {
   type User,
 } from '../shared/protocol/index.js';
 import { Checkpointer } from './checkpointer.js';
+import { migrate, schemaVersion } from './sqlite/migrations.js';
 import type { Conversation, Page, Room, SearchScope, Store, StoredSession, StoredUser } from './store.js';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS users (
-  id TEXT PRIMARY KEY,
-  name TEXT NOT NULL,
-  image INTEGER NOT NULL,
-  created_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS sessions (
-  id TEXT PRIMARY KEY,
-  user_id TEXT NOT NULL REFERENCES users(id),
-  created_at INTEGER NOT NULL,
-  ended_at INTEGER
-);
-CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions(user_id);
-CREATE TABLE IF NOT EXISTS rooms (
-  id INTEGER PRIMARY KEY,
-  key TEXT NOT NULL UNIQUE,
-  name TEXT NOT NULL,
-  created_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS messages (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  ts INTEGER NOT NULL,
-  room TEXT,
-  user_id TEXT NOT NULL REFERENCES users(id),
-  to_id TEXT REFERENCES users(id),
-  pair TEXT,
-  data TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS messages_by_room ON messages(room, id) WHERE room IS NOT NULL;
-CREATE INDEX IF NOT EXISTS messages_by_pair ON messages(pair, id) WHERE pair IS NOT NULL;
-CREATE INDEX IF NOT EXISTS messages_dm_to ON messages(to_id, id) WHERE room IS NULL;
-CREATE INDEX IF NOT EXISTS messages_dm_from ON messages(user_id, id) WHERE room IS NULL;
-CREATE INDEX IF NOT EXISTS rooms_by_name ON rooms(name);
-
--- Who belongs to which room for good (lobby is everyone's and has no rows). room: canonical name.
-CREATE TABLE IF NOT EXISTS memberships (
-  user_id TEXT NOT NULL REFERENCES users(id),
-  room TEXT NOT NULL,
-  joined_at INTEGER NOT NULL,
-  PRIMARY KEY (user_id, room)
-) WITHOUT ROWID;
-
--- Each user's DM conversations: one row per person they have DMs with, the newest message between
--- them either way (last_id) and the newest one from that person (last_in). Kept by the trigger
--- below, so listing someone's conversations, or finding those with something new from the other
--- person, costs one row per person and never a pass over their messages.
-CREATE TABLE IF NOT EXISTS conversations (
-  user_id TEXT NOT NULL,
-  other_id TEXT NOT NULL,
-  last_id INTEGER NOT NULL,
-  last_in INTEGER NOT NULL,
-  PRIMARY KEY (user_id, other_id)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS conversations_by_recency ON conversations(user_id, last_id);
-CREATE TRIGGER IF NOT EXISTS conversations_on_dm AFTER INSERT ON messages WHEN new.room IS NULL BEGIN
-  INSERT INTO conversations (user_id, other_id, last_id, last_in) VALUES (new.user_id, new.to_id, new.id, 0)
-    ON CONFLICT (user_id, other_id) DO UPDATE SET last_id = excluded.last_id;
-  INSERT INTO conversations (user_id, other_id, last_id, last_in) VALUES (new.to_id, new.user_id, new.id, new.id)
-    ON CONFLICT (user_id, other_id) DO UPDATE SET last_id = excluded.last_id, last_in = excluded.last_in;
-END;
-
--- Read markers. key: 'room:<canonical name>' or 'dm:<other user id>'; everything up to last_read_id is read.
-CREATE TABLE IF NOT EXISTS reads (
-  user_id TEXT NOT NULL REFERENCES users(id),
-  key TEXT NOT NULL,
-  last_read_id INTEGER NOT NULL,
-  PRIMARY KEY (user_id, key)
-) WITHOUT ROWID;
-`;
-
-/**
- * Full-text search over message text. The trigram tokenizer matches any substring of 3 or more
- * characters, in any script (no word splitting needed for Chinese), case-insensitively. External
- * content: the text lives once, in `messages`. New messages are indexed in bulk (see
- * `indexPending`), not one by one as they are sent: a trigger per insert cost the send path about
- * 40 µs a message, bulk indexing a quarter of that. `search_state` says how far the index goes;
- * the triggers below only touch rows the index already has.
- */
-const SEARCH_SCHEMA = `
-CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(
-  data, content = 'messages', content_rowid = 'id', tokenize = 'trigram'
-);
-CREATE TABLE IF NOT EXISTS search_state (
-  one INTEGER PRIMARY KEY CHECK (one = 1),
-  indexed_up_to INTEGER NOT NULL
-);
-DROP TRIGGER IF EXISTS messages_fts_insert;
-DROP TRIGGER IF EXISTS messages_fts_delete;
-DROP TRIGGER IF EXISTS messages_fts_update;
-CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages
-WHEN old.id <= (SELECT indexed_up_to FROM search_state) BEGIN
-  INSERT INTO messages_fts (messages_fts, rowid, data) VALUES ('delete', old.id, old.data);
-END;
-CREATE TRIGGER messages_fts_update AFTER UPDATE OF data ON messages
-WHEN old.id <= (SELECT indexed_up_to FROM search_state) BEGIN
-  INSERT INTO messages_fts (messages_fts, rowid, data) VALUES ('delete', old.id, old.data);
-  INSERT INTO messages_fts (rowid, data) VALUES (new.id, new.data);
-END;
-`;
 
 /** Messages still to index are indexed at least this often (and always before a search). */
 const SEARCH_INDEX_INTERVAL_MS = 1000;
@@ -124,30 +24,12 @@ const SEARCH_INDEX_INTERVAL_MS = 1000;
  */
 const SEARCH_INDEX_CHUNK = 64;
 /**
- * FTS5 merges its index segments by itself, all at once inside whichever insert tips a level over
- * (10 to 40 ms with the event loop stopped). It is told not to (and to wait longer before a
- * forced "crisis" merge), and each indexing pass merges this many pages instead: the same work,
- * in small even steps.
+ * Pages of the search index merged by each indexing pass: FTS5's own merging, all at once inside
+ * whichever insert tips a level over, is off (see SEARCH_MERGING in sqlite/schema.ts).
  */
 const SEARCH_MERGE_PAGES = 8;
-const SEARCH_CRISIS_MERGE = 64;
 /** SQLite's own automatic checkpoint (pages), taken back if the checkpoint worker stops. */
 const AUTOCHECKPOINT_PAGES = 1000;
-
-/** Lobby read markers for the users of a file from before read markers existed. */
-const READS_BACKFILL = `
-INSERT OR IGNORE INTO reads (user_id, key, last_read_id)
-  SELECT id, 'room:' || '${LOBBY}', (SELECT coalesce(max(id), 0) FROM messages WHERE room = '${LOBBY}') FROM users;
-`;
-
-/** A file from before the conversations table: fill it from the DMs it already holds. */
-const CONVERSATIONS_BACKFILL = `
-INSERT INTO conversations (user_id, other_id, last_id, last_in)
-  SELECT user_id, to_id, max(id), 0 FROM messages WHERE room IS NULL GROUP BY user_id, to_id;
-INSERT INTO conversations (user_id, other_id, last_id, last_in)
-  SELECT to_id, user_id, max(id), max(id) FROM messages WHERE room IS NULL GROUP BY to_id, user_id
-  ON CONFLICT (user_id, other_id) DO UPDATE SET last_id = max(last_id, excluded.last_id), last_in = excluded.last_in;
-`;
 
 /**
  * Unread counts are bounded: per room or conversation, at most the newest UNREAD_WINDOW messages
@@ -315,12 +197,21 @@ export class SqliteStore implements Store {
     fs.mkdirSync(dataDir, { recursive: true });
     this.file = path.join(dataDir, 'chat.db');
     this.db = new Database(this.file);
-    // WAL with synchronous=NORMAL: a committed message survives a process crash; readers never block the writer.
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('foreign_keys = ON');
-    // Checkpoints run on a worker thread, not inside a commit on the event loop (see checkpointer.ts).
-    this.db.pragma('wal_autocheckpoint = 0');
+    try {
+      // Before anything is written: a file from a newer release is refused as it is.
+      schemaVersion(this.db);
+      // Settings of this connection, made at each opening (SQLite keeps none of these but journal_mode).
+      // WAL with synchronous=NORMAL: a committed message survives a process crash; readers never block the writer.
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('foreign_keys = ON');
+      // Checkpoints run on a worker thread, not inside a commit on the event loop (see checkpointer.ts).
+      this.db.pragma('wal_autocheckpoint = 0');
+      migrate(this.db);
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
     this.checkpointer = new Checkpointer(this.file, (reason) => {
       if (!this.db.open) return;
       this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
@@ -329,26 +220,6 @@ export class SqliteStore implements Store {
     this.db.function('mentions', { deterministic: true }, (data: unknown, name: unknown) =>
       typeof data === 'string' && typeof name === 'string' && mentions(data, name) ? 1 : 0,
     );
-    this.db.transaction(() => {
-      const has = (name: string) => this.db.prepare('SELECT 1 FROM sqlite_master WHERE name = ?').get(name) !== undefined;
-      const hadConversations = has('conversations');
-      const hadReads = has('reads');
-      this.db.exec(SCHEMA);
-      // A file from before read markers: its users start with the lobby read up to now, like newcomers.
-      if (!hadReads) this.db.exec(READS_BACKFILL);
-      if (!hadConversations) this.db.exec(CONVERSATIONS_BACKFILL);
-      const hadSearch = has('messages_fts');
-      const hadSearchState = has('search_state');
-      this.db.exec(SEARCH_SCHEMA);
-      // A file from before search existed: index the messages it already holds.
-      if (!hadSearch) this.db.exec("INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')");
-      // Indexed so far: everything when the index was just rebuilt or kept by the old per-insert trigger.
-      if (!hadSearch || !hadSearchState) {
-        this.db.exec('INSERT OR REPLACE INTO search_state (one, indexed_up_to) SELECT 1, coalesce(max(id), 0) FROM messages');
-      }
-      this.db.exec(`INSERT INTO messages_fts (messages_fts, rank) VALUES ('automerge', 0);
-        INSERT INTO messages_fts (messages_fts, rank) VALUES ('crisismerge', ${SEARCH_CRISIS_MERGE});`);
-    })();
 
     const db = this.db;
     this.statements = {
@@ -462,7 +333,6 @@ export class SqliteStore implements Store {
         return changes;
       }),
     };
-    this.createRoom(LOBBY, Date.now());
     // Messages a crash left unindexed are indexed now; new ones in bulk every second, a chunk per turn.
     this.indexPending();
     this.indexTimer = setInterval(() => this.indexInBackground(), SEARCH_INDEX_INTERVAL_MS);
