@@ -1,11 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { mentions } from '../shared/protocol/index.js';
 import {
+  conversationKey,
+  foldName,
+  mentions,
   LOBBY,
   UNREAD_CAP,
   type ChatMessage,
+  type Conversation,
   type DirectMessage,
   type SearchResult,
   type StoredMessage,
@@ -14,7 +17,7 @@ import {
 } from '../shared/protocol/index.js';
 import { Checkpointer } from './checkpointer.js';
 import { migrate, schemaVersion } from './sqlite/migrations.js';
-import type { Conversation, Page, Room, SearchScope, Store, StoredSession, StoredUser } from './store.js';
+import type { Page, Room, SearchScope, Store, StoredSession, StoredUser } from './store.js';
 
 /** Messages still to index are indexed at least this often (and always before a search). */
 const SEARCH_INDEX_INTERVAL_MS = 1000;
@@ -116,14 +119,6 @@ interface UnreadRow {
 /** Conversation key: the same for a→b and b→a. */
 function pairKey(a: string, b: string): string {
   return a < b ? `${a}\n${b}` : `${b}\n${a}`;
-}
-
-function roomKey(name: string): string {
-  return name.toLowerCase();
-}
-
-function readKey(about: Conversation): string {
-  return 'room' in about ? `room:${about.room}` : `dm:${about.with}`;
 }
 
 /** The text as a LIKE pattern that matches it literally anywhere (escape character: backslash). */
@@ -319,7 +314,7 @@ export class SqliteStore implements Store {
       addMembership: db.transaction((userId: string, room: string, joinedAt: number): boolean => {
         if (this.statements.addMembership.run(userId, room, joinedAt).changes === 0) return false;
         // Joining (again) starts reading from now; a marker from an earlier membership only moves forward.
-        this.statements.markRead.run(userId, readKey({ room }), this.latestInRoom(room));
+        this.statements.markRead.run(userId, conversationKey({ room }), this.latestInRoom(room));
         return true;
       }),
       indexPending: db.transaction((limit: number): number => {
@@ -354,12 +349,12 @@ export class SqliteStore implements Store {
   }
 
   findRoom(name: string): Room | undefined {
-    const row = this.statements.findRoom.get(roomKey(name));
+    const row = this.statements.findRoom.get(foldName(name));
     return row && { name: row.name, createdAt: row.created_at };
   }
 
   createRoom(name: string, createdAt: number): Room | undefined {
-    const { changes } = this.statements.createRoom.run(roomKey(name), name, createdAt);
+    const { changes } = this.statements.createRoom.run(foldName(name), name, createdAt);
     if (changes === 1) this.rooms = undefined;
     return changes === 1 ? { name, createdAt } : undefined;
   }
@@ -475,11 +470,11 @@ export class SqliteStore implements Store {
 
   markRead(userId: string, about: Conversation, id: number): boolean {
     if (id <= 0) return false;
-    return this.statements.markRead.run(userId, readKey(about), id).changes === 1;
+    return this.statements.markRead.run(userId, conversationKey(about), id).changes === 1;
   }
 
   ensureRoomReadMarker(userId: string, room: string): void {
-    this.statements.initRead.run(userId, readKey({ room }), this.latestInRoom(room));
+    this.statements.initRead.run(userId, conversationKey({ room }), this.latestInRoom(room));
   }
 
   unreadOf(userId: string, name: string): UnreadEntry[] {
@@ -488,7 +483,7 @@ export class SqliteStore implements Store {
     const bounds = { user: userId, name, window: UNREAD_WINDOW, cap: UNREAD_CAP };
     const entries: UnreadEntry[] = [];
     for (const room of this.roomsOf(userId)) {
-      const marker = markers.get(readKey({ room })) ?? 0;
+      const marker = markers.get(conversationKey({ room })) ?? 0;
       // Nothing after the marker at all: one index lookup, no count.
       if (this.latestInRoom(room) <= marker) continue;
       const row = this.statements.unreadInRoom.get({ ...bounds, room, marker });
@@ -498,7 +493,7 @@ export class SqliteStore implements Store {
     // other person wrote after the marker.
     const dms: { newest: number; entry: UnreadEntry }[] = [];
     for (const { other, last_in: newest } of this.statements.conversationsWith.all(userId)) {
-      const marker = markers.get(readKey({ with: other })) ?? 0;
+      const marker = markers.get(conversationKey({ with: other })) ?? 0;
       if (newest <= marker || other === userId) continue;
       const row = this.statements.unreadInPair.get({ ...bounds, pair: pairKey(userId, other), marker });
       if (row && row.count > 0) dms.push({ newest, entry: { with: other, count: row.count, mentions: row.mentions, lastReadId: marker } });

@@ -1,4 +1,4 @@
-import type { ChatMessage, DirectMessage, SearchResult, StoredMessage, UnreadEntry, User } from '../shared/protocol/index.js';
+import type { ChatMessage, Conversation, DirectMessage, SearchResult, StoredMessage, UnreadEntry, User } from '../shared/protocol/index.js';
 
 export interface Room {
   name: string;
@@ -25,7 +25,7 @@ export interface StoredUser extends User {
 }
 
 /** What a read marker is about: a room (by its canonical name) or the conversation with a user. */
-export type Conversation = { room: string } | { with: string };
+export type { Conversation };
 
 /** Which messages a search may return: these rooms, and with `dmsOf` that user's own DMs. */
 export interface SearchScope {
