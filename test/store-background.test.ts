@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { Checkpointer } from '../src/store/checkpointer.js';
+import { Checkpointer } from '../src/store/sqlite/checkpointer.js';
 import type { SqliteStore } from '../src/store/sqlite.js';
 import { tempDataDir } from './helpers/server.js';
 import { expectIndexIntact, indexedUpTo, storeFixture } from './helpers/store.js';
