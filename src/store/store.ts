@@ -1,3 +1,5 @@
+// The storage seam (the `Store` interface) and the types it speaks in; the SQLite store in
+// sqlite/ is the one that implements it.
 import type { ChatMessage, Conversation, DirectMessage, SearchResult, StoredMessage, UnreadEntry, User } from '../shared/protocol/index.js';
 
 export interface Room {
