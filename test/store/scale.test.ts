@@ -5,11 +5,11 @@ import Database from 'better-sqlite3';
 import Keygrip from 'keygrip';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatMessage, DirectMessage, ServerMessage, StoredMessage, UnreadEntry, User } from '../src/shared/protocol/index.js';
-import { UNREAD_CAP } from '../src/shared/protocol/index.js';
-import { SqliteStore } from '../src/store/sqlite.js';
-import { TestClient } from './helpers/client.js';
-import { startTestServer, tempDataDir } from './helpers/server.js';
+import type { ChatMessage, DirectMessage, ServerMessage, StoredMessage, UnreadEntry, User } from '../../src/shared/protocol/index.js';
+import { UNREAD_CAP } from '../../src/shared/protocol/index.js';
+import { SqliteStore } from '../../src/store/sqlite.js';
+import { TestClient } from '../helpers/client.js';
+import { startTestServer, tempDataDir } from '../helpers/server.js';
 
 /** ~50,000 messages: DMs (one in 20), a small room (one in 60, under UNREAD_CAP) and the lobby (the rest). */
 const MESSAGES = 50_000;

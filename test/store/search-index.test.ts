@@ -3,8 +3,8 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { tempDataDir } from './helpers/server.js';
-import { expectIndexIntact, indexedUpTo, storeFixture } from './helpers/store.js';
+import { tempDataDir } from '../helpers/server.js';
+import { expectIndexIntact, indexedUpTo, storeFixture } from '../helpers/store.js';
 
 const alice = { id: 'alice-id', name: 'Alice', image: 1 };
 const open = storeFixture();
