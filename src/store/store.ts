@@ -1,4 +1,6 @@
-import type { ChatMessage, DirectMessage, SearchResult, StoredMessage, UnreadEntry, User } from '../shared/protocol/index.js';
+// The storage seam (the `Store` interface) and the types it speaks in; the SQLite store in
+// sqlite/ is the one that implements it.
+import type { ChatMessage, Conversation, DirectMessage, SearchResult, StoredMessage, UnreadEntry, User } from '../shared/protocol/index.js';
 
 export interface Room {
   name: string;
@@ -25,7 +27,7 @@ export interface StoredUser extends User {
 }
 
 /** What a read marker is about: a room (by its canonical name) or the conversation with a user. */
-export type Conversation = { room: string } | { with: string };
+export type { Conversation };
 
 /** Which messages a search may return: these rooms, and with `dmsOf` that user's own DMs. */
 export interface SearchScope {

@@ -1,3 +1,5 @@
+// The checkpoint worker: a thread that folds the store's write-ahead log into the database file,
+// so that no commit on the event loop has to (see Checkpointer below).
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 

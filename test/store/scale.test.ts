@@ -5,11 +5,11 @@ import Database from 'better-sqlite3';
 import Keygrip from 'keygrip';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatMessage, DirectMessage, ServerMessage, StoredMessage, UnreadEntry, User } from '../src/shared/protocol/index.js';
-import { UNREAD_CAP } from '../src/shared/protocol/index.js';
-import { SqliteStore } from '../src/store/sqlite.js';
-import { TestClient } from './helpers/client.js';
-import { startTestServer, tempDataDir } from './helpers/server.js';
+import type { ChatMessage, DirectMessage, ServerMessage, StoredMessage, UnreadEntry, User } from '../../src/shared/protocol/index.js';
+import { UNREAD_CAP } from '../../src/shared/protocol/index.js';
+import { SqliteStore } from '../../src/store/sqlite.js';
+import { TestClient } from '../helpers/client.js';
+import { startTestServer, tempDataDir } from '../helpers/server.js';
 
 /** ~50,000 messages: DMs (one in 20), a small room (one in 60, under UNREAD_CAP) and the lobby (the rest). */
 const MESSAGES = 50_000;
@@ -214,7 +214,8 @@ describe('conversations and resume at a large store', () => {
     first.addDm({ user: b, to: a, data: 'three', ts: 3 });
     first.close();
     const raw = new Database(path.join(dir, 'chat.db'));
-    raw.exec('DROP TRIGGER conversations_on_dm; DROP TABLE conversations;');
+    // As a release from before both the table and schema versions left it: at version 0.
+    raw.exec('DROP TRIGGER conversations_on_dm; DROP TABLE conversations; PRAGMA user_version = 0;');
     raw.close();
 
     const again = new SqliteStore(dir);

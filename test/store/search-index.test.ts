@@ -3,8 +3,8 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { tempDataDir } from './helpers/server.js';
-import { expectIndexIntact, indexedUpTo, storeFixture } from './helpers/store.js';
+import { tempDataDir } from '../helpers/server.js';
+import { expectIndexIntact, indexedUpTo, storeFixture } from '../helpers/store.js';
 
 const alice = { id: 'alice-id', name: 'Alice', image: 1 };
 const open = storeFixture();
@@ -42,9 +42,10 @@ describe('search index', () => {
     const early = first.addChat({ room: 'lobby', user: alice, data: 'early bird words', ts: Date.now() });
     first.search('bird', { rooms: ['lobby'] }, 10);
     first.close();
-    // As an older version left it: a trigger indexed each insert, and there was no search_state.
+    // As an older version left it: a trigger indexed each insert, there was no search_state, and
+    // no schema version either (0).
     const db = new Database(path.join(dir, 'chat.db'));
-    db.exec(`DROP TABLE search_state;
+    db.exec(`DROP TABLE search_state; PRAGMA user_version = 0;
       CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
         INSERT INTO messages_fts (rowid, data) VALUES (new.id, new.data);
       END;`);

@@ -5,11 +5,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { Checkpointer } from '../src/store/checkpointer.js';
-import type { SqliteStore } from '../src/store/sqlite.js';
-import { tempDataDir } from './helpers/server.js';
-import { expectIndexIntact, indexedUpTo, storeFixture } from './helpers/store.js';
-import { sleep, until } from './helpers/wait.js';
+import { Checkpointer } from '../../src/store/sqlite/checkpointer.js';
+import type { SqliteStore } from '../../src/store/sqlite.js';
+import { tempDataDir } from '../helpers/server.js';
+import { expectIndexIntact, indexedUpTo, storeFixture } from '../helpers/store.js';
+import { sleep, until } from '../helpers/wait.js';
 
 const alice = { id: 'alice-id', name: 'Alice', image: 1 };
 const open = storeFixture();

@@ -1,0 +1,146 @@
+// Messages: adding chats and DMs, history pages, resume (`messagesSince`), the newest id, and the
+// people someone has DMs with. Keeps the latest page of recent rooms and the newest id in memory;
+// `forget()` drops both when a commit fails.
+import type Database from 'better-sqlite3';
+import type { ChatMessage, DirectMessage, StoredMessage, User } from '../../shared/protocol/index.js';
+import type { Page } from '../store.js';
+import { MESSAGE_COLUMNS, ROOM_MESSAGE_COLUMNS, pairKey, toMessage, type MessageRow } from './rows.js';
+
+/** How many rooms' latest pages are kept (the oldest kept goes first). */
+const LATEST_PAGES = 64;
+
+/** SQLite's LIMIT for "no limit". */
+const UNLIMITED = -1;
+
+// Pages are read newest-first through the index, then turned around to oldest-first.
+const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER;
+
+/** Rows from several sources, each in id order, as one list in id order. */
+function mergeById(sources: MessageRow[][]): MessageRow[] {
+  const lists = sources.filter((rows) => rows.length > 0);
+  if (lists.length <= 1) return lists[0] ?? [];
+  const merged: MessageRow[] = [];
+  const next = lists.map(() => 0);
+  for (;;) {
+    let from = -1;
+    let lowest = Infinity;
+    lists.forEach((rows, i) => {
+      const row = rows[next[i] as number];
+      if (row && row.id < lowest) {
+        lowest = row.id;
+        from = i;
+      }
+    });
+    if (from < 0) return merged;
+    merged.push((lists[from] as MessageRow[])[(next[from] as number)++] as MessageRow);
+  }
+}
+
+export class Messages {
+  private readonly statements;
+  /**
+   * The latest page of each room recently read (GET / reads the lobby's on every load), until a
+   * message is added to the room. Messages never change, so nothing else can make a page stale.
+   */
+  private readonly latestPages = new Map<string, { limit: number; messages: ChatMessage[] }>();
+  /** The newest message id, as last read; cleared by whatever changes it. */
+  private newestId: number | undefined;
+
+  constructor(db: Database.Database) {
+    this.statements = {
+      addMessage: db.prepare<[number, string | null, string, string | null, string | null, string]>(
+        'INSERT INTO messages (ts, room, user_id, to_id, pair, data) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      roomHistory: db.prepare<[string, number, number], MessageRow>(
+        `SELECT ${ROOM_MESSAGE_COLUMNS} WHERE m.room = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?`,
+      ),
+      dmHistory: db.prepare<[string, number, number], MessageRow>(
+        `SELECT ${MESSAGE_COLUMNS} WHERE m.pair = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?`,
+      ),
+      lastId: db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM messages'),
+      lastInRoom: db.prepare<[string], { id: number | null }>('SELECT max(id) AS id FROM messages WHERE room = ?'),
+      // Resume: each source read in id order through its own index, then merged (see messagesSince).
+      sinceInRoom: db.prepare<[string, number, number], MessageRow>(
+        `SELECT ${ROOM_MESSAGE_COLUMNS} WHERE m.room = ? AND m.id > ? ORDER BY m.id LIMIT ?`,
+      ),
+      sinceFrom: db.prepare<[string, number, number], MessageRow>(
+        `SELECT ${MESSAGE_COLUMNS} WHERE m.room IS NULL AND m.user_id = ? AND m.id > ? ORDER BY m.id LIMIT ?`,
+      ),
+      // DMs to the user from others (their DMs to themselves come with sinceFrom).
+      sinceTo: db.prepare<[string, string, number, number], MessageRow>(
+        `SELECT ${MESSAGE_COLUMNS} WHERE m.room IS NULL AND m.to_id = ? AND m.user_id <> ? AND m.id > ? ORDER BY m.id LIMIT ?`,
+      ),
+      conversationsOf: db.prepare<[string, number], { id: string; name: string; image: number }>(
+        `SELECT u.id, u.name, u.image FROM conversations c JOIN users u ON u.id = c.other_id
+         WHERE c.user_id = ? ORDER BY c.last_id DESC LIMIT ?`,
+      ),
+    };
+  }
+
+  addChat({ room, user, data, ts }: { room: string; user: User; data: string; ts: number }): ChatMessage {
+    const { lastInsertRowid } = this.statements.addMessage.run(ts, room, user.id, null, null, data);
+    this.latestPages.delete(room);
+    this.newestId = undefined;
+    return { type: 'chat', id: Number(lastInsertRowid), ts, room, user, data };
+  }
+
+  addDm({ user, to, data, ts }: { user: User; to: User; data: string; ts: number }): DirectMessage {
+    const pair = pairKey(user.id, to.id);
+    const { lastInsertRowid } = this.statements.addMessage.run(ts, null, user.id, to.id, pair, data);
+    this.newestId = undefined;
+    return { type: 'dm', id: Number(lastInsertRowid), ts, user, to, data };
+  }
+
+  roomHistory(room: string, page: Page): ChatMessage[] {
+    const latest = page.before === undefined;
+    if (latest) {
+      const cached = this.latestPages.get(room);
+      if (cached?.limit === page.limit) return cached.messages.slice();
+    }
+    const rows = this.statements.roomHistory.all(room, page.before ?? NO_UPPER_BOUND, page.limit);
+    const messages = rows.reverse().map((row) => Object.freeze(toMessage(row))) as ChatMessage[];
+    if (latest) {
+      if (this.latestPages.size >= LATEST_PAGES) this.latestPages.delete(this.latestPages.keys().next().value as string);
+      this.latestPages.set(room, { limit: page.limit, messages });
+    }
+    return messages.slice();
+  }
+
+  dmHistory(userId: string, otherId: string, page: Page): DirectMessage[] {
+    const rows = this.statements.dmHistory.all(pairKey(userId, otherId), page.before ?? NO_UPPER_BOUND, page.limit);
+    return rows.reverse().map(toMessage) as DirectMessage[];
+  }
+
+  lastMessageId(): number {
+    // Read again after any insert, so an insert a failed commit undid is never counted.
+    this.newestId ??= this.statements.lastId.get()?.id ?? 0;
+    return this.newestId;
+  }
+
+  /** The newest message id in a room, 0 when there is none. */
+  latestInRoom(room: string): number {
+    return this.statements.lastInRoom.get(room)?.id ?? 0;
+  }
+
+  messagesSince(since: number, rooms: string[], dmsOf?: string, limit = UNLIMITED): StoredMessage[] {
+    // Each source through its own index (a small room is never found by walking past the lobby's
+    // messages), each already in id order; merging them keeps the whole in id order. The first
+    // `limit` of the whole are among the first `limit` of each source.
+    const sources = [...new Set(rooms)].map((room) => this.statements.sinceInRoom.all(room, since, limit));
+    if (dmsOf !== undefined) {
+      sources.push(this.statements.sinceFrom.all(dmsOf, since, limit), this.statements.sinceTo.all(dmsOf, dmsOf, since, limit));
+    }
+    const merged = mergeById(sources);
+    return (limit === UNLIMITED ? merged : merged.slice(0, limit)).map(toMessage);
+  }
+
+  conversationsOf(userId: string, limit: number): User[] {
+    return this.statements.conversationsOf.all(userId, limit).map((row) => ({ id: row.id, name: row.name, image: row.image }));
+  }
+
+  /** What the batch wrote may be undone: nothing read from it may be answered from memory. */
+  forget(): void {
+    this.latestPages.clear();
+    this.newestId = undefined;
+  }
+}

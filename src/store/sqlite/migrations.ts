@@ -1,0 +1,89 @@
+// The schema's versions. A file's version is its `PRAGMA user_version`: 0 for a new file and for
+// every file made before versions were counted, then the number of the last migration it had.
+// Each migration runs once per file, in a transaction that also sets the version, so a file is
+// always at one version or the next. Settings of a connection (pragmas such as WAL, the SQL
+// functions) are not here: they are made at each opening (see index.ts).
+import type Database from 'better-sqlite3';
+import { foldName, LOBBY } from '../../shared/protocol/index.js';
+import {
+  CONVERSATIONS_BACKFILL,
+  READS_BACKFILL,
+  SCHEMA,
+  SEARCH_MERGING,
+  SEARCH_REBUILD,
+  SEARCH_SCHEMA,
+  SEARCH_STATE_FILL,
+} from './schema.js';
+
+interface Migration {
+  /** The `user_version` the file has after it. */
+  version: number;
+  up(db: Database.Database): void;
+}
+
+/**
+ * Version 1: the schema as it was when versions began to be counted, over whatever a file had.
+ * A new file gets all of it. A file from before (version 0, whichever release made it) gets the
+ * tables it lacks, and those filled from what it holds: read markers (the lobby read up to now,
+ * as for a newcomer), DM conversations, the search index and how far it goes. A table it has is
+ * left as it is; the search triggers are made again (the oldest files indexed on every insert).
+ */
+function adoptUnversioned(db: Database.Database): void {
+  // Which tables a file from before versions has tells which release made it.
+  const has = (name: string) => db.prepare('SELECT 1 FROM sqlite_master WHERE name = ?').get(name) !== undefined;
+  const hadConversations = has('conversations');
+  const hadReads = has('reads');
+  const hadSearch = has('messages_fts');
+  const hadSearchState = has('search_state');
+  db.exec(SCHEMA);
+  // A file from before read markers: its users start with the lobby read up to now, like newcomers.
+  if (!hadReads) db.exec(READS_BACKFILL);
+  if (!hadConversations) db.exec(CONVERSATIONS_BACKFILL);
+  db.exec(SEARCH_SCHEMA);
+  if (!hadSearch) db.exec(SEARCH_REBUILD);
+  // A rebuilt index, or one the old per-insert trigger kept, has every message already.
+  if (!hadSearch || !hadSearchState) db.exec(SEARCH_STATE_FILL);
+  db.exec(SEARCH_MERGING);
+  // Everyone's room, first in the list (rooms are listed by id).
+  db.prepare('INSERT OR IGNORE INTO rooms (key, name, created_at) VALUES (?, ?, ?)').run(foldName(LOBBY), LOBBY, Date.now());
+}
+
+/** In order; the one at index i brings a file from version i to i + 1. */
+const MIGRATIONS: readonly Migration[] = [{ version: 1, up: adoptUnversioned }];
+
+/** The version this program makes and reads. */
+export const LATEST_VERSION = MIGRATIONS.length;
+
+/**
+ * The file's schema version; an error when it is newer than this program knows, since the file
+ * may hold what this code would misread or undo (a newer release wrote it).
+ */
+export function schemaVersion(db: Database.Database): number {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > LATEST_VERSION) {
+    throw new Error(
+      `${db.name} is at schema version ${version}, newer than the latest this program knows (${LATEST_VERSION}): ` +
+        'it was written by a newer release; run that release, or a copy of the file from before it',
+    );
+  }
+  return version;
+}
+
+/** Brings the file to LATEST_VERSION; returns how many migrations ran (0 for a file at it already). */
+export function migrate(db: Database.Database): number {
+  // IMMEDIATE, and the version read again inside: of two processes opening one old file at once,
+  // the second waits for the first and then finds nothing left to do.
+  const step = db.transaction((): boolean => {
+    const migration = MIGRATIONS[schemaVersion(db)];
+    if (!migration) return false;
+    migration.up(db);
+    db.pragma(`user_version = ${migration.version}`);
+    return true;
+  });
+  let ran = 0;
+  // Each pass moves the version on by one at least (here or in another process): no more passes than migrations.
+  for (let pass = 0; pass < MIGRATIONS.length && schemaVersion(db) < LATEST_VERSION; pass++) {
+    if (step.immediate()) ran++;
+  }
+  return ran;
+}

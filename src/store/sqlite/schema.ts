@@ -1,0 +1,140 @@
+// The tables, indexes and triggers of the SQLite store, and the backfills that fill a table added
+// to a file that already held messages. Only the migrations (migrations.ts) run this SQL; its
+// statements say IF NOT EXISTS so that version 1 can run it over a file that has some of it already.
+import { conversationKey, LOBBY } from '../../shared/protocol/index.js';
+
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS users (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  image INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  created_at INTEGER NOT NULL,
+  ended_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions(user_id);
+CREATE TABLE IF NOT EXISTS rooms (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS messages (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  ts INTEGER NOT NULL,
+  room TEXT,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  to_id TEXT REFERENCES users(id),
+  pair TEXT,
+  data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS messages_by_room ON messages(room, id) WHERE room IS NOT NULL;
+CREATE INDEX IF NOT EXISTS messages_by_pair ON messages(pair, id) WHERE pair IS NOT NULL;
+CREATE INDEX IF NOT EXISTS messages_dm_to ON messages(to_id, id) WHERE room IS NULL;
+CREATE INDEX IF NOT EXISTS messages_dm_from ON messages(user_id, id) WHERE room IS NULL;
+CREATE INDEX IF NOT EXISTS rooms_by_name ON rooms(name);
+
+-- Who belongs to which room for good (lobby is everyone's and has no rows). room: canonical name.
+CREATE TABLE IF NOT EXISTS memberships (
+  user_id TEXT NOT NULL REFERENCES users(id),
+  room TEXT NOT NULL,
+  joined_at INTEGER NOT NULL,
+  PRIMARY KEY (user_id, room)
+) WITHOUT ROWID;
+
+-- Each user's DM conversations: one row per person they have DMs with, the newest message between
+-- them either way (last_id) and the newest one from that person (last_in). Kept by the trigger
+-- below, so listing someone's conversations, or finding those with something new from the other
+-- person, costs one row per person and never a pass over their messages.
+CREATE TABLE IF NOT EXISTS conversations (
+  user_id TEXT NOT NULL,
+  other_id TEXT NOT NULL,
+  last_id INTEGER NOT NULL,
+  last_in INTEGER NOT NULL,
+  PRIMARY KEY (user_id, other_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS conversations_by_recency ON conversations(user_id, last_id);
+CREATE TRIGGER IF NOT EXISTS conversations_on_dm AFTER INSERT ON messages WHEN new.room IS NULL BEGIN
+  INSERT INTO conversations (user_id, other_id, last_id, last_in) VALUES (new.user_id, new.to_id, new.id, 0)
+    ON CONFLICT (user_id, other_id) DO UPDATE SET last_id = excluded.last_id;
+  INSERT INTO conversations (user_id, other_id, last_id, last_in) VALUES (new.to_id, new.user_id, new.id, new.id)
+    ON CONFLICT (user_id, other_id) DO UPDATE SET last_id = excluded.last_id, last_in = excluded.last_in;
+END;
+
+-- Read markers. key: 'room:<canonical name>' or 'dm:<other user id>'; everything up to last_read_id is read.
+CREATE TABLE IF NOT EXISTS reads (
+  user_id TEXT NOT NULL REFERENCES users(id),
+  key TEXT NOT NULL,
+  last_read_id INTEGER NOT NULL,
+  PRIMARY KEY (user_id, key)
+) WITHOUT ROWID;
+`;
+
+/**
+ * Full-text search over message text. The trigram tokenizer matches any substring of 3 or more
+ * characters, in any script (no word splitting needed for Chinese), case-insensitively. External
+ * content: the text lives once, in `messages`. New messages are indexed in bulk (see
+ * `indexPending` in search.ts), not one by one as they are sent: a trigger per insert cost the
+ * send path about 40 µs a message, bulk indexing a quarter of that. `search_state` says how far
+ * the index goes; the triggers below only touch rows the index already has.
+ */
+export const SEARCH_SCHEMA = `
+CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(
+  data, content = 'messages', content_rowid = 'id', tokenize = 'trigram'
+);
+CREATE TABLE IF NOT EXISTS search_state (
+  one INTEGER PRIMARY KEY CHECK (one = 1),
+  indexed_up_to INTEGER NOT NULL
+);
+DROP TRIGGER IF EXISTS messages_fts_insert;
+DROP TRIGGER IF EXISTS messages_fts_delete;
+DROP TRIGGER IF EXISTS messages_fts_update;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages
+WHEN old.id <= (SELECT indexed_up_to FROM search_state) BEGIN
+  INSERT INTO messages_fts (messages_fts, rowid, data) VALUES ('delete', old.id, old.data);
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF data ON messages
+WHEN old.id <= (SELECT indexed_up_to FROM search_state) BEGIN
+  INSERT INTO messages_fts (messages_fts, rowid, data) VALUES ('delete', old.id, old.data);
+  INSERT INTO messages_fts (rowid, data) VALUES (new.id, new.data);
+END;
+`;
+
+/** A file from before search existed: index the messages it already holds. */
+export const SEARCH_REBUILD = "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')";
+
+/** Indexed so far: everything (when the index was just rebuilt or kept by the old per-insert trigger). */
+export const SEARCH_STATE_FILL =
+  'INSERT OR REPLACE INTO search_state (one, indexed_up_to) SELECT 1, coalesce(max(id), 0) FROM messages';
+
+/**
+ * FTS5 merges its index segments by itself, all at once inside whichever insert tips a level over
+ * (10 to 40 ms with the event loop stopped). It is told not to (and to wait longer before a
+ * forced "crisis" merge); each indexing pass merges a few pages instead (SEARCH_MERGE_PAGES in
+ * search.ts): the same work, in small even steps.
+ */
+const SEARCH_CRISIS_MERGE = 64;
+// A migration's job, not the connection's: FTS5 keeps these settings in the file (messages_fts_config).
+export const SEARCH_MERGING = `
+INSERT INTO messages_fts (messages_fts, rank) VALUES ('automerge', 0);
+INSERT INTO messages_fts (messages_fts, rank) VALUES ('crisismerge', ${SEARCH_CRISIS_MERGE});
+`;
+
+/** Lobby read markers for the users of a file from before read markers existed. */
+export const READS_BACKFILL = `
+INSERT OR IGNORE INTO reads (user_id, key, last_read_id)
+  SELECT id, '${conversationKey({ room: LOBBY })}', (SELECT coalesce(max(id), 0) FROM messages WHERE room = '${LOBBY}') FROM users;
+`;
+
+/** A file from before the conversations table: fill it from the DMs it already holds. */
+export const CONVERSATIONS_BACKFILL = `
+INSERT INTO conversations (user_id, other_id, last_id, last_in)
+  SELECT user_id, to_id, max(id), 0 FROM messages WHERE room IS NULL GROUP BY user_id, to_id;
+INSERT INTO conversations (user_id, other_id, last_id, last_in)
+  SELECT to_id, user_id, max(id), max(id) FROM messages WHERE room IS NULL GROUP BY to_id, user_id
+  ON CONFLICT (user_id, other_id) DO UPDATE SET last_id = max(last_id, excluded.last_id), last_in = excluded.last_in;
+`;
