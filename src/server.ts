@@ -10,7 +10,7 @@ import { Identity } from './identity/identity.js';
 import { loadSecret } from './identity/secret.js';
 import { createLog } from './log.js';
 import { shutdownOrder } from './shutdown.js';
-import { SqliteStore } from './store/sqlite.js';
+import { SqliteStore } from './store/sqlite/index.js';
 import { startHeartbeat } from './transport/heartbeat.js';
 import { Outbox } from './transport/outbox.js';
 import type { SocketPeer } from './transport/socketPeer.js';

@@ -106,7 +106,7 @@ describe('the identity cookie', () => {
 
   it('expires: past SESSION_DAYS the cookie is no identity even if the browser kept it', async () => {
     const { Identity } = await import('../src/identity/identity.js');
-    const { SqliteStore } = await import('../src/store/sqlite.js');
+    const { SqliteStore } = await import('../src/store/sqlite/index.js');
     const store = new SqliteStore(tempDataDir());
     const identity = new Identity({ keys: [SECRET], store, maxAgeMs: 1000 });
     const user = { id: 'u-old', name: 'Old', image: 1 };
@@ -157,7 +157,7 @@ describe('sessions', () => {
 
   it('signing out in one browser leaves another session of the same user signed in', async () => {
     const { Identity } = await import('../src/identity/identity.js');
-    const { SqliteStore } = await import('../src/store/sqlite.js');
+    const { SqliteStore } = await import('../src/store/sqlite/index.js');
     const store = new SqliteStore(tempDataDir());
     const identity = new Identity({ keys: [SECRET], store, maxAgeMs: 60_000 });
     const user = { id: 'u-two', name: 'Two', image: 2 };

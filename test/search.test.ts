@@ -222,7 +222,7 @@ describe('GET /search', () => {
       // the database as a version without search left it
       const db = new Database(path.join(dataDir, 'chat.db'));
       db.exec(`DROP TRIGGER messages_fts_delete; DROP TRIGGER messages_fts_update;
-               DROP TABLE messages_fts; DROP TABLE search_state;`);
+               DROP TABLE messages_fts; DROP TABLE search_state; PRAGMA user_version = 0;`);
       db.close();
 
       own = await startTestServer({ SIGNIN_RATE_LIMIT: '0' }, dataDir);

@@ -324,7 +324,7 @@ describe('read markers and membership', () => {
 
       // the database as a version without read markers left it
       const db = new Database(path.join(dataDir, 'chat.db'));
-      db.exec('DROP TABLE reads; DROP TABLE memberships;');
+      db.exec('DROP TABLE reads; DROP TABLE memberships; PRAGMA user_version = 0;');
       db.close();
 
       own = await startTestServer({ SIGNIN_RATE_LIMIT: '0' }, dataDir);

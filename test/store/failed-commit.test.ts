@@ -2,7 +2,7 @@
 // the latest page of a room, the newest id and the room list are read again from the file.
 import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import type { SqliteStore } from '../../src/store/sqlite.js';
+import type { SqliteStore } from '../../src/store/sqlite/index.js';
 import { tempDataDir } from '../helpers/server.js';
 import { storeFixture } from '../helpers/store.js';
 

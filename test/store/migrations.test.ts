@@ -7,7 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { LATEST_VERSION, migrate } from '../../src/store/sqlite/migrations.js';
-import { SqliteStore } from '../../src/store/sqlite.js';
+import { SqliteStore } from '../../src/store/sqlite/index.js';
 import { tempDataDir } from '../helpers/server.js';
 import { expectIndexIntact, indexedUpTo, storeFixture } from '../helpers/store.js';
 

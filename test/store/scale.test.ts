@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage, DirectMessage, ServerMessage, StoredMessage, UnreadEntry, User } from '../../src/shared/protocol/index.js';
 import { UNREAD_CAP } from '../../src/shared/protocol/index.js';
-import { SqliteStore } from '../../src/store/sqlite.js';
+import { SqliteStore } from '../../src/store/sqlite/index.js';
 import { TestClient } from '../helpers/client.js';
 import { startTestServer, tempDataDir } from '../helpers/server.js';
 

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { LOBBY } from '../../shared/protocol/index.js';
-import { SqliteStore } from '../../store/sqlite.js';
+import { SqliteStore } from '../../store/sqlite/index.js';
 import { newUser } from '../../identity/users.js';
 import { startTarget, tempDir } from './targets.js';
 
