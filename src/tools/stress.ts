@@ -2,7 +2,7 @@
  * `npm run stress`: attacks a chat server the way the open internet could, each attack bounded in
  * count and time, while two ordinary users chat throughout, and prints what held as a table.
  *
- *   node dist/tools/stress.js [--quick] [--url http://127.0.0.1:PORT] [--seed N]
+ *   node build/tools/stress.js [--quick] [--url http://127.0.0.1:PORT] [--seed N]
  *
  * Without --url it starts its own server (dist/main.js, a temporary DATA_DIR, 127.0.0.1 on an
  * ephemeral port, every setting at its default) and can also kill -9 and restart it. With --url it
@@ -111,7 +111,7 @@ interface Options {
 }
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: node dist/tools/stress.js [--quick] [--url http://127.0.0.1:PORT] [--seed N] [--only "attack,attack"]\n`);
+  process.stderr.write(`${message}\nusage: node build/tools/stress.js [--quick] [--url http://127.0.0.1:PORT] [--seed N] [--only "attack,attack"]\n`);
   process.exit(2);
 }
 

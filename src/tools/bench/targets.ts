@@ -17,8 +17,8 @@ export const TARGET_DESCRIPTIONS: Record<TargetName, string> = {
 
 const SCRIPTS: Record<TargetName, string> = {
   product: 'dist/main.js',
-  plain: 'dist/tools/bench/plainServer.js',
-  'frame-once': 'dist/tools/bench/frameOnceServer.js',
+  plain: 'build/tools/bench/plainServer.js',
+  'frame-once': 'build/tools/bench/frameOnceServer.js',
 };
 
 /** Settings the product reads: none of them come from the benchmark's own environment. */
