@@ -19,10 +19,11 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { WebSocket } from 'ws';
 import { ROOT_DIR } from '../paths.js';
-import { PRESENCE_BATCH, type ServerMessage, type User } from '../shared/protocol/index.js';
-import { cookieHeader, request } from './http.js';
+import { PRESENCE_BATCH, type ServerMessage } from '../shared/protocol/index.js';
+import { Refused, TestClient, type ConnectOptions } from './kit/client.js';
+import { request, signInMany as signInManyFrom, trySignIn, type Account } from './kit/http.js';
+import { pool, range, sleep, until } from './kit/wait.js';
 
 // --- settings -------------------------------------------------------------------------------
 
@@ -148,33 +149,6 @@ function loopbackUrl(raw: string): URL {
 }
 
 // --- small helpers --------------------------------------------------------------------------
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-
-/** Runs `fn` over the items with at most `limit` at once. */
-async function pool<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T, index);
-    }
-  };
-  await Promise.all(range(Math.min(limit, items.length)).map(worker));
-  return results;
-}
-
-/** Waits until `done()` or the time is up; true when done. */
-async function until(done: () => boolean, timeoutMs: number, stepMs = 20): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() >= deadline) return false;
-    await sleep(stepMs);
-  }
-  return true;
-}
 
 function count<K>(map: Map<K, number>, key: K, by = 1): void {
   map.set(key, (map.get(key) ?? 0) + by);
@@ -409,13 +383,6 @@ class Target {
 
 // --- HTTP and sign-in -----------------------------------------------------------------------
 
-interface Account {
-  user: User;
-  cookie: string;
-  /** The source address it signed in from, and connects from. */
-  local: string | undefined;
-}
-
 /** Source addresses on the loopback network: each gets its own per-address allowances, as distinct clients would. */
 class Addresses {
   private used = 0;
@@ -428,121 +395,48 @@ class Addresses {
   }
 }
 
-async function signIn(target: Target, name: string, local: string | undefined): Promise<{ status: number; account?: Account }> {
-  const answer = await request(target.url, 'POST', '/signin', { body: { name }, timeoutMs: 15_000, ...(local === undefined ? {} : { localAddress: local }) });
-  if (answer.status !== 200) return { status: answer.status };
-  const cookie = cookieHeader(answer);
-  const user = (JSON.parse(answer.body) as { data: User }).data;
-  return { status: 200, account: { user, cookie, local } };
+/** One user's sign-in from a source address: the status, and the account on 200. */
+function signIn(target: Target, name: string, local: string | undefined): Promise<{ status: number; account?: Account }> {
+  return trySignIn(target.url, name, { timeoutMs: 15_000, ...(local === undefined ? {} : { localAddress: local }) });
 }
 
 /** Signs in `n` users, a fresh source address for every few, retrying from another address when refused. */
-async function signInMany(context: Context, n: number, prefix: string, perAddress = SIGNINS_PER_ADDRESS): Promise<Account[]> {
+function signInMany(context: Context, n: number, prefix: string, perAddress = SIGNINS_PER_ADDRESS): Promise<Account[]> {
   const locals = range(Math.ceil(n / perAddress)).map(() => context.addresses.fresh());
-  return pool(range(n), 24, async (i) => {
-    let local = locals[Math.floor(i / perAddress)];
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const { status, account } = await signIn(context.target, `${prefix} ${i}`, local);
-      if (account) return account;
-      if (status !== 429) throw new Error(`sign-in failed with ${status}`);
-      local = context.addresses.fresh();
+  return signInManyFrom(context.target.url, n, prefix, {
+    concurrency: 24,
+    timeoutMs: 15_000,
+    localAddress: (i) => locals[Math.floor(i / perAddress)],
+    retryFrom: async () => {
+      const local = context.addresses.fresh();
       if (local === undefined) await sleep(1000);
-    }
-    throw new Error('sign-in kept being refused');
+      return local;
+    },
   });
 }
 
 // --- WebSocket clients ----------------------------------------------------------------------
 
-interface Closed {
-  code: number;
-  reason: string;
-}
+/** Stress's clients only count, or take messages through `onMessage`: nothing is buffered. */
+type Conn = TestClient;
 
-interface Conn {
-  ws: WebSocket;
-  closed: Promise<Closed>;
-  open(): boolean;
-  /** Frames and bytes received. */
-  frames: number;
-  bytes: number;
-}
-
-interface OpenOptions {
-  since?: number;
-  /** Parsed messages; leave out for clients that only count bytes. */
-  onMessage?: (message: ServerMessage) => void;
-  /** Resolve only once the lobby `list` has arrived (the greeting is over). */
-  greeted?: boolean;
+interface OpenOptions extends Pick<ConnectOptions, 'since' | 'onMessage' | 'greeted'> {
   /** Ask for batched `presence` frames, as the page does. */
   batchPresence?: boolean;
   timeoutMs?: number;
 }
 
-class Refused extends Error {
-  constructor(readonly status: number | string) {
-    super(`refused: ${status}`);
-  }
-}
-
 function connect(target: Target, account: Account, options: OpenOptions = {}): Promise<Conn> {
-  const url = new URL(target.wsUrl);
-  if (options.since !== undefined) url.searchParams.set('since', String(options.since));
-  if (options.batchPresence) url.searchParams.set('presence', PRESENCE_BATCH);
-  const ws = new WebSocket(url, {
-    headers: { cookie: account.cookie },
+  const { batchPresence, timeoutMs, ...rest } = options;
+  return TestClient.connect(target.wsUrl, {
+    ...rest,
+    cookie: account.cookie,
+    buffer: false,
     skipUTF8Validation: true,
-    handshakeTimeout: options.timeoutMs ?? 15_000,
+    handshakeTimeoutMs: timeoutMs ?? 15_000,
+    ...(batchPresence ? { presence: PRESENCE_BATCH } : {}),
     ...(account.local === undefined ? {} : { localAddress: account.local }),
   });
-  const conn: Conn = {
-    ws,
-    frames: 0,
-    bytes: 0,
-    open: () => ws.readyState === WebSocket.OPEN,
-    closed: new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() }))),
-  };
-  return new Promise<Conn>((resolve, reject) => {
-    let settled = false;
-    const settle = (error?: Error) => {
-      if (settled) return;
-      settled = true;
-      if (error) reject(error);
-      else resolve(conn);
-    };
-    ws.on('error', (error) => settle(new Refused((error as NodeJS.ErrnoException).code ?? error.message)));
-    ws.on('unexpected-response', (_req, res) => {
-      settle(new Refused(res.statusCode ?? 0));
-      res.resume();
-      ws.terminate();
-    });
-    ws.on('message', (data: Buffer) => {
-      conn.frames++;
-      conn.bytes += data.length;
-      if (!options.onMessage && !options.greeted) return;
-      let message: ServerMessage;
-      try {
-        message = JSON.parse(data.toString()) as ServerMessage;
-      } catch {
-        return;
-      }
-      options.onMessage?.(message);
-      if (options.greeted && message.type === 'list' && message.room === 'lobby') settle();
-    });
-    ws.on('open', () => {
-      if (!options.greeted) settle();
-    });
-    void conn.closed.then((closed) => settle(new Refused(`closed ${closed.code}`)));
-  });
-}
-
-function send(conn: Conn, message: object | string): void {
-  if (conn.open()) conn.ws.send(typeof message === 'string' ? message : JSON.stringify(message));
-}
-
-/** The TCP socket under a client: pausing it stops reading, as a stuck browser tab would. */
-function stopReading(conn: Conn): void {
-  (conn.ws as unknown as { _socket: net.Socket })._socket.pause();
 }
 
 // --- the pair: two ordinary users chatting through everything --------------------------------
@@ -658,12 +552,12 @@ class Chatter {
   }
 
   say(phase: string): void {
-    if (!this.conn?.open()) return;
+    if (!this.conn?.isOpen) return;
     const ref = `${this.name}-${this.n++}`;
     const sent: Sent = { data: `${ref}: hello from ${this.name} during ${phase}`, phase, generation: this.generation, sentAt: Date.now() };
     this.sent.set(ref, sent);
     this.byData.set(sent.data, sent);
-    send(this.conn, { type: 'chat', room: 'lobby', data: sent.data, ref });
+    this.conn.send({ type: 'chat', room: 'lobby', data: sent.data, ref });
   }
 
   /** Whether a message is settled: refused, or accepted and seen by the peer, or lost with its connection. */
@@ -675,7 +569,7 @@ class Chatter {
 
   stop(): void {
     this.running = false;
-    this.conn?.ws.terminate();
+    this.conn?.terminate();
   }
 }
 
@@ -814,13 +708,13 @@ async function messageFlood(context: Context): Promise<Outcome> {
   for (const tab of tabs) void tab.closed.then((closed) => count(closes, closed.code));
   const total = floodTabs * floodPerTab;
   for (let i = 0; i < floodPerTab; i++) {
-    tabs.forEach((tab, t) => send(tab, { type: 'chat', room: 'lobby', data: `flood ${t}.${i}`, ref: `f${t}.${i}` }));
+    tabs.forEach((tab, t) => tab.send({ type: 'chat', room: 'lobby', data: `flood ${t}.${i}`, ref: `f${t}.${i}` }));
   }
-  await until(() => tabs.every((tab) => !tab.open()) || answered >= total, context.sizes.attackMs / 2);
+  await until(() => tabs.every((tab) => !tab.isOpen) || answered >= total, context.sizes.attackMs / 2);
   await sleep(300);
   const seen = context.pair.a.watch.chatsFrom.get(flooder.user.id) ?? 0;
   const closed1008 = closes.get(1008) ?? 0;
-  for (const tab of tabs) tab.ws.terminate();
+  for (const tab of tabs) tab.terminate();
   return {
     tried: `${total} chats from 1 user in ${floodTabs} tabs, all at once`,
     happened:
@@ -879,7 +773,7 @@ async function connectionBurst(context: Context): Promise<Outcome> {
   const bytes = conns.reduce((sum, conn) => sum + conn.bytes, 0);
   const frames = conns.reduce((sum, conn) => sum + conn.frames, 0);
   const { join, list } = watch;
-  for (const conn of conns) conn.ws.terminate();
+  for (const conn of conns) conn.terminate();
   await until(() => watch.left >= conns.length, context.sizes.attackMs / 3);
   return {
     tried: `${n} users connecting at once (${Math.ceil(n / SIGNINS_PER_ADDRESS)} addresses)`,
@@ -911,8 +805,8 @@ async function addressFlood(context: Context): Promise<Outcome> {
   });
   const ms = Date.now() - started;
   await sleep(200);
-  const stillOpen = conns.filter((conn) => conn.open()).length;
-  for (const conn of conns) conn.ws.terminate();
+  const stillOpen = conns.filter((conn) => conn.isOpen).length;
+  for (const conn of conns) conn.terminate();
   return {
     tried: `${n} connections from one address (${users.length} users)`,
     happened: `${stillOpen} open, refused: ${tally(refused)}${closed.size ? `, closed: ${tally(closed)}` : ''} in ${seconds(ms)}`,
@@ -935,7 +829,7 @@ async function slowReaders(context: Context): Promise<Outcome> {
   };
   const slow = await Promise.all(slowAccounts.map((account) => connect(context.target, account, { greeted: true })));
   const slowIds = new Set(slowAccounts.map((account) => account.user.id));
-  for (const conn of slow) stopReading(conn);
+  for (const conn of slow) conn.stopReading();
   const watch = (context.pair.a.watch = newWatch());
   const dropped = () => [...watch.leftUsers].filter((id) => slowIds.has(id)).length;
   const droppedBefore = context.target.events.get('slow_reader_dropped') ?? 0;
@@ -965,15 +859,15 @@ async function slowReaders(context: Context): Promise<Outcome> {
       }).catch(() => undefined);
       if (!conn) continue;
       const mine = Math.min(perFlooder, budget - messages);
-      for (let i = 0; i < mine; i++) send(conn, { type: 'chat', room: 'lobby', data: `${messages++} ${BIG_TEXT}`, ref: `b${i}` });
-      await until(() => answers >= mine || !conn.open(), 10_000, 5);
-      conn.ws.terminate();
+      for (let i = 0; i < mine; i++) conn.send({ type: 'chat', room: 'lobby', data: `${messages++} ${BIG_TEXT}`, ref: `b${i}` });
+      await until(() => answers >= mine || !conn.isOpen, 10_000, 5);
+      conn.terminate();
     }
   });
   await until(() => dropped() >= n, 3000);
   const ms = Date.now() - started;
   const logged = (context.target.events.get('slow_reader_dropped') ?? 0) - droppedBefore;
-  for (const conn of slow) conn.ws.terminate();
+  for (const conn of slow) conn.terminate();
   return {
     tried: `${n} clients that stop reading, vs a flood of up to ${mb(budget * frame)}`,
     happened:
@@ -1013,7 +907,7 @@ async function reconnectStorm(context: Context): Promise<Outcome> {
         }
       }),
     );
-    for (const conn of conns) conn?.ws.terminate();
+    for (const conn of conns) conn?.terminate();
     await sleep(100);
   }
   greetings.sort((a, b) => a - b);
@@ -1046,18 +940,17 @@ async function badFrames(context: Context): Promise<Outcome> {
       },
     }).catch(() => undefined);
     if (!conn) return count(outcomes, 'not connected');
-    conn.ws.on('error', () => {});
-    if (kind === 'oversized') conn.ws.send('x'.repeat(1024 * 1024));
-    else if (kind === 'binary') conn.ws.send(Buffer.from([1, 2, 3, 4]), { binary: true });
-    else send(conn, { type: 'chat', room: 'lobby', data: 'y'.repeat(10_000), ref: 'long' });
+    if (kind === 'oversized') conn.socket.send('x'.repeat(1024 * 1024));
+    else if (kind === 'binary') conn.socket.send(Buffer.from([1, 2, 3, 4]), { binary: true });
+    else conn.send({ type: 'chat', room: 'lobby', data: 'y'.repeat(10_000), ref: 'long' });
     const result = await Promise.race([
       conn.closed.then((closed) => `closed ${closed.code}`),
       // An error answer, and the connection still open a moment later.
-      answer.then(() => sleep(200)).then(() => (conn.open() ? `${error}, stayed open` : `${error}, then closed`)),
+      answer.then(() => sleep(200)).then(() => (conn.isOpen ? `${error}, stayed open` : `${error}, then closed`)),
       sleep(5000).then(() => 'no answer'),
     ]);
     count(outcomes, result);
-    conn.ws.terminate();
+    conn.terminate();
   });
   return {
     tried: `${n} connections: 1 MiB text frame, binary frame, 10,000-character message`,
@@ -1114,7 +1007,7 @@ async function garbage(context: Context): Promise<Outcome> {
       const next = random(context.seed * 1000 + t);
       let conn: Conn | undefined;
       for (let i = 0; i < garbagePerTab && Date.now() < deadline; i++) {
-        if (!conn?.open()) {
+        if (!conn?.isOpen) {
           if (conn) reconnects++;
           conn = await connect(context.target, account, {
             greeted: true,
@@ -1126,18 +1019,17 @@ async function garbage(context: Context): Promise<Outcome> {
             await sleep(100);
             continue;
           }
-          conn.ws.on('error', () => {});
           void conn.closed.then((closed) => count(closes, closed.code));
         }
         const frame = garbageFrame(next);
-        if (typeof frame === 'string') conn.ws.send(frame);
-        else conn.ws.send(frame, { binary: false });
+        if (typeof frame === 'string') conn.socket.send(frame);
+        else conn.socket.send(frame, { binary: false });
         sent++;
         // Now and then wait for the server to catch up, as a client reading its answers would.
         if (i % 20 === 19) await sleep(10);
       }
       await sleep(300);
-      conn?.ws.terminate();
+      conn?.terminate();
     }),
   );
   const healthy = await context.target.healthy();
@@ -1153,24 +1045,21 @@ async function killAndRestart(context: Context): Promise<Outcome> {
     return { tried: 'kill -9 and restart', happened: 'skipped: only for a server this tool started' };
   }
   const writers = await signInMany(context, context.sizes.crashWriters, 'writer');
-  const conns = await Promise.all(writers.map((account) => connect(target, account, { greeted: true, since: FAR_FUTURE_ID })));
   const acked = new Map<string, { id?: number; data: string }>();
-  for (const conn of conns) {
-    conn.ws.on('message', (raw: Buffer) => {
-      const message = JSON.parse(raw.toString()) as ServerMessage;
-      if (message.type === 'chat' && message.ref !== undefined) {
-        const entry = acked.get(message.ref);
-        if (entry) entry.id = message.id;
-      }
-    });
-  }
+  const onMessage = (message: ServerMessage) => {
+    if (message.type === 'chat' && message.ref !== undefined) {
+      const entry = acked.get(message.ref);
+      if (entry) entry.id = message.id;
+    }
+  };
+  const conns = await Promise.all(writers.map((account) => connect(target, account, { greeted: true, since: FAR_FUTURE_ID, onMessage })));
   // Each writer sends one message every 40 ms (20 at most: the rate limit), and the kill lands in the middle.
   let stop = false;
   const writing = conns.map(async (conn, w) => {
     for (let i = 0; i < 20 && !stop; i++) {
       const ref = `w${w}.${i}`;
       acked.set(ref, { data: `crash writer ${w} message ${i}` });
-      send(conn, { type: 'chat', room: 'lobby', data: `crash writer ${w} message ${i}`, ref });
+      conn.send({ type: 'chat', room: 'lobby', data: `crash writer ${w} message ${i}`, ref });
       await sleep(40);
     }
   });
@@ -1215,9 +1104,9 @@ async function killAndRestart(context: Context): Promise<Outcome> {
         if (message.type === 'chat' && message.ref === 'after') freshId = message.id;
       },
     });
-    send(conn, { type: 'chat', room: 'lobby', data: 'after the restart', ref: 'after' });
+    conn.send({ type: 'chat', room: 'lobby', data: 'after the restart', ref: 'after' });
     await until(() => freshId > 0, 5000);
-    conn.ws.terminate();
+    conn.terminate();
   }
   const idsOk = freshId > maxId;
   return {

@@ -5,7 +5,11 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { ROOT_DIR } from '../../src/paths.js';
 import { startServer } from '../../src/server.js';
-import type { User } from '../../src/shared/protocol/index.js';
+import type { Account } from '../../src/tools/kit/http.js';
+
+// Sign-in is the tools' kit's (src/tools/kit/http.ts): `signIn(url, name = 'Tester')`, and
+// `cookieHeader` of a fetch Response (or of the kit's own answers).
+export { cookieHeader, signIn } from '../../src/tools/kit/http.js';
 
 export interface TestServer {
   url: string;
@@ -32,29 +36,8 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir 
   };
 }
 
-export interface SignedIn {
-  user: User;
-  /** The Cookie header a browser would send: `user=…; user.sig=…`. */
-  cookie: string;
-}
-
-export function cookieHeader(response: Response): string {
-  return response.headers
-    .getSetCookie()
-    .map((line) => line.split(';')[0])
-    .join('; ');
-}
-
-export async function signIn(url: string, name = 'Tester'): Promise<SignedIn> {
-  const response = await fetch(`${url}/signin`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ name }),
-  });
-  if (response.status !== 200) throw new Error(`sign-in failed: ${response.status} ${await response.text()}`);
-  const body = (await response.json()) as { code: number; data: User };
-  return { user: body.data, cookie: cookieHeader(response) };
-}
+/** A signed-in user and the Cookie header a browser would send: `user=…; user.sig=…`. */
+export type SignedIn = Account;
 
 export interface SpawnedServer {
   url: string;
