@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config.js';
-import { ROOT_DIR } from '../../src/paths.js';
 import { startServer } from '../../src/server.js';
 import type { Account } from '../../src/tools/kit/http.js';
+import { PRODUCT_MAIN, runningAt } from '../../src/tools/kit/server.js';
 
 // Sign-in is the tools' kit's (src/tools/kit/http.ts): `signIn(url, name = 'Tester')`, and
 // `cookieHeader` of a fetch Response (or of the kit's own answers).
@@ -49,7 +49,7 @@ export interface SpawnedServer {
 
 /** The built server (`dist/main.js`) as its own process, for signals and crashes. */
 export async function spawnServer(env: Record<string, string>): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, [path.join(ROOT_DIR, 'dist/main.js')], {
+  const child = spawn(process.execPath, [PRODUCT_MAIN], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -59,17 +59,6 @@ export async function spawnServer(env: Record<string, string>): Promise<SpawnedS
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 15_000);
-    const onData = () => {
-      const match = /Chat is running at (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    void exited.then(() => reject(new Error(`server exited early:\n${output}`)));
-  });
+  const url = await runningAt(child, 15_000, () => output);
   return { url, wsUrl: `${url.replace(/^http/, 'ws')}/ws/chat`, child, exited, output: () => output };
 }

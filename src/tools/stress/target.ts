@@ -4,14 +4,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT_DIR } from '../../paths.js';
 import { request } from '../kit/http.js';
+import { PRODUCT_MAIN, runningAt, serverEnv, stopChild } from '../kit/server.js';
 import { sleep } from '../kit/wait.js';
 import { count } from './format.js';
 import { pidListeningOn } from './memory.js';
-
-/** Settings the server reads; the tool's own server gets none of them from the environment. */
-export const SERVER_SETTINGS = /^(PORT|HOST|DATA_DIR|SECRET|ALLOWED_ORIGINS|TRUST_PROXY|HEARTBEAT_MS|HISTORY_LIMIT|MAX_[A-Z_]+|RATE_LIMIT|SIGNIN_RATE_LIMIT|SESSION_DAYS|QUIET)$/;
 
 export class Target {
   url: URL;
@@ -57,14 +54,12 @@ export class Target {
   }
 
   private async spawn(port: number): Promise<void> {
-    const env: NodeJS.ProcessEnv = {};
-    for (const [key, value] of Object.entries(process.env)) if (!SERVER_SETTINGS.test(key)) env[key] = value;
-    Object.assign(env, { HOST: '127.0.0.1', PORT: String(port), DATA_DIR: this.dataDir });
-    const child = spawn(process.execPath, [path.join(ROOT_DIR, 'dist/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Every setting at its default: none comes from this tool's own environment.
+    const env = serverEnv({ HOST: '127.0.0.1', PORT: String(port), DATA_DIR: this.dataDir });
+    const child = spawn(process.execPath, [PRODUCT_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.pid = child.pid;
     this.expectExit = false;
-    let stdout = '';
     let pending = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       pending += chunk.toString();
@@ -86,19 +81,7 @@ export class Target {
         resolve();
       }),
     );
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start: ${this.tail.join('\n')}`)), 20_000);
-      child.stdout?.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        const match = /Chat is running at (http:\/\/\S+)/.exec(stdout);
-        if (match?.[1]) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
-      });
-      void this.exited.then(() => reject(new Error(`server exited at start: ${this.tail.join('\n')}`)));
-    });
-    this.url = new URL(url);
+    this.url = new URL(await runningAt(child, 20_000, () => this.tail.join('\n')));
     this.wsUrl = `${this.url.origin.replace(/^http/, 'ws')}/ws/chat`;
   }
 
@@ -127,10 +110,7 @@ export class Target {
     if (!this.own || !this.child || !this.alive) return undefined;
     this.expectExit = true;
     const child = this.child;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await this.exited;
-    clearTimeout(timer);
+    await stopChild(child, this.exited);
     return child.signalCode === null ? child.exitCode : undefined;
   }
 
