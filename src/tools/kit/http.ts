@@ -95,10 +95,12 @@ export async function trySignIn(base: string | URL, name: string, options: SignI
   return { status: 200, account, answer };
 }
 
+const refused = (answer: Answer) => new Error(`sign-in answered ${answer.status}: ${answer.body.slice(0, 200)}`);
+
 /** `POST /signin`; throws unless it answers 200 with the user. */
 export async function signIn(base: string | URL, name = 'Tester', options: SignInOptions = {}): Promise<Account> {
-  const { status, account, answer } = await trySignIn(base, name, options);
-  if (!account) throw new Error(`sign-in answered ${status}: ${answer.body.slice(0, 200)}`);
+  const { account, answer } = await trySignIn(base, name, options);
+  if (!account) throw refused(answer);
   return account;
 }
 
@@ -128,7 +130,7 @@ export async function signInMany(base: string | URL, n: number, prefix: string, 
       for (let attempt = 0; ; attempt++) {
         const { status, account, answer } = await trySignIn(base, `${prefix} ${i}`, { agent, localAddress: local, timeoutMs });
         if (account) return account;
-        if (status !== 429 || !retryFrom) throw new Error(`sign-in answered ${status}: ${answer.body.slice(0, 200)}`);
+        if (status !== 429 || !retryFrom) throw refused(answer);
         if (attempt >= 4) throw new Error('sign-in kept being refused');
         local = await retryFrom();
       }

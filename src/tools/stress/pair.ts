@@ -8,7 +8,7 @@ import type { Target } from './target.js';
 import { connect, type Conn } from './users.js';
 
 /** The pair sends one message each this often: under the default rate limit (20 in 10 s). */
-export const PAIR_INTERVAL_MS = 600;
+const PAIR_INTERVAL_MS = 600;
 
 export interface Sent {
   data: string;
