@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../src/paths.js';
 
-const BENCH = path.join(ROOT_DIR, 'dist/tools/bench/main.js');
+const BENCH = path.join(ROOT_DIR, 'build/tools/bench/main.js');
 const ALL = ['product', 'plain', 'frame-once'];
 /** Every scenario and the targets it applies to. */
 const EXPECTED: Record<string, string[]> = {
@@ -44,7 +44,7 @@ afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
 describe('npm run bench', () => {
   // A program, not a test of speed: nothing here looks at a timing.
   it('--smoke runs every scenario on every target it applies to and loses nothing', { timeout: 90_000 }, async () => {
-    expect(fs.existsSync(BENCH), 'dist/tools/bench/main.js is built by `npm test` (npm run build)').toBe(true);
+    expect(fs.existsSync(BENCH), 'build/tools/bench/main.js is built by `npm test` (npm run build:tools)').toBe(true);
     const { code, stdout, stderr } = await run(['--smoke', '--out', out]);
     expect(code, `${stdout}\n${stderr}`).toBe(0);
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../src/paths.js';
 
-const STRESS = path.join(ROOT_DIR, 'dist/tools/stress.js');
+const STRESS = path.join(ROOT_DIR, 'build/tools/stress/main.js');
 const ATTACKS = [
   'baseline',
   'message flood',
@@ -31,7 +31,7 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
 
 describe('npm run stress', () => {
   it('--quick runs every attack against its own server and loses nothing', { timeout: 120_000 }, async () => {
-    expect(fs.existsSync(STRESS), 'dist/tools/stress.js is built by `npm test` (npm run build)').toBe(true);
+    expect(fs.existsSync(STRESS), 'build/tools/stress/main.js is built by `npm test` (npm run build:tools)').toBe(true);
     const { code, stdout, stderr } = await run(['--quick']);
     expect(code, `${stdout}\n${stderr}`).toBe(0);
 

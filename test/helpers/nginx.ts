@@ -4,6 +4,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT_DIR } from '../../src/paths.js';
+import { stopChild } from '../../src/tools/kit/server.js';
+import { sleep } from './wait.js';
 
 /** The bundled site configuration, the file operators install. */
 export const SITE_CONF = path.join(ROOT_DIR, 'nginx/chat.conf');
@@ -191,10 +193,7 @@ async function startOnce(binary: string, options: Omit<SiteOptions, 'port'>, por
   const stop = async (): Promise<void> => {
     if (exitCode === undefined) {
       // TERM: fast shutdown, open WebSockets included (QUIT would wait for them).
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
+      await stopChild(child, exited, 5000);
     }
     fs.rmSync(prepared.prefix, { recursive: true, force: true });
   };
@@ -209,7 +208,7 @@ async function startOnce(binary: string, options: Omit<SiteOptions, 'port'>, por
       await stop();
       throw new Error(`nginx did not accept connections on ${port} within 10 s:\n${output}\n${log}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
   const log = readLog(prepared.prefix);
   await stop();

@@ -3,9 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config.js';
-import { ROOT_DIR } from '../../src/paths.js';
 import { startServer } from '../../src/server.js';
-import type { User } from '../../src/shared/protocol/index.js';
+import type { Account } from '../../src/tools/kit/http.js';
+import { PRODUCT_MAIN, runningAt } from '../../src/tools/kit/server.js';
+
+// Sign-in is the tools' kit's (src/tools/kit/http.ts): `signIn(url, name = 'Tester')`, and
+// `cookieHeader` of a fetch Response (or of the kit's own answers).
+export { cookieHeader, signIn } from '../../src/tools/kit/http.js';
 
 export interface TestServer {
   url: string;
@@ -32,29 +36,8 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir 
   };
 }
 
-export interface SignedIn {
-  user: User;
-  /** The Cookie header a browser would send: `user=…; user.sig=…`. */
-  cookie: string;
-}
-
-export function cookieHeader(response: Response): string {
-  return response.headers
-    .getSetCookie()
-    .map((line) => line.split(';')[0])
-    .join('; ');
-}
-
-export async function signIn(url: string, name = 'Tester'): Promise<SignedIn> {
-  const response = await fetch(`${url}/signin`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ name }),
-  });
-  if (response.status !== 200) throw new Error(`sign-in failed: ${response.status} ${await response.text()}`);
-  const body = (await response.json()) as { code: number; data: User };
-  return { user: body.data, cookie: cookieHeader(response) };
-}
+/** A signed-in user and the Cookie header a browser would send: `user=…; user.sig=…`. */
+export type SignedIn = Account;
 
 export interface SpawnedServer {
   url: string;
@@ -66,7 +49,7 @@ export interface SpawnedServer {
 
 /** The built server (`dist/main.js`) as its own process, for signals and crashes. */
 export async function spawnServer(env: Record<string, string>): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, [path.join(ROOT_DIR, 'dist/main.js')], {
+  const child = spawn(process.execPath, [PRODUCT_MAIN], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -76,17 +59,6 @@ export async function spawnServer(env: Record<string, string>): Promise<SpawnedS
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 15_000);
-    const onData = () => {
-      const match = /Chat is running at (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    void exited.then(() => reject(new Error(`server exited early:\n${output}`)));
-  });
+  const url = await runningAt(child, 15_000, () => output);
   return { url, wsUrl: `${url.replace(/^http/, 'ws')}/ws/chat`, child, exited, output: () => output };
 }

@@ -1,12 +1,3 @@
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Polls `probe` until `ok` holds; the error names what was awaited and what was last seen. */
-export async function until<T>(what: string, probe: () => T | Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${JSON.stringify(value)}`);
-    await sleep(50);
-  }
-}
+// The tests' waiting helpers are the tools' kit's (src/tools/kit/wait.ts): `until` here names what
+// it waits for and throws when the time is up.
+export { sleep, waitFor as until } from '../../src/tools/kit/wait.js';

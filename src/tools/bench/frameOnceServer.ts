@@ -5,7 +5,7 @@
  * more than WRITE_CAP bytes waiting is skipped (its messages are lost, and the benchmark says so).
  * This is the practical limit the product is measured against.
  *
- *   PORT=0 node dist/tools/bench/frameOnceServer.js   → "Chat is running at http://127.0.0.1:PORT"
+ *   PORT=0 node build/tools/bench/frameOnceServer.js   → "Chat is running at http://127.0.0.1:PORT"
  */
 import http from 'node:http';
 import type net from 'node:net';

@@ -3,7 +3,7 @@
 // only a frame in another shape is parsed. A chat's sequence number is read from its `data`.
 import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
-import { pool } from './http.js';
+import { pool, range } from '../kit/wait.js';
 
 /** What a frame is, from its first bytes. */
 export const Kind = {
@@ -328,20 +328,8 @@ export async function connectAll(
   optionsOf: (index: number) => OpenOptions,
   inFlight: number,
 ): Promise<void> {
-  await pool(n, inFlight, async (i) => {
+  await pool(range(n), inFlight, async (_, i) => {
     const client = new BenchClient(group, wsUrl, optionsOf(i));
     await client.whenReady;
   });
 }
-
-/** Waits until `done()` or the time is up; true when done. */
-export async function until(done: () => boolean, timeoutMs: number, stepMs = 10): Promise<boolean> {
-  const deadline = performance.now() + timeoutMs;
-  while (!done()) {
-    if (performance.now() >= deadline) return false;
-    await sleep(stepMs);
-  }
-  return true;
-}
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -2,9 +2,8 @@
 // page and a WebSocket `history` page).
 import { performance } from 'node:perf_hooks';
 import { LOBBY, PRESENCE_BATCH } from '../../shared/protocol/index.js';
+import { keepAlive, request, signIn } from '../kit/http.js';
 import { BenchClient, ClientGroup } from './generator.js';
-import { keepAlive, request } from '../http.js';
-import { signIn } from './http.js';
 import { GENERATOR_BOUND, peakRss, Window, type RunContext, type RunResult } from './run.js';
 import { latencySummary, Samples } from './stats.js';
 

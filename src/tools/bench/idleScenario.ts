@@ -1,7 +1,8 @@
 // 4. Idle: thousands of connections of distinct users. How long until all of them are connected
 // (each has its lobby list), until each has seen everyone (presence settled), and what each costs
 // the server in resident memory.
-import { ClientGroup, connectAll, sleep, until } from './generator.js';
+import { sleep, until } from '../kit/wait.js';
+import { ClientGroup, connectAll } from './generator.js';
 import { cpuMicros, rssBytes } from './procStats.js';
 import { clientOptions, GENERATOR_BOUND, hasPresence, peakRss, Window, type RunContext, type RunResult } from './run.js';
 

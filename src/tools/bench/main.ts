@@ -4,7 +4,7 @@
  * from round to round), writes every round's raw figures to <out>/<timestamp>.json and prints
  * medians, per-round ratios and the performance targets.
  *
- *   node dist/tools/bench/main.js [--smoke] [--rounds N] [--only fan-out,latency,…] [--out DIR]
+ *   node build/tools/bench/main.js [--smoke] [--rounds N] [--only fan-out,latency,…] [--out DIR]
  *
  * Exit status: 0 when every run ran and no message was lost; 1 otherwise; 2 for bad arguments.
  * Timings never change the exit status.
@@ -34,7 +34,7 @@ interface Options {
  */
 const DEFAULT_ROUNDS = 5;
 
-const USAGE = 'usage: node dist/tools/bench/main.js [--smoke] [--rounds N] [--only fan-out,latency,many-senders,idle,signin,history] [--out DIR]';
+const USAGE = 'usage: node build/tools/bench/main.js [--smoke] [--rounds N] [--only fan-out,latency,many-senders,idle,signin,history] [--out DIR]';
 
 function usage(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);

@@ -3,7 +3,7 @@
  * client, the message is turned into JSON and handed to `ws.send`, which frames it again; the
  * sender's copy carries its `ref`. Run by the benchmark as its own process:
  *
- *   PORT=0 node dist/tools/bench/plainServer.js   → "Chat is running at http://127.0.0.1:PORT"
+ *   PORT=0 node build/tools/bench/plainServer.js   → "Chat is running at http://127.0.0.1:PORT"
  */
 import http from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';

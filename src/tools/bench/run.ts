@@ -3,8 +3,9 @@
 import { performance } from 'node:perf_hooks';
 import { newUserId } from '../../identity/ids.js';
 import { PEOPLE_LAZY, PRESENCE_BATCH } from '../../shared/protocol/index.js';
-import { ClientGroup, connectAll, until, type OpenOptions } from './generator.js';
-import { signInMany } from './http.js';
+import { signInMany } from '../kit/http.js';
+import { sleep, until } from '../kit/wait.js';
+import { ClientGroup, connectAll, type OpenOptions } from './generator.js';
 import { cpuMicros, peakRssBytes } from './procStats.js';
 import type { Sizes } from './sizes.js';
 import type { RunningTarget } from './targets.js';
@@ -88,7 +89,7 @@ export async function openClients(ctx: RunContext, group: ClientGroup, n: number
  */
 export async function clientOptions(target: RunningTarget, n: number, prefix: string, signInConcurrency?: number): Promise<(i: number) => OpenOptions> {
   if (target.name === 'product') {
-    const accounts = await signInMany(target.url, n, prefix, signInConcurrency);
+    const accounts = await signInMany(target.url, n, prefix, { concurrency: signInConcurrency });
     return (i) => ({ cookie: accounts[i]!.cookie, query: { presence: PRESENCE_BATCH, people: PEOPLE_LAZY } });
   }
   return (i) => ({ query: { user: newUserId(), name: `${prefix} ${i}` } });
@@ -99,7 +100,7 @@ export async function settle(ctx: RunContext, group: ClientGroup, pauseMs = 200)
   if (hasPresence(ctx) && !(await until(() => group.presenceSettled(), 120_000, 20))) {
     throw new Error(`presence did not settle: ${group.clients.filter((c) => c.seen !== group.expectedUsers).length} clients short`);
   }
-  await new Promise((resolve) => setTimeout(resolve, pauseMs));
+  await sleep(pauseMs);
 }
 
 /** The target's peak resident memory so far (this process's lifetime is the run). */
@@ -127,7 +128,7 @@ export async function untilDoneOrStalled(group: ClientGroup, done: () => boolean
   let lastProgress = performance.now();
   for (;;) {
     if (done()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await sleep(10);
     const now = performance.now();
     const seen = group.frames;
     if (seen !== frames) {

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT_DIR } from '../../paths.js';
+import { PRODUCT_MAIN, runningAt, serverEnv, stopChild } from '../kit/server.js';
 
 export const TARGETS = ['product', 'plain', 'frame-once'] as const;
 export type TargetName = (typeof TARGETS)[number];
@@ -16,13 +17,10 @@ export const TARGET_DESCRIPTIONS: Record<TargetName, string> = {
 };
 
 const SCRIPTS: Record<TargetName, string> = {
-  product: 'dist/main.js',
-  plain: 'dist/tools/bench/plainServer.js',
-  'frame-once': 'dist/tools/bench/frameOnceServer.js',
+  product: PRODUCT_MAIN,
+  plain: path.join(ROOT_DIR, 'build/tools/bench/plainServer.js'),
+  'frame-once': path.join(ROOT_DIR, 'build/tools/bench/frameOnceServer.js'),
 };
-
-/** Settings the product reads: none of them come from the benchmark's own environment. */
-const SERVER_SETTINGS = /^(PORT|HOST|DATA_DIR|SECRET|ALLOWED_ORIGINS|TRUST_PROXY|HEARTBEAT_MS|HISTORY_LIMIT|MAX_[A-Z_]+|RATE_LIMIT|SIGNIN_RATE_LIMIT|SESSION_DAYS|QUIET)$/;
 
 /** The product as the benchmark runs it: no limits in the way, quiet, heartbeat at its default. */
 const PRODUCT_SETTINGS: Record<string, string> = {
@@ -58,24 +56,22 @@ export function tempDir(prefix: string): string {
 
 /** Starts one target on 127.0.0.1 and an ephemeral port, and waits for its "running at" line. */
 export async function startTarget(name: TargetName, options: StartOptions = {}): Promise<RunningTarget> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!SERVER_SETTINGS.test(key)) env[key] = value;
-  env.HOST = '127.0.0.1';
-  env.PORT = '0';
+  // None of the product's settings come from the benchmark's own environment.
+  const env = serverEnv({ HOST: '127.0.0.1', PORT: '0' });
   const ownDataDir = name === 'product' && options.dataDir === undefined;
   const dataDir = name === 'product' ? (options.dataDir ?? tempDir('chat-bench-data-')) : undefined;
   if (name === 'product') Object.assign(env, PRODUCT_SETTINGS, { DATA_DIR: dataDir });
 
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT_DIR, SCRIPTS[name])], {
+  const child: ChildProcess = spawn(process.execPath, [SCRIPTS[name]], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let tail = '';
-  let stdout = '';
   const keep = (chunk: Buffer) => {
     tail = (tail + chunk.toString()).slice(-4000);
   };
   child.stderr?.on('data', keep);
+  child.stdout?.on('data', keep);
   let stopping = false;
   let died: string | undefined;
   const exited = new Promise<void>((resolve) =>
@@ -90,22 +86,7 @@ export async function startTarget(name: TargetName, options: StartOptions = {}):
 
   let url: string;
   try {
-    url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${name} did not start in time: ${tail}`)), options.startTimeoutMs ?? 30_000);
-      child.stdout?.on('data', (chunk: Buffer) => {
-        keep(chunk);
-        stdout += chunk.toString();
-        const match = /running at (http:\/\/\S+)/.exec(stdout);
-        if (match?.[1]) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
-      });
-      void exited.then(() => {
-        clearTimeout(timer);
-        reject(new Error(died ?? `${name} exited at start`));
-      });
-    });
+    url = await runningAt(child, options.startTimeoutMs ?? 30_000, () => tail, name);
   } catch (error) {
     child.kill('SIGKILL');
     cleanUp();
@@ -123,10 +104,7 @@ export async function startTarget(name: TargetName, options: StartOptions = {}):
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         stopping = true;
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(timer);
+        await stopChild(child, exited);
       }
       cleanUp();
     },

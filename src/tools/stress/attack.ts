@@ -1,0 +1,28 @@
+// What an attack is given (the context) and what it returns (its outcome).
+import type { Account } from '../kit/http.js';
+import type { Pair } from './pair.js';
+import type { Sizes } from './sizes.js';
+import type { Target } from './target.js';
+import type { Addresses } from './users.js';
+
+export interface Context {
+  target: Target;
+  sizes: Sizes;
+  addresses: Addresses;
+  pair: Pair;
+  /** A user who signed in at the start and then stayed away: everything since is unread for them. */
+  away: Account;
+  seed: number;
+  quick: boolean;
+}
+
+export interface Outcome {
+  tried: string;
+  happened: string;
+  /** Messages lost beyond what the pair measures (e.g. echoed but missing from the store after a crash). */
+  lost?: number;
+  /** Something that must hold did not (an integrity check, ids going backwards). */
+  failed?: boolean;
+}
+
+export type Attack = { name: string; run: (context: Context) => Promise<Outcome> };

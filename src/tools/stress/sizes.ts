@@ -1,0 +1,73 @@
+// How big each attack is, in a full run and a quick one, and the constants the attacks share.
+
+export interface Sizes {
+  baselineMs: number;
+  /** Message flood: one user, this many tabs, each sending this many messages as fast as it can. */
+  floodTabs: number;
+  floodPerTab: number;
+  /** Sign-in flood from one address. */
+  signins: number;
+  /** Connection burst: distinct users, each one connection. */
+  burstUsers: number;
+  /** Connections attempted from a single address. */
+  addressConnections: number;
+  /** Slow readers, and how many bytes of flood at most are thrown at them. */
+  slowReaders: number;
+  slowFloodBytes: number;
+  /** Connections sending an oversized, a binary or a too-long frame. */
+  badFrames: number;
+  /** Garbage: this many tabs, each sending this many random frames. */
+  garbageTabs: number;
+  garbagePerTab: number;
+  /** Connections opened, 20 at a time, by a user with a big unread backlog. */
+  stormConnects: number;
+  /** kill -9: users writing at the moment of the kill. */
+  crashWriters: number;
+  /** How long the pair may take to see everything after an attack. */
+  settleMs: number;
+  /** Upper bound for each attack. */
+  attackMs: number;
+}
+
+export const FULL: Sizes = {
+  baselineMs: 2000,
+  floodTabs: 5,
+  floodPerTab: 400,
+  signins: 300,
+  burstUsers: 2000,
+  addressConnections: 300,
+  slowReaders: 20,
+  slowFloodBytes: 24 * 1024 * 1024,
+  badFrames: 30,
+  garbageTabs: 10,
+  garbagePerTab: 300,
+  stormConnects: 40,
+  crashWriters: 30,
+  settleMs: 5000,
+  attackMs: 30_000,
+};
+
+export const QUICK: Sizes = {
+  baselineMs: 300,
+  floodTabs: 3,
+  floodPerTab: 60,
+  signins: 80,
+  burstUsers: 120,
+  addressConnections: 270,
+  slowReaders: 3,
+  slowFloodBytes: 16 * 1024 * 1024,
+  badFrames: 6,
+  garbageTabs: 3,
+  garbagePerTab: 60,
+  stormConnects: 10,
+  crashWriters: 6,
+  settleMs: 5000,
+  attackMs: 15_000,
+};
+
+/** Resume from here replays nothing and skips the history: for connections that only write. */
+export const FAR_FUTURE_ID = 999_999_999_999_999;
+/** Sign-ins per source address, under the default SIGNIN_RATE_LIMIT (60 a minute). */
+export const SIGNINS_PER_ADDRESS = 40;
+/** A message as big as the default MAX_MESSAGE_LENGTH (2000 code points) allows: ~8 KB of UTF-8. */
+export const BIG_TEXT = '🌊'.repeat(1990);

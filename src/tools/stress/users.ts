@@ -1,0 +1,63 @@
+// The attackers' users: fresh source addresses on the loopback network, signing in one or many,
+// and connecting a user's client (the kit's, counting only) to the server under attack.
+import { PRESENCE_BATCH } from '../../shared/protocol/index.js';
+import { TestClient, type ConnectOptions } from '../kit/client.js';
+import { signInMany as signInManyFrom, trySignIn, type Account } from '../kit/http.js';
+import { range, sleep } from '../kit/wait.js';
+import type { Context } from './attack.js';
+import { SIGNINS_PER_ADDRESS } from './sizes.js';
+import type { Target } from './target.js';
+
+/** Source addresses on the loopback network: each gets its own per-address allowances, as distinct clients would. */
+export class Addresses {
+  private used = 0;
+  constructor(readonly enabled: boolean) {}
+
+  fresh(): string | undefined {
+    if (!this.enabled) return undefined;
+    const n = this.used++;
+    return `127.88.${Math.floor(n / 250) % 250}.${(n % 250) + 1}`;
+  }
+}
+
+/** One user's sign-in from a source address: the status, and the account on 200. */
+export function signIn(target: Target, name: string, local: string | undefined): Promise<{ status: number; account?: Account }> {
+  return trySignIn(target.url, name, { timeoutMs: 15_000, ...(local === undefined ? {} : { localAddress: local }) });
+}
+
+/** Signs in `n` users, a fresh source address for every few, retrying from another address when refused. */
+export function signInMany(context: Context, n: number, prefix: string, perAddress = SIGNINS_PER_ADDRESS): Promise<Account[]> {
+  const locals = range(Math.ceil(n / perAddress)).map(() => context.addresses.fresh());
+  return signInManyFrom(context.target.url, n, prefix, {
+    concurrency: 24,
+    timeoutMs: 15_000,
+    localAddress: (i) => locals[Math.floor(i / perAddress)],
+    retryFrom: async () => {
+      const local = context.addresses.fresh();
+      if (local === undefined) await sleep(1000);
+      return local;
+    },
+  });
+}
+
+/** Stress's clients only count, or take messages through `onMessage`: nothing is buffered. */
+export type Conn = TestClient;
+
+export interface OpenOptions extends Pick<ConnectOptions, 'since' | 'onMessage' | 'greeted'> {
+  /** Ask for batched `presence` frames, as the page does. */
+  batchPresence?: boolean;
+  timeoutMs?: number;
+}
+
+export function connect(target: Target, account: Account, options: OpenOptions = {}): Promise<Conn> {
+  const { batchPresence, timeoutMs, ...rest } = options;
+  return TestClient.connect(target.wsUrl, {
+    ...rest,
+    cookie: account.cookie,
+    buffer: false,
+    skipUTF8Validation: true,
+    handshakeTimeoutMs: timeoutMs ?? 15_000,
+    ...(batchPresence ? { presence: PRESENCE_BATCH } : {}),
+    ...(account.local === undefined ? {} : { localAddress: account.local }),
+  });
+}
