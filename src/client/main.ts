@@ -27,115 +27,39 @@ import { t } from './i18n.js';
 import { mentions, parseDmCommand } from '../shared/protocol/index.js';
 import { notify, notificationsWanted, requestNotifications } from './notify.js';
 import { ChatSocket, type ConnectionState } from './socket.js';
+import {
+  current,
+  historyLimit,
+  knownUsers,
+  makeView as makeStateView,
+  me,
+  myRooms,
+  peopleCount,
+  remember,
+  renderedLastId,
+  setCurrent,
+  viewFor,
+  views,
+  type Pending,
+  type View,
+} from './state.js';
 
-interface Pending {
-  item: HTMLLIElement;
-  data: string;
-}
-
-/** One conversation on screen: a room or a direct-message thread. */
-interface View {
-  key: string;
-  kind: 'room' | 'dm';
-  /** Room name, or the other user's id. */
-  target: string;
-  title: string;
-  list: HTMLOListElement;
-  users: Map<string, User>;
-  /** A big room (the server sends how many, not who): the number of people here. */
-  count: number | undefined;
-  /** In a big room: who the last people search found. */
-  found: User[];
-  pending: Map<string, Pending>;
-  /** Its latest page has arrived (a DM view can exist before, from a live message). */
-  loaded: boolean;
-  /** No older history left to load. */
-  complete: boolean;
-  /** A page of older messages has been asked for and not arrived yet. */
-  loadingOlder: boolean;
-  /** Replayed messages after a reconnect are on their way: they were counted by the server. */
-  replaying: boolean;
-  scrollTop: number | undefined;
-  draft: string;
-  unread: number;
-  mentioned: number;
-  /** The newest id this user has read here, as the server keeps it. */
-  lastReadId: number;
-  /** The read position the server has been told. */
-  sentReadId: number;
-  /** Where the "New messages" line goes while the view is open: after this id. */
-  dividerAfter: number | undefined;
-  typing: Map<string, { user: User; timer: ReturnType<typeof setTimeout> }>;
-}
+const makeView = (kind: View['kind'], target: string, title: string, list?: HTMLOListElement) => makeStateView(kind, target, title, list ?? newList());
 
 /** How long "X is typing…" stays without a new signal, and how often we send ours. */
 const TYPING_SHOWN_MS = 5000;
 const TYPING_SEND_EVERY_MS = 2000;
 
 const body = document.body;
-const me = JSON.parse(body.dataset.user ?? 'null') as User;
 const scroller = byId('scroller');
 const input = byId<HTMLTextAreaElement>('input');
 const statusText = byId('status-text');
-const views = new Map<string, View>();
-/** Messages per page; a page shorter than this means the start of the conversation is in view. */
-const historyLimit = Number(body.dataset.historyLimit ?? 50);
-/** Rooms this user belongs to, kept by the server across visits. */
-const myRooms = new Set<string>(parseJson<string[]>(body.dataset.myRooms, [LOBBY]));
-/** People seen anywhere on the page, for the `@name message` shortcut. */
-const knownUsers = new Map<string, User>();
-let current: View;
 
-const roomKey = (room: string) => `room:${room}`;
-const dmKey = (userId: string) => `dm:${userId}`;
-
-function parseJson<T>(text: string | undefined, fallback: T): T {
-  try {
-    return text ? (JSON.parse(text) as T) : fallback;
-  } catch {
-    return fallback;
-  }
-}
-
-function makeView(kind: View['kind'], target: string, title: string, list?: HTMLOListElement): View {
-  if (!list) {
-    list = element('ol', { className: 'messages', attrs: { 'aria-live': 'polite', 'aria-relevant': 'additions' } });
-    list.hidden = true;
-    byId('empty').before(list);
-  }
-  const view: View = {
-    key: kind === 'room' ? roomKey(target) : dmKey(target),
-    kind,
-    target,
-    title,
-    list,
-    users: new Map(),
-    count: undefined,
-    found: [],
-    pending: new Map(),
-    loaded: kind === 'room',
-    complete: false,
-    loadingOlder: false,
-    replaying: false,
-    scrollTop: undefined,
-    draft: '',
-    unread: 0,
-    mentioned: 0,
-    lastReadId: 0,
-    sentReadId: 0,
-    dividerAfter: undefined,
-    typing: new Map(),
-  };
-  views.set(view.key, view);
-  return view;
-}
-
-function viewFor(message: { room: string } | { with: string }): View | undefined {
-  return 'room' in message ? views.get(roomKey(message.room)) : views.get(dmKey(message.with));
-}
-
-function remember(user: User): void {
-  if (user.id !== me.id) knownUsers.set(user.id, user);
+function newList(): HTMLOListElement {
+  const list = element('ol', { className: 'messages', attrs: { 'aria-live': 'polite', 'aria-relevant': 'additions' } });
+  list.hidden = true;
+  byId('empty').before(list);
+  return list;
 }
 
 // --- rendering -----------------------------------------------------------------------------------
@@ -291,11 +215,6 @@ function placeDivider(view: View): void {
   first.before(divider);
 }
 
-/** How many are in a room's view: its people, or the number the server gave for a big room. */
-function peopleCount(view: View): number {
-  return view.count ?? view.users.size;
-}
-
 function renderUsers(): void {
   const list = byId('users');
   list.replaceChildren();
@@ -368,7 +287,7 @@ function renderRooms(names: string[], counts: Map<string, number> = new Map()): 
   list.replaceChildren();
   for (const name of names) {
     const button = element('button', { className: 'room-link', attrs: { type: 'button', 'data-room': name } });
-    const view = views.get(roomKey(name));
+    const view = viewFor({ room: name });
     button.classList.toggle('joined', myRooms.has(name));
     const unread = element('span', { className: 'unread', text: String(view?.unread ?? 0) });
     unread.hidden = !view?.unread;
@@ -426,7 +345,7 @@ function show(view: View): void {
     flushRead(current);
   }
   for (const other of views.values()) other.list.hidden = other !== view;
-  current = view;
+  setCurrent(view);
   byId('title').textContent = view.kind === 'room' ? `# ${view.title}` : `@ ${view.title}`;
   input.placeholder =
     view.kind === 'room' ? t('composer.placeholderRoom', { room: view.title }) : t('composer.placeholderDm', { name: view.title });
@@ -451,7 +370,7 @@ function show(view: View): void {
 
 // --- the socket ----------------------------------------------------------------------------------
 
-const socket = new ChatSocket(Number(body.dataset.lastId ?? 0), {
+const socket = new ChatSocket(renderedLastId, {
   state: showState,
   opened(resumed) {
     // Requests sent while offline were lost: ask again for what is still missing. Counts start
@@ -467,7 +386,7 @@ const socket = new ChatSocket(Number(body.dataset.lastId ?? 0), {
     // on screen resumes after the last message seen, a new one gets its latest page.
     for (const room of myRooms) {
       if (room === LOBBY) continue;
-      const view = views.get(roomKey(room)) ?? makeView('room', room, room);
+      const view = viewFor({ room }) ?? makeView('room', room, room);
       if (resumed && view.loaded) {
         view.replaying = true;
         send({ type: 'join', room, since: socket.lastSeenId });
@@ -513,7 +432,7 @@ function showState(state: ConnectionState): void {
 
 const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => void } = {
   history(message) {
-    const view = 'room' in message ? (views.get(roomKey(message.room)) ?? makeView('room', message.room, message.room)) : viewFor(message);
+    const view = 'room' in message ? (viewFor({ room: message.room }) ?? makeView('room', message.room, message.room)) : viewFor(message);
     if (!view) return;
     const data = message.data as (ChatMessage | DirectMessage)[];
     for (const m of data) remember(m.user);
@@ -543,7 +462,7 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
     if (view === current) refreshEmpty();
   },
   list(message) {
-    const view = views.get(roomKey(message.room));
+    const view = viewFor({ room: message.room });
     if (!view) return;
     view.replaying = false;
     view.users = new Map(message.data.map((user) => [user.id, user]));
@@ -556,7 +475,7 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
     if (message.room === LOBBY) for (const dm of views.values()) if (dm.kind === 'dm') flushPending(dm);
   },
   join(message) {
-    const view = views.get(roomKey(message.room));
+    const view = viewFor({ room: message.room });
     if (!view) return;
     if (message.user.id !== me.id) addNotice(view, t('notice.joined', { name: message.user.name }));
     view.users.set(message.user.id, message.user);
@@ -565,7 +484,7 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
     if (view === current) renderUsers();
   },
   left(message) {
-    const view = views.get(roomKey(message.room));
+    const view = viewFor({ room: message.room });
     if (!view) return;
     if (message.user.id === me.id) {
       // This tab left the room.
@@ -573,7 +492,7 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
       views.delete(view.key);
       myRooms.delete(message.room);
       sidebarButton(view)?.classList.remove('joined');
-      if (current === view) show(views.get(roomKey(LOBBY)) as View);
+      if (current === view) show(viewFor({ room: LOBBY }) as View);
       return;
     }
     addNotice(view, t('notice.left', { name: message.user.name }));
@@ -584,7 +503,7 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
   },
   presence(message) {
     // The batched form of join/left (the page connects with ?presence=batch): one render per batch.
-    const view = views.get(roomKey(message.room));
+    const view = viewFor({ room: message.room });
     if (!view) return;
     if (message.count !== undefined) {
       // A big room: just the number, and no "joined" line per person.
@@ -619,7 +538,7 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
       else chooseRecipient(command.candidates, command.text);
       return;
     }
-    const view = views.get(roomKey(message.room));
+    const view = viewFor({ room: message.room });
     if (!view || message.ref !== peopleRef) return;
     view.found = message.data;
     if (view !== current) return;
@@ -629,13 +548,13 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
     if (!hint.hidden) hint.textContent = t('people.none');
   },
   chat(message) {
-    const view = views.get(roomKey(message.room));
+    const view = viewFor({ room: message.room });
     if (view) addMessage(view, message);
   },
   dm(message) {
     const other = message.user.id === me.id ? message.to : message.user;
     ensureDmLink(other);
-    const view = views.get(dmKey(other.id)) ?? makeView('dm', other.id, other.name);
+    const view = viewFor({ with: other.id }) ?? makeView('dm', other.id, other.name);
     addMessage(view, message);
   },
   rooms(message) {
@@ -674,7 +593,7 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
       view.mentioned = 0;
     }
     for (const entry of message.data) {
-      let view = 'room' in entry ? views.get(roomKey(entry.room)) : views.get(dmKey(entry.with));
+      let view = viewFor(entry);
       if (!view && 'with' in entry) {
         const user = knownUsers.get(entry.with);
         if (user) {
@@ -793,7 +712,7 @@ function submit(): void {
 /** `@name message` typed in a room: the message goes to that person privately. */
 function sendDirect(user: User, text: string): void {
   ensureDmLink(user);
-  const view = views.get(dmKey(user.id)) ?? makeView('dm', user.id, user.name);
+  const view = viewFor({ with: user.id }) ?? makeView('dm', user.id, user.name);
   post(view, text);
   flash(t('dm.sentPrivately', { name: user.name }));
 }
@@ -846,7 +765,7 @@ function autosize(): void {
 }
 
 function openRoom(room: string): void {
-  let view = views.get(roomKey(room));
+  let view = viewFor({ room });
   if (!view || !myRooms.has(room)) {
     view ??= makeView('room', room, room);
     myRooms.add(room);
@@ -858,7 +777,7 @@ function openRoom(room: string): void {
 
 function openDm(user: User): void {
   ensureDmLink(user);
-  const view = views.get(dmKey(user.id)) ?? makeView('dm', user.id, user.name);
+  const view = viewFor({ with: user.id }) ?? makeView('dm', user.id, user.name);
   if (!view.loaded) send({ type: 'history', with: user.id });
   show(view);
 }
@@ -992,7 +911,7 @@ function start(): void {
     const name = button.querySelector('.user-name')?.textContent;
     if (id && name) knownUsers.set(id, { id, name, image: 0 });
   }
-  current = lobby;
+  setCurrent(lobby);
   show(lobby);
 
   byId('composer').addEventListener('submit', (event) => {
