@@ -4,7 +4,6 @@ import {
   MAX_PEOPLE_QUERY_LENGTH,
   unreadLabel,
   type ChatMessage,
-  type ClientMessage,
   type DirectMessage,
   type ServerMessage,
   type ServerMessages,
@@ -26,7 +25,8 @@ import {
 import { t } from './i18n.js';
 import { mentions, parseDmCommand } from '../shared/protocol/index.js';
 import { notify, notificationsWanted, requestNotifications } from './notify.js';
-import { ChatSocket, type ConnectionState } from './socket.js';
+import { connect, newRef, retryNow, send } from './connection.js';
+import { flash } from './flash.js';
 import {
   current,
   historyLimit,
@@ -53,7 +53,6 @@ const TYPING_SEND_EVERY_MS = 2000;
 const body = document.body;
 const scroller = byId('scroller');
 const input = byId<HTMLTextAreaElement>('input');
-const statusText = byId('status-text');
 
 function newList(): HTMLOListElement {
   const list = element('ol', { className: 'messages', attrs: { 'aria-live': 'polite', 'aria-relevant': 'additions' } });
@@ -251,7 +250,7 @@ function searchPeople(): void {
   peopleTimer = setTimeout(() => {
     if (current.kind !== 'room' || current.count === undefined) return;
     const q = byId<HTMLInputElement>('people-input').value.trim();
-    peopleRef = `people-${++refCounter}`;
+    peopleRef = newRef('people');
     if (!q) {
       current.found = [];
       byId('people-hint').hidden = true;
@@ -265,7 +264,7 @@ function searchPeople(): void {
 /** `@name message` in a big room where nobody by that name is known yet: ask the server first. */
 function askWhoIs(view: View, data: string): void {
   if (whoIs) clearTimeout(whoIs.timer);
-  const ref = `whois-${++refCounter}`;
+  const ref = newRef('whois');
   const q = [...data.slice(1)].slice(0, MAX_PEOPLE_QUERY_LENGTH).join('');
   const timer = setTimeout(() => {
     // No answer (offline): nothing is posted where everyone could read it; the text goes back.
@@ -370,62 +369,27 @@ function show(view: View): void {
 
 // --- the socket ----------------------------------------------------------------------------------
 
-const socket = new ChatSocket(renderedLastId, {
-  state: showState,
-  opened(resumed) {
-    // Requests sent while offline were lost: ask again for what is still missing. Counts start
-    // over: the server sends `unread` right after the greeting when anything is unread.
-    for (const view of views.values()) {
-      view.loadingOlder = false;
-      view.unread = 0;
-      view.mentioned = 0;
-      updateBadges(view);
-      if (view.kind === 'dm' && !view.loaded) send({ type: 'history', with: view.target });
-    }
-    // Every room of this user is joined on each connection, so counts stay live; a room already
-    // on screen resumes after the last message seen, a new one gets its latest page.
-    for (const room of myRooms) {
-      if (room === LOBBY) continue;
-      const view = viewFor({ room }) ?? makeView('room', room, room);
-      if (resumed && view.loaded) {
-        view.replaying = true;
-        send({ type: 'join', room, since: socket.lastSeenId });
-      } else {
-        send({ type: 'join', room });
-      }
-    }
-  },
-  message: receive,
-});
-
-function send(message: ClientMessage): boolean {
-  return socket.send(message);
-}
-
-let countdown: ReturnType<typeof setInterval> | undefined;
-
-function showState(state: ConnectionState): void {
-  clearInterval(countdown);
-  byId('status').dataset.state = state.state;
-  byId('retry').hidden = state.state !== 'waiting';
-  switch (state.state) {
-    case 'connecting':
-      statusText.textContent = t('status.connecting');
-      break;
-    case 'online':
-      statusText.textContent = t('status.online');
-      break;
-    case 'signed-out':
-      statusText.textContent = t('status.signedOut');
-      break;
-    case 'waiting': {
-      const tick = () => {
-        const seconds = Math.max(0, Math.ceil((state.retryAt - Date.now()) / 1000));
-        statusText.textContent = `${t('status.waiting', { seconds })} `;
-      };
-      tick();
-      countdown = setInterval(tick, 1000);
-      break;
+/** On every (re)connection: asks again for what is missing and joins every room of mine. */
+function resume(resumed: boolean, lastSeenId: number): void {
+  // Requests sent while offline were lost: ask again for what is still missing. Counts start
+  // over: the server sends `unread` right after the greeting when anything is unread.
+  for (const view of views.values()) {
+    view.loadingOlder = false;
+    view.unread = 0;
+    view.mentioned = 0;
+    updateBadges(view);
+    if (view.kind === 'dm' && !view.loaded) send({ type: 'history', with: view.target });
+  }
+  // Every room of this user is joined on each connection, so counts stay live; a room already
+  // on screen resumes after the last message seen, a new one gets its latest page.
+  for (const room of myRooms) {
+    if (room === LOBBY) continue;
+    const view = viewFor({ room }) ?? makeView('room', room, room);
+    if (resumed && view.loaded) {
+      view.replaying = true;
+      send({ type: 'join', room, since: lastSeenId });
+    } else {
+      send({ type: 'join', room });
     }
   }
 }
@@ -652,17 +616,7 @@ function findPending(ref: string): Pending | undefined {
   return undefined;
 }
 
-function flash(text: string): void {
-  const note = byId('flash');
-  note.textContent = text;
-  note.hidden = false;
-  clearTimeout(Number(note.dataset.timer));
-  note.dataset.timer = String(setTimeout(() => (note.hidden = true), 5000));
-}
-
 // --- sending -------------------------------------------------------------------------------------
-
-let refCounter = 0;
 
 function sendPending(view: View, ref: string, data: string): boolean {
   return view.kind === 'room'
@@ -679,7 +633,7 @@ function flushPending(view: View): void {
 
 /** Shows a message as "sending…" in a view and sends it; offline, it goes out on reconnect. */
 function post(view: View, data: string): void {
-  const ref = `${Date.now().toString(36)}-${++refCounter}`;
+  const ref = newRef(Date.now().toString(36));
   const item = pendingItem(data, me, ref);
   view.pending.set(ref, { item, data });
   view.list.append(item);
@@ -962,8 +916,8 @@ function start(): void {
   scroller.addEventListener('scroll', () => {
     if (nearBottom()) markRead(current);
   });
-  byId('retry').addEventListener('click', () => socket.retryNow());
-  window.addEventListener('online', () => socket.retryNow());
+  byId('retry').addEventListener('click', () => retryNow());
+  window.addEventListener('online', () => retryNow());
   document.addEventListener('visibilitychange', () => {
     if (!document.hidden) markRead(current);
   });
@@ -1007,7 +961,7 @@ function start(): void {
     void createRoom(form);
   });
 
-  socket.connect();
+  connect({ opened: resume, message: receive });
   openFromAddress();
 }
 
