@@ -27,6 +27,7 @@ import { mentions, parseDmCommand } from '../shared/protocol/index.js';
 import { notify, notificationsWanted, requestNotifications } from './notify.js';
 import { connect, newRef, retryNow, send } from './connection.js';
 import { flash } from './flash.js';
+import { renderTyping, showTyping, stopTyping, typingSent, typingSignal } from './typing.js';
 import {
   current,
   historyLimit,
@@ -45,10 +46,6 @@ import {
 } from './state.js';
 
 const makeView = (kind: View['kind'], target: string, title: string, list?: HTMLOListElement) => makeStateView(kind, target, title, list ?? newList());
-
-/** How long "X is typing…" stays without a new signal, and how often we send ours. */
-const TYPING_SHOWN_MS = 5000;
-const TYPING_SEND_EVERY_MS = 2000;
 
 const body = document.body;
 const scroller = byId('scroller');
@@ -316,27 +313,6 @@ function ensureDmLink(user: User): void {
   byId('dms').prepend(item);
 }
 
-function renderTyping(): void {
-  const line = byId('typing');
-  const names = [...current.typing.values()].map((t) => t.user.name);
-  line.textContent =
-    names.length === 0
-      ? ''
-      : names.length === 1
-        ? t('typing.one', { name: names[0] ?? '' })
-        : names.length === 2
-          ? t('typing.two', { a: names[0] ?? '', b: names[1] ?? '' })
-          : t('typing.many');
-}
-
-function stopTyping(view: View, userId: string): void {
-  const entry = view.typing.get(userId);
-  if (!entry) return;
-  clearTimeout(entry.timer);
-  view.typing.delete(userId);
-  if (view === current) renderTyping();
-}
-
 function show(view: View): void {
   if (current && current !== view) {
     current.scrollTop = scroller.scrollTop;
@@ -533,12 +509,7 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
       view = makeView('dm', message.user.id, message.user.name);
     }
     if (!view || message.user.id === me.id) return;
-    const target = view;
-    const previous = target.typing.get(message.user.id);
-    if (previous) clearTimeout(previous.timer);
-    const timer = setTimeout(() => stopTyping(target, message.user.id), TYPING_SHOWN_MS);
-    target.typing.set(message.user.id, { user: message.user, timer });
-    if (target === current) renderTyping();
+    showTyping(view, message.user);
   },
   read(message) {
     const view = viewFor(message);
@@ -649,7 +620,7 @@ function submit(): void {
   if (!data) return;
   input.value = '';
   autosize();
-  lastTypingSent = 0;
+  typingSent();
   if (current.kind === 'room') {
     const command = parseDmCommand(data, knownUsers.values());
     if (command.kind === 'dm') {
@@ -695,17 +666,6 @@ function chooseRecipient(candidates: User[], text: string): void {
   chooser.hidden = false;
   list.querySelector('button')?.focus();
   chooser.dataset.text = text;
-}
-
-let lastTypingSent = 0;
-
-/** Tells the others we are typing, at most every couple of seconds. */
-function typingSignal(): void {
-  if (!input.value.trim()) return;
-  const now = Date.now();
-  if (now - lastTypingSent < TYPING_SEND_EVERY_MS) return;
-  lastTypingSent = now;
-  send(current.kind === 'room' ? { type: 'typing', room: current.target } : { type: 'typing', with: current.target });
 }
 
 function autosize(): void {
@@ -881,7 +841,7 @@ function start(): void {
   });
   input.addEventListener('input', () => {
     autosize();
-    typingSignal();
+    typingSignal(input.value);
   });
 
   byId('rooms').addEventListener('click', (event) => {
