@@ -1,7 +1,6 @@
 // The chat page's behaviour. The server has already rendered the lobby; this file keeps it live.
 import {
   LOBBY,
-  MAX_PEOPLE_QUERY_LENGTH,
   unreadLabel,
   type ChatMessage,
   type DirectMessage,
@@ -11,14 +10,15 @@ import {
 } from '../shared/protocol/index.js';
 import { wsErrorKey } from '../shared/i18n/index.js';
 import {
-  avatar,
   byId,
   element,
+  listItem,
   linkifyRendered,
   localizeTimes,
   messageItem,
   noticeItem,
   pendingItem,
+  personButton,
   renderText,
   setTime,
 } from './dom.js';
@@ -27,6 +27,10 @@ import { mentions, parseDmCommand } from '../shared/protocol/index.js';
 import { notify, notificationsWanted, requestNotifications } from './notify.js';
 import { connect, newRef, retryNow, send } from './connection.js';
 import { flash } from './flash.js';
+import { markCurrentButton, sidebarButton } from './sidebar/button.js';
+import { dmLinkUser, ensureDmLink, rememberListedDms } from './sidebar/dms.js';
+import { askWhoIs, personShown, receivePeople, renderUsers, searchPeople } from './sidebar/people.js';
+import { createRoom, roomLinkName, setRoomCount } from './sidebar/rooms.js';
 import { renderTyping, showTyping, stopTyping, typingSent, typingSignal } from './typing.js';
 import {
   current,
@@ -134,12 +138,6 @@ function addNotice(view: View, text: string): void {
   if (stick) scrollToBottom();
 }
 
-function sidebarButton(view: View): HTMLButtonElement | null {
-  const selector =
-    view.kind === 'room' ? `.room-link[data-room="${CSS.escape(view.target)}"]` : `.dm-link[data-user-id="${CSS.escape(view.target)}"]`;
-  return document.querySelector<HTMLButtonElement>(selector);
-}
-
 /** The sidebar badges of a view and the tab title, from the view's counts. */
 function updateBadges(view: View): void {
   const button = sidebarButton(view);
@@ -211,73 +209,6 @@ function placeDivider(view: View): void {
   first.before(divider);
 }
 
-function renderUsers(): void {
-  const list = byId('users');
-  list.replaceChildren();
-  const big = current.kind === 'room' && current.count !== undefined;
-  byId('people-search').hidden = !big;
-  const hint = byId('people-hint');
-  if (!big) hint.hidden = true;
-  else if (!byId<HTMLInputElement>('people-input').value.trim()) {
-    hint.textContent = t('people.bigRoom');
-    hint.hidden = false;
-  }
-  const users = current.kind !== 'room' ? [] : big ? current.found : [...current.users.values()];
-  for (const user of users) {
-    const button = element('button', { className: 'user-link', attrs: { type: 'button', 'data-user-id': user.id } });
-    button.append(avatar(user), ' ', element('span', { className: 'user-name', text: user.name }));
-    if (user.id === me.id) button.append(element('span', { className: 'you', text: ` ${t('users.you')}` }));
-    else button.title = t('users.messageTitle', { name: user.name });
-    const item = element('li');
-    item.append(button);
-    list.append(item);
-  }
-  byId('online-count').textContent = String(current.kind === 'room' ? peopleCount(current) : 0);
-}
-
-let peopleTimer: ReturnType<typeof setTimeout> | undefined;
-let peopleRef = '';
-/** An `@name message` in a big room waits for the server to say who `name` is. */
-let whoIs: { ref: string; view: View; data: string; timer: ReturnType<typeof setTimeout> } | undefined;
-const WHO_IS_WAIT_MS = 5000;
-
-/** Asks who in the current big room goes by the name typed in the people search (debounced). */
-function searchPeople(): void {
-  clearTimeout(peopleTimer);
-  peopleTimer = setTimeout(() => {
-    if (current.kind !== 'room' || current.count === undefined) return;
-    const q = byId<HTMLInputElement>('people-input').value.trim();
-    peopleRef = newRef('people');
-    if (!q) {
-      current.found = [];
-      byId('people-hint').hidden = true;
-      renderUsers();
-      return;
-    }
-    send({ type: 'people', room: current.target, q, ref: peopleRef });
-  }, 250);
-}
-
-/** `@name message` in a big room where nobody by that name is known yet: ask the server first. */
-function askWhoIs(view: View, data: string): void {
-  if (whoIs) clearTimeout(whoIs.timer);
-  const ref = newRef('whois');
-  const q = [...data.slice(1)].slice(0, MAX_PEOPLE_QUERY_LENGTH).join('');
-  const timer = setTimeout(() => {
-    // No answer (offline): nothing is posted where everyone could read it; the text goes back.
-    whoIs = undefined;
-    if (!input.value) input.value = data;
-    flash(t('people.notFound'));
-  }, WHO_IS_WAIT_MS);
-  whoIs = { ref, view, data, timer };
-  send({ type: 'people', room: view.target, q, ref });
-}
-
-function setRoomCount(room: string, count: number): void {
-  const badge = document.querySelector(`.room-link[data-room="${CSS.escape(room)}"] .count`);
-  if (badge) badge.textContent = String(count);
-}
-
 function renderRooms(names: string[], counts: Map<string, number> = new Map()): void {
   const list = byId('rooms');
   list.replaceChildren();
@@ -301,18 +232,6 @@ function renderRooms(names: string[], counts: Map<string, number> = new Map()): 
   for (const view of views.values()) updateBadges(view);
 }
 
-function ensureDmLink(user: User): void {
-  remember(user);
-  if (document.querySelector(`.dm-link[data-user-id="${CSS.escape(user.id)}"]`)) return;
-  const button = element('button', { className: 'dm-link', attrs: { type: 'button', 'data-user-id': user.id } });
-  const unread = element('span', { className: 'unread', text: '0' });
-  unread.hidden = true;
-  button.append(avatar(user), ' ', element('span', { className: 'user-name', text: user.name }), unread);
-  const item = element('li');
-  item.append(button);
-  byId('dms').prepend(item);
-}
-
 function show(view: View): void {
   if (current && current !== view) {
     current.scrollTop = scroller.scrollTop;
@@ -327,8 +246,7 @@ function show(view: View): void {
   input.value = view.draft;
   autosize();
   byId('leave').hidden = view.kind !== 'room' || view.target === LOBBY || !myRooms.has(view.target);
-  for (const button of document.querySelectorAll('.room-link, .dm-link')) button.removeAttribute('aria-current');
-  sidebarButton(view)?.setAttribute('aria-current', 'true');
+  markCurrentButton(view);
   body.classList.remove('sidebar-open');
   renderUsers();
   renderTyping();
@@ -467,25 +385,7 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
     if (view === current) renderUsers();
   },
   people(message) {
-    for (const user of message.data) remember(user);
-    if (whoIs && message.ref === whoIs.ref) {
-      const { view, data, timer } = whoIs;
-      clearTimeout(timer);
-      whoIs = undefined;
-      const command = parseDmCommand(data, [...message.data, ...knownUsers.values()]);
-      if (command.kind !== 'dm') post(view, data);
-      else if (command.candidates.length === 1) sendDirect(command.candidates[0] as User, command.text);
-      else chooseRecipient(command.candidates, command.text);
-      return;
-    }
-    const view = viewFor({ room: message.room });
-    if (!view || message.ref !== peopleRef) return;
-    view.found = message.data;
-    if (view !== current) return;
-    renderUsers();
-    const hint = byId('people-hint');
-    hint.hidden = message.data.length > 0;
-    if (!hint.hidden) hint.textContent = t('people.none');
+    receivePeople(message, viewFor({ room: message.room }));
   },
   chat(message) {
     const view = viewFor({ room: message.room });
@@ -615,12 +515,21 @@ function post(view: View, data: string): void {
   sendPending(view, ref, data);
 }
 
+/** Sends a message typed in a view, as a DM when it starts with the name of someone in `people`. */
+function deliver(view: View, data: string, people: User[]): void {
+  const command = parseDmCommand(data, [...people, ...knownUsers.values()]);
+  if (command.kind !== 'dm') post(view, data);
+  else if (command.candidates.length === 1) sendDirect(command.candidates[0] as User, command.text);
+  else chooseRecipient(command.candidates, command.text);
+}
+
 function submit(): void {
   const data = input.value.trim();
   if (!data) return;
   input.value = '';
   autosize();
   typingSent();
+  const view = current;
   if (current.kind === 'room') {
     const command = parseDmCommand(data, knownUsers.values());
     if (command.kind === 'dm') {
@@ -629,7 +538,11 @@ function submit(): void {
       return;
     }
     // A big room: the person may be here without the page knowing them.
-    if (current.count !== undefined && /^@\S/u.test(data)) return askWhoIs(current, data);
+    if (current.count !== undefined && /^@\S/u.test(data)) return askWhoIs(current, data, (found) => deliver(view, data, found), () => {
+      // No answer (offline): nothing is posted where everyone could read it; the text goes back.
+      if (!input.value) input.value = data;
+      flash(t('people.notFound'));
+    });
   }
   post(current, data);
 }
@@ -651,16 +564,13 @@ function chooseRecipient(candidates: User[], text: string): void {
   });
   list.replaceChildren(
     ...candidates.map((user) => {
-      const button = element('button', { className: 'user-link', attrs: { type: 'button' } });
-      button.append(avatar(user), ' ', element('span', { className: 'user-name', text: user.name }));
+      const button = personButton(user, 'user-link');
       button.addEventListener('click', () => {
         chooser.hidden = true;
         sendDirect(user, text);
         input.focus();
       });
-      const item = element('li');
-      item.append(button);
-      return item;
+      return listItem(button);
     }),
   );
   chooser.hidden = false;
@@ -799,9 +709,7 @@ async function search(query: string): Promise<void> {
         panel.hidden = true;
         void openMessage(place, result.id);
       });
-      const item = element('li');
-      item.append(button);
-      return item;
+      return listItem(button);
     }),
   );
   panel.hidden = false;
@@ -820,11 +728,7 @@ function start(): void {
       item.classList.add('mention');
     }
   }
-  for (const button of document.querySelectorAll<HTMLButtonElement>('#dms .dm-link')) {
-    const id = button.dataset.userId;
-    const name = button.querySelector('.user-name')?.textContent;
-    if (id && name) knownUsers.set(id, { id, name, image: 0 });
-  }
+  rememberListedDms();
   setCurrent(lobby);
   show(lobby);
 
@@ -845,19 +749,15 @@ function start(): void {
   });
 
   byId('rooms').addEventListener('click', (event) => {
-    const button = (event.target as Element).closest<HTMLButtonElement>('.room-link');
-    if (button?.dataset.room) openRoom(button.dataset.room);
+    const room = roomLinkName(event.target);
+    if (room) openRoom(room);
   });
   byId('dms').addEventListener('click', (event) => {
-    const button = (event.target as Element).closest<HTMLButtonElement>('.dm-link');
-    const id = button?.dataset.userId;
-    const user = id ? knownUsers.get(id) : undefined;
+    const user = dmLinkUser(event.target);
     if (user) openDm(user);
   });
   byId('users').addEventListener('click', (event) => {
-    const button = (event.target as Element).closest<HTMLButtonElement>('.user-link');
-    const id = button?.dataset.userId;
-    const user = id ? (current.users.get(id) ?? current.found.find((found) => found.id === id)) : undefined;
+    const user = personShown(event.target);
     if (user && user.id !== me.id) openDm(user);
   });
   byId('people-input').addEventListener('input', searchPeople);
@@ -918,35 +818,11 @@ function start(): void {
   const form = byId<HTMLFormElement>('new-room');
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    void createRoom(form);
+    void createRoom(form).then((room) => room && openRoom(room));
   });
 
   connect({ opened: resume, message: receive });
   openFromAddress();
-}
-
-async function createRoom(form: HTMLFormElement): Promise<void> {
-  const field = form.querySelector('input') as HTMLInputElement;
-  const error = byId('new-room-error');
-  const name = field.value.trim();
-  const response = await fetch('/rooms', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ name }),
-  }).catch(() => undefined);
-  if (response?.status === 201) {
-    const room = (await response.json()) as { name: string };
-    field.value = '';
-    error.hidden = true;
-    field.removeAttribute('aria-invalid');
-    openRoom(room.name);
-    return;
-  }
-  const reply = (await response?.json().catch(() => undefined)) as { error?: string } | undefined;
-  error.textContent = reply?.error ?? t('rooms.createOffline');
-  error.hidden = false;
-  field.setAttribute('aria-invalid', 'true');
-  field.focus();
 }
 
 start();
