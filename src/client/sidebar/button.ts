@@ -1,10 +1,16 @@
-// The sidebar button of a conversation (a room or a DM thread), and which one is marked current.
+// The sidebar buttons of conversations (rooms and DM threads), and which one is marked current.
 import { type View } from '../state.js';
 
+export function roomButton(room: string): HTMLButtonElement | null {
+  return document.querySelector<HTMLButtonElement>(`.room-link[data-room="${CSS.escape(room)}"]`);
+}
+
+export function dmButton(userId: string): HTMLButtonElement | null {
+  return document.querySelector<HTMLButtonElement>(`.dm-link[data-user-id="${CSS.escape(userId)}"]`);
+}
+
 export function sidebarButton(view: View): HTMLButtonElement | null {
-  const selector =
-    view.kind === 'room' ? `.room-link[data-room="${CSS.escape(view.target)}"]` : `.dm-link[data-user-id="${CSS.escape(view.target)}"]`;
-  return document.querySelector<HTMLButtonElement>(selector);
+  return view.kind === 'room' ? roomButton(view.target) : dmButton(view.target);
 }
 
 /** Marks the view's button as the conversation on screen, and no other. */

@@ -2,6 +2,7 @@
 import type { User } from '../../shared/protocol/index.js';
 import { byId, element, listItem, personButton } from '../dom.js';
 import { knownUsers, remember } from '../state.js';
+import { dmButton } from './button.js';
 
 /** The people of the threads the server listed are known by name from the start. */
 export function rememberListedDms(): void {
@@ -14,7 +15,7 @@ export function rememberListedDms(): void {
 
 export function ensureDmLink(user: User): void {
   remember(user);
-  if (document.querySelector(`.dm-link[data-user-id="${CSS.escape(user.id)}"]`)) return;
+  if (dmButton(user.id)) return;
   const button = personButton(user, 'dm-link', { 'data-user-id': user.id });
   const unread = element('span', { className: 'unread', text: '0' });
   unread.hidden = true;

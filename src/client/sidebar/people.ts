@@ -4,7 +4,10 @@ import { MAX_PEOPLE_QUERY_LENGTH, type ServerMessages, type User } from '../../s
 import { newRef, send } from '../connection.js';
 import { byId, element, listItem, personButton } from '../dom.js';
 import { t } from '../i18n.js';
+import { addNotice } from '../messageList.js';
 import { current, me, peopleCount, remember, type View } from '../state.js';
+import { stopTyping } from '../typing.js';
+import { setRoomCount } from './rooms.js';
 
 /** Typing in the search box asks the server once the person pauses this long. */
 const SEARCH_PAUSE_MS = 250;
@@ -35,6 +38,40 @@ export function renderUsers(): void {
     }),
   );
   byId('online-count').textContent = String(current.kind === 'room' ? peopleCount(current) : 0);
+}
+
+/** The room's people as the server listed them (a big room: only how many, and nobody found yet). */
+export function setPeople(view: View, message: ServerMessages['list']): void {
+  view.users = new Map(message.data.map((user) => [user.id, user]));
+  view.count = message.count;
+  if (message.count === undefined) view.found = [];
+  for (const user of message.data) remember(user);
+  setRoomCount(view.target, peopleCount(view));
+  if (view === current) renderUsers();
+}
+
+/** People came and went: a line for each in the conversation, and the list and count redrawn. */
+export function peopleChanged(view: View, joined: User[], left: User[]): void {
+  for (const user of joined) {
+    if (user.id !== me.id) addNotice(view, t('notice.joined', { name: user.name }));
+    view.users.set(user.id, user);
+    remember(user);
+  }
+  for (const user of left) {
+    if (user.id === me.id) continue;
+    addNotice(view, t('notice.left', { name: user.name }));
+    view.users.delete(user.id);
+    stopTyping(view, user.id);
+  }
+  setRoomCount(view.target, view.users.size);
+  if (view === current) renderUsers();
+}
+
+/** A big room's new head count: just the number, and no line per person. */
+export function setHeadcount(view: View, count: number): void {
+  view.count = count;
+  setRoomCount(view.target, count);
+  if (view === current) byId('online-count').textContent = String(count);
 }
 
 /** The person of a people-list button that was clicked, among those the list shows. */

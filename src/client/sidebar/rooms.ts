@@ -1,10 +1,15 @@
 // The rooms in the sidebar: their people counts, and the form that creates a room.
 import { byId } from '../dom.js';
 import { t } from '../i18n.js';
+import { roomButton } from './button.js';
 
 export function setRoomCount(room: string, count: number): void {
-  const badge = document.querySelector(`.room-link[data-room="${CSS.escape(room)}"] .count`);
+  const badge = roomButton(room)?.querySelector('.count');
   if (badge) badge.textContent = String(count);
+}
+
+export function markJoined(room: string, joined: boolean): void {
+  roomButton(room)?.classList.toggle('joined', joined);
 }
 
 /** The room of a room link that was clicked. */
