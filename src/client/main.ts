@@ -6,9 +6,11 @@ import { connect, retryNow, send } from './connection.js';
 import { closeRoom, dmView, openDm, openRoom, rejoin, roomView, show } from './conversation.js';
 import { byId, element, linkifyRendered, listItem, localizeTimes, renderText, setTime } from './dom.js';
 import { flash } from './flash.js';
+import { openFromAddress } from './permalinks.js';
+import { search } from './search.js';
 import { t } from './i18n.js';
 import { addMessage, hasMessage, loadOlder, markRenderedMentions, nearBottom, receiveHistory } from './messageList.js';
-import { notificationsWanted, requestNotifications } from './notify.js';
+import { showNotifyButton } from './notify.js';
 import { failPending, resendUnconfirmed } from './pending.js';
 import { dmLinkUser, rememberListedDms } from './sidebar/dms.js';
 import { peopleChanged, personShown, receivePeople, searchPeople, setHeadcount, setPeople } from './sidebar/people.js';
@@ -123,107 +125,6 @@ async function refreshRooms(names: string[]): Promise<void> {
   renderRooms(names, counts);
 }
 
-// --- permalinks and search -------------------------------------------------------------------------
-
-type Place = { room: string } | { with: string };
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Waits (briefly) until the view has its latest page and no older page is on its way. */
-async function settled(view: View): Promise<void> {
-  for (let waited = 0; waited < 5000 && (!view.loaded || view.loadingOlder); waited += 50) await sleep(50);
-}
-
-/** Opens a conversation at one message: older pages are loaded until it is on screen. */
-async function openMessage(place: Place, id: number): Promise<void> {
-  if ('room' in place) {
-    openRoom(place.room);
-  } else {
-    openDm(knownUsers.get(place.with) ?? { id: place.with, name: place.with.slice(0, 8), image: 0 });
-  }
-  const view = current;
-  for (let page = 0; page < 200; page++) {
-    await settled(view);
-    if (current !== view || hasMessage(view, id) || view.complete) break;
-    loadOlder();
-  }
-  const item = view.list.querySelector<HTMLElement>(`li[data-id="${id}"]`);
-  if (!item) {
-    flash(t('error.notFound'));
-    return;
-  }
-  item.scrollIntoView({ block: 'center' });
-  item.classList.add('highlight');
-  setTimeout(() => item.classList.remove('highlight'), 4000);
-}
-
-/** `#room=<name>&message=<id>` (or `with=`) in the address opens that message. */
-function openFromAddress(): void {
-  const params = new URLSearchParams(location.hash.slice(1));
-  const id = Number(params.get('message'));
-  const room = params.get('room');
-  const other = params.get('with');
-  if (!Number.isSafeInteger(id) || id <= 0) return;
-  if (room) void openMessage({ room }, id);
-  else if (other) void openMessage({ with: other }, id);
-}
-
-interface SearchResult {
-  id: number;
-  room?: string;
-  with?: string;
-  user: User;
-  data: string;
-  ts: number;
-}
-
-async function search(query: string): Promise<void> {
-  const panel = byId('results');
-  const list = byId('results-list');
-  const title = byId('results-title');
-  let results: SearchResult[] = [];
-  try {
-    const response = await fetch(`/search?q=${encodeURIComponent(query)}`, { headers: { accept: 'application/json' } });
-    if (!response.ok) {
-      const reply = (await response.json().catch(() => undefined)) as { error?: string } | undefined;
-      flash(reply?.error ?? t('error.server'));
-      return;
-    }
-    results = (await response.json()) as SearchResult[];
-  } catch {
-    flash(t('error.server'));
-    return;
-  }
-  title.textContent = results.length === 0 ? t('search.none') : t('search.resultsFor', { q: query });
-  list.replaceChildren(
-    ...results.map((result) => {
-      const place: Place = result.room !== undefined ? { room: result.room } : { with: result.with ?? '' };
-      const other = 'with' in place ? knownUsers.get(place.with)?.name : undefined;
-      const button = element('button', { className: 'result', attrs: { type: 'button' } });
-      const time = element('time');
-      setTime(time, result.ts);
-      const text = element('p', { className: 'text' });
-      renderText(text, result.data);
-      button.append(
-        element('span', { className: 'where', text: 'room' in place ? `# ${place.room}` : `@ ${other ?? result.user.name}` }),
-        element('span', { className: 'author', text: result.user.name }),
-        ' ',
-        time,
-        text,
-      );
-      button.addEventListener('click', () => {
-        panel.hidden = true;
-        void openMessage(place, result.id);
-      });
-      return listItem(button);
-    }),
-  );
-  panel.hidden = false;
-  (list.querySelector('button') ?? byId('results-close')).focus();
-}
-
 // --- wiring --------------------------------------------------------------------------------------
 
 function start(): void {
@@ -294,15 +195,7 @@ function start(): void {
   });
   byId('menu').addEventListener('click', () => body.classList.toggle('sidebar-open'));
 
-  const notifyButton = byId<HTMLButtonElement>('notify');
-  const showNotifyState = () => {
-    const on = notificationsWanted();
-    notifyButton.textContent = on ? t('notify.on') : t('notify.enable');
-    notifyButton.setAttribute('aria-pressed', String(on));
-  };
-  notifyButton.hidden = !('Notification' in window);
-  showNotifyState();
-  notifyButton.addEventListener('click', () => void requestNotifications().then(showNotifyState));
+  showNotifyButton(byId<HTMLButtonElement>('notify'));
 
   const searchForm = byId<HTMLFormElement>('search');
   searchForm.addEventListener('submit', (event) => {
