@@ -1,6 +1,9 @@
 // The rooms in the sidebar: their people counts, and the form that creates a room.
-import { byId } from '../dom.js';
+import type { User } from '../../shared/protocol/index.js';
+import { byId, element, listItem } from '../dom.js';
 import { t } from '../i18n.js';
+import { current, myRooms, peopleCount, viewFor, views } from '../state.js';
+import { updateBadges } from '../unread.js';
 import { roomButton } from './button.js';
 
 export function setRoomCount(room: string, count: number): void {
@@ -40,4 +43,38 @@ export async function createRoom(form: HTMLFormElement): Promise<string | undefi
   field.setAttribute('aria-invalid', 'true');
   field.focus();
   return undefined;
+}
+
+function renderRooms(names: string[], counts: Map<string, number> = new Map()): void {
+  const list = byId('rooms');
+  list.replaceChildren();
+  for (const name of names) {
+    const button = element('button', { className: 'room-link', attrs: { type: 'button', 'data-room': name } });
+    const view = viewFor({ room: name });
+    button.classList.toggle('joined', myRooms.has(name));
+    const unread = element('span', { className: 'unread', text: String(view?.unread ?? 0) });
+    unread.hidden = !view?.unread;
+    button.append(
+      element('span', { className: 'room-name', text: `# ${name}` }),
+      ' ',
+      unread,
+      element('span', { className: 'count', text: String(view ? peopleCount(view) : (counts.get(name) ?? 0)), attrs: { title: t('rooms.peopleHere') } }),
+    );
+    if (current.kind === 'room' && current.target === name) button.setAttribute('aria-current', 'true');
+    list.append(listItem(button));
+  }
+  for (const view of views.values()) updateBadges(view);
+}
+
+export async function refreshRooms(names: string[]): Promise<void> {
+  const counts = new Map<string, number>();
+  try {
+    const response = await fetch('/rooms', { headers: { accept: 'application/json' } });
+    if (response.ok) {
+      for (const room of (await response.json()) as { name: string; users: User[] }[]) counts.set(room.name, room.users.length);
+    }
+  } catch {
+    // Counts are a nicety; the names are what matter.
+  }
+  renderRooms(names, counts);
 }
