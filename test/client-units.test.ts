@@ -79,6 +79,6 @@ describe('socketPath', () => {
   it('resumes after the given id and asks for the page’s extensions, by the protocol’s own names', () => {
     const url = new URL(socketPath(42), 'http://chat.test');
     expect(url.pathname).toBe('/ws/chat');
-    expect(Object.fromEntries(url.searchParams)).toEqual({ since: '42', presence: 'batch', people: 'lazy' });
+    expect(Object.fromEntries(url.searchParams)).toEqual({ since: '42', presence: 'batch', people: 'lazy', rooms: 'changes' });
   });
 });

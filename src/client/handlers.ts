@@ -8,7 +8,7 @@ import { t } from './i18n.js';
 import { addMessage, receiveHistory } from './messageList.js';
 import { failPending, resendUnconfirmed } from './pending.js';
 import { peopleChanged, receivePeople, setHeadcount, setPeople } from './sidebar/people.js';
-import { refreshRooms } from './sidebar/rooms.js';
+import { addRooms } from './sidebar/rooms.js';
 import { me, viewFor } from './state.js';
 import { showTyping } from './typing.js';
 import { applyUnread, readElsewhere } from './unread.js';
@@ -52,10 +52,13 @@ export const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K
   dm(message) {
     addMessage(dmView(message.user.id === me.id ? message.to : message.user), message);
   },
+  // The contract's form: every name, from a server that does not send `room` changes yet.
   rooms(message) {
-    void refreshRooms(message.data);
+    addRooms(message.data);
   },
-  room() {},
+  room(message) {
+    if (message.change === 'created') addRooms([message.room]);
+  },
   // The page sends no `ping` yet: nothing waits for the answer.
   pong() {},
   typing(message) {

@@ -1,8 +1,8 @@
-// The rooms in the sidebar: their people counts, and the form that creates a room.
-import type { User } from '../../shared/protocol/index.js';
+// The rooms in the sidebar: the ones made since the page loaded, their people counts, whether I
+// am in them, and the form that creates a room.
 import { byId, element, listItem } from '../dom.js';
 import { t } from '../i18n.js';
-import { current, myRooms, peopleCount, viewFor, views } from '../state.js';
+import { current, myRooms, peopleCount, viewFor } from '../state.js';
 import { updateBadges } from '../unread.js';
 import { roomButton } from './button.js';
 
@@ -45,36 +45,32 @@ export async function createRoom(form: HTMLFormElement): Promise<string | undefi
   return undefined;
 }
 
-function renderRooms(names: string[], counts: Map<string, number> = new Map()): void {
-  const list = byId('rooms');
-  list.replaceChildren();
-  for (const name of names) {
-    const button = element('button', { className: 'room-link', attrs: { type: 'button', 'data-room': name } });
-    const view = viewFor({ room: name });
-    button.classList.toggle('joined', myRooms.has(name));
-    const unread = element('span', { className: 'unread', text: String(view?.unread ?? 0) });
-    unread.hidden = !view?.unread;
-    button.append(
-      element('span', { className: 'room-name', text: `# ${name}` }),
-      ' ',
-      unread,
-      element('span', { className: 'count', text: String(view ? peopleCount(view) : (counts.get(name) ?? 0)), attrs: { title: t('rooms.peopleHere') } }),
-    );
-    if (current.kind === 'room' && current.target === name) button.setAttribute('aria-current', 'true');
-    list.append(listItem(button));
-  }
-  for (const view of views.values()) updateBadges(view);
+/** A sidebar row for a room, as the server renders it; a room this tab has open shows its own count and state. */
+function roomLink(name: string): HTMLButtonElement {
+  const view = viewFor({ room: name });
+  const button = element('button', { className: 'room-link', attrs: { type: 'button', 'data-room': name } });
+  button.classList.toggle('joined', myRooms.has(name));
+  const unread = element('span', { className: 'unread', text: '0' });
+  unread.hidden = true;
+  button.append(
+    element('span', { className: 'room-name', text: `# ${name}` }),
+    ' ',
+    unread,
+    element('span', { className: 'count', text: String(view ? peopleCount(view) : 0), attrs: { title: t('rooms.peopleHere') } }),
+  );
+  if (view === current) button.setAttribute('aria-current', 'true');
+  return button;
 }
 
-export async function refreshRooms(names: string[]): Promise<void> {
-  const counts = new Map<string, number>();
-  try {
-    const response = await fetch('/rooms', { headers: { accept: 'application/json' } });
-    if (response.ok) {
-      for (const room of (await response.json()) as { name: string; users: User[] }[]) counts.set(room.name, room.users.length);
-    }
-  } catch {
-    // Counts are a nicety; the names are what matter.
+/**
+ * Rooms someone has made: each one the sidebar lacks goes at the end. The rooms shown stay as they
+ * are, with their counts and badges; nothing is fetched (a new room has nobody in it yet).
+ */
+export function addRooms(names: string[]): void {
+  for (const name of names) {
+    if (roomButton(name)) continue;
+    byId('rooms').append(listItem(roomLink(name)));
+    const view = viewFor({ room: name });
+    if (view) updateBadges(view);
   }
-  renderRooms(names, counts);
 }
