@@ -68,7 +68,6 @@ function chooseRecipient(candidates: User[], text: string): void {
   );
   chooser.hidden = false;
   list.querySelector('button')?.focus();
-  chooser.dataset.text = text;
 }
 
 export function autosize(): void {

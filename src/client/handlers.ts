@@ -13,7 +13,7 @@ import { me, viewFor } from './state.js';
 import { showTyping } from './typing.js';
 import { applyUnread, readElsewhere } from './unread.js';
 
-export const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => void } = {
+const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => void } = {
   history(message) {
     const view = 'room' in message ? roomView(message.room) : viewFor(message);
     if (view) receiveHistory(view, message);

@@ -2,7 +2,7 @@
 // am in them, and the form that creates a room.
 import { byId, element, listItem } from '../dom.js';
 import { t } from '../i18n.js';
-import { current, myRooms, peopleCount, viewFor } from '../state.js';
+import { current, myRooms, peopleCount, viewFor, type View } from '../state.js';
 import { updateBadges } from '../unread.js';
 import { roomButton } from './button.js';
 
@@ -45,9 +45,8 @@ export async function createRoom(form: HTMLFormElement): Promise<string | undefi
   return undefined;
 }
 
-/** A sidebar row for a room, as the server renders it; a room this tab has open shows its own count and state. */
-function roomLink(name: string): HTMLButtonElement {
-  const view = viewFor({ room: name });
+/** A sidebar row for a room, as the server renders it; a room this tab has a view of shows its count. */
+function roomLink(name: string, view: View | undefined): HTMLButtonElement {
   const button = element('button', { className: 'room-link', attrs: { type: 'button', 'data-room': name } });
   button.classList.toggle('joined', myRooms.has(name));
   const unread = element('span', { className: 'unread', text: '0' });
@@ -69,8 +68,8 @@ function roomLink(name: string): HTMLButtonElement {
 export function addRooms(names: string[]): void {
   for (const name of names) {
     if (roomButton(name)) continue;
-    byId('rooms').append(listItem(roomLink(name)));
     const view = viewFor({ room: name });
+    byId('rooms').append(listItem(roomLink(name, view)));
     if (view) updateBadges(view);
   }
 }
