@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { linkPieces } from '../src/client/linkify.js';
+import { socketPath } from '../src/client/socketPath.js';
 import { mentions, parseDmCommand } from '../src/shared/protocol/index.js';
 import { UNREAD_CAP, unreadLabel } from '../src/shared/protocol/index.js';
 
@@ -71,5 +72,13 @@ describe('unreadLabel', () => {
     expect(unreadLabel(999)).toBe('999');
     expect(unreadLabel(UNREAD_CAP)).toBe('999+');
     expect(unreadLabel(UNREAD_CAP + 5)).toBe('999+');
+  });
+});
+
+describe('socketPath', () => {
+  it('resumes after the given id and asks for the page’s extensions, by the protocol’s own names', () => {
+    const url = new URL(socketPath(42), 'http://chat.test');
+    expect(url.pathname).toBe('/ws/chat');
+    expect(Object.fromEntries(url.searchParams)).toEqual({ since: '42', presence: 'batch', people: 'lazy', rooms: 'changes' });
   });
 });

@@ -216,6 +216,35 @@ describe.skipIf(!hasChromium)('rooms, avatars, links and access in Chromium', ()
     expect(alice.dialogs).toEqual([]);
   });
 
+  it('adds a room someone else creates to the sidebar without asking the server for the room list', async () => {
+    const pages = [alice.page, bob.page];
+    const roomListGets: string[] = [];
+    const onRequest = (request: { method(): string; url(): string }) => {
+      if (request.method() === 'GET' && new URL(request.url()).pathname === '/rooms') roomListGets.push(request.url());
+    };
+    for (const page of pages) page.on('request', onRequest);
+    try {
+      const before = await Promise.all(pages.map((page) => sidebarRooms(page)));
+      // Marks the buttons shown now, to see afterwards that they were kept, not rebuilt.
+      for (const page of pages) await page.locator('#rooms .room-link').evaluateAll((buttons) => buttons.forEach((b) => (b.keptFromBefore = true)));
+      expect(await createRoomAs(server.url, carol.cookie, 'retro')).toBe(201);
+
+      for (const [i, page] of pages.entries()) {
+        const after = await until('# retro in the sidebar', () => sidebarRooms(page), (rooms) => rooms.some((room) => room.name === 'retro'));
+        expect(after.slice(0, -1)).toEqual(before[i]);
+        expect(after.at(-1)).toEqual({ name: 'retro', label: '# retro', count: '0', joined: false, current: false });
+        const kept = await page.locator('#rooms .room-link').evaluateAll((buttons) => buttons.map((b) => b.keptFromBefore === true));
+        expect(kept).toEqual([...before[i]!.map(() => true), false]);
+      }
+      await sleep(300); // time for a request the frame might have set off
+      expect(roomListGets).toEqual([]);
+      expect(await conversationTitle(alice.page)).toBe('# plans');
+      expect(await conversationTitle(bob.page)).toBe('# lobby');
+    } finally {
+      for (const page of pages) page.off('request', onRequest);
+    }
+  });
+
   it('joins a room by clicking it, leaves it with the Leave button, and remembers who is in which room', async () => {
     const { page } = bob;
     await page.locator(roomButton('plans')).click();

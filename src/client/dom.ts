@@ -53,6 +53,20 @@ export function avatar(user: User): HTMLImageElement {
   return element('img', { className: 'avatar', attrs: { src: avatarUrl(user), alt: '', width: '32', height: '32' } });
 }
 
+/** A button with a person's avatar and name, as the people list, the DM links and the chooser show them. */
+export function personButton(user: User, className: string, attrs: Record<string, string> = {}): HTMLButtonElement {
+  const button = element('button', { className, attrs: { type: 'button', ...attrs } });
+  button.append(avatar(user), ' ', element('span', { className: 'user-name', text: user.name }));
+  return button;
+}
+
+/** A list item holding one element. */
+export function listItem(child: Node): HTMLLIElement {
+  const item = element('li');
+  item.append(child);
+  return item;
+}
+
 const template = () => byId<HTMLTemplateElement>('message-template');
 
 /** A message row, cloned from the server's own template so both render the same markup. */

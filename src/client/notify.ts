@@ -1,4 +1,5 @@
 // Opt-in desktop notifications for DMs and mentions while the tab is hidden.
+import { t } from './i18n.js';
 
 const PREFERENCE = 'chat:notifications';
 
@@ -16,6 +17,18 @@ export async function requestNotifications(): Promise<void> {
   }
   if (Notification.permission === 'default') await Notification.requestPermission();
   if (Notification.permission === 'granted') localStorage.setItem(PREFERENCE, 'on');
+}
+
+/** The button that turns them on and off, saying which they are; hidden where the browser has none. */
+export function showNotifyButton(button: HTMLButtonElement): void {
+  const showState = () => {
+    const on = notificationsWanted();
+    button.textContent = on ? t('notify.on') : t('notify.enable');
+    button.setAttribute('aria-pressed', String(on));
+  };
+  button.hidden = !('Notification' in window);
+  showState();
+  button.addEventListener('click', () => void requestNotifications().then(showState));
 }
 
 export function notify(title: string, body: string, tag: string, onClick: () => void): void {

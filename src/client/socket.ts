@@ -1,5 +1,6 @@
-import { CloseCode, PEOPLE_LAZY, PRESENCE_BATCH, WS_PATH, type ClientMessage, type ServerMessage } from '../shared/protocol/index.js';
+import { CloseCode, type ClientMessage, type ServerMessage } from '../shared/protocol/index.js';
 import { reconnectDelay } from './backoff.js';
+import { socketPath } from './socketPath.js';
 
 export type ConnectionState =
   | { state: 'connecting' }
@@ -46,7 +47,7 @@ export class ChatSocket {
   connect(): void {
     clearTimeout(this.timer);
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const socket = new WebSocket(`${scheme}//${location.host}${WS_PATH}?since=${this.lastId}&presence=${PRESENCE_BATCH}&people=${PEOPLE_LAZY}`);
+    const socket = new WebSocket(`${scheme}//${location.host}${socketPath(this.lastId)}`);
     this.socket = socket;
     this.handlers.state({ state: 'connecting' });
     socket.addEventListener('open', () => {

@@ -1,0 +1,97 @@
+// Which conversation is on screen: the view of a room or a DM thread (made when first needed),
+// opening one, switching to it, leaving a room, and rejoining everything after a reconnect.
+import { LOBBY, type User } from '../shared/protocol/index.js';
+import { send } from './connection.js';
+import { byId } from './dom.js';
+import { loadDraft, saveDraft } from './composer.js';
+import { newList, rememberScroll, revealList } from './messageList.js';
+import { markCurrentButton } from './sidebar/button.js';
+import { ensureDmLink } from './sidebar/dms.js';
+import { renderUsers } from './sidebar/people.js';
+import { markJoined } from './sidebar/rooms.js';
+import { current, makeView, myRooms, setCurrent, viewFor, views, type View } from './state.js';
+import { renderTyping } from './typing.js';
+import { clearCounts, flushRead, markRead, updateBadges } from './unread.js';
+
+/** The view of a room; made (empty, not on screen) if this tab has none yet. */
+export function roomView(room: string): View {
+  return viewFor({ room }) ?? makeView('room', room, room, newList());
+}
+
+/** The view of the thread with a person, and its sidebar link; made if this tab has none yet. */
+export function dmView(user: User): View {
+  ensureDmLink(user);
+  return viewFor({ with: user.id }) ?? makeView('dm', user.id, user.name, newList());
+}
+
+/** Puts a view on screen, keeping the one it replaces as the person left it. */
+export function show(view: View): void {
+  if (current && current !== view) {
+    rememberScroll(current);
+    saveDraft(current);
+    flushRead(current);
+  }
+  setCurrent(view);
+  byId('title').textContent = view.kind === 'room' ? `# ${view.title}` : `@ ${view.title}`;
+  loadDraft(view);
+  byId('leave').hidden = view.kind !== 'room' || view.target === LOBBY || !myRooms.has(view.target);
+  markCurrentButton(view);
+  // On a phone the sidebar covers the conversation: picking one closes it.
+  document.body.classList.remove('sidebar-open');
+  renderUsers();
+  renderTyping();
+  revealList(view);
+  updateBadges(view);
+  markRead(view);
+}
+
+/** Opens a room, joining it first if I am not in it. */
+export function openRoom(room: string): void {
+  let view = viewFor({ room });
+  if (!view || !myRooms.has(room)) {
+    view ??= roomView(room);
+    myRooms.add(room);
+    markJoined(room, true);
+    send({ type: 'join', room });
+  }
+  show(view);
+}
+
+export function openDm(user: User): void {
+  const view = dmView(user);
+  if (!view.loaded) send({ type: 'history', with: user.id });
+  show(view);
+}
+
+/** I left a room (in this tab or another): its view goes, and the lobby shows if it was on screen. */
+export function closeRoom(view: View): void {
+  view.list.remove();
+  views.delete(view.key);
+  myRooms.delete(view.target);
+  markJoined(view.target, false);
+  if (current === view) show(viewFor({ room: LOBBY }) as View);
+}
+
+/** On every (re)connection: asks again for what is missing and joins every room of mine. */
+export function rejoin(resumed: boolean, lastSeenId: number): void {
+  // Requests sent while offline were lost: ask again for what is still missing. Counts start
+  // over: the server sends `unread` right after the greeting when anything is unread.
+  for (const view of views.values()) {
+    view.loadingOlder = false;
+    clearCounts(view);
+    updateBadges(view);
+    if (view.kind === 'dm' && !view.loaded) send({ type: 'history', with: view.target });
+  }
+  // Every room of this user is joined on each connection, so counts stay live; a room already
+  // on screen resumes after the last message seen, a new one gets its latest page.
+  for (const room of myRooms) {
+    if (room === LOBBY) continue;
+    const view = roomView(room);
+    if (resumed && view.loaded) {
+      view.replaying = true;
+      send({ type: 'join', room, since: lastSeenId });
+    } else {
+      send({ type: 'join', room });
+    }
+  }
+}
