@@ -2,7 +2,8 @@
 // paced sender, many readers) and many senders (paced). Every client is in the lobby and must
 // receive every message, its own included; what is missing is counted as lost.
 import { performance } from 'node:perf_hooks';
-import { chatText, ClientGroup, seqOf, type BenchClient } from './generator.js';
+import { chatText, ClientGroup, type BenchClient } from './generator.js';
+import { seqOf } from './frameReading.js';
 import { GENERATOR_BOUND, openClients, peakRss, settle, shortfall, untilDoneOrStalled, Window, type RunContext, type RunResult, type WindowFigures } from './run.js';
 import { latencySummary, Samples } from './stats.js';
 
