@@ -3,7 +3,16 @@
 // the thousands of clients of an attack, only counts frames and bytes and hands messages on.
 import type net from 'node:net';
 import WebSocket from 'ws';
-import type { PEOPLE_LAZY, PRESENCE_BATCH, ServerMessage } from '../../shared/protocol/index.js';
+import {
+  PEOPLE_PARAM,
+  PRESENCE_PARAM,
+  ROOMS_PARAM,
+  SINCE_PARAM,
+  type PEOPLE_LAZY,
+  type PRESENCE_BATCH,
+  type ROOMS_CHANGES,
+  type ServerMessage,
+} from '../../shared/protocol/index.js';
 import { sleep } from './wait.js';
 
 export interface Closed {
@@ -24,6 +33,8 @@ export interface ConnectOptions {
   presence?: typeof PRESENCE_BATCH;
   /** `?people=lazy`: counts instead of full lists in big rooms, as the page asks. */
   people?: typeof PEOPLE_LAZY;
+  /** `?rooms=changes`: a new room as the change, not the whole list, as the page asks. */
+  rooms?: typeof ROOMS_CHANGES;
   /** The source address (127.x.y.z: each its own per-address allowances). */
   localAddress?: string;
   /** Give up the handshake after this long; ws's default (none) when left out. */
@@ -52,6 +63,8 @@ export class Refused extends Error {
     super(message);
   }
 }
+
+let settles = 0;
 
 const isLobbyList: Predicate = (m) => m.type === 'list' && m.room === 'lobby';
 
@@ -88,9 +101,10 @@ export class TestClient {
   static async connect(wsUrl: string, options: ConnectOptions = {}): Promise<TestClient> {
     const url = new URL(wsUrl);
     if (options.path) url.pathname = options.path;
-    if (options.since !== undefined) url.searchParams.set('since', String(options.since));
-    if (options.presence) url.searchParams.set('presence', options.presence);
-    if (options.people) url.searchParams.set('people', options.people);
+    if (options.since !== undefined) url.searchParams.set(SINCE_PARAM, String(options.since));
+    if (options.presence) url.searchParams.set(PRESENCE_PARAM, options.presence);
+    if (options.people) url.searchParams.set(PEOPLE_PARAM, options.people);
+    if (options.rooms) url.searchParams.set(ROOMS_PARAM, options.rooms);
     const headers: Record<string, string> = {};
     if (options.cookie) headers.cookie = options.cookie;
     if (options.origin) headers.origin = options.origin;
@@ -201,6 +215,22 @@ export class TestClient {
 
   nextOfType<K extends ServerMessage['type']>(type: K, timeoutMs?: number): Promise<Extract<ServerMessage, { type: K }>> {
     return this.next((m) => m.type === type, timeoutMs);
+  }
+
+  /**
+   * Sends a `ping` and waits for its `pong`: the server answers it after everything it already had
+   * for this connection, so once this resolves, whatever the server did before reading the ping
+   * has arrived here. How to check that something did *not* arrive, without sleeping and hoping.
+   */
+  async settle(timeoutMs = 3000): Promise<void> {
+    const ref = `settle-${++settles}`;
+    this.send({ type: 'ping', ref });
+    await this.next((m) => m.type === 'pong' && m.ref === ref, timeoutMs);
+  }
+
+  /** The messages received and not consumed yet that match (no waiting: settle first). */
+  pending(predicate: Predicate = () => true): ServerMessage[] {
+    return this.unread.filter(predicate);
   }
 
   /** Resolves with the unconsumed messages matching after waiting `ms`: for "nothing else arrives". */

@@ -1,0 +1,80 @@
+// The integration suites' one set-up: the real server started once per test file on an ephemeral
+// port with a temporary data folder, the sockets a test opens closed after it, and the steps every
+// suite takes (sign in, connect and wait for the greeting, make a room). Suites call it once, at
+// the top: `const chat = useServer({ RATE_LIMIT: '3' })`.
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import type { ConnectOptions } from '../../src/tools/kit/client.js';
+import { roomName } from './chat.js';
+import { TestClient } from './client.js';
+import { signIn, startTestServer, tempDataDir, type SignedIn, type TestServer } from './server.js';
+
+export interface ServerFixture {
+  /** The running server (from the file's beforeAll on). */
+  readonly server: TestServer;
+  signIn(name?: string): Promise<SignedIn>;
+  /** Connects as `who` and waits for the greeting (history or resume, then the lobby list). */
+  connect(who: SignedIn, options?: Omit<ConnectOptions, 'cookie' | 'greeted'>): Promise<TestClient>;
+  /** Opens a socket without waiting for a greeting (refusals, closes); `who` undefined sends no cookie. */
+  open(who: SignedIn | undefined, options?: Omit<ConnectOptions, 'cookie'>): Promise<TestClient>;
+  /** Keeps a client opened some other way, to be closed after the test like the rest. */
+  keep(client: TestClient): TestClient;
+  /** Creates a room over HTTP as `who`; 201 expected. */
+  createRoom(who: SignedIn, name?: string): Promise<string>;
+  /** Closes every socket opened so far (before a restart within a test, say). */
+  closeSockets(): Promise<void>;
+  /** Stops the server and starts it again on the same data folder (same settings, a new port). */
+  restart(): Promise<TestServer>;
+}
+
+/**
+ * Starts the server for this test file. `env` is the server's settings on top of its defaults;
+ * sign-ins are not limited unless a file asks (every test signs in from the same address).
+ */
+export function useServer(env: Record<string, string> = {}): ServerFixture {
+  const settings = { SIGNIN_RATE_LIMIT: '0', ...env };
+  const dataDir = tempDataDir();
+  let running: TestServer | undefined;
+  const open: TestClient[] = [];
+
+  beforeAll(async () => {
+    running = await startTestServer(settings, dataDir);
+  });
+  afterAll(async () => {
+    await running?.close();
+  });
+  afterEach(() => fixture.closeSockets());
+
+  const fixture: ServerFixture = {
+    get server(): TestServer {
+      if (!running) throw new Error('the server starts in beforeAll: use it inside a test or hook');
+      return running;
+    },
+    signIn: (name = 'Tester') => signIn(fixture.server.url, name),
+    connect: async (who, options = {}) => fixture.keep(await TestClient.connect(fixture.server.wsUrl, { ...options, cookie: who.cookie, greeted: true, greetTimeoutMs: 3000 })),
+    open: async (who, options = {}) =>
+      fixture.keep(await TestClient.connect(fixture.server.wsUrl, who === undefined ? options : { ...options, cookie: who.cookie })),
+    keep(client) {
+      open.push(client);
+      return client;
+    },
+    async createRoom(who, name = roomName()) {
+      const response = await fetch(`${fixture.server.url}/rooms`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: who.cookie },
+        body: JSON.stringify({ name }),
+      });
+      expect(response.status).toBe(201);
+      return name;
+    },
+    async closeSockets() {
+      await Promise.all(open.splice(0).map((client) => client.close()));
+    },
+    async restart() {
+      await fixture.closeSockets();
+      await running?.close();
+      running = await startTestServer(settings, dataDir);
+      return running;
+    },
+  };
+  return fixture;
+}
