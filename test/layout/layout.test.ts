@@ -68,3 +68,33 @@ describe('the source tree', () => {
     expect(long).toEqual([]);
   });
 });
+
+describe('docs/architecture.md', () => {
+  const map = fs.readFileSync(path.join(ROOT_DIR, 'docs/architecture.md'), 'utf8');
+
+  /** The files the map names under each `src/…` heading, as paths from the project root. */
+  function named(): Set<string> {
+    const files = new Set<string>();
+    let folder: string | undefined;
+    for (const line of map.split('\n')) {
+      const heading = /^#{2,3} (src\/[\w/]*)/.exec(line);
+      if (heading) folder = heading[1];
+      else if (/^#{2,3} /.test(line)) folder = undefined;
+      if (!folder || !/^(- | {2}\S)/.test(line)) continue;
+      for (const match of line.matchAll(/`([\w./-]+\.(?:ts|json))`/g)) files.add(path.posix.join(folder, match[1]!));
+    }
+    return files;
+  }
+
+  it('names every source file, under its folder', () => {
+    const everyFile = sources(SRC).map((file) => `src/${relative(file)}`);
+    const missing = everyFile.filter((file) => !named().has(file));
+    expect(missing).toEqual([]);
+  });
+
+  it('names no file that is not there', () => {
+    const gone = [...named()].filter((file) => !fs.existsSync(path.join(ROOT_DIR, file)));
+    const linked = [...map.matchAll(/`(src\/[\w./-]+\.ts)`/g)].map((match) => match[1]!).filter((file) => !fs.existsSync(path.join(ROOT_DIR, file)));
+    expect([...gone, ...linked]).toEqual([]);
+  });
+});
