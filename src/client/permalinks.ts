@@ -24,11 +24,11 @@ async function settled(view: View): Promise<void> {
 }
 
 /** Opens a conversation at one message, highlighted for a moment. */
-export async function openMessage(place: Conversation, id: number): Promise<void> {
-  if ('room' in place) {
-    openRoom(place.room);
+export async function openMessage(conversation: Conversation, id: number): Promise<void> {
+  if ('room' in conversation) {
+    openRoom(conversation.room);
   } else {
-    openDm(knownUsers.get(place.with) ?? { id: place.with, name: place.with.slice(0, 8), image: 0 });
+    openDm(knownUsers.get(conversation.with) ?? { id: conversation.with, name: conversation.with.slice(0, 8), image: 0 });
   }
   const view = current;
   for (let page = 0; page < MAX_PAGES; page++) {

@@ -19,15 +19,15 @@ async function fetchResults(query: string): Promise<SearchResult[] | undefined> 
 }
 
 function resultButton(result: SearchResult, panel: HTMLElement): HTMLButtonElement {
-  const place: Conversation = 'room' in result ? { room: result.room } : { with: result.with };
-  const other = 'with' in place ? knownUsers.get(place.with)?.name : undefined;
+  const conversation: Conversation = 'room' in result ? { room: result.room } : { with: result.with };
+  const other = 'with' in conversation ? knownUsers.get(conversation.with)?.name : undefined;
   const button = element('button', { className: 'result', attrs: { type: 'button' } });
   const time = element('time');
   setTime(time, result.ts);
   const text = element('p', { className: 'text' });
   renderText(text, result.data);
   button.append(
-    element('span', { className: 'where', text: 'room' in place ? `# ${place.room}` : `@ ${other ?? result.user.name}` }),
+    element('span', { className: 'where', text: 'room' in conversation ? `# ${conversation.room}` : `@ ${other ?? result.user.name}` }),
     element('span', { className: 'author', text: result.user.name }),
     ' ',
     time,
@@ -35,7 +35,7 @@ function resultButton(result: SearchResult, panel: HTMLElement): HTMLButtonEleme
   );
   button.addEventListener('click', () => {
     panel.hidden = true;
-    void openMessage(place, result.id);
+    void openMessage(conversation, result.id);
   });
   return button;
 }
