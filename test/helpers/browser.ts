@@ -115,7 +115,7 @@ export function cookiesFor(url: string, cookieHeader: string): { name: string; v
     });
 }
 
-// --- helpers for the page tests (test/page-*.test.ts) ------------------------------------------------
+// --- helpers for the page tests (test/page/) ------------------------------------------------
 
 /** In-page globals, for the callbacks below that run in the browser (the tsconfig has no DOM lib). */
 declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any

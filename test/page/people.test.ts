@@ -3,7 +3,7 @@
 // by the server across reloads and tabs, mentions, desktop notifications, and DMs across a restart.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DirectMessage, ServerMessage } from '../src/shared/protocol/index.js';
+import type { DirectMessage, ServerMessage } from '../../src/shared/protocol/index.js';
 import {
   badge,
   chromiumAvailable,
@@ -24,9 +24,9 @@ import {
   visibleMessages,
   waitForMessage,
   type Person,
-} from './helpers/browser.js';
-import { TestClient } from './helpers/client.js';
-import { signIn, startTestServer, type SignedIn, type TestServer } from './helpers/server.js';
+} from '../helpers/browser.js';
+import { TestClient } from '../helpers/client.js';
+import { signIn, startTestServer, type SignedIn, type TestServer } from '../helpers/server.js';
 
 const hasChromium = chromiumAvailable();
 

@@ -3,7 +3,7 @@
 // region, keyboard, focus outline, a 360 px phone, dark mode, contrast).
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServerMessage } from '../src/shared/protocol/index.js';
+import type { ServerMessage } from '../../src/shared/protocol/index.js';
 import {
   chromiumAvailable,
   conversationTitle,
@@ -18,9 +18,9 @@ import {
   visibleMessages,
   waitForMessage,
   type Person,
-} from './helpers/browser.js';
-import { TestClient } from './helpers/client.js';
-import { signIn, startTestServer, type SignedIn, type TestServer } from './helpers/server.js';
+} from '../helpers/browser.js';
+import { TestClient } from '../helpers/client.js';
+import { signIn, startTestServer, type SignedIn, type TestServer } from '../helpers/server.js';
 
 /** In-page globals, only used inside callbacks that run in the browser (the tsconfig has no DOM lib). */
 declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any

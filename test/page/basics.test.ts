@@ -2,11 +2,11 @@
 // other side of the conversation. Without /usr/bin/chromium the file is skipped (a failure in CI).
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatMessage, ServerMessage } from '../src/shared/protocol/index.js';
-import { chromiumAvailable, cookiesFor, launchPerson, type Person } from './helpers/browser.js';
-import { TestClient } from './helpers/client.js';
-import { signIn, startTestServer, type SignedIn, type TestServer } from './helpers/server.js';
-import { sleep, until } from './helpers/wait.js';
+import type { ChatMessage, ServerMessage } from '../../src/shared/protocol/index.js';
+import { chromiumAvailable, cookiesFor, launchPerson, type Person } from '../helpers/browser.js';
+import { TestClient } from '../helpers/client.js';
+import { signIn, startTestServer, type SignedIn, type TestServer } from '../helpers/server.js';
+import { sleep, until } from '../helpers/wait.js';
 
 const hasChromium = chromiumAvailable();
 

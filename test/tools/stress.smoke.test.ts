@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT_DIR } from '../src/paths.js';
+import { ROOT_DIR } from '../../src/paths.js';
 
 const STRESS = path.join(ROOT_DIR, 'build/tools/stress/main.js');
 const ATTACKS = [

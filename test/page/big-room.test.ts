@@ -2,10 +2,10 @@
 // with a search to find someone, no "joined" line per arrival, `@name message` still private,
 // and the full list back once the room is small again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIG_ROOM } from '../src/shared/protocol/index.js';
-import { chromiumAvailable, conversationTitle, launchPerson, openChat, roomButton, say, until, type Person } from './helpers/browser.js';
-import { TestClient } from './helpers/client.js';
-import { signIn, startTestServer, type TestServer } from './helpers/server.js';
+import { BIG_ROOM } from '../../src/shared/protocol/index.js';
+import { chromiumAvailable, conversationTitle, launchPerson, openChat, roomButton, say, until, type Person } from '../helpers/browser.js';
+import { TestClient } from '../helpers/client.js';
+import { signIn, startTestServer, type TestServer } from '../helpers/server.js';
 
 const hasChromium = chromiumAvailable();
 

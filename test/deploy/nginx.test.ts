@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import WebSocket from 'ws';
-import { TestClient } from './helpers/client.js';
-import { checkNginxConfig, nginxForTests, prepareNginx, startNginx, type RunningNginx } from './helpers/nginx.js';
-import { signIn, startTestServer, type SignedIn, type TestServer } from './helpers/server.js';
+import { TestClient } from '../helpers/client.js';
+import { checkNginxConfig, nginxForTests, prepareNginx, startNginx, type RunningNginx } from '../helpers/nginx.js';
+import { signIn, startTestServer, type SignedIn, type TestServer } from '../helpers/server.js';
 
 // Skips (with a printed reason) without nginx on a newcomer's machine; throws under CI=true.
 const nginxBinary = nginxForTests();
@@ -108,7 +108,7 @@ describe.skipIf(!nginxBinary)('the bundled nginx site (nginx/chat.conf) in front
     const response = await fetch(`${nginx.url}/static/style.css`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/css/);
-    expect(await response.text()).toBe(fs.readFileSync(new URL('../static/style.css', import.meta.url), 'utf8'));
+    expect(await response.text()).toBe(fs.readFileSync(new URL('../../static/style.css', import.meta.url), 'utf8'));
     // `expires 1h` adds Expires; koa-static would not, and the app would add its CSP header.
     expect(response.headers.get('cache-control')).toBe('max-age=3600');
     expect(response.headers.get('expires')).not.toBeNull();

@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT_DIR } from '../src/paths.js';
-import { translate, type Lang } from '../src/shared/i18n/index.js';
-import type { ChatMessage, ServerMessage } from '../src/shared/protocol/index.js';
+import { ROOT_DIR } from '../../src/paths.js';
+import { translate, type Lang } from '../../src/shared/i18n/index.js';
+import type { ChatMessage, ServerMessage } from '../../src/shared/protocol/index.js';
 import {
   badge,
   chromiumAvailable,
@@ -25,9 +25,9 @@ import {
   visibleMessages,
   waitForMessage,
   type Person,
-} from './helpers/browser.js';
-import { TestClient } from './helpers/client.js';
-import { signIn, startTestServer, type SignedIn, type TestServer } from './helpers/server.js';
+} from '../helpers/browser.js';
+import { TestClient } from '../helpers/client.js';
+import { signIn, startTestServer, type SignedIn, type TestServer } from '../helpers/server.js';
 
 /** In-page globals, only used inside callbacks that run in the browser (the tsconfig has no DOM lib). */
 declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT_DIR } from '../src/paths.js';
+import { ROOT_DIR } from '../../src/paths.js';
 
 const BENCH = path.join(ROOT_DIR, 'build/tools/bench/main.js');
 const ALL = ['product', 'plain', 'frame-once'];
