@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ROOT_DIR } from '../../src/paths.js';
 import { stopChild } from '../../src/tools/kit/server.js';
+import { freePort } from './ports.js';
 import { sleep } from './wait.js';
 
 /** The bundled site configuration, the file operators install. */
@@ -131,18 +132,6 @@ export function checkNginxConfig(prepared: PreparedNginx): string {
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
   if (result.status !== 0) throw new Error(`nginx -t failed (${result.status}):\n${output}`);
   return output;
-}
-
-/** A port the kernel just handed out and released: free unless something grabs it meanwhile. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 function canConnect(port: number): Promise<boolean> {
