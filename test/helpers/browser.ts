@@ -1,8 +1,10 @@
+// Debian's Chromium for the page suites (test/page/): one person a browser with a profile of its
+// own, and `settlePage`, the page's own ordered reply. What a suite reads off the page, and its
+// set-up, are in test/helpers/page.ts.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { sleep, until } from './wait.js';
 
 /** Debian's Chromium (package `chromium`). Playwright's own browser downloads cannot work here. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -55,6 +57,8 @@ export interface Person {
   dialogs: string[];
   /** Uncaught exceptions in the person's pages. */
   pageErrors: string[];
+  /** Every URL any page of this person asked for, from the start (an injected <img src=x> would ask for /x). */
+  requested: string[];
   close(): Promise<void>;
 }
 
@@ -80,8 +84,11 @@ export async function launchPerson(options: PersonOptions = {}): Promise<Person>
     throw error;
   }
   context.setDefaultTimeout(options.timeoutMs ?? 10_000);
+  await context.addInitScript(keepSockets);
   const dialogs: string[] = [];
   const pageErrors: string[] = [];
+  const requested: string[] = [];
+  context.on('request', (request) => requested.push(request.url()));
   // A listener means Playwright no longer dismisses dialogs by itself: record, then dismiss.
   context.on('dialog', (dialog) => {
     dialogs.push(`${dialog.type()}: ${dialog.message()}`);
@@ -96,6 +103,7 @@ export async function launchPerson(options: PersonOptions = {}): Promise<Person>
     page,
     dialogs,
     pageErrors,
+    requested,
     async close() {
       await context.close().catch(() => undefined);
       fs.rmSync(userDataDir, { recursive: true, force: true });
@@ -115,155 +123,58 @@ export function cookiesFor(url: string, cookieHeader: string): { name: string; v
     });
 }
 
-// --- helpers for the page tests (test/page-*.test.ts) ------------------------------------------------
-
-/** In-page globals, for the callbacks below that run in the browser (the tsconfig has no DOM lib). */
-declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-export { sleep, until };
-
-/** Gives the person the signed-in cookies of `cookieHeader`, opens the chat page and waits until it is online. */
-export async function openChat(person: Person, url: string, cookieHeader: string, pathAndHash = '/'): Promise<void> {
-  await person.context.addCookies(cookiesFor(url, cookieHeader));
-  await person.page.goto(`${url}${pathAndHash}`);
-  await person.page.waitForSelector('#status[data-state="online"]');
-}
-
-/** A new browser (own profile) signed in as the same user as `person`: their cookies copied over. */
-export async function sameUserElsewhere(person: Person, url: string, options: PersonOptions = {}): Promise<Person> {
-  const other = await launchPerson(options);
-  await other.context.addCookies((await person.context.cookies(url)).map(({ name, value }) => ({ name, value, url })));
-  await other.page.goto(`${url}/`);
-  await other.page.waitForSelector('#status[data-state="online"]');
-  return other;
-}
-
-/** Reloads the page and waits until it is online again. */
-export async function reloadChat(page: Page): Promise<void> {
-  await page.reload();
-  await page.waitForSelector('#status[data-state="online"]');
-}
-
-/** `POST /rooms` as the user of `cookieHeader`; the HTTP status. */
-export async function createRoomAs(url: string, cookieHeader: string, name: string): Promise<number> {
-  const response = await fetch(`${url}/rooms`, {
-    method: 'POST',
-    headers: { cookie: cookieHeader, 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ name }),
-  });
-  await response.arrayBuffer();
-  return response.status;
-}
-
-/** What a person sees of one message row. */
-export interface MessageRow {
-  id: string | null;
-  userId: string | null;
-  author: string;
-  text: string;
-  mine: boolean;
-  mention: boolean;
-  pending: boolean;
-  highlight: boolean;
-}
-
-/** The message rows of the conversation on screen (the one visible `ol.messages`). */
-export function visibleMessages(page: Page): Promise<MessageRow[]> {
-  return page.locator('#scroller ol.messages:not([hidden]) li.message').evaluateAll((items) =>
-    items.map((li) => ({
-      id: li.getAttribute('data-id'),
-      userId: li.getAttribute('data-user-id'),
-      author: li.querySelector('.author')?.textContent ?? '',
-      text: li.querySelector('.text')?.textContent ?? '',
-      mine: li.classList.contains('mine'),
-      mention: li.classList.contains('mention'),
-      pending: li.classList.contains('pending'),
-      highlight: li.classList.contains('highlight'),
-    })),
-  );
-}
-
-/** Waits until the conversation on screen shows `text` as a message confirmed by the server. */
-export function waitForMessage(page: Page, text: string, timeoutMs = 10_000): Promise<MessageRow> {
-  return until(
-    `the message "${text}" on screen`,
-    () => visibleMessages(page),
-    (rows) => rows.some((row) => row.text === text && row.id !== null && !row.pending),
-    timeoutMs,
-  ).then((rows) => rows.find((row) => row.text === text) as MessageRow);
-}
-
-/** An unread badge as a person sees it: shown or not, its number, whether it is marked as a mention. */
-export interface Badge {
-  shown: boolean;
-  count: number;
-  mention: boolean;
-}
-
-/** The `.unread` badge inside the sidebar button matched by `buttonSelector` (absent button: not shown). */
-export async function badge(page: Page, buttonSelector: string): Promise<Badge> {
-  const found = page.locator(`${buttonSelector} .unread`);
-  if ((await found.count()) === 0) return { shown: false, count: 0, mention: false };
-  return found.first().evaluate((el) => ({
-    shown: !el.hidden && el.offsetParent !== null,
-    count: Number(el.textContent ?? 0) || 0,
-    mention: el.classList.contains('has-mention'),
-  }));
-}
-
-export const roomButton = (room: string) => `#rooms .room-link[data-room="${room}"]`;
-export const dmButton = (userId: string) => `#dms .dm-link[data-user-id="${userId}"]`;
-
-/** The title of the conversation on screen (`# room` or `@ name`), trimmed. */
-export async function conversationTitle(page: Page): Promise<string> {
-  return ((await page.locator('#title').textContent()) ?? '').trim();
-}
-
-/** Types into the composer and sends with Enter. */
-export async function say(page: Page, text: string): Promise<void> {
-  await page.locator('#input').fill(text);
-  await page.locator('#input').press('Enter');
-}
+/** In-page globals, for the callbacks that run in the browser (the tsconfig has no DOM lib). */
+declare const window: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /**
- * Replaces `window.Notification` in every page of the context, before any script of the page
- * runs: constructed notifications are recorded in `window.__notifications`, and the permission is
- * `permission` until the page asks, after which it is `granted`.
+ * Runs in every page before its own scripts: each WebSocket the page opens is also kept in
+ * `window.__sockets`, so that `settlePage` can ping on the page's own connection. The page's
+ * sockets behave exactly as before (a subclass that only records them).
  */
-export async function fakeNotifications(context: BrowserContext, permission: 'granted' | 'default' = 'granted'): Promise<void> {
-  await context.addInitScript((initial: string) => {
-    const w = globalThis as unknown as Record<string, unknown>;
-    const made: { title: string; body: string; tag: string }[] = [];
-    w.__notifications = made;
-    let current = initial;
-    class FakeNotification extends EventTarget {
-      constructor(title: string, options: { body?: string; tag?: string } = {}) {
-        super();
-        made.push({ title, body: options.body ?? '', tag: options.tag ?? '' });
-      }
-      static get permission() {
-        return current;
-      }
-      static requestPermission() {
-        current = 'granted';
-        return Promise.resolve(current);
-      }
-      close() {}
+function keepSockets(): void {
+  const Native = window.WebSocket;
+  const sockets: unknown[] = [];
+  window.__sockets = sockets;
+  window.WebSocket = class extends Native {
+    constructor(...args: unknown[]) {
+      super(...args);
+      sockets.push(this);
     }
-    w.Notification = FakeNotification;
-  }, permission);
+  };
 }
 
-/** The notifications the page has made so far (with `fakeNotifications`). */
-export function notificationsMade(page: Page): Promise<{ title: string; body: string; tag: string }[]> {
-  return page.evaluate(() => [...((globalThis as unknown as { __notifications?: { title: string; body: string; tag: string }[] }).__notifications ?? [])]);
-}
+let settles = 0;
 
-/** Makes the page believe its tab is hidden (or visible again), as when the person switches tabs. */
-export async function setTabHidden(page: Page, hidden: boolean): Promise<void> {
-  await page.evaluate((value: boolean) => {
-    Object.defineProperty(document, 'hidden', { configurable: true, get: () => value });
-    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (value ? 'hidden' : 'visible') });
-    document.dispatchEvent(new Event('visibilitychange'));
-  }, hidden);
+/**
+ * The page's own `settle` (as TestClient's): sends `{"type":"ping","ref"}` on the page's open
+ * socket and waits, inside the page, for its `pong`. The server answers a ping after everything it
+ * already had for that connection, and the page handles its messages in order, so once this
+ * resolves the page has handled all the server sent it before: what is not on screen now is not on
+ * its way. (Presence still waiting for its room's flush is not covered; a message to the room is.)
+ */
+export async function settlePage(page: Page, timeoutMs = 5000): Promise<void> {
+  const ref = `page-settle-${++settles}`;
+  await page.evaluate(
+    ({ ref, timeoutMs }) =>
+      new Promise<void>((resolve, reject) => {
+        const open = (window.__sockets as any[]).filter((s) => s.readyState === 1); // eslint-disable-line @typescript-eslint/no-explicit-any
+        const socket = open[open.length - 1];
+        if (!socket) return reject(new Error('the page has no open socket to ping on'));
+        const onMessage = (event: { data: unknown }) => {
+          if (typeof event.data !== 'string' || !event.data.includes(ref)) return;
+          const message = JSON.parse(event.data) as { type?: string; ref?: string };
+          if (message.type !== 'pong' || message.ref !== ref) return;
+          clearTimeout(timer);
+          socket.removeEventListener('message', onMessage);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          socket.removeEventListener('message', onMessage);
+          reject(new Error(`no pong for ${ref} on the page's socket in ${timeoutMs} ms`));
+        }, timeoutMs);
+        socket.addEventListener('message', onMessage);
+        socket.send(JSON.stringify({ type: 'ping', ref }));
+      }),
+    { ref, timeoutMs },
+  );
 }

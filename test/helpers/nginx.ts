@@ -1,10 +1,15 @@
+// Debian's nginx running the bundled site (nginx/chat.conf, its three operator-specific values
+// swapped for the test's) in front of a test server, for the deploy suite (test/deploy/).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { ROOT_DIR } from '../../src/paths.js';
 import { stopChild } from '../../src/tools/kit/server.js';
+import type { ServerFixture } from './fixture.js';
+import { freePort } from './ports.js';
 import { sleep } from './wait.js';
 
 /** The bundled site configuration, the file operators install. */
@@ -133,18 +138,6 @@ export function checkNginxConfig(prepared: PreparedNginx): string {
   return output;
 }
 
-/** A port the kernel just handed out and released: free unless something grabs it meanwhile. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
@@ -231,4 +224,36 @@ export async function startNginx(binary: string, options: Omit<SiteOptions, 'por
       throw error;
     }
   }
+}
+
+/** nginx in front of a suite's server: its address over http and for the chat socket. */
+export interface NginxFixture {
+  readonly url: string;
+  readonly wsUrl: string;
+}
+
+/**
+ * Runs the bundled site in front of the server of `chat` (test/helpers/fixture.ts) for the suite it
+ * is called in: started after the server in beforeAll, stopped in afterAll.
+ */
+export function useNginx(binary: string, chat: ServerFixture): NginxFixture {
+  let running: RunningNginx | undefined;
+  beforeAll(async () => {
+    running = await startNginx(binary, { appPort: chat.server.port });
+  });
+  afterAll(async () => {
+    await running?.stop();
+  });
+  const started = (): RunningNginx => {
+    if (!running) throw new Error('nginx starts in beforeAll: use it inside a test or hook');
+    return running;
+  };
+  return {
+    get url() {
+      return started().url;
+    },
+    get wsUrl() {
+      return `${started().url.replace(/^http/, 'ws')}/ws/chat`;
+    },
+  };
 }

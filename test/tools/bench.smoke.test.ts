@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
+// `npm run bench` as a developer runs it, built: `--smoke` runs every scenario on every target it
+// applies to, writes its JSON result and loses nothing; unknown arguments are refused. Never a timing.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT_DIR } from '../src/paths.js';
+import { expectBuilt, runTool } from '../helpers/tool.js';
 
-const BENCH = path.join(ROOT_DIR, 'build/tools/bench/main.js');
 const ALL = ['product', 'plain', 'frame-once'];
 /** Every scenario and the targets it applies to. */
 const EXPECTED: Record<string, string[]> = {
@@ -27,25 +27,14 @@ interface Run {
   metrics: Record<string, number>;
 }
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BENCH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-bench-test-'));
 afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
 
 describe('npm run bench', () => {
   // A program, not a test of speed: nothing here looks at a timing.
   it('--smoke runs every scenario on every target it applies to and loses nothing', { timeout: 90_000 }, async () => {
-    expect(fs.existsSync(BENCH), 'build/tools/bench/main.js is built by `npm test` (npm run build:tools)').toBe(true);
-    const { code, stdout, stderr } = await run(['--smoke', '--out', out]);
+    expectBuilt('bench');
+    const { code, stdout, stderr } = await runTool('bench', ['--smoke', '--out', out]);
     expect(code, `${stdout}\n${stderr}`).toBe(0);
 
     const files = fs.readdirSync(out).filter((name) => name.endsWith('.json'));
@@ -80,7 +69,7 @@ describe('npm run bench', () => {
 
   it('refuses unknown arguments and scenarios', async () => {
     for (const args of [['--bogus'], ['--only', 'nothing'], ['--rounds', '0']]) {
-      const { code, stderr } = await run([...args, '--out', out]);
+      const { code, stderr } = await runTool('bench', [...args, '--out', out]);
       expect(code, args.join(' ')).toBe(2);
       expect(stderr).toMatch(/usage/);
     }

@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
+// `npm run stress` as a developer runs it, built: `--quick` runs every attack against its own server
+// and loses no message, and the tool refuses to aim at anything but this machine.
 import { describe, expect, it } from 'vitest';
-import { ROOT_DIR } from '../src/paths.js';
+import { expectBuilt, runTool } from '../helpers/tool.js';
 
-const STRESS = path.join(ROOT_DIR, 'build/tools/stress/main.js');
 const ATTACKS = [
   'baseline',
   'message flood',
@@ -18,21 +16,10 @@ const ATTACKS = [
   'kill -9 + restart',
 ];
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [STRESS, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 describe('npm run stress', () => {
   it('--quick runs every attack against its own server and loses nothing', { timeout: 120_000 }, async () => {
-    expect(fs.existsSync(STRESS), 'build/tools/stress/main.js is built by `npm test` (npm run build:tools)').toBe(true);
-    const { code, stdout, stderr } = await run(['--quick']);
+    expectBuilt('stress');
+    const { code, stdout, stderr } = await runTool('stress', ['--quick']);
     expect(code, `${stdout}\n${stderr}`).toBe(0);
 
     const lines = stdout.split('\n');
@@ -62,7 +49,7 @@ describe('npm run stress', () => {
 
   it('attacks nothing but this machine', async () => {
     for (const url of ['http://example.com', 'http://10.0.0.1:3000', 'https://127.0.0.1:3000']) {
-      const { code, stderr } = await run(['--url', url]);
+      const { code, stderr } = await runTool('stress', ['--url', url]);
       expect(code).toBe(2);
       expect(stderr).toMatch(/loopback|http:\/\//);
     }

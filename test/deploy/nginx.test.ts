@@ -1,9 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// The bundled nginx site (nginx/chat.conf) in front of the app, as operators install it: `nginx -t`,
+// proxying (headers, sign-in, the chat page, redirects, body limits), /static/ served by nginx
+// itself, the chat's WebSocket with its Origin check and heartbeats, a stopped app, and the
+// client address behind the proxy. Without nginx the file is skipped (a failure in CI).
 import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { TestClient } from './helpers/client.js';
-import { checkNginxConfig, nginxForTests, prepareNginx, startNginx, type RunningNginx } from './helpers/nginx.js';
-import { signIn, startTestServer, type SignedIn, type TestServer } from './helpers/server.js';
+import { TestClient } from '../helpers/client.js';
+import { useServer } from '../helpers/fixture.js';
+import { checkNginxConfig, nginxForTests, prepareNginx, useNginx } from '../helpers/nginx.js';
+import { signIn, type SignedIn } from '../helpers/server.js';
+import { until } from '../helpers/wait.js';
 
 // Skips (with a printed reason) without nginx on a newcomer's machine; throws under CI=true.
 const nginxBinary = nginxForTests();
@@ -28,23 +34,10 @@ function upgradeStatus(wsUrl: string, headers: Record<string, string>): Promise<
 }
 
 describe.skipIf(!nginxBinary)('the bundled nginx site (nginx/chat.conf) in front of the app', () => {
-  let app: TestServer;
-  let nginx: RunningNginx;
-  let wsUrl: string;
+  // A 500 ms heartbeat, so "pings pass through nginx" is observable in a couple of seconds.
+  const chat = useServer({ TRUST_PROXY: '1', HEARTBEAT_MS: '500' });
+  const nginx = useNginx(nginxBinary!, chat);
   let alice: SignedIn;
-  let appClosed = false;
-
-  beforeAll(async () => {
-    // A 500 ms heartbeat, so "pings pass through nginx" is observable in a couple of seconds.
-    app = await startTestServer({ TRUST_PROXY: '1', HEARTBEAT_MS: '500' });
-    nginx = await startNginx(nginxBinary!, { appPort: app.port });
-    wsUrl = `${nginx.url.replace(/^http/, 'ws')}/ws/chat`;
-  });
-
-  afterAll(async () => {
-    await nginx?.stop();
-    if (!appClosed) await app?.close();
-  });
 
   it('passes `nginx -t` as generated from the bundled file', () => {
     const prepared = prepareNginx(nginxBinary!, { port: 8080, appPort: 3001 });
@@ -108,7 +101,7 @@ describe.skipIf(!nginxBinary)('the bundled nginx site (nginx/chat.conf) in front
     const response = await fetch(`${nginx.url}/static/style.css`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/css/);
-    expect(await response.text()).toBe(fs.readFileSync(new URL('../static/style.css', import.meta.url), 'utf8'));
+    expect(await response.text()).toBe(fs.readFileSync(new URL('../../static/style.css', import.meta.url), 'utf8'));
     // `expires 1h` adds Expires; koa-static would not, and the app would add its CSP header.
     expect(response.headers.get('cache-control')).toBe('max-age=3600');
     expect(response.headers.get('expires')).not.toBeNull();
@@ -120,54 +113,46 @@ describe.skipIf(!nginxBinary)('the bundled nginx site (nginx/chat.conf) in front
     const bob = await signIn(nginx.url, 'Bob');
     // The Origin a browser on the nginx URL sends: accepted only if Host survived the proxy.
     const origin = nginx.url;
-    const a = await TestClient.connect(wsUrl, { cookie: alice.cookie, origin });
-    const b = await TestClient.connect(wsUrl, { cookie: bob.cookie, origin });
-    try {
-      await a.next((m) => m.type === 'list' && m.room === 'lobby');
-      await b.next((m) => m.type === 'list' && m.room === 'lobby');
-      a.send({ type: 'chat', room: 'lobby', data: 'hello through nginx', ref: 'r1' });
-      const toA = await a.nextOfType('chat');
-      const toB = await b.nextOfType('chat');
-      for (const message of [toA, toB]) {
-        expect(message).toMatchObject({ room: 'lobby', data: 'hello through nginx', user: { id: alice.user.id } });
-      }
-      expect(toA.id).toBe(toB.id);
-      expect(toA.ref).toBe('r1');
-    } finally {
-      await Promise.all([a.close(), b.close()]);
+    const a = chat.keep(await TestClient.connect(nginx.wsUrl, { cookie: alice.cookie, origin }));
+    const b = chat.keep(await TestClient.connect(nginx.wsUrl, { cookie: bob.cookie, origin }));
+    await a.next((m) => m.type === 'list' && m.room === 'lobby');
+    await b.next((m) => m.type === 'list' && m.room === 'lobby');
+    a.send({ type: 'chat', room: 'lobby', data: 'hello through nginx', ref: 'r1' });
+    const toA = await a.nextOfType('chat');
+    const toB = await b.nextOfType('chat');
+    for (const message of [toA, toB]) {
+      expect(message).toMatchObject({ room: 'lobby', data: 'hello through nginx', user: { id: alice.user.id } });
     }
+    expect(toA.id).toBe(toB.id);
+    expect(toA.ref).toBe('r1');
   });
 
   it('refuses a foreign Origin through nginx with 403, and a wrong path with 404', async () => {
-    expect(await upgradeStatus(wsUrl, { cookie: alice.cookie, origin: 'http://evil.example' })).toBe(403);
+    expect(await upgradeStatus(nginx.wsUrl, { cookie: alice.cookie, origin: 'http://evil.example' })).toBe(403);
     // Same host, other port: not the site's origin either.
-    expect(await upgradeStatus(wsUrl, { cookie: alice.cookie, origin: `http://127.0.0.1:${app.port}` })).toBe(403);
-    expect(await upgradeStatus(wsUrl.replace(/\/ws\/chat$/, '/ws/other'), { cookie: alice.cookie })).toBe(404);
+    expect(await upgradeStatus(nginx.wsUrl, { cookie: alice.cookie, origin: `http://127.0.0.1:${chat.server.port}` })).toBe(403);
+    expect(await upgradeStatus(nginx.wsUrl.replace(/\/ws\/chat$/, '/ws/other'), { cookie: alice.cookie })).toBe(404);
   });
 
   it('closes a connection without identity with 4001 through nginx', async () => {
-    const client = await TestClient.connect(wsUrl, { origin: nginx.url });
+    const client = chat.keep(await TestClient.connect(nginx.wsUrl, { origin: nginx.url }));
     expect(await client.closed).toEqual({ code: 4001, reason: 'Invalid user' });
   });
 
   it('keeps an idle WebSocket open across several heartbeats (pings pass through nginx)', async () => {
-    const client = await TestClient.ready(wsUrl, alice.cookie);
+    const client = chat.keep(await TestClient.ready(nginx.wsUrl, alice.cookie));
     let pings = 0;
     client.socket.on('ping', () => pings++);
-    try {
-      await new Promise((resolve) => setTimeout(resolve, 2000));
-      expect(client.socket.readyState).toBe(WebSocket.OPEN);
-      expect(pings).toBeGreaterThanOrEqual(2);
-      client.send({ type: 'chat', data: 'still here' });
-      expect(await client.nextOfType('chat')).toMatchObject({ data: 'still here' });
-    } finally {
-      await client.close();
-    }
+    // The server pings again only once the last ping's pong came back (else it ends the socket):
+    // a third ping means two pongs made it through nginx.
+    await until('three heartbeats through nginx', () => pings, (n) => n >= 3, 5000);
+    expect(client.socket.readyState).toBe(WebSocket.OPEN);
+    client.send({ type: 'chat', data: 'still here' });
+    expect(await client.nextOfType('chat')).toMatchObject({ data: 'still here' });
   });
 
   it('still serves /static/ when the app is down, while proxied routes get 502', async () => {
-    await app.close();
-    appClosed = true;
+    await chat.server.close(); // closed again after the suite: a no-op
     const css = await fetch(`${nginx.url}/static/style.css`);
     expect(css.status).toBe(200);
     await css.text();
@@ -178,18 +163,8 @@ describe.skipIf(!nginxBinary)('the bundled nginx site (nginx/chat.conf) in front
 });
 
 describe.skipIf(!nginxBinary)('the client address behind the bundled nginx (TRUST_PROXY=1)', () => {
-  let app: TestServer;
-  let nginx: RunningNginx;
-
-  beforeAll(async () => {
-    app = await startTestServer({ TRUST_PROXY: '1', SIGNIN_RATE_LIMIT: '2' });
-    nginx = await startNginx(nginxBinary!, { appPort: app.port });
-  });
-
-  afterAll(async () => {
-    await nginx?.stop();
-    await app?.close();
-  });
+  const chat = useServer({ TRUST_PROXY: '1', SIGNIN_RATE_LIMIT: '2' });
+  const nginx = useNginx(nginxBinary!, chat);
 
   const signInFrom = (forwardedFor: string) =>
     fetch(`${nginx.url}/signin`, {
