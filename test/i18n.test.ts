@@ -1,17 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VIEWS_DIR } from '../src/paths.js';
-import {
-  LANGUAGES,
-  catalogue,
-  interpolate,
-  isLang,
-  translate,
-  translateParts,
-  wsErrorKey,
-} from '../src/shared/i18n/index.js';
-import { pickLanguage } from '../src/http/acceptLanguage.js';
 import { cookieHeader, signIn, startTestServer, type TestServer } from './helpers/server.js';
 
 let server: TestServer;
@@ -32,60 +19,6 @@ async function page(pathname: string, headers: Record<string, string> = {}): Pro
 const htmlLang = (html: string) => /<html lang="([^"]*)">/.exec(html)?.[1];
 const guestName = (html: string) => /name="name" value="([^"]*)"/.exec(html)?.[1];
 const langCookie = (response: Response) => response.headers.getSetCookie().find((c) => c.startsWith('lang='));
-
-describe('the catalogue', () => {
-  it('has exactly the same keys, and the same placeholders, in every language', () => {
-    const [first, ...others] = LANGUAGES.map((lang) => catalogue(lang));
-    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-    for (const other of others) {
-      expect(Object.keys(other ?? {}).sort()).toEqual(Object.keys(first ?? {}).sort());
-      for (const [key, text] of Object.entries(first ?? {})) {
-        expect(placeholders((other as Record<string, string>)[key] ?? ''), key).toEqual(placeholders(text));
-        expect((other as Record<string, string>)[key], key).not.toBe('');
-      }
-    }
-  });
-
-  it('has every key the templates use', () => {
-    const used = new Set<string>();
-    for (const file of fs.readdirSync(VIEWS_DIR).filter((f) => f.endsWith('.njk'))) {
-      const source = fs.readFileSync(path.join(VIEWS_DIR, file), 'utf8');
-      for (const match of source.matchAll(/\bt(?:Parts)?\(\s*(['"])([^'"]+)\1/g)) used.add(match[2] ?? '');
-    }
-    expect(used.size).toBeGreaterThan(20);
-    const known = Object.keys(catalogue('en'));
-    expect([...used].filter((key) => !known.includes(key))).toEqual([]);
-  });
-
-  it('fills placeholders as plain text and leaves unknown ones alone', () => {
-    expect(translate('en', 'typing.two', { a: '<b>Ann</b>', b: 'Bo' })).toBe('<b>Ann</b> and Bo are typing…');
-    expect(translate('zh-CN', 'status.waiting', { seconds: 3 })).toBe('连接已断开，3 秒后重连');
-    expect(interpolate('{a} {missing}', { a: 1 })).toBe('1 {missing}');
-    expect(translateParts('en', 'signin.signedInAs')).toEqual([
-      { kind: 'text', text: 'Signed in as ' },
-      { kind: 'param', name: 'name' },
-      { kind: 'text', text: '.' },
-    ]);
-    expect(translate('zh-CN', wsErrorKey('rate_limited'))).toBe('发得太快了，请稍等几秒');
-  });
-
-  it('picks a language from Accept-Language by q-value', () => {
-    expect(pickLanguage(ZH)).toBe('zh-CN');
-    expect(pickLanguage('zh-TW')).toBe('zh-CN');
-    expect(pickLanguage(EN)).toBe('en');
-    expect(pickLanguage('en-GB;q=0.5, zh-HK;q=0.8')).toBe('zh-CN');
-    expect(pickLanguage('zh;q=0.5, en-GB;q=0.8')).toBe('en');
-    expect(pickLanguage('fr-FR, de;q=0.9, zh;q=0.1')).toBe('zh-CN');
-    expect(pickLanguage('en, zh')).toBe('en'); // a tie goes to the first
-    // Only other languages: English; no preference at all: the site's default, Chinese.
-    expect(pickLanguage('fr-FR,fr;q=0.9')).toBe('en');
-    for (const none of [undefined, null, '', '*', '  ', '@@;;;', ',,', 'en;q=abc']) expect(pickLanguage(none)).toBe('zh-CN');
-    expect(pickLanguage('zh;q=0, *')).toBe('en');
-    expect(isLang('en')).toBe(true);
-    expect(isLang('zh-CN')).toBe(true);
-    for (const bad of ['xx', 'EN', 'zh', '', undefined, 1]) expect(isLang(bad)).toBe(false);
-  });
-});
 
 describe('the language of a page', () => {
   it('is Chinese for a Chinese browser: <html lang>, UI text and a 路人 guest name', async () => {

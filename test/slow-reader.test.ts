@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
 import type { ChatMessage, ServerMessage } from '../src/shared/protocol/index.js';
 import { TestClient } from './helpers/client.js';
 import { signIn, spawnServer, tempDataDir } from './helpers/server.js';
@@ -28,18 +27,6 @@ function stopReading(client: TestClient): void {
 }
 
 const isLeftOf = (userId: string) => (m: ServerMessage) => m.type === 'left' && m.room === 'lobby' && m.user.id === userId;
-
-describe('MAX_BUFFERED_BYTES', () => {
-  it('defaults to 4 MiB, takes 64 KiB or more, and names itself when wrong', () => {
-    expect(loadConfig({}).maxBufferedBytes).toBe(4 * 1024 * 1024);
-    expect(loadConfig({ MAX_BUFFERED_BYTES: '65536' }).maxBufferedBytes).toBe(65536);
-    expect(loadConfig({ MAX_BUFFERED_BYTES: ' ' }).maxBufferedBytes).toBe(4 * 1024 * 1024);
-    for (const bad of ['65535', '0', '-1', '1.5', '4MiB', 'lots']) {
-      expect(() => loadConfig({ MAX_BUFFERED_BYTES: bad })).toThrow(ConfigError);
-      expect(() => loadConfig({ MAX_BUFFERED_BYTES: bad })).toThrow(/MAX_BUFFERED_BYTES/);
-    }
-  });
-});
 
 describe('a client that stops reading', () => {
   it('is dropped at the buffer cap while everyone else gets every message, in order, at full speed', async () => {

@@ -2,9 +2,9 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { textFrame } from '../src/transport/frame.js';
-import { Outbox, type Recipient } from '../src/transport/outbox.js';
-import { decodeFrames } from './helpers/frames.js';
+import { textFrame } from '../../src/transport/frame.js';
+import { Outbox, type Recipient } from '../../src/transport/outbox.js';
+import { decodeFrames } from '../helpers/frames.js';
 
 /** A recipient whose stream records each write; `stuck` bytes pretend the peer stopped reading. */
 function recipient(events: string[], stuck = 0): Recipient & { writes: Buffer[]; terminated: boolean } {

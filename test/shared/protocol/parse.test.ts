@@ -1,9 +1,10 @@
+// The edge validator, `parseClientMessage` (docs/protocol.md §3 and §5), by example: what each bad
+// message is answered with, trimming and defaults, and valid messages coming through unchanged but
+// for trimming (at random, with the contract written out in ./parseContract.ts).
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { reconnectDelay } from '../src/client/backoff.js';
-import { ConfigError, DEFAULTS, loadConfig } from '../src/config.js';
-import { parseClientMessage } from '../src/shared/protocol/index.js';
-import { RateLimiter } from '../src/limits/rateLimiter.js';
-import { normalizeRoomName, normalizeUserName } from '../src/shared/protocol/index.js';
+import { LOBBY, MAX_REF_LENGTH, parseClientMessage } from '../../../src/shared/protocol/index.js';
+import { check, isJson, loneSurrogate, wellFormed } from './parseContract.js';
 
 const limits = { maxMessageLength: 10 };
 const parse = (frame: unknown) => parseClientMessage(typeof frame === 'string' ? frame : JSON.stringify(frame), limits);
@@ -81,64 +82,82 @@ describe('parseClientMessage', () => {
   });
 });
 
-describe('names', () => {
-  it('accepts 1 to 32 code points without control characters, trimmed', () => {
-    expect(normalizeUserName('  路人甲 ')).toBe('路人甲');
-    expect(normalizeUserName('x'.repeat(32))).toBe('x'.repeat(32));
-    expect(normalizeUserName('x'.repeat(33))).toBeNull();
-    expect(normalizeUserName('a\nb')).toBeNull();
-    expect(normalizeUserName('')).toBeNull();
-    expect(normalizeUserName(42)).toBeNull();
+describe('valid messages round-trip', () => {
+  const padding = fc.string({ unit: fc.constantFrom(' ', '\t', '\n', '\r', '\u00a0', '\u3000', '\ufeff', '\u2028'), maxLength: 5 });
+  /** Well-formed text with something in it besides whitespace, at most `max` code points once trimmed. */
+  const text = (max: number) =>
+    fc
+      .string({ unit: fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), fc.constantFrom('😀', '路', 'a')), minLength: 1, maxLength: max })
+      .filter((s) => s.trim().length > 0);
+  // At most 32 code points, so at most 64 UTF-16 units.
+  const ref = fc.option(fc.string({ unit: 'binary', maxLength: MAX_REF_LENGTH / 2 }), { nil: undefined });
+
+  it('chat: parses to the same text trimmed, the room defaulting to lobby, the ref kept', () => {
+    fc.assert(
+      fc.property(text(60), padding, padding, fc.option(fc.string(), { nil: undefined }), ref, (data, before, after, room, r) => {
+        const sent = { type: 'chat', data: before + data + after, ...(room === undefined ? {} : { room }), ...(r === undefined ? {} : { ref: r }) };
+        const result = check(JSON.stringify(sent), { maxMessageLength: 60 });
+        expect(result).toEqual({
+          ok: true,
+          message: { type: 'chat', room: room ?? LOBBY, data: data.trim(), ...(r === undefined ? {} : { ref: r }) },
+        });
+      }),
+      { numRuns: 500 },
+    );
   });
 
-  it('allows letters of any script, digits, - and _ in room names', () => {
-    expect(normalizeRoomName('技术-talk_2')).toBe('技术-talk_2');
-    expect(normalizeRoomName('Ελληνικά')).toBe('Ελληνικά');
-    for (const bad of ['', 'a b', 'a.b', 'a/b', '#x', 'x'.repeat(33)]) expect(normalizeRoomName(bad)).toBeNull();
-  });
-});
-
-describe('RateLimiter', () => {
-  it('allows `limit` hits per sliding window, per key', () => {
-    const limiter = new RateLimiter(2, 1000);
-    expect(limiter.take('a', 0)).toBe(true);
-    expect(limiter.take('a', 100)).toBe(true);
-    expect(limiter.take('a', 200)).toBe(false);
-    expect(limiter.take('b', 200)).toBe(true);
-    expect(limiter.take('a', 1001)).toBe(true);
+  it('dm: parses to the same text trimmed and the same recipient', () => {
+    fc.assert(
+      fc.property(text(60), padding, fc.string(), ref, (data, pad, to, r) => {
+        const sent = { type: 'dm', to, data: pad + data + pad, ...(r === undefined ? {} : { ref: r }) };
+        expect(check(JSON.stringify(sent), { maxMessageLength: 60 })).toEqual({
+          ok: true,
+          message: { type: 'dm', to, data: data.trim(), ...(r === undefined ? {} : { ref: r }) },
+        });
+      }),
+      { numRuns: 300 },
+    );
   });
 
-  it('is off at 0', () => {
-    const limiter = new RateLimiter(0, 1000);
-    for (let i = 0; i < 100; i++) expect(limiter.take('a', 0)).toBe(true);
-  });
-});
-
-describe('reconnectDelay', () => {
-  it('starts near 1 s, doubles, stops at 30 s, with jitter', () => {
-    expect(reconnectDelay(0, () => 0.5)).toBe(1000);
-    expect(reconnectDelay(1, () => 0.5)).toBe(2000);
-    expect(reconnectDelay(10, () => 0.5)).toBe(30_000);
-    expect(reconnectDelay(0, () => 0)).toBe(800);
-    expect(reconnectDelay(0, () => 1)).toBe(1200);
-  });
-});
-
-describe('loadConfig', () => {
-  it('has working defaults', () => {
-    const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', heartbeatMs: 30_000, historyLimit: 50, rateLimit: 20 });
-    expect(config.maxMessageLength).toBe(DEFAULTS.maxMessageLength);
-    expect(config.dataDir).toMatch(/data$/);
+  it('a text frame that is not JSON is a chat to the lobby with the text trimmed', () => {
+    fc.assert(
+      fc.property(text(60), padding, (data, pad) => {
+        const frame = pad + data + pad;
+        fc.pre(!isJson(frame));
+        expect(check(frame, { maxMessageLength: 60 })).toEqual({ ok: true, message: { type: 'chat', room: LOBBY, data: data.trim() } });
+      }),
+      { numRuns: 300 },
+    );
   });
 
-  it('reads every variable and names the one at fault', () => {
-    const config = loadConfig({ PORT: '8080', RATE_LIMIT: '0', TRUST_PROXY: 'true', ALLOWED_ORIGINS: 'https://a.example/, http://b.example:81' });
-    expect(config).toMatchObject({ port: 8080, rateLimit: 0, trustProxy: true, allowedOrigins: ['https://a.example', 'http://b.example:81'] });
-    expect(() => loadConfig({ PORT: '-1' })).toThrow(ConfigError);
-    expect(() => loadConfig({ HEARTBEAT_MS: 'soon' })).toThrow(/HEARTBEAT_MS/);
-    expect(() => loadConfig({ TRUST_PROXY: 'maybe' })).toThrow(/TRUST_PROXY/);
-    expect(() => loadConfig({ SECRET: 'short' })).toThrow(/SECRET/);
-    expect(() => loadConfig({ ALLOWED_ORIGINS: 'not a url' })).toThrow(/ALLOWED_ORIGINS/);
+  it('text exactly at the limit in code points passes; one more is too_long', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 300 }), fc.constantFrom('x', '😀', '路', '\ufffd'), (max, unit) => {
+        expect(check(JSON.stringify({ type: 'chat', data: unit.repeat(max) }), { maxMessageLength: max })).toMatchObject({ ok: true });
+        expect(check(JSON.stringify({ type: 'chat', data: unit.repeat(max + 1) }), { maxMessageLength: max })).toMatchObject({
+          ok: false,
+          code: 'too_long',
+        });
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('text with lone surrogates is accepted as UTF-8 would carry it: each one becomes U+FFFD', () => {
+    expect(check(JSON.stringify({ type: 'chat', data: ' a\ud800b ' }))).toEqual({
+      ok: true,
+      message: { type: 'chat', room: LOBBY, data: 'a\ufffdb' },
+    });
+    expect(check(JSON.stringify({ type: 'dm', to: 'u', data: '\udc00\ud83d\ude00\ud83d' }))).toEqual({
+      ok: true,
+      message: { type: 'dm', to: 'u', data: '\ufffd😀\ufffd' },
+    });
+    fc.assert(
+      fc.property(fc.string({ unit: fc.oneof(loneSurrogate, fc.constantFrom('a', ' ', '😀')), minLength: 1, maxLength: 40 }), (data) => {
+        const result = check(JSON.stringify({ type: 'chat', data }), { maxMessageLength: 40 });
+        if (result.ok) expect(result.message).toEqual({ type: 'chat', room: LOBBY, data: wellFormed(data).trim() });
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -1,6 +1,8 @@
+// WebSocket text frames written by hand (src/transport/frame.ts): every length form, bytes counted
+// in UTF-8, decoded by ws's own Receiver whole and split at any byte.
 import { describe, expect, it } from 'vitest';
-import { headerLength, jsonFrame, textFrame } from '../src/transport/frame.js';
-import { decodeFrames as decode } from './helpers/frames.js';
+import { headerLength, jsonFrame, textFrame } from '../../src/transport/frame.js';
+import { decodeFrames as decode } from '../helpers/frames.js';
 
 describe('textFrame', () => {
   it.each([
