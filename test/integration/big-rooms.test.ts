@@ -2,17 +2,20 @@
 // many are there instead of who, and finds people with `people` requests; protocol clients
 // that did not ask still get the contract's full list.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIG_ROOM, PEOPLE_RESULTS, type ServerMessage } from '../src/shared/protocol/index.js';
-import { TestClient } from './helpers/client.js';
-import { signIn, startTestServer, type SignedIn, type TestServer } from './helpers/server.js';
+import { BIG_ROOM, PEOPLE_RESULTS, type ServerMessage } from '../../src/shared/protocol/index.js';
+import { TestClient } from '../helpers/client.js';
+import { useServer } from '../helpers/fixture.js';
+import type { SignedIn } from '../helpers/server.js';
 
-let server: TestServer;
+const chat = useServer({ RATE_LIMIT: '0' });
+/** The room's people, connected once for the whole file (the fixture closes a test's own sockets after it). */
 const crowd: TestClient[] = [];
 let people: SignedIn[] = [];
 
+/** Connects as the page does, and keeps the connection for the tests after this one. */
 async function lazy(who: SignedIn): Promise<TestClient> {
-  const client = await TestClient.connect(server.wsUrl, { cookie: who.cookie, presence: 'batch', people: 'lazy' });
-  await client.next((m) => m.type === 'list' && m.room === 'lobby');
+  const client = await TestClient.connect(chat.server.wsUrl, { cookie: who.cookie, presence: 'batch', people: 'lazy', greeted: true, greetTimeoutMs: 3000 });
+  crowd.push(client);
   return client;
 }
 
@@ -23,15 +26,13 @@ function lobbyList(client: TestClient) {
 }
 
 beforeAll(async () => {
-  server = await startTestServer({ SIGNIN_RATE_LIMIT: '0', RATE_LIMIT: '0' });
-  people = await Promise.all(Array.from({ length: BIG_ROOM + 2 }, (_, i) => signIn(server.url, `crowd ${i}`)));
+  people = await Promise.all(Array.from({ length: BIG_ROOM + 2 }, (_, i) => chat.signIn(`crowd ${i}`)));
   // One short of BIG_ROOM: the next arrival makes it exactly BIG_ROOM, not yet big.
-  for (const who of people.slice(0, BIG_ROOM - 1)) crowd.push(await TestClient.ready(server.wsUrl, who.cookie));
+  for (const who of people.slice(0, BIG_ROOM - 1)) crowd.push(await TestClient.ready(chat.server.wsUrl, who.cookie));
 }, 60_000);
 
 afterAll(async () => {
   await Promise.all(crowd.map((client) => client.close()));
-  await server?.close();
 });
 
 describe('a big room, for a page that asked for people=lazy', () => {
@@ -39,24 +40,21 @@ describe('a big room, for a page that asked for people=lazy', () => {
     const atLimit = await lazy(people[BIG_ROOM - 1]!);
     expect(lobbyList(atLimit).data).toHaveLength(BIG_ROOM);
     expect(lobbyList(atLimit).count).toBeUndefined();
-    crowd.push(atLimit);
 
     const past = await lazy(people[BIG_ROOM]!);
     expect(lobbyList(past)).toEqual({ type: 'list', room: 'lobby', data: [], count: BIG_ROOM + 1 });
     // The one already there hears the new number, not the new name.
     const update = await atLimit.next((m) => m.type === 'presence');
     expect(update).toEqual({ type: 'presence', room: 'lobby', joined: [], left: [], count: BIG_ROOM + 1 });
-    crowd.push(past);
 
-    const batchOnly = await TestClient.ready(server.wsUrl, people[BIG_ROOM + 1]!.cookie, undefined, 'batch');
+    const batchOnly = await chat.connect(people[BIG_ROOM + 1]!, { presence: 'batch' });
     expect(lobbyList(batchOnly).data).toHaveLength(BIG_ROOM + 2);
     expect(lobbyList(batchOnly).count).toBeUndefined();
     // Lazy without batched presence is not asked for: the contract's list.
     await batchOnly.close();
-    const lazyPlain = await TestClient.connect(server.wsUrl, { cookie: people[BIG_ROOM + 1]!.cookie, people: 'lazy' });
-    await lazyPlain.next((m) => m.type === 'list');
-    expect(lobbyList(lazyPlain).data).toHaveLength(BIG_ROOM + 2);
+    const lazyPlain = await TestClient.connect(chat.server.wsUrl, { cookie: people[BIG_ROOM + 1]!.cookie, people: 'lazy', greeted: true, greetTimeoutMs: 3000 });
     crowd.push(lazyPlain);
+    expect(lobbyList(lazyPlain).data).toHaveLength(BIG_ROOM + 2);
   });
 
   it('finds people by name, those whose name starts with the words first, at most PEOPLE_RESULTS', async () => {
@@ -85,12 +83,7 @@ describe('a big room, for a page that asked for people=lazy', () => {
     expect(await errorFor({ type: 'people', room: 'lobby', q: 'x'.repeat(40) })).toBe('too_long');
     expect(await errorFor({ type: 'people', room: 'lobby' })).toBe('bad_message');
     expect(await errorFor({ type: 'people', room: 'nowhere', q: 'a' })).toBe('no_such_room');
-    const created = await fetch(`${server.url}/rooms`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', cookie: people[0]!.cookie },
-      body: JSON.stringify({ name: 'elsewhere' }),
-    });
-    expect(created.status).toBe(201);
+    await chat.createRoom(people[0]!, 'elsewhere');
     expect(await errorFor({ type: 'people', room: 'elsewhere', q: 'crowd' })).toBe('not_in_room');
     expect(await errorFor({ type: 'people', room: 'lobby', q: 'nobody by this name' })).toBeUndefined();
     expect(client.socket.readyState).toBe(client.socket.OPEN);

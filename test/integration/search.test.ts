@@ -1,27 +1,15 @@
-// `GET /search` (issue 3, item 7; README "Choices and extensions"): full-text search with SQLite FTS5
-// and the trigram tokenizer, only over what the user may see, against the real server.
-import Database from 'better-sqlite3';
+// `GET /search` (docs/protocol.md, "Rooms of your own, unread, typing and search"): full-text search
+// with SQLite FTS5 and the trigram tokenizer, only over what the user may see, against the real
+// server; and messages written before the index existed found after an upgrade.
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEARCH_LIMIT, type ChatMessage, type SearchResult } from '../src/shared/protocol/index.js';
-import { createRoom, dm, join, leave, say, Sockets } from './helpers/chat.js';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { SEARCH_LIMIT, type ChatMessage, type SearchResult } from '../../src/shared/protocol/index.js';
+import { dm, join, leave, say } from '../helpers/chat.js';
+import { useServer } from '../helpers/fixture.js';
+import type { SignedIn } from '../helpers/server.js';
 
-import { signIn, startTestServer, tempDataDir, type SignedIn, type TestServer } from './helpers/server.js';
-
-// --- small helpers (local to this file) -----------------------------------------------------------
-
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer({ SIGNIN_RATE_LIMIT: '0', RATE_LIMIT: '0' });
-});
-
-afterAll(async () => {
-  await server?.close();
-});
-
-const sockets = new Sockets();
-const connect = (who: SignedIn, target = server) => sockets.ready(target, who);
+const chat = useServer({ RATE_LIMIT: '0' });
 
 let counter = 0;
 /** A word no other message here contains (letters only, so it is one token to any reader). */
@@ -32,16 +20,16 @@ function token(): string {
   return `${word}${letters[Math.floor(Math.random() * 26)]}${letters[Math.floor(Math.random() * 26)]}`;
 }
 
-function searchUrl(q: string, room?: string, target = server): string {
-  const url = new URL('/search', target.url);
+function searchUrl(q: string, room?: string): string {
+  const url = new URL('/search', chat.server.url);
   url.searchParams.set('q', q);
   if (room !== undefined) url.searchParams.set('room', room);
   return url.toString();
 }
 
 /** Searches as a user; expects 200 and gives the results. */
-async function search(who: SignedIn, q: string, room?: string, target = server): Promise<SearchResult[]> {
-  const response = await fetch(searchUrl(q, room, target), { headers: { cookie: who.cookie } });
+async function search(who: SignedIn, q: string, room?: string): Promise<SearchResult[]> {
+  const response = await fetch(searchUrl(q, room), { headers: { cookie: who.cookie } });
   expect(response.status, await response.clone().text()).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/application\/json/);
   return (await response.json()) as SearchResult[];
@@ -53,8 +41,8 @@ const ids = (results: SearchResult[]): number[] => results.map((r) => r.id);
 
 describe('GET /search', () => {
   it('finds Chinese by two characters (你好 in 大家你好啊) and by three, and English whatever the case', async () => {
-    const alice = await signIn(server.url, 'Alice');
-    const a = await connect(alice);
+    const alice = await chat.signIn('Alice');
+    const a = await chat.connect(alice);
     const chinese = await say(a, '大家你好啊');
     const english = await say(a, `Hello world ${token()}`);
     await say(a, '你们好'); // 你 and 好, but not together
@@ -82,13 +70,13 @@ describe('GET /search', () => {
   });
 
   it('returns only what the user may see: their rooms and their own DMs, never anyone else\'s', async () => {
-    const alice = await signIn(server.url, 'Alice');
-    const bob = await signIn(server.url, 'Bob');
-    const carol = await signIn(server.url, 'Carol');
-    const a = await connect(alice);
-    const b = await connect(bob);
-    const c = await connect(carol);
-    const room = await createRoom(server, alice.cookie);
+    const alice = await chat.signIn('Alice');
+    const bob = await chat.signIn('Bob');
+    const carol = await chat.signIn('Carol');
+    const a = await chat.connect(alice);
+    const b = await chat.connect(bob);
+    const c = await chat.connect(carol);
+    const room = await chat.createRoom(alice);
     await join(a, room);
 
     // one long word (indexed path) and one rare character (the short path) in every message
@@ -134,10 +122,10 @@ describe('GET /search', () => {
   });
 
   it('room= restricts to one room of yours: 403 for a room you are not in, 404 for none', async () => {
-    const alice = await signIn(server.url, 'Alice');
-    const bob = await signIn(server.url, 'Bob');
-    const a = await connect(alice);
-    const room = await createRoom(server, alice.cookie);
+    const alice = await chat.signIn('Alice');
+    const bob = await chat.signIn('Bob');
+    const a = await chat.connect(alice);
+    const room = await chat.createRoom(alice);
     await join(a, room);
     const word = token();
     const inRoom = await say(a, `in the room ${word}`, room);
@@ -158,8 +146,8 @@ describe('GET /search', () => {
   });
 
   it('is newest first and at most 50, by either path', async () => {
-    const alice = await signIn(server.url, 'Alice');
-    const a = await connect(alice);
+    const alice = await chat.signIn('Alice');
+    const a = await chat.connect(alice);
     const word = token();
     const short = '鑫';
     const sent: ChatMessage[] = [];
@@ -171,8 +159,8 @@ describe('GET /search', () => {
   });
 
   it('takes % and _ literally, on the short path and the indexed one', async () => {
-    const alice = await signIn(server.url, 'Alice');
-    const a = await connect(alice);
+    const alice = await chat.signIn('Alice');
+    const a = await chat.connect(alice);
     const word = token();
     const percent = await say(a, `done 100% ${word}`);
     const plain = await say(a, `done 1000 ${word}`);
@@ -197,8 +185,8 @@ describe('GET /search', () => {
     expect(signedOut.status).toBe(401);
     expect(await signedOut.json()).toMatchObject({ code: 1 });
 
-    const alice = await signIn(server.url, 'Alice');
-    const ask = (query: string) => fetch(`${server.url}/search${query}`, { headers: { cookie: alice.cookie } });
+    const alice = await chat.signIn('Alice');
+    const ask = (query: string) => fetch(`${chat.server.url}/search${query}`, { headers: { cookie: alice.cookie } });
     for (const query of ['', '?q=', '?q=%20%20%20', `?q=${'x'.repeat(201)}`, '?q=a&q=b', '?room=lobby']) {
       const response = await ask(query);
       expect(response.status, query).toBe(400);
@@ -209,30 +197,23 @@ describe('GET /search', () => {
   });
 
   it('finds messages written before the search index existed, after an upgrade', async () => {
-    const dataDir = tempDataDir();
-    let own = await startTestServer({ SIGNIN_RATE_LIMIT: '0' }, dataDir);
-    try {
-      const alice = await signIn(own.url, 'Alice');
-      const a = await connect(alice, own);
-      const word = token();
-      const old = await say(a, `from the old days ${word}`);
-      await sockets.closeAll();
-      await own.close();
+    const alice = await chat.signIn('Alice');
+    const a = await chat.connect(alice);
+    const word = token();
+    const old = await say(a, `from the old days ${word}`);
 
+    await chat.restart({
       // the database as a version without search left it
-      const db = new Database(path.join(dataDir, 'chat.db'));
-      db.exec(`DROP TRIGGER messages_fts_delete; DROP TRIGGER messages_fts_update;
-               DROP TABLE messages_fts; DROP TABLE search_state; PRAGMA user_version = 0;`);
-      db.close();
-
-      own = await startTestServer({ SIGNIN_RATE_LIMIT: '0' }, dataDir);
-      expect(ids(await search(alice, word, undefined, own))).toEqual([old.id]);
-      const b = await connect(alice, own);
-      const fresh = await say(b, `and a new one ${word}`);
-      expect(ids(await search(alice, word, undefined, own))).toEqual([fresh.id, old.id]);
-    } finally {
-      await sockets.closeAll();
-      await own.close();
-    }
+      between: (dataDir) => {
+        const db = new Database(path.join(dataDir, 'chat.db'));
+        db.exec(`DROP TRIGGER messages_fts_delete; DROP TRIGGER messages_fts_update;
+                 DROP TABLE messages_fts; DROP TABLE search_state; PRAGMA user_version = 0;`);
+        db.close();
+      },
+    });
+    expect(ids(await search(alice, word))).toEqual([old.id]);
+    const b = await chat.connect(alice);
+    const fresh = await say(b, `and a new one ${word}`);
+    expect(ids(await search(alice, word))).toEqual([fresh.id, old.id]);
   });
 });

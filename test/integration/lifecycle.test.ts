@@ -1,7 +1,10 @@
+// The server as its own process (the built dist/main.js): SIGTERM and SIGINT close every socket
+// with 1001, lose nothing accepted and exit 0, and a restart keeps history and cookies; a bad
+// setting stops the start, naming the variable; /healthz answers while running.
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage } from '../src/shared/protocol/index.js';
-import { TestClient } from './helpers/client.js';
-import { signIn, spawnServer, tempDataDir } from './helpers/server.js';
+import type { ChatMessage } from '../../src/shared/protocol/index.js';
+import { TestClient } from '../helpers/client.js';
+import { signIn, spawnServer, tempDataDir } from '../helpers/server.js';
 
 describe('running as a process', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)(

@@ -1,9 +1,11 @@
+// A client that stops reading (the built dist/main.js, MAX_BUFFERED_BYTES small): it is dropped at
+// the buffer cap while everyone else gets every message, in order, at full speed.
 import fs from 'node:fs';
 import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage, ServerMessage } from '../src/shared/protocol/index.js';
-import { TestClient } from './helpers/client.js';
-import { signIn, spawnServer, tempDataDir } from './helpers/server.js';
+import type { ChatMessage, ServerMessage } from '../../src/shared/protocol/index.js';
+import { TestClient } from '../helpers/client.js';
+import { signIn, spawnServer, tempDataDir } from '../helpers/server.js';
 
 const CAP = 256 * 1024;
 const MESSAGES = 2000;

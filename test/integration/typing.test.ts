@@ -1,30 +1,17 @@
-// "X is typing…" (issue 3, item 5; README "Choices and extensions"): who hears `typing`, the 2 s
-// server throttle, and its errors, against the real server with real `ws` clients.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TYPING_THROTTLE_MS, type ChatMessage, type ServerMessage } from '../src/shared/protocol/index.js';
-import { createRoom, join, Sockets, userShape } from './helpers/chat.js';
-import { TestClient } from './helpers/client.js';
-import { signIn, startTestServer, type SignedIn, type TestServer } from './helpers/server.js';
+// "X is typing…" (docs/protocol.md, "Rooms of your own, unread, typing and search"): who hears
+// `typing`, the 2 s server throttle, and its errors, against the real server with real `ws` clients.
+import { describe, expect, it } from 'vitest';
+import { TYPING_THROTTLE_MS, type ChatMessage, type ServerMessage } from '../../src/shared/protocol/index.js';
+import { join, userShape } from '../helpers/chat.js';
+import type { TestClient } from '../helpers/client.js';
+import { useServer } from '../helpers/fixture.js';
 
 type ErrorMessage = Extract<ServerMessage, { type: 'error' }>;
 type TypingMessage = Extract<ServerMessage, { type: 'typing' }>;
 
-// --- small helpers (local to this file) -----------------------------------------------------------
-
 /** Few chats allowed, to show typing does not use them up. */
 const RATE_LIMIT = 3;
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer({ SIGNIN_RATE_LIMIT: '0', RATE_LIMIT: String(RATE_LIMIT) });
-});
-
-afterAll(async () => {
-  await server?.close();
-});
-
-const sockets = new Sockets();
-const connect = (who: SignedIn) => sockets.ready(server, who);
+const chat = useServer({ RATE_LIMIT: String(RATE_LIMIT) });
 
 const isTyping = (m: ServerMessage): boolean => m.type === 'typing';
 
@@ -37,14 +24,14 @@ async function heardBy(clients: TestClient[], predicate: (m: ServerMessage) => b
 
 describe('typing', () => {
   it('in a room: the others in it hear who is typing; not the typist in any tab, not people outside', async () => {
-    const alice = await signIn(server.url, 'Alice');
-    const bob = await signIn(server.url, 'Bob');
-    const carol = await signIn(server.url, 'Carol');
-    const room = await createRoom(server, alice.cookie);
-    const a1 = await connect(alice);
-    const a2 = await connect(alice);
-    const b = await connect(bob);
-    const c = await connect(carol); // lobby only
+    const alice = await chat.signIn('Alice');
+    const bob = await chat.signIn('Bob');
+    const carol = await chat.signIn('Carol');
+    const room = await chat.createRoom(alice);
+    const a1 = await chat.connect(alice);
+    const a2 = await chat.connect(alice);
+    const b = await chat.connect(bob);
+    const c = await chat.connect(carol); // lobby only
     for (const client of [a1, a2, b]) await join(client, room);
 
     a1.send({ type: 'typing', room: room.toUpperCase() });
@@ -61,14 +48,14 @@ describe('typing', () => {
   });
 
   it('in a DM: only the recipient\'s connections hear it, with the typist\'s id; typing to yourself goes nowhere', async () => {
-    const alice = await signIn(server.url, 'Alice');
-    const bob = await signIn(server.url, 'Bob');
-    const carol = await signIn(server.url, 'Carol');
-    const a1 = await connect(alice);
-    const a2 = await connect(alice);
-    const b1 = await connect(bob);
-    const b2 = await connect(bob);
-    const c = await connect(carol);
+    const alice = await chat.signIn('Alice');
+    const bob = await chat.signIn('Bob');
+    const carol = await chat.signIn('Carol');
+    const a1 = await chat.connect(alice);
+    const a2 = await chat.connect(alice);
+    const b1 = await chat.connect(bob);
+    const b2 = await chat.connect(bob);
+    const c = await chat.connect(carol);
 
     a1.send({ type: 'typing', with: bob.user.id });
     for (const client of [b1, b2]) {
@@ -81,11 +68,11 @@ describe('typing', () => {
   });
 
   it('is throttled to one per 2 s per room or conversation, silently, and never uses up the chat rate limit', async () => {
-    const alice = await signIn(server.url, 'Alice');
-    const bob = await signIn(server.url, 'Bob');
-    const room = await createRoom(server, alice.cookie);
-    const a = await connect(alice);
-    const b = await connect(bob);
+    const alice = await chat.signIn('Alice');
+    const bob = await chat.signIn('Bob');
+    const room = await chat.createRoom(alice);
+    const a = await chat.connect(alice);
+    const b = await chat.connect(bob);
     await join(a, room);
     await join(b, room);
     const typingIn = (about: 'room' | 'with') => (m: ServerMessage) => m.type === 'typing' && about in m;
@@ -126,10 +113,10 @@ describe('typing', () => {
   });
 
   it('sending a DM ends the interval for that conversation', async () => {
-    const alice = await signIn(server.url, 'Alice');
-    const bob = await signIn(server.url, 'Bob');
-    const a = await connect(alice);
-    const b = await connect(bob);
+    const alice = await chat.signIn('Alice');
+    const bob = await chat.signIn('Bob');
+    const a = await chat.connect(alice);
+    const b = await chat.connect(bob);
     a.send({ type: 'typing', with: bob.user.id });
     await b.next(isTyping);
     a.send({ type: 'dm', to: bob.user.id, data: 'there you go' });
@@ -141,11 +128,11 @@ describe('typing', () => {
   });
 
   it('needs the typist in the room, a room that exists and a known user; errors keep the connection', async () => {
-    const alice = await signIn(server.url, 'Alice');
-    const bob = await signIn(server.url, 'Bob');
-    const room = await createRoom(server, bob.cookie);
-    const a = await connect(alice);
-    const b = await connect(bob);
+    const alice = await chat.signIn('Alice');
+    const bob = await chat.signIn('Bob');
+    const room = await chat.createRoom(bob);
+    const a = await chat.connect(alice);
+    const b = await chat.connect(bob);
     await join(b, room);
 
     const cases: { request: Record<string, unknown>; code: string }[] = [

@@ -1,34 +1,29 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+// The heartbeat (HEARTBEAT_MS): a connection that stops answering the server's pings is ended and
+// the others see it leave; one that answers stays open past several intervals.
+import { expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { TestClient } from './helpers/client.js';
-import { signIn, startTestServer, type TestServer } from './helpers/server.js';
+import { useServer } from '../helpers/fixture.js';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer({ HEARTBEAT_MS: '200' });
-});
-afterAll(() => server.close());
+const chat = useServer({ HEARTBEAT_MS: '200' });
 
 it('ends a connection that stops answering pings, and the others see it leave', async () => {
-  const watcher = await signIn(server.url, 'Watcher');
-  const ghost = await signIn(server.url, 'Ghost');
-  const w = await TestClient.ready(server.wsUrl, watcher.cookie);
+  const watcher = await chat.signIn('Watcher');
+  const ghost = await chat.signIn('Ghost');
+  const w = await chat.connect(watcher);
   // A peer that has gone silent: it never answers the server's pings.
-  const silent = new WebSocket(server.wsUrl, { headers: { cookie: ghost.cookie }, autoPong: false });
+  const silent = new WebSocket(chat.server.wsUrl, { headers: { cookie: ghost.cookie }, autoPong: false });
   await w.next((m) => m.type === 'join' && m.user.id === ghost.user.id);
   const closed = new Promise<number>((resolve) => silent.on('close', (code) => resolve(code)));
   const left = await w.next((m) => m.type === 'left' && m.user.id === ghost.user.id, 2000);
   expect(left).toMatchObject({ room: 'lobby' });
   expect(await closed).toBe(1006);
-  await w.close();
 });
 
 it('keeps a connection that answers pings open well past several intervals', async () => {
-  const { cookie } = await signIn(server.url, 'Awake');
-  const client = await TestClient.ready(server.wsUrl, cookie);
+  const awake = await chat.signIn('Awake');
+  const client = await chat.connect(awake);
   await new Promise((resolve) => setTimeout(resolve, 1000));
   expect(client.socket.readyState).toBe(WebSocket.OPEN);
   client.send({ type: 'chat', data: 'still here' });
   expect(await client.nextOfType('chat')).toMatchObject({ data: 'still here' });
-  await client.close();
 });

@@ -1,28 +1,15 @@
-// Persistent room membership (README "Choices and extensions"): an explicit `join` makes a room the
-// user's on every page load, tab and device, and after a restart, until they `leave` it; the chat page
-// carries the user's rooms and DM conversations. Real server, real `ws` clients and fetch.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServerMessage } from '../src/shared/protocol/index.js';
-import { createRoom, dm, join, leave, say, Sockets } from './helpers/chat.js';
-
-import { signIn, startTestServer, tempDataDir, type SignedIn, type TestServer } from './helpers/server.js';
+// Persistent room membership (docs/protocol.md, "Persistent membership"): an explicit `join` makes a
+// room the user's on every page load, tab and device, and after a restart, until they `leave` it; the
+// chat page carries the user's rooms and DM conversations. Real server, real `ws` clients and fetch.
+import { describe, expect, it } from 'vitest';
+import type { ServerMessage } from '../../src/shared/protocol/index.js';
+import { dm, join, leave, say } from '../helpers/chat.js';
+import { useServer } from '../helpers/fixture.js';
+import type { SignedIn } from '../helpers/server.js';
 
 type ErrorMessage = Extract<ServerMessage, { type: 'error' }>;
 
-// --- small helpers (local to this file) -----------------------------------------------------------
-
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer({ SIGNIN_RATE_LIMIT: '0', RATE_LIMIT: '0' });
-});
-
-afterAll(async () => {
-  await server?.close();
-});
-
-const sockets = new Sockets();
-const connect = (who: SignedIn, target = server) => sockets.ready(target, who);
+const chat = useServer({ RATE_LIMIT: '0' });
 
 function unescapeHtml(text: string): string {
   return text
@@ -34,8 +21,8 @@ function unescapeHtml(text: string): string {
 }
 
 /** What the chat page (GET /) gives the browser about the user's own rooms and conversations. */
-async function page(who: SignedIn, target = server): Promise<{ myRooms: string[]; conversations: string[] }> {
-  const response = await fetch(`${target.url}/`, { headers: { cookie: who.cookie }, redirect: 'manual' });
+async function page(who: SignedIn): Promise<{ myRooms: string[]; conversations: string[] }> {
+  const response = await fetch(`${chat.server.url}/`, { headers: { cookie: who.cookie }, redirect: 'manual' });
   expect(response.status).toBe(200);
   const html = await response.text();
   const rooms = /data-my-rooms="([^"]*)"/.exec(html);
@@ -48,14 +35,14 @@ async function page(who: SignedIn, target = server): Promise<{ myRooms: string[]
 
 describe('persistent membership', () => {
   it('a joined room is the user\'s on every page load and device until they leave it; lobby is always theirs', async () => {
-    const alice = await signIn(server.url, 'Alice');
-    const bob = await signIn(server.url, 'Bob');
-    const later = await createRoom(server, bob.cookie);
-    const first = await createRoom(server, bob.cookie);
-    const never = await createRoom(server, bob.cookie);
+    const alice = await chat.signIn('Alice');
+    const bob = await chat.signIn('Bob');
+    const later = await chat.createRoom(bob);
+    const first = await chat.createRoom(bob);
+    const never = await chat.createRoom(bob);
     expect((await page(alice)).myRooms).toEqual(['lobby']);
 
-    const a1 = await connect(alice);
+    const a1 = await chat.connect(alice);
     await join(a1, first);
     await join(a1, later.toUpperCase()); // any case: the room's own spelling is kept
     await join(a1, first); // joining again changes nothing
@@ -65,7 +52,7 @@ describe('persistent membership', () => {
 
     // another device: same rooms, before it joins anything
     await a1.close();
-    const a2 = await connect(alice);
+    const a2 = await chat.connect(alice);
     expect((await page(alice)).myRooms).toEqual(['lobby', later, first]);
 
     // leaving is for good; leaving the lobby is only this connection's
@@ -78,12 +65,12 @@ describe('persistent membership', () => {
   });
 
   it('leaving in one tab ends the membership; a second tab stays in the room until it leaves or reconnects', async () => {
-    const alice = await signIn(server.url, 'Alice');
-    const bob = await signIn(server.url, 'Bob');
-    const room = await createRoom(server, alice.cookie);
-    const a1 = await connect(alice);
-    const a2 = await connect(alice);
-    const b = await connect(bob);
+    const alice = await chat.signIn('Alice');
+    const bob = await chat.signIn('Bob');
+    const room = await chat.createRoom(alice);
+    const a1 = await chat.connect(alice);
+    const a2 = await chat.connect(alice);
+    const b = await chat.connect(bob);
     for (const client of [a1, a2, b]) await join(client, room);
 
     await leave(a1, room);
@@ -99,41 +86,34 @@ describe('persistent membership', () => {
 
     // after a reconnect the tab is in the lobby only, as for any room that is not hers
     await a2.close();
-    const a3 = await connect(alice);
+    const a3 = await chat.connect(alice);
     a3.send({ type: 'chat', room, data: 'let me in', ref: 'c' });
     expect((await a3.next<ErrorMessage>((m) => m.type === 'error')).data.code).toBe('not_in_room');
   });
 
   it('memberships survive a restart', async () => {
-    const dataDir = tempDataDir();
-    let own = await startTestServer({ SIGNIN_RATE_LIMIT: '0' }, dataDir);
-    try {
-      const alice = await signIn(own.url, 'Alice');
-      const room = await createRoom(own, alice.cookie);
-      const a = await connect(alice, own);
-      await join(a, room);
-      await a.close();
-      await own.close();
+    const alice = await chat.signIn('Alice');
+    const room = await chat.createRoom(alice);
+    const a = await chat.connect(alice);
+    await join(a, room);
+    await a.close();
 
-      own = await startTestServer({ SIGNIN_RATE_LIMIT: '0' }, dataDir);
-      expect((await page(alice, own)).myRooms).toEqual(['lobby', room]);
-    } finally {
-      await own.close();
-    }
+    await chat.restart();
+    expect((await page(alice)).myRooms).toEqual(['lobby', room]);
   });
 });
 
 describe('conversations on the chat page', () => {
   it('lists the people the user has DMs with, most recent first, each once, and nobody else\'s', async () => {
-    const alice = await signIn(server.url, 'Alice');
-    const bob = await signIn(server.url, 'Bob');
-    const carol = await signIn(server.url, 'Carol');
-    const dave = await signIn(server.url, 'Dave');
+    const alice = await chat.signIn('Alice');
+    const bob = await chat.signIn('Bob');
+    const carol = await chat.signIn('Carol');
+    const dave = await chat.signIn('Dave');
     expect((await page(alice)).conversations).toEqual([]);
 
-    const a = await connect(alice);
-    const b = await connect(bob);
-    const c = await connect(carol);
+    const a = await chat.connect(alice);
+    const b = await chat.connect(bob);
+    const c = await chat.connect(carol);
     await dm(a, bob.user, 'hi bob');
     await dm(c, alice.user, 'hi alice');
     await dm(b, dave.user, 'not alice\'s business');

@@ -1,33 +1,21 @@
-// Resume (`?since=`), `join` with `since`, and a restart keeping history (PROTOCOL.md §3, §6) against
-// the real server with real `ws` clients.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatMessage, ServerMessage, StoredMessage } from '../src/shared/protocol/index.js';
-import { chatWith, createRoom, dm, dmWith, join, say, Sockets, unique, userShape } from './helpers/chat.js';
-import { TestClient } from './helpers/client.js';
-import { signIn, startTestServer, tempDataDir, type SignedIn, type TestServer } from './helpers/server.js';
+// Resume (`?since=`), `join` with `since`, a resume from far back a page at a time, and a restart
+// keeping history (docs/protocol.md §3, §6) against the real server with real `ws` clients.
+import { describe, expect, it } from 'vitest';
+import type { ChatMessage, ServerMessage, StoredMessage } from '../../src/shared/protocol/index.js';
+import { chatWith, dm, dmWith, isChatOrDm, join, plain, say, unique, userShape } from '../helpers/chat.js';
+import { useServer } from '../helpers/fixture.js';
+import type { SignedIn } from '../helpers/server.js';
 
 type HistoryMessage = Extract<ServerMessage, { type: 'history' }>;
 type RoomHistory = Extract<HistoryMessage, { room: string }>;
 type DmHistory = Extract<HistoryMessage, { with: string }>;
 type ListMessage = Extract<ServerMessage, { type: 'list' }>;
 
-// --- small helpers (local to this file) -----------------------------------------------------------
-
-const sockets = new Sockets();
-const connect = (server: TestServer, who: SignedIn, since?: number) => sockets.ready(server, who, since);
-
-const isChatOrDm = (m: ServerMessage): m is StoredMessage => m.type === 'chat' || m.type === 'dm';
-
-/** What a stored message looks like on the wire, without a `ref`. */
-function plain(message: StoredMessage): StoredMessage {
-  const { ref: _ref, ...rest } = message;
-  return rest as StoredMessage;
-}
+const chat = useServer({ RATE_LIMIT: '0' });
 
 /** Connects with `since` and returns what arrived before the lobby list, and the list itself. */
-async function resume(server: TestServer, who: SignedIn, since: number) {
-  const client = await TestClient.connect(server.wsUrl, { cookie: who.cookie, since });
-  sockets.keep(client);
+async function resume(who: SignedIn, since: number) {
+  const client = await chat.open(who, { since });
   const list = await client.next<ListMessage>((m) => m.type === 'list' && m.room === 'lobby');
   const before = client.received.slice(0, client.received.indexOf(list));
   return { client, list, before };
@@ -36,21 +24,13 @@ async function resume(server: TestServer, who: SignedIn, since: number) {
 // --- resume -------------------------------------------------------------------------------------
 
 describe('resume with ?since=', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ SIGNIN_RATE_LIMIT: '0', RATE_LIMIT: '0' });
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
-
   it('replays exactly the missed lobby chats and DMs, in order, instead of the history, then the list', async () => {
-    const alice = await signIn(server.url, 'Alice');
-    const bob = await signIn(server.url, 'Bob');
-    const carol = await signIn(server.url, 'Carol');
-    let a = await connect(server, alice);
-    const b = await connect(server, bob);
-    const c = await connect(server, carol);
+    const alice = await chat.signIn('Alice');
+    const bob = await chat.signIn('Bob');
+    const carol = await chat.signIn('Carol');
+    let a = await chat.connect(alice);
+    const b = await chat.connect(bob);
+    const c = await chat.connect(carol);
 
     await say(b, unique('seen 1'));
     const seen = await say(b, unique('seen 2'));
@@ -61,7 +41,7 @@ describe('resume with ?since=', () => {
     await b.next((m) => m.type === 'left' && m.user.id === alice.user.id);
 
     // while Alice is away
-    const room = await createRoom(server, bob.cookie);
+    const room = await chat.createRoom(bob);
     await join(b, room);
     const missed: StoredMessage[] = [];
     missed.push(await say(b, unique('missed 1')));
@@ -73,7 +53,7 @@ describe('resume with ?since=', () => {
     missed.push(await dm(b, alice.user, unique('another dm for alice')));
     missed.push(await say(c, unique('missed 4')));
 
-    const resumed = await resume(server, alice, lastSeen);
+    const resumed = await resume(alice, lastSeen);
     a = resumed.client;
     expect(resumed.before.map((m) => m.type)).not.toContain('history');
     expect(resumed.before).toEqual(missed.map(plain));
@@ -91,11 +71,11 @@ describe('resume with ?since=', () => {
   });
 
   it('includes what the user sent meanwhile from another tab, lobby chats and DMs alike', async () => {
-    const alice = await signIn(server.url, 'Alice');
-    const bob = await signIn(server.url, 'Bob');
-    const a1 = await connect(server, alice);
-    const a2 = await connect(server, alice);
-    const b = await connect(server, bob);
+    const alice = await chat.signIn('Alice');
+    const bob = await chat.signIn('Bob');
+    const a1 = await chat.connect(alice);
+    const a2 = await chat.connect(alice);
+    const b = await chat.connect(bob);
 
     const seen = await say(b, unique('seen'));
     await a1.next(chatWith(seen.data));
@@ -106,17 +86,17 @@ describe('resume with ?since=', () => {
     missed.push(await dm(a2, bob.user, unique('my dm to bob')));
     missed.push(await dm(b, alice.user, unique('bob answers')));
 
-    const { before } = await resume(server, alice, seen.id);
+    const { before } = await resume(alice, seen.id);
     expect(before).toEqual(missed.map(plain));
   });
 
   it('does not replay chats of rooms the resuming connection is not in, even the user\'s own', async () => {
-    const alice = await signIn(server.url, 'Alice');
-    const bob = await signIn(server.url, 'Bob');
-    const room = await createRoom(server, alice.cookie);
-    const a1 = await connect(server, alice);
-    const a2 = await connect(server, alice);
-    const b = await connect(server, bob);
+    const alice = await chat.signIn('Alice');
+    const bob = await chat.signIn('Bob');
+    const room = await chat.createRoom(alice);
+    const a1 = await chat.connect(alice);
+    const a2 = await chat.connect(alice);
+    const b = await chat.connect(bob);
     await join(a2, room);
     await join(b, room);
 
@@ -128,29 +108,29 @@ describe('resume with ?since=', () => {
     await say(a2, unique('alice in the room, other tab'), room);
     const lobby = await say(b, unique('lobby meanwhile'));
 
-    const { before } = await resume(server, alice, seen.id);
+    const { before } = await resume(alice, seen.id);
     expect(before.filter((m) => m.type === 'chat' && m.room !== 'lobby')).toEqual([]);
     expect(before).toEqual([plain(lobby)]);
   });
 
   it('a since at or past the newest id replays nothing: the list comes first', async () => {
-    const alice = await signIn(server.url, 'Alice');
-    const a = await connect(server, alice);
+    const alice = await chat.signIn('Alice');
+    const a = await chat.connect(alice);
     const last = await say(a, unique('latest'));
     for (const since of [last.id, last.id + 1_000_000]) {
-      const { client, before } = await resume(server, alice, since);
+      const { client, before } = await resume(alice, since);
       expect(before).toEqual([]);
       expect(client.received[0]?.type).toBe('list');
     }
   });
 
   it('join with since replays that room\'s messages after since instead of its history, then list and join', async () => {
-    const alice = await signIn(server.url, 'Alice');
-    const bob = await signIn(server.url, 'Bob');
-    const room = await createRoom(server, bob.cookie);
-    const otherRoom = await createRoom(server, bob.cookie);
-    const a = await connect(server, alice);
-    const b = await connect(server, bob);
+    const alice = await chat.signIn('Alice');
+    const bob = await chat.signIn('Bob');
+    const room = await chat.createRoom(bob);
+    const otherRoom = await chat.createRoom(bob);
+    const a = await chat.connect(alice);
+    const b = await chat.connect(bob);
     await join(a, room);
     await join(b, room);
     await join(b, otherRoom);
@@ -181,11 +161,11 @@ describe('resume with ?since=', () => {
   });
 
   it('join with since does not replay the user\'s own messages or DMs from elsewhere', async () => {
-    const alice = await signIn(server.url, 'Alice');
-    const bob = await signIn(server.url, 'Bob');
-    const room = await createRoom(server, bob.cookie);
-    const a = await connect(server, alice);
-    const b = await connect(server, bob);
+    const alice = await chat.signIn('Alice');
+    const bob = await chat.signIn('Bob');
+    const room = await chat.createRoom(bob);
+    const a = await chat.connect(alice);
+    const b = await chat.connect(bob);
     await join(b, room);
 
     const seen = await say(b, unique('seen'), room);
@@ -203,45 +183,52 @@ describe('resume with ?since=', () => {
   });
 });
 
+
+describe('resume from far back', () => {
+  it('replays every missed message once, in order, over several pages, then the list', async () => {
+    const writer = await chat.signIn('Writer');
+    const reader = await chat.signIn('Reader');
+    const sender = await chat.connect(writer);
+    const total = 1234;
+    for (let i = 0; i < total; i++) sender.send({ type: 'chat', data: `missed ${i}`, ref: `m${i}` });
+    const first = await sender.next<ChatMessage>((m) => m.type === 'chat' && m.ref === 'm0');
+    await sender.next((m) => m.type === 'chat' && m.ref === `m${total - 1}`, 15_000);
+
+    const resumed = await chat.connect(reader, { since: first.id - 1 });
+    const listAt = resumed.received.findIndex((m) => m.type === 'list');
+    const replayed = resumed.received.slice(0, listAt).filter((m): m is ChatMessage => m.type === 'chat');
+    expect(replayed.map((m) => m.data)).toEqual(Array.from({ length: total }, (_, i) => `missed ${i}`));
+    expect(new Set(replayed.map((m) => m.id)).size).toBe(total);
+    expect(resumed.received.some((m) => m.type === 'history')).toBe(false);
+  });
+});
+
 // --- restart ------------------------------------------------------------------------------------
 
 describe('a restart', () => {
-  const dataDir = tempDataDir();
-  let first: TestServer | undefined;
-  let second: TestServer | undefined;
-
-  afterAll(async () => {
-    await first?.close();
-    await second?.close();
-  });
-
   it('keeps users, rooms and history with the same ids; new messages get larger ids', async () => {
-    first = await startTestServer({ SIGNIN_RATE_LIMIT: '0' }, dataDir);
-    const alice = await signIn(first.url, 'Alice');
-    const bob = await signIn(first.url, 'Bob');
-    const room = await createRoom(first, alice.cookie);
-    const a = await connect(first, alice);
+    const alice = await chat.signIn('Alice');
+    const bob = await chat.signIn('Bob');
+    const room = await chat.createRoom(alice);
+    const a = await chat.connect(alice);
     await join(a, room);
     const inRoom = await say(a, unique('room before restart'), room);
     const lobby = [await say(a, unique('before restart 1')), await say(a, unique('before restart 2'))];
     const direct = await dm(a, bob.user, unique('dm before restart'));
     const lastBefore = direct.id;
 
-    await first.close();
+    await chat.restart();
     expect((await a.closed).code).toBe(1001);
-    first = undefined;
 
-    second = await startTestServer({ SIGNIN_RATE_LIMIT: '0' }, dataDir);
     // the old cookie is still an identity: no 4001, the same user in the list
-    const again = await TestClient.connect(second.wsUrl, { cookie: alice.cookie });
-    sockets.keep(again);
+    const again = await chat.open(alice);
     const list = await again.next<ListMessage>((m) => m.type === 'list' && m.room === 'lobby');
     expect(list.data).toEqual([userShape(alice.user)]);
     const history = again.received.find((m): m is RoomHistory => m.type === 'history' && 'room' in m && m.room === 'lobby');
     expect(history?.data.slice(-2)).toEqual(lobby.map(plain));
 
     // the room and its history survive
-    const rooms = (await (await fetch(`${second.url}/rooms`, { headers: { cookie: bob.cookie } })).json()) as { name: string }[];
+    const rooms = (await (await fetch(`${chat.server.url}/rooms`, { headers: { cookie: bob.cookie } })).json()) as { name: string }[];
     expect(rooms.map((r) => r.name)).toContain(room);
     again.send({ type: 'join', room });
     const roomHistory = await again.next<RoomHistory>((m) => m.type === 'history' && 'room' in m && m.room === room);
@@ -253,12 +240,12 @@ describe('a restart', () => {
     expect(dmHistory.data).toEqual([plain(direct)]);
 
     // and a resume across the restart works from the stored ids
-    const { before } = await resume(second, alice, lobby[0]!.id);
+    const { before } = await resume(alice, lobby[0]!.id);
     expect(before).toEqual([plain(lobby[1]!), plain(direct)]);
 
     const fresh = await say(again, unique('after restart'));
     expect(fresh.id).toBeGreaterThan(lastBefore);
-    const bobBack = await connect(second, bob);
+    const bobBack = await chat.connect(bob);
     const toBob = await dm(again, bob.user, unique('dm after restart'));
     expect(toBob.id).toBeGreaterThan(fresh.id);
     await bobBack.next(dmWith(toBob.data));

@@ -1,47 +1,37 @@
-import fs from 'node:fs';
-import path from 'node:path';
+// Identity over HTTP and the upgrade (docs/security.md): the signed cookie pair as issued is an
+// identity for pages and sockets alike, and nothing altered, stripped, forged or without its session
+// is; sign-out ends a session and "sign out everywhere" all of them, closing their sockets with
+// 4001; the upgrade refuses other paths and foreign origins. Real server, `ws` clients and fetch.
 import Keygrip from 'keygrip';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { TestClient } from './helpers/client.js';
-import { signIn, startTestServer, tempDataDir, type TestServer } from './helpers/server.js';
+import { useServer } from '../../helpers/fixture.js';
+import { forgeUserCookie as forge } from '../../helpers/server.js';
 
 const SECRET = 'a-test-secret-that-is-long-enough';
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer({ SECRET, ALLOWED_ORIGINS: 'https://friend.example' });
-});
-afterAll(() => server.close());
-
-/** What a forger can build: a cookie pair whose signature is made with some key. */
-function forge(user: object, key: string): string {
-  const value = Buffer.from(JSON.stringify(user)).toString('base64');
-  const sig = new Keygrip([key]).sign(`user=${value}`);
-  return `user=${value}; user.sig=${sig}`;
-}
+const chat = useServer({ SECRET, ALLOWED_ORIGINS: 'https://friend.example' });
 
 async function pageStatus(cookie: string): Promise<number> {
-  return (await fetch(`${server.url}/`, { headers: { cookie }, redirect: 'manual' })).status;
+  return (await fetch(`${chat.server.url}/`, { headers: { cookie }, redirect: 'manual' })).status;
 }
 
 async function upgradeClose(cookie: string | undefined) {
-  const client = await TestClient.connect(server.wsUrl, cookie ? { cookie } : {});
+  const client = await chat.open(cookie);
   return client.closed;
 }
 
 describe('the identity cookie', () => {
   it('is accepted as issued, by the page and the socket alike', async () => {
-    const { cookie, user } = await signIn(server.url, 'Real');
+    const real = await chat.signIn('Real');
+    const { cookie, user } = real;
     expect(await pageStatus(cookie)).toBe(200);
-    const client = await TestClient.connect(server.wsUrl, { cookie });
+    const client = await chat.open(real);
     const list = await client.next((m) => m.type === 'list');
     expect(list).toMatchObject({ room: 'lobby', data: expect.arrayContaining([user]) });
-    await client.close();
   });
 
   it('is no identity when the value was altered (the name changed, the old signature kept)', async () => {
-    const { cookie } = await signIn(server.url, 'Mallory');
+    const { cookie } = await chat.signIn('Mallory');
     const sig = /user\.sig=([^;]+)/.exec(cookie)?.[1];
     const value = /user=([^;]+)/.exec(cookie)?.[1] ?? '';
     const user = JSON.parse(Buffer.from(value, 'base64').toString());
@@ -52,7 +42,7 @@ describe('the identity cookie', () => {
   });
 
   it('is no identity with the signature stripped', async () => {
-    const { cookie } = await signIn(server.url, 'Stripped');
+    const { cookie } = await chat.signIn('Stripped');
     const stripped = cookie.replace(/;?\s*user\.sig=[^;]+/, '');
     expect(stripped).not.toContain('user.sig');
     expect(await pageStatus(stripped)).toBe(302);
@@ -77,96 +67,50 @@ describe('the identity cookie', () => {
     const garbage = `user=${value}; user.sig=${new Keygrip([SECRET]).sign(`user=${value}`)}`;
     expect(await upgradeClose(garbage)).toEqual({ code: 4001, reason: 'Invalid user' });
   });
-
-  it('keeps the generated secret in DATA_DIR, so a restart keeps everyone signed in', async () => {
-    const dataDir = tempDataDir();
-    const first = await startTestServer({}, dataDir);
-    const { cookie } = await signIn(first.url, 'Stays');
-    const secretFile = path.join(dataDir, 'secret');
-    expect(fs.statSync(secretFile).mode & 0o077).toBe(0);
-    await first.close();
-    const second = await startTestServer({}, dataDir);
-    try {
-      const page = await fetch(`${second.url}/`, { headers: { cookie }, redirect: 'manual' });
-      expect(page.status).toBe(200);
-      expect(await page.text()).toContain('Stays');
-    } finally {
-      await second.close();
-    }
-    // A server with another data folder (another secret) does not accept it.
-    const other = await startTestServer();
-    try {
-      expect((await fetch(`${other.url}/`, { headers: { cookie }, redirect: 'manual' })).status).toBe(302);
-    } finally {
-      await other.close();
-    }
-  });
 });
 
 describe('sessions', () => {
   const withoutSession = (cookie: string) => cookie.replace(/;?\s*sid(\.sig)?=[^;]+/g, '');
 
   it('sign-out ends the session on the server: a copy of the cookies stops working, in pages and sockets', async () => {
-    const { cookie } = await signIn(server.url, 'Copied');
+    const { cookie } = await chat.signIn('Copied');
     expect(cookie).toMatch(/sid=/);
     const copy = cookie;
     expect(await pageStatus(copy)).toBe(200);
-    await fetch(`${server.url}/signout`, { method: 'POST', headers: { cookie }, redirect: 'manual' });
+    await fetch(`${chat.server.url}/signout`, { method: 'POST', headers: { cookie }, redirect: 'manual' });
     expect(await pageStatus(copy)).toBe(302);
     expect(await upgradeClose(copy)).toEqual({ code: 4001, reason: 'Invalid user' });
   });
 
   it('a user cookie without its session cookie is no identity', async () => {
-    const { cookie } = await signIn(server.url, 'Half');
+    const { cookie } = await chat.signIn('Half');
     expect(await pageStatus(withoutSession(cookie))).toBe(302);
     expect(await upgradeClose(withoutSession(cookie))).toEqual({ code: 4001, reason: 'Invalid user' });
   });
 
   it('"sign out everywhere" ends every session of the user and closes all their sockets', async () => {
-    const { cookie, user } = await signIn(server.url, 'Everywhere');
-    const one = await TestClient.ready(server.wsUrl, cookie);
-    const other = await TestClient.ready(server.wsUrl, cookie);
-    const response = await fetch(`${server.url}/signout/everywhere`, { method: 'POST', headers: { cookie }, redirect: 'manual' });
+    const everywhere = await chat.signIn('Everywhere');
+    const { cookie, user } = everywhere;
+    const one = await chat.connect(everywhere);
+    const other = await chat.connect(everywhere);
+    const response = await fetch(`${chat.server.url}/signout/everywhere`, { method: 'POST', headers: { cookie }, redirect: 'manual' });
     expect(response.status).toBe(302);
     expect((await one.closed).code).toBe(4001);
     expect((await other.closed).code).toBe(4001);
     expect(await pageStatus(cookie)).toBe(302);
     expect(user.name).toBe('Everywhere');
     // Only a POST can do it: a GET (a link, an image on another site) cannot.
-    const { cookie: second } = await signIn(server.url, 'Linked');
-    expect((await fetch(`${server.url}/signout/everywhere`, { headers: { cookie: second }, redirect: 'manual' })).status).toBe(405);
+    const { cookie: second } = await chat.signIn('Linked');
+    expect((await fetch(`${chat.server.url}/signout/everywhere`, { headers: { cookie: second }, redirect: 'manual' })).status).toBe(405);
     expect(await pageStatus(second)).toBe(200);
-  });
-
-  it('rotates the secret: the new key signs, the old one still verifies until removed', async () => {
-    const dataDir = tempDataDir();
-    const before = await startTestServer({ SECRET: 'old-key-old-key-old-key' }, dataDir);
-    const { cookie } = await signIn(before.url, 'Rotated');
-    await before.close();
-    const rotated = await startTestServer({ SECRET: 'new-key-new-key-new-key,old-key-old-key-old-key' }, dataDir);
-    try {
-      expect((await fetch(`${rotated.url}/`, { headers: { cookie }, redirect: 'manual' })).status).toBe(200);
-      const fresh = await signIn(rotated.url, 'After');
-      const sig = /user\.sig=([^;]+)/.exec(fresh.cookie)?.[1];
-      const value = /user=([^;]+)/.exec(fresh.cookie)?.[1];
-      expect(sig).toBe(new Keygrip(['new-key-new-key-new-key']).sign(`user=${value}`));
-    } finally {
-      await rotated.close();
-    }
-    const retired = await startTestServer({ SECRET: 'new-key-new-key-new-key' }, dataDir);
-    try {
-      expect((await fetch(`${retired.url}/`, { headers: { cookie }, redirect: 'manual' })).status).toBe(302);
-    } finally {
-      await retired.close();
-    }
   });
 });
 
 describe('the upgrade', () => {
   it('refuses any path but /ws/chat with 404', async () => {
-    const { cookie } = await signIn(server.url, 'Lost');
+    const { cookie } = await chat.signIn('Lost');
     const status = await new Promise<number>((resolve) => {
-      const socket = new WebSocket(`${server.url.replace('http', 'ws')}/ws/other`, { headers: { cookie } });
+      const socket = new WebSocket(`${chat.server.url.replace('http', 'ws')}/ws/other`, { headers: { cookie } });
       socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
       socket.on('error', () => {});
     });
@@ -174,10 +118,11 @@ describe('the upgrade', () => {
   });
 
   it('refuses a foreign Origin with 403, allows its own, a configured one and none', async () => {
-    const { cookie } = await signIn(server.url, 'Browser');
+    const browser = await chat.signIn('Browser');
+    const { cookie } = browser;
     const statusFor = (origin: string) =>
       new Promise<number>((resolve) => {
-        const socket = new WebSocket(server.wsUrl, { headers: { cookie, origin } });
+        const socket = new WebSocket(chat.server.wsUrl, { headers: { cookie, origin } });
         socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
         socket.on('open', () => {
           socket.close();
@@ -186,12 +131,11 @@ describe('the upgrade', () => {
         socket.on('error', () => {});
       });
     expect(await statusFor('http://evil.example')).toBe(403);
-    expect(await statusFor(`http://localhost:${server.port}`)).toBe(403);
+    expect(await statusFor(`http://localhost:${chat.server.port}`)).toBe(403);
     expect(await statusFor('null')).toBe(403);
-    expect(await statusFor(server.url)).toBe(101);
+    expect(await statusFor(chat.server.url)).toBe(101);
     expect(await statusFor('https://friend.example')).toBe(101);
-    const noOrigin = await TestClient.ready(server.wsUrl, cookie);
-    await noOrigin.close();
+    await chat.connect(browser);
   });
 });
 

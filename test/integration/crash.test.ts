@@ -1,9 +1,11 @@
+// A crash (kill -9 of the built dist/main.js) in the middle of traffic: no echoed message is lost,
+// ids keep increasing, the store is intact, and a resume fills the watcher's gap exactly.
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage, ServerMessage } from '../src/shared/protocol/index.js';
-import { TestClient } from './helpers/client.js';
-import { signIn, spawnServer, tempDataDir, type SignedIn } from './helpers/server.js';
+import type { ChatMessage, ServerMessage } from '../../src/shared/protocol/index.js';
+import { TestClient } from '../helpers/client.js';
+import { signIn, spawnServer, tempDataDir, type SignedIn } from '../helpers/server.js';
 
 /** Messages each sender keeps in flight: it sends the next one as soon as an echo comes back. */
 const WINDOW = 8;

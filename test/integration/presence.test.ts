@@ -1,36 +1,20 @@
-// Presence under load: a burst of arrivals is coalesced (one write per member per flush, and for
-// `?presence=batch` connections one `presence` frame), while every connection still ends with an
-// exact view of who is in the room, and plain protocol clients still get the contract's frames.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TestClient } from './helpers/client.js';
-import { signIn, startTestServer, type SignedIn, type TestServer } from './helpers/server.js';
+// Presence under load (docs/protocol.md, "Presence is coalesced"): a burst of arrivals reaches a
+// `?presence=batch` member in a few `presence` frames, while every connection still ends with an
+// exact view of who is in the room, plain protocol clients still get the contract's frames, and
+// nobody reads someone before hearing they joined. Real server, real `ws` clients.
+import { describe, expect, it } from 'vitest';
+import type { SignedIn } from '../helpers/server.js';
+import type { TestClient } from '../helpers/client.js';
+import { useServer } from '../helpers/fixture.js';
+import { until } from '../helpers/wait.js';
 
-// --- against the real server ------------------------------------------------------------------------
+const chat = useServer({ RATE_LIMIT: '0' });
 
-let server: TestServer;
-const open: TestClient[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer({ SIGNIN_RATE_LIMIT: '0', RATE_LIMIT: '0' });
-});
-
-afterAll(async () => {
-  await server?.close();
-});
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((client) => client.close()));
-});
-
-async function connect(who: SignedIn, presence?: 'batch'): Promise<TestClient> {
-  const client = await TestClient.ready(server.wsUrl, who.cookie, undefined, presence);
-  open.push(client);
-  return client;
-}
+const connect = (who: SignedIn, presence?: 'batch') => chat.connect(who, presence ? { presence } : {});
 
 let counter = 0;
 function signInMany(count: number): Promise<SignedIn[]> {
-  return Promise.all(Array.from({ length: count }, () => signIn(server.url, `p${++counter}`)));
+  return Promise.all(Array.from({ length: count }, () => chat.signIn(`p${++counter}`)));
 }
 
 /**
@@ -57,21 +41,13 @@ function lobbyView(client: TestClient): Set<string> {
   return view;
 }
 
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('presence in a burst of connections', () => {
   it('reaches a batched member in a few presence frames, not one per arrival', async () => {
     const [watcherUser, ...crowd] = await signInMany(151);
     const watcher = await connect(watcherUser!, 'batch');
     await Promise.all(crowd.map((who) => connect(who)));
     const everyone = new Set([watcherUser!, ...crowd].map((who) => who.user.id));
-    await until(() => lobbyView(watcher).size === everyone.size);
+    await until('the watcher to see everyone', () => lobbyView(watcher).size, (size) => size === everyone.size);
     expect(lobbyView(watcher)).toEqual(everyone);
     const frames = watcher.received.filter((m) => m.type === 'presence').length;
     expect(frames).toBeGreaterThan(0);
@@ -84,7 +60,7 @@ describe('presence in a burst of connections', () => {
     const clients = await Promise.all(people.map((who, i) => connect(who, i % 2 === 0 ? 'batch' : undefined)));
     const everyone = new Set(people.map((who) => who.user.id));
     // lobbyView throws on a duplicate join or a left of someone absent (plain clients).
-    await until(() => clients.every((client) => lobbyView(client).size === everyone.size));
+    await until('every client to see everyone', () => clients.map((client) => lobbyView(client).size), (sizes) => sizes.every((size) => size === everyone.size));
     for (const client of clients) expect(lobbyView(client)).toEqual(everyone);
 
     // Half of them go at once: everyone left sees exactly the other half.
@@ -92,7 +68,7 @@ describe('presence in a burst of connections', () => {
     await Promise.all(leaving.map((client) => client.close()));
     const staying = new Set(people.slice(40).map((who) => who.user.id));
     const remaining = clients.slice(40);
-    await until(() => remaining.every((client) => lobbyView(client).size === staying.size));
+    await until('the others to see who stayed', () => remaining.map((client) => lobbyView(client).size), (sizes) => sizes.every((size) => size === staying.size));
     for (const client of remaining) expect(lobbyView(client)).toEqual(staying);
   });
 
@@ -103,7 +79,7 @@ describe('presence in a burst of connections', () => {
     for (const who of others) clients.push(await connect(who));
     for (const client of clients) await client.close();
     const ids = others.map((who) => who.user.id);
-    await until(() => observer.received.filter((m) => m.type === 'left').length === ids.length);
+    await until('a left for each of them', () => observer.received.filter((m) => m.type === 'left').length, (count) => count === ids.length);
     const presence = observer.received.filter((m) => m.type === 'join' || m.type === 'left');
     expect(presence.map((m) => `${m.type}:${'user' in m ? m.user.id : ''}`)).toEqual([
       ...ids.map((id) => `join:${id}`),
@@ -124,25 +100,5 @@ describe('presence in a burst of connections', () => {
       .filter((m) => (m.type === 'join' && m.user.id === second!.user.id) || m.type === 'chat')
       .map((m) => m.type);
     expect(order).toEqual(['join', 'chat']);
-  });
-});
-
-describe('the latest page a newcomer gets', () => {
-  it('is the same for arrivals in a quiet room and includes every message said since', async () => {
-    const [a, b, c, d] = await signInMany(4);
-    const first = await connect(a!);
-    const second = await connect(b!);
-    const historyOf = (client: TestClient) => client.received.find((m) => m.type === 'history' && 'room' in m && m.room === 'lobby');
-    expect(historyOf(second)).toEqual(historyOf(first));
-    first.send({ type: 'chat', data: 'said after the page was made', ref: 'r1' });
-    await first.next((m) => m.type === 'chat' && m.ref === 'r1');
-    const third = await connect(c!);
-    const page = historyOf(third);
-    expect(page?.type === 'history' && page.data.at(-1)?.data).toBe('said after the page was made');
-    second.send({ type: 'chat', data: 'and one more' });
-    await second.next((m) => m.type === 'chat' && m.data === 'and one more');
-    const fourth = await connect(d!);
-    const latest = historyOf(fourth);
-    expect(latest?.type === 'history' && latest.data.slice(-2).map((m) => m.data)).toEqual(['said after the page was made', 'and one more']);
   });
 });

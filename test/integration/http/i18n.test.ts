@@ -1,18 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cookieHeader, signIn, startTestServer, type TestServer } from './helpers/server.js';
+// The language of the pages and of the answers people read (src/shared/i18n, src/http/language.ts):
+// chosen from Accept-Language, switched with ?lang= and kept in a cookie; the sign-in and chat pages,
+// error pages and JSON errors in Chinese and English. Real server, fetch.
+import { describe, expect, it } from 'vitest';
+import { useServer } from '../../helpers/fixture.js';
+import { cookieHeader } from '../../helpers/server.js';
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer({ SIGNIN_RATE_LIMIT: '0' });
-});
-afterAll(() => server.close());
+const chat = useServer();
 
 const ZH = 'zh-CN,zh;q=0.9';
 const EN = 'en-US,en;q=0.9';
 
 async function page(pathname: string, headers: Record<string, string> = {}): Promise<{ response: Response; html: string }> {
-  const response = await fetch(`${server.url}${pathname}`, { headers, redirect: 'manual' });
+  const response = await fetch(`${chat.server.url}${pathname}`, { headers, redirect: 'manual' });
   return { response, html: await response.text() };
 }
 
@@ -87,7 +86,7 @@ describe('the language of a page', () => {
   });
 
   it('translates the signed-in chat page', async () => {
-    const { cookie } = await signIn(server.url, 'Reader');
+    const { cookie } = await chat.signIn('Reader');
     const zh = await page('/', { 'accept-language': ZH, cookie });
     expect(zh.response.status).toBe(200);
     expect(htmlLang(zh.html)).toBe('zh-CN');
@@ -111,7 +110,7 @@ describe('the language of a page', () => {
   });
 
   it('shows the signed-in hint with the name as escaped text in both languages', async () => {
-    const { cookie } = await signIn(server.url, '<i>Zoë</i>');
+    const { cookie } = await chat.signIn('<i>Zoë</i>');
     const zh = await page('/signin', { 'accept-language': ZH, cookie });
     expect(zh.html).toContain('当前身份：<strong>&lt;i&gt;Zoë&lt;/i&gt;</strong>。');
     const en = await page('/signin', { 'accept-language': EN, cookie });
@@ -121,7 +120,7 @@ describe('the language of a page', () => {
 
 describe('messages answered to people', () => {
   const post = (pathname: string, body: unknown, headers: Record<string, string>) =>
-    fetch(`${server.url}${pathname}`, {
+    fetch(`${chat.server.url}${pathname}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
       body: JSON.stringify(body),
@@ -132,7 +131,7 @@ describe('messages answered to people', () => {
     expect(json.status).toBe(400);
     expect(await json.json()).toEqual({ code: 1, error: '名字须为 1 到 32 个字符，且不能包含控制字符' });
 
-    const form = await fetch(`${server.url}/signin`, {
+    const form = await fetch(`${chat.server.url}/signin`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'accept-language': EN },
       body: 'name=',
@@ -144,7 +143,7 @@ describe('messages answered to people', () => {
   });
 
   it('translates room errors and 401', async () => {
-    const { cookie } = await signIn(server.url, 'Builder');
+    const { cookie } = await chat.signIn('Builder');
     const bad = await post('/rooms', { name: 'a b' }, { cookie, 'accept-language': ZH });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toEqual({ code: 1, error: '房间名须为 1 到 32 个字符，只能包含文字、数字、- 和 _' });
@@ -154,7 +153,7 @@ describe('messages answered to people', () => {
     expect(await dup.json()).toEqual({ code: 1, error: '已经有名为“I18N-room”的房间了' });
     const dupEn = await post('/rooms', { name: 'i18n-room' }, { cookie, 'accept-language': EN });
     expect(await dupEn.json()).toEqual({ code: 1, error: 'A room called “i18n-room” exists already' });
-    const signedOut = await fetch(`${server.url}/rooms`, { headers: { 'accept-language': ZH } });
+    const signedOut = await fetch(`${chat.server.url}/rooms`, { headers: { 'accept-language': ZH } });
     expect(await signedOut.json()).toEqual({ code: 1, error: '请先登录' });
   });
 
@@ -169,10 +168,10 @@ describe('messages answered to people', () => {
     expect(staticMissing.response.status).toBe(404);
     expect(staticMissing.html).toContain('Not found');
     expect(htmlLang(staticMissing.html)).toBe('en');
-    const api = await fetch(`${server.url}/no-such-page`, { headers: { accept: 'application/json', 'accept-language': ZH } });
+    const api = await fetch(`${chat.server.url}/no-such-page`, { headers: { accept: 'application/json', 'accept-language': ZH } });
     expect(await api.json()).toEqual({ code: 1, error: '找不到该页面' });
     // A library's error (the body parser's) is answered from the catalogue too.
-    const broken = await fetch(`${server.url}/signin`, {
+    const broken = await fetch(`${chat.server.url}/signin`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', 'accept-language': ZH },
       body: '{"name":',
