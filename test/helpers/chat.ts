@@ -90,3 +90,23 @@ export function closeCode(client: TestClient, timeoutMs = 3000): Promise<number>
     new Promise<number>((_, reject) => (timer = setTimeout(() => reject(new Error(`still open after ${timeoutMs} ms`)), timeoutMs))),
   ]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * Expects that nothing `client` received and has not consumed matches, once it has settled (a
+ * ping's pong comes after everything the server already had for the connection). Make sure first
+ * that the server has handled what would have caused it: the sender's own echo or error arrived, or
+ * the sender settled. Presence waits for its room's flush: see `flushPresence`.
+ */
+export async function expectNone(client: TestClient, predicate: (m: ServerMessage) => boolean): Promise<void> {
+  await client.settle();
+  expect(client.pending(predicate)).toEqual([]);
+}
+
+/**
+ * Says something in the room and waits for the sender's own copy: the room's waiting presence goes
+ * out before any message to it, so whatever `join` or `left` the server had for the room by then
+ * has reached this client, and every other member, before the copy.
+ */
+export async function flushPresence(client: TestClient, room = 'lobby'): Promise<void> {
+  await say(client, unique('after the presence'), room);
+}

@@ -3,7 +3,7 @@
 // validation errors and the ping extension.
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, ServerMessage } from '../../src/shared/protocol/index.js';
-import { chatWith, expectStillChatting, isChatOrDm, isError, roomName, unique, userShape } from '../helpers/chat.js';
+import { chatWith, expectNone, expectStillChatting, isChatOrDm, isError, roomName, unique, userShape } from '../helpers/chat.js';
 import type { TestClient } from '../helpers/client.js';
 import { useServer } from '../helpers/fixture.js';
 
@@ -45,8 +45,8 @@ describe('chat', () => {
     expect('ref' in other).toBe(false);
 
     // each connection gets it exactly once
-    expect(await a1.quietFor(200, chatWith(text))).toEqual([]);
-    expect(await b.quietFor(0, chatWith(text))).toEqual([]);
+    await expectNone(a1, chatWith(text));
+    await expectNone(b, chatWith(text));
   });
 
   it('room defaults to lobby, and ids increase in the order the server accepted messages', async () => {
@@ -86,7 +86,7 @@ describe('chat', () => {
     expect(got.room).toBe('lobby');
     expect(got.user).toEqual(userShape(alice.user));
     await a.next(chatWith(text));
-    expect(await a.quietFor(150, isError)).toEqual([]);
+    await expectNone(a, isError);
   });
 
   it('trims the text; a blank one is refused with empty', async () => {
@@ -105,7 +105,7 @@ describe('chat', () => {
       expect(error.data.code).toBe('empty');
       expect(error.ref).toBe('blank');
     }
-    expect(await b.quietFor(200, (m) => m.type === 'chat' && m.user.id === alice.user.id)).toEqual([]);
+    await expectNone(b, (m) => m.type === 'chat' && m.user.id === alice.user.id);
     await expectStillChatting(a);
   });
 
@@ -129,7 +129,7 @@ describe('chat', () => {
       expect(error.data.code).toBe('too_long');
       expect(error.ref).toBe('long');
     }
-    expect(await b.quietFor(200, (m) => m.type === 'chat' && m.user.id === alice.user.id)).toEqual([]);
+    await expectNone(b, (m) => m.type === 'chat' && m.user.id === alice.user.id);
     await expectStillChatting(a);
   });
 
@@ -146,7 +146,7 @@ describe('chat', () => {
       expect(typeof error.data.message).toBe('string');
       expect(error.data.message.length).toBeGreaterThan(0);
     }
-    expect(await b.quietFor(200, (m) => m.type === 'chat' && m.user.id === alice.user.id)).toEqual([]);
+    await expectNone(b, (m) => m.type === 'chat' && m.user.id === alice.user.id);
     await expectStillChatting(a);
   });
 
@@ -186,8 +186,8 @@ describe('chat', () => {
     }
 
     // nothing reached anyone else, and nothing was published
-    expect(await a2.quietFor(250, (m) => m.type === 'error' || (isChatOrDm(m) && m.user.id === alice.user.id))).toEqual([]);
-    expect(await b.quietFor(0, (m) => m.type === 'error' || (isChatOrDm(m) && m.user.id === alice.user.id))).toEqual([]);
+    await expectNone(a2, (m) => m.type === 'error' || (isChatOrDm(m) && m.user.id === alice.user.id));
+    await expectNone(b, (m) => m.type === 'error' || (isChatOrDm(m) && m.user.id === alice.user.id));
 
     // a ref of exactly 64 characters is fine
     const ref = 'r'.repeat(64);
@@ -218,7 +218,7 @@ describe('chat', () => {
     const notIn = await a.next<ErrorMessage>(isError);
     expect(notIn.data.code).toBe('not_in_room');
     expect(notIn.ref).toBe('q2');
-    expect(await b.quietFor(200, chatWith(text))).toEqual([]);
+    await expectNone(b, chatWith(text));
 
     await expectStillChatting(a);
   });

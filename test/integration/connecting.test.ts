@@ -3,7 +3,7 @@
 // latest page a newcomer gets.
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, ServerMessage } from '../../src/shared/protocol/index.js';
-import { chatWith, presence, say, unique, userShape } from '../helpers/chat.js';
+import { chatWith, expectNone, flushPresence, join, presence, say, unique, userShape } from '../helpers/chat.js';
 import type { TestClient } from '../helpers/client.js';
 import { useServer } from '../helpers/fixture.js';
 
@@ -42,7 +42,8 @@ describe('connecting', () => {
     const join = await a.next<PresenceMessage>(presence('join', bob.user));
     expect(join.user).toEqual(userShape(bob.user));
     expect(typeof join.data).toBe('string');
-    expect(await b.quietFor(200, presence('join', bob.user))).toEqual([]);
+    // (Alice heard it, so the flush that would have told Bob too is behind us.)
+    await expectNone(b, presence('join', bob.user));
   });
 
   it('a second tab is not announced; closing one of two tabs is silent; closing the last one announces left', async () => {
@@ -51,15 +52,22 @@ describe('connecting', () => {
     const a = await chat.connect(alice);
     const b1 = await chat.connect(bob);
     await a.next(presence('join', bob.user));
+    // A room of their own with Alice for this tab alone: its `left` there shows when the server has seen it close.
+    const room = await chat.createRoom(alice);
+    await join(a, room);
+    await join(b1, room);
 
     const b2 = await chat.connect(bob);
     const list = b2.received.find((m): m is ListMessage => m.type === 'list' && m.room === 'lobby');
     expect(list?.data.filter((u) => u.id === bob.user.id)).toHaveLength(1);
     expect(list?.data.filter((u) => u.id === alice.user.id)).toHaveLength(1);
-    expect(await a.quietFor(250, presence('join', bob.user))).toEqual([]);
+    await flushPresence(a);
+    expect(a.pending(presence('join', bob.user))).toEqual([]);
 
     await b1.close();
-    expect(await a.quietFor(250, presence('left', bob.user))).toEqual([]);
+    await a.next(presence('left', bob.user, room));
+    await flushPresence(a);
+    expect(a.pending(presence('left', bob.user))).toEqual([]);
     // Bob is still online through the other tab, and still gets messages there.
     const text = unique('to-remaining-tab');
     a.send({ type: 'chat', data: text });

@@ -3,7 +3,7 @@
 // error, and an offline recipient finds it in the conversation's history.
 import { describe, expect, it } from 'vitest';
 import type { DirectMessage, ServerMessage } from '../../src/shared/protocol/index.js';
-import { dmWith, expectStillChatting, isError, unique, userShape } from '../helpers/chat.js';
+import { dmWith, expectNone, expectStillChatting, isError, unique, userShape } from '../helpers/chat.js';
 import { useServer } from '../helpers/fixture.js';
 
 type ErrorMessage = Extract<ServerMessage, { type: 'error' }>;
@@ -44,8 +44,8 @@ describe('dm', () => {
     for (const copy of copies) expect(copy).toEqual(shared);
 
     // a third user in the same room gets nothing of it
-    expect(await c.quietFor(250, (m) => m.type === 'dm' || (m.type === 'chat' && m.data === text))).toEqual([]);
-    for (const client of [a1, a2, b1, b2]) expect(await client.quietFor(0, dmWith(text))).toEqual([]);
+    await expectNone(c, (m) => m.type === 'dm' || (m.type === 'chat' && m.data === text));
+    for (const client of [a1, a2, b1, b2]) await expectNone(client, dmWith(text));
 
     // and the answer goes the other way
     const reply = unique('reply');
@@ -56,7 +56,7 @@ describe('dm', () => {
     expect(got.id).toBeGreaterThan(own.id);
     expect('ref' in got).toBe(false);
     await b1.next(dmWith(reply));
-    expect(await c.quietFor(200, (m) => m.type === 'dm')).toEqual([]);
+    await expectNone(c, (m) => m.type === 'dm');
   });
 
   it('a dm to an unknown user is no_such_user, and the connection stays open', async () => {
@@ -66,7 +66,7 @@ describe('dm', () => {
     const error = await a.next<ErrorMessage>(isError);
     expect(error.data.code).toBe('no_such_user');
     expect(error.ref).toBe('nobody');
-    expect(await a.quietFor(150, (m) => m.type === 'dm')).toEqual([]);
+    await expectNone(a, (m) => m.type === 'dm');
     await expectStillChatting(a);
   });
 

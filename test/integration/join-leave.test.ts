@@ -3,7 +3,7 @@
 // joiner and leaver included, a second tab not announced), and rooms kept apart.
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, ServerMessage } from '../../src/shared/protocol/index.js';
-import { chatWith, isError, join, presence, say, unique, userShape } from '../helpers/chat.js';
+import { chatWith, expectNone, flushPresence, isError, join, leave, presence, say, unique, userShape } from '../helpers/chat.js';
 import { useServer } from '../helpers/fixture.js';
 
 type ErrorMessage = Extract<ServerMessage, { type: 'error' }>;
@@ -47,7 +47,7 @@ describe('join', () => {
     const atBob = await b.next<PresenceMessage>(presence('join', alice.user, room));
     expect(atBob.user).toEqual(userShape(alice.user));
     // someone only in the lobby hears nothing of the room
-    expect(await c.quietFor(250, (m) => (m.type === 'join' || m.type === 'list' || m.type === 'history') && 'room' in m && m.room === room)).toEqual([]);
+    await expectNone(c, (m) => (m.type === 'join' || m.type === 'list' || m.type === 'history') && 'room' in m && m.room === room);
   });
 
   it('a second tab joining the same room is not announced again', async () => {
@@ -63,7 +63,8 @@ describe('join', () => {
 
     const list = await join(a2, room);
     expect(list.data.filter((u) => u.id === alice.user.id)).toHaveLength(1);
-    expect(await b.quietFor(250, presence('join', alice.user, room))).toEqual([]);
+    await flushPresence(b, room);
+    expect(b.pending(presence('join', alice.user, room))).toEqual([]);
   });
 
   it('joining a room that does not exist is no_such_room, and the connection stays open', async () => {
@@ -95,14 +96,14 @@ describe('join', () => {
     expect(own.room).toBe(room);
     expect(atBob.room).toBe(room);
     expect(atBob.id).toBe(own.id);
-    expect(await c.quietFor(250, chatWith(text))).toEqual([]);
-    expect(await a2.quietFor(0, chatWith(text))).toEqual([]);
+    await expectNone(c, chatWith(text));
+    await expectNone(a2, chatWith(text));
 
     // and the lobby still reaches everyone, the room members included
     const lobbyText = unique('lobby for all');
     c.send({ type: 'chat', data: lobbyText });
     for (const client of [a1, a2, b, c]) expect((await client.next<ChatMessage>(chatWith(lobbyText))).room).toBe('lobby');
-    expect(await a1.quietFor(150, chatWith(lobbyText))).toEqual([]);
+    await expectNone(a1, chatWith(lobbyText));
   });
 });
 
@@ -123,14 +124,15 @@ describe('leave', () => {
     const atBob = await b.next<PresenceMessage>(presence('left', alice.user, room));
     expect(own.user).toEqual(userShape(alice.user));
     expect(atBob.user).toEqual(userShape(alice.user));
-    expect(await c.quietFor(200, (m) => m.type === 'left' && m.room === room)).toEqual([]);
+    await expectNone(c, (m) => m.type === 'left' && m.room === room);
     // leaving a room is not leaving the lobby
-    expect(await b.quietFor(0, presence('left', alice.user, 'lobby'))).toEqual([]);
+    await flushPresence(b);
+    expect(b.pending(presence('left', alice.user, 'lobby'))).toEqual([]);
 
     const text = unique('after she left');
     b.send({ type: 'chat', room, data: text });
     await b.next(chatWith(text));
-    expect(await a.quietFor(200, chatWith(text))).toEqual([]);
+    await expectNone(a, chatWith(text));
 
     a.send({ type: 'chat', room, data: unique('let me in'), ref: 'c1' });
     const notIn = await a.next<ErrorMessage>(isError);
@@ -160,8 +162,9 @@ describe('leave', () => {
     const c = await chat.connect(carol);
     for (const client of [a1, a2, b, c]) await join(client, room);
 
-    a1.send({ type: 'leave', room });
-    expect(await b.quietFor(250, presence('left', alice.user, room))).toEqual([]);
+    await leave(a1, room);
+    await flushPresence(b, room);
+    expect(b.pending(presence('left', alice.user, room))).toEqual([]);
     a2.send({ type: 'leave', room });
     await b.next(presence('left', alice.user, room));
 
