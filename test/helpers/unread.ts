@@ -15,10 +15,10 @@ export async function connectWithUnread(chat: ServerFixture, who: SignedIn): Pro
   const client = await chat.open(who);
   const list = await client.next<ListMessage>((m) => m.type === 'list' && m.room === 'lobby');
   const afterList = client.received.indexOf(list);
-  // A probe: frames arrive in order, so once its answer is here, an `unread` would be too.
-  client.send({ type: 'history', room: 'lobby', limit: 1 });
-  const probe = await client.next((m) => m.type === 'history' && client.received.indexOf(m) > afterList);
-  const between = client.received.slice(afterList + 1, client.received.indexOf(probe));
+  // Frames arrive in order: once the pong of a ping sent now is here, an `unread` would be too.
+  await client.settle();
+  const pong = client.received.findIndex((m, i) => i > afterList && m.type === 'pong');
+  const between = client.received.slice(afterList + 1, pong);
   const unread = between.find((m): m is UnreadMessage => m.type === 'unread');
   if (!unread) return { client, unread: [] };
   // right after the lobby list, nothing in between; sent only when something is unread

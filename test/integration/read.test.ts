@@ -3,7 +3,7 @@
 // hear it, nobody else does, and a reload agrees. Real server, real `ws` clients.
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, ServerMessage } from '../../src/shared/protocol/index.js';
-import { dm, join, personName, say, unique } from '../helpers/chat.js';
+import { dm, expectNone, join, personName, say, unique } from '../helpers/chat.js';
 import { useServer } from '../helpers/fixture.js';
 import type { SignedIn } from '../helpers/server.js';
 import { connectWithUnread, entryFor, isRead, markRead } from '../helpers/unread.js';
@@ -35,15 +35,16 @@ describe('read', () => {
     // the room named in another case: the echo carries the room's own spelling
     const echoed = await markRead(b1, b2, { room: room.toUpperCase() }, sent[1]!.id);
     expect(echoed).toEqual({ type: 'read', room, id: sent[1]!.id });
-    expect(await b1.quietFor(200, isRead)).toEqual([]);
-    expect(await a.quietFor(0, isRead)).toEqual([]);
+    await expectNone(b1, isRead);
+    await expectNone(a, isRead);
 
     const { unread } = await connect(bob);
     expect(entryFor(unread, { room })).toEqual({ room, count: 2, mentions: 0, lastReadId: sent[1]!.id });
 
     // never backwards: an older id changes nothing and nobody hears of it
     b1.send({ type: 'read', room, id: sent[0]!.id });
-    expect(await b2.quietFor(250, isRead)).toEqual([]);
+    await b1.settle();
+    await expectNone(b2, isRead);
     expect(entryFor((await connect(bob)).unread, { room })).toMatchObject({ count: 2, lastReadId: sent[1]!.id });
 
     // all read: the room drops out of unread
@@ -73,7 +74,7 @@ describe('read', () => {
     await markRead(b1, b2, { with: alice.user.id }, second.id);
     expect(entryFor((await connect(bob)).unread, { with: alice.user.id })).toBeUndefined();
     // Alice's own view of the conversation is hers alone: nothing Bob read shows up for her
-    expect(await a.quietFor(100, isRead)).toEqual([]);
+    await expectNone(a, isRead);
   });
 
   it('an id past the newest message reads only what exists: later messages still count', async () => {
@@ -115,7 +116,7 @@ describe('read', () => {
       expect(error.data.code, JSON.stringify(request)).toBe(code);
       expect(error.ref).toBe(`r${i}`);
     }
-    expect(await b2.quietFor(100, isRead)).toEqual([]);
+    await expectNone(b2, isRead);
     // still open and working
     const text = unique('still here');
     await say(b1, text);

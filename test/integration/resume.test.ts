@@ -2,7 +2,7 @@
 // keeping history (docs/protocol.md §3, §6) against the real server with real `ws` clients.
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, ServerMessage, StoredMessage } from '../../src/shared/protocol/index.js';
-import { chatWith, dm, dmWith, isChatOrDm, join, plain, say, unique, userShape } from '../helpers/chat.js';
+import { chatWith, dm, dmWith, expectNone, isChatOrDm, join, plain, say, unique, userShape } from '../helpers/chat.js';
 import { useServer } from '../helpers/fixture.js';
 import type { SignedIn } from '../helpers/server.js';
 
@@ -60,7 +60,7 @@ describe('resume with ?since=', () => {
     expect(resumed.list.data.map((u) => u.id).sort()).toEqual([alice.user.id, bob.user.id, carol.user.id].sort());
 
     // nothing more is replayed afterwards, and live traffic carries on without repeats
-    expect(await a.quietFor(250, (m) => isChatOrDm(m) && !resumed.before.includes(m))).toEqual([]);
+    await expectNone(a, (m) => isChatOrDm(m) && !resumed.before.includes(m));
     const live = await say(c, unique('live again'));
     const got = await a.next<ChatMessage>(chatWith(live.data));
     expect(got.id).toBeGreaterThan(missed.at(-1)!.id);

@@ -2,9 +2,10 @@
 // `typing`, the 2 s server throttle, and its errors, against the real server with real `ws` clients.
 import { describe, expect, it } from 'vitest';
 import { TYPING_THROTTLE_MS, type ChatMessage, type ServerMessage } from '../../src/shared/protocol/index.js';
-import { join, userShape } from '../helpers/chat.js';
+import { expectNone, join, userShape } from '../helpers/chat.js';
 import type { TestClient } from '../helpers/client.js';
 import { useServer } from '../helpers/fixture.js';
+import { sleep } from '../helpers/wait.js';
 
 type ErrorMessage = Extract<ServerMessage, { type: 'error' }>;
 type TypingMessage = Extract<ServerMessage, { type: 'typing' }>;
@@ -15,9 +16,17 @@ const chat = useServer({ RATE_LIMIT: String(RATE_LIMIT) });
 
 const isTyping = (m: ServerMessage): boolean => m.type === 'typing';
 
-/** Waits once, then says what each client got that matches: for "none of them hears it". */
-async function heardBy(clients: TestClient[], predicate: (m: ServerMessage) => boolean, ms = 200): Promise<ServerMessage[][]> {
-  return Promise.all(clients.map((client) => client.quietFor(ms, predicate)));
+/**
+ * Settles each client in turn and says what each got that matches and was not consumed: for "none
+ * of them hears it", once the server has handled the typing (someone heard it, or the typist settled).
+ */
+async function heardBy(clients: TestClient[], predicate: (m: ServerMessage) => boolean): Promise<ServerMessage[][]> {
+  const heard: ServerMessage[][] = [];
+  for (const client of clients) {
+    await client.settle();
+    heard.push(client.pending(predicate));
+  }
+  return heard;
 }
 
 // --- tests ----------------------------------------------------------------------------------------
@@ -44,7 +53,7 @@ describe('typing', () => {
     for (const client of [a1, a2, c]) {
       expect(await client.next<TypingMessage>(isTyping)).toEqual({ type: 'typing', room: 'lobby', user: userShape(bob.user) });
     }
-    expect(await b.quietFor(200, isTyping)).toEqual([]);
+    await expectNone(b, isTyping);
   });
 
   it('in a DM: only the recipient\'s connections hear it, with the typist\'s id; typing to yourself goes nowhere', async () => {
@@ -64,6 +73,7 @@ describe('typing', () => {
     expect(await heardBy([a1, a2, c], isTyping)).toEqual([[], [], []]);
 
     a1.send({ type: 'typing', with: alice.user.id });
+    await a1.settle();
     expect(await heardBy([a1, a2, b1, b2, c], (m) => m.type === 'typing' || m.type === 'error')).toEqual([[], [], [], [], []]);
   });
 
@@ -83,8 +93,9 @@ describe('typing', () => {
     // the server took the first one before Bob heard it: its interval is over by this time plus 2 s
     const heardFirst = Date.now();
     await b.next(typingIn('room'));
-    expect(await b.quietFor(300, isTyping)).toEqual([]);
-    expect(await a.quietFor(0, (m) => m.type === 'error')).toEqual([]);
+    await a.settle();
+    await expectNone(b, isTyping);
+    await expectNone(a, (m) => m.type === 'error');
 
     // another person typing in the same room is not held back by Alice's throttle
     b.send({ type: 'typing', room });
@@ -96,7 +107,7 @@ describe('typing', () => {
       a.send({ type: 'chat', room, data: text });
       await b.next<ChatMessage>((m) => m.type === 'chat' && m.data === text);
     }
-    expect(await a.quietFor(0, (m) => m.type === 'error')).toEqual([]);
+    await expectNone(a, (m) => m.type === 'error');
 
     // a message sent ends the interval there: starting the next one shows at once (once)
     a.send({ type: 'typing', room });
@@ -104,10 +115,11 @@ describe('typing', () => {
     expect(await b.next<TypingMessage>(isTyping)).toMatchObject({ room, user: { id: alice.user.id } });
     // ...but only there: the DM conversation is still within its interval
     a.send({ type: 'typing', with: bob.user.id });
-    expect(await b.quietFor(200, isTyping)).toEqual([]);
+    await a.settle();
+    await expectNone(b, isTyping);
 
-    // once the interval has passed, Alice's typing to Bob is news again
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, heardFirst + TYPING_THROTTLE_MS + 20 - Date.now())));
+    // once the interval has passed, Alice's typing to Bob is news again (a sleep on purpose: the throttle's window has to end)
+    await sleep(Math.max(0, heardFirst + TYPING_THROTTLE_MS + 20 - Date.now()));
     a.send({ type: 'typing', with: bob.user.id });
     expect(await b.next<TypingMessage>(isTyping)).toEqual({ type: 'typing', with: alice.user.id, user: userShape(alice.user) });
   });
@@ -124,7 +136,8 @@ describe('typing', () => {
     a.send({ type: 'typing', with: bob.user.id });
     a.send({ type: 'typing', with: bob.user.id });
     await b.next(isTyping);
-    expect(await b.quietFor(200, isTyping)).toEqual([]);
+    await a.settle();
+    await expectNone(b, isTyping);
   });
 
   it('needs the typist in the room, a room that exists and a known user; errors keep the connection', async () => {
@@ -149,7 +162,7 @@ describe('typing', () => {
       expect(error.data.code, JSON.stringify(request)).toBe(code);
       expect(error.ref).toBe(`t${i}`);
     }
-    expect(await b.quietFor(200, isTyping)).toEqual([]);
+    await expectNone(b, isTyping);
 
     // still open: joining and typing now works
     await join(a, room);
