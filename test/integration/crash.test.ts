@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChatMessage, ServerMessage } from '../../src/shared/protocol/index.js';
 import { TestClient } from '../helpers/client.js';
 import { signIn, spawnServer, tempDataDir, type SignedIn } from '../helpers/server.js';
+import { sleep } from '../helpers/wait.js';
 
 /** Messages each sender keeps in flight: it sends the next one as soon as an echo comes back. */
 const WINDOW = 8;
@@ -65,9 +66,9 @@ describe('a crash (kill -9) in the middle of traffic', () => {
       let killed = false;
       for (const sender of senders) startSending(sender, () => killed);
       // The watcher goes away halfway, so it has a real gap to resume; the senders go on until the crash.
-      await new Promise((resolve) => setTimeout(resolve, TRAFFIC_MS / 2));
+      await sleep(TRAFFIC_MS / 2); // a sleep on purpose: traffic for a while, so the crash comes in the middle of it
       await watcher.close();
-      await new Promise((resolve) => setTimeout(resolve, TRAFFIC_MS / 2));
+      await sleep(TRAFFIC_MS / 2);
       // Mid-traffic: every sender has messages in flight right now.
       expect(senders.every((sender) => sender.sent > sender.acked.size)).toBe(true);
       first.child.kill('SIGKILL');

@@ -95,7 +95,7 @@ describe('fuzzing a live server', () => {
           b.send({ type: 'chat', room: FUZZ_ROOM, data: inRoom });
           sent.bobRoom.push(inRoom);
         }
-        await sleep(20);
+        await sleep(20); // a pace, not a wait: the two keep chatting all through the fuzzing
       }
     })();
 
@@ -109,7 +109,7 @@ describe('fuzzing a live server', () => {
         } catch (error) {
           problems.push(`/healthz failed: ${String(error)}`);
         }
-        await sleep(50);
+        await sleep(50); // a pace: a health check every 50 ms while the fuzzing lasts
       }
     })();
 

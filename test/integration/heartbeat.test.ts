@@ -3,6 +3,7 @@
 import { expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { useServer } from '../helpers/fixture.js';
+import { sleep } from '../helpers/wait.js';
 
 const chat = useServer({ HEARTBEAT_MS: '200' });
 
@@ -22,7 +23,7 @@ it('ends a connection that stops answering pings, and the others see it leave', 
 it('keeps a connection that answers pings open well past several intervals', async () => {
   const awake = await chat.signIn('Awake');
   const client = await chat.connect(awake);
-  await new Promise((resolve) => setTimeout(resolve, 1000));
+  await sleep(1000); // a sleep on purpose: five heartbeat intervals have to pass
   expect(client.socket.readyState).toBe(WebSocket.OPEN);
   client.send({ type: 'chat', data: 'still here' });
   expect(await client.nextOfType('chat')).toMatchObject({ data: 'still here' });

@@ -2,6 +2,7 @@
 // without TRUST_PROXY), connections of one user (1008) and of one address (429), freed on close.
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { join, presence } from '../helpers/chat.js';
 import { useServer } from '../helpers/fixture.js';
 
 describe('caps and limits', () => {
@@ -36,7 +37,7 @@ describe('caps and limits', () => {
       const third = await chat.open(alice);
       expect(await third.closed).toEqual({ code: 1008, reason: 'Too many connections' });
       // Bob has his own allowance, but the address has one connection left.
-      await chat.connect(bob);
+      const b = await chat.connect(bob);
       const refused = await new Promise<number>((resolve) => {
         const socket = new WebSocket(chat.server.wsUrl, { headers: { cookie: bob.cookie, 'x-forwarded-for': '198.51.100.7' } });
         socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
@@ -44,8 +45,12 @@ describe('caps and limits', () => {
         socket.on('error', () => {});
       });
       expect(refused).toBe(429);
+      // A room for the first tab and Bob: Bob hears Alice leave it once the server has seen that tab close.
+      const room = await chat.createRoom(bob);
+      await join(tabs[0]!, room);
+      await join(b, room);
       await tabs[0]?.close();
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await b.next(presence('left', alice.user, room));
       const again = await chat.connect(alice);
       expect(again.socket.readyState).toBe(WebSocket.OPEN);
     });
