@@ -6,23 +6,11 @@ import { describe, expect, it } from 'vitest';
 import type { ServerMessage, User } from '../../src/shared/protocol/index.js';
 import { expectNone, join, presence, roomName, userShape } from '../helpers/chat.js';
 import { useServer } from '../helpers/fixture.js';
+import { formPost, jsonPost } from '../helpers/server.js';
 
 type RoomsMessage = Extract<ServerMessage, { type: 'rooms' }>;
 
 const chat = useServer({ RATE_LIMIT: '0' });
-
-const form = (fields: Record<string, string>) => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  body: new URLSearchParams(fields).toString(),
-  redirect: 'manual' as const,
-});
-
-const json = (body: unknown, cookie?: string) => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/json', accept: 'application/json', ...(cookie ? { cookie } : {}) },
-  body: JSON.stringify(body),
-});
 
 function postRoom(name: unknown, cookie?: string): Promise<Response> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
@@ -169,7 +157,7 @@ describe('rooms over HTTP', () => {
     const list = await fetch(`${chat.server.url}/rooms`);
     expect(list.status).toBe(401);
     expect(await list.json()).toEqual({ code: 1, error: expect.any(String) });
-    expect((await fetch(`${chat.server.url}/rooms`, json({ name: 'nope' }))).status).toBe(401);
+    expect((await fetch(`${chat.server.url}/rooms`, jsonPost({ name: 'nope' }))).status).toBe(401);
   });
 
   it('lists every room with who is in it now', async () => {
@@ -186,21 +174,21 @@ describe('rooms over HTTP', () => {
 
   it('creates a room (201), refuses a duplicate in any case (409) and a bad name (400)', async () => {
     const { cookie } = await chat.signIn('Maker');
-    const created = await fetch(`${chat.server.url}/rooms`, json({ name: '技术-talk_1' }, cookie));
+    const created = await fetch(`${chat.server.url}/rooms`, jsonPost({ name: '技术-talk_1' }, cookie));
     expect(created.status).toBe(201);
     expect(await created.json()).toEqual({ name: '技术-talk_1' });
-    expect((await fetch(`${chat.server.url}/rooms`, json({ name: '技术-TALK_1' }, cookie))).status).toBe(409);
+    expect((await fetch(`${chat.server.url}/rooms`, jsonPost({ name: '技术-TALK_1' }, cookie))).status).toBe(409);
     for (const name of ['', 'has space', 'a/b', 'x'.repeat(33), '<script>']) {
-      expect((await fetch(`${chat.server.url}/rooms`, json({ name }, cookie))).status).toBe(400);
+      expect((await fetch(`${chat.server.url}/rooms`, jsonPost({ name }, cookie))).status).toBe(400);
     }
-    const formPost = await fetch(`${chat.server.url}/rooms`, { ...form({ name: 'from-form' }), headers: { ...form({}).headers, cookie } });
-    expect(formPost.status).toBe(201);
+    const formPosted = await fetch(`${chat.server.url}/rooms`, { ...formPost({ name: 'from-form' }), headers: { ...formPost({}).headers, cookie } });
+    expect(formPosted.status).toBe(201);
   });
 
   it('refuses a room creation sent from another site (Origin check)', async () => {
     const { cookie } = await chat.signIn('Victim');
     const response = await fetch(`${chat.server.url}/rooms`, {
-      ...json({ name: 'csrf-room' }, cookie),
+      ...jsonPost({ name: 'csrf-room' }, cookie),
       headers: { 'content-type': 'application/json', cookie, origin: 'http://evil.example' },
     });
     expect(response.status).toBe(403);

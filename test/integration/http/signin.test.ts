@@ -2,22 +2,9 @@
 // HttpOnly cookie pair, the names refused, body limits, and sign-out closing the user's sockets.
 import { describe, expect, it } from 'vitest';
 import { useServer } from '../../helpers/fixture.js';
-import { cookieHeader } from '../../helpers/server.js';
+import { cookieHeader, formPost, jsonPost } from '../../helpers/server.js';
 
 const chat = useServer();
-
-const form = (fields: Record<string, string>) => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  body: new URLSearchParams(fields).toString(),
-  redirect: 'manual' as const,
-});
-
-const json = (body: unknown, cookie?: string) => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/json', accept: 'application/json', ...(cookie ? { cookie } : {}) },
-  body: JSON.stringify(body),
-});
 
 describe('sign-in', () => {
   it('sends a visitor without a cookie from / to /signin', async () => {
@@ -38,7 +25,7 @@ describe('sign-in', () => {
   });
 
   it('signs in from a form: signed HttpOnly cookie pair, 302 to /, and the page shows the name', async () => {
-    const response = await fetch(`${chat.server.url}/signin`, form({ name: '  Ada Lovelace ' }));
+    const response = await fetch(`${chat.server.url}/signin`, formPost({ name: '  Ada Lovelace ' }));
     expect(response.status).toBe(302);
     expect(response.headers.get('location')).toBe('/');
     const cookies = response.headers.getSetCookie();
@@ -68,7 +55,7 @@ describe('sign-in', () => {
 
   it('takes JSON when only the Accept header asks for it', async () => {
     const response = await fetch(`${chat.server.url}/signin`, {
-      ...form({ name: 'Grace' }),
+      ...formPost({ name: 'Grace' }),
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
     });
     expect(response.status).toBe(200);
@@ -81,7 +68,7 @@ describe('sign-in', () => {
     ['33 code points', 'a'.repeat(33)],
     ['a control character', 'bad\u0007name'],
   ])('refuses a %s name: 400 JSON error', async (_label, name) => {
-    const response = await fetch(`${chat.server.url}/signin`, json({ name }));
+    const response = await fetch(`${chat.server.url}/signin`, jsonPost({ name }));
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ code: 1, error: expect.any(String) });
     expect(response.headers.getSetCookie()).toEqual([]);
@@ -93,7 +80,7 @@ describe('sign-in', () => {
   });
 
   it('shows the form again with the error (escaped) for a bad form post', async () => {
-    const response = await fetch(`${chat.server.url}/signin`, form({ name: `<b>${'x'.repeat(40)}` }));
+    const response = await fetch(`${chat.server.url}/signin`, formPost({ name: `<b>${'x'.repeat(40)}` }));
     expect(response.status).toBe(400);
     const html = await response.text();
     expect(html).toContain('role="alert"');
@@ -102,7 +89,7 @@ describe('sign-in', () => {
   });
 
   it('refuses a missing name and malformed JSON with 400, never a crash', async () => {
-    expect((await fetch(`${chat.server.url}/signin`, json({}))).status).toBe(400);
+    expect((await fetch(`${chat.server.url}/signin`, jsonPost({}))).status).toBe(400);
     const broken = await fetch(`${chat.server.url}/signin`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
@@ -114,7 +101,7 @@ describe('sign-in', () => {
   });
 
   it('refuses a body over the size limit with 413', async () => {
-    const response = await fetch(`${chat.server.url}/signin`, json({ name: 'x'.repeat(100_000) }));
+    const response = await fetch(`${chat.server.url}/signin`, jsonPost({ name: 'x'.repeat(100_000) }));
     expect(response.status).toBe(413);
   });
 
