@@ -10,7 +10,7 @@ export const MAX_MESSAGE_LENGTH = 2000;
 
 const CONTRACT_CODES = ['bad_message', 'unknown_type', 'empty', 'too_long', 'no_such_room', 'not_in_room', 'no_such_user', 'rate_limited'];
 
-/** Top-level fields of every server → client type (§4 and the README's extensions): required, then optional. */
+/** Top-level fields of every server → client type (docs/protocol.md §4 and its extensions): required, then optional. */
 const SERVER_FIELDS: Record<string, { required: string[]; optional: string[]; about?: true }> = {
   history: { required: ['type', 'data'], optional: ['before'], about: true },
   list: { required: ['type', 'room', 'data'], optional: [] },

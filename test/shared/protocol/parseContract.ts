@@ -11,7 +11,7 @@ import { LOBBY, MAX_HISTORY_LIMIT, MAX_REF_LENGTH, codePointLength, type ClientM
 // --- the contract, written out independently of src/ ----------------------------------------------
 
 export const TYPES = ['chat', 'dm', 'join', 'leave', 'history', 'typing', 'read', 'people', 'ping'] as const;
-/** Every error code of PROTOCOL.md §5 … */
+/** Every error code of docs/protocol.md §5 … */
 const CONTRACT_CODES = ['bad_message', 'unknown_type', 'empty', 'too_long', 'no_such_room', 'not_in_room', 'no_such_user', 'rate_limited'];
 /** … of which the edge can only know these: rooms, users and rates are the hub's to judge. */
 const EDGE_CODES = ['bad_message', 'unknown_type', 'empty', 'too_long'];
