@@ -1,41 +1,21 @@
-// What the integration tests do over and over against the real server: open sockets that are
-// closed after each test, make names no other test uses, and the few contract steps (chat, dm,
-// create, join, leave) that wait for the server's answer.
-import { afterEach, expect } from 'vitest';
-import type { ChatMessage, DirectMessage, ServerMessage, ServerMessages, User } from '../../src/shared/protocol/index.js';
-import { TestClient } from './client.js';
-import type { SignedIn, TestServer } from './server.js';
-
-/** The sockets a test file opens; each is closed after its test. Make one per file, at the top. */
-export class Sockets {
-  private readonly open: TestClient[] = [];
-
-  constructor() {
-    afterEach(() => this.closeAll());
-  }
-
-  /** Closes every socket opened so far (before a server restart within a test, say). */
-  async closeAll(): Promise<void> {
-    await Promise.all(this.open.splice(0).map((client) => client.close()));
-  }
-
-  /** Connects as `who` and waits for the greeting (history or resume, then the lobby list). */
-  async ready(server: TestServer, who: SignedIn, since?: number): Promise<TestClient> {
-    return this.keep(await TestClient.ready(server.wsUrl, who.cookie, since));
-  }
-
-  /** A client opened some other way, to be closed after the test like the rest. */
-  keep(client: TestClient): TestClient {
-    this.open.push(client);
-    return client;
-  }
-}
+// What the integration tests do over and over against the real server (which test/helpers/fixture.ts
+// starts): make names no other test uses, match messages, take the few contract steps (chat, dm,
+// join, leave) that wait for the server's answer, and see how a connection ended.
+import { expect } from 'vitest';
+import WebSocket from 'ws';
+import type { ChatMessage, DirectMessage, ServerMessage, ServerMessages, StoredMessage, User } from '../../src/shared/protocol/index.js';
+import type { TestClient } from './client.js';
 
 let counter = 0;
 
 /** A text no other test sends, so waits cannot match a stray message. */
 export function unique(label: string): string {
   return `${label}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** A name no other user here has or starts with, so `@name` mentions only this one. */
+export function personName(label: string): string {
+  return `${label}${++counter}x${Math.random().toString(36).slice(2, 6)}`;
 }
 
 /** A fresh valid room name (letters and digits only). */
@@ -52,6 +32,14 @@ export function dmWith(data: string) {
 }
 
 export const isError = (m: ServerMessage): boolean => m.type === 'error';
+
+export const isChatOrDm = (m: ServerMessage): m is StoredMessage => m.type === 'chat' || m.type === 'dm';
+
+/** What a stored message looks like to everyone but its sender's connection: without a `ref`. */
+export function plain(message: StoredMessage): StoredMessage {
+  const { ref: _ref, ...rest } = message;
+  return rest as StoredMessage;
+}
 
 export function presence(type: 'join' | 'left', user: User, room = 'lobby') {
   return (m: ServerMessage): boolean => m.type === type && m.room === room && m.user.id === user.id;
@@ -74,17 +62,6 @@ export async function dm(client: TestClient, to: User, data: string): Promise<Di
   return client.next<DirectMessage>(dmWith(data));
 }
 
-/** Creates a room over HTTP as the cookie's user. */
-export async function createRoom(server: TestServer, cookie: string, name = roomName()): Promise<string> {
-  const response = await fetch(`${server.url}/rooms`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie },
-    body: JSON.stringify({ name }),
-  });
-  expect(response.status).toBe(201);
-  return name;
-}
-
 /** Joins and waits for the room's list (the room under its own spelling, whatever case was asked). */
 export async function join(client: TestClient, room: string): Promise<ServerMessages['list']> {
   client.send({ type: 'join', room });
@@ -95,4 +72,41 @@ export async function join(client: TestClient, room: string): Promise<ServerMess
 export async function leave(client: TestClient, room: string): Promise<void> {
   client.send({ type: 'leave', room });
   await client.next((m) => m.type === 'left' && m.room === room);
+}
+
+/** Proves the connection is open and working: a chat goes out and comes back. */
+export async function expectStillChatting(client: TestClient): Promise<void> {
+  const text = unique('still-here');
+  const echo = await say(client, text);
+  expect(echo.data).toBe(text);
+  expect(client.socket.readyState).toBe(WebSocket.OPEN);
+}
+
+/** How the server closed the connection, failing fast when it does not. */
+export function closeCode(client: TestClient, timeoutMs = 3000): Promise<number> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    client.closed.then((closed) => closed.code),
+    new Promise<number>((_, reject) => (timer = setTimeout(() => reject(new Error(`still open after ${timeoutMs} ms`)), timeoutMs))),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Expects that nothing `client` received and has not consumed matches, once it has settled (a
+ * ping's pong comes after everything the server already had for the connection). Make sure first
+ * that the server has handled what would have caused it: the sender's own echo or error arrived, or
+ * the sender settled. Presence waits for its room's flush: see `flushPresence`.
+ */
+export async function expectNone(client: TestClient, predicate: (m: ServerMessage) => boolean): Promise<void> {
+  await client.settle();
+  expect(client.pending(predicate)).toEqual([]);
+}
+
+/**
+ * Says something in the room and waits for the sender's own copy: the room's waiting presence goes
+ * out before any message to it, so whatever `join` or `left` the server had for the room by then
+ * has reached this client, and every other member, before the copy.
+ */
+export async function flushPresence(client: TestClient, room = 'lobby'): Promise<void> {
+  await say(client, unique('after the presence'), room);
 }

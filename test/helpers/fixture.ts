@@ -1,7 +1,8 @@
 // The integration suites' one set-up: the real server started once per test file on an ephemeral
 // port with a temporary data folder, the sockets a test opens closed after it, and the steps every
 // suite takes (sign in, connect and wait for the greeting, make a room). Suites call it once, at
-// the top: `const chat = useServer({ RATE_LIMIT: '3' })`.
+// the top: `const chat = useServer({ RATE_LIMIT: '3' })`; a suite that needs a server with other
+// settings for some tests calls it again inside a `describe` (its server runs for that block).
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { ConnectOptions } from '../../src/tools/kit/client.js';
 import { roomName } from './chat.js';
@@ -14,16 +15,28 @@ export interface ServerFixture {
   signIn(name?: string): Promise<SignedIn>;
   /** Connects as `who` and waits for the greeting (history or resume, then the lobby list). */
   connect(who: SignedIn, options?: Omit<ConnectOptions, 'cookie' | 'greeted'>): Promise<TestClient>;
-  /** Opens a socket without waiting for a greeting (refusals, closes); `who` undefined sends no cookie. */
-  open(who: SignedIn | undefined, options?: Omit<ConnectOptions, 'cookie'>): Promise<TestClient>;
+  /**
+   * Opens a socket without waiting for a greeting (refusals, closes). `who` is a signed-in user, a
+   * Cookie header sent as it is (a tampered one, say), or undefined for no cookie at all.
+   */
+  open(who: SignedIn | string | undefined, options?: Omit<ConnectOptions, 'cookie'>): Promise<TestClient>;
   /** Keeps a client opened some other way, to be closed after the test like the rest. */
   keep(client: TestClient): TestClient;
   /** Creates a room over HTTP as `who`; 201 expected. */
   createRoom(who: SignedIn, name?: string): Promise<string>;
-  /** Closes every socket opened so far (before a restart within a test, say). */
+  /** Closes every socket opened so far. */
   closeSockets(): Promise<void>;
-  /** Stops the server and starts it again on the same data folder (same settings, a new port). */
-  restart(): Promise<TestServer>;
+  /**
+   * Stops the server (its sockets hear 1001, as in a real restart) and starts it again on the same
+   * data folder, on a new port. `env` goes on top of the settings from then on (a new secret, say);
+   * `between` runs while the server is down (to make the database an older version's, say).
+   */
+  restart(options?: RestartOptions): Promise<TestServer>;
+}
+
+export interface RestartOptions {
+  env?: Record<string, string>;
+  between?: (dataDir: string) => void;
 }
 
 /**
@@ -31,7 +44,7 @@ export interface ServerFixture {
  * sign-ins are not limited unless a file asks (every test signs in from the same address).
  */
 export function useServer(env: Record<string, string> = {}): ServerFixture {
-  const settings = { SIGNIN_RATE_LIMIT: '0', ...env };
+  let settings = { SIGNIN_RATE_LIMIT: '0', ...env };
   const dataDir = tempDataDir();
   let running: TestServer | undefined;
   const open: TestClient[] = [];
@@ -51,8 +64,10 @@ export function useServer(env: Record<string, string> = {}): ServerFixture {
     },
     signIn: (name = 'Tester') => signIn(fixture.server.url, name),
     connect: async (who, options = {}) => fixture.keep(await TestClient.connect(fixture.server.wsUrl, { ...options, cookie: who.cookie, greeted: true, greetTimeoutMs: 3000 })),
-    open: async (who, options = {}) =>
-      fixture.keep(await TestClient.connect(fixture.server.wsUrl, who === undefined ? options : { ...options, cookie: who.cookie })),
+    open: async (who, options = {}) => {
+      const cookie = typeof who === 'string' ? who : who?.cookie;
+      return fixture.keep(await TestClient.connect(fixture.server.wsUrl, cookie === undefined ? options : { ...options, cookie }));
+    },
     keep(client) {
       open.push(client);
       return client;
@@ -69,9 +84,11 @@ export function useServer(env: Record<string, string> = {}): ServerFixture {
     async closeSockets() {
       await Promise.all(open.splice(0).map((client) => client.close()));
     },
-    async restart() {
-      await fixture.closeSockets();
+    async restart({ env: more = {}, between } = {}) {
       await running?.close();
+      running = undefined;
+      between?.(dataDir);
+      settings = { ...settings, ...more };
       running = await startTestServer(settings, dataDir);
       return running;
     },

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Keygrip from 'keygrip';
 import { loadConfig } from '../../src/config.js';
 import { startServer } from '../../src/server.js';
 import type { Account } from '../../src/tools/kit/http.js';
@@ -38,6 +39,28 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir 
 
 /** A signed-in user and the Cookie header a browser would send: `user=…; user.sig=…`. */
 export type SignedIn = Account;
+
+/** A form POST as a browser sends one, the redirect left to the test. */
+export const formPost = (fields: Record<string, string>) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  body: new URLSearchParams(fields).toString(),
+  redirect: 'manual' as const,
+});
+
+/** A JSON POST that asks for JSON back, as the cookie's user when there is one. */
+export const jsonPost = (body: unknown, cookie?: string) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json', accept: 'application/json', ...(cookie ? { cookie } : {}) },
+  body: JSON.stringify(body),
+});
+
+/** What a forger can build: a `user` cookie pair whose signature is made with some key (no session). */
+export function forgeUserCookie(user: object, key: string): string {
+  const value = Buffer.from(JSON.stringify(user)).toString('base64');
+  const sig = new Keygrip([key]).sign(`user=${value}`);
+  return `user=${value}; user.sig=${sig}`;
+}
 
 export interface SpawnedServer {
   url: string;

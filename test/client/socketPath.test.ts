@@ -1,0 +1,11 @@
+// The page's socket address: where to resume from, and the protocol extensions the page asks for.
+import { describe, expect, it } from 'vitest';
+import { socketPath } from '../../src/client/socketPath.js';
+
+describe('socketPath', () => {
+  it('resumes after the given id and asks for the page’s extensions, by the protocol’s own names', () => {
+    const url = new URL(socketPath(42), 'http://chat.test');
+    expect(url.pathname).toBe('/ws/chat');
+    expect(Object.fromEntries(url.searchParams)).toEqual({ since: '42', presence: 'batch', people: 'lazy', rooms: 'changes' });
+  });
+});

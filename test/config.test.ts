@@ -1,0 +1,34 @@
+// The settings (src/config.ts): working defaults, every variable read, and a bad value named.
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULTS, loadConfig } from '../src/config.js';
+
+describe('loadConfig', () => {
+  it('has working defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', heartbeatMs: 30_000, historyLimit: 50, rateLimit: 20 });
+    expect(config.maxMessageLength).toBe(DEFAULTS.maxMessageLength);
+    expect(config.dataDir).toMatch(/data$/);
+  });
+
+  it('reads every variable and names the one at fault', () => {
+    const config = loadConfig({ PORT: '8080', RATE_LIMIT: '0', TRUST_PROXY: 'true', ALLOWED_ORIGINS: 'https://a.example/, http://b.example:81' });
+    expect(config).toMatchObject({ port: 8080, rateLimit: 0, trustProxy: true, allowedOrigins: ['https://a.example', 'http://b.example:81'] });
+    expect(() => loadConfig({ PORT: '-1' })).toThrow(ConfigError);
+    expect(() => loadConfig({ HEARTBEAT_MS: 'soon' })).toThrow(/HEARTBEAT_MS/);
+    expect(() => loadConfig({ TRUST_PROXY: 'maybe' })).toThrow(/TRUST_PROXY/);
+    expect(() => loadConfig({ SECRET: 'short' })).toThrow(/SECRET/);
+    expect(() => loadConfig({ ALLOWED_ORIGINS: 'not a url' })).toThrow(/ALLOWED_ORIGINS/);
+  });
+});
+
+describe('MAX_BUFFERED_BYTES', () => {
+  it('defaults to 4 MiB, takes 64 KiB or more, and names itself when wrong', () => {
+    expect(loadConfig({}).maxBufferedBytes).toBe(4 * 1024 * 1024);
+    expect(loadConfig({ MAX_BUFFERED_BYTES: '65536' }).maxBufferedBytes).toBe(65536);
+    expect(loadConfig({ MAX_BUFFERED_BYTES: ' ' }).maxBufferedBytes).toBe(4 * 1024 * 1024);
+    for (const bad of ['65535', '0', '-1', '1.5', '4MiB', 'lots']) {
+      expect(() => loadConfig({ MAX_BUFFERED_BYTES: bad })).toThrow(ConfigError);
+      expect(() => loadConfig({ MAX_BUFFERED_BYTES: bad })).toThrow(/MAX_BUFFERED_BYTES/);
+    }
+  });
+});
