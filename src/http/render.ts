@@ -51,7 +51,7 @@ function languageContext(lang: Lang): LanguageContext {
   const strings = catalogue(lang);
   return {
     lang,
-    // An unknown key shows as itself rather than failing the page; test/i18n.test.ts checks them all.
+    // An unknown key shows as itself rather than failing the page; test/shared/i18n.test.ts checks them all.
     t: (key, params) => (isKey(key) ? interpolate(strings[key], params) : String(key)),
     tParts: (key) => (isKey(key) ? translateParts(lang, key) : [{ kind: 'text', text: String(key) }]),
     languageSwitch: LANGUAGES.filter((other) => other !== lang).map((other) => ({

@@ -13,7 +13,6 @@ import {
   type ROOMS_CHANGES,
   type ServerMessage,
 } from '../../shared/protocol/index.js';
-import { sleep } from './wait.js';
 
 export interface Closed {
   code: number;
@@ -44,7 +43,7 @@ export interface ConnectOptions {
   /** With `greeted`: give up waiting for the lobby list after this long; no limit when left out. */
   greetTimeoutMs?: number;
   /**
-   * Keep every message for `next`, `received` and `quietFor` (the default). Off for clients that
+   * Keep every message for `next`, `received` and `pending` (the default). Off for clients that
    * only count, or take messages through `onMessage`: a message is then parsed only when needed.
    */
   buffer?: boolean;
@@ -230,12 +229,6 @@ export class TestClient {
 
   /** The messages received and not consumed yet that match (no waiting: settle first). */
   pending(predicate: Predicate = () => true): ServerMessage[] {
-    return this.unread.filter(predicate);
-  }
-
-  /** Resolves with the unconsumed messages matching after waiting `ms`: for "nothing else arrives". */
-  async quietFor(ms = 200, predicate: Predicate = () => true): Promise<ServerMessage[]> {
-    await sleep(ms);
     return this.unread.filter(predicate);
   }
 
