@@ -68,6 +68,11 @@ export async function join(client: TestClient, room: string): Promise<ServerMess
   return client.next<ServerMessages['list']>((m) => m.type === 'list' && m.room.toLowerCase() === room.toLowerCase());
 }
 
+/** Each client joins the room, one after another. */
+export async function joinAll(room: string, ...clients: TestClient[]): Promise<void> {
+  for (const client of clients) await join(client, room);
+}
+
 /** Leaves and waits for this connection's own `left`. */
 export async function leave(client: TestClient, room: string): Promise<void> {
   client.send({ type: 'leave', room });

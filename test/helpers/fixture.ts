@@ -13,8 +13,12 @@ export interface ServerFixture {
   /** The running server (from the file's beforeAll on). */
   readonly server: TestServer;
   signIn(name?: string): Promise<SignedIn>;
+  /** Signs in each name, one after another: `const [alice, bob] = await chat.users('Alice', 'Bob')`. */
+  users<Names extends string[]>(...names: Names): Promise<{ [K in keyof Names]: SignedIn }>;
   /** Connects as `who` and waits for the greeting (history or resume, then the lobby list). */
   connect(who: SignedIn, options?: Omit<ConnectOptions, 'cookie' | 'greeted'>): Promise<TestClient>;
+  /** Connects each, one after another (so each greeting is over before the next connects). */
+  connectEach<Who extends SignedIn[]>(...who: Who): Promise<{ [K in keyof Who]: TestClient }>;
   /**
    * Opens a socket without waiting for a greeting (refusals, closes). `who` is a signed-in user, a
    * Cookie header sent as it is (a tampered one, say), or undefined for no cookie at all.
@@ -63,7 +67,17 @@ export function useServer(env: Record<string, string> = {}): ServerFixture {
       return running;
     },
     signIn: (name = 'Tester') => signIn(fixture.server.url, name),
+    async users<Names extends string[]>(...names: Names) {
+      const users: SignedIn[] = [];
+      for (const name of names) users.push(await fixture.signIn(name));
+      return users as { [K in keyof Names]: SignedIn };
+    },
     connect: async (who, options = {}) => fixture.keep(await TestClient.connect(fixture.server.wsUrl, { ...options, cookie: who.cookie, greeted: true, greetTimeoutMs: 3000 })),
+    async connectEach<Who extends SignedIn[]>(...who: Who) {
+      const clients: TestClient[] = [];
+      for (const one of who) clients.push(await fixture.connect(one));
+      return clients as { [K in keyof Who]: TestClient };
+    },
     open: async (who, options = {}) => {
       const cookie = typeof who === 'string' ? who : who?.cookie;
       return fixture.keep(await TestClient.connect(fixture.server.wsUrl, cookie === undefined ? options : { ...options, cookie }));

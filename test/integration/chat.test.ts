@@ -19,11 +19,8 @@ async function sayWithoutRoom(client: TestClient, data: string): Promise<ChatMes
 
 describe('chat', () => {
   it('reaches everyone in the lobby, the sender included, with id, ts, room, user; ref only on the sending connection', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
-    const a1 = await chat.connect(alice);
-    const a2 = await chat.connect(alice);
-    const b = await chat.connect(bob);
+    const [alice, bob] = await chat.users('Alice', 'Bob');
+    const [a1, a2, b] = await chat.connectEach(alice, alice, bob);
 
     const text = unique('hello all');
     const before = Date.now();
@@ -50,12 +47,8 @@ describe('chat', () => {
   });
 
   it('room defaults to lobby, and ids increase in the order the server accepted messages', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
-    const carol = await chat.signIn('Carol');
-    const a = await chat.connect(alice);
-    const b = await chat.connect(bob);
-    const c = await chat.connect(carol);
+    const [alice, bob, carol] = await chat.users('Alice', 'Bob', 'Carol');
+    const [a, b, c] = await chat.connectEach(alice, bob, carol);
 
     const texts = [unique('one'), unique('two'), unique('three'), unique('four')];
     const ids: number[] = [];
@@ -75,10 +68,8 @@ describe('chat', () => {
   });
 
   it('a text frame that is not JSON is a chat to the lobby', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
-    const a = await chat.connect(alice);
-    const b = await chat.connect(bob);
+    const [alice, bob] = await chat.users('Alice', 'Bob');
+    const [a, b] = await chat.connectEach(alice, bob);
 
     const text = unique('hello plain text');
     a.send(text);
@@ -90,10 +81,8 @@ describe('chat', () => {
   });
 
   it('trims the text; a blank one is refused with empty', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
-    const a = await chat.connect(alice);
-    const b = await chat.connect(bob);
+    const [alice, bob] = await chat.users('Alice', 'Bob');
+    const [a, b] = await chat.connectEach(alice, bob);
 
     const text = unique('padded');
     a.send({ type: 'chat', data: `  \n\t${text} \n ` });
@@ -110,10 +99,8 @@ describe('chat', () => {
   });
 
   it('refuses text over MAX_MESSAGE_LENGTH with too_long, counting code points', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
-    const a = await chat.connect(alice);
-    const b = await chat.connect(bob);
+    const [alice, bob] = await chat.users('Alice', 'Bob');
+    const [a, b] = await chat.connectEach(alice, bob);
 
     // exactly 2000 code points: accepted (an emoji is 2 UTF-16 units but 1 character)
     const emoji = '😀'.repeat(2000);
@@ -134,10 +121,8 @@ describe('chat', () => {
   });
 
   it('JSON that is not an object is bad_message, and the connection stays open', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
-    const a = await chat.connect(alice);
-    const b = await chat.connect(bob);
+    const [alice, bob] = await chat.users('Alice', 'Bob');
+    const [a, b] = await chat.connectEach(alice, bob);
 
     for (const frame of ['[]', '123', '"x"', 'null', 'true', '[{"type":"chat","data":"hi"}]']) {
       a.send(frame);
@@ -151,11 +136,8 @@ describe('chat', () => {
   });
 
   it('answers missing or wrong-typed fields with bad_message and an unknown type with unknown_type, echoing a valid ref, to that connection only', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
-    const a1 = await chat.connect(alice);
-    const a2 = await chat.connect(alice);
-    const b = await chat.connect(bob);
+    const [alice, bob] = await chat.users('Alice', 'Bob');
+    const [a1, a2, b] = await chat.connectEach(alice, alice, bob);
 
     const cases: { message: Record<string, unknown>; code: string; ref?: string }[] = [
       { message: { type: 'chat', ref: 'no-data' }, code: 'bad_message', ref: 'no-data' },
@@ -199,10 +181,8 @@ describe('chat', () => {
   });
 
   it('a chat to a room that does not exist is no_such_room; to a room not joined is not_in_room', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
-    const a = await chat.connect(alice);
-    const b = await chat.connect(bob);
+    const [alice, bob] = await chat.users('Alice', 'Bob');
+    const [a, b] = await chat.connectEach(alice, bob);
     const room = roomName('closed');
     await chat.createRoom(bob, room);
     b.send({ type: 'join', room });

@@ -3,7 +3,7 @@
 // latest page a newcomer gets.
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, ServerMessage } from '../../src/shared/protocol/index.js';
-import { chatWith, expectNone, flushPresence, join, presence, say, unique, userShape } from '../helpers/chat.js';
+import { chatWith, expectNone, flushPresence, join, joinAll, presence, say, unique, userShape } from '../helpers/chat.js';
 import type { TestClient } from '../helpers/client.js';
 import { useServer } from '../helpers/fixture.js';
 
@@ -15,8 +15,7 @@ const chat = useServer({ HISTORY_LIMIT: '3' });
 
 describe('connecting', () => {
   it('greets with the latest lobby history (oldest first, HISTORY_LIMIT long), then the list, and tells the others', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
+    const [alice, bob] = await chat.users('Alice', 'Bob');
     const a = await chat.connect(alice);
 
     const sent: ChatMessage[] = [];
@@ -47,15 +46,12 @@ describe('connecting', () => {
   });
 
   it('a second tab is not announced; closing one of two tabs is silent; closing the last one announces left', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
-    const a = await chat.connect(alice);
-    const b1 = await chat.connect(bob);
+    const [alice, bob] = await chat.users('Alice', 'Bob');
+    const [a, b1] = await chat.connectEach(alice, bob);
     await a.next(presence('join', bob.user));
     // A room of their own with Alice for this tab alone: its `left` there shows when the server has seen it close.
     const room = await chat.createRoom(alice);
-    await join(a, room);
-    await join(b1, room);
+    await joinAll(room, a, b1);
 
     const b2 = await chat.connect(bob);
     const list = b2.received.find((m): m is ListMessage => m.type === 'list' && m.room === 'lobby');

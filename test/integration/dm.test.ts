@@ -13,14 +13,8 @@ const chat = useServer();
 
 describe('dm', () => {
   it('reaches every connection of sender and recipient and nobody else; ref only on the sending connection', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
-    const carol = await chat.signIn('Carol');
-    const a1 = await chat.connect(alice);
-    const a2 = await chat.connect(alice);
-    const b1 = await chat.connect(bob);
-    const b2 = await chat.connect(bob);
-    const c = await chat.connect(carol);
+    const [alice, bob, carol] = await chat.users('Alice', 'Bob', 'Carol');
+    const [a1, a2, b1, b2, c] = await chat.connectEach(alice, alice, bob, bob, carol);
 
     const text = unique('psst');
     const before = Date.now();

@@ -11,10 +11,8 @@ const chat = useServer();
 
 describe('frames', () => {
   it('a binary frame closes the connection with 1003 and is not delivered', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
-    const a = await chat.connect(alice);
-    const b = await chat.connect(bob);
+    const [alice, bob] = await chat.users('Alice', 'Bob');
+    const [a, b] = await chat.connectEach(alice, bob);
 
     const text = unique('binary');
     a.socket.send(Buffer.from(JSON.stringify({ type: 'chat', data: text })), { binary: true });

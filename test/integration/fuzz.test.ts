@@ -30,11 +30,9 @@ const chat = useServer({ RATE_LIMIT: '0', MAX_FRAME_BYTES: String(MAX_FRAME_BYTE
 
 describe('fuzzing a live server', () => {
   it('a text with lone surrogates is stored exactly as it was delivered, and within the length limit', async () => {
-    const carol = await chat.signIn('Carol');
-    const dave = await chat.signIn('Dave');
+    const [carol, dave] = await chat.users('Carol', 'Dave');
     const room = await chat.createRoom(carol, 'surrogates');
-    const c = await chat.connect(carol);
-    const d = await chat.connect(dave);
+    const [c, d] = await chat.connectEach(carol, dave);
     for (const client of [c, d]) {
       client.send({ type: 'join', room });
       await client.next((m) => m.type === 'list' && m.room === room);
@@ -61,8 +59,7 @@ describe('fuzzing a live server', () => {
     const [alice, bob, fuzzer] = await Promise.all([chat.signIn('Alice'), chat.signIn('Bob'), chat.signIn('Fuzzer')]);
     await chat.createRoom(alice, FUZZ_ROOM);
 
-    const a = await chat.connect(alice);
-    const b = await chat.connect(bob);
+    const [a, b] = await chat.connectEach(alice, bob);
     for (const client of [a, b]) {
       client.send({ type: 'join', room: FUZZ_ROOM });
       await client.next((m) => m.type === 'list' && m.room === FUZZ_ROOM);

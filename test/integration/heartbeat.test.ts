@@ -8,8 +8,7 @@ import { sleep } from '../helpers/wait.js';
 const chat = useServer({ HEARTBEAT_MS: '200' });
 
 it('ends a connection that stops answering pings, and the others see it leave', async () => {
-  const watcher = await chat.signIn('Watcher');
-  const ghost = await chat.signIn('Ghost');
+  const [watcher, ghost] = await chat.users('Watcher', 'Ghost');
   const w = await chat.connect(watcher);
   // A peer that has gone silent: it never answers the server's pings.
   const silent = new WebSocket(chat.server.wsUrl, { headers: { cookie: ghost.cookie }, autoPong: false });

@@ -2,7 +2,7 @@
 // `before`, the limit clamped, and what may not be read refused. Real server, real `ws` clients.
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, DirectMessage, ServerMessage } from '../../src/shared/protocol/index.js';
-import { chatWith, isError, join, say, unique } from '../helpers/chat.js';
+import { chatWith, isError, join, joinAll, say, unique } from '../helpers/chat.js';
 import type { TestClient } from '../helpers/client.js';
 import { useServer } from '../helpers/fixture.js';
 
@@ -15,13 +15,10 @@ const chat = useServer({ RATE_LIMIT: '0' });
 
 describe('history requests', () => {
   it('pages back through a room with before: no gaps, no repeats, oldest first, before echoed; limit clamped to 100', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
+    const [alice, bob] = await chat.users('Alice', 'Bob');
     const room = await chat.createRoom(alice);
-    const a = await chat.connect(alice);
-    const b = await chat.connect(bob);
-    await join(a, room);
-    await join(b, room);
+    const [a, b] = await chat.connectEach(alice, bob);
+    await joinAll(room, a, b);
 
     // 120 messages from two users, interleaved with lobby traffic that must not show up
     const texts = Array.from({ length: 120 }, (_, i) => unique(`m${i}`));
@@ -71,11 +68,9 @@ describe('history requests', () => {
   });
 
   it('a room you did not join is not_in_room; both room and with, or neither, or wrong types are bad_message', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
+    const [alice, bob] = await chat.users('Alice', 'Bob');
     const room = await chat.createRoom(bob);
-    const a = await chat.connect(alice);
-    const b = await chat.connect(bob);
+    const [a, b] = await chat.connectEach(alice, bob);
     await join(b, room);
     const secret = await say(b, unique('members only'), room);
 
@@ -100,12 +95,8 @@ describe('history requests', () => {
   });
 
   it('pages a DM conversation between the two users only, from either side', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
-    const carol = await chat.signIn('Carol');
-    const a = await chat.connect(alice);
-    const b = await chat.connect(bob);
-    const c = await chat.connect(carol);
+    const [alice, bob, carol] = await chat.users('Alice', 'Bob', 'Carol');
+    const [a, b, c] = await chat.connectEach(alice, bob, carol);
 
     const conversation: DirectMessage[] = [];
     for (let i = 0; i < 7; i++) {

@@ -3,7 +3,7 @@
 // joiner and leaver included, a second tab not announced), and rooms kept apart.
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, ServerMessage } from '../../src/shared/protocol/index.js';
-import { chatWith, expectNone, flushPresence, isError, join, leave, presence, say, unique, userShape } from '../helpers/chat.js';
+import { chatWith, expectNone, flushPresence, isError, join, joinAll, leave, presence, say, unique, userShape } from '../helpers/chat.js';
 import { useServer } from '../helpers/fixture.js';
 
 type ErrorMessage = Extract<ServerMessage, { type: 'error' }>;
@@ -16,13 +16,9 @@ const chat = useServer({ RATE_LIMIT: '0' });
 
 describe('join', () => {
   it('sends history then list to the joiner, and join to everyone in the room, the joiner included', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
-    const carol = await chat.signIn('Carol');
+    const [alice, bob, carol] = await chat.users('Alice', 'Bob', 'Carol');
     const room = await chat.createRoom(bob);
-    const a = await chat.connect(alice);
-    const b = await chat.connect(bob);
-    const c = await chat.connect(carol);
+    const [a, b, c] = await chat.connectEach(alice, bob, carol);
 
     await join(b, room);
     const first = await say(b, unique('first in room'), room);
@@ -51,14 +47,10 @@ describe('join', () => {
   });
 
   it('a second tab joining the same room is not announced again', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
+    const [alice, bob] = await chat.users('Alice', 'Bob');
     const room = await chat.createRoom(bob);
-    const a1 = await chat.connect(alice);
-    const a2 = await chat.connect(alice);
-    const b = await chat.connect(bob);
-    await join(b, room);
-    await join(a1, room);
+    const [a1, a2, b] = await chat.connectEach(alice, alice, bob);
+    await joinAll(room, b, a1);
     await b.next(presence('join', alice.user, room));
 
     const list = await join(a2, room);
@@ -78,16 +70,12 @@ describe('join', () => {
   });
 
   it('keeps rooms apart: a chat in a room never reaches a connection that is only in the lobby', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
-    const carol = await chat.signIn('Carol');
+    const [alice, bob, carol] = await chat.users('Alice', 'Bob', 'Carol');
     const room = await chat.createRoom(alice);
     const a1 = await chat.connect(alice);
     const a2 = await chat.connect(alice); // Alice's other tab stays in the lobby only
-    const b = await chat.connect(bob);
-    const c = await chat.connect(carol);
-    await join(a1, room);
-    await join(b, room);
+    const [b, c] = await chat.connectEach(bob, carol);
+    await joinAll(room, a1, b);
 
     const text = unique('room only');
     a1.send({ type: 'chat', room, data: text });
@@ -109,15 +97,10 @@ describe('join', () => {
 
 describe('leave', () => {
   it('sends left to the room, the leaver included; then the room no longer reaches the leaver', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
-    const carol = await chat.signIn('Carol');
+    const [alice, bob, carol] = await chat.users('Alice', 'Bob', 'Carol');
     const room = await chat.createRoom(alice);
-    const a = await chat.connect(alice);
-    const b = await chat.connect(bob);
-    const c = await chat.connect(carol);
-    await join(a, room);
-    await join(b, room);
+    const [a, b, c] = await chat.connectEach(alice, bob, carol);
+    await joinAll(room, a, b);
 
     a.send({ type: 'leave', room });
     const own = await a.next<PresenceMessage>(presence('left', alice.user, room));
@@ -152,14 +135,9 @@ describe('leave', () => {
   });
 
   it('only the last connection of a user leaving announces left; closing a socket leaves its rooms', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
-    const carol = await chat.signIn('Carol');
+    const [alice, bob, carol] = await chat.users('Alice', 'Bob', 'Carol');
     const room = await chat.createRoom(alice);
-    const a1 = await chat.connect(alice);
-    const a2 = await chat.connect(alice);
-    const b = await chat.connect(bob);
-    const c = await chat.connect(carol);
+    const [a1, a2, b, c] = await chat.connectEach(alice, alice, bob, carol);
     for (const client of [a1, a2, b, c]) await join(client, room);
 
     await leave(a1, room);

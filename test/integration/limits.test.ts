@@ -31,8 +31,7 @@ describe('caps and limits', () => {
     const chat = useServer({ MAX_CONNECTIONS_PER_USER: '2', MAX_CONNECTIONS_PER_ADDRESS: '3' });
 
     it('caps the connections of one user (1008) and of one address (429), and frees them on close', async () => {
-      const alice = await chat.signIn('Many Tabs');
-      const bob = await chat.signIn('Bob');
+      const [alice, bob] = await chat.users('Many Tabs', 'Bob');
       const tabs = [await chat.connect(alice), await chat.connect(alice)];
       const third = await chat.open(alice);
       expect(await third.closed).toEqual({ code: 1008, reason: 'Too many connections' });

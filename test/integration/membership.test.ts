@@ -35,8 +35,7 @@ async function page(who: SignedIn): Promise<{ myRooms: string[]; conversations: 
 
 describe('persistent membership', () => {
   it('a joined room is the user\'s on every page load and device until they leave it; lobby is always theirs', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
+    const [alice, bob] = await chat.users('Alice', 'Bob');
     const later = await chat.createRoom(bob);
     const first = await chat.createRoom(bob);
     const never = await chat.createRoom(bob);
@@ -65,12 +64,9 @@ describe('persistent membership', () => {
   });
 
   it('leaving in one tab ends the membership; a second tab stays in the room until it leaves or reconnects', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
+    const [alice, bob] = await chat.users('Alice', 'Bob');
     const room = await chat.createRoom(alice);
-    const a1 = await chat.connect(alice);
-    const a2 = await chat.connect(alice);
-    const b = await chat.connect(bob);
+    const [a1, a2, b] = await chat.connectEach(alice, alice, bob);
     for (const client of [a1, a2, b]) await join(client, room);
 
     await leave(a1, room);
@@ -105,15 +101,10 @@ describe('persistent membership', () => {
 
 describe('conversations on the chat page', () => {
   it('lists the people the user has DMs with, most recent first, each once, and nobody else\'s', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
-    const carol = await chat.signIn('Carol');
-    const dave = await chat.signIn('Dave');
+    const [alice, bob, carol, dave] = await chat.users('Alice', 'Bob', 'Carol', 'Dave');
     expect((await page(alice)).conversations).toEqual([]);
 
-    const a = await chat.connect(alice);
-    const b = await chat.connect(bob);
-    const c = await chat.connect(carol);
+    const [a, b, c] = await chat.connectEach(alice, bob, carol);
     await dm(a, bob.user, 'hi bob');
     await dm(c, alice.user, 'hi alice');
     await dm(b, dave.user, 'not alice\'s business');

@@ -3,7 +3,7 @@
 // hear it, nobody else does, and a reload agrees. Real server, real `ws` clients.
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, ServerMessage } from '../../src/shared/protocol/index.js';
-import { dm, expectNone, join, personName, say, unique } from '../helpers/chat.js';
+import { dm, expectNone, join, joinAll, personName, say, unique } from '../helpers/chat.js';
 import { useServer } from '../helpers/fixture.js';
 import type { SignedIn } from '../helpers/server.js';
 import { connectWithUnread, entryFor, isRead, markRead } from '../helpers/unread.js';
@@ -26,8 +26,7 @@ describe('read', () => {
     const a = await tab(alice);
     const b1 = await tab(bob);
     const b2 = await tab(bob);
-    await join(a, room);
-    await join(b1, room);
+    await joinAll(room, a, b1);
 
     const sent: ChatMessage[] = [];
     for (let i = 0; i < 4; i++) sent.push(await say(a, unique(`m${i}`), room));

@@ -2,7 +2,7 @@
 // keeping history (docs/protocol.md §3, §6) against the real server with real `ws` clients.
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, ServerMessage, StoredMessage } from '../../src/shared/protocol/index.js';
-import { chatWith, dm, dmWith, expectNone, isChatOrDm, join, plain, say, unique, userShape } from '../helpers/chat.js';
+import { chatWith, dm, dmWith, expectNone, isChatOrDm, join, joinAll, plain, say, unique, userShape } from '../helpers/chat.js';
 import { useServer } from '../helpers/fixture.js';
 import type { SignedIn } from '../helpers/server.js';
 
@@ -25,12 +25,9 @@ async function resume(who: SignedIn, since: number) {
 
 describe('resume with ?since=', () => {
   it('replays exactly the missed lobby chats and DMs, in order, instead of the history, then the list', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
-    const carol = await chat.signIn('Carol');
+    const [alice, bob, carol] = await chat.users('Alice', 'Bob', 'Carol');
     let a = await chat.connect(alice);
-    const b = await chat.connect(bob);
-    const c = await chat.connect(carol);
+    const [b, c] = await chat.connectEach(bob, carol);
 
     await say(b, unique('seen 1'));
     const seen = await say(b, unique('seen 2'));
@@ -71,11 +68,8 @@ describe('resume with ?since=', () => {
   });
 
   it('includes what the user sent meanwhile from another tab, lobby chats and DMs alike', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
-    const a1 = await chat.connect(alice);
-    const a2 = await chat.connect(alice);
-    const b = await chat.connect(bob);
+    const [alice, bob] = await chat.users('Alice', 'Bob');
+    const [a1, a2, b] = await chat.connectEach(alice, alice, bob);
 
     const seen = await say(b, unique('seen'));
     await a1.next(chatWith(seen.data));
@@ -91,14 +85,10 @@ describe('resume with ?since=', () => {
   });
 
   it('does not replay chats of rooms the resuming connection is not in, even the user\'s own', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
+    const [alice, bob] = await chat.users('Alice', 'Bob');
     const room = await chat.createRoom(alice);
-    const a1 = await chat.connect(alice);
-    const a2 = await chat.connect(alice);
-    const b = await chat.connect(bob);
-    await join(a2, room);
-    await join(b, room);
+    const [a1, a2, b] = await chat.connectEach(alice, alice, bob);
+    await joinAll(room, a2, b);
 
     const seen = await say(b, unique('seen'));
     await a1.next(chatWith(seen.data));
@@ -125,12 +115,10 @@ describe('resume with ?since=', () => {
   });
 
   it('join with since replays that room\'s messages after since instead of its history, then list and join', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
+    const [alice, bob] = await chat.users('Alice', 'Bob');
     const room = await chat.createRoom(bob);
     const otherRoom = await chat.createRoom(bob);
-    const a = await chat.connect(alice);
-    const b = await chat.connect(bob);
+    const [a, b] = await chat.connectEach(alice, bob);
     await join(a, room);
     await join(b, room);
     await join(b, otherRoom);
@@ -161,11 +149,9 @@ describe('resume with ?since=', () => {
   });
 
   it('join with since does not replay the user\'s own messages or DMs from elsewhere', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
+    const [alice, bob] = await chat.users('Alice', 'Bob');
     const room = await chat.createRoom(bob);
-    const a = await chat.connect(alice);
-    const b = await chat.connect(bob);
+    const [a, b] = await chat.connectEach(alice, bob);
     await join(b, room);
 
     const seen = await say(b, unique('seen'), room);
@@ -186,8 +172,7 @@ describe('resume with ?since=', () => {
 
 describe('resume from far back', () => {
   it('replays every missed message once, in order, over several pages, then the list', async () => {
-    const writer = await chat.signIn('Writer');
-    const reader = await chat.signIn('Reader');
+    const [writer, reader] = await chat.users('Writer', 'Reader');
     const sender = await chat.connect(writer);
     const total = 1234;
     for (let i = 0; i < total; i++) sender.send({ type: 'chat', data: `missed ${i}`, ref: `m${i}` });
@@ -207,8 +192,7 @@ describe('resume from far back', () => {
 
 describe('a restart', () => {
   it('keeps users, rooms and history with the same ids; new messages get larger ids', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
+    const [alice, bob] = await chat.users('Alice', 'Bob');
     const room = await chat.createRoom(alice);
     const a = await chat.connect(alice);
     await join(a, room);

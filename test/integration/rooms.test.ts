@@ -4,7 +4,7 @@
 // Real server, real `ws` clients and fetch.
 import { describe, expect, it } from 'vitest';
 import type { ServerMessage, User } from '../../src/shared/protocol/index.js';
-import { expectNone, join, presence, roomName, userShape } from '../helpers/chat.js';
+import { expectNone, join, joinAll, presence, roomName, userShape } from '../helpers/chat.js';
 import { useServer } from '../helpers/fixture.js';
 import { formPost, jsonPost } from '../helpers/server.js';
 
@@ -33,11 +33,8 @@ async function usersIn(cookie: string, room: string): Promise<string[]> {
 
 describe('POST /rooms', () => {
   it('creates a room (201 {name}) and tells every connected client the new room list', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
-    const a1 = await chat.connect(alice);
-    const a2 = await chat.connect(alice);
-    const b = await chat.connect(bob);
+    const [alice, bob] = await chat.users('Alice', 'Bob');
+    const [a1, a2, b] = await chat.connectEach(alice, alice, bob);
 
     const name = roomName('general');
     const response = await postRoom(name, alice.cookie);
@@ -118,12 +115,9 @@ describe('GET /rooms', () => {
   it('lists every room with who is in it now (each user once); 401 without a cookie', async () => {
     expect((await getRooms()).status).toBe(401);
 
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
+    const [alice, bob] = await chat.users('Alice', 'Bob');
     const room = await chat.createRoom(alice);
-    const a1 = await chat.connect(alice);
-    const a2 = await chat.connect(alice);
-    const b = await chat.connect(bob);
+    const [a1, a2, b] = await chat.connectEach(alice, alice, bob);
 
     const response = await getRooms(alice.cookie);
     expect(response.status).toBe(200);
@@ -133,8 +127,7 @@ describe('GET /rooms', () => {
     expect(lobby?.users.filter((u) => u.id === bob.user.id)).toEqual([userShape(bob.user)]);
     expect(rooms.find((r) => r.name === room)?.users).toEqual([]);
 
-    await join(a1, room);
-    await join(a2, room);
+    await joinAll(room, a1, a2);
     expect(await usersIn(bob.cookie, room)).toEqual([alice.user.id]);
     await join(b, room);
     expect(await usersIn(bob.cookie, room)).toEqual([alice.user.id, bob.user.id].sort());

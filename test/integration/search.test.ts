@@ -70,12 +70,8 @@ describe('GET /search', () => {
   });
 
   it('returns only what the user may see: their rooms and their own DMs, never anyone else\'s', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
-    const carol = await chat.signIn('Carol');
-    const a = await chat.connect(alice);
-    const b = await chat.connect(bob);
-    const c = await chat.connect(carol);
+    const [alice, bob, carol] = await chat.users('Alice', 'Bob', 'Carol');
+    const [a, b, c] = await chat.connectEach(alice, bob, carol);
     const room = await chat.createRoom(alice);
     await join(a, room);
 
@@ -122,8 +118,7 @@ describe('GET /search', () => {
   });
 
   it('room= restricts to one room of yours: 403 for a room you are not in, 404 for none', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
+    const [alice, bob] = await chat.users('Alice', 'Bob');
     const a = await chat.connect(alice);
     const room = await chat.createRoom(alice);
     await join(a, room);

@@ -2,7 +2,7 @@
 // `typing`, the 2 s server throttle, and its errors, against the real server with real `ws` clients.
 import { describe, expect, it } from 'vitest';
 import { TYPING_THROTTLE_MS, type ChatMessage, type ServerMessage } from '../../src/shared/protocol/index.js';
-import { expectNone, join, userShape } from '../helpers/chat.js';
+import { expectNone, join, joinAll, userShape } from '../helpers/chat.js';
 import type { TestClient } from '../helpers/client.js';
 import { useServer } from '../helpers/fixture.js';
 import { sleep } from '../helpers/wait.js';
@@ -33,13 +33,9 @@ async function heardBy(clients: TestClient[], predicate: (m: ServerMessage) => b
 
 describe('typing', () => {
   it('in a room: the others in it hear who is typing; not the typist in any tab, not people outside', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
-    const carol = await chat.signIn('Carol');
+    const [alice, bob, carol] = await chat.users('Alice', 'Bob', 'Carol');
     const room = await chat.createRoom(alice);
-    const a1 = await chat.connect(alice);
-    const a2 = await chat.connect(alice);
-    const b = await chat.connect(bob);
+    const [a1, a2, b] = await chat.connectEach(alice, alice, bob);
     const c = await chat.connect(carol); // lobby only
     for (const client of [a1, a2, b]) await join(client, room);
 
@@ -57,14 +53,8 @@ describe('typing', () => {
   });
 
   it('in a DM: only the recipient\'s connections hear it, with the typist\'s id; typing to yourself goes nowhere', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
-    const carol = await chat.signIn('Carol');
-    const a1 = await chat.connect(alice);
-    const a2 = await chat.connect(alice);
-    const b1 = await chat.connect(bob);
-    const b2 = await chat.connect(bob);
-    const c = await chat.connect(carol);
+    const [alice, bob, carol] = await chat.users('Alice', 'Bob', 'Carol');
+    const [a1, a2, b1, b2, c] = await chat.connectEach(alice, alice, bob, bob, carol);
 
     a1.send({ type: 'typing', with: bob.user.id });
     for (const client of [b1, b2]) {
@@ -78,13 +68,10 @@ describe('typing', () => {
   });
 
   it('is throttled to one per 2 s per room or conversation, silently, and never uses up the chat rate limit', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
+    const [alice, bob] = await chat.users('Alice', 'Bob');
     const room = await chat.createRoom(alice);
-    const a = await chat.connect(alice);
-    const b = await chat.connect(bob);
-    await join(a, room);
-    await join(b, room);
+    const [a, b] = await chat.connectEach(alice, bob);
+    await joinAll(room, a, b);
     const typingIn = (about: 'room' | 'with') => (m: ServerMessage) => m.type === 'typing' && about in m;
 
     for (let i = 0; i < 10; i++) a.send({ type: 'typing', with: bob.user.id });
@@ -125,10 +112,8 @@ describe('typing', () => {
   });
 
   it('sending a DM ends the interval for that conversation', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
-    const a = await chat.connect(alice);
-    const b = await chat.connect(bob);
+    const [alice, bob] = await chat.users('Alice', 'Bob');
+    const [a, b] = await chat.connectEach(alice, bob);
     a.send({ type: 'typing', with: bob.user.id });
     await b.next(isTyping);
     a.send({ type: 'dm', to: bob.user.id, data: 'there you go' });
@@ -141,11 +126,9 @@ describe('typing', () => {
   });
 
   it('needs the typist in the room, a room that exists and a known user; errors keep the connection', async () => {
-    const alice = await chat.signIn('Alice');
-    const bob = await chat.signIn('Bob');
+    const [alice, bob] = await chat.users('Alice', 'Bob');
     const room = await chat.createRoom(bob);
-    const a = await chat.connect(alice);
-    const b = await chat.connect(bob);
+    const [a, b] = await chat.connectEach(alice, bob);
     await join(b, room);
 
     const cases: { request: Record<string, unknown>; code: string }[] = [

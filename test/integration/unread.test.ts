@@ -6,7 +6,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../src/shared/protocol/index.js';
-import { dm, join, leave, personName, say, unique } from '../helpers/chat.js';
+import { dm, join, joinAll, leave, personName, say, unique } from '../helpers/chat.js';
 import { useServer } from '../helpers/fixture.js';
 import type { SignedIn } from '../helpers/server.js';
 import { connectWithUnread, entryFor, markRead } from '../helpers/unread.js';
@@ -47,8 +47,7 @@ describe('unread on connect', () => {
     const { client: a } = await connect(alice);
     const { client: b } = await connect(bob);
     const { client: c } = await connect(carol);
-    await join(a, room);
-    await join(b, room);
+    await joinAll(room, a, b);
     await b.close();
 
     // while Bob is away
@@ -129,8 +128,7 @@ describe('read markers and membership', () => {
     const { client: a } = await connect(alice);
     const { client: b1 } = await connect(bob);
     const { client: b2 } = await connect(bob);
-    await join(a, room);
-    await join(b1, room);
+    await joinAll(room, a, b1);
     const first = await say(a, unique('one'), room);
     await say(a, unique('two'), room);
     await markRead(b1, b2, { room }, first.id);

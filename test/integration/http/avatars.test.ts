@@ -6,8 +6,7 @@ import { useServer } from '../../helpers/fixture.js';
 const chat = useServer();
 
 it('draws an identicon per user id, locally, the same every time and different between users', async () => {
-  const a = await chat.signIn('Same Name');
-  const b = await chat.signIn('Same Name');
+  const [a, b] = await chat.users('Same Name', 'Same Name');
   const get = (id: string) => fetch(`${chat.server.url}/avatars/${id}.svg`);
   const first = await get(a.user.id);
   expect(first.status).toBe(200);

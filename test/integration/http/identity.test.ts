@@ -91,8 +91,7 @@ describe('sessions', () => {
   it('"sign out everywhere" ends every session of the user and closes all their sockets', async () => {
     const everywhere = await chat.signIn('Everywhere');
     const { cookie, user } = everywhere;
-    const one = await chat.connect(everywhere);
-    const other = await chat.connect(everywhere);
+    const [one, other] = await chat.connectEach(everywhere, everywhere);
     const response = await fetch(`${chat.server.url}/signout/everywhere`, { method: 'POST', headers: { cookie }, redirect: 'manual' });
     expect(response.status).toBe(302);
     expect((await one.closed).code).toBe(4001);

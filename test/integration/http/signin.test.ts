@@ -47,8 +47,7 @@ describe('sign-in', () => {
   });
 
   it('answers a JSON sign-in with {code:0, data:user}, and two people of one name get two ids', async () => {
-    const first = await chat.signIn('路人甲');
-    const second = await chat.signIn('路人甲');
+    const [first, second] = await chat.users('路人甲', '路人甲');
     expect(first.user.name).toBe('路人甲');
     expect(first.user.id).not.toBe(second.user.id);
   });
