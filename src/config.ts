@@ -24,8 +24,21 @@ export interface Config {
   /** Chat and DM messages a user may send per rateWindowMs; 0 turns the limit off. */
   rateLimit: number;
   rateWindowMs: number;
+  /**
+   * Every other frame a user's sockets send (join, leave, read, typing, history, people, ping) per
+   * rateWindowMs, all tabs together; 0 turns the limit off.
+   */
+  frameRateLimit: number;
   /** Sign-ins per client address per minute; 0 turns the limit off. */
   signinRateLimit: number;
+  /** Rooms one user may create per hour (an address may create three times as many); 0 turns the limit off. */
+  roomRateLimit: number;
+  /** Rooms one user may belong to (lobby aside); 0 means no cap. */
+  maxRoomsPerUser: number;
+  /** Searches one user may run per minute (`GET /search`); 0 turns the limit off. */
+  searchRateLimit: number;
+  /** Open TCP connections to the whole server (HTTP and WebSocket); 0 means no cap. */
+  maxConnections: number;
   /** Open WebSockets one user may have (tabs, devices); 0 means no cap. */
   maxConnectionsPerUser: number;
   /** Open WebSockets from one client address; 0 means no cap. */
@@ -56,7 +69,12 @@ export const DEFAULTS: Config = {
   maxBufferedBytes: 4 * 1024 * 1024,
   rateLimit: 20,
   rateWindowMs: 10_000,
+  frameRateLimit: 300,
   signinRateLimit: 60,
+  roomRateLimit: 10,
+  maxRoomsPerUser: 200,
+  searchRateLimit: 30,
+  maxConnections: 10_000,
   maxConnectionsPerUser: 20,
   maxConnectionsPerAddress: 256,
   sessionMaxAgeMs: 30 * DAY_MS,
@@ -123,7 +141,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBufferedBytes: integer(env, 'MAX_BUFFERED_BYTES', DEFAULTS.maxBufferedBytes, 64 * 1024, 1024 * 1024 * 1024),
     rateLimit: integer(env, 'RATE_LIMIT', DEFAULTS.rateLimit, 0, 1_000_000),
     rateWindowMs: DEFAULTS.rateWindowMs,
+    frameRateLimit: integer(env, 'FRAME_RATE_LIMIT', DEFAULTS.frameRateLimit, 0, 1_000_000),
     signinRateLimit: integer(env, 'SIGNIN_RATE_LIMIT', DEFAULTS.signinRateLimit, 0, 1_000_000),
+    roomRateLimit: integer(env, 'ROOM_RATE_LIMIT', DEFAULTS.roomRateLimit, 0, 1_000_000),
+    maxRoomsPerUser: integer(env, 'MAX_ROOMS_PER_USER', DEFAULTS.maxRoomsPerUser, 0, 1_000_000),
+    searchRateLimit: integer(env, 'SEARCH_RATE_LIMIT', DEFAULTS.searchRateLimit, 0, 1_000_000),
+    maxConnections: integer(env, 'MAX_CONNECTIONS', DEFAULTS.maxConnections, 0, 10_000_000),
     maxConnectionsPerUser: integer(env, 'MAX_CONNECTIONS_PER_USER', DEFAULTS.maxConnectionsPerUser, 0, 1_000_000),
     maxConnectionsPerAddress: integer(env, 'MAX_CONNECTIONS_PER_ADDRESS', DEFAULTS.maxConnectionsPerAddress, 0, 1_000_000),
     sessionMaxAgeMs: integer(env, 'SESSION_DAYS', DEFAULTS.sessionMaxAgeMs / DAY_MS, 1, 3650) * DAY_MS,

@@ -45,10 +45,11 @@ export interface RestartOptions {
 
 /**
  * Starts the server for this test file. `env` is the server's settings on top of its defaults;
- * sign-ins are not limited unless a file asks (every test signs in from the same address).
+ * sign-ins, room creation and searches are not limited unless a file asks (every test signs in,
+ * makes rooms and searches from the same address, far more often than a person would).
  */
 export function useServer(env: Record<string, string> = {}): ServerFixture {
-  let settings = { SIGNIN_RATE_LIMIT: '0', ...env };
+  let settings = { SIGNIN_RATE_LIMIT: '0', ROOM_RATE_LIMIT: '0', SEARCH_RATE_LIMIT: '0', ...env };
   const dataDir = tempDataDir();
   let running: TestServer | undefined;
   const open: TestClient[] = [];

@@ -26,7 +26,11 @@ const SCRIPTS: Record<TargetName, string> = {
 const PRODUCT_SETTINGS: Record<string, string> = {
   QUIET: '1',
   RATE_LIMIT: '0',
+  FRAME_RATE_LIMIT: '0',
   SIGNIN_RATE_LIMIT: '0',
+  ROOM_RATE_LIMIT: '0',
+  SEARCH_RATE_LIMIT: '0',
+  MAX_CONNECTIONS: '0',
   MAX_CONNECTIONS_PER_ADDRESS: '0',
   MAX_CONNECTIONS_PER_USER: '0',
 };
