@@ -1,9 +1,11 @@
 // One open WebSocket as the chat core sees it. The core never touches the runtime's socket: it
 // talks to a Peer, which the transport implements (the way Hono's WSContext stands between
 // handlers and the socket), so the core imports neither ws nor node:stream.
-import type { Member } from './presence/roomPresence.js';
-import type { User } from '../shared/protocol/index.js';
 import { randomBytes } from 'node:crypto';
+import type { Log } from '../log.js';
+import type { User } from '../shared/protocol/index.js';
+import type { Member } from './presence/roomPresence.js';
+import { SendQueue, type Carried, type Coverage } from './sendQueue.js';
 
 /** What the core needs of a socket: frames out, and a way to end it. */
 export interface Peer {
@@ -14,6 +16,8 @@ export interface Peer {
   /** Writes what is queued for it, then closes with this code. */
   close(code: number, reason: string): void;
   readonly isOpen: boolean;
+  /** Bytes written to it and not yet taken by the reader: a replay waits while this is high. */
+  readonly bufferedBytes: number;
 }
 
 /** The transport's end of each tick, as the core sees it: make sure a flush runs, or run it now. */
@@ -51,16 +55,38 @@ export class Connection implements Member {
   readonly batchPresence: boolean;
   readonly lazyPeople: boolean;
   readonly roomChanges: boolean;
+  private readonly queue: SendQueue;
 
   constructor(
     readonly peer: Peer,
     readonly user: User,
-    options: ConnectOptions = {},
+    options: ConnectOptions,
+    log: Log,
   ) {
+    this.queue = new SendQueue(peer, log);
     this.userJson = JSON.stringify(user);
     this.sessionId = options.sessionId;
     this.batchPresence = options.batchPresence ?? false;
     this.lazyPeople = this.batchPresence && (options.lazyPeople ?? false);
     this.roomChanges = options.roomChanges ?? false;
+  }
+
+  /** A frame to this connection, in order: after any replay of its own still under way. */
+  send(frame: Buffer, carried?: Carried): void {
+    this.queue.send(frame, carried);
+  }
+
+  sendParts(parts: readonly Buffer[]): void {
+    this.queue.sendParts(parts);
+  }
+
+  /** Work that writes to the peer over several turns (a replay); what is due meanwhile waits for it. */
+  later(run: () => Promise<Coverage | void>): void {
+    this.queue.later(run);
+  }
+
+  /** The socket closed: nothing waiting for it is sent. */
+  closed(): void {
+    this.queue.clear();
   }
 }

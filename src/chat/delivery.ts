@@ -2,10 +2,12 @@
 // to its own matching connections, framing each message once for all of them.
 import type { BusEvent, Origin } from '../bus/bus.js';
 import { jsonFrame } from '../transport/frame.js';
-import type { ServerMessage } from '../shared/protocol/index.js';
+import { conversationKey, type ServerMessage } from '../shared/protocol/index.js';
 import type { Connection } from './connection.js';
 import type { Connections } from './connections.js';
+import { DM_SCOPE } from './resume.js';
 import type { Rooms } from './rooms.js';
+import type { Carried } from './sendQueue.js';
 
 export function deliver(event: BusEvent, connections: Connections, rooms: Rooms): void {
   switch (event.kind) {
@@ -16,18 +18,20 @@ export function deliver(event: BusEvent, connections: Connections, rooms: Rooms)
       if (state.hasChanges) rooms.presence.flush(state);
       if (event.message.type === 'chat') state.latestHistory = undefined;
       const frame = jsonFrame(event.message);
+      const carried = carriedBy(event.message);
       for (const connection of state.connections) {
         if (connection.id === event.except || connection.user.id === event.exceptUser) continue;
-        connection.peer.send(frameFor(connection, event.message, frame, event.origin));
+        connection.send(frameFor(connection, event.message, frame, event.origin), carried);
       }
       return;
     }
     case 'users': {
       const frame = jsonFrame(event.message);
+      const carried = carriedBy(event.message);
       for (const userId of event.userIds) {
         for (const connection of connections.ofUser(userId)) {
           if (connection.id === event.except) continue;
-          connection.peer.send(frameFor(connection, event.message, frame, event.origin));
+          connection.send(frameFor(connection, event.message, frame, event.origin), carried);
         }
       }
       return;
@@ -37,8 +41,8 @@ export function deliver(event: BusEvent, connections: Connections, rooms: Rooms)
       let names: Buffer | undefined;
       let change: Buffer | undefined;
       for (const connection of connections) {
-        if (connection.roomChanges) connection.peer.send((change ??= jsonFrame({ type: 'room', change: 'created', room: event.room })));
-        else connection.peer.send((names ??= jsonFrame({ type: 'rooms', data: event.names })));
+        if (connection.roomChanges) connection.send((change ??= jsonFrame({ type: 'room', change: 'created', room: event.room })));
+        else connection.send((names ??= jsonFrame({ type: 'rooms', data: event.names })));
       }
       return;
     }
@@ -51,6 +55,13 @@ export function deliver(event: BusEvent, connections: Connections, rooms: Rooms)
       }
       return;
   }
+}
+
+/** A stored message's id and conversation, so a replay that sent it already is not followed by it again. */
+function carriedBy(message: ServerMessage): Carried | undefined {
+  if (message.type === 'chat') return { id: message.id, scope: conversationKey({ room: message.room }) };
+  if (message.type === 'dm') return { id: message.id, scope: DM_SCOPE };
+  return undefined;
 }
 
 /** The shared frame, or for the sender's own connection the message with its `ref`. */

@@ -22,12 +22,12 @@ import { Connections } from './connections.js';
 import { deliver } from './delivery.js';
 import { ChatError } from './errors.js';
 import { GroupCommit } from './groupCommit.js';
-import { replay } from './resume.js';
+import { ReplayBudget, replay } from './resume.js';
 import { Rooms } from './rooms.js';
-import { SendLimits } from './sendLimits.js';
+import { UserLimits, type UserLimitSettings } from './userLimits.js';
 import { TypingThrottle } from './typingThrottle.js';
 
-export interface HubOptions {
+export interface HubOptions extends UserLimitSettings {
   store: Store;
   bus: Bus;
   log: Log;
@@ -35,27 +35,30 @@ export interface HubOptions {
   flusher: Flusher;
   historyLimit: number;
   maxMessageLength: number;
-  rateLimit: number;
-  rateWindowMs: number;
+  /** Rooms one user may belong to besides the lobby; 0 means no cap. */
+  maxRoomsPerUser: number;
 }
 
 export class Hub implements ChatContext {
   readonly store: Store;
   readonly bus: Bus;
   readonly rooms: Rooms;
-  readonly limits: SendLimits;
+  readonly limits: UserLimits;
   readonly typing = new TypingThrottle(TYPING_THROTTLE_MS);
   readonly commit: GroupCommit;
   readonly historyLimit: number;
+  readonly maxRoomsPerUser: number;
   private readonly connections = new Connections();
+  private readonly replays = new ReplayBudget();
   private readonly unsubscribe: () => void;
 
   constructor(private readonly options: HubOptions) {
     this.store = options.store;
     this.bus = options.bus;
     this.historyLimit = options.historyLimit;
+    this.maxRoomsPerUser = options.maxRoomsPerUser;
     this.rooms = new Rooms(options);
-    this.limits = new SendLimits(options.rateLimit, options.rateWindowMs);
+    this.limits = new UserLimits(options);
     this.commit = new GroupCommit(options.store, options.flusher);
     this.unsubscribe = options.bus.subscribe((event) => this.deliver(event));
   }
@@ -70,7 +73,7 @@ export class Hub implements ChatContext {
    */
   connect(peer: Peer, user: User, options: ConnectOptions = {}): Connection {
     const { since } = options;
-    const connection = new Connection(peer, user, options);
+    const connection = new Connection(peer, user, options, this.options.log);
     this.connections.add(connection);
     try {
       if (since !== undefined) this.resume(connection, since, [LOBBY], user.id);
@@ -92,6 +95,8 @@ export class Hub implements ChatContext {
     if (!parsed.ok) return this.fail(connection, parsed.code, parsed.message, parsed.ref);
     const message = parsed.message;
     try {
+      // Chats and DMs have a limit of their own, counted where they are sent.
+      if (message.type !== 'chat' && message.type !== 'dm') this.limits.takeFrame(connection);
       (commands[message.type] as Command<ClientMessage['type']>)(this, connection, message as never);
     } catch (error) {
       if (!(error instanceof ChatError)) throw error;
@@ -102,15 +107,16 @@ export class Hub implements ChatContext {
   /** The socket closed: out of every room it was in. */
   disconnect(connection: Connection): void {
     if (!this.connections.remove(connection)) return;
+    connection.closed();
     for (const room of [...connection.rooms]) this.rooms.leave(connection, room);
   }
 
   send(connection: Connection, message: ServerMessage): void {
-    connection.peer.send(jsonFrame(message));
+    connection.send(jsonFrame(message));
   }
 
   resume(connection: Connection, since: number, rooms: string[], dmsOf?: string): void {
-    replay(this.store, connection, (message) => this.send(connection, message), since, rooms, dmsOf);
+    connection.later(() => replay(this.store, this.replays, connection, since, rooms, dmsOf));
   }
 
   /** Online users per room, every room in creation order. */
@@ -152,6 +158,7 @@ export class Hub implements ChatContext {
   sweep(now = Date.now()): void {
     this.limits.sweep(now);
     this.typing.sweep(now);
+    this.replays.sweep(now);
   }
 
   stop(): void {

@@ -22,7 +22,7 @@ export class Rooms {
   readonly presence: PresenceFlushes<Connection>;
 
   constructor(private readonly deps: RoomsDeps) {
-    this.presence = new PresenceFlushes<Connection>(deps.flusher, (member, parts) => member.peer.sendParts(parts));
+    this.presence = new PresenceFlushes<Connection>(deps.flusher, (member, parts) => member.sendParts(parts));
   }
 
   get(room: string): RoomPresence<Connection> | undefined {
@@ -66,7 +66,7 @@ export class Rooms {
     const state = this.byName.get(room);
     if (!state || !state.remove(connection)) return false;
     // The leaver hears it at once; the others with the room's next presence flush.
-    connection.peer.send(jsonFrame(leftMessage(room, connection.user)));
+    connection.send(jsonFrame(leftMessage(room, connection.user)));
     if (state.isEmpty) {
       this.presence.forget(state);
       this.byName.delete(room);
@@ -84,7 +84,7 @@ export class Rooms {
       frame = jsonFrame({ type: 'history', room, data } satisfies ServerMessage);
       if (state) state.latestHistory = frame;
     }
-    connection.peer.send(frame);
+    connection.send(frame);
   }
 
   /** A presence change from the bus (this process's or another's): recorded for the room's next flush. */
@@ -107,7 +107,7 @@ export class Rooms {
 
   /** The room's list to one connection, which from then on needs only later presence changes. */
   private sendList(connection: Connection, state: RoomPresence<Connection>, from?: number): void {
-    connection.peer.sendParts(state.greeting(connection));
+    connection.sendParts(state.greeting(connection));
     state.markListed(connection, from);
   }
 }

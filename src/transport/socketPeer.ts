@@ -22,6 +22,10 @@ export class SocketPeer implements Peer, Recipient {
     return this.socket.readyState === WebSocket.OPEN;
   }
 
+  get bufferedBytes(): number {
+    return this.stream.writableLength + this.pendingBytes;
+  }
+
   send(frame: Buffer): void {
     this.outbox.queue(this, frame);
   }

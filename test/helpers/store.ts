@@ -3,16 +3,16 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, expect } from 'vitest';
-import { SqliteStore } from '../../src/store/sqlite/index.js';
+import { SqliteStore, type SqliteOptions } from '../../src/store/sqlite/index.js';
 
 /** Opens stores that are closed after each test of the file that calls it. */
-export function storeFixture(): (dir: string) => SqliteStore {
+export function storeFixture(): (dir: string, options?: SqliteOptions) => SqliteStore {
   const opened: SqliteStore[] = [];
   afterEach(() => {
     for (const store of opened.splice(0)) store.close();
   });
-  return (dir) => {
-    const store = new SqliteStore(dir);
+  return (dir, options) => {
+    const store = new SqliteStore(dir, options);
     opened.push(store);
     return store;
   };

@@ -97,7 +97,7 @@ describe('search index upkeep', () => {
 describe('the checkpoint worker', () => {
   it('says why when it stops unasked (here it cannot open the file), so that the store can take checkpoints back', async () => {
     const reasons: string[] = [];
-    const worker = new Checkpointer(path.join(tempDataDir(), 'no-such.db'), (reason) => reasons.push(reason));
+    const worker = new Checkpointer(path.join(tempDataDir(), 'no-such.db'), (reason) => reasons.push(reason), () => {});
     try {
       await until('the worker to say it stopped', () => reasons.length, (n) => n > 0);
       expect(reasons[0]).toMatch(/unable to open database file \(SQLITE_CANTOPEN\)/);
@@ -114,7 +114,7 @@ describe('the checkpoint worker', () => {
     db.pragma('wal_autocheckpoint = 0');
     db.exec('CREATE TABLE t (x TEXT)');
     const reasons: string[] = [];
-    const worker = new Checkpointer(file, (reason) => reasons.push(reason));
+    const worker = new Checkpointer(file, (reason) => reasons.push(reason), () => {});
     for (let i = 0; i < 200; i++) db.prepare('INSERT INTO t VALUES (?)').run(`row ${i} ${'x'.repeat(1000)}`);
     // Only the worker checkpoints here (automatic checkpoints are off): the file grows when it has.
     await until('a checkpoint by the worker', () => fs.statSync(file).size, (size) => size > 200_000, 5000);

@@ -6,18 +6,20 @@ import type { Store } from '../../store/store.js';
 import type { Connection } from '../connection.js';
 import type { GroupCommit } from '../groupCommit.js';
 import type { Rooms } from '../rooms.js';
-import type { SendLimits } from '../sendLimits.js';
+import type { UserLimits } from '../userLimits.js';
 import type { TypingThrottle } from '../typingThrottle.js';
 
 export interface ChatContext {
   readonly store: Store;
   readonly bus: Bus;
   readonly rooms: Rooms;
-  readonly limits: SendLimits;
+  readonly limits: UserLimits;
   readonly typing: TypingThrottle;
   readonly commit: GroupCommit;
   /** Messages in a latest page. */
   readonly historyLimit: number;
+  /** Rooms one user may belong to besides the lobby; 0 means no cap. */
+  readonly maxRoomsPerUser: number;
   /** A message to this connection only. */
   send(connection: Connection, message: ServerMessage): void;
   /** Replays what the connection missed after `since` in these rooms (and the user's DMs). */

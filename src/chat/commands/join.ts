@@ -1,5 +1,6 @@
+import { refuse } from '../errors.js';
 import { existingRoom } from '../guards.js';
-import type { Command } from './command.js';
+import type { ChatContext, Command } from './command.js';
 
 /**
  * `join`: the room's history (or, with `since`, what was missed) and list to this connection,
@@ -7,8 +8,20 @@ import type { Command } from './command.js';
  */
 export const join: Command<'join'> = (chat, connection, { room: name, since }) => {
   const room = existingRoom(chat.store, name);
-  chat.store.addMembership(connection.user.id, room.name, Date.now());
+  becomeMember(chat, connection.user.id, room.name);
   if (since !== undefined) chat.resume(connection, since, [room.name]);
   if (chat.rooms.refresh(connection, room.name, since === undefined)) return;
   chat.rooms.enter(connection, room.name, { history: since === undefined, announceToSelf: true });
 };
+
+/** Membership for good, within the cap (a member already is one whatever the cap); in the tick's batch. */
+function becomeMember(chat: ChatContext, userId: string, room: string): void {
+  if (chat.maxRoomsPerUser > 0 && !chat.store.isMember(userId, room)) {
+    // roomsOf counts the lobby, which everyone is in and which is not counted against the cap.
+    if (chat.store.roomsOf(userId).length - 1 >= chat.maxRoomsPerUser) {
+      refuse('too_many_rooms', 'wsError.too_many_rooms.max', { max: chat.maxRoomsPerUser });
+    }
+  }
+  chat.commit.begin();
+  chat.store.addMembership(userId, room, Date.now());
+}

@@ -114,6 +114,7 @@ export const en = {
   'wsError.not_in_room': 'Join the room first',
   'wsError.no_such_user': 'There is no such person',
   'wsError.rate_limited': 'Too many messages: wait a few seconds',
+  'wsError.too_many_rooms': 'You are in as many rooms as one person may be: leave one first',
   'wsError.bad_message.object': 'A message must be a JSON object',
   'wsError.bad_message.string': '"{field}" must be a string',
   'wsError.bad_message.id': '"{field}" must be a message id (a whole number)',
@@ -128,4 +129,5 @@ export const en = {
   'wsError.no_such_room.named': 'There is no room "{room}"',
   'wsError.not_in_room.named': 'You are not in "{room}": join it first',
   'wsError.rate_limited.people': 'Too many searches: wait a few seconds',
+  'wsError.too_many_rooms.max': 'You are in {max} rooms, as many as one person may be: leave one first',
 } as const;

@@ -103,6 +103,7 @@ export const zh = {
   'wsError.not_in_room': '请先加入这个房间',
   'wsError.no_such_user': '找不到这个人',
   'wsError.rate_limited': '发得太快了，请稍等几秒',
+  'wsError.too_many_rooms': '你加入的房间已经达到上限，请先离开一个',
   'wsError.bad_message.object': '消息必须是一个 JSON 对象',
   'wsError.bad_message.string': '“{field}”必须是字符串',
   'wsError.bad_message.id': '“{field}”必须是消息编号（整数）',
@@ -117,4 +118,5 @@ export const zh = {
   'wsError.no_such_room.named': '没有名为“{room}”的房间',
   'wsError.not_in_room.named': '你不在“{room}”里：请先加入',
   'wsError.rate_limited.people': '查找太频繁了，请稍等几秒',
+  'wsError.too_many_rooms.max': '你已加入 {max} 个房间，达到上限，请先离开一个',
 } as const satisfies Record<Key, string>;

@@ -9,7 +9,9 @@ export type ErrorCode =
   | 'no_such_room'
   | 'not_in_room'
   | 'no_such_user'
-  | 'rate_limited';
+  | 'rate_limited'
+  /** Extension: joining one more room would pass MAX_ROOMS_PER_USER. */
+  | 'too_many_rooms';
 
 export interface User {
   id: string;

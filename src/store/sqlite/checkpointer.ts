@@ -5,6 +5,18 @@ import { Worker } from 'node:worker_threads';
 
 /** How often the worker folds the write-ahead log into the database file. */
 const CHECKPOINT_INTERVAL_MS = 500;
+/** How often it looks at the log's size (a stat, off the event loop), so that a flood is caught early. */
+const SIZE_CHECK_MS = 50;
+/**
+ * The most the write-ahead log may hold. A PASSIVE checkpoint copies what is in the log without
+ * stopping the writer, but the log only starts over once a checkpoint has caught up with every
+ * commit: under writes that never pause it never does, and the file grows for ever. Past this
+ * size the worker says so, and the store takes a TRUNCATE checkpoint on its own connection
+ * between two commits (see `onOverLimit`): a moment to copy the rest (most of it is copied
+ * already), and the file is empty again. From the worker, the same checkpoint would wait for a
+ * gap between commits that a busy writer never leaves.
+ */
+export const WAL_LIMIT_BYTES = 32 * 1024 * 1024;
 /** How long close() waits for the worker to let go of the file. */
 const CLOSE_WAIT_MS = 2000;
 
@@ -27,6 +39,7 @@ try {
 } catch (error) {
   fail(error);
 }
+const fs = require('node:fs');
 const timer = setInterval(() => {
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
@@ -35,8 +48,16 @@ const timer = setInterval(() => {
     fail(error);
   }
 }, workerData.intervalMs);
+const sizer = setInterval(() => {
+  let size = 0;
+  try {
+    size = fs.statSync(workerData.file + '-wal').size;
+  } catch {}
+  if (size > workerData.walLimitBytes) parentPort.postMessage('over-limit');
+}, workerData.sizeCheckMs);
 parentPort.once('message', () => {
   clearInterval(timer);
+  clearInterval(sizer);
   db.close();
   Atomics.store(workerData.closed, 0, 1);
   Atomics.notify(workerData.closed, 0);
@@ -57,7 +78,13 @@ export class Checkpointer {
   private closing = false;
   private running = true;
 
-  constructor(file: string, onStop: (reason: string) => void) {
+  constructor(
+    file: string,
+    onStop: (reason: string) => void,
+    /** The log has grown past `walLimitBytes`: the writer should empty it. */
+    onOverLimit: () => void,
+    walLimitBytes = WAL_LIMIT_BYTES,
+  ) {
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       // The source is CommonJS whatever the parent was started with (`--input-type=module` would apply to it).
@@ -66,6 +93,8 @@ export class Checkpointer {
         driver: createRequire(import.meta.url).resolve('better-sqlite3'),
         file,
         intervalMs: CHECKPOINT_INTERVAL_MS,
+        sizeCheckMs: SIZE_CHECK_MS,
+        walLimitBytes,
         closed: this.closed,
       },
     });
@@ -78,6 +107,9 @@ export class Checkpointer {
     };
     this.worker.on('error', (error) => stopped(`the checkpoint worker failed: ${error instanceof Error ? error.message : String(error)}`));
     this.worker.on('exit', (code) => stopped(`the checkpoint worker exited with code ${code}`));
+    this.worker.on('message', (message) => {
+      if (message === 'over-limit' && !this.closing) onOverLimit();
+    });
   }
 
   /**

@@ -16,7 +16,7 @@ import {
   type User,
 } from '../../shared/protocol/index.js';
 import type { Page, Room, SearchScope, Store, StoredSession, StoredUser } from '../store.js';
-import { Checkpointer } from './checkpointer.js';
+import { Checkpointer, WAL_LIMIT_BYTES } from './checkpointer.js';
 import { Messages } from './messages.js';
 import { migrate, schemaVersion } from './migrations.js';
 import { Reads } from './reads.js';
@@ -26,6 +26,11 @@ import { Accounts } from './sessions.js';
 
 /** SQLite's own automatic checkpoint (pages), taken back if the checkpoint worker stops. */
 const AUTOCHECKPOINT_PAGES = 1000;
+
+export interface SqliteOptions {
+  /** The most the write-ahead log may hold (see checkpointer.ts); smaller in tests. */
+  walLimitBytes?: number;
+}
 
 /** The embedded store: one SQLite file in WAL mode under the data folder. */
 export class SqliteStore implements Store {
@@ -37,8 +42,11 @@ export class SqliteStore implements Store {
   private readonly rooms: Rooms;
   private readonly accounts: Accounts;
   private readonly searchIndex: Search;
+  /** The checkpoint worker found the log over its limit while a batch was open: empty it after the commit. */
+  private truncateDue = false;
 
-  constructor(dataDir: string) {
+  constructor(dataDir: string, options: SqliteOptions = {}) {
+    const walLimitBytes = options.walLimitBytes ?? WAL_LIMIT_BYTES;
     fs.mkdirSync(dataDir, { recursive: true });
     this.file = path.join(dataDir, 'chat.db');
     const db = new Database(this.file);
@@ -54,6 +62,8 @@ export class SqliteStore implements Store {
       db.pragma('foreign_keys = ON');
       // Checkpoints run on a worker thread, not inside a commit on the event loop (see checkpointer.ts).
       db.pragma('wal_autocheckpoint = 0');
+      // When the log starts over after a checkpoint, a file grown past the limit is cut back to it.
+      db.pragma(`journal_size_limit = ${walLimitBytes}`);
       migrate(db);
     } catch (error) {
       db.close();
@@ -63,7 +73,7 @@ export class SqliteStore implements Store {
       if (!db.open) return;
       db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
       process.emitWarning(`${reason}; SQLite checkpoints inside commits again`, 'CheckpointWarning');
-    });
+    }, () => this.truncateLog(), walLimitBytes);
     // A function of the connection, used by the unread counts (reads.ts).
     db.function('mentions', { deterministic: true }, (data: unknown, name: unknown) =>
       typeof data === 'string' && typeof name === 'string' && mentions(data, name) ? 1 : 0,
@@ -111,6 +121,14 @@ export class SqliteStore implements Store {
       this.rooms.forget();
       throw error;
     }
+    if (this.truncateDue) this.truncateLog();
+  }
+
+  /** Empties the write-ahead log (it grew past its limit), between two commits: see checkpointer.ts. */
+  private truncateLog(): void {
+    if (!this.db.open) return;
+    this.truncateDue = this.db.inTransaction;
+    if (!this.truncateDue) this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   /**
