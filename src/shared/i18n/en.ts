@@ -103,6 +103,7 @@ export const en = {
   'error.unsupportedType': 'That kind of request body is not supported',
   'error.tooMany': 'Too many requests: try again in a moment',
   'error.server': 'Something went wrong on our side',
+  'error.busy': 'The server is full right now: try again in a few seconds',
 
   // WebSocket `error` codes: `wsError.<code>` is the page's line for each code; the keys below it
   // are the `message` the server sends (always in English), with what went wrong in detail.

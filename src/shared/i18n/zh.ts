@@ -94,6 +94,7 @@ export const zh = {
   'error.unsupportedType': '不支持这种请求格式',
   'error.tooMany': '请求太频繁了，请稍后再试',
   'error.server': '服务器出了点问题',
+  'error.busy': '服务器已满，请过几秒再试',
 
   'wsError.bad_message': '服务器无法识别这条消息',
   'wsError.unknown_type': '服务器不认识这种消息',
