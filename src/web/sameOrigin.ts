@@ -44,3 +44,16 @@ export function isAllowedOrigin(req: IncomingMessage, allowedOrigins: readonly s
   const origin = req.headers.origin;
   return origin === undefined || isOwnOrigin(origin, req, allowedOrigins, trustProxy);
 }
+
+/**
+ * Whether another site's page sent the request (a link, an image, a form there): the browser's
+ * `Sec-Fetch-Site` says so (`cross-site`, or `same-site` for a sibling host), or an `Origin` or a
+ * `Referer` is not the site's own. A typed address, a bookmark and the site's own links are not.
+ */
+export function fromAnotherSite(req: IncomingMessage, allowedOrigins: readonly string[], trustProxy: boolean): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (site === 'cross-site' || site === 'same-site') return true;
+  const { origin, referer } = req.headers;
+  if (origin !== undefined && !isOwnOrigin(origin, req, allowedOrigins, trustProxy)) return true;
+  return referer !== undefined && !isOwnOrigin(referer, req, allowedOrigins, trustProxy);
+}

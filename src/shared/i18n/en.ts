@@ -7,6 +7,7 @@ export const en = {
   'title.dm': '@{name} · Chat',
   'title.unread': '({count}) {title}',
   'title.signin': 'Sign in · Chat',
+  'title.signout': 'Sign out? · Chat',
   'title.error': '{status} · Chat',
 
   // The language switch: `language.name` is each language's name in itself
@@ -87,6 +88,8 @@ export const en = {
   'signin.signedInAs': 'Signed in as {name}.',
   'signin.badName': 'A name is 1 to {max} characters, with no control characters',
   'signin.tooMany': 'Too many sign-ins from your address: try again in a minute',
+  // The sign-out confirmation, for a sign-out link followed from another site
+  'signout.lead': 'A link on another site asked to sign you out of the chat. Do you want to sign out?',
   /** A prefilled guest name; `{id}` is a number in English, a heavenly stem (甲乙丙…) in Chinese. */
   'guest.name': 'Guest {id}',
 

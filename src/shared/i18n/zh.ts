@@ -8,6 +8,7 @@ export const zh = {
   'title.dm': '@{name} · 聊天室',
   'title.unread': '({count}) {title}',
   'title.signin': '登录 · 聊天室',
+  'title.signout': '退出登录？ · 聊天室',
   'title.error': '{status} · 聊天室',
 
   'language.label': '语言',
@@ -80,6 +81,7 @@ export const zh = {
   'signin.signedInAs': '当前身份：{name}。',
   'signin.badName': '名字须为 1 到 {max} 个字符，且不能包含控制字符',
   'signin.tooMany': '你所在的网络登录次数过多，请一分钟后再试',
+  'signout.lead': '另一个网站上的链接要让你退出聊天室。你要退出登录吗？',
   'guest.name': '路人{id}',
 
   'nav.backToChat': '返回聊天室',
