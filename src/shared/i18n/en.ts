@@ -45,6 +45,8 @@ export const en = {
   'rooms.badName': 'A room name is 1 to {max} letters, digits, - or _',
   'rooms.exists': 'A room called “{name}” exists already',
   'room.leave': 'Leave room',
+  'permalink.notMember': 'This link is to a message in # {room}, a room you are not in.',
+  'permalink.join': 'Join # {room}',
 
   // The conversation
   'messages.older': 'Load older messages',

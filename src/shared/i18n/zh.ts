@@ -43,6 +43,8 @@ export const zh = {
   'rooms.badName': '房间名须为 1 到 {max} 个字符，只能包含文字、数字、- 和 _',
   'rooms.exists': '已经有名为“{name}”的房间了',
   'room.leave': '离开房间',
+  'permalink.notMember': '这个链接指向 # {room} 房间里的一条消息，你还没有加入这个房间。',
+  'permalink.join': '加入 # {room}',
 
   'messages.older': '加载更早的消息',
   'messages.empty': '还没有消息，来打个招呼吧！',
