@@ -15,7 +15,7 @@ import {
   type UnreadEntry,
   type User,
 } from '../../shared/protocol/index.js';
-import type { Page, Room, SearchScope, Store, StoredSession, StoredUser } from '../store.js';
+import type { Page, Room, SearchScope, Store, StoredSession, StoredUser, SweepCounts } from '../store.js';
 import { Checkpointer } from './checkpointer.js';
 import { Messages } from './messages.js';
 import { migrate, schemaVersion } from './migrations.js';
@@ -23,6 +23,7 @@ import { Reads } from './reads.js';
 import { Rooms } from './rooms.js';
 import { Search } from './search.js';
 import { Accounts } from './sessions.js';
+import { AccountSweep } from './sweep.js';
 
 /** SQLite's own automatic checkpoint (pages), taken back if the checkpoint worker stops. */
 const AUTOCHECKPOINT_PAGES = 1000;
@@ -37,6 +38,7 @@ export class SqliteStore implements Store {
   private readonly rooms: Rooms;
   private readonly accounts: Accounts;
   private readonly searchIndex: Search;
+  private readonly accountSweep: AccountSweep;
 
   constructor(dataDir: string) {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -75,6 +77,7 @@ export class SqliteStore implements Store {
     this.accounts = new Accounts(db, this.reads);
     this.searchIndex = new Search(db);
     this.searchIndex.start();
+    this.accountSweep = new AccountSweep(db);
   }
 
   addUser(user: User, createdAt: number): void {
@@ -199,6 +202,11 @@ export class SqliteStore implements Store {
 
   endSessionsOf(userId: string, at: number): void {
     this.accounts.endSessionsOf(userId, at);
+  }
+
+  sweep(now: number, maxAgeMs: number): SweepCounts {
+    if (!this.db.open) return { sessions: 0, users: 0, more: false };
+    return this.accountSweep.sweep(now, maxAgeMs);
   }
 
   close(): void {
