@@ -7,6 +7,7 @@ import { Hub } from './chat/hub.js';
 import type { Config } from './config.js';
 import { createApp } from './http/app.js';
 import { Identity } from './identity/identity.js';
+import { startSweeping } from './identity/upkeep.js';
 import { loadSecret } from './identity/secret.js';
 import { createLog } from './log.js';
 import { shutdownOrder } from './shutdown.js';
@@ -73,6 +74,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   log('listening', { url: `http://${host}:${port}`, dataDir: config.dataDir });
 
-  const close = shutdownOrder({ server, wss, hub, bus, store, log, stopHeartbeat, stopAccepting: () => (accepting = false) });
+  const stopSweeping = startSweeping(store, config.sessionMaxAgeMs, log);
+  const stop = shutdownOrder({ server, wss, hub, bus, store, log, stopHeartbeat, stopAccepting: () => (accepting = false) });
+  const close = () => {
+    stopSweeping();
+    return stop();
+  };
   return { server, url: `http://${host}:${port}`, port, close };
 }
