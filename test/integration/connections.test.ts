@@ -4,8 +4,8 @@
 import http from 'node:http';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { useServer } from '../helpers/fixture.js';
+import { upgradeStatus } from '../helpers/upgrade.js';
 import { until } from '../helpers/wait.js';
 
 /** A raw TCP connection to the server, with what it has received and when it closed. */
@@ -38,21 +38,6 @@ function getAlone(port: number, path: string): Promise<{ status: number; headers
       response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
     });
     request.on('error', reject);
-  });
-}
-
-function upgradeStatus(wsUrl: string): Promise<number> {
-  return new Promise((resolve) => {
-    const socket = new WebSocket(wsUrl);
-    socket.on('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      socket.terminate();
-    });
-    socket.on('open', () => {
-      resolve(101);
-      socket.terminate();
-    });
-    socket.on('error', () => {});
   });
 }
 

@@ -2,25 +2,9 @@
 // X-Forwarded-Proto: https): an http:// page of the same host is another origin, for state-changing
 // requests and for the WebSocket upgrade alike. Over plain http both schemes stay accepted.
 import { describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { roomName } from '../helpers/chat.js';
 import { useServer } from '../helpers/fixture.js';
-
-/** The status of an upgrade with these headers: 101 when accepted. */
-function upgradeStatus(wsUrl: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve) => {
-    const socket = new WebSocket(wsUrl, { headers });
-    socket.on('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      socket.terminate();
-    });
-    socket.on('open', () => {
-      resolve(101);
-      socket.terminate();
-    });
-    socket.on('error', () => {});
-  });
-}
+import { upgradeStatus } from '../helpers/upgrade.js';
 
 describe('the Origin check over https', () => {
   for (const trustProxy of ['1', '0']) {
