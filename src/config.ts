@@ -39,6 +39,8 @@ export interface Config {
   searchRateLimit: number;
   /** Open TCP connections to the whole server (HTTP and WebSocket); 0 means no cap. */
   maxConnections: number;
+  /** How long a client has to send a request's headers (one that sends nothing is closed then); the whole request gets twice as long. */
+  headersTimeoutMs: number;
   /** Open WebSockets one user may have (tabs, devices); 0 means no cap. */
   maxConnectionsPerUser: number;
   /** Open WebSockets from one client address; 0 means no cap. */
@@ -75,6 +77,7 @@ export const DEFAULTS: Config = {
   maxRoomsPerUser: 200,
   searchRateLimit: 30,
   maxConnections: 10_000,
+  headersTimeoutMs: 15_000,
   maxConnectionsPerUser: 20,
   maxConnectionsPerAddress: 256,
   sessionMaxAgeMs: 30 * DAY_MS,
@@ -147,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxRoomsPerUser: integer(env, 'MAX_ROOMS_PER_USER', DEFAULTS.maxRoomsPerUser, 0, 1_000_000),
     searchRateLimit: integer(env, 'SEARCH_RATE_LIMIT', DEFAULTS.searchRateLimit, 0, 1_000_000),
     maxConnections: integer(env, 'MAX_CONNECTIONS', DEFAULTS.maxConnections, 0, 10_000_000),
+    headersTimeoutMs: integer(env, 'HEADERS_TIMEOUT_MS', DEFAULTS.headersTimeoutMs, 100, 10 * 60 * 1000),
     maxConnectionsPerUser: integer(env, 'MAX_CONNECTIONS_PER_USER', DEFAULTS.maxConnectionsPerUser, 0, 1_000_000),
     maxConnectionsPerAddress: integer(env, 'MAX_CONNECTIONS_PER_ADDRESS', DEFAULTS.maxConnectionsPerAddress, 0, 1_000_000),
     sessionMaxAgeMs: integer(env, 'SESSION_DAYS', DEFAULTS.sessionMaxAgeMs / DAY_MS, 1, 3650) * DAY_MS,

@@ -7,10 +7,12 @@ import { Hub } from './chat/hub.js';
 import type { Config } from './config.js';
 import { createApp } from './http/app.js';
 import { Identity } from './identity/identity.js';
+import { startSweeping } from './identity/upkeep.js';
 import { loadSecret } from './identity/secret.js';
 import { createLog } from './log.js';
 import { shutdownOrder } from './shutdown.js';
 import { SqliteStore } from './store/sqlite/index.js';
+import { gateConnections } from './transport/connectionGate.js';
 import { startHeartbeat } from './transport/heartbeat.js';
 import { Outbox } from './transport/outbox.js';
 import type { SocketPeer } from './transport/socketPeer.js';
@@ -25,9 +27,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Public-server timeouts: a client gets this long to send its headers, and its whole request. */
-const HEADERS_TIMEOUT_MS = 15_000;
-const REQUEST_TIMEOUT_MS = 30_000;
+/** How often Node looks for requests past their timeouts: a fifth of the headers timeout late at most. */
+const checkInterval = (headersTimeoutMs: number) => Math.min(30_000, Math.max(50, Math.floor(headersTimeoutMs / 5)));
 
 export async function startServer(config: Config): Promise<RunningServer> {
   const log = createLog(config.quiet);
@@ -47,9 +48,16 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const isAccepting = () => accepting;
 
   const app = createApp({ store, hub, identity, log, ...config, accepting: isAccepting });
-  const server = http.createServer(app.callback());
-  server.headersTimeout = HEADERS_TIMEOUT_MS;
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  // Public-server timeouts: a client gets this long to send its headers, and twice that for its whole request.
+  const server = http.createServer(
+    {
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: 2 * config.headersTimeoutMs,
+      connectionsCheckingInterval: checkInterval(config.headersTimeoutMs),
+    },
+    app.callback(),
+  );
+  gateConnections(server, { maxConnections: config.maxConnections, silentMs: config.headersTimeoutMs });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes, perMessageDeflate: false });
   server.on('upgrade', createUpgradeHandler({ wss, identity, chat: hub, outbox, log, ...config, accepting: isAccepting }));
@@ -66,6 +74,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   log('listening', { url: `http://${host}:${port}`, dataDir: config.dataDir });
 
-  const close = shutdownOrder({ server, wss, hub, bus, store, log, stopHeartbeat, stopAccepting: () => (accepting = false) });
+  const stopSweeping = startSweeping(store, config.sessionMaxAgeMs, log);
+  const stop = shutdownOrder({ server, wss, hub, bus, store, log, stopHeartbeat, stopAccepting: () => (accepting = false) });
+  const close = () => {
+    stopSweeping();
+    return stop();
+  };
   return { server, url: `http://${host}:${port}`, port, close };
 }

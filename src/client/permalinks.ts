@@ -1,11 +1,13 @@
 // Links to one message, `#room=<name>&message=<id>` or `#with=<user id>&message=<id>`: the
-// conversation opens at that message, with older pages loaded until it is on screen.
-import type { Conversation } from '../shared/protocol/index.js';
+// conversation opens at that message, with older pages loaded until it is on screen. A link to a
+// room I am not in only offers to join it: following a link must never make me a member.
+import { foldName, normalizeRoomName, type Conversation } from '../shared/protocol/index.js';
 import { openDm, openRoom } from './conversation.js';
+import { byId, element } from './dom.js';
 import { flash } from './flash.js';
 import { t } from './i18n.js';
 import { hasMessage, loadOlder } from './messageList.js';
-import { current, knownUsers, type View } from './state.js';
+import { current, knownUsers, myRooms, type View } from './state.js';
 
 const HIGHLIGHT_MS = 4000;
 /** How long to wait for a page that was asked for, and how often to look. */
@@ -13,6 +15,7 @@ const PAGE_WAIT_MS = 5000;
 const PAGE_POLL_MS = 50;
 /** The most older pages loaded while looking for the message. */
 const MAX_PAGES = 200;
+const OFFER_ID = 'room-offer';
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -23,10 +26,46 @@ async function settled(view: View): Promise<void> {
   for (let waited = 0; waited < PAGE_WAIT_MS && (!view.loaded || view.loadingOlder); waited += PAGE_POLL_MS) await sleep(PAGE_POLL_MS);
 }
 
-/** Opens a conversation at one message, highlighted for a moment. */
+/** The room as spelled where this page knows it (my rooms, the sidebar); as the link spells it otherwise. */
+function spelling(room: string): string {
+  const folded = foldName(room);
+  const mine = [...myRooms].find((name) => foldName(name) === folded);
+  if (mine) return mine;
+  const listed = [...document.querySelectorAll<HTMLElement>('.room-link[data-room]')].find((b) => foldName(b.dataset.room ?? '') === folded);
+  return listed?.dataset.room ?? room;
+}
+
+function closeOffer(): void {
+  document.getElementById(OFFER_ID)?.remove();
+}
+
+/** Shows the room a link points into, with a button to join it (and then open the message). */
+function offerRoom(room: string, id: number): void {
+  closeOffer();
+  const offer = element('div', { className: 'chooser', attrs: { id: OFFER_ID, role: 'dialog', 'aria-labelledby': `${OFFER_ID}-title` } });
+  const join = element('button', { text: t('permalink.join', { room }), attrs: { type: 'button', id: `${OFFER_ID}-join` } });
+  const close = element('button', { className: 'link', text: t('action.close'), attrs: { type: 'button' } });
+  join.addEventListener('click', () => {
+    closeOffer();
+    const joining = !myRooms.has(room);
+    openRoom(room);
+    // The join's answer brings the latest page: the search for the message waits for it.
+    if (joining) current.loaded = false;
+    void openMessage({ room }, id);
+  });
+  close.addEventListener('click', closeOffer);
+  offer.append(element('p', { className: 'chooser-title', text: t('permalink.notMember', { room }), attrs: { id: `${OFFER_ID}-title` } }), join, ' ', close);
+  byId('scroller').before(offer);
+  join.focus();
+}
+
+/** Opens a conversation at one message, highlighted for a moment; a room I am not in is only offered. */
 export async function openMessage(conversation: Conversation, id: number): Promise<void> {
+  closeOffer();
   if ('room' in conversation) {
-    openRoom(conversation.room);
+    const room = spelling(conversation.room);
+    if (!myRooms.has(room)) return offerRoom(room, id);
+    openRoom(room);
   } else {
     openDm(knownUsers.get(conversation.with) ?? { id: conversation.with, name: conversation.with.slice(0, 8), image: 0 });
   }
@@ -50,7 +89,7 @@ export async function openMessage(conversation: Conversation, id: number): Promi
 export function openFromAddress(): void {
   const params = new URLSearchParams(location.hash.slice(1));
   const id = Number(params.get('message'));
-  const room = params.get('room');
+  const room = normalizeRoomName(params.get('room'));
   const other = params.get('with');
   if (!Number.isSafeInteger(id) || id <= 0) return;
   if (room) void openMessage({ room }, id);

@@ -47,7 +47,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.use(securityHeaders);
   app.use(staticFiles(STATIC_DIR));
   app.use(language);
-  app.use(sameOriginWrites(deps.allowedOrigins));
+  app.use(sameOriginWrites(deps.allowedOrigins, deps.trustProxy));
   app.use(bodyParser({ enableTypes: ['json', 'form'], jsonLimit: BODY_LIMIT, formLimit: BODY_LIMIT, strict: true }));
   app.use(currentUser(deps.identity));
 

@@ -15,9 +15,9 @@ export function currentUser(identity: Identity) {
 }
 
 /** Refuses state-changing requests sent by another site's page (a second line behind SameSite). */
-export function sameOriginWrites(allowedOrigins: readonly string[]) {
+export function sameOriginWrites(allowedOrigins: readonly string[], trustProxy: boolean) {
   return async (ctx: AppContext, next: Next): Promise<void> => {
-    if (ctx.method !== 'GET' && ctx.method !== 'HEAD' && !isAllowedOrigin(ctx.req, allowedOrigins)) {
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD' && !isAllowedOrigin(ctx.req, allowedOrigins, trustProxy)) {
       fail(ctx, 403, 'error.otherSite');
     }
     await next();

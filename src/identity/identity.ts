@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import Cookies from 'cookies';
 import type { User } from '../shared/protocol/index.js';
 import { cookieAttributes, decodeUser, encodeUser, readSignedCookie } from './cookies.js';
-import { newSessionId } from './ids.js';
+import { newSessionId, userIdTime } from './ids.js';
 import type { Store } from '../store/store.js';
 
 export const USER_COOKIE = 'user';
@@ -64,6 +64,9 @@ export class Identity {
     // (a copied `user` cookie without it is no identity).
     const known = this.store.getUser(claimed.id);
     if (!known) {
+      // A user made here longer ago than a cookie lasts, and since removed by the upkeep: gone for good.
+      const made = userIdTime(claimed.id);
+      if (made !== undefined && made + this.maxAgeMs <= now) return null;
       // Signed by our key but unknown to this store (a store made anew with the same SECRET): keep it.
       this.store.addUser(claimed, now);
       return { user: claimed, sessionId: undefined };

@@ -40,6 +40,20 @@ export function newUserId(now = Date.now()): string {
   return id;
 }
 
+const FROM_SORTED = new Map([...TO_SORTED].map(([plain, sorted]) => [sorted, plain]));
+
+/** When a user id made by `newUserId` was made (ms); undefined for any other id (older releases made UUIDs). */
+export function userIdTime(id: string): number | undefined {
+  if (id.length !== 20) return undefined;
+  let plain = '';
+  for (const char of id) {
+    const mapped = FROM_SORTED.get(char);
+    if (mapped === undefined) return undefined;
+    plain += mapped;
+  }
+  return Buffer.from(plain, 'base64url').readUIntBE(0, 6);
+}
+
 /** A session id: 48 bits of milliseconds (for the same index locality) and 144 random bits, base64url. */
 export function newSessionId(now: number): string {
   const bytes = Buffer.allocUnsafe(24);

@@ -26,6 +26,14 @@ export interface StoredUser extends User {
   createdAt: number;
 }
 
+/** What one step of the upkeep removed. */
+export interface SweepCounts {
+  sessions: number;
+  users: number;
+  /** A limit of the step was reached: there is more to do now. */
+  more: boolean;
+}
+
 /** What a read marker is about: a room (by its canonical name) or the conversation with a user. */
 export type { Conversation };
 
@@ -110,6 +118,11 @@ export interface Store {
   endSession(id: string, at: number): void;
   /** Sign out everywhere. */
   endSessionsOf(userId: string, at: number): void;
+  /**
+   * One small bounded step of the upkeep: sessions older than `maxAgeMs` go, and so do users made
+   * before then with no session since, no message sent or received and nothing else naming them.
+   */
+  sweep(now: number, maxAgeMs: number): SweepCounts;
 
   close(): void;
 }

@@ -80,7 +80,7 @@ export function createUpgradeHandler(options: UpgradeOptions) {
     socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== WS_PATH) return refuse(socket, 404, 'Not Found');
-    if (!isAllowedOrigin(req, options.allowedOrigins)) return refuse(socket, 403, 'Forbidden');
+    if (!isAllowedOrigin(req, options.allowedOrigins, options.trustProxy)) return refuse(socket, 403, 'Forbidden');
     if (!options.accepting()) return refuse(socket, 503, 'Service Unavailable');
     if (!caps.admit(clientAddress(req, options.trustProxy), socket)) return refuse(socket, 429, 'Too Many Requests');
     options.wss.handleUpgrade(req, socket, head, (ws) => {

@@ -7,31 +7,13 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { TestClient } from '../helpers/client.js';
 import { useServer } from '../helpers/fixture.js';
+import { upgradeStatus } from '../helpers/upgrade.js';
 import { checkNginxConfig, nginxForTests, prepareNginx, useNginx } from '../helpers/nginx.js';
 import { signIn, type SignedIn } from '../helpers/server.js';
 import { until } from '../helpers/wait.js';
 
 // Skips (with a printed reason) without nginx on a newcomer's machine; throws under CI=true.
 const nginxBinary = nginxForTests();
-
-/** The status of a refused upgrade, or 101 when it was accepted. */
-function upgradeStatus(wsUrl: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(wsUrl, { headers });
-    socket.once('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      res.resume();
-      socket.terminate();
-    });
-    socket.once('open', () => {
-      resolve(101);
-      socket.terminate();
-    });
-    socket.once('error', (error) => {
-      if (!/Unexpected server response/.test(error.message)) reject(error);
-    });
-  });
-}
 
 describe.skipIf(!nginxBinary)('the bundled nginx site (nginx/chat.conf) in front of the app', () => {
   // A 500 ms heartbeat, so "pings pass through nginx" is observable in a couple of seconds.
@@ -102,10 +84,9 @@ describe.skipIf(!nginxBinary)('the bundled nginx site (nginx/chat.conf) in front
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/css/);
     expect(await response.text()).toBe(fs.readFileSync(new URL('../../static/style.css', import.meta.url), 'utf8'));
-    // `expires 1h` adds Expires; koa-static would not, and the app would add its CSP header.
+    // `expires 1h` adds Expires; koa-static would not (its security headers: nginx-headers.test.ts).
     expect(response.headers.get('cache-control')).toBe('max-age=3600');
     expect(response.headers.get('expires')).not.toBeNull();
-    expect(response.headers.get('content-security-policy')).toBeNull();
     expect((await fetch(`${nginx.url}/static/nope.css`)).status).toBe(404);
   });
 

@@ -65,6 +65,8 @@ export interface SiteOptions {
   appPort: number;
   /** Folder served under /static/, instead of /srv/chat/static/. */
   staticDir?: string;
+  /** A change an operator makes to the bundled file first (uncommenting the HSTS lines, say). */
+  edit?: (source: string) => string;
 }
 
 /**
@@ -121,7 +123,8 @@ export interface PreparedNginx {
 export function prepareNginx(binary: string, options: SiteOptions): PreparedNginx {
   const prefix = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-nginx-'));
   const confFile = path.join(prefix, 'nginx.conf');
-  fs.writeFileSync(confFile, mainConfig(prefix, siteConfig(options)));
+  const source = fs.readFileSync(SITE_CONF, 'utf8');
+  fs.writeFileSync(confFile, mainConfig(prefix, siteConfig(options, options.edit ? options.edit(source) : source)));
   return { binary, prefix, confFile, port: options.port, url: `http://127.0.0.1:${options.port}` };
 }
 

@@ -3,6 +3,7 @@ import { randomGuestName } from '../../identity/guestNames.js';
 import type { Hub } from '../../chat/hub.js';
 import type { Identity } from '../../identity/identity.js';
 import { clientAddress } from '../../web/clientAddress.js';
+import { fromAnotherSite } from '../../web/sameOrigin.js';
 import type { RateLimiter } from '../../limits/rateLimiter.js';
 import { CloseCode, CloseReason, MAX_NAME_LENGTH, normalizeUserName } from '../../shared/protocol/index.js';
 import type { Store } from '../../store/store.js';
@@ -14,6 +15,7 @@ import { render } from '../render.js';
 
 export interface SigninDeps {
   trustProxy: boolean;
+  allowedOrigins: readonly string[];
   identity: Identity;
   store: Store;
   hub: Hub;
@@ -26,7 +28,7 @@ function bodyField(ctx: AppContext, key: string): unknown {
   return typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[key] : undefined;
 }
 
-export function signinRoutes({ identity, store, hub, signinLimiter, trustProxy, commit }: SigninDeps): Router<AppState> {
+export function signinRoutes({ identity, store, hub, signinLimiter, trustProxy, allowedOrigins, commit }: SigninDeps): Router<AppState> {
   const router = new Router<AppState>();
 
   router.get('/signin', (ctx) => {
@@ -75,7 +77,15 @@ export function signinRoutes({ identity, store, hub, signinLimiter, trustProxy, 
     }
     ctx.redirect('/signin');
   };
-  router.get('/signout', signOut(false));
+  router.get('/signout', (ctx) => {
+    // HEAD changes nothing, and a link or an image on another site signs nobody out: the visitor
+    // gets a button that POSTs the sign-out (guarded by the Origin check like every POST).
+    if (ctx.method === 'HEAD' || (ctx.state.user && fromAnotherSite(ctx.req, allowedOrigins, trustProxy))) {
+      render(ctx, 'signout.njk');
+      return;
+    }
+    signOut(false)(ctx);
+  });
   router.post('/signout', signOut(false));
   // Only as a POST: a link or an image on another page must not be able to do this.
   router.post('/signout/everywhere', signOut(true));

@@ -7,6 +7,7 @@ export const en = {
   'title.dm': '@{name} · Chat',
   'title.unread': '({count}) {title}',
   'title.signin': 'Sign in · Chat',
+  'title.signout': 'Sign out? · Chat',
   'title.error': '{status} · Chat',
 
   // The language switch: `language.name` is each language's name in itself
@@ -44,6 +45,8 @@ export const en = {
   'rooms.badName': 'A room name is 1 to {max} letters, digits, - or _',
   'rooms.exists': 'A room called “{name}” exists already',
   'room.leave': 'Leave room',
+  'permalink.notMember': 'This link is to a message in # {room}, a room you are not in.',
+  'permalink.join': 'Join # {room}',
 
   // The conversation
   'messages.older': 'Load older messages',
@@ -87,6 +90,8 @@ export const en = {
   'signin.signedInAs': 'Signed in as {name}.',
   'signin.badName': 'A name is 1 to {max} characters, with no control characters',
   'signin.tooMany': 'Too many sign-ins from your address: try again in a minute',
+  // The sign-out confirmation, for a sign-out link followed from another site
+  'signout.lead': 'A link on another site asked to sign you out of the chat. Do you want to sign out?',
   /** A prefilled guest name; `{id}` is a number in English, a heavenly stem (甲乙丙…) in Chinese. */
   'guest.name': 'Guest {id}',
 
@@ -103,6 +108,7 @@ export const en = {
   'error.unsupportedType': 'That kind of request body is not supported',
   'error.tooMany': 'Too many requests: try again in a moment',
   'error.server': 'Something went wrong on our side',
+  'error.busy': 'The server is full right now: try again in a few seconds',
 
   // WebSocket `error` codes: `wsError.<code>` is the page's line for each code; the keys below it
   // are the `message` the server sends (always in English), with what went wrong in detail.

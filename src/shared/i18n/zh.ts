@@ -8,6 +8,7 @@ export const zh = {
   'title.dm': '@{name} · 聊天室',
   'title.unread': '({count}) {title}',
   'title.signin': '登录 · 聊天室',
+  'title.signout': '退出登录？ · 聊天室',
   'title.error': '{status} · 聊天室',
 
   'language.label': '语言',
@@ -42,6 +43,8 @@ export const zh = {
   'rooms.badName': '房间名须为 1 到 {max} 个字符，只能包含文字、数字、- 和 _',
   'rooms.exists': '已经有名为“{name}”的房间了',
   'room.leave': '离开房间',
+  'permalink.notMember': '这个链接指向 # {room} 房间里的一条消息，你还没有加入这个房间。',
+  'permalink.join': '加入 # {room}',
 
   'messages.older': '加载更早的消息',
   'messages.empty': '还没有消息，来打个招呼吧！',
@@ -80,6 +83,7 @@ export const zh = {
   'signin.signedInAs': '当前身份：{name}。',
   'signin.badName': '名字须为 1 到 {max} 个字符，且不能包含控制字符',
   'signin.tooMany': '你所在的网络登录次数过多，请一分钟后再试',
+  'signout.lead': '另一个网站上的链接要让你退出聊天室。你要退出登录吗？',
   'guest.name': '路人{id}',
 
   'nav.backToChat': '返回聊天室',
@@ -94,6 +98,7 @@ export const zh = {
   'error.unsupportedType': '不支持这种请求格式',
   'error.tooMany': '请求太频繁了，请稍后再试',
   'error.server': '服务器出了点问题',
+  'error.busy': '服务器已满，请过几秒再试',
 
   'wsError.bad_message': '服务器无法识别这条消息',
   'wsError.unknown_type': '服务器不认识这种消息',

@@ -15,7 +15,7 @@ import {
   type UnreadEntry,
   type User,
 } from '../../shared/protocol/index.js';
-import type { Page, Room, SearchScope, Store, StoredSession, StoredUser } from '../store.js';
+import type { Page, Room, SearchScope, Store, StoredSession, StoredUser, SweepCounts } from '../store.js';
 import { Checkpointer, WAL_LIMIT_BYTES } from './checkpointer.js';
 import { Messages } from './messages.js';
 import { migrate, schemaVersion } from './migrations.js';
@@ -23,6 +23,7 @@ import { Reads } from './reads.js';
 import { Rooms } from './rooms.js';
 import { Search } from './search.js';
 import { Accounts } from './sessions.js';
+import { AccountSweep } from './sweep.js';
 
 /** SQLite's own automatic checkpoint (pages), taken back if the checkpoint worker stops. */
 const AUTOCHECKPOINT_PAGES = 1000;
@@ -42,6 +43,7 @@ export class SqliteStore implements Store {
   private readonly rooms: Rooms;
   private readonly accounts: Accounts;
   private readonly searchIndex: Search;
+  private readonly accountSweep: AccountSweep;
   /** The checkpoint worker found the log over its limit while a batch was open: empty it after the commit. */
   private truncateDue = false;
 
@@ -85,6 +87,7 @@ export class SqliteStore implements Store {
     this.accounts = new Accounts(db, this.reads);
     this.searchIndex = new Search(db);
     this.searchIndex.start();
+    this.accountSweep = new AccountSweep(db);
   }
 
   addUser(user: User, createdAt: number): void {
@@ -217,6 +220,11 @@ export class SqliteStore implements Store {
 
   endSessionsOf(userId: string, at: number): void {
     this.accounts.endSessionsOf(userId, at);
+  }
+
+  sweep(now: number, maxAgeMs: number): SweepCounts {
+    if (!this.db.open) return { sessions: 0, users: 0, more: false };
+    return this.accountSweep.sweep(now, maxAgeMs);
   }
 
   close(): void {

@@ -1,0 +1,42 @@
+// Expired sessions, and guests nobody can be any more who left nothing behind, are removed in the
+// background a bounded step at a time (the store's `sweep`), so sign-ins cannot fill the disk for good.
+import type { Log } from '../log.js';
+import type { Store } from '../store/store.js';
+
+/** A step this long after one that found everything done… */
+export const SWEEP_EVERY_MS = 10_000;
+/** …and this soon after one that reached a limit (a backlog: after a flood of sign-ins, or a restart). */
+export const SWEEP_AGAIN_MS = 250;
+
+/** Starts the steps; returns the function that stops them. */
+export function startSweeping(store: Store, maxAgeMs: number, log: Log): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  // Logged once a backlog is done, not per step.
+  let removed = { sessions: 0, users: 0 };
+  const schedule = (ms: number) => {
+    if (stopped) return;
+    timer = setTimeout(step, ms);
+    timer.unref();
+  };
+  function step(): void {
+    let more = false;
+    try {
+      const counts = store.sweep(Date.now(), maxAgeMs);
+      removed = { sessions: removed.sessions + counts.sessions, users: removed.users + counts.users };
+      more = counts.more;
+      if (!more && removed.sessions + removed.users > 0) {
+        log('swept', removed);
+        removed = { sessions: 0, users: 0 };
+      }
+    } catch (error) {
+      log('sweep_failed', { error: String(error) });
+    }
+    schedule(more ? SWEEP_AGAIN_MS : SWEEP_EVERY_MS);
+  }
+  schedule(SWEEP_EVERY_MS);
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+}
