@@ -37,6 +37,8 @@ export interface Config {
   maxRoomsPerUser: number;
   /** Searches one user may run per minute (`GET /search`); 0 turns the limit off. */
   searchRateLimit: number;
+  /** How long one search may run (ms) before it is stopped and answered 503. */
+  searchTimeoutMs: number;
   /** Open TCP connections to the whole server (HTTP and WebSocket); 0 means no cap. */
   maxConnections: number;
   /** Open WebSockets one user may have (tabs, devices); 0 means no cap. */
@@ -74,6 +76,7 @@ export const DEFAULTS: Config = {
   roomRateLimit: 10,
   maxRoomsPerUser: 200,
   searchRateLimit: 30,
+  searchTimeoutMs: 1000,
   maxConnections: 10_000,
   maxConnectionsPerUser: 20,
   maxConnectionsPerAddress: 256,
@@ -146,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     roomRateLimit: integer(env, 'ROOM_RATE_LIMIT', DEFAULTS.roomRateLimit, 0, 1_000_000),
     maxRoomsPerUser: integer(env, 'MAX_ROOMS_PER_USER', DEFAULTS.maxRoomsPerUser, 0, 1_000_000),
     searchRateLimit: integer(env, 'SEARCH_RATE_LIMIT', DEFAULTS.searchRateLimit, 0, 1_000_000),
+    searchTimeoutMs: integer(env, 'SEARCH_TIMEOUT_MS', DEFAULTS.searchTimeoutMs, 1, 60_000),
     maxConnections: integer(env, 'MAX_CONNECTIONS', DEFAULTS.maxConnections, 0, 10_000_000),
     maxConnectionsPerUser: integer(env, 'MAX_CONNECTIONS_PER_USER', DEFAULTS.maxConnectionsPerUser, 0, 1_000_000),
     maxConnectionsPerAddress: integer(env, 'MAX_CONNECTIONS_PER_ADDRESS', DEFAULTS.maxConnectionsPerAddress, 0, 1_000_000),

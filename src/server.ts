@@ -31,7 +31,7 @@ const REQUEST_TIMEOUT_MS = 30_000;
 
 export async function startServer(config: Config): Promise<RunningServer> {
   const log = createLog(config.quiet);
-  const store = new SqliteStore(config.dataDir);
+  const store = new SqliteStore(config.dataDir, { searchTimeoutMs: config.searchTimeoutMs });
   const identity = new Identity({ keys: loadSecret(config.dataDir, config.secret), store, maxAgeMs: config.sessionMaxAgeMs });
   const bus = new InProcessBus();
   // The outbox commits the hub's batch before each write; the hub schedules the outbox's flushes.

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { MAX_SEARCH_LENGTH, SEARCH_LIMIT, codePointLength } from '../../shared/protocol/index.js';
-import type { SearchScope, Store } from '../../store/store.js';
+import { SearchRefused, type SearchScope, type Store } from '../../store/store.js';
 import { requireUser } from '../auth.js';
 import type { AppState } from '../context.js';
 
@@ -11,7 +11,7 @@ import type { AppState } from '../context.js';
 export function searchRoutes({ store }: { store: Store }): Router<AppState> {
   const router = new Router<AppState>();
 
-  router.get('/search', requireUser, (ctx) => {
+  router.get('/search', requireUser, async (ctx) => {
     const user = ctx.state.user!;
     const { q, room: roomName } = ctx.query;
     const text = typeof q === 'string' ? q.trim() : '';
@@ -31,7 +31,13 @@ export function searchRoutes({ store }: { store: Store }): Router<AppState> {
       scope = { rooms: store.roomsOf(user.id), dmsOf: user.id };
     }
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = store.search(text, scope, SEARCH_LIMIT);
+    try {
+      ctx.body = await store.search(text, scope, SEARCH_LIMIT);
+    } catch (error) {
+      // Not run: the queue is full, it took too long, or the worker is restarting.
+      if (error instanceof SearchRefused) ctx.throw(503, error.message);
+      throw error;
+    }
   });
 
   return router;

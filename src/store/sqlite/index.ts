@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { DEFAULTS } from '../../config.js';
 import {
   mentions,
   type ChatMessage,
@@ -27,6 +28,11 @@ import { Accounts } from './sessions.js';
 /** SQLite's own automatic checkpoint (pages), taken back if the checkpoint worker stops. */
 const AUTOCHECKPOINT_PAGES = 1000;
 
+export interface SqliteStoreOptions {
+  /** A search's time budget (SEARCH_TIMEOUT_MS); past it the search is refused. */
+  searchTimeoutMs?: number;
+}
+
 /** The embedded store: one SQLite file in WAL mode under the data folder. */
 export class SqliteStore implements Store {
   readonly file: string;
@@ -38,7 +44,7 @@ export class SqliteStore implements Store {
   private readonly accounts: Accounts;
   private readonly searchIndex: Search;
 
-  constructor(dataDir: string) {
+  constructor(dataDir: string, { searchTimeoutMs = DEFAULTS.searchTimeoutMs }: SqliteStoreOptions = {}) {
     fs.mkdirSync(dataDir, { recursive: true });
     this.file = path.join(dataDir, 'chat.db');
     const db = new Database(this.file);
@@ -73,7 +79,7 @@ export class SqliteStore implements Store {
     this.reads = new Reads(db, this.messages);
     this.rooms = new Rooms(db, this.reads);
     this.accounts = new Accounts(db, this.reads);
-    this.searchIndex = new Search(db);
+    this.searchIndex = new Search(db, this.file, searchTimeoutMs);
     this.searchIndex.start();
   }
 
@@ -177,7 +183,7 @@ export class SqliteStore implements Store {
     return this.reads.unreadOf(userId, name, this.rooms.roomsOf(userId));
   }
 
-  search(text: string, scope: SearchScope, limit: number): SearchResult[] {
+  search(text: string, scope: SearchScope, limit: number): Promise<SearchResult[]> {
     return this.searchIndex.search(text, scope, limit);
   }
 
