@@ -102,6 +102,8 @@ export interface SearchWorkerOptions {
   timeoutMs: number;
   /** Searches that may wait while one runs; one more is refused at once (SearchRefused('busy')). */
   queueLength: number;
+  /** How long past the budget a search that has not answered waits before its thread is ended. */
+  graceMs?: number;
 }
 
 /**
@@ -122,6 +124,11 @@ export class SearchWorker {
     private readonly file: string,
     private readonly options: SearchWorkerOptions,
   ) {}
+
+  /** The running thread's id, if one runs (a new thread has a new id). */
+  get threadId(): number | undefined {
+    return this.thread?.worker.threadId;
+  }
 
   run(job: SearchJob): Promise<MessageRow[]> {
     if (this.closed) return Promise.reject(new SearchRefused('unavailable', 'the store is closed'));
@@ -160,7 +167,7 @@ export class SearchWorker {
     thread.worker.ref();
     // The budget starts when the search does, not while it waits.
     thread.worker.postMessage({ id: search.id, job: search.job, deadline: Date.now() + this.options.timeoutMs });
-    search.timer = setTimeout(() => this.abandon(new SearchRefused('timeout')), this.options.timeoutMs + GRACE_MS);
+    search.timer = setTimeout(() => this.abandon(new SearchRefused('timeout')), this.options.timeoutMs + (this.options.graceMs ?? GRACE_MS));
     search.timer.unref();
   }
 
