@@ -162,7 +162,13 @@ export class SearchWorker {
     const search = this.waiting.shift();
     if (!search) return;
     this.running = search;
-    const thread = (this.thread ??= this.start());
+    let thread: Thread;
+    try {
+      thread = this.thread ??= this.start();
+    } catch (error) {
+      // No thread could be made (out of memory, say): this search is refused, the next one tries again.
+      return this.finish(search, new SearchRefused('unavailable', `no search worker: ${String(error)}`));
+    }
     // Kept alive while it has a search to answer, and only then.
     thread.worker.ref();
     // The budget starts when the search does, not while it waits.
