@@ -90,9 +90,10 @@ describe('the indexed path', () => {
     expect(ids(await store.search('aaaa', lobby, 50))).toEqual([shouting, four]);
     expect(ids(await store.search('aaa', lobby, 50))).toEqual([apart, shouting, four, three]);
     expect(ids(await store.search('a'.repeat(200), lobby, 50))).toEqual([]);
-    // every trigram of "aaab baaa" is in "aaab baaa" only once each way, and the phrase must still be whole
+    // baa, aaa and aab are all in "aaab baaa", but not "baaab" itself
     expect(ids(await store.search('baaab', lobby, 50))).toEqual([]);
-    expect(ids(await store.search('οδος εδω', lobby, 50))).toEqual([sigma]);
+    // Σ lower-cases to ς at the end of a word, σ elsewhere; FTS5 folds both to σ, and so does the check.
+    for (const q of ['οδος εδω', 'οδοσ εδω', 'ΟΔΟΣ ΕΔΩ']) expect(ids(await store.search(q, lobby, 50)), q).toEqual([sigma]);
     expect(ids(await store.search('ÉCOLE', lobby, 50))).toEqual([ecole]);
     expect(ids(await store.search('É', lobby, 50))).toEqual([ecole]);
   });
