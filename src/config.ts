@@ -37,6 +37,8 @@ export interface Config {
   maxRoomsPerUser: number;
   /** Searches one user may run per minute (`GET /search`); 0 turns the limit off. */
   searchRateLimit: number;
+  /** How long one search may run (ms) before it is stopped and answered 503. */
+  searchTimeoutMs: number;
   /** Open TCP connections to the whole server (HTTP and WebSocket); 0 means no cap. */
   maxConnections: number;
   /** How long a client has to send a request's headers (one that sends nothing is closed then); the whole request gets twice as long. */
@@ -76,6 +78,7 @@ export const DEFAULTS: Config = {
   roomRateLimit: 10,
   maxRoomsPerUser: 200,
   searchRateLimit: 30,
+  searchTimeoutMs: 1000,
   maxConnections: 10_000,
   headersTimeoutMs: 15_000,
   maxConnectionsPerUser: 20,
@@ -149,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     roomRateLimit: integer(env, 'ROOM_RATE_LIMIT', DEFAULTS.roomRateLimit, 0, 1_000_000),
     maxRoomsPerUser: integer(env, 'MAX_ROOMS_PER_USER', DEFAULTS.maxRoomsPerUser, 0, 1_000_000),
     searchRateLimit: integer(env, 'SEARCH_RATE_LIMIT', DEFAULTS.searchRateLimit, 0, 1_000_000),
+    searchTimeoutMs: integer(env, 'SEARCH_TIMEOUT_MS', DEFAULTS.searchTimeoutMs, 1, 60_000),
     maxConnections: integer(env, 'MAX_CONNECTIONS', DEFAULTS.maxConnections, 0, 10_000_000),
     headersTimeoutMs: integer(env, 'HEADERS_TIMEOUT_MS', DEFAULTS.headersTimeoutMs, 100, 10 * 60 * 1000),
     maxConnectionsPerUser: integer(env, 'MAX_CONNECTIONS_PER_USER', DEFAULTS.maxConnectionsPerUser, 0, 1_000_000),

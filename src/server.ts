@@ -32,7 +32,7 @@ const checkInterval = (headersTimeoutMs: number) => Math.min(30_000, Math.max(50
 
 export async function startServer(config: Config): Promise<RunningServer> {
   const log = createLog(config.quiet);
-  const store = new SqliteStore(config.dataDir);
+  const store = new SqliteStore(config.dataDir, { searchTimeoutMs: config.searchTimeoutMs });
   const identity = new Identity({ keys: loadSecret(config.dataDir, config.secret), store, maxAgeMs: config.sessionMaxAgeMs });
   const bus = new InProcessBus();
   // The outbox commits the hub's batch before each write; the hub schedules the outbox's flushes.

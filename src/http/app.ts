@@ -29,6 +29,7 @@ export interface AppDeps {
   allowedOrigins: readonly string[];
   historyLimit: number;
   signinRateLimit: number;
+  searchRateLimit: number;
   accepting: () => boolean;
 }
 

@@ -33,10 +33,11 @@ export function errorResponses(log: Log) {
     } catch (caught) {
       const error = caught as { status?: number; statusCode?: number; expose?: boolean; message?: string; i18n?: Localized };
       const status = error.status ?? error.statusCode ?? 500;
-      const expose = status < 500 && error.expose !== false;
-      // Our own errors name their catalogue string; a library's is known by its status alone.
-      const localized: Localized =
-        expose && error.i18n && isKey(error.i18n.key) ? error.i18n : { key: keyForStatus(expose ? status : 500) };
+      // Our own errors name their catalogue string, written for the reader whatever the status (a
+      // 503 says why); a library's is known by its status alone, and a 5xx of its says nothing more.
+      const ours = error.i18n !== undefined && isKey(error.i18n.key);
+      const expose = ours || (status < 500 && error.expose !== false);
+      const localized: Localized = ours && error.i18n ? error.i18n : { key: keyForStatus(expose ? status : 500) };
       const message = interpolate(catalogue(requestLanguage(ctx))[localized.key], localized.params);
       if (status >= 500) log('http_error', { method: ctx.method, path: ctx.path, error: String(caught) });
       ctx.status = status;

@@ -44,6 +44,21 @@ export interface SearchScope {
 }
 
 /**
+ * Why a search was not answered: too many are waiting (`busy`), it ran past its time budget
+ * (`timeout`), or search cannot run just now (`unavailable`: its worker died, or the store is closing).
+ */
+export class SearchRefused extends Error {
+  override name = 'SearchRefused';
+
+  constructor(
+    readonly reason: 'busy' | 'timeout' | 'unavailable',
+    detail?: string,
+  ) {
+    super(detail ?? `search refused: ${reason}`);
+  }
+}
+
+/**
  * The storage seam: everything the server keeps goes through here, so another backend
  * (PostgreSQL) can replace the embedded SQLite one without touching the hub or the routes.
  * Ids come from the store and increase in the order messages were added.
@@ -107,9 +122,10 @@ export interface Store {
 
   /**
    * Messages containing `text` (case-insensitively), newest first, within the scope; a DM's
-   * `with` is the other person as seen from `scope.dmsOf`.
+   * `with` is the other person as seen from `scope.dmsOf`. Answered off the event loop, under a
+   * time budget; rejects with SearchRefused when it cannot be answered.
    */
-  search(text: string, scope: SearchScope, limit: number): SearchResult[];
+  search(text: string, scope: SearchScope, limit: number): Promise<SearchResult[]>;
 
   addSession(id: string, userId: string, createdAt: number): void;
   getSession(id: string): StoredSession | undefined;

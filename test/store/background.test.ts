@@ -90,7 +90,7 @@ describe('search index upkeep', () => {
     // Passes of 64 messages, one per turn of the event loop once the timer starts them: well inside 3 s.
     await until('the index to reach the last message', () => indexedUpTo(dir), (upTo) => upTo === last, 3000);
     expectIndexIntact(dir);
-    expect(store.search('message 999 about', { rooms: ['lobby'] }, 10).map((hit) => hit.id)).toEqual([last]);
+    expect((await store.search('message 999 about', { rooms: ['lobby'] }, 10)).map((hit) => hit.id)).toEqual([last]);
   });
 });
 

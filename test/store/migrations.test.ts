@@ -175,7 +175,7 @@ describe('schema versions', () => {
     ]);
   });
 
-  it('a file from the last release before versions keeps every row, readable through the Store', () => {
+  it('a file from the last release before versions keeps every row, readable through the Store', async () => {
     let m: number[] = [];
     const dir = oldFile((db) => {
       db.exec(OLD_SCHEMA);
@@ -246,14 +246,14 @@ describe('schema versions', () => {
     expect(store.unreadOf(carol.id, carol.name)).toEqual([]);
     // Search: what the old index had, and what it did not have yet.
     const everywhere = { rooms: ['lobby', 'Dev'], dmsOf: alice.id };
-    expect(ids(store.search('morning', everywhere, 10))).toEqual([m2, m1]);
-    expect(store.search('plans', everywhere, 10)).toMatchObject([{ id: m4, with: bob.id }]);
-    expect(ids(store.search('deploying', everywhere, 10))).toEqual([m7]);
-    expect(ids(store.search('around', everywhere, 10))).toEqual([m8]);
+    expect(ids(await store.search('morning', everywhere, 10))).toEqual([m2, m1]);
+    expect(await store.search('plans', everywhere, 10)).toMatchObject([{ id: m4, with: bob.id }]);
+    expect(ids(await store.search('deploying', everywhere, 10))).toEqual([m7]);
+    expect(ids(await store.search('around', everywhere, 10))).toEqual([m8]);
     // And it goes on: a new message counts as unread, and is found.
     const news = store.addChat({ room: 'lobby', user: alice, data: 'fresh news', ts: 2000 });
     expect(store.unreadOf(bob.id, bob.name)).toEqual([{ room: 'lobby', count: 2, mentions: 0, lastReadId: m2 }]);
-    expect(ids(store.search('fresh', everywhere, 10))).toEqual([news.id]);
+    expect(ids(await store.search('fresh', everywhere, 10))).toEqual([news.id]);
     store.close();
     expectIndexIntact(dir);
     expect(ftsSettings(dir)).toEqual([
@@ -262,7 +262,7 @@ describe('schema versions', () => {
     ]);
   });
 
-  it('an older file, without read markers, conversations or search, has them made and filled', () => {
+  it('an older file, without read markers, conversations or search, has them made and filled', async () => {
     let m: number[] = [];
     const dir = oldFile((db) => {
       db.exec(OLD_TABLES);
@@ -300,12 +300,12 @@ describe('schema versions', () => {
     expect(store.unreadOf(carol.id, carol.name)).toEqual([]);
     // The old messages are searchable, and the index says it has them all.
     expect(indexedUpTo(dir)).toBe(m6);
-    expect(ids(store.search('old', { rooms: ['lobby'], dmsOf: alice.id }, 10))).toEqual([m6, m5, m4, m3, m2, m1]);
-    expect(ids(store.search('old', { rooms: ['lobby'] }, 10))).toEqual([m6, m2, m1]);
+    expect(ids(await store.search('old', { rooms: ['lobby'], dmsOf: alice.id }, 10))).toEqual([m6, m5, m4, m3, m2, m1]);
+    expect(ids(await store.search('old', { rooms: ['lobby'] }, 10))).toEqual([m6, m2, m1]);
     // New messages keep the conversations and the index going.
     const dm = store.addDm({ user: carol, to: bob, data: 'a new note', ts: 3000 });
     expect(store.conversationsOf(bob.id, 10)).toEqual([carol, alice]);
-    expect(ids(store.search('new note', { rooms: [], dmsOf: bob.id }, 10))).toEqual([dm.id]);
+    expect(ids(await store.search('new note', { rooms: [], dmsOf: bob.id }, 10))).toEqual([dm.id]);
     store.close();
     expectIndexIntact(dir);
   });

@@ -10,20 +10,20 @@ const alice = { id: 'alice-id', name: 'Alice', image: 1 };
 const open = storeFixture();
 
 describe('search index', () => {
-  it('is not written on the send path, yet a search finds what was said a moment ago', () => {
+  it('is not written on the send path, yet a search finds what was said a moment ago', async () => {
     const dir = tempDataDir();
     const store = open(dir);
     store.addUser(alice, Date.now());
     const said = store.addChat({ room: 'lobby', user: alice, data: '大家你好啊, the weather is fine', ts: Date.now() });
     store.addChat({ room: 'lobby', user: alice, data: 'nothing to see', ts: Date.now() });
     expect(indexedUpTo(dir)).toBe(0);
-    const hits = store.search('你好', { rooms: ['lobby'] }, 10);
+    const hits = await store.search('你好', { rooms: ['lobby'] }, 10);
     expect(hits.map((hit) => hit.id)).toEqual([said.id]);
-    expect(store.search('WEATHER', { rooms: ['lobby'] }, 10).map((hit) => hit.id)).toEqual([said.id]);
+    expect((await store.search('WEATHER', { rooms: ['lobby'] }, 10)).map((hit) => hit.id)).toEqual([said.id]);
     expect(indexedUpTo(dir)).toBe(said.id + 1);
   });
 
-  it('indexes on open what a crash left behind', () => {
+  it('indexes on open what a crash left behind', async () => {
     const dir = tempDataDir();
     const before = open(dir);
     before.addUser(alice, Date.now());
@@ -31,16 +31,16 @@ describe('search index', () => {
     // A second process opening the file sees the message unindexed, as a restart after kill -9 would.
     const after = open(dir);
     expect(indexedUpTo(dir)).toBe(said.id);
-    expect(after.search('before the crash', { rooms: ['lobby'] }, 10).map((hit) => hit.id)).toEqual([said.id]);
+    expect((await after.search('before the crash', { rooms: ['lobby'] }, 10)).map((hit) => hit.id)).toEqual([said.id]);
     expectIndexIntact(dir);
   });
 
-  it('takes over a file from the per-insert trigger days without indexing anything twice', () => {
+  it('takes over a file from the per-insert trigger days without indexing anything twice', async () => {
     const dir = tempDataDir();
     const first = open(dir);
     first.addUser(alice, Date.now());
     const early = first.addChat({ room: 'lobby', user: alice, data: 'early bird words', ts: Date.now() });
-    first.search('bird', { rooms: ['lobby'] }, 10);
+    await first.search('bird', { rooms: ['lobby'] }, 10);
     first.close();
     // As an older version left it: a trigger indexed each insert, there was no search_state, and
     // no schema version either (0).
@@ -55,9 +55,9 @@ describe('search index', () => {
     );
     db.close();
     const store = open(dir);
-    expect(store.search('bird words', { rooms: ['lobby'] }, 10).map((hit) => hit.id)).toEqual([late, early.id]);
+    expect((await store.search('bird words', { rooms: ['lobby'] }, 10)).map((hit) => hit.id)).toEqual([late, early.id]);
     const fresh = store.addChat({ room: 'lobby', user: alice, data: 'fresh bird words', ts: Date.now() });
-    expect(store.search('bird words', { rooms: ['lobby'] }, 10).map((hit) => hit.id)).toEqual([fresh.id, late, early.id]);
+    expect((await store.search('bird words', { rooms: ['lobby'] }, 10)).map((hit) => hit.id)).toEqual([fresh.id, late, early.id]);
     expectIndexIntact(dir);
   });
 });

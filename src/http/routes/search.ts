@@ -1,37 +1,78 @@
 import Router from '@koa/router';
+import { RateLimiter } from '../../limits/rateLimiter.js';
 import { MAX_SEARCH_LENGTH, SEARCH_LIMIT, codePointLength } from '../../shared/protocol/index.js';
-import type { SearchScope, Store } from '../../store/store.js';
+import { SearchRefused, type SearchScope, type Store } from '../../store/store.js';
 import { requireUser } from '../auth.js';
-import type { AppState } from '../context.js';
+import type { AppContext, AppState } from '../context.js';
+import { fail } from '../language.js';
+
+const MINUTE_MS = 60_000;
+/** Searches of one user running or waiting at once; one more is refused (a user's share of the queue). */
+const SEARCHES_AT_ONCE = 2;
+/** Seconds to wait before trying again when the search queue is full or the worker is restarting. */
+const BUSY_RETRY_S = 1;
+/** C0, DEL and C1 controls: never in a message typed into the page, and NUL ends SQLite's strings. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
+
+/** Answers a search the store would not run: 503, and when to try again unless it took too long. */
+function refused(ctx: AppContext, error: SearchRefused): never {
+  if (error.reason === 'timeout') fail(ctx, 503, 'search.tooSlow');
+  ctx.set('Retry-After', String(BUSY_RETRY_S));
+  return fail(ctx, 503, error.reason === 'busy' ? 'search.busy' : 'search.unavailable');
+}
 
 /**
  * `GET /search?q=<text>[&room=<name>]`: the newest messages containing the text, among those the
  * user may see: the rooms they are a member of and their own DMs (or only the one room asked for).
+ * Limited per user (`searchRateLimit` a minute, SEARCHES_AT_ONCE at a time); run by the store off
+ * the event loop, under a time budget.
  */
-export function searchRoutes({ store }: { store: Store }): Router<AppState> {
+export function searchRoutes({ store, searchRateLimit }: { store: Store; searchRateLimit: number }): Router<AppState> {
   const router = new Router<AppState>();
+  const limiter = new RateLimiter(searchRateLimit, MINUTE_MS);
+  setInterval(() => limiter.sweep(), MINUTE_MS).unref();
+  const running = new Map<string, number>();
 
-  router.get('/search', requireUser, (ctx) => {
+  router.get('/search', requireUser, async (ctx) => {
     const user = ctx.state.user!;
     const { q, room: roomName } = ctx.query;
     const text = typeof q === 'string' ? q.trim() : '';
+    if (CONTROL.test(text) || (typeof roomName === 'string' && CONTROL.test(roomName))) fail(ctx, 400, 'search.control');
     const length = codePointLength(text);
-    if (length < 1 || length > MAX_SEARCH_LENGTH) {
-      return ctx.throw(400, `Search for 1 to ${MAX_SEARCH_LENGTH} characters`);
-    }
-    if (roomName !== undefined && typeof roomName !== 'string') return ctx.throw(400, 'Give at most one room');
+    if (length < 1 || length > MAX_SEARCH_LENGTH) fail(ctx, 400, 'search.length', { max: MAX_SEARCH_LENGTH });
+    if (roomName !== undefined && typeof roomName !== 'string') fail(ctx, 400, 'search.oneRoom');
 
     let scope: SearchScope;
     if (roomName) {
       const room = store.findRoom(roomName);
-      if (!room) return ctx.throw(404, `There is no room "${roomName}"`);
-      if (!store.isMember(user.id, room.name)) return ctx.throw(403, `Join "${room.name}" to search it`);
+      if (!room) return fail(ctx, 404, 'search.noRoom', { room: roomName });
+      if (!store.isMember(user.id, room.name)) return fail(ctx, 403, 'search.notMember', { room: room.name });
       scope = { rooms: [room.name] };
     } else {
       scope = { rooms: store.roomsOf(user.id), dmsOf: user.id };
     }
-    ctx.set('Cache-Control', 'no-store');
-    ctx.body = store.search(text, scope, SEARCH_LIMIT);
+
+    const atOnce = running.get(user.id) ?? 0;
+    if (atOnce >= SEARCHES_AT_ONCE) {
+      ctx.set('Retry-After', String(BUSY_RETRY_S));
+      fail(ctx, 429, 'search.stillRunning');
+    }
+    if (!limiter.take(user.id)) {
+      ctx.set('Retry-After', String(MINUTE_MS / 1000));
+      fail(ctx, 429, 'search.tooMany', { max: searchRateLimit });
+    }
+    running.set(user.id, atOnce + 1);
+    try {
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = await store.search(text, scope, SEARCH_LIMIT);
+    } catch (error) {
+      if (error instanceof SearchRefused) refused(ctx, error);
+      throw error;
+    } finally {
+      const left = (running.get(user.id) ?? 1) - 1;
+      if (left > 0) running.set(user.id, left);
+      else running.delete(user.id);
+    }
   });
 
   return router;

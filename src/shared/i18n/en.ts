@@ -76,6 +76,16 @@ export const en = {
   'search.label': 'Search messages',
   'search.none': 'No results',
   'search.resultsFor': 'Search results for “{q}”',
+  'search.length': 'Search for 1 to {max} characters',
+  'search.control': 'A search may not contain control characters',
+  'search.oneRoom': 'Give at most one room',
+  'search.noRoom': 'There is no room "{room}"',
+  'search.notMember': 'Join "{room}" to search it',
+  'search.tooMany': 'Too many searches (at most {max} a minute): try again in a minute',
+  'search.stillRunning': 'Your last search is still running: wait for it to finish',
+  'search.busy': 'Search is busy: try again in a moment',
+  'search.tooSlow': 'That search took too long: try longer or more specific words',
+  'search.unavailable': 'Search is not available just now: try again in a moment',
 
   // Notifications
   'notify.enable': 'Enable notifications',

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { DEFAULTS } from '../../config.js';
 import {
   mentions,
   type ChatMessage,
@@ -31,6 +32,8 @@ const AUTOCHECKPOINT_PAGES = 1000;
 export interface SqliteOptions {
   /** The most the write-ahead log may hold (see checkpointer.ts); smaller in tests. */
   walLimitBytes?: number;
+  /** A search's time budget (SEARCH_TIMEOUT_MS); past it the search is refused. */
+  searchTimeoutMs?: number;
 }
 
 /** The embedded store: one SQLite file in WAL mode under the data folder. */
@@ -47,8 +50,7 @@ export class SqliteStore implements Store {
   /** The checkpoint worker found the log over its limit while a batch was open: empty it after the commit. */
   private truncateDue = false;
 
-  constructor(dataDir: string, options: SqliteOptions = {}) {
-    const walLimitBytes = options.walLimitBytes ?? WAL_LIMIT_BYTES;
+  constructor(dataDir: string, { walLimitBytes = WAL_LIMIT_BYTES, searchTimeoutMs = DEFAULTS.searchTimeoutMs }: SqliteOptions = {}) {
     fs.mkdirSync(dataDir, { recursive: true });
     this.file = path.join(dataDir, 'chat.db');
     const db = new Database(this.file);
@@ -85,7 +87,7 @@ export class SqliteStore implements Store {
     this.reads = new Reads(db, this.messages);
     this.rooms = new Rooms(db, this.reads);
     this.accounts = new Accounts(db, this.reads);
-    this.searchIndex = new Search(db);
+    this.searchIndex = new Search(db, this.file, searchTimeoutMs);
     this.searchIndex.start();
     this.accountSweep = new AccountSweep(db);
   }
@@ -198,7 +200,7 @@ export class SqliteStore implements Store {
     return this.reads.unreadOf(userId, name, this.rooms.roomsOf(userId));
   }
 
-  search(text: string, scope: SearchScope, limit: number): SearchResult[] {
+  search(text: string, scope: SearchScope, limit: number): Promise<SearchResult[]> {
     return this.searchIndex.search(text, scope, limit);
   }
 

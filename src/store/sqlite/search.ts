@@ -1,11 +1,14 @@
 // Search: the FTS5 trigram index over message text (see SEARCH_SCHEMA in schema.ts), filled in
-// bulk in the background a chunk at a time rather than on the send path, and the search itself.
+// bulk in the background a chunk at a time rather than on the send path, and the search itself,
+// handed to the search worker (searchWorker.ts) so that it never runs on the event loop.
 import type Database from 'better-sqlite3';
 import type { SearchResult, User } from '../../shared/protocol/index.js';
 import type { SearchScope } from '../store.js';
-import { MESSAGE_COLUMNS, SELECTED, WITH_USERS, type MessageRow } from './rows.js';
+import type { MessageRow } from './rows.js';
+import { searchJob } from './searchQuery.js';
+import { SearchWorker } from './searchWorker.js';
 
-/** Messages still to index are indexed at least this often (and always before a search). */
+/** Messages still to index are indexed at least this often (and a few before each search). */
 const SEARCH_INDEX_INTERVAL_MS = 1000;
 /**
  * Messages indexed in one go in the background (about half a millisecond of trigram indexing);
@@ -13,42 +16,34 @@ const SEARCH_INDEX_INTERVAL_MS = 1000;
  */
 const SEARCH_INDEX_CHUNK = 64;
 /**
+ * Messages indexed on the event loop before a search, at most (a few ms): the worker reads any
+ * further backlog from the table itself, so what was said a moment ago is found either way.
+ */
+const SEARCH_CATCH_UP = 4 * SEARCH_INDEX_CHUNK;
+/**
  * Pages of the index merged by each indexing pass: FTS5's own merging, all at once inside
  * whichever insert tips a level over, is off (see SEARCH_MERGING in schema.ts).
  */
 const SEARCH_MERGE_PAGES = 8;
-
-/** The trigram index cannot match fewer characters than this; shorter searches take the LIKE path. */
-const TRIGRAM = 3;
-
-/** Search scope as SQL: @rooms (a JSON array of names), @dmsOf the user whose DMs count (or null). */
-const IN_SCOPE = `(m.room IN (SELECT value FROM json_each(@rooms))
-  OR (m.room IS NULL AND @dmsOf IS NOT NULL AND (m.user_id = @dmsOf OR m.to_id = @dmsOf)))`;
-
-interface SearchParams {
-  rooms: string;
-  dmsOf: string | null;
-  text: string;
-  limit: number;
-}
-
-/** The text as a LIKE pattern that matches it literally anywhere (escape character: backslash). */
-function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
-/** The text as one FTS5 phrase: quoted, so operators and punctuation in it are plain characters. */
-function ftsPhrase(text: string): string {
-  return `"${text.replaceAll('"', '""')}"`;
-}
+/**
+ * Searches that may wait while one runs: with the default budget of a second each, the last of
+ * them is answered within about 9 s; one more is refused at once (503).
+ */
+export const SEARCH_QUEUE_LENGTH = 8;
 
 export class Search {
   private readonly statements;
   private readonly transactions;
   private indexTimer: NodeJS.Timeout | undefined;
   private indexing = false;
+  private readonly worker: SearchWorker;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    file: string,
+    timeoutMs: number,
+  ) {
+    this.worker = new SearchWorker(file, { timeoutMs, queueLength: SEARCH_QUEUE_LENGTH });
     this.statements = {
       searchIndexedUpTo: db.prepare<[], { indexed_up_to: number }>('SELECT indexed_up_to FROM search_state WHERE one = 1'),
       setSearchIndexedUpTo: db.prepare<[number]>('UPDATE search_state SET indexed_up_to = ? WHERE one = 1'),
@@ -58,16 +53,6 @@ export class Search {
       mergeIndex: db.prepare<[number]>("INSERT INTO messages_fts (messages_fts, rank) VALUES ('merge', ?)"),
       lastId: db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM messages'),
       nthAfter: db.prepare<[number, number], { id: number }>('SELECT id FROM messages WHERE id > ? ORDER BY id LIMIT 1 OFFSET ?'),
-      searchIndexed: db.prepare<[SearchParams], MessageRow>(
-        `SELECT ${SELECTED} FROM messages_fts f JOIN messages m ON m.id = f.rowid ${WITH_USERS}
-         WHERE messages_fts MATCH @text AND ${IN_SCOPE}
-         ORDER BY f.rowid DESC LIMIT @limit`,
-      ),
-      searchScan: db.prepare<[SearchParams], MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS}
-         WHERE m.data LIKE @text ESCAPE '\\' AND ${IN_SCOPE}
-         ORDER BY m.id DESC LIMIT @limit`,
-      ),
     };
     // Made once: better-sqlite3 builds a new wrapper (and its savepoint statements) per call otherwise.
     this.transactions = {
@@ -91,13 +76,15 @@ export class Search {
     this.indexTimer.unref();
   }
 
+  /** Stops the background indexing and the search worker (searches waiting are refused). */
   stop(): void {
     clearInterval(this.indexTimer);
+    this.worker.close();
   }
 
   /**
    * Adds the messages not yet in the search index (all of them, or the first `limit`), in one
-   * statement; returns how many. Runs on open (after a crash) and before each search.
+   * statement; returns how many. Runs on open (after a crash), and a bounded catch-up before each search.
    */
   indexPending(limit = Infinity): number {
     return this.transactions.indexPending(limit);
@@ -114,16 +101,12 @@ export class Search {
     }).unref();
   }
 
-  search(text: string, scope: SearchScope, limit: number): SearchResult[] {
-    // Whatever was said a moment ago is found too.
-    this.indexPending();
+  async search(text: string, scope: SearchScope, limit: number): Promise<SearchResult[]> {
+    // Whatever was said a moment ago is found too: indexed here when it is a little, read by the worker beyond that.
+    if (this.db.open) this.indexPending(SEARCH_CATCH_UP);
+    const rows = await this.worker.run(searchJob(text, scope, limit));
     const dmsOf = scope.dmsOf ?? null;
-    const params = { rooms: JSON.stringify(scope.rooms), dmsOf, limit };
-    const rows =
-      Array.from(text).length >= TRIGRAM
-        ? this.statements.searchIndexed.all({ ...params, text: ftsPhrase(text) })
-        : this.statements.searchScan.all({ ...params, text: containsPattern(text) });
-    return rows.map((row): SearchResult => {
+    return rows.map((row: MessageRow): SearchResult => {
       const user: User = { id: row.user_id, name: row.user_name, image: row.user_image };
       const hit = { id: row.id, user, data: row.data, ts: row.ts };
       if (row.room !== null) return { ...hit, room: row.room };
