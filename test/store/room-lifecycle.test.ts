@@ -6,21 +6,12 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { PURGE_CHUNK } from '../../src/store/sqlite/roomPurge.js';
 import { tempDataDir } from '../helpers/server.js';
-import { expectIndexIntact, storeFixture } from '../helpers/store.js';
+import { expectIndexIntact, readFile, storeFixture } from '../helpers/store.js';
 
 const alice = { id: 'alice-id', name: 'Alice', image: 1 };
 const bob = { id: 'bob-id', name: 'Bob', image: 2 };
 
 const open = storeFixture();
-
-function readFile<T>(dir: string, read: (db: Database.Database) => T): T {
-  const db = new Database(path.join(dir, 'chat.db'), { readonly: true });
-  try {
-    return read(db);
-  } finally {
-    db.close();
-  }
-}
 
 const messagesIn = (dir: string, room: string) =>
   readFile(dir, (db) => (db.prepare('SELECT count(*) AS n FROM messages WHERE room = ?').get(room) as { n: number }).n);
