@@ -1,6 +1,6 @@
 // The fan-out seam: every message, presence change and sign-out goes out through the bus, never
 // straight to sockets, so that each process's hub delivers it to its own connections.
-import type { ServerMessage, User } from '../shared/protocol/index.js';
+import type { RoomChange, ServerMessage, User } from '../shared/protocol/index.js';
 
 /** Where a message came from, so the sender's own connection gets its `ref` back. */
 export interface Origin {
@@ -15,8 +15,11 @@ export interface Origin {
 export type BusEvent =
   | { kind: 'room'; room: string; message: ServerMessage; origin?: Origin; except?: string; exceptUser?: string }
   | { kind: 'users'; userIds: string[]; message: ServerMessage; origin?: Origin; except?: string }
-  /** A room was made; `names` is every room's name after it, in creation order. */
-  | { kind: 'roomCreated'; room: string; names: string[] }
+  /**
+   * A room was made, archived or deleted (committed already); `names` is every open room's name
+   * after it, in creation order. Hubs take their connections out of a room that ended.
+   */
+  | { kind: 'roomChange'; change: RoomChange; room: string; names: string[] }
   /** Someone's first connection entered a room, or their last left it; hubs coalesce these. */
   | { kind: 'presence'; room: string; change: 'join' | 'left'; user: User }
   /** Closes the user's connections: those of one session (sign-out), or all (sign out everywhere). */

@@ -36,14 +36,17 @@ export function deliver(event: BusEvent, connections: Connections, rooms: Rooms)
       }
       return;
     }
-    case 'roomCreated': {
+    case 'roomChange': {
       // The contract's `rooms` (every name) for plain clients; the change alone for those who asked.
       let names: Buffer | undefined;
       let change: Buffer | undefined;
       for (const connection of connections) {
-        if (connection.roomChanges) connection.send((change ??= jsonFrame({ type: 'room', change: 'created', room: event.room })));
+        if (connection.roomChanges) connection.send((change ??= jsonFrame({ type: 'room', change: event.change, room: event.room })));
         else connection.send((names ??= jsonFrame({ type: 'rooms', data: event.names })));
       }
+      // Then nobody is in a room that ended: each connection there hears its own `left`, as on
+      // leaving (after the change, so that a page knows why it is out).
+      if (event.change !== 'created') evacuate(rooms, event.room);
       return;
     }
     case 'presence':
@@ -62,6 +65,12 @@ function carriedBy(message: ServerMessage): Carried | undefined {
   if (message.type === 'chat') return { id: message.id, scope: conversationKey({ room: message.room }) };
   if (message.type === 'dm') return { id: message.id, scope: DM_SCOPE };
   return undefined;
+}
+
+/** Takes every connection of this process out of a room that was archived or deleted. */
+function evacuate(rooms: Rooms, room: string): void {
+  const state = rooms.get(room);
+  if (state) for (const connection of [...state.connections]) rooms.leave(connection, room);
 }
 
 /** The shared frame, or for the sender's own connection the message with its `ref`. */

@@ -5,9 +5,11 @@ import type { Room, Store } from '../store/store.js';
 import type { Connection } from './connection.js';
 import { refuse } from './errors.js';
 
-/** The room under any spelling (its own spelling returned), or `no_such_room`. */
+/** The room under any spelling (its own spelling returned), or `no_such_room`; `archived` for a room that is closed. */
 export function existingRoom(store: Store, name: string): Room {
-  return store.findRoom(name) ?? refuse('no_such_room', 'wsError.no_such_room.named', { room: name });
+  const room = store.findRoom(name) ?? refuse('no_such_room', 'wsError.no_such_room.named', { room: name });
+  if (room.archivedAt !== undefined) refuse('archived', 'wsError.archived.named', { room: room.name });
+  return room;
 }
 
 /** A room this connection is in now, or `no_such_room` / `not_in_room`. */

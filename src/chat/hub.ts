@@ -11,6 +11,7 @@ import {
   parseClientMessage,
   type ClientMessage,
   type ErrorCode,
+  type RoomChange,
   type ServerMessage,
   type User,
 } from '../shared/protocol/index.js';
@@ -128,9 +129,9 @@ export class Hub implements ChatContext {
     return this.rooms.usersIn(room);
   }
 
-  /** Tells everyone a room was made. */
-  announceRoom(name: string): void {
-    this.bus.publish({ kind: 'roomCreated', room: name, names: this.store.listRooms().map((room) => room.name) });
+  /** Tells everyone a room was made, archived or deleted (once the store has committed it). */
+  announceRoom(change: RoomChange, name: string): void {
+    this.bus.publish({ kind: 'roomChange', change, room: name, names: this.store.listRooms().map((room) => room.name) });
   }
 
   /** Closes every connection of a user (sign-out), or of one of their sessions, in every process. */

@@ -8,7 +8,8 @@ import { newList, rememberScroll, revealList } from './messageList.js';
 import { markCurrentButton } from './sidebar/button.js';
 import { ensureDmLink } from './sidebar/dms.js';
 import { renderUsers } from './sidebar/people.js';
-import { markJoined } from './sidebar/rooms.js';
+import { joinRoom, showRoomActions } from './roomEnds.js';
+import { ensureRoomLink, removeRoomLink } from './sidebar/rooms.js';
 import { current, makeView, myRooms, setCurrent, viewFor, views, type View } from './state.js';
 import { renderTyping } from './typing.js';
 import { clearCounts, flushRead, markRead, updateBadges } from './unread.js';
@@ -35,6 +36,7 @@ export function show(view: View): void {
   byId('title').textContent = view.kind === 'room' ? `# ${view.title}` : `@ ${view.title}`;
   loadDraft(view);
   byId('leave').hidden = view.kind !== 'room' || view.target === LOBBY || !myRooms.has(view.target);
+  showRoomActions(view);
   markCurrentButton(view);
   // On a phone the sidebar covers the conversation: picking one closes it.
   document.body.classList.remove('sidebar-open');
@@ -45,14 +47,14 @@ export function show(view: View): void {
   markRead(view);
 }
 
-/** Opens a room, joining it first if I am not in it. */
-export function openRoom(room: string): void {
+/** Opens a room, joining it first if I am not in it; `createdBy` is who made it, when known. */
+export function openRoom(room: string, createdBy?: string): void {
   let view = viewFor({ room });
   if (!view || !myRooms.has(room)) {
     view ??= roomView(room);
     myRooms.add(room);
-    markJoined(room, true);
-    send({ type: 'join', room });
+    ensureRoomLink(room, createdBy);
+    joinRoom(room);
   }
   show(view);
 }
@@ -63,12 +65,12 @@ export function openDm(user: User): void {
   show(view);
 }
 
-/** I left a room (in this tab or another): its view goes, and the lobby shows if it was on screen. */
+/** I left a room (in this tab or another), or it ended: its view and its sidebar row go, and the lobby shows if it was on screen. */
 export function closeRoom(view: View): void {
   view.list.remove();
   views.delete(view.key);
   myRooms.delete(view.target);
-  markJoined(view.target, false);
+  removeRoomLink(view.target);
   if (current === view) show(viewFor({ room: LOBBY }) as View);
 }
 
@@ -89,9 +91,9 @@ export function rejoin(resumed: boolean, lastSeenId: number): void {
     const view = roomView(room);
     if (resumed && view.loaded) {
       view.replaying = true;
-      send({ type: 'join', room, since: lastSeenId });
+      joinRoom(room, lastSeenId);
     } else {
-      send({ type: 'join', room });
+      joinRoom(room);
     }
   }
 }

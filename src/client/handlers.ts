@@ -7,8 +7,8 @@ import { flash } from './flash.js';
 import { t } from './i18n.js';
 import { addMessage, receiveHistory } from './messageList.js';
 import { failPending, resendUnconfirmed } from './pending.js';
+import { joined, joinRefused, roomEnded } from './roomEnds.js';
 import { peopleChanged, receivePeople, setHeadcount, setPeople } from './sidebar/people.js';
-import { addRooms } from './sidebar/rooms.js';
 import { me, viewFor } from './state.js';
 import { showTyping } from './typing.js';
 import { applyUnread, readElsewhere } from './unread.js';
@@ -22,6 +22,7 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
     const view = viewFor({ room: message.room });
     if (!view) return;
     view.replaying = false; // the list comes after the messages replayed on rejoining
+    joined(message.room);
     setPeople(view, message);
     resendUnconfirmed(view);
   },
@@ -52,12 +53,12 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
   dm(message) {
     addMessage(dmView(message.user.id === me.id ? message.to : message.user), message);
   },
-  // The contract's form: every name, from a server that does not send `room` changes yet.
-  rooms(message) {
-    addRooms(message.data);
-  },
+  // The contract's every name, which the page does not ask for (?rooms=changes): the sidebar
+  // lists my rooms only, and the directory finds the others.
+  rooms() {},
   room(message) {
-    if (message.change === 'created') addRooms([message.room]);
+    // A room made by someone else is found in the directory; one that ended goes from everywhere.
+    if (message.change !== 'created') roomEnded(message.change, message.room);
   },
   // The page sends no `ping` yet: nothing waits for the answer.
   pong() {},
@@ -74,7 +75,7 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
   },
   error(message) {
     const reason = t(wsErrorKey(message.data.code));
-    if (!failPending(message.ref, reason)) flash(reason);
+    if (joinRefused(message.ref, message.data.code) || !failPending(message.ref, reason)) flash(reason);
   },
 };
 

@@ -9,7 +9,9 @@ import { receive } from './handlers.js';
 import { loadOlder, markRenderedMentions, nearBottom } from './messageList.js';
 import { showNotifyButton } from './notify.js';
 import { openFromAddress } from './permalinks.js';
+import { wireRoomActions } from './roomEnds.js';
 import { search } from './search.js';
+import { closeDirectory, directoryPick, findAsYouType, findRooms } from './sidebar/directory.js';
 import { dmLinkUser, rememberListedDms } from './sidebar/dms.js';
 import { personShown, searchPeople } from './sidebar/people.js';
 import { createRoom, roomLinkName } from './sidebar/rooms.js';
@@ -71,7 +73,17 @@ function wireSidebar(): void {
   });
   byId('people-input').addEventListener('input', searchPeople);
   onSubmit('people-search', searchPeople);
-  onSubmit('new-room', (form) => void createRoom(form).then((room) => room && openRoom(room)));
+  onSubmit('new-room', (form) => void createRoom(form).then((room) => room && openRoom(room, me.id)));
+  byId('room-finder-input').addEventListener('input', findAsYouType);
+  onSubmit('room-finder', () => void findRooms());
+  byId('directory-more').addEventListener('click', () => void findRooms(true));
+  byId('directory-list').addEventListener('click', (event) => {
+    const room = directoryPick(event.target);
+    if (!room) return;
+    byId<HTMLInputElement>('room-finder-input').value = '';
+    closeDirectory();
+    openRoom(room.name, room.createdBy);
+  });
   byId('menu').addEventListener('click', () => body.classList.toggle('sidebar-open'));
 }
 
@@ -80,6 +92,7 @@ function wireConversation(): void {
   byId('leave').addEventListener('click', () => {
     if (current.kind === 'room' && current.target !== LOBBY) send({ type: 'leave', room: current.target });
   });
+  wireRoomActions();
   byId('older').addEventListener('click', loadOlder);
   // Scrolling up to the top loads the page before, like any chat.
   new IntersectionObserver((entries) => {
@@ -118,6 +131,7 @@ function start(): void {
     if (event.key === 'Escape') {
       byId('chooser').hidden = true;
       byId('results').hidden = true;
+      closeDirectory();
       body.classList.remove('sidebar-open');
     }
   });

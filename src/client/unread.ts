@@ -90,6 +90,13 @@ export function flushRead(view: View): void {
   sendRead(view);
 }
 
+/** A room that ended: nothing more about it goes to the server, which would refuse it. */
+export function forgetRead(view: View): void {
+  clearTimeout(readTimers.get(view));
+  readTimers.delete(view);
+  view.sentReadId = Math.max(view.sentReadId, view.lastReadId);
+}
+
 /** Another tab of mine read up to `id`: once that is the newest here, nothing is unread. */
 export function readElsewhere(view: View, id: number): void {
   view.lastReadId = Math.max(view.lastReadId, id);

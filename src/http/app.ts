@@ -5,6 +5,7 @@ import type { Identity } from '../identity/identity.js';
 import type { Log } from '../log.js';
 import { STATIC_DIR } from '../paths.js';
 import { RateLimiter } from '../limits/rateLimiter.js';
+import { RoomCreationLimits } from '../limits/roomCreation.js';
 import type { Store } from '../store/store.js';
 import { currentUser, sameOriginWrites } from './auth.js';
 import { HttpCommit } from './commit.js';
@@ -14,6 +15,7 @@ import { language } from './language.js';
 import { avatarRoutes } from './routes/avatars.js';
 import { chatRoutes } from './routes/chat.js';
 import { healthRoutes } from './routes/health.js';
+import { roomEndRoutes } from './routes/roomEnds.js';
 import { roomRoutes } from './routes/rooms.js';
 import { searchRoutes } from './routes/search.js';
 import { signinRoutes } from './routes/signin.js';
@@ -30,6 +32,7 @@ export interface AppDeps {
   historyLimit: number;
   signinRateLimit: number;
   searchRateLimit: number;
+  roomRateLimit: number;
   accepting: () => boolean;
 }
 
@@ -42,7 +45,13 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   // Secure); client addresses are read by clientAddress(), for HTTP and WebSocket alike.
   const app = new Koa<AppState>({ proxy: deps.trustProxy, maxIpsCount: 1 });
   const signinLimiter = new RateLimiter(deps.signinRateLimit, MINUTE_MS);
-  setInterval(() => signinLimiter.sweep(), MINUTE_MS).unref();
+  const roomLimits = new RoomCreationLimits(deps.roomRateLimit);
+  setInterval(() => {
+    signinLimiter.sweep();
+    roomLimits.sweep();
+  }, MINUTE_MS).unref();
+  // One group commit for every HTTP write: a tick's sign-ins and rooms share one transaction.
+  const commit = new HttpCommit(deps.store);
 
   app.use(errorResponses(deps.log));
   app.use(securityHeaders);
@@ -54,8 +63,9 @@ export function createApp(deps: AppDeps): Koa<AppState> {
 
   for (const router of [
     chatRoutes(deps),
-    signinRoutes({ ...deps, signinLimiter, commit: new HttpCommit(deps.store) }),
-    roomRoutes(deps),
+    signinRoutes({ ...deps, signinLimiter, commit }),
+    roomRoutes({ ...deps, commit, roomLimits }),
+    roomEndRoutes({ ...deps, commit }),
     searchRoutes(deps),
     healthRoutes(deps.accepting),
     avatarRoutes(),

@@ -27,6 +27,14 @@ export class RateLimiter {
     return true;
   }
 
+  /** How long until a hit would be allowed, without recording one: 0 when it would be now. */
+  waitMs(key: string, now = Date.now()): number {
+    const times = this.hits.get(key);
+    if (this.limit === 0 || !times || times.length < this.limit) return 0;
+    // The hit that leaves the window first makes room: the limit-th newest.
+    return Math.max(0, (times[times.length - this.limit] as number) + this.windowMs - now);
+  }
+
   sweep(now = Date.now()): void {
     for (const [key, times] of this.hits) {
       const last = times[times.length - 1];

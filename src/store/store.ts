@@ -5,6 +5,19 @@ import type { ChatMessage, Conversation, DirectMessage, SearchResult, StoredMess
 export interface Room {
   name: string;
   createdAt: number;
+  /** Who made it; absent for rooms made before rooms kept that. */
+  createdBy?: string;
+  /** When it was archived: nobody may join, post or read it over the socket any more. */
+  archivedAt?: number;
+}
+
+/** A page of the room directory: rooms whose name contains `q`, after `after`, by name. */
+export interface RoomQuery {
+  /** Part of the name, in any case; '' for every room. */
+  q: string;
+  /** Only rooms whose name comes after this one (case-insensitively); '' from the start. */
+  after: string;
+  limit: number;
 }
 
 export interface Page {
@@ -67,12 +80,25 @@ export interface Store {
   addUser(user: User, createdAt: number): void;
   getUser(id: string): StoredUser | undefined;
 
-  /** Rooms in creation order, lobby first. */
+  /** Rooms in creation order, lobby first; archived and deleted ones left out. */
   listRooms(): Room[];
-  /** Finds a room by name, case-insensitively; returns it with its canonical spelling. */
+  /**
+   * Finds a room by name, case-insensitively; returns it with its canonical spelling. An archived
+   * room is found (with `archivedAt`), a deleted one is not.
+   */
   findRoom(name: string): Room | undefined;
-  /** Creates a room; undefined when one of that name (case-insensitively) exists. */
-  createRoom(name: string, createdAt: number): Room | undefined;
+  /** Creates a room; undefined when one of that name (case-insensitively) exists, archived or being deleted. */
+  createRoom(name: string, createdAt: number, createdBy?: string): Room | undefined;
+  /** The directory: rooms that are neither archived nor deleted, by name (case-insensitively). */
+  findRooms(query: RoomQuery): Room[];
+  /** Archives a room (never the lobby); false when there is no such room or it is archived already. */
+  archiveRoom(name: string, at: number): boolean;
+  /**
+   * Deletes a room (never the lobby), archived or not: it is gone at once for every read, with its
+   * memberships; its messages go with it, a few at a time in the background when there are many,
+   * and its name is free again once they have. False when there is no such room.
+   */
+  deleteRoom(name: string, at: number): boolean;
 
   /**
    * Group commit: every write until `commitBatch()` shares one transaction. The hub opens a batch
@@ -97,8 +123,13 @@ export interface Store {
    */
   messagesSince(since: number, rooms: string[], dmsOf?: string, limit?: number): StoredMessage[];
 
-  /** The rooms a user belongs to, by canonical name: lobby first (everyone is in it), then in creation order. */
+  /**
+   * The rooms a user belongs to, by canonical name: lobby first (everyone is in it), then in
+   * creation order. Archived rooms are among them (their messages stay searchable for their members).
+   */
   roomsOf(userId: string): string[];
+  /** The rooms a user belongs to that are open (not archived), as `roomsOf` orders them: the page's sidebar. */
+  joinedRooms(userId: string): Room[];
   isMember(userId: string, room: string): boolean;
   /**
    * Makes the user a member of the room for good; true when they were not one already. A new
@@ -115,7 +146,7 @@ export interface Store {
   /** Sets the user's marker in a room to its newest message, unless they have one already. */
   ensureRoomReadMarker(userId: string, room: string): void;
   /**
-   * Every room the user is a member of and every conversation of theirs with messages from others
+   * Every open room the user is a member of and every conversation of theirs with messages from others
    * after the read marker: how many, how many mention `@name`, and the marker. Rooms first.
    */
   unreadOf(userId: string, name: string): UnreadEntry[];

@@ -186,7 +186,37 @@ export async function openConversation(page: Page, selector: string, title: stri
   await until(`"${title}" on screen`, () => conversationTitle(page), (shown) => shown === title);
 }
 
-export const openRoom = (page: Page, room: string) => openConversation(page, roomButton(room), `# ${room}`);
+/**
+ * Opens a room as a person would: its sidebar button when it is one of theirs, else found by name
+ * in the room directory ("Find a room") and joined from there.
+ */
+export async function openRoom(page: Page, room: string): Promise<void> {
+  if ((await page.locator(roomButton(room)).count()) > 0) return openConversation(page, roomButton(room), `# ${room}`);
+  await page.locator('#room-finder-input').fill(room);
+  await openConversation(page, directoryRoom(room), `# ${room}`);
+}
+
+/** A room's row in the directory's results. */
+export const directoryRoom = (room: string) => `#directory-list .directory-room[data-room="${room}"]`;
+
+/** What the directory shows of one room: its name, people count, and whether it says Join or Open. */
+export interface DirectoryRow {
+  name: string | null;
+  label: string;
+  count: string;
+  action: string;
+}
+
+export function directoryRows(page: Page): Promise<DirectoryRow[]> {
+  return page.locator('#directory-list .directory-room').evaluateAll((buttons) =>
+    buttons.map((b) => ({
+      name: b.getAttribute('data-room'),
+      label: (b.querySelector('.room-name')?.textContent ?? '').trim(),
+      count: (b.querySelector('.count')?.textContent ?? '').trim(),
+      action: (b.querySelector('.directory-action')?.textContent ?? '').trim(),
+    })),
+  );
+}
 
 /** Puts each person back in the lobby (a test before may have left them elsewhere, or failed there). */
 export async function inLobby(...persons: Person[]): Promise<void> {

@@ -18,6 +18,16 @@ export function storeFixture(): (dir: string, options?: SqliteOptions) => Sqlite
   };
 }
 
+/** What the file says, read through a second, read-only connection (the store's may be open or closed). */
+export function readFile<T>(dir: string, read: (db: Database.Database) => T): T {
+  const db = new Database(path.join(dir, 'chat.db'), { readonly: true });
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
+}
+
 /** How far the search index goes, as the file says. */
 export function indexedUpTo(dir: string): number {
   const db = new Database(path.join(dir, 'chat.db'), { readonly: true });

@@ -6,7 +6,19 @@ import { beforeAll, expect, it } from 'vitest';
 import { settlePage, type Person } from '../helpers/browser.js';
 import type { TestClient } from '../helpers/client.js';
 import { useServer } from '../helpers/fixture.js';
-import { conversationTitle, describeInChromium, openRoom, reloadChat, roomButton, say, sidebarRoom, usePeople, visibleMessages, waitForMessage } from '../helpers/page.js';
+import {
+  conversationTitle,
+  describeInChromium,
+  directoryRoom,
+  openRoom,
+  reloadChat,
+  roomButton,
+  say,
+  sidebarRoom,
+  usePeople,
+  visibleMessages,
+  waitForMessage,
+} from '../helpers/page.js';
 import { until } from '../helpers/wait.js';
 
 /** In-page globals, only used inside callbacks that run in the browser (the tsconfig has no DOM lib). */
@@ -171,8 +183,12 @@ describeInChromium('avatars, links and access in Chromium', () => {
     await page.keyboard.press('Enter');
     await waitForMessage(page, 'Typed from the keyboard alone');
 
-    // Back to a room in the sidebar, Enter switches (and joins # dev).
-    await tabTo(page, '#rooms .room-link[data-room="dev"]', true);
+    // Back to the sidebar's room finder: type, Tab to the room it finds, and Enter joins # dev.
+    await tabTo(page, '#room-finder-input', true);
+    expect((await focusOutline(page)).style).not.toBe('none');
+    await page.keyboard.type('dev');
+    await page.locator(directoryRoom('dev')).waitFor({ state: 'visible' });
+    await tabTo(page, directoryRoom('dev'));
     const roomOutline = await focusOutline(page);
     expect(roomOutline.style, roomOutline.tag).not.toBe('none');
     expect(roomOutline.width).not.toBe('0px');
@@ -199,7 +215,9 @@ describeInChromium('avatars, links and access in Chromium', () => {
     expect(await page.locator('#rooms').isVisible()).toBe(false);
     await page.locator('#menu').click();
     expect(await page.locator('body').getAttribute('class')).toContain('sidebar-open');
-    await page.locator(roomButton('随便聊聊')).waitFor({ state: 'visible' });
+    // A room of someone else's, found by name: the directory fits too.
+    await page.locator('#room-finder-input').fill('随便');
+    await page.locator(directoryRoom('随便聊聊')).waitFor({ state: 'visible' });
     expect(await width()).toBeLessThanOrEqual(360);
     const box = await page.locator('#sidebar').boundingBox();
     expect(box && box.x >= 0 && box.x + box.width <= 361).toBe(true);

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { LATEST_VERSION, migrate } from '../../src/store/sqlite/migrations.js';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
 import { tempDataDir } from '../helpers/server.js';
-import { expectIndexIntact, indexedUpTo, storeFixture } from '../helpers/store.js';
+import { expectIndexIntact, indexedUpTo, readFile, storeFixture } from '../helpers/store.js';
 
 // The schema exactly as the releases before schema versions made it: their SCHEMA and
 // SEARCH_SCHEMA, copied from src/store/sqlite.ts of then. SCHEMA in three parts, since the older
@@ -144,16 +144,6 @@ function addMessages(db: Database.Database, rows: [room: string | null, from: st
   return rows.map(([room, from, to, data], i) =>
     Number(insert.run(1000 + i, room, from, to, to === null ? null : pair(from, to), data).lastInsertRowid),
   );
-}
-
-/** What the file says, read through a plain connection once the store is closed. */
-function readFile<T>(dir: string, read: (db: Database.Database) => T): T {
-  const db = new Database(path.join(dir, 'chat.db'), { readonly: true });
-  try {
-    return read(db);
-  } finally {
-    db.close();
-  }
 }
 
 const versionOf = (dir: string) => readFile(dir, (db) => db.pragma('user_version', { simple: true }) as number);

@@ -1,8 +1,8 @@
-// The rooms in the sidebar: the ones made since the page loaded, their people counts, whether I
-// am in them, and the form that creates a room.
+// The rooms in the sidebar: my rooms (the server renders them; others are found in the directory,
+// see directory.ts), their people counts, and the form that creates a room.
 import { byId, element, listItem } from '../dom.js';
 import { t } from '../i18n.js';
-import { current, myRooms, peopleCount, viewFor, type View } from '../state.js';
+import { current, me, myRooms, peopleCount, viewFor, type View } from '../state.js';
 import { updateBadges } from '../unread.js';
 import { roomButton } from './button.js';
 
@@ -11,13 +11,14 @@ export function setRoomCount(room: string, count: number): void {
   if (badge) badge.textContent = String(count);
 }
 
-export function markJoined(room: string, joined: boolean): void {
-  roomButton(room)?.classList.toggle('joined', joined);
-}
-
 /** The room of a room link that was clicked. */
 export function roomLinkName(target: EventTarget | null): string | undefined {
   return (target as Element).closest<HTMLButtonElement>('.room-link')?.dataset.room;
+}
+
+/** Whether I made the room (and so may archive or delete it), as far as the sidebar knows. */
+export function madeByMe(room: string): boolean {
+  return roomButton(room)?.dataset.createdBy === me.id;
 }
 
 /** Sends the new-room form: the room's name once made, or the reason shown beside the field. */
@@ -37,6 +38,7 @@ export async function createRoom(form: HTMLFormElement): Promise<string | undefi
     field.removeAttribute('aria-invalid');
     return room.name;
   }
+  // The server's own words, in the page's language: a taken or bad name, or too many rooms made.
   const reply = (await response?.json().catch(() => undefined)) as { error?: string } | undefined;
   error.textContent = reply?.error ?? t('rooms.createOffline');
   error.hidden = false;
@@ -46,8 +48,8 @@ export async function createRoom(form: HTMLFormElement): Promise<string | undefi
 }
 
 /** A sidebar row for a room, as the server renders it; a room this tab has a view of shows its count. */
-function roomLink(name: string, view: View | undefined): HTMLButtonElement {
-  const button = element('button', { className: 'room-link', attrs: { type: 'button', 'data-room': name } });
+function roomLink(name: string, createdBy: string, view: View | undefined): HTMLButtonElement {
+  const button = element('button', { className: 'room-link', attrs: { type: 'button', 'data-room': name, 'data-created-by': createdBy } });
   button.classList.toggle('joined', myRooms.has(name));
   const unread = element('span', { className: 'unread', text: '0' });
   unread.hidden = true;
@@ -61,15 +63,15 @@ function roomLink(name: string, view: View | undefined): HTMLButtonElement {
   return button;
 }
 
-/**
- * Rooms someone has made: each one the sidebar lacks goes at the end. The rooms shown stay as they
- * are, with their counts and badges; nothing is fetched (a new room has nobody in it yet).
- */
-export function addRooms(names: string[]): void {
-  for (const name of names) {
-    if (roomButton(name)) continue;
-    const view = viewFor({ room: name });
-    byId('rooms').append(listItem(roomLink(name, view)));
-    if (view) updateBadges(view);
-  }
+/** A room of mine the sidebar lacks (just made, or joined from the directory) goes at the end. */
+export function ensureRoomLink(name: string, createdBy = ''): void {
+  if (roomButton(name)) return;
+  const view = viewFor({ room: name });
+  byId('rooms').append(listItem(roomLink(name, createdBy, view)));
+  if (view) updateBadges(view);
+}
+
+/** A room I am no longer in leaves the sidebar (the directory finds it again). */
+export function removeRoomLink(name: string): void {
+  roomButton(name)?.closest('li')?.remove();
 }

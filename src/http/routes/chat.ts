@@ -9,8 +9,9 @@ import { renderWithMessages } from '../render.js';
 const MAX_CONVERSATIONS = 100;
 
 /**
- * The chat page: name, rooms (all of them, and the user's own), DM conversations and the latest
- * lobby messages are in the HTML before any script runs.
+ * The chat page: name, the user's own rooms (others are found in the directory: the page must not
+ * grow with the site), DM conversations and the latest lobby messages are in the HTML before any
+ * script runs.
  */
 export function chatRoutes({ store, hub, historyLimit }: { store: Store; hub: Hub; historyLimit: number }): Router<AppState> {
   const router = new Router<AppState>();
@@ -24,16 +25,22 @@ export function chatRoutes({ store, hub, historyLimit }: { store: Store; hub: Hu
     const online = hub.usersIn(LOBBY);
     // A big room is shown by number with a search, as the page's socket (people=lazy) keeps it.
     const bigRoom = online.length > BIG_ROOM;
+    // The user's rooms only, each with how many are in it now and who made it (who may end it).
+    const rooms = store.joinedRooms(user.id).map((room) => ({
+      name: room.name,
+      count: room.name === LOBBY ? online.length : hub.usersIn(room.name).length,
+      createdBy: room.createdBy ?? '',
+    }));
     // The same `_message.njk` macro as the page's <template>, each message's markup made once.
     renderWithMessages(ctx, 'chat.njk', {
-      rooms: hub.roomsWithUsers(),
+      rooms,
       room: LOBBY,
       lastId,
       online: bigRoom ? [] : online,
       onlineCount: online.length,
       bigRoom,
       historyLimit,
-      myRooms: store.roomsOf(user.id),
+      myRooms: rooms.map((room) => room.name),
       conversations: store.conversationsOf(user.id, MAX_CONVERSATIONS),
     }, messages, user);
   });

@@ -1,26 +1,93 @@
+// Rooms over HTTP: the contract's list (`GET /rooms`) and creation (`POST /rooms`, limited per user
+// and per address), and the directory extension (`GET /rooms?q=&after=&limit=`), a page at a time.
 import Router from '@koa/router';
 import type { Hub } from '../../chat/hub.js';
-import { MAX_NAME_LENGTH, normalizeRoomName } from '../../shared/protocol/index.js';
+import type { RoomCreationLimits } from '../../limits/roomCreation.js';
+import {
+  MAX_NAME_LENGTH,
+  MAX_ROOM_DIRECTORY_PAGE,
+  ROOM_DIRECTORY_PAGE,
+  codePointLength,
+  normalizeRoomName,
+} from '../../shared/protocol/index.js';
 import type { Store } from '../../store/store.js';
+import { clientAddress } from '../../web/clientAddress.js';
 import { requireUser } from '../auth.js';
-import type { AppState } from '../context.js';
+import type { HttpCommit } from '../commit.js';
+import type { AppContext, AppState } from '../context.js';
 import { fail } from '../language.js';
 
-export function roomRoutes({ store, hub }: { store: Store; hub: Hub }): Router<AppState> {
+export interface RoomRoutesDeps {
+  store: Store;
+  hub: Hub;
+  commit: HttpCommit;
+  roomLimits: RoomCreationLimits;
+  trustProxy: boolean;
+}
+
+/** The query parameters that make `GET /rooms` the directory instead of the contract's list. */
+const DIRECTORY_PARAMS = ['q', 'after', 'limit'] as const;
+
+/** One query parameter as a string ('' when absent); given twice, it is a bad request. */
+function param(ctx: AppContext, key: string): string {
+  const value = ctx.query[key] ?? '';
+  if (typeof value !== 'string') fail(ctx, 400, 'error.badRequest');
+  return value;
+}
+
+/** A page of the directory: open rooms whose name contains `q`, by name, each with how many are in it now. */
+function directory(ctx: AppContext, store: Store, hub: Hub) {
+  const q = param(ctx, 'q').trim();
+  const after = param(ctx, 'after');
+  if (codePointLength(q) > MAX_NAME_LENGTH || codePointLength(after) > MAX_NAME_LENGTH) {
+    fail(ctx, 400, 'rooms.badQuery', { max: MAX_NAME_LENGTH });
+  }
+  const rawLimit = param(ctx, 'limit');
+  const limit = rawLimit === '' ? ROOM_DIRECTORY_PAGE : Number(rawLimit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_ROOM_DIRECTORY_PAGE) {
+    fail(ctx, 400, 'rooms.badLimit', { max: MAX_ROOM_DIRECTORY_PAGE });
+  }
+  // One more than asked: whether there is a next page, without a count of every match.
+  const found = store.findRooms({ q, after, limit: limit + 1 });
+  const rooms = found.slice(0, limit).map((room) => ({
+    name: room.name,
+    count: hub.usersIn(room.name).length,
+    createdBy: room.createdBy ?? null,
+  }));
+  return { rooms, next: found.length > limit ? (rooms.at(-1)?.name ?? null) : null };
+}
+
+export function roomRoutes({ store, hub, commit, roomLimits, trustProxy }: RoomRoutesDeps): Router<AppState> {
   const router = new Router<AppState>();
 
   router.get('/rooms', requireUser, (ctx) => {
-    ctx.body = hub.roomsWithUsers();
+    ctx.set('Cache-Control', 'no-store');
+    // Bare, it is the contract's list: every open room with who is in it, from memory.
+    ctx.body = DIRECTORY_PARAMS.some((key) => key in ctx.query) ? directory(ctx, store, hub) : hub.roomsWithUsers();
   });
 
-  router.post('/rooms', requireUser, (ctx) => {
+  router.post('/rooms', requireUser, async (ctx) => {
+    const user = ctx.state.user!;
+    // The same address the sign-in limit and the WebSocket caps count, read by the same function.
+    const address = clientAddress(ctx.req, trustProxy);
+    const refusal = roomLimits.check(user.id, address);
+    if (refusal) {
+      ctx.set('Retry-After', String(Math.ceil(refusal.waitMs / 1000)));
+      const minutes = Math.max(1, Math.ceil(refusal.waitMs / 60_000));
+      fail(ctx, 429, refusal.by === 'user' ? 'rooms.tooManyByYou' : 'rooms.tooManyFromAddress', { minutes });
+    }
     const body = ctx.request.body as Record<string, unknown> | undefined;
     const name = normalizeRoomName(body?.name);
     if (!name) return fail(ctx, 400, 'rooms.badName', { max: MAX_NAME_LENGTH });
     if (store.findRoom(name)) fail(ctx, 409, 'rooms.exists', { name });
-    const room = store.createRoom(name, Date.now());
+    // Counted in the same turn as the check, so that requests at once cannot all pass it.
+    const room = await commit.run(() => {
+      const made = store.createRoom(name, Date.now(), user.id);
+      if (made) roomLimits.count(user.id, address);
+      return made;
+    });
     if (!room) return fail(ctx, 409, 'rooms.exists', { name });
-    hub.announceRoom(room.name);
+    hub.announceRoom('created', room.name);
     ctx.status = 201;
     ctx.body = { name: room.name };
   });

@@ -47,3 +47,8 @@ export function unreadLabel(count: number): string {
 export const SEARCH_LIMIT = 50;
 /** `GET /search`: the longest query, in code points (after trimming). */
 export const MAX_SEARCH_LENGTH = 200;
+
+/** `GET /rooms?q=`: rooms in one page of the directory, unless `limit` asks for another number. */
+export const ROOM_DIRECTORY_PAGE = 20;
+/** `GET /rooms?q=`: the largest `limit`. */
+export const MAX_ROOM_DIRECTORY_PAGE = 100;

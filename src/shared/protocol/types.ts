@@ -11,7 +11,9 @@ export type ErrorCode =
   | 'no_such_user'
   | 'rate_limited'
   /** Extension: joining one more room would pass MAX_ROOMS_PER_USER. */
-  | 'too_many_rooms';
+  | 'too_many_rooms'
+  /** An extension: the room is archived, so nobody may join, post, read or type there. */
+  | 'archived';
 
 export interface User {
   id: string;
@@ -47,6 +49,9 @@ export type StoredMessage = ChatMessage | DirectMessage;
  */
 export type Conversation = { room: string } | { with: string };
 
+/** What happened to a room: made, archived or deleted (by whoever may). */
+export type RoomChange = 'created' | 'archived' | 'deleted';
+
 /** Server → client, keyed by `type`. */
 export interface ServerMessages {
   history:
@@ -67,7 +72,7 @@ export interface ServerMessages {
   dm: DirectMessage;
   rooms: { type: 'rooms'; data: string[] };
   /** Instead of `rooms`, for connections opened with `?rooms=changes` (the page's): what changed. */
-  room: { type: 'room'; change: 'created'; room: string };
+  room: { type: 'room'; change: RoomChange; room: string };
   /** Someone else is typing in a room, or (`with` = their id) to you. */
   typing: { type: 'typing'; room: string; user: User } | { type: 'typing'; with: string; user: User };
   /** Another connection of yours has read up to `id`. */

@@ -16,11 +16,12 @@ import {
   type UnreadEntry,
   type User,
 } from '../../shared/protocol/index.js';
-import type { Page, Room, SearchScope, Store, StoredSession, StoredUser, SweepCounts } from '../store.js';
+import type { Page, Room, RoomQuery, SearchScope, Store, StoredSession, StoredUser, SweepCounts } from '../store.js';
 import { Checkpointer, WAL_LIMIT_BYTES } from './checkpointer.js';
 import { Messages } from './messages.js';
 import { migrate, schemaVersion } from './migrations.js';
 import { Reads } from './reads.js';
+import { RoomPurge } from './roomPurge.js';
 import { Rooms } from './rooms.js';
 import { Search } from './search.js';
 import { Accounts } from './sessions.js';
@@ -49,6 +50,7 @@ export class SqliteStore implements Store {
   private readonly accountSweep: AccountSweep;
   /** The checkpoint worker found the log over its limit while a batch was open: empty it after the commit. */
   private truncateDue = false;
+  private readonly purge: RoomPurge;
 
   constructor(dataDir: string, { walLimitBytes = WAL_LIMIT_BYTES, searchTimeoutMs = DEFAULTS.searchTimeoutMs }: SqliteOptions = {}) {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -85,11 +87,13 @@ export class SqliteStore implements Store {
 
     this.messages = new Messages(db);
     this.reads = new Reads(db, this.messages);
-    this.rooms = new Rooms(db, this.reads);
+    this.purge = new RoomPurge(db);
+    this.rooms = new Rooms(db, this.reads, this.messages, this.purge);
     this.accounts = new Accounts(db, this.reads);
     this.searchIndex = new Search(db, this.file, searchTimeoutMs);
     this.searchIndex.start();
     this.accountSweep = new AccountSweep(db);
+    this.purge.start();
   }
 
   addUser(user: User, createdAt: number): void {
@@ -108,8 +112,25 @@ export class SqliteStore implements Store {
     return this.rooms.findRoom(name);
   }
 
-  createRoom(name: string, createdAt: number): Room | undefined {
-    return this.rooms.createRoom(name, createdAt);
+  createRoom(name: string, createdAt: number, createdBy?: string): Room | undefined {
+    return this.rooms.createRoom(name, createdAt, createdBy);
+  }
+
+  findRooms(query: RoomQuery): Room[] {
+    return this.rooms.findRooms(query);
+  }
+
+  archiveRoom(name: string, at: number): boolean {
+    return this.rooms.archiveRoom(name, at);
+  }
+
+  deleteRoom(name: string, at: number): boolean {
+    return this.rooms.deleteRoom(name, at);
+  }
+
+  /** Deletes up to `limit` messages of deleted rooms (the background does it too); how many. */
+  purgeDeletedRooms(limit?: number): number {
+    return this.purge.purge(limit);
   }
 
   beginBatch(): void {
@@ -172,6 +193,10 @@ export class SqliteStore implements Store {
     return this.rooms.roomsOf(userId);
   }
 
+  joinedRooms(userId: string): Room[] {
+    return this.rooms.joinedRooms(userId);
+  }
+
   isMember(userId: string, room: string): boolean {
     return this.rooms.isMember(userId, room);
   }
@@ -197,7 +222,7 @@ export class SqliteStore implements Store {
   }
 
   unreadOf(userId: string, name: string): UnreadEntry[] {
-    return this.reads.unreadOf(userId, name, this.rooms.roomsOf(userId));
+    return this.reads.unreadOf(userId, name, this.rooms.joinedRooms(userId).map((room) => room.name));
   }
 
   search(text: string, scope: SearchScope, limit: number): Promise<SearchResult[]> {
@@ -232,6 +257,7 @@ export class SqliteStore implements Store {
   close(): void {
     if (!this.db.open) return;
     this.searchIndex.stop();
+    this.purge.stop();
     this.commitBatch();
     this.indexPending();
     this.checkpointer.close();

@@ -138,6 +138,11 @@ export class Messages {
     return this.statements.conversationsOf.all(userId, limit).map((row) => ({ id: row.id, name: row.name, image: row.image }));
   }
 
+  /** A deleted room's latest page, which a new room of the same name must not show. */
+  forgetRoom(room: string): void {
+    this.latestPages.delete(room);
+  }
+
   /** What the batch wrote may be undone: nothing read from it may be answered from memory. */
   forget(): void {
     this.latestPages.clear();

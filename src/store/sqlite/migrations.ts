@@ -8,6 +8,8 @@ import { foldName, LOBBY } from '../../shared/protocol/index.js';
 import {
   CONVERSATIONS_BACKFILL,
   READS_BACKFILL,
+  ROOM_LIFECYCLE_COLUMNS,
+  ROOM_LIFECYCLE_INDEXES,
   SCHEMA,
   SEARCH_MERGING,
   SEARCH_REBUILD,
@@ -48,8 +50,21 @@ function adoptUnversioned(db: Database.Database): void {
   db.prepare('INSERT OR IGNORE INTO rooms (key, name, created_at) VALUES (?, ?, ?)').run(foldName(LOBBY), LOBBY, Date.now());
 }
 
+/** Version 2: rooms know who made them, and can be archived or deleted (see ROOM_LIFECYCLE). */
+function roomLifecycle(db: Database.Database): void {
+  // A file a test (or a downgrade) set back to an older version may have them already.
+  const has = new Set(db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('rooms')").all().map((column) => column.name));
+  for (const [name, definition] of Object.entries(ROOM_LIFECYCLE_COLUMNS)) {
+    if (!has.has(name)) db.exec(`ALTER TABLE rooms ADD COLUMN ${definition}`);
+  }
+  db.exec(ROOM_LIFECYCLE_INDEXES);
+}
+
 /** In order; the one at index i brings a file from version i to i + 1. */
-const MIGRATIONS: readonly Migration[] = [{ version: 1, up: adoptUnversioned }];
+const MIGRATIONS: readonly Migration[] = [
+  { version: 1, up: adoptUnversioned },
+  { version: 2, up: roomLifecycle },
+];
 
 /** The version this program makes and reads. */
 export const LATEST_VERSION = MIGRATIONS.length;

@@ -1,30 +1,68 @@
 // Rooms and who belongs to them: making and finding rooms (by `foldName`, so in any case), the
-// room list kept in memory until a room is made or a commit fails (`forget()`), and memberships,
-// a new one starting its member's read marker at the room's newest message.
+// directory, archiving and deleting, the room list kept in memory until a room is made or ends or
+// a commit fails (`forget()`), and memberships, a new one starting its member's read marker at the
+// room's newest message.
 import type Database from 'better-sqlite3';
-import { foldName, LOBBY } from '../../shared/protocol/index.js';
-import type { Room } from '../store.js';
+import { conversationKey, foldName, LOBBY } from '../../shared/protocol/index.js';
+import type { Room, RoomQuery } from '../store.js';
+import type { Messages } from './messages.js';
 import type { Reads } from './reads.js';
+import type { RoomPurge } from './roomPurge.js';
+
+interface RoomRow {
+  name: string;
+  created_at: number;
+  created_by: string | null;
+  archived_at: number | null;
+}
+
+const COLUMNS = 'r.name, r.created_at, r.created_by, r.archived_at';
+/** Neither archived nor deleted. */
+const OPEN = 'r.archived_at IS NULL AND r.deleted_at IS NULL';
+
+function toRoom(row: RoomRow): Room {
+  const room: Room = { name: row.name, createdAt: row.created_at };
+  if (row.created_by !== null) room.createdBy = row.created_by;
+  if (row.archived_at !== null) room.archivedAt = row.archived_at;
+  return room;
+}
 
 export class Rooms {
   private readonly statements;
   private readonly transactions;
-  /** The room list, as last read; cleared by whatever changes it. */
-  private list: readonly Room[] | undefined;
+  /** The open rooms, as last read; cleared by whatever changes it. */
+  private list: Readonly<Room>[] | undefined;
 
   constructor(
     db: Database.Database,
     private readonly reads: Reads,
+    private readonly messages: Messages,
+    private readonly purge: RoomPurge,
   ) {
     this.statements = {
-      listRooms: db.prepare<[], { name: string; created_at: number }>('SELECT name, created_at FROM rooms ORDER BY id'),
-      findRoom: db.prepare<[string], { name: string; created_at: number }>(
-        'SELECT name, created_at FROM rooms WHERE key = ?',
+      listRooms: db.prepare<[], RoomRow>(`SELECT ${COLUMNS} FROM rooms r WHERE ${OPEN} ORDER BY r.id`),
+      findRoom: db.prepare<[string], RoomRow>(`SELECT ${COLUMNS} FROM rooms r WHERE r.key = ? AND r.deleted_at IS NULL`),
+      createRoom: db.prepare<[string, string, number, string | null]>(
+        'INSERT OR IGNORE INTO rooms (key, name, created_at, created_by) VALUES (?, ?, ?, ?)',
       ),
-      createRoom: db.prepare('INSERT OR IGNORE INTO rooms (key, name, created_at) VALUES (?, ?, ?)'),
+      // Through the unique index on key, in its order; the name test is a scan of at most the rooms after `after`.
+      findRooms: db.prepare<[{ q: string; after: string; limit: number }], RoomRow>(
+        `SELECT ${COLUMNS} FROM rooms r WHERE r.key > @after AND instr(r.key, @q) > 0 AND ${OPEN} ORDER BY r.key LIMIT @limit`,
+      ),
+      archiveRoom: db.prepare<[number, string, string]>(
+        'UPDATE rooms SET archived_at = ? WHERE key = ? AND key <> ? AND archived_at IS NULL AND deleted_at IS NULL',
+      ),
+      markDeleted: db.prepare<[number, string, string]>('UPDATE rooms SET deleted_at = ? WHERE key = ? AND key <> ? AND deleted_at IS NULL'),
+      // The markers of its members, by primary key (a marker kept after leaving is older than any later room's messages).
+      dropReads: db.prepare<[string, string]>('DELETE FROM reads WHERE key = ? AND user_id IN (SELECT user_id FROM memberships WHERE room = ?)'),
+      dropMemberships: db.prepare<[string]>('DELETE FROM memberships WHERE room = ?'),
       roomsOf: db.prepare<[string, string], { name: string }>(
         `SELECT r.name FROM memberships ms JOIN rooms r ON r.name = ms.room
-         WHERE ms.user_id = ? AND ms.room <> ? ORDER BY r.id`,
+         WHERE ms.user_id = ? AND ms.room <> ? AND r.deleted_at IS NULL ORDER BY r.id`,
+      ),
+      joinedRooms: db.prepare<[string, string], RoomRow>(
+        `SELECT ${COLUMNS} FROM memberships ms JOIN rooms r ON r.name = ms.room
+         WHERE ms.user_id = ? AND ms.room <> ? AND ${OPEN} ORDER BY r.id`,
       ),
       isMember: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM memberships WHERE user_id = ? AND room = ?'),
       addMembership: db.prepare<[string, string, number]>(
@@ -39,27 +77,60 @@ export class Rooms {
         this.reads.startReading(userId, room);
         return true;
       }),
+      deleteRoom: db.transaction((room: Room, at: number): boolean => {
+        if (this.statements.markDeleted.run(at, foldName(room.name), LOBBY).changes === 0) return false;
+        this.statements.dropReads.run(conversationKey({ room: room.name }), room.name);
+        this.statements.dropMemberships.run(room.name);
+        this.purge.purge();
+        return true;
+      }),
     };
   }
 
   listRooms(): Room[] {
-    this.list ??= this.statements.listRooms.all().map((row) => Object.freeze({ name: row.name, createdAt: row.created_at }));
+    this.list ??= this.statements.listRooms.all().map((row) => Object.freeze(toRoom(row)));
     return this.list.slice();
   }
 
   findRoom(name: string): Room | undefined {
     const row = this.statements.findRoom.get(foldName(name));
-    return row && { name: row.name, createdAt: row.created_at };
+    return row && toRoom(row);
   }
 
-  createRoom(name: string, createdAt: number): Room | undefined {
-    const { changes } = this.statements.createRoom.run(foldName(name), name, createdAt);
-    if (changes === 1) this.list = undefined;
-    return changes === 1 ? { name, createdAt } : undefined;
+  createRoom(name: string, createdAt: number, createdBy?: string): Room | undefined {
+    if (this.statements.createRoom.run(foldName(name), name, createdAt, createdBy ?? null).changes === 0) return undefined;
+    const room: Room = createdBy === undefined ? { name, createdAt } : { name, createdAt, createdBy };
+    // Rooms are listed in creation order: the new one goes last, and the list needs no reading again.
+    this.list?.push(Object.freeze({ ...room }));
+    return { ...room };
+  }
+
+  findRooms({ q, after, limit }: RoomQuery): Room[] {
+    return this.statements.findRooms.all({ q: foldName(q), after: foldName(after), limit }).map(toRoom);
+  }
+
+  archiveRoom(name: string, at: number): boolean {
+    if (this.statements.archiveRoom.run(at, foldName(name), LOBBY).changes === 0) return false;
+    this.list = undefined;
+    return true;
+  }
+
+  deleteRoom(name: string, at: number): boolean {
+    const room = this.findRoom(name);
+    if (!room || !this.transactions.deleteRoom(room, at)) return false;
+    this.list = undefined;
+    // Its latest page would otherwise be what a new room of the same name shows.
+    this.messages.forgetRoom(room.name);
+    return true;
   }
 
   roomsOf(userId: string): string[] {
     return [LOBBY, ...this.statements.roomsOf.all(userId, LOBBY).map((row) => row.name)];
+  }
+
+  joinedRooms(userId: string): Room[] {
+    const lobby = this.findRoom(LOBBY);
+    return [...(lobby ? [lobby] : []), ...this.statements.joinedRooms.all(userId, LOBBY).map(toRoom)];
   }
 
   isMember(userId: string, room: string): boolean {
@@ -75,7 +146,7 @@ export class Rooms {
     if (room !== LOBBY) this.statements.removeMembership.run(userId, room);
   }
 
-  /** A room made in a batch whose commit failed may be gone: the list is read again. */
+  /** A room made, archived or deleted in a batch whose commit failed may be otherwise: the list is read again. */
   forget(): void {
     this.list = undefined;
   }

@@ -138,3 +138,16 @@ INSERT INTO conversations (user_id, other_id, last_id, last_in)
   SELECT to_id, user_id, max(id), max(id) FROM messages WHERE room IS NULL GROUP BY to_id, user_id
   ON CONFLICT (user_id, other_id) DO UPDATE SET last_id = max(last_id, excluded.last_id), last_in = excluded.last_in;
 `;
+
+/**
+ * Version 2: who made each room (NULL for rooms from before), and a room's end: archived (kept,
+ * read by nobody over the socket, its name still taken) or deleted (a tombstone until its messages
+ * are purged in the background, see roomPurge.ts; then the row goes and the name is free again).
+ * Columns, since SQLite has no ADD COLUMN IF NOT EXISTS: the migration adds those a file lacks.
+ */
+export const ROOM_LIFECYCLE_COLUMNS: Readonly<Record<string, string>> = {
+  created_by: 'created_by TEXT REFERENCES users(id)',
+  archived_at: 'archived_at INTEGER',
+  deleted_at: 'deleted_at INTEGER',
+};
+export const ROOM_LIFECYCLE_INDEXES = 'CREATE INDEX IF NOT EXISTS rooms_deleted ON rooms(deleted_at) WHERE deleted_at IS NOT NULL;';

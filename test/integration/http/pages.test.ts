@@ -1,7 +1,7 @@
 // The pages over HTTP: the chat page (messages as escaped text, one page of history, what changed
 // since the last load), /healthz, static files, security headers and 404s.
 import { describe, expect, it } from 'vitest';
-import { dm, say, unique } from '../../helpers/chat.js';
+import { dm, join, say, unique } from '../../helpers/chat.js';
 import { useServer } from '../../helpers/fixture.js';
 
 const chat = useServer();
@@ -40,7 +40,7 @@ describe('the chat page', () => {
     });
   });
 
-  it('shows on every reload what changed since the last: the id to resume from (DMs count) and new rooms', async () => {
+  it('shows on every reload what changed since the last: the id to resume from (DMs count) and rooms joined', async () => {
     const reloader = await chat.signIn('Reloader');
     const { cookie } = reloader;
     const other = await chat.signIn('Reloaded');
@@ -50,6 +50,7 @@ describe('the chat page', () => {
     expect(await page()).toContain(`data-last-id="${first.id}"`);
     const second = await say(client, unique('after the first load'));
     const room = await chat.createRoom(reloader);
+    await join(client, room);
     const reloaded = await page();
     expect(reloaded).toContain(`data-last-id="${second.id}"`);
     expect(reloaded).toContain(`data-room="${room}"`);
