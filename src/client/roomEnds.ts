@@ -38,7 +38,8 @@ export function joinRefused(ref: string | undefined, code: ErrorCode): boolean {
   if (room === undefined) return false;
   joins.delete(ref as string);
   const view = viewFor({ room });
-  if ((code === 'no_such_room' || code === 'archived') && view) closeRoom(view);
+  // Not a member after all (the room is gone or archived, or one room too many): the view goes.
+  if ((code === 'no_such_room' || code === 'archived' || code === 'too_many_rooms') && view) closeRoom(view);
   return true;
 }
 
