@@ -1,5 +1,6 @@
 // Expired sessions, and guests nobody can be any more who left nothing behind, are removed in the
 // background a bounded step at a time (the store's `sweep`), so sign-ins cannot fill the disk for good.
+import { inSteps } from '../background.js';
 import type { Log } from '../log.js';
 import type { Store } from '../store/store.js';
 
@@ -10,33 +11,21 @@ export const SWEEP_AGAIN_MS = 250;
 
 /** Starts the steps; returns the function that stops them. */
 export function startSweeping(store: Store, maxAgeMs: number, log: Log): () => void {
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
   // Logged once a backlog is done, not per step.
   let removed = { sessions: 0, users: 0 };
-  const schedule = (ms: number) => {
-    if (stopped) return;
-    timer = setTimeout(step, ms);
-    timer.unref();
-  };
-  function step(): void {
-    let more = false;
-    try {
+  const steps = inSteps(
+    () => {
       const counts = store.sweep(Date.now(), maxAgeMs);
       removed = { sessions: removed.sessions + counts.sessions, users: removed.users + counts.users };
-      more = counts.more;
-      if (!more && removed.sessions + removed.users > 0) {
+      if (!counts.more && removed.sessions + removed.users > 0) {
         log('swept', removed);
         removed = { sessions: 0, users: 0 };
       }
-    } catch (error) {
-      log('sweep_failed', { error: String(error) });
-    }
-    schedule(more ? SWEEP_AGAIN_MS : SWEEP_EVERY_MS);
-  }
-  schedule(SWEEP_EVERY_MS);
-  return () => {
-    stopped = true;
-    clearTimeout(timer);
-  };
+      return counts.more;
+    },
+    SWEEP_EVERY_MS,
+    SWEEP_AGAIN_MS,
+    (error) => log('sweep_failed', { error: String(error) }),
+  );
+  return () => steps.stop();
 }

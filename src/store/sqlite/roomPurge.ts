@@ -4,6 +4,7 @@
 // search index entry with it) never stops the server for seconds. A deleted room whose messages
 // are all gone loses its tombstone row, and its name is free again.
 import type Database from 'better-sqlite3';
+import { inSteps, type Steps } from '../../background.js';
 
 /** The background looks for deleted rooms' messages this often (a restart resumes where it stopped). */
 const PURGE_INTERVAL_MS = 1000;
@@ -13,8 +14,7 @@ export const PURGE_CHUNK = 500;
 export class RoomPurge {
   private readonly statements;
   private readonly transactions;
-  private timer: NodeJS.Timeout | undefined;
-  private purging = false;
+  private steps: Steps | undefined;
   /** Whether a deleted room may still have messages or a row (true until a pass finds none). */
   private pending = true;
 
@@ -44,27 +44,16 @@ export class RoomPurge {
 
   /** Whatever a stop left is purged in the background from now on, a chunk per turn. */
   start(): void {
-    this.timer ??= setInterval(() => this.purgeInBackground(), PURGE_INTERVAL_MS);
-    this.timer.unref();
+    this.steps ??= inSteps(() => this.db.open && this.pending && this.purge() >= PURGE_CHUNK, PURGE_INTERVAL_MS);
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.steps?.stop();
   }
 
   /** Deletes up to `limit` messages of deleted rooms, and the rows of those left empty; how many messages. */
   purge(limit = PURGE_CHUNK): number {
     this.pending = true;
     return this.transactions.purge(limit);
-  }
-
-  private purgeInBackground(): void {
-    if (this.purging || !this.pending || !this.db.open) return;
-    if (this.purge() < PURGE_CHUNK) return;
-    this.purging = true;
-    setImmediate(() => {
-      this.purging = false;
-      this.purgeInBackground();
-    }).unref();
   }
 }

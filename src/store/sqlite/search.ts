@@ -2,6 +2,7 @@
 // bulk in the background a chunk at a time rather than on the send path, and the search itself,
 // handed to the search worker (searchWorker.ts) so that it never runs on the event loop.
 import type Database from 'better-sqlite3';
+import { inSteps, type Steps } from '../../background.js';
 import type { SearchResult, User } from '../../shared/protocol/index.js';
 import type { SearchScope } from '../store.js';
 import type { MessageRow } from './rows.js';
@@ -34,8 +35,7 @@ export const SEARCH_QUEUE_LENGTH = 8;
 export class Search {
   private readonly statements;
   private readonly transactions;
-  private indexTimer: NodeJS.Timeout | undefined;
-  private indexing = false;
+  private indexing: Steps | undefined;
   private readonly worker: SearchWorker;
 
   constructor(
@@ -72,13 +72,13 @@ export class Search {
   /** Messages a crash left unindexed are indexed now; new ones in bulk every second, a chunk per turn. */
   start(): void {
     this.indexPending();
-    this.indexTimer ??= setInterval(() => this.indexInBackground(), SEARCH_INDEX_INTERVAL_MS);
-    this.indexTimer.unref();
+    // New messages every second, a chunk per turn of the event loop while there is a backlog.
+    this.indexing ??= inSteps(() => this.db.open && this.indexPending(SEARCH_INDEX_CHUNK) >= SEARCH_INDEX_CHUNK, SEARCH_INDEX_INTERVAL_MS);
   }
 
   /** Stops the background indexing and the search worker (searches waiting are refused). */
   stop(): void {
-    clearInterval(this.indexTimer);
+    this.indexing?.stop();
     this.worker.close();
   }
 
@@ -88,17 +88,6 @@ export class Search {
    */
   indexPending(limit = Infinity): number {
     return this.transactions.indexPending(limit);
-  }
-
-  /** Every SEARCH_INDEX_INTERVAL_MS: the backlog, a chunk per turn of the event loop. */
-  private indexInBackground(): void {
-    if (this.indexing || !this.db.open) return;
-    if (this.indexPending(SEARCH_INDEX_CHUNK) < SEARCH_INDEX_CHUNK) return;
-    this.indexing = true;
-    setImmediate(() => {
-      this.indexing = false;
-      this.indexInBackground();
-    }).unref();
   }
 
   async search(text: string, scope: SearchScope, limit: number): Promise<SearchResult[]> {
