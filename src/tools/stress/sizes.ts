@@ -5,6 +5,9 @@ export interface Sizes {
   /** Message flood: one user, this many tabs, each sending this many messages as fast as it can. */
   floodTabs: number;
   floodPerTab: number;
+  /** Read, join/leave and history floods: one user, this many tabs, sending for this long. */
+  frameFloodTabs: number;
+  frameFloodMs: number;
   /** Sign-in flood from one address. */
   signins: number;
   /** Connection burst: distinct users, each one connection. */
@@ -33,6 +36,8 @@ export const FULL: Sizes = {
   baselineMs: 2000,
   floodTabs: 5,
   floodPerTab: 400,
+  frameFloodTabs: 5,
+  frameFloodMs: 10_000,
   signins: 300,
   burstUsers: 2000,
   addressConnections: 300,
@@ -51,6 +56,8 @@ export const QUICK: Sizes = {
   baselineMs: 300,
   floodTabs: 3,
   floodPerTab: 60,
+  frameFloodTabs: 3,
+  frameFloodMs: 1000,
   signins: 80,
   burstUsers: 120,
   addressConnections: 270,

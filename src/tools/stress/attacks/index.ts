@@ -5,8 +5,11 @@ import { badFrames } from './badFrames.js';
 import { baseline } from './baseline.js';
 import { connectionBurst } from './connectionBurst.js';
 import { garbage } from './garbage.js';
+import { historyFlood } from './historyFlood.js';
+import { joinLeaveFlood } from './joinLeaveFlood.js';
 import { killAndRestart } from './killAndRestart.js';
 import { messageFlood } from './messageFlood.js';
+import { readFlood } from './readFlood.js';
 import { reconnectStorm } from './reconnectStorm.js';
 import { signinFlood } from './signinFlood.js';
 import { slowReaders } from './slowReaders.js';
@@ -14,6 +17,8 @@ import { slowReaders } from './slowReaders.js';
 export const ATTACKS: Attack[] = [
   { name: 'baseline', run: baseline },
   { name: 'message flood', run: messageFlood },
+  { name: 'read flood', run: readFlood },
+  { name: 'join/leave flood', run: joinLeaveFlood },
   { name: 'sign-in flood', run: signinFlood },
   { name: 'connection burst', run: connectionBurst },
   { name: 'one-address connections', run: addressFlood },
@@ -21,5 +26,6 @@ export const ATTACKS: Attack[] = [
   { name: 'reconnect storm', run: reconnectStorm },
   { name: 'oversized/binary frames', run: badFrames },
   { name: 'garbage frames', run: garbage },
+  { name: 'history flood', run: historyFlood },
   { name: 'kill -9 + restart', run: killAndRestart },
 ];
