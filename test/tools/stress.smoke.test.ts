@@ -15,6 +15,7 @@ const ATTACKS = [
   'reconnect storm',
   'oversized/binary frames',
   'garbage frames',
+  'room creation flood',
   'history flood',
   'kill -9 + restart',
 ];
@@ -24,6 +25,7 @@ const SHOWS: Record<string, RegExp[]> = {
   'read flood': [/closes 1008×[1-9]/],
   'join/leave flood': [/closes 1008×[1-9]/],
   'history flood': [/closes 1008×[1-9]/],
+  'room creation flood': [/1 user: 201×10 429×\d+/, /naming 0 of the new rooms/],
 };
 
 describe('npm run stress', () => {

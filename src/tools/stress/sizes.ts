@@ -8,6 +8,9 @@ export interface Sizes {
   /** Read, join/leave and history floods: one user, this many tabs, sending for this long. */
   frameFloodTabs: number;
   frameFloodMs: number;
+  /** Room creation flood: requests from each user, and how many more users from the first one's address. */
+  roomRequests: number;
+  roomUsers: number;
   /** Sign-in flood from one address. */
   signins: number;
   /** Connection burst: distinct users, each one connection. */
@@ -38,6 +41,8 @@ export const FULL: Sizes = {
   floodPerTab: 400,
   frameFloodTabs: 5,
   frameFloodMs: 10_000,
+  roomRequests: 100,
+  roomUsers: 5,
   signins: 300,
   burstUsers: 2000,
   addressConnections: 300,
@@ -58,6 +63,8 @@ export const QUICK: Sizes = {
   floodPerTab: 60,
   frameFloodTabs: 3,
   frameFloodMs: 1000,
+  roomRequests: 30,
+  roomUsers: 3,
   signins: 80,
   burstUsers: 120,
   addressConnections: 270,

@@ -11,6 +11,7 @@ import { killAndRestart } from './killAndRestart.js';
 import { messageFlood } from './messageFlood.js';
 import { readFlood } from './readFlood.js';
 import { reconnectStorm } from './reconnectStorm.js';
+import { roomFlood } from './roomFlood.js';
 import { signinFlood } from './signinFlood.js';
 import { slowReaders } from './slowReaders.js';
 
@@ -26,6 +27,7 @@ export const ATTACKS: Attack[] = [
   { name: 'reconnect storm', run: reconnectStorm },
   { name: 'oversized/binary frames', run: badFrames },
   { name: 'garbage frames', run: garbage },
+  { name: 'room creation flood', run: roomFlood },
   { name: 'history flood', run: historyFlood },
   { name: 'kill -9 + restart', run: killAndRestart },
 ];
