@@ -16,7 +16,10 @@ const ATTACKS = [
   'oversized/binary frames',
   'garbage frames',
   'room creation flood',
+  'replay flood',
   'history flood',
+  'search flood',
+  'NUL search',
   'kill -9 + restart',
 ];
 
@@ -26,6 +29,9 @@ const SHOWS: Record<string, RegExp[]> = {
   'join/leave flood': [/closes 1008×[1-9]/],
   'history flood': [/closes 1008×[1-9]/],
   'room creation flood': [/1 user: 201×10 429×\d+/, /naming 0 of the new rooms/],
+  'replay flood': [/7\/7 of its sockets still open/],
+  'search flood': [/200×\d+/],
+  'NUL search': [/^(?:[^→]*→ 400)+[^→]*$/],
 };
 
 describe('npm run stress', () => {

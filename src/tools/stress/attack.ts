@@ -14,6 +14,8 @@ export interface Context {
   away: Account;
   seed: number;
   quick: boolean;
+  /** Lobby messages seeded so far in this run, each holding a long run of `a` (see seedLobby). */
+  seeded: number;
 }
 
 export interface Outcome {

@@ -173,7 +173,7 @@ async function main(): Promise<void> {
   await pair.start();
   const away = (await signIn(target, 'Away', addresses.fresh())).account;
   if (!away) throw new Error('could not sign in');
-  const context: Context = { target, sizes, addresses, pair, away, seed: options.seed, quick: options.quick };
+  const context: Context = { target, sizes, addresses, pair, away, seed: options.seed, quick: options.quick, seeded: 0 };
 
   const rows: Row[] = [];
   const attacks = options.only ? ATTACKS.filter((attack) => options.only?.includes(attack.name)) : ATTACKS;

@@ -129,6 +129,14 @@ export class Chatter {
     this.conn.send({ type: 'chat', room: 'lobby', data: sent.data, ref });
   }
 
+  /**
+   * Messages up to `id` were put in the store behind the pair's back (seeded while the server was
+   * stopped): the next resume starts after them, as it would for someone who had seen them.
+   */
+  skipTo(id: number): void {
+    this.lastSeen = Math.max(this.lastSeen, id);
+  }
+
   /** Whether a message is settled: refused, or accepted and seen by the peer, or lost with its connection. */
   settled(sent: Sent): boolean {
     if (sent.refused !== undefined) return true;
@@ -180,6 +188,10 @@ export class Pair {
   /** Waits until both members are connected (after a restart); false when the time is up first. */
   reconnected(timeoutMs: number): Promise<boolean> {
     return until(() => this.members.every((member) => member.conn?.isOpen === true), timeoutMs, 50);
+  }
+
+  skipTo(id: number): void {
+    for (const member of this.members) member.skipTo(id);
   }
 
   /** Waits until every message of the phase is settled. */
