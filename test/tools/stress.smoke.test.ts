@@ -20,6 +20,7 @@ const ATTACKS = [
   'history flood',
   'search flood',
   'NUL search',
+  'idle TCP',
   'kill -9 + restart',
 ];
 
@@ -32,6 +33,7 @@ const SHOWS: Record<string, RegExp[]> = {
   'replay flood': [/7\/7 of its sockets still open/],
   'search flood': [/200×\d+/],
   'NUL search': [/^(?:[^→]*→ 400)+[^→]*$/],
+  'idle TCP': [/past the cap of 100: 503×\d+/, /half requests: 408×5/],
 };
 
 describe('npm run stress', () => {

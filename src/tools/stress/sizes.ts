@@ -18,6 +18,10 @@ export interface Sizes {
   searchMessages: number;
   searchUsers: number;
   searchMs: number;
+  /** Idle TCP: connections that send nothing, the server's MAX_CONNECTIONS for it (below their number), and its HEADERS_TIMEOUT_MS (the default when undefined). */
+  idleConnections: number;
+  idleCap: number;
+  idleHeadersTimeoutMs: number | undefined;
   /** Sign-in flood from one address. */
   signins: number;
   /** Connection burst: distinct users, each one connection. */
@@ -55,6 +59,9 @@ export const FULL: Sizes = {
   searchMessages: 150_000,
   searchUsers: 6,
   searchMs: 10_000,
+  idleConnections: 1100,
+  idleCap: 1000,
+  idleHeadersTimeoutMs: undefined,
   signins: 300,
   burstUsers: 2000,
   addressConnections: 300,
@@ -82,6 +89,9 @@ export const QUICK: Sizes = {
   searchMessages: 20_000,
   searchUsers: 3,
   searchMs: 1000,
+  idleConnections: 120,
+  idleCap: 100,
+  idleHeadersTimeoutMs: 1000,
   signins: 80,
   burstUsers: 120,
   addressConnections: 270,

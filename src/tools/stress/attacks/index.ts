@@ -7,6 +7,7 @@ import { baseline } from './baseline.js';
 import { connectionBurst } from './connectionBurst.js';
 import { garbage } from './garbage.js';
 import { historyFlood } from './historyFlood.js';
+import { idleTcp, idleTcpSettings } from './idleTcp.js';
 import { joinLeaveFlood } from './joinLeaveFlood.js';
 import { killAndRestart } from './killAndRestart.js';
 import { messageFlood } from './messageFlood.js';
@@ -36,5 +37,6 @@ export const ATTACKS: Attack[] = [
   { name: 'history flood', run: historyFlood },
   { name: 'search flood', run: searchFlood, prepare: prepareSearchFlood },
   { name: 'NUL search', run: nulSearch },
+  { name: 'idle TCP', run: idleTcp, settings: idleTcpSettings },
   { name: 'kill -9 + restart', run: killAndRestart },
 ];
