@@ -6,6 +6,8 @@ import { expectBuilt, runTool } from '../helpers/tool.js';
 const ATTACKS = [
   'baseline',
   'message flood',
+  'read flood',
+  'join/leave flood',
   'sign-in flood',
   'connection burst',
   'one-address connections',
@@ -13,8 +15,26 @@ const ATTACKS = [
   'reconnect storm',
   'oversized/binary frames',
   'garbage frames',
+  'room creation flood',
+  'replay flood',
+  'history flood',
+  'search flood',
+  'NUL search',
+  'idle TCP',
   'kill -9 + restart',
 ];
+
+/** What the new limits must show even in a quick run, by attack. */
+const SHOWS: Record<string, RegExp[]> = {
+  'read flood': [/closes 1008×[1-9]/],
+  'join/leave flood': [/closes 1008×[1-9]/],
+  'history flood': [/closes 1008×[1-9]/],
+  'room creation flood': [/1 user: 201×10 429×\d+/, /naming 0 of the new rooms/],
+  'replay flood': [/7\/7 of its sockets still open/],
+  'search flood': [/200×\d+/],
+  'NUL search': [/^(?:[^→]*→ 400)+[^→]*$/],
+  'idle TCP': [/past the cap of 100: 503×\d+/, /half requests: 408×5/],
+};
 
 describe('npm run stress', () => {
   it('--quick runs every attack against its own server and loses nothing', { timeout: 120_000 }, async () => {
@@ -43,6 +63,7 @@ describe('npm run stress', () => {
       expect(row[2], row.join(' | ')).not.toMatch(/tool error|SERVER DOWN/);
       // Peak memory comes from /proc: Linux only.
       expect(row[4], row.join(' | ')).toMatch(process.platform === 'linux' ? /^\d+ MB$/ : /^(\d+ MB|n\/a)$/);
+      for (const shown of SHOWS[row[0]!] ?? []) expect(row[2], row.join(' | ')).toMatch(shown);
     }
     expect(stdout).toMatch(/messages lost 0\nPASS\n/);
   });

@@ -2,7 +2,7 @@
 import type { Account } from '../kit/http.js';
 import type { Pair } from './pair.js';
 import type { Sizes } from './sizes.js';
-import type { Target } from './target.js';
+import type { Settings, Target } from './target.js';
 import type { Addresses } from './users.js';
 
 export interface Context {
@@ -14,6 +14,8 @@ export interface Context {
   away: Account;
   seed: number;
   quick: boolean;
+  /** Lobby messages seeded so far in this run, each holding a long run of `a` (see seedLobby). */
+  seeded: number;
 }
 
 export interface Outcome {
@@ -25,4 +27,17 @@ export interface Outcome {
   failed?: boolean;
 }
 
-export type Attack = { name: string; run: (context: Context) => Promise<Outcome> };
+export interface Attack {
+  name: string;
+  run: (context: Context) => Promise<Outcome>;
+  /**
+   * Settings the server runs with for this attack (one this tool started): it is restarted with
+   * them before, between attacks, and with every default again before the next attack without.
+   */
+  settings?: (context: Context) => Settings;
+  /**
+   * What to do on the data folder of a server this tool started, stopped for it before this
+   * attack (seeding the store); undefined when there is nothing to do.
+   */
+  prepare?: (context: Context) => ((dataDir: string) => void | Promise<void>) | undefined;
+}

@@ -1,4 +1,4 @@
-// Counting and formatting for the table: tallies, megabytes, seconds; and a seeded random generator.
+// Counting and formatting for the table: tallies, kilo- and megabytes, seconds; and a seeded random generator.
 
 export function count<K>(map: Map<K, number>, key: K, by = 1): void {
   map.set(key, (map.get(key) ?? 0) + by);
@@ -10,6 +10,8 @@ export function tally(map: Map<string | number, number>): string {
 }
 
 export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+/** Small sizes (a log file, a page): kB below a megabyte, then as `mb`. */
+export const kb = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} kB` : mb(bytes));
 export const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 
 /** mulberry32: a small seeded generator, so a run's garbage can be replayed with --seed. */

@@ -20,7 +20,7 @@ import { memoryOf, resetPeak } from './memory.js';
 import { Chatter, Pair } from './pair.js';
 import { report, totals, type Row } from './report.js';
 import { FULL, QUICK } from './sizes.js';
-import { Target } from './target.js';
+import { sameSettings, Target } from './target.js';
 import { Addresses, signIn } from './users.js';
 
 interface Options {
@@ -68,8 +68,39 @@ function loopbackUrl(raw: string): URL {
   return new URL(url.origin);
 }
 
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * A server this tool started gets the attack's settings (restarted with them, or with every default
+ * again after an attack that had some) and its preparation (on its data folder, while stopped);
+ * the pair reconnects before the attack starts.
+ */
+async function setUp(context: Context, attack: Attack): Promise<void> {
+  const { target, pair } = context;
+  if (!target.own) return;
+  const settings = attack.settings?.(context) ?? {};
+  const prepare = attack.prepare?.(context);
+  if (!prepare && sameSettings(settings, target.settings)) return;
+  await target.restartWith(settings, prepare);
+  if (!(await pair.reconnected(15_000))) throw new Error('the pair did not reconnect after the restart');
+}
+
+/** The settings an attack ran with, for its row: ` (KEY=value, …)`, or nothing for the defaults. */
+function settingsNote(target: Target): string {
+  const entries = Object.entries(target.settings);
+  return entries.length ? ` (server with ${entries.map(([key, value]) => `${key}=${value}`).join(', ')})` : '';
+}
+
 async function runAttack(context: Context, attack: Attack): Promise<Row> {
   const { target, pair } = context;
+  let outcome: Outcome | undefined;
+  let failed = false;
+  try {
+    await setUp(context, attack);
+  } catch (error) {
+    failed = true;
+    outcome = { tried: attack.name, happened: `tool error: could not set the server up: ${messageOf(error)}` };
+  }
   const pid = () => target.pid;
   const canReset = resetPeak(pid());
   let sampled = memoryOf(pid()).rss ?? 0;
@@ -77,20 +108,20 @@ async function runAttack(context: Context, attack: Attack): Promise<Row> {
     sampled = Math.max(sampled, memoryOf(pid()).rss ?? 0);
   }, 100);
   pair.talk(attack.name);
-  let outcome: Outcome;
-  let failed = false;
-  try {
-    let timer: NodeJS.Timeout | undefined;
-    const limit = context.sizes.attackMs * 2 + 30_000;
-    outcome = await Promise.race([
-      attack.run(context),
-      new Promise<Outcome>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`did not finish in ${seconds(limit)}`)), limit);
-      }),
-    ]).finally(() => clearTimeout(timer));
-  } catch (error) {
-    failed = true;
-    outcome = { tried: attack.name, happened: `tool error: ${error instanceof Error ? error.message : String(error)}` };
+  if (!outcome) {
+    try {
+      let timer: NodeJS.Timeout | undefined;
+      const limit = context.sizes.attackMs * 2 + 30_000;
+      outcome = await Promise.race([
+        attack.run(context),
+        new Promise<Outcome>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`did not finish in ${seconds(limit)}`)), limit);
+        }),
+      ]).finally(() => clearTimeout(timer));
+    } catch (error) {
+      failed = true;
+      outcome = { tried: attack.name, happened: `tool error: ${messageOf(error)}` };
+    }
   }
   pair.quiet();
   await pair.settle(attack.name, context.sizes.settleMs);
@@ -98,13 +129,15 @@ async function runAttack(context: Context, attack: Attack): Promise<Row> {
   // The high-water mark since the reset (or since a restart), and what the sampler saw (a process killed mid-attack).
   const now = memoryOf(pid());
   const peak = Math.max(sampled, (canReset ? now.hwm : now.rss) ?? 0);
-  const { lost, sent, unconfirmed, slowestEchoMs } = pair.lost(attack.name);
+  const { lost, sent, unconfirmed, slowestEchoMs, medianEchoMs } = pair.lost(attack.name);
   const alive = target.alive && (await target.healthy());
   const died = !alive && !failed;
   return {
     attack: attack.name,
-    tried: outcome.tried,
-    happened: `${outcome.happened}; pair sent ${sent}, slowest echo ${slowestEchoMs} ms${unconfirmed ? `, ${unconfirmed} unconfirmed at a disconnect` : ''}${died ? `; SERVER DOWN: ${target.died ?? 'not answering'}` : ''}`,
+    tried: `${outcome.tried}${settingsNote(target)}`,
+    happened:
+      `${outcome.happened}; pair sent ${sent}, echo median ${medianEchoMs} ms, slowest ${slowestEchoMs} ms` +
+      `${unconfirmed ? `, ${unconfirmed} unconfirmed at a disconnect` : ''}${died ? `; SERVER DOWN: ${target.died ?? 'not answering'}` : ''}`,
     lost: lost + (outcome.lost ?? 0),
     memory: peak ? mb(peak) : 'n/a',
     failed: failed || died || outcome.failed === true,
@@ -140,7 +173,7 @@ async function main(): Promise<void> {
   await pair.start();
   const away = (await signIn(target, 'Away', addresses.fresh())).account;
   if (!away) throw new Error('could not sign in');
-  const context: Context = { target, sizes, addresses, pair, away, seed: options.seed, quick: options.quick };
+  const context: Context = { target, sizes, addresses, pair, away, seed: options.seed, quick: options.quick, seeded: 0 };
 
   const rows: Row[] = [];
   const attacks = options.only ? ATTACKS.filter((attack) => options.only?.includes(attack.name)) : ATTACKS;

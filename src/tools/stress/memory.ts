@@ -1,5 +1,5 @@
-// Readings from /proc (Linux): a process's memory (peak and current), resetting its peak, and which
-// process listens on a port.
+// Readings from /proc (Linux): a process's memory (peak and current), resetting its peak, the bytes
+// it has written to disk, and which process listens on a port.
 import fs from 'node:fs';
 
 export interface MemoryStatus {
@@ -31,6 +31,17 @@ export function resetPeak(pid: number | undefined): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** Bytes the process has caused to be written to disk so far (`write_bytes` of /proc/<pid>/io); undefined when unreadable. */
+export function diskWritesOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const match = /^write_bytes:\s+(\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/io`, 'utf8'));
+    return match?.[1] === undefined ? undefined : Number(match[1]);
+  } catch {
+    return undefined;
   }
 }
 

@@ -129,6 +129,14 @@ export class Chatter {
     this.conn.send({ type: 'chat', room: 'lobby', data: sent.data, ref });
   }
 
+  /**
+   * Messages up to `id` were put in the store behind the pair's back (seeded while the server was
+   * stopped): the next resume starts after them, as it would for someone who had seen them.
+   */
+  skipTo(id: number): void {
+    this.lastSeen = Math.max(this.lastSeen, id);
+  }
+
   /** Whether a message is settled: refused, or accepted and seen by the peer, or lost with its connection. */
   settled(sent: Sent): boolean {
     if (sent.refused !== undefined) return true;
@@ -177,6 +185,15 @@ export class Pair {
     this.timer = undefined;
   }
 
+  /** Waits until both members are connected (after a restart); false when the time is up first. */
+  reconnected(timeoutMs: number): Promise<boolean> {
+    return until(() => this.members.every((member) => member.conn?.isOpen === true), timeoutMs, 50);
+  }
+
+  skipTo(id: number): void {
+    for (const member of this.members) member.skipTo(id);
+  }
+
   /** Waits until every message of the phase is settled. */
   async settle(phase: string, timeoutMs: number): Promise<void> {
     const mine = () => this.members.flatMap((member) => [...member.sent.values()].filter((sent) => sent.phase === phase).map((sent) => ({ member, sent })));
@@ -187,16 +204,16 @@ export class Pair {
    * Lost in a phase: accepted (echoed, or found stored after a crash) but never seen by the other
    * member, or never answered at all on a connection that stayed up.
    */
-  lost(phase: string): { lost: number; sent: number; unconfirmed: number; slowestEchoMs: number } {
+  lost(phase: string): { lost: number; sent: number; unconfirmed: number; slowestEchoMs: number; medianEchoMs: number } {
     let lost = 0;
     let sent = 0;
     let unconfirmed = 0;
-    let slowestEchoMs = 0;
+    const echoes: number[] = [];
     for (const member of this.members) {
       for (const message of member.sent.values()) {
         if (message.phase !== phase) continue;
         sent++;
-        slowestEchoMs = Math.max(slowestEchoMs, message.echoMs ?? 0);
+        if (message.echoMs !== undefined) echoes.push(message.echoMs);
         if (message.refused !== undefined) continue;
         if (message.id !== undefined) {
           if (!member.peer?.received.has(message.data)) lost++;
@@ -207,7 +224,8 @@ export class Pair {
         }
       }
     }
-    return { lost, sent, unconfirmed, slowestEchoMs };
+    echoes.sort((a, b) => a - b);
+    return { lost, sent, unconfirmed, slowestEchoMs: echoes.at(-1) ?? 0, medianEchoMs: echoes[Math.floor(echoes.length / 2)] ?? 0 };
   }
 
   stop(): void {

@@ -5,6 +5,23 @@ export interface Sizes {
   /** Message flood: one user, this many tabs, each sending this many messages as fast as it can. */
   floodTabs: number;
   floodPerTab: number;
+  /** Read, join/leave and history floods: one user, this many tabs, sending for this long. */
+  frameFloodTabs: number;
+  frameFloodMs: number;
+  /** Replay flood: lobby messages seeded first, and how long the attacker reads. */
+  replayMessages: number;
+  replayMs: number;
+  /** Room creation flood: requests from each user, and how many more users from the first one's address. */
+  roomRequests: number;
+  roomUsers: number;
+  /** Search flood: lobby messages holding `aaa` (seeded up to this many), users searching, for this long. */
+  searchMessages: number;
+  searchUsers: number;
+  searchMs: number;
+  /** Idle TCP: connections that send nothing, the server's MAX_CONNECTIONS for it (below their number), and its HEADERS_TIMEOUT_MS (the default when undefined). */
+  idleConnections: number;
+  idleCap: number;
+  idleHeadersTimeoutMs: number | undefined;
   /** Sign-in flood from one address. */
   signins: number;
   /** Connection burst: distinct users, each one connection. */
@@ -33,6 +50,18 @@ export const FULL: Sizes = {
   baselineMs: 2000,
   floodTabs: 5,
   floodPerTab: 400,
+  frameFloodTabs: 5,
+  frameFloodMs: 10_000,
+  replayMessages: 200_000,
+  replayMs: 15_000,
+  roomRequests: 100,
+  roomUsers: 5,
+  searchMessages: 150_000,
+  searchUsers: 6,
+  searchMs: 10_000,
+  idleConnections: 1100,
+  idleCap: 1000,
+  idleHeadersTimeoutMs: undefined,
   signins: 300,
   burstUsers: 2000,
   addressConnections: 300,
@@ -51,6 +80,18 @@ export const QUICK: Sizes = {
   baselineMs: 300,
   floodTabs: 3,
   floodPerTab: 60,
+  frameFloodTabs: 3,
+  frameFloodMs: 1000,
+  replayMessages: 20_000,
+  replayMs: 1500,
+  roomRequests: 30,
+  roomUsers: 3,
+  searchMessages: 20_000,
+  searchUsers: 3,
+  searchMs: 1000,
+  idleConnections: 120,
+  idleCap: 100,
+  idleHeadersTimeoutMs: 1000,
   signins: 80,
   burstUsers: 120,
   addressConnections: 270,

@@ -1,5 +1,6 @@
 // The server under attack: one this tool starts (dist/main.js as a child process, which it can
-// kill -9 and restart) or one already running on this machine (--url), and whether it is healthy.
+// kill -9 and restart, or stop and start again with other settings) or one already running on
+// this machine (--url), and whether it is healthy.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,6 +11,12 @@ import { sleep } from '../kit/wait.js';
 import { count } from './format.js';
 import { pidListeningOn } from './memory.js';
 
+/** Settings a server this tool starts runs with, besides its address and data folder: none means every default. */
+export type Settings = Record<string, string>;
+
+export const sameSettings = (a: Settings, b: Settings) =>
+  Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([key, value]) => b[key] === value);
+
 export class Target {
   url: URL;
   wsUrl: string;
@@ -19,6 +26,8 @@ export class Target {
   died: string | undefined;
   /** Log events (`slow_reader_dropped`, …) of the server this tool started. */
   readonly events = new Map<string, number>();
+  /** The settings it runs with now (a server this tool started); empty for every default. */
+  settings: Settings = {};
   private tail: string[] = [];
   private expectExit = false;
   private exited: Promise<void> = Promise.resolve();
@@ -54,8 +63,8 @@ export class Target {
   }
 
   private async spawn(port: number): Promise<void> {
-    // Every setting at its default: none comes from this tool's own environment.
-    const env = serverEnv({ HOST: '127.0.0.1', PORT: String(port), DATA_DIR: this.dataDir });
+    // Every setting at its default but `settings`: none comes from this tool's own environment.
+    const env = serverEnv({ ...this.settings, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: this.dataDir });
     const child = spawn(process.execPath, [PRODUCT_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.pid = child.pid;
@@ -91,7 +100,30 @@ export class Target {
     await this.exited;
   }
 
-  /** Starts again on the same port and data folder. */
+  /**
+   * Stops it cleanly (SIGTERM), runs `whileStopped` on its data folder (seeding the store), and
+   * starts it again on the same port and folder with `settings` (an empty object: every default).
+   */
+  async restartWith(settings: Settings, whileStopped?: (dataDir: string) => void | Promise<void>): Promise<void> {
+    if (!this.own || !this.dataDir) throw new Error('only a server this tool started can be restarted');
+    const code = await this.stop();
+    if (code !== 0) throw new Error(`the server did not stop cleanly for a restart (exit ${code ?? 'killed'})`);
+    await whileStopped?.(this.dataDir);
+    this.settings = { ...settings };
+    await this.restart();
+  }
+
+  /** The size of SQLite's write-ahead log on disk (chat.db-wal), 0 when there is none; undefined for --url. */
+  walBytes(): number | undefined {
+    if (!this.dataDir) return undefined;
+    try {
+      return fs.statSync(path.join(this.dataDir, 'chat.db-wal')).size;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Starts again on the same port, data folder and settings. */
   async restart(): Promise<void> {
     const port = this.port;
     for (let attempt = 0; ; attempt++) {

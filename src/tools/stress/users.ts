@@ -1,8 +1,8 @@
 // The attackers' users: fresh source addresses on the loopback network, signing in one or many,
-// and connecting a user's client (the kit's, counting only) to the server under attack.
+// making a room, and connecting a user's client (the kit's, counting only) to the server under attack.
 import { PRESENCE_BATCH } from '../../shared/protocol/index.js';
 import { TestClient, type ConnectOptions } from '../kit/client.js';
-import { signInMany as signInManyFrom, trySignIn, type Account } from '../kit/http.js';
+import { request, signInMany as signInManyFrom, trySignIn, type Account } from '../kit/http.js';
 import { range, sleep } from '../kit/wait.js';
 import type { Context } from './attack.js';
 import { SIGNINS_PER_ADDRESS } from './sizes.js';
@@ -40,10 +40,24 @@ export function signInMany(context: Context, n: number, prefix: string, perAddre
   });
 }
 
+/** `POST /rooms` as the user, from the address it signed in from: the status (201 made, 429 refused, …). */
+export async function makeRoom(target: Target, account: Account, name: string): Promise<number> {
+  const answer = await request(target.url, 'POST', '/rooms', {
+    cookie: account.cookie,
+    body: { name },
+    timeoutMs: 15_000,
+    ...(account.local === undefined ? {} : { localAddress: account.local }),
+  });
+  return answer.status;
+}
+
+/** A room name no earlier run made: `<prefix>-<a time tag>`. */
+export const freshRoomName = (prefix: string) => `${prefix}-${Date.now().toString(36)}`;
+
 /** Stress's clients only count, or take messages through `onMessage`: nothing is buffered. */
 export type Conn = TestClient;
 
-export interface OpenOptions extends Pick<ConnectOptions, 'since' | 'onMessage' | 'greeted'> {
+export interface OpenOptions extends Pick<ConnectOptions, 'since' | 'onMessage' | 'greeted' | 'rooms'> {
   /** Ask for batched `presence` frames, as the page does. */
   batchPresence?: boolean;
   timeoutMs?: number;
