@@ -93,15 +93,19 @@ export class Hub implements ChatContext {
   /** One text frame from a connection: parsed, then handled by the command for its type. */
   receive(connection: Connection, text: string): void {
     const parsed = parseClientMessage(text, { maxMessageLength: this.options.maxMessageLength });
-    if (!parsed.ok) return this.fail(connection, parsed.code, parsed.message, parsed.ref);
-    const message = parsed.message;
     try {
+      // A frame that does not parse is a frame all the same: it counts, or a flood of them would be free.
+      if (!parsed.ok) {
+        this.limits.takeFrame(connection);
+        throw new ChatError(parsed.code, parsed.message);
+      }
+      const message = parsed.message;
       // Chats and DMs have a limit of their own, counted where they are sent.
       if (message.type !== 'chat' && message.type !== 'dm') this.limits.takeFrame(connection);
       (commands[message.type] as Command<ClientMessage['type']>)(this, connection, message as never);
     } catch (error) {
       if (!(error instanceof ChatError)) throw error;
-      this.fail(connection, error.code, error.message, message.ref);
+      this.fail(connection, error.code, error.message, parsed.ok ? parsed.message.ref : parsed.ref);
     }
   }
 

@@ -5,6 +5,9 @@ import { WebSocket } from 'ws';
 import type { Peer } from '../chat/connection.js';
 import type { Outbox, Recipient } from './outbox.js';
 
+/** How long a closed socket has to answer our close before it is cut. */
+const CLOSE_GRACE_MS = 1000;
+
 export class SocketPeer implements Peer, Recipient {
   readonly pending: Buffer[] = [];
   pendingBytes = 0;
@@ -37,5 +40,8 @@ export class SocketPeer implements Peer, Recipient {
   close(code: number, reason: string): void {
     this.outbox.flushOne(this);
     this.socket.close(code, reason);
+    // A peer that does not answer the close soon (one flooding us has thousands of frames in
+    // flight before its answer) is cut, rather than read for ws's 30 s close timeout.
+    setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS).unref();
   }
 }

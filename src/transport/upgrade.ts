@@ -96,6 +96,8 @@ export function createUpgradeHandler(options: UpgradeOptions) {
         const peer = new SocketPeer(ws, socket, options.outbox, user.id);
         const connection = options.chat.connect(peer, user, connectOptions(url, identified.sessionId));
         ws.on('message', (data, isBinary) => {
+          // Closing (a flood past its strikes, a sign-out): what it sent before our close is not read.
+          if (!peer.isOpen) return;
           if (isBinary) return peer.close(CloseCode.UNSUPPORTED_DATA, CloseReason.BINARY);
           try {
             options.chat.receive(connection, data.toString());

@@ -2,6 +2,7 @@
 // per user across tabs (FRAME_RATE_LIMIT), history pages a tenth of that, the rooms one may belong
 // to (MAX_ROOMS_PER_USER); refused with rate_limited or too_many_rooms, closed with 1008 when a
 // connection keeps going. Against the real server with real `ws` clients.
+import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../src/shared/protocol/index.js';
 import { closeCode, expectStillChatting, isError, join } from '../helpers/chat.js';
@@ -36,6 +37,38 @@ describe('frames other than messages (FRAME_RATE_LIMIT=10)', () => {
     const a = await chat.connect(alice);
     for (let i = 0; i < 40; i++) a.send({ type: 'read', room: 'lobby', id: 0 });
     expect(await closeCode(a)).toBe(1008);
+  });
+
+  it('reads nothing more from a connection it closed for flooding: everyone else stays quick', async () => {
+    const [flooder, bystander] = await chat.users('Flooder', 'Bystander');
+    const b = await chat.connect(bystander);
+    const f = await chat.connect(flooder);
+    // Far past the strikes, all in flight before the server can answer any of it.
+    const frame = JSON.stringify({ type: 'read', room: 'lobby', id: 0 });
+    for (let i = 0; i < 200_000; i++) f.socket.send(frame);
+    const times: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const sent = performance.now();
+      await b.settle();
+      times.push(performance.now() - sent);
+    }
+    expect(await closeCode(f, 5000)).toBe(1008);
+    // Reading and answering the 200,000 would hold the server for most of a second.
+    expect(Math.max(...times)).toBeLessThan(200);
+  });
+
+  it('counts frames that do not parse: a flood of them is limited too', async () => {
+    const alice = await chat.signIn('Alice');
+    const a = await chat.connect(alice);
+    for (let i = 0; i < 10; i++) a.send({ type: 'nonsense' });
+    a.send({ type: 'nonsense', ref: 'eleventh' });
+    const errors: string[] = [];
+    await a.next((m) => {
+      if (m.type === 'error') errors.push(m.data.code);
+      return m.type === 'error' && m.ref === 'eleventh';
+    });
+    expect(errors.slice(0, 10)).toEqual(Array(10).fill('unknown_type'));
+    expect(errors[10]).toBe('rate_limited');
   });
 
   it('allows a tenth as many history pages: each reads up to 100 messages', async () => {
