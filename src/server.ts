@@ -2,6 +2,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
+import type { Bus } from './bus/bus.js';
 import { InProcessBus } from './bus/inProcess.js';
 import { Hub } from './chat/hub.js';
 import type { Config } from './config.js';
@@ -30,11 +31,20 @@ export interface RunningServer {
 /** How often Node looks for requests past their timeouts: a fifth of the headers timeout late at most. */
 const checkInterval = (headersTimeoutMs: number) => Math.min(30_000, Math.max(50, Math.floor(headersTimeoutMs / 5)));
 
-export async function startServer(config: Config): Promise<RunningServer> {
+/**
+ * What a caller may hand in instead of what the configuration would make: the tests run the
+ * whole suite on a bus that delivers later (bus/deferred.ts), and watch a real store or bus.
+ */
+export interface Parts {
+  bus?: Bus;
+  store?: SqliteStore;
+}
+
+export async function startServer(config: Config, parts: Parts = {}): Promise<RunningServer> {
   const log = createLog(config.quiet);
-  const store = new SqliteStore(config.dataDir, { searchTimeoutMs: config.searchTimeoutMs });
+  const store = parts.store ?? new SqliteStore(config.dataDir, { searchTimeoutMs: config.searchTimeoutMs });
   const identity = new Identity({ keys: loadSecret(config.dataDir, config.secret), store, maxAgeMs: config.sessionMaxAgeMs });
-  const bus = new InProcessBus();
+  const bus = parts.bus ?? new InProcessBus();
   // The outbox commits the hub's batch before each write; the hub schedules the outbox's flushes.
   const outbox: Outbox<SocketPeer> = new Outbox<SocketPeer>({
     maxBufferedBytes: config.maxBufferedBytes,

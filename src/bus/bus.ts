@@ -15,13 +15,15 @@ export interface Origin {
 export type BusEvent =
   | { kind: 'room'; room: string; message: ServerMessage; origin?: Origin; except?: string; exceptUser?: string }
   | { kind: 'users'; userIds: string[]; message: ServerMessage; origin?: Origin; except?: string }
+  /** To one connection, by id: a reply that must come after what its earlier messages published (pong). */
+  | { kind: 'connection'; userId: string; connectionId: string; message: ServerMessage }
   /**
    * A room was made, archived or deleted (committed already); `names` is every open room's name
    * after it, in creation order. Hubs take their connections out of a room that ended.
    */
   | { kind: 'roomChange'; change: RoomChange; room: string; names: string[] }
-  /** Someone's first connection entered a room, or their last left it; hubs coalesce these. */
-  | { kind: 'presence'; room: string; change: 'join' | 'left'; user: User }
+  /** Someone's first connection entered a room, or their last left it; hubs coalesce these. `from`: the hub that saw it, which has it already. */
+  | { kind: 'presence'; room: string; change: 'join' | 'left'; user: User; from: string }
   /** Closes the user's connections: those of one session (sign-out), or all (sign out everywhere). */
   | { kind: 'disconnect'; userId: string; sessionId?: string; code: number; reason: string };
 

@@ -1,7 +1,6 @@
 // One open WebSocket as the chat core sees it. The core never touches the runtime's socket: it
 // talks to a Peer, which the transport implements (the way Hono's WSContext stands between
 // handlers and the socket), so the core imports neither ws nor node:stream.
-import { randomBytes } from 'node:crypto';
 import type { Log } from '../log.js';
 import type { User } from '../shared/protocol/index.js';
 import type { Member } from './presence/roomPresence.js';
@@ -39,15 +38,7 @@ export interface ConnectOptions {
   roomChanges?: boolean;
 }
 
-/**
- * Connection ids are unique across processes and restarts, not only within this process: the
- * rule "not back to the sender's own connection" compares them wherever a message is delivered.
- */
-const PROCESS_TAG = randomBytes(6).toString('base64url');
-let nextConnection = 0;
-
 export class Connection implements Member {
-  readonly id = `${PROCESS_TAG}.${++nextConnection}`;
   /** The rooms this connection is in now (presence); membership for good is the store's. */
   readonly rooms = new Set<string>();
   readonly userJson: string;
@@ -58,6 +49,8 @@ export class Connection implements Member {
   private readonly queue: SendQueue;
 
   constructor(
+    /** Unique across processes and restarts (see Hub.tag): the "not back to the sender's own connection" rule compares it wherever a message is delivered. */
+    readonly id: string,
     readonly peer: Peer,
     readonly user: User,
     options: ConnectOptions,
@@ -83,6 +76,11 @@ export class Connection implements Member {
   /** Work that writes to the peer over several turns (a replay); what is due meanwhile waits for it. */
   later(run: () => Promise<Coverage | void>): void {
     this.queue.later(run);
+  }
+
+  /** Messages up to `upTo` in these scopes were sent already (a history page, a replay): a live copy is not. */
+  cover(coverage: Coverage): void {
+    this.queue.cover(coverage);
   }
 
   /** The socket closed: nothing waiting for it is sent. */

@@ -9,7 +9,8 @@ import { DM_SCOPE } from './resume.js';
 import type { Rooms } from './rooms.js';
 import type { Carried } from './sendQueue.js';
 
-export function deliver(event: BusEvent, connections: Connections, rooms: Rooms): void {
+/** `tag`: this process's hub, whose own presence changes are recorded when they happen, not again here. */
+export function deliver(event: BusEvent, connections: Connections, rooms: Rooms, tag: string): void {
   switch (event.kind) {
     case 'room': {
       const state = rooms.get(event.room);
@@ -36,6 +37,12 @@ export function deliver(event: BusEvent, connections: Connections, rooms: Rooms)
       }
       return;
     }
+    case 'connection': {
+      for (const connection of connections.ofUser(event.userId)) {
+        if (connection.id === event.connectionId) connection.send(jsonFrame(event.message));
+      }
+      return;
+    }
     case 'roomChange': {
       // The contract's `rooms` (every name) for plain clients; the change alone for those who asked.
       let names: Buffer | undefined;
@@ -50,7 +57,7 @@ export function deliver(event: BusEvent, connections: Connections, rooms: Rooms)
       return;
     }
     case 'presence':
-      rooms.record(event.room, event.change, event.user);
+      if (event.from !== tag) rooms.record(event.room, event.change, event.user);
       return;
     case 'disconnect':
       for (const connection of connections.ofUser(event.userId)) {

@@ -2,6 +2,7 @@
 // the command for their type (commands/), and bus events are delivered to the sockets here
 // (delivery.ts). Every message is stored before it is published, and published through the bus,
 // never written to sockets directly. No koa, ws or node:stream here: sockets are Peers.
+import { randomBytes } from 'node:crypto';
 import type { Bus, BusEvent } from '../bus/bus.js';
 import type { Log } from '../log.js';
 import { jsonFrame } from '../transport/frame.js';
@@ -49,6 +50,14 @@ export class Hub implements ChatContext {
   readonly commit: GroupCommit;
   readonly historyLimit: number;
   readonly maxRoomsPerUser: number;
+  /**
+   * This hub among all the processes of a site: random, so that connection ids (tag and a count)
+   * are unique across processes and restarts, and the hub knows the events it published itself.
+   */
+  readonly tag = randomBytes(6).toString('base64url');
+  private connectionsMade = 0;
+  /** An arrow, so that commands may take it apart from the hub. */
+  readonly publish = (event: BusEvent): void => this.commit.publish(event);
   private readonly connections = new Connections();
   private readonly replays = new ReplayBudget();
   private readonly unsubscribe: () => void;
@@ -58,9 +67,9 @@ export class Hub implements ChatContext {
     this.bus = options.bus;
     this.historyLimit = options.historyLimit;
     this.maxRoomsPerUser = options.maxRoomsPerUser;
-    this.rooms = new Rooms(options);
+    this.rooms = new Rooms({ ...options, tag: this.tag, publish: this.publish });
     this.limits = new UserLimits(options);
-    this.commit = new GroupCommit(options.store, options.flusher);
+    this.commit = new GroupCommit(options.store, options.flusher, options.bus);
     this.unsubscribe = options.bus.subscribe((event) => this.deliver(event));
   }
 
@@ -74,7 +83,7 @@ export class Hub implements ChatContext {
    */
   connect(peer: Peer, user: User, options: ConnectOptions = {}): Connection {
     const { since } = options;
-    const connection = new Connection(peer, user, options, this.options.log);
+    const connection = new Connection(`${this.tag}.${++this.connectionsMade}`, peer, user, options, this.options.log);
     this.connections.add(connection);
     try {
       if (since !== undefined) this.resume(connection, since, [LOBBY], user.id);
@@ -173,7 +182,7 @@ export class Hub implements ChatContext {
   }
 
   private deliver(event: BusEvent): void {
-    deliver(event, this.connections, this.rooms);
+    deliver(event, this.connections, this.rooms, this.tag);
   }
 
   private fail(connection: Connection, code: ErrorCode, message: string, ref?: string): void {

@@ -90,7 +90,10 @@ export async function replay(
     // The next page on a later turn: whatever else is waiting runs first.
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  return { scopes: [...rooms.map((room) => conversationKey({ room })), ...(dmsOf === undefined ? [] : [DM_SCOPE])], upTo: after };
+  // What it covers: up to the last message it sent, or, when there was none, up to what exists
+  // (a `since` past the newest message covers nothing said after it).
+  const upTo = after > since ? after : Math.min(since, store.lastMessageId());
+  return { scopes: [...rooms.map((room) => conversationKey({ room })), ...(dmsOf === undefined ? [] : [DM_SCOPE])], upTo };
 }
 
 /** The scope of every DM in a replay that covers a user's DMs. */

@@ -1,9 +1,9 @@
 // The rooms with someone in them now, in this process: entering and leaving (which publishes
 // presence), the greeting a connection gets on entering (history and list), and the latest page
 // of each occupied room kept as a frame until someone speaks there.
-import type { Bus } from '../bus/bus.js';
+import type { BusEvent } from '../bus/bus.js';
 import { jsonFrame } from '../transport/frame.js';
-import type { ServerMessage, User } from '../shared/protocol/index.js';
+import { conversationKey, type ServerMessage, type User } from '../shared/protocol/index.js';
 import type { Store } from '../store/store.js';
 import type { Connection, Flusher } from './connection.js';
 import { PresenceFlushes } from './presence/presenceFlushes.js';
@@ -12,9 +12,11 @@ import { RoomPresence } from './presence/roomPresence.js';
 
 export interface RoomsDeps {
   store: Store;
-  bus: Bus;
   flusher: Flusher;
   historyLimit: number;
+  /** The hub's tag: the presence it publishes is recorded here at once, not again when the bus brings it back. */
+  tag: string;
+  publish: (event: BusEvent) => void;
 }
 
 export class Rooms {
@@ -46,7 +48,7 @@ export class Rooms {
 
     if (how.history) this.sendHistory(connection, room);
     const ownJoin = state.changeCount;
-    if (first) this.deps.bus.publish({ kind: 'presence', room, change: 'join', user: connection.user });
+    if (first) this.announce(state, 'join', connection.user);
     // The list already has this user; the connection hears its own join only when it asked to join.
     this.sendList(connection, state, first && how.announceToSelf ? ownJoin : undefined);
   }
@@ -71,28 +73,44 @@ export class Rooms {
       this.presence.forget(state);
       this.byName.delete(room);
     }
-    this.deps.bus.publish({ kind: 'presence', room, change: 'left', user: connection.user });
+    this.announce(state, 'left', connection.user);
     return true;
   }
 
-  /** The room's latest page; the frame is kept while the room is occupied and nothing new is said. */
+  /**
+   * The room's latest page; the frame is kept while the room is occupied and nothing new is said.
+   * A message on it that the bus has not delivered yet is then not sent to this connection twice.
+   */
   sendHistory(connection: Connection, room: string): void {
     const state = this.byName.get(room);
-    let frame = state?.latestHistory;
-    if (!frame) {
+    let latest = state?.latestHistory;
+    if (!latest) {
       const data = this.deps.store.roomHistory(room, { limit: this.deps.historyLimit });
-      frame = jsonFrame({ type: 'history', room, data } satisfies ServerMessage);
-      if (state) state.latestHistory = frame;
+      latest = { frame: jsonFrame({ type: 'history', room, data } satisfies ServerMessage), newestId: data.at(-1)?.id ?? 0 };
+      if (state) state.latestHistory = latest;
     }
-    connection.send(frame);
+    connection.send(latest.frame);
+    connection.cover({ scopes: [conversationKey({ room })], upTo: latest.newestId });
   }
 
-  /** A presence change from the bus (this process's or another's): recorded for the room's next flush. */
+  /** A presence change from another process's hub: recorded for the room's next flush. */
   record(room: string, change: 'join' | 'left', user: User): void {
     const state = this.byName.get(room);
     if (!state) return;
     state.record(change, user, JSON.stringify(user));
     this.presence.schedule(state);
+  }
+
+  /**
+   * A change of this process: recorded now (a list sent next must know it is there), and published
+   * for the other processes. An empty room has nobody here to tell.
+   */
+  private announce(state: RoomPresence<Connection>, change: 'join' | 'left', user: User): void {
+    if (!state.isEmpty) {
+      state.record(change, user, JSON.stringify(user));
+      this.presence.schedule(state);
+    }
+    this.deps.publish({ kind: 'presence', room: state.name, change, user, from: this.deps.tag });
   }
 
   /** Everything waiting, now (shutdown). */

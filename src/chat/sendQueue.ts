@@ -1,7 +1,8 @@
 // A connection's frames in the order they were due, even while something of its own takes several
-// turns of the event loop (a paced replay of what it missed, its unread counts). Frames due
-// meanwhile wait behind that work and go out after it; a message the replay already sent is not
-// sent twice. When nothing is pending, a frame goes straight to the socket.
+// turns of the event loop (a paced replay of what it missed). Frames due meanwhile wait behind
+// that work and go out after it. A message a replay or a history page already sent is not sent
+// again when the bus delivers it live (it can come after: the bus delivers on a later turn, or
+// from another process). When nothing is pending, a frame goes straight to the socket.
 import type { Log } from '../log.js';
 import { CloseCode, CloseReason } from '../shared/protocol/index.js';
 import type { Peer } from './connection.js';
@@ -27,7 +28,7 @@ type Step =
 export class SendQueue {
   private readonly steps: Step[] = [];
   private draining = false;
-  /** What replays sent, by scope, while the queue was busy; forgotten once it is empty. */
+  /** What replays and history pages sent, by scope: the newest id in each. */
   private readonly covered = new Map<string, number>();
 
   constructor(
@@ -42,7 +43,11 @@ export class SendQueue {
 
   send(frame: Buffer, carried?: Carried): void {
     if (this.draining) this.steps.push({ kind: 'frame', frame, carried });
-    else this.peer.send(frame);
+    else if (!this.sentAlready(carried)) this.peer.send(frame);
+  }
+
+  cover({ scopes, upTo }: Coverage): void {
+    for (const scope of scopes) this.covered.set(scope, Math.max(this.covered.get(scope) ?? 0, upTo));
   }
 
   sendParts(parts: readonly Buffer[]): void {
@@ -67,7 +72,7 @@ export class SendQueue {
       if (step.kind === 'work') {
         try {
           const coverage = await step.run();
-          if (coverage) for (const scope of coverage.scopes) this.covered.set(scope, Math.max(this.covered.get(scope) ?? 0, coverage.upTo));
+          if (coverage) this.cover(coverage);
         } catch (error) {
           // The connection cannot be trusted to have everything: it reconnects and resumes.
           this.log('replay_failed', { error: String(error) });
@@ -80,7 +85,6 @@ export class SendQueue {
         this.peer.send(step.frame);
       }
     }
-    this.covered.clear();
     this.draining = false;
   }
 

@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import Keygrip from 'keygrip';
 import { loadConfig } from '../../src/config.js';
-import { startServer } from '../../src/server.js';
+import type { Bus } from '../../src/bus/bus.js';
+import { DeferredBus } from '../../src/bus/deferred.js';
+import { startServer, type Parts } from '../../src/server.js';
 import type { Account } from '../../src/tools/kit/http.js';
 import { PRODUCT_MAIN, runningAt } from '../../src/tools/kit/server.js';
 
@@ -24,10 +26,22 @@ export function tempDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'chat-test-'));
 }
 
+/**
+ * The bus the in-process servers of a run use: the product's own, or with TEST_BUS=deferred (one
+ * of the suite's projects in vitest.config.ts) one that delivers later, as a remote bus would.
+ */
+export function testBus(): Bus | undefined {
+  const chosen = process.env.TEST_BUS;
+  if (chosen === undefined || chosen === '' || chosen === 'memory') return undefined;
+  if (chosen === 'deferred') return new DeferredBus();
+  throw new Error(`TEST_BUS=${chosen}: expected memory or deferred`);
+}
+
 /** The real server, in this process, on an ephemeral port with a temporary data folder. */
-export async function startTestServer(env: Record<string, string> = {}, dataDir = tempDataDir()): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, dataDir = tempDataDir(), parts: Parts = {}): Promise<TestServer> {
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, QUIET: '1', ...env });
-  const running = await startServer(config);
+  const bus = parts.bus ?? testBus();
+  const running = await startServer(config, bus === undefined ? parts : { ...parts, bus });
   return {
     url: running.url,
     wsUrl: running.url.replace(/^http/, 'ws') + '/ws/chat',

@@ -103,7 +103,7 @@ describe('resume with ?since=', () => {
     expect(before).toEqual([plain(lobby)]);
   });
 
-  it('a since at or past the newest id replays nothing: the list comes first', async () => {
+  it('a since at or past the newest id replays nothing: the list comes first, and what is said next arrives', async () => {
     const alice = await chat.signIn('Alice');
     const a = await chat.connect(alice);
     const last = await say(a, unique('latest'));
@@ -111,6 +111,9 @@ describe('resume with ?since=', () => {
       const { client, before } = await resume(alice, since);
       expect(before).toEqual([]);
       expect(client.received[0]?.type).toBe('list');
+      // A since in the future holds nothing back: the next message is live as for anyone.
+      const next = await say(a, unique('next'));
+      await client.next(chatWith(next.data));
     }
   });
 

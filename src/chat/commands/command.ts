@@ -1,6 +1,6 @@
 // What every command gets: the chat's services (the hub implements this), the connection the
 // message came on, and the message, already validated by the protocol's parser.
-import type { Bus, Origin } from '../../bus/bus.js';
+import type { BusEvent, Origin } from '../../bus/bus.js';
 import type { ClientMessages, ClientMessageType, ServerMessage } from '../../shared/protocol/index.js';
 import type { Store } from '../../store/store.js';
 import type { Connection } from '../connection.js';
@@ -11,7 +11,6 @@ import type { TypingThrottle } from '../typingThrottle.js';
 
 export interface ChatContext {
   readonly store: Store;
-  readonly bus: Bus;
   readonly rooms: Rooms;
   readonly limits: UserLimits;
   readonly typing: TypingThrottle;
@@ -20,6 +19,8 @@ export interface ChatContext {
   readonly historyLimit: number;
   /** Rooms one user may belong to besides the lobby; 0 means no cap. */
   readonly maxRoomsPerUser: number;
+  /** Out to every process's hub, after the tick's commit when something is being written. */
+  publish(event: BusEvent): void;
   /** A message to this connection only. */
   send(connection: Connection, message: ServerMessage): void;
   /** Replays what the connection missed after `since` in these rooms (and the user's DMs). */

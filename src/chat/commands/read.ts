@@ -3,7 +3,7 @@ import { existingUser, memberRoom } from '../guards.js';
 import type { Command } from './command.js';
 
 /** `read`: moves the user's read marker forward and tells their other connections. */
-export const read: Command<'read'> = ({ store, bus, commit }, connection, request) => {
+export const read: Command<'read'> = ({ store, publish, commit }, connection, request) => {
   const userId = connection.user.id;
   const about: Conversation =
     'with' in request ? { with: existingUser(store, request.with).id } : { room: memberRoom(store, userId, request.room).name };
@@ -12,5 +12,5 @@ export const read: Command<'read'> = ({ store, bus, commit }, connection, reques
   // In the tick's batch: many markers in a tick are one commit, and one that does not move writes nothing.
   commit.begin();
   if (!store.markRead(userId, about, id)) return;
-  bus.publish({ kind: 'users', userIds: [userId], message: { type: 'read', ...about, id }, except: connection.id });
+  publish({ kind: 'users', userIds: [userId], message: { type: 'read', ...about, id }, except: connection.id });
 };

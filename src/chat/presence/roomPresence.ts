@@ -48,7 +48,7 @@ export class RoomPresence<M extends Member = Member> {
   /** The `list` frame with the number of users, for lazy members, while that number holds. */
   private countList: { users: number; frame: Buffer } | undefined;
   /** The `history` frame of the room's latest page, while no message has been added since. */
-  latestHistory: Buffer | undefined;
+  latestHistory: { frame: Buffer; newestId: number } | undefined;
   /** When changes were last sent, for spacing flushes out during a burst. */
   lastFlushAt = 0;
   timer: NodeJS.Timeout | undefined;

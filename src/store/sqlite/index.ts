@@ -142,7 +142,9 @@ export class SqliteStore implements Store {
     try {
       this.db.exec('COMMIT');
     } catch (error) {
-      // What the batch wrote may be undone: nothing read from it may be answered from memory.
+      // Undone, whatever the failure (a COMMIT refused for a deferred constraint leaves the
+      // transaction open, and the next batch would join it): nothing of it may be answered from memory.
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
       this.messages.forget();
       this.rooms.forget();
       throw error;

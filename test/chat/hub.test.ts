@@ -1,0 +1,115 @@
+// The chat core on its own, with the seams a second process brings: a bus that delivers later
+// (after a JSON round trip), publishing only after the store commits, and connection ids that stay
+// unique however many hubs there are. The hub talks to Peers: here ones that keep what they are
+// sent; the store is a real SQLite file in a temporary folder.
+import { describe, expect, it, vi } from 'vitest';
+import type { Bus, BusEvent } from '../../src/bus/bus.js';
+import { DeferredBus } from '../../src/bus/deferred.js';
+import { InProcessBus } from '../../src/bus/inProcess.js';
+import type { Flusher, Peer } from '../../src/chat/connection.js';
+import { Hub } from '../../src/chat/hub.js';
+import type { ServerMessage, User } from '../../src/shared/protocol/index.js';
+import type { SqliteStore } from '../../src/store/sqlite/index.js';
+import { decodeFrames } from '../helpers/frames.js';
+import { tempDataDir } from '../helpers/server.js';
+import { storeFixture } from '../helpers/store.js';
+
+const open = storeFixture();
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** A socket that keeps every message it is sent, decoded. */
+class KeptPeer implements Peer {
+  readonly messages: ServerMessage[] = [];
+  isOpen = true;
+  readonly bufferedBytes = 0;
+  send(frame: Buffer): void {
+    for (const text of decodeFrames(frame)) this.messages.push(JSON.parse(text) as ServerMessage);
+  }
+  sendParts(parts: readonly Buffer[]): void {
+    this.send(Buffer.concat(parts));
+  }
+  close(): void {
+    this.isOpen = false;
+  }
+  chats(): string[] {
+    return this.messages.flatMap((m) => (m.type === 'chat' ? [m.data] : m.type === 'history' ? m.data.map((h) => h.data) : []));
+  }
+}
+
+/** A hub as the server makes one, its end of tick run by hand: presence due, then the commit. */
+function hubOn(store: SqliteStore, bus: Bus): Hub {
+  const flusher: Flusher = { schedule: () => {}, flush: () => {} };
+  const hub: Hub = new Hub({
+    store,
+    bus,
+    log: () => {},
+    flusher,
+    historyLimit: 50,
+    maxMessageLength: 2000,
+    maxRoomsPerUser: 0,
+    rateLimit: 0,
+    frameRateLimit: 0,
+    rateWindowMs: 10_000,
+  });
+  return hub;
+}
+
+function endOfTick(hub: Hub): void {
+  hub.beforeWrite();
+  hub.commit.commit();
+}
+
+function person(store: SqliteStore, name: string): User {
+  const user = { id: `${name}-id`, name, image: 0 };
+  store.addUser(user, Date.now());
+  return user;
+}
+
+describe('the hub', () => {
+  it('publishes nothing of a tick whose commit fails', () => {
+    const store = open(tempDataDir());
+    const bus = new InProcessBus();
+    const seen: BusEvent[] = [];
+    bus.subscribe((event) => seen.push(event));
+    const hub = hubOn(store, bus);
+    const alice = hub.connect(new KeptPeer(), person(store, 'Alice'));
+    seen.length = 0;
+    hub.receive(alice, JSON.stringify({ type: 'chat', data: 'never kept' }));
+    // Make this tick's commit fail: foreign keys checked at COMMIT (set inside the open batch: any
+    // statement outside one switches it off), and a message in the batch from nobody.
+    (Reflect.get(store, 'db') as { pragma(text: string): unknown }).pragma('defer_foreign_keys = ON');
+    store.addChat({ room: 'lobby', user: { id: 'nobody', name: 'Nobody', image: 0 }, data: 'breaks the batch', ts: Date.now() });
+    expect(() => endOfTick(hub)).toThrow(/FOREIGN KEY/);
+    expect(seen.filter((event) => event.kind === 'room')).toEqual([]);
+  });
+
+  it('on a bus that delivers later, does not send a joiner a message twice that its history page already had', async () => {
+    const store = open(tempDataDir());
+    const hub = hubOn(store, new DeferredBus());
+    const alicePeer = new KeptPeer();
+    const bobPeer = new KeptPeer();
+    const alice = hub.connect(alicePeer, person(store, 'Alice'));
+    hub.receive(alice, JSON.stringify({ type: 'chat', data: 'said before' }));
+    endOfTick(hub);
+    await nextTurn(); // delivered: the lobby's kept page is stale now, and dropped
+    hub.receive(alice, JSON.stringify({ type: 'chat', data: 'said just now' }));
+    endOfTick(hub); // committed, published; the bus delivers it on the next turn
+    hub.connect(bobPeer, person(store, 'Bob')); // the lobby's history, read afresh, already has it
+    await nextTurn();
+    await nextTurn();
+    expect(alicePeer.chats()).toEqual(['said before', 'said just now']);
+    expect(bobPeer.chats()).toEqual(['said before', 'said just now']);
+  });
+
+  it('gives connections ids that no other hub gives, even one loaded as a module of its own (another process)', async () => {
+    const store = open(tempDataDir());
+    // Every module loaded afresh, as a second process would have them (counters and all).
+    vi.resetModules();
+    const other = await import('../../src/chat/hub.js');
+    const one = hubOn(store, new InProcessBus());
+    const two = new other.Hub({ ...Reflect.get(one, 'options'), bus: new InProcessBus() });
+    const user = person(store, 'Carol');
+    const ids = [one.connect(new KeptPeer(), user).id, two.connect(new KeptPeer(), user).id];
+    expect(new Set(ids).size).toBe(2);
+  });
+});
