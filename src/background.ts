@@ -8,21 +8,27 @@ export interface Steps {
 
 /**
  * Runs `step` every `everyMs`, and while a step says there is more to do, again after `againMs`
- * (0: on the next turn of the event loop). A step must be bounded: the event loop waits for it.
- * A step that throws is reported and the steps go on.
+ * (0: on the next turn of the event loop). A step must be bounded: the event loop waits for it
+ * (or, for a step that answers later, the next step waits). A step that fails is reported and
+ * the steps go on.
  */
-export function inSteps(step: () => boolean, everyMs: number, againMs = 0, onError: (error: unknown) => void = warn): Steps {
+export function inSteps(
+  step: () => boolean | Promise<boolean>,
+  everyMs: number,
+  againMs = 0,
+  onError: (error: unknown) => void = warn,
+): Steps {
   let timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   let stopped = false;
   const schedule = (ms: number) => {
     if (stopped) return;
-    timer = ms === 0 ? setImmediate(run) : setTimeout(run, ms);
+    timer = ms === 0 ? setImmediate(() => void run()) : setTimeout(() => void run(), ms);
     timer.unref();
   };
-  const run = () => {
+  const run = async () => {
     let more = false;
     try {
-      more = step();
+      more = await step();
     } catch (error) {
       onError(error);
     }

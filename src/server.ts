@@ -45,11 +45,11 @@ export async function startServer(config: Config, parts: Parts = {}): Promise<Ru
   const store = parts.store ?? new SqliteStore(config.dataDir, { searchTimeoutMs: config.searchTimeoutMs });
   const identity = new Identity({ keys: loadSecret(config.dataDir, config.secret), store, maxAgeMs: config.sessionMaxAgeMs });
   const bus = parts.bus ?? new InProcessBus();
-  // The outbox commits the hub's batch before each write; the hub schedules the outbox's flushes.
+  // The outbox commits what this turn wrote before each write (a read may have seen it already).
   const outbox: Outbox<SocketPeer> = new Outbox<SocketPeer>({
     maxBufferedBytes: config.maxBufferedBytes,
     beforeFlush: () => hub.beforeWrite(),
-    commit: () => hub.commit.commit(),
+    commit: () => store.commitPending(),
     onSlowReader: (peer, buffered) => log('slow_reader_dropped', { user: peer.userId, buffered }),
     onFlushFailed: (error) => log('commit_failed', { error: String(error) }),
   });

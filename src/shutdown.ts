@@ -43,7 +43,7 @@ export function shutdownOrder(running: Running): () => Promise<void> {
       await httpClosed;
       clearTimeout(grace);
       await bus.close();
-      store.close();
+      await store.close();
       log('stopped');
     })());
 }

@@ -46,6 +46,8 @@ export class Connection implements Member {
   readonly batchPresence: boolean;
   readonly lazyPeople: boolean;
   readonly roomChanges: boolean;
+  /** The frame being handled, and the ones after it: each is handled once the one before is done. */
+  handling: Promise<void> = Promise.resolve();
   private readonly queue: SendQueue;
 
   constructor(

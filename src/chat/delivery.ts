@@ -17,7 +17,10 @@ export function deliver(event: BusEvent, connections: Connections, rooms: Rooms,
       if (!state) return;
       // Presence first, so nobody reads a message from someone before hearing they joined.
       if (state.hasChanges) rooms.presence.flush(state);
-      if (event.message.type === 'chat') state.latestHistory = undefined;
+      if (event.message.type === 'chat') {
+        state.latestHistory = undefined;
+        state.messagesSeen++;
+      }
       const frame = jsonFrame(event.message);
       const carried = carriedBy(event.message);
       for (const connection of state.connections) {

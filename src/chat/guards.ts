@@ -6,28 +6,28 @@ import type { Connection } from './connection.js';
 import { refuse } from './errors.js';
 
 /** The room under any spelling (its own spelling returned), or `no_such_room`; `archived` for a room that is closed. */
-export function existingRoom(store: Store, name: string): Room {
-  const room = store.findRoom(name) ?? refuse('no_such_room', 'wsError.no_such_room.named', { room: name });
+export async function existingRoom(store: Store, name: string): Promise<Room> {
+  const room = (await store.findRoom(name)) ?? refuse('no_such_room', 'wsError.no_such_room.named', { room: name });
   if (room.archivedAt !== undefined) refuse('archived', 'wsError.archived.named', { room: room.name });
   return room;
 }
 
 /** A room this connection is in now, or `no_such_room` / `not_in_room`. */
-export function roomHere(store: Store, connection: Connection, name: string): Room {
-  const room = existingRoom(store, name);
+export async function roomHere(store: Store, connection: Connection, name: string): Promise<Room> {
+  const room = await existingRoom(store, name);
   if (!connection.rooms.has(room.name)) refuse('not_in_room', 'wsError.not_in_room.named', { room: room.name });
   return room;
 }
 
 /** A room the user belongs to for good, on any device (read markers are about membership, not presence). */
-export function memberRoom(store: Store, userId: string, name: string): Room {
-  const room = existingRoom(store, name);
-  if (!store.isMember(userId, room.name)) refuse('not_in_room', 'wsError.not_in_room.named', { room: room.name });
+export async function memberRoom(store: Store, userId: string, name: string): Promise<Room> {
+  const room = await existingRoom(store, name);
+  if (!(await store.isMember(userId, room.name))) refuse('not_in_room', 'wsError.not_in_room.named', { room: room.name });
   return room;
 }
 
 /** A user by id, as the protocol shows one, or `no_such_user`. */
-export function existingUser(store: Store, id: string): User {
-  const user = store.getUser(id) ?? refuse('no_such_user', 'wsError.no_such_user');
+export async function existingUser(store: Store, id: string): Promise<User> {
+  const user = (await store.getUser(id)) ?? refuse('no_such_user', 'wsError.no_such_user');
   return { id: user.id, name: user.name, image: user.image };
 }

@@ -7,6 +7,8 @@ import type { Bus, BusEvent } from '../bus/bus.js';
 import type { Log } from '../log.js';
 import { jsonFrame } from '../transport/frame.js';
 import {
+  CloseCode,
+  CloseReason,
   LOBBY,
   TYPING_THROTTLE_MS,
   parseClientMessage,
@@ -23,7 +25,6 @@ import { Connection, type ConnectOptions, type Flusher, type Peer } from './conn
 import { Connections } from './connections.js';
 import { deliver } from './delivery.js';
 import { ChatError } from './errors.js';
-import { GroupCommit } from './groupCommit.js';
 import { ReplayBudget, replay } from './resume.js';
 import { Rooms } from './rooms.js';
 import { UserLimits, type UserLimitSettings } from './userLimits.js';
@@ -47,7 +48,6 @@ export class Hub implements ChatContext {
   readonly rooms: Rooms;
   readonly limits: UserLimits;
   readonly typing = new TypingThrottle(TYPING_THROTTLE_MS);
-  readonly commit: GroupCommit;
   readonly historyLimit: number;
   readonly maxRoomsPerUser: number;
   /**
@@ -57,7 +57,7 @@ export class Hub implements ChatContext {
   readonly tag = randomBytes(6).toString('base64url');
   private connectionsMade = 0;
   /** An arrow, so that commands may take it apart from the hub. */
-  readonly publish = (event: BusEvent): void => this.commit.publish(event);
+  readonly publish = (event: BusEvent): void => this.bus.publish(event);
   private readonly connections = new Connections();
   private readonly replays = new ReplayBudget();
   private readonly unsubscribe: () => void;
@@ -69,7 +69,6 @@ export class Hub implements ChatContext {
     this.maxRoomsPerUser = options.maxRoomsPerUser;
     this.rooms = new Rooms({ ...options, tag: this.tag, publish: this.publish });
     this.limits = new UserLimits(options);
-    this.commit = new GroupCommit(options.store, options.flusher, options.bus);
     this.unsubscribe = options.bus.subscribe((event) => this.deliver(event));
   }
 
@@ -79,28 +78,35 @@ export class Hub implements ChatContext {
 
   /**
    * Registers a socket for a user and greets it: lobby history (or the resumed messages), list,
-   * join to the others, then what is unread for the user.
+   * join to the others, then what is unread for the user. What needs the store is read as the
+   * connection's own work (see sendQueue.ts): anything due to it meanwhile waits behind, in order.
    */
   connect(peer: Peer, user: User, options: ConnectOptions = {}): Connection {
     const { since } = options;
     const connection = new Connection(`${this.tag}.${++this.connectionsMade}`, peer, user, options, this.options.log);
     this.connections.add(connection);
-    try {
-      if (since !== undefined) this.resume(connection, since, [LOBBY], user.id);
-      this.rooms.enter(connection, LOBBY, { history: since === undefined, announceToSelf: false });
+    if (since !== undefined) this.resume(connection, since, [LOBBY], user.id);
+    this.rooms.enter(connection, LOBBY, { history: since === undefined, announceToSelf: false });
+    connection.later(async () => {
       // Only when something is unread: a client that just chats sees the contract's greeting and nothing more.
-      const unread = this.store.unreadOf(user.id, user.name);
-      if (unread.length > 0) this.send(connection, { type: 'unread', data: unread });
-    } catch (error) {
-      // The caller closes the socket; nothing of this connection may stay behind.
-      this.disconnect(connection);
-      throw error;
-    }
+      const unread = await this.store.unreadOf(user.id, user.name);
+      if (unread.length > 0) connection.peer.send(jsonFrame({ type: 'unread', data: unread } satisfies ServerMessage));
+    });
     return connection;
   }
 
-  /** One text frame from a connection: parsed, then handled by the command for its type. */
+  /**
+   * One text frame from a connection. A connection's frames are handled one after another, each
+   * once the one before is done (its reads answered, its writes committed), so that what one
+   * does is seen by the next.
+   */
   receive(connection: Connection, text: string): void {
+    connection.handling = connection.handling.then(() => this.handle(connection, text));
+  }
+
+  /** Parses a frame and runs the command for its type; a refusal becomes the `error` frame. */
+  private async handle(connection: Connection, text: string): Promise<void> {
+    if (!connection.peer.isOpen) return;
     const parsed = parseClientMessage(text, { maxMessageLength: this.options.maxMessageLength });
     try {
       // A frame that does not parse is a frame all the same: it counts, or a flood of them would be free.
@@ -111,10 +117,15 @@ export class Hub implements ChatContext {
       const message = parsed.message;
       // Chats and DMs have a limit of their own, counted where they are sent.
       if (message.type !== 'chat' && message.type !== 'dm') this.limits.takeFrame(connection);
-      (commands[message.type] as Command<ClientMessage['type']>)(this, connection, message as never);
+      await (commands[message.type] as Command<ClientMessage['type']>)(this, connection, message as never);
     } catch (error) {
-      if (!(error instanceof ChatError)) throw error;
-      this.fail(connection, error.code, error.message, parsed.ok ? parsed.message.ref : parsed.ref);
+      if (error instanceof ChatError) {
+        this.fail(connection, error.code, error.message, parsed.ok ? parsed.message.ref : parsed.ref);
+        return;
+      }
+      // A store failure must not take the whole process down: drop this one connection instead (it resumes).
+      this.options.log('message_failed', { user: connection.user.id, error: String(error) });
+      connection.peer.close(CloseCode.INTERNAL_ERROR, CloseReason.INTERNAL_ERROR);
     }
   }
 
@@ -134,8 +145,8 @@ export class Hub implements ChatContext {
   }
 
   /** Online users per room, every room in creation order. */
-  roomsWithUsers(): { name: string; users: User[] }[] {
-    return this.store.listRooms().map((room) => ({ name: room.name, users: this.rooms.usersIn(room.name) }));
+  async roomsWithUsers(): Promise<{ name: string; users: User[] }[]> {
+    return (await this.store.listRooms()).map((room) => ({ name: room.name, users: this.rooms.usersIn(room.name) }));
   }
 
   usersIn(room: string): User[] {
@@ -143,8 +154,9 @@ export class Hub implements ChatContext {
   }
 
   /** Tells everyone a room was made, archived or deleted (once the store has committed it). */
-  announceRoom(change: RoomChange, name: string): void {
-    this.bus.publish({ kind: 'roomChange', change, room: name, names: this.store.listRooms().map((room) => room.name) });
+  async announceRoom(change: RoomChange, name: string): Promise<void> {
+    const names = (await this.store.listRooms()).map((room) => room.name);
+    this.bus.publish({ kind: 'roomChange', change, room: name, names });
   }
 
   /** Closes every connection of a user (sign-out), or of one of their sessions, in every process. */

@@ -78,7 +78,7 @@ export async function replay(
   for (;;) {
     await budget.take(connection.user.id, RESUME_PAGE);
     if (!peer.isOpen) break;
-    const page: StoredMessage[] = store.messagesSince(after, rooms, dmsOf, RESUME_PAGE);
+    const page: StoredMessage[] = await store.messagesSince(after, rooms, dmsOf, RESUME_PAGE);
     budget.refund(connection.user.id, RESUME_PAGE - page.length);
     for (const message of page) {
       while (peer.isOpen && peer.bufferedBytes > REPLAY_HIGH_WATER_BYTES) await sleep(WAIT_STEP_MS, undefined, { ref: false });
@@ -92,7 +92,7 @@ export async function replay(
   }
   // What it covers: up to the last message it sent, or, when there was none, up to what exists
   // (a `since` past the newest message covers nothing said after it).
-  const upTo = after > since ? after : Math.min(since, store.lastMessageId());
+  const upTo = after > since ? after : Math.min(since, await store.lastMessageId());
   return { scopes: [...rooms.map((room) => conversationKey({ room })), ...(dmsOf === undefined ? [] : [DM_SCOPE])], upTo };
 }
 

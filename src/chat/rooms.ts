@@ -82,15 +82,24 @@ export class Rooms {
    * A message on it that the bus has not delivered yet is then not sent to this connection twice.
    */
   sendHistory(connection: Connection, room: string): void {
-    const state = this.byName.get(room);
-    let latest = state?.latestHistory;
-    if (!latest) {
-      const data = this.deps.store.roomHistory(room, { limit: this.deps.historyLimit });
-      latest = { frame: jsonFrame({ type: 'history', room, data } satisfies ServerMessage), newestId: data.at(-1)?.id ?? 0 };
-      if (state) state.latestHistory = latest;
+    const kept = this.byName.get(room)?.latestHistory;
+    if (kept) {
+      connection.send(kept.frame);
+      connection.cover({ scopes: [conversationKey({ room })], upTo: kept.newestId });
+      return;
     }
-    connection.send(latest.frame);
-    connection.cover({ scopes: [conversationKey({ room })], upTo: latest.newestId });
+    // Read from the store as the connection's own work: what is due to it meanwhile (its list,
+    // live messages) waits behind the page, in order.
+    connection.later(async () => {
+      const seen = this.byName.get(room)?.messagesSeen;
+      const data = await this.deps.store.roomHistory(room, { limit: this.deps.historyLimit });
+      const latest = { frame: jsonFrame({ type: 'history', room, data } satisfies ServerMessage), newestId: data.at(-1)?.id ?? 0 };
+      // Kept only when no message came while it was read: the page might not have it.
+      const state = this.byName.get(room);
+      if (state && state.messagesSeen === seen) state.latestHistory = latest;
+      connection.peer.send(latest.frame);
+      return { scopes: [conversationKey({ room })], upTo: latest.newestId };
+    });
   }
 
   /** A presence change from another process's hub: recorded for the room's next flush. */

@@ -8,7 +8,6 @@ import { RateLimiter } from '../limits/rateLimiter.js';
 import { RoomCreationLimits } from '../limits/roomCreation.js';
 import type { Store } from '../store/store.js';
 import { currentUser, sameOriginWrites } from './auth.js';
-import { HttpCommit } from './commit.js';
 import type { AppState } from './context.js';
 import { errorResponses } from './errors.js';
 import { language } from './language.js';
@@ -50,8 +49,6 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     signinLimiter.sweep();
     roomLimits.sweep();
   }, MINUTE_MS).unref();
-  // One group commit for every HTTP write: a tick's sign-ins and rooms share one transaction.
-  const commit = new HttpCommit(deps.store);
 
   app.use(errorResponses(deps.log));
   app.use(securityHeaders);
@@ -63,9 +60,9 @@ export function createApp(deps: AppDeps): Koa<AppState> {
 
   for (const router of [
     chatRoutes(deps),
-    signinRoutes({ ...deps, signinLimiter, commit }),
-    roomRoutes({ ...deps, commit, roomLimits }),
-    roomEndRoutes({ ...deps, commit }),
+    signinRoutes({ ...deps, signinLimiter }),
+    roomRoutes({ ...deps, roomLimits }),
+    roomEndRoutes(deps),
     searchRoutes(deps),
     healthRoutes(deps.accepting),
     avatarRoutes(),

@@ -7,7 +7,7 @@ import { fail } from './language.js';
 /** Reads the identity cookie once per request, through the same function the WebSocket uses. */
 export function currentUser(identity: Identity) {
   return async (ctx: AppContext, next: Next): Promise<void> => {
-    const identified = identity.identify(ctx.req);
+    const identified = await identity.identify(ctx.req);
     ctx.state.user = identified?.user ?? null;
     if (identified?.sessionId) ctx.state.sessionId = identified.sessionId;
     await next();

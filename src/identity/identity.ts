@@ -43,7 +43,7 @@ export class Identity {
    * The signed-in user of a request, or null: unsigned, altered, malformed or expired cookies
    * are no identity, and neither is a session that was signed out.
    */
-  identify(req: IncomingMessage, now = Date.now()): Identified | null {
+  async identify(req: IncomingMessage, now = Date.now()): Promise<Identified | null> {
     const header = req.headers.cookie;
     if (!header) return null;
     // Verifying with every key lets a rotated-out key keep working until it is removed.
@@ -54,7 +54,7 @@ export class Identity {
     const sessionId = readSignedCookie(header, SESSION_COOKIE, this.keys);
     if (sessionId) {
       // The user as the store knows them, with the session: one read.
-      const session = this.store.getSession(sessionId);
+      const session = await this.store.getSession(sessionId);
       if (!session || session.user.id !== claimed.id || session.endedAt !== undefined) return null;
       if (session.createdAt + this.maxAgeMs <= now) return null;
       const known = session.user;
@@ -62,27 +62,30 @@ export class Identity {
     }
     // No session cookie: a sign-in here always sets one, so a user who has sessions must show one
     // (a copied `user` cookie without it is no identity).
-    const known = this.store.getUser(claimed.id);
+    const known = await this.store.getUser(claimed.id);
     if (!known) {
       // A user made here longer ago than a cookie lasts, and since removed by the upkeep: gone for good.
       const made = userIdTime(claimed.id);
       if (made !== undefined && made + this.maxAgeMs <= now) return null;
       // Signed by our key but unknown to this store (a store made anew with the same SECRET): keep it.
-      this.store.addUser(claimed, now);
+      await this.store.addUser(claimed, now);
       return { user: claimed, sessionId: undefined };
     }
-    if (this.store.hasSessions(known.id) || known.createdAt + this.maxAgeMs <= now) return null;
+    if (known.createdAt + this.maxAgeMs <= now || (await this.store.hasSessions(known.id))) return null;
     return { user: { id: known.id, name: known.name, image: known.image }, sessionId: undefined };
   }
 
-  parseUser(req: IncomingMessage, now = Date.now()): User | null {
-    return this.identify(req, now)?.user ?? null;
+  async parseUser(req: IncomingMessage, now = Date.now()): Promise<User | null> {
+    return (await this.identify(req, now))?.user ?? null;
   }
 
-  /** Starts a session for a newly signed-in user and sets its cookies; `secure` over https. */
-  signIn(req: IncomingMessage, res: ServerResponse, user: User, secure: boolean, now = Date.now()): string {
+  /**
+   * Starts a session for a newly signed-in user and sets its cookies; `secure` over https. The
+   * user and the session are committed (with the turn's other sign-ins) before the cookies name them.
+   */
+  async signIn(req: IncomingMessage, res: ServerResponse, user: User, secure: boolean, now = Date.now()): Promise<string> {
     const sessionId = newSessionId(now);
-    this.store.addSession(sessionId, user.id, now);
+    await Promise.all([this.store.addUser(user, now), this.store.addSession(sessionId, user.id, now)]);
     const cookies = new Cookies(req, res, { keys: this.keys, secure });
     const options = { ...cookieAttributes(secure), maxAge: this.maxAgeMs };
     cookies.set(USER_COOKIE, encodeUser(user), options);
@@ -91,11 +94,11 @@ export class Identity {
   }
 
   /** Ends this request's session on the server (or all of the user's) and clears its cookies. */
-  signOut(req: IncomingMessage, res: ServerResponse, secure: boolean, everywhere = false): Identified | null {
-    const identified = this.identify(req);
+  async signOut(req: IncomingMessage, res: ServerResponse, secure: boolean, everywhere = false): Promise<Identified | null> {
+    const identified = await this.identify(req);
     const now = Date.now();
-    if (identified && everywhere) this.store.endSessionsOf(identified.user.id, now);
-    else if (identified?.sessionId) this.store.endSession(identified.sessionId, now);
+    if (identified && everywhere) await this.store.endSessionsOf(identified.user.id, now);
+    else if (identified?.sessionId) await this.store.endSession(identified.sessionId, now);
     const cookies = new Cookies(req, res, { keys: this.keys, secure });
     cookies.set(USER_COOKIE, null, cookieAttributes(secure));
     cookies.set(SESSION_COOKIE, null, cookieAttributes(secure));

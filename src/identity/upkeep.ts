@@ -14,8 +14,8 @@ export function startSweeping(store: Store, maxAgeMs: number, log: Log): () => v
   // Logged once a backlog is done, not per step.
   let removed = { sessions: 0, users: 0 };
   const steps = inSteps(
-    () => {
-      const counts = store.sweep(Date.now(), maxAgeMs);
+    async () => {
+      const counts = await store.sweep(Date.now(), maxAgeMs);
       removed = { sessions: removed.sessions + counts.sessions, users: removed.users + counts.users };
       if (!counts.more && removed.sessions + removed.users > 0) {
         log('swept', removed);

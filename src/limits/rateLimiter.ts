@@ -35,6 +35,11 @@ export class RateLimiter {
     return Math.max(0, (times[times.length - this.limit] as number) + this.windowMs - now);
   }
 
+  /** Takes back the newest hit of a key (what it was for did not happen after all). */
+  giveBack(key: string): void {
+    this.hits.get(key)?.pop();
+  }
+
   sweep(now = Date.now()): void {
     for (const [key, times] of this.hits) {
       const last = times[times.length - 1];

@@ -30,10 +30,16 @@ export class RoomCreationLimits {
     return byAddress > 0 ? { by: 'address', waitMs: byAddress } : undefined;
   }
 
-  /** Counts a room that was made: only made rooms count, not refused names. */
+  /** Counts a room about to be made, before the write, so that requests at once cannot all pass `check`. */
   count(userId: string, address: string, now = Date.now()): void {
     this.byUser.take(userId, now);
     this.byAddress.take(address, now);
+  }
+
+  /** The room was not made after all (its name was taken meanwhile): only made rooms count. */
+  uncount(userId: string, address: string): void {
+    this.byUser.giveBack(userId);
+    this.byAddress.giveBack(address);
   }
 
   sweep(now = Date.now()): void {

@@ -72,84 +72,81 @@ export class SearchRefused extends Error {
 }
 
 /**
- * The storage seam: everything the server keeps goes through here, so another backend
+ * The storage seam: everything the server keeps goes through here, so another engine
  * (PostgreSQL) can replace the embedded SQLite one without touching the hub or the routes.
- * Ids come from the store and increase in the order messages were added.
+ *
+ * Every call is asynchronous. A write resolves once it is committed: the writes of one turn of
+ * the event loop share one transaction (the group commit), so what a write's result announces is
+ * kept before anyone can be told of it; when the commit fails, every write of it rejects and none
+ * of them happened. Ids come from the store and increase in the order messages were added.
  */
 export interface Store {
-  addUser(user: User, createdAt: number): void;
-  getUser(id: string): StoredUser | undefined;
+  /** Adds a user unless one has the id (write). */
+  addUser(user: User, createdAt: number): Promise<void>;
+  getUser(id: string): Promise<StoredUser | undefined>;
 
   /** Rooms in creation order, lobby first; archived and deleted ones left out. */
-  listRooms(): Room[];
+  listRooms(): Promise<Room[]>;
   /**
    * Finds a room by name, case-insensitively; returns it with its canonical spelling. An archived
    * room is found (with `archivedAt`), a deleted one is not.
    */
-  findRoom(name: string): Room | undefined;
-  /** Creates a room; undefined when one of that name (case-insensitively) exists, archived or being deleted. */
-  createRoom(name: string, createdAt: number, createdBy?: string): Room | undefined;
+  findRoom(name: string): Promise<Room | undefined>;
+  /** Creates a room (write); undefined when one of that name (case-insensitively) exists, archived or being deleted. */
+  createRoom(name: string, createdAt: number, createdBy?: string): Promise<Room | undefined>;
   /** The directory: rooms that are neither archived nor deleted, by name (case-insensitively). */
-  findRooms(query: RoomQuery): Room[];
-  /** Archives a room (never the lobby); false when there is no such room or it is archived already. */
-  archiveRoom(name: string, at: number): boolean;
+  findRooms(query: RoomQuery): Promise<Room[]>;
+  /** Archives a room, never the lobby (write); false when there is no such room or it is archived already. */
+  archiveRoom(name: string, at: number): Promise<boolean>;
   /**
-   * Deletes a room (never the lobby), archived or not: it is gone at once for every read, with its
-   * memberships; its messages go with it, a few at a time in the background when there are many,
-   * and its name is free again once they have. False when there is no such room.
+   * Deletes a room, never the lobby, archived or not (write): it is gone at once for every read,
+   * with its memberships; its messages go with it, a few at a time in the background when there
+   * are many, and its name is free again once they have. False when there is no such room.
    */
-  deleteRoom(name: string, at: number): boolean;
+  deleteRoom(name: string, at: number): Promise<boolean>;
 
-  /**
-   * Group commit: every write until `commitBatch()` shares one transaction. The hub opens a batch
-   * at the first message of an event-loop tick and commits it before writing anything to a socket.
-   */
-  beginBatch(): void;
-  /** Commits the open batch, if any. */
-  commitBatch(): void;
-
-  addChat(message: { room: string; user: User; data: string; ts: number }): ChatMessage;
-  addDm(message: { user: User; to: User; data: string; ts: number }): DirectMessage;
+  /** Stores a room message (write); it has its id once it is committed. */
+  addChat(message: { room: string; user: User; data: string; ts: number }): Promise<ChatMessage>;
+  /** Stores a direct message (write). */
+  addDm(message: { user: User; to: User; data: string; ts: number }): Promise<DirectMessage>;
 
   /** A page of a room's messages, oldest first. */
-  roomHistory(room: string, page: Page): ChatMessage[];
+  roomHistory(room: string, page: Page): Promise<ChatMessage[]>;
   /** A page of the conversation between two users, oldest first. */
-  dmHistory(userId: string, otherId: string, page: Page): DirectMessage[];
+  dmHistory(userId: string, otherId: string, page: Page): Promise<DirectMessage[]>;
   /** The newest message id, 0 when there is none. */
-  lastMessageId(): number;
+  lastMessageId(): Promise<number>;
   /**
    * The messages after `since` in the given rooms and, with `dmsOf`, that user's DMs, in id order:
    * all of them, or the first `limit`.
    */
-  messagesSince(since: number, rooms: string[], dmsOf?: string, limit?: number): StoredMessage[];
+  messagesSince(since: number, rooms: string[], dmsOf?: string, limit?: number): Promise<StoredMessage[]>;
 
   /**
    * The rooms a user belongs to, by canonical name: lobby first (everyone is in it), then in
    * creation order. Archived rooms are among them (their messages stay searchable for their members).
    */
-  roomsOf(userId: string): string[];
+  roomsOf(userId: string): Promise<string[]>;
   /** The rooms a user belongs to that are open (not archived), as `roomsOf` orders them: the page's sidebar. */
-  joinedRooms(userId: string): Room[];
-  isMember(userId: string, room: string): boolean;
+  joinedRooms(userId: string): Promise<Room[]>;
+  isMember(userId: string, room: string): Promise<boolean>;
   /**
-   * Makes the user a member of the room for good; true when they were not one already. A new
-   * member's read marker starts at the room's newest message, so its past does not count as unread.
+   * Makes the user a member of the room for good (write); true when they were not one already. A
+   * new member's read marker starts at the room's newest message, so its past does not count as unread.
    */
-  addMembership(userId: string, room: string, joinedAt: number): boolean;
-  /** Ends a membership (lobby's cannot end); the read marker is kept. */
-  removeMembership(userId: string, room: string): void;
+  addMembership(userId: string, room: string, joinedAt: number): Promise<boolean>;
+  /** Ends a membership, never the lobby's (write); the read marker is kept. */
+  removeMembership(userId: string, room: string): Promise<void>;
   /** The people a user has DMs with, most recent conversation first. */
-  conversationsOf(userId: string, limit: number): User[];
+  conversationsOf(userId: string, limit: number): Promise<User[]>;
 
-  /** Moves a read marker forward to `id`; true when it moved (it never moves backwards). */
-  markRead(userId: string, about: Conversation, id: number): boolean;
-  /** Sets the user's marker in a room to its newest message, unless they have one already. */
-  ensureRoomReadMarker(userId: string, room: string): void;
+  /** Moves a read marker forward to `id` (write); true when it moved (it never moves backwards). */
+  markRead(userId: string, about: Conversation, id: number): Promise<boolean>;
   /**
    * Every open room the user is a member of and every conversation of theirs with messages from others
    * after the read marker: how many, how many mention `@name`, and the marker. Rooms first.
    */
-  unreadOf(userId: string, name: string): UnreadEntry[];
+  unreadOf(userId: string, name: string): Promise<UnreadEntry[]>;
 
   /**
    * Messages containing `text` (case-insensitively), newest first, within the scope; a DM's
@@ -158,18 +155,29 @@ export interface Store {
    */
   search(text: string, scope: SearchScope, limit: number): Promise<SearchResult[]>;
 
-  addSession(id: string, userId: string, createdAt: number): void;
-  getSession(id: string): StoredSession | undefined;
+  /** Records a sign-in (write). */
+  addSession(id: string, userId: string, createdAt: number): Promise<void>;
+  getSession(id: string): Promise<StoredSession | undefined>;
   /** Whether any session was ever made for the user (by a sign-in here). */
-  hasSessions(userId: string): boolean;
-  endSession(id: string, at: number): void;
-  /** Sign out everywhere. */
-  endSessionsOf(userId: string, at: number): void;
+  hasSessions(userId: string): Promise<boolean>;
+  /** Ends one sign-in (write). */
+  endSession(id: string, at: number): Promise<void>;
+  /** Sign out everywhere (write). */
+  endSessionsOf(userId: string, at: number): Promise<void>;
   /**
    * One small bounded step of the upkeep: sessions older than `maxAgeMs` go, and so do users made
    * before then with no session since, no message sent or received and nothing else naming them.
    */
-  sweep(now: number, maxAgeMs: number): SweepCounts;
+  sweep(now: number, maxAgeMs: number): Promise<SweepCounts>;
 
-  close(): void;
+  /**
+   * Commits this turn's writes now, when the engine can and must: SQLite answers reads on the
+   * connection it writes on, so a read this turn may have seen what is not committed yet, and the
+   * outbox calls this before writing to any socket. Throws when the commit fails (every write of
+   * it has rejected by then). An engine whose reads never see uncommitted writes does nothing here.
+   */
+  commitPending(): void;
+
+  /** Commits what is waiting, then lets go of the engine. */
+  close(): Promise<void>;
 }

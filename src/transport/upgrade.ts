@@ -3,7 +3,7 @@
 // the identity (4001 without one), the per-user cap (1008), and the socket handed to the chat.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { WebSocketServer } from 'ws';
+import { WebSocket, type RawData, type WebSocketServer } from 'ws';
 import type { ConnectOptions, Connection, Peer } from '../chat/connection.js';
 import type { Identity } from '../identity/identity.js';
 import type { Log } from '../log.js';
@@ -85,34 +85,36 @@ export function createUpgradeHandler(options: UpgradeOptions) {
     if (!caps.admit(clientAddress(req, options.trustProxy), socket)) return refuse(socket, 429, 'Too Many Requests');
     options.wss.handleUpgrade(req, socket, head, (ws) => {
       options.wss.emit('connection', ws, req);
-      try {
-        const identified = options.identity.identify(req);
-        if (!identified) return ws.close(CloseCode.INVALID_USER, CloseReason.INVALID_USER);
-        const { user } = identified;
-        const perUser = options.maxConnectionsPerUser;
-        if (perUser > 0 && options.chat.connectionsOf(user.id) >= perUser) {
-          return ws.close(CloseCode.POLICY_VIOLATION, CloseReason.TOO_MANY_CONNECTIONS);
-        }
-        const peer = new SocketPeer(ws, socket, options.outbox, user.id);
-        const connection = options.chat.connect(peer, user, connectOptions(url, identified.sessionId));
-        ws.on('message', (data, isBinary) => {
-          // Closing (a flood past its strikes, a sign-out): what it sent before our close is not read.
-          if (!peer.isOpen) return;
-          if (isBinary) return peer.close(CloseCode.UNSUPPORTED_DATA, CloseReason.BINARY);
-          try {
-            options.chat.receive(connection, data.toString());
-          } catch (error) {
-            // A store failure must not take the whole process down: drop this one connection instead.
-            options.log('message_failed', { user: user.id, error: String(error) });
-            peer.close(CloseCode.INTERNAL_ERROR, CloseReason.INTERNAL_ERROR);
+      // Frames that come while the identity is read wait, in order, for the connection to exist.
+      const early: { data: RawData; isBinary: boolean }[] = [];
+      let onFrame: (data: RawData, isBinary: boolean) => void = (data, isBinary) => void early.push({ data, isBinary });
+      ws.on('message', (data, isBinary) => onFrame(data, isBinary));
+      ws.on('error', (error) => options.log('socket_error', { error: error.message }));
+      void (async () => {
+        try {
+          const identified = await options.identity.identify(req);
+          if (ws.readyState !== WebSocket.OPEN) return;
+          if (!identified) return ws.close(CloseCode.INVALID_USER, CloseReason.INVALID_USER);
+          const { user } = identified;
+          const perUser = options.maxConnectionsPerUser;
+          if (perUser > 0 && options.chat.connectionsOf(user.id) >= perUser) {
+            return ws.close(CloseCode.POLICY_VIOLATION, CloseReason.TOO_MANY_CONNECTIONS);
           }
-        });
-        ws.on('close', () => options.chat.disconnect(connection));
-        ws.on('error', (error) => options.log('socket_error', { user: user.id, error: error.message }));
-      } catch (error) {
-        options.log('upgrade_failed', { error: String(error) });
-        ws.close(CloseCode.INTERNAL_ERROR, CloseReason.INTERNAL_ERROR);
-      }
+          const peer = new SocketPeer(ws, socket, options.outbox, user.id);
+          const connection = options.chat.connect(peer, user, connectOptions(url, identified.sessionId));
+          onFrame = (data, isBinary) => {
+            // Closing (a flood past its strikes, a sign-out): what it sent before our close is not read.
+            if (!peer.isOpen) return;
+            if (isBinary) return peer.close(CloseCode.UNSUPPORTED_DATA, CloseReason.BINARY);
+            options.chat.receive(connection, data.toString());
+          };
+          for (const frame of early.splice(0)) onFrame(frame.data, frame.isBinary);
+          ws.on('close', () => options.chat.disconnect(connection));
+        } catch (error) {
+          options.log('upgrade_failed', { error: String(error) });
+          ws.close(CloseCode.INTERNAL_ERROR, CloseReason.INTERNAL_ERROR);
+        }
+      })();
     });
   };
 }

@@ -3,16 +3,16 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, expect } from 'vitest';
-import { SqliteStore, type SqliteOptions } from '../../src/store/sqlite/index.js';
+import { SqliteEngine, SqliteStore, type SqliteOptions } from '../../src/store/sqlite/index.js';
 
 /** Opens stores that are closed after each test of the file that calls it. */
-export function storeFixture(): (dir: string, options?: SqliteOptions) => SqliteStore {
-  const opened: SqliteStore[] = [];
+export function storeFixture(): (dir: string, options?: SqliteOptions) => SqliteEngine {
+  const opened: SqliteEngine[] = [];
   afterEach(() => {
     for (const store of opened.splice(0)) store.close();
   });
   return (dir, options) => {
-    const store = new SqliteStore(dir, options);
+    const store = new SqliteEngine(dir, options);
     opened.push(store);
     return store;
   };
@@ -26,6 +26,19 @@ export function readFile<T>(dir: string, read: (db: Database.Database) => T): T 
   } finally {
     db.close();
   }
+}
+
+/** Opens stores as the server uses them (the asynchronous `Store`), closed after each test of the file that calls it. */
+export function asyncStoreFixture(): (dir: string, options?: SqliteOptions) => SqliteStore {
+  const opened: SqliteStore[] = [];
+  afterEach(async () => {
+    for (const store of opened.splice(0)) await store.close();
+  });
+  return (dir, options) => {
+    const store = new SqliteStore(dir, options);
+    opened.push(store);
+    return store;
+  };
 }
 
 /** How far the search index goes, as the file says. */

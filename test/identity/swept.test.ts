@@ -7,38 +7,38 @@ import { Identity } from '../../src/identity/identity.js';
 import { newUserId, userIdTime } from '../../src/identity/ids.js';
 import { tempDataDir } from '../helpers/server.js';
 import { forgeUserCookie as forge } from '../helpers/server.js';
-import { storeFixture } from '../helpers/store.js';
+import { asyncStoreFixture } from '../helpers/store.js';
 
 const SECRET = 'a-test-secret-that-is-long-enough';
 const MAX_AGE = 1000;
-const open = storeFixture();
+const open = asyncStoreFixture();
 
 describe('a swept user', () => {
-  it('cannot come back with an old cookie, with or without its session', () => {
+  it('cannot come back with an old cookie, with or without its session', async () => {
     const store = open(tempDataDir());
     const identity = new Identity({ keys: [SECRET], store, maxAgeMs: MAX_AGE });
     const madeAt = 1_000_000;
     const user = { id: newUserId(madeAt), name: 'Gone', image: 3 };
-    store.addUser(user, madeAt);
-    store.addSession('old-session', user.id, madeAt);
+    await store.addUser(user, madeAt);
+    await store.addSession('old-session', user.id, madeAt);
     const userOnly = { headers: { cookie: forge(user, SECRET) } } as never;
     const withSession = { headers: { cookie: `${forge(user, SECRET)}; sid=old-session; sid.sig=${new Keygrip([SECRET]).sign('sid=old-session')}` } } as never;
-    expect(identity.parseUser(withSession, madeAt + 10)).toEqual(user);
+    expect(await identity.parseUser(withSession, madeAt + 10)).toEqual(user);
 
     const later = madeAt + 10 * MAX_AGE;
-    expect(store.sweep(later, MAX_AGE)).toMatchObject({ users: 1 });
-    expect(store.getUser(user.id)).toBeUndefined();
-    expect(identity.parseUser(withSession, later)).toBeNull();
-    expect(identity.parseUser(userOnly, later)).toBeNull();
-    expect(store.getUser(user.id)).toBeUndefined();
+    expect(await store.sweep(later, MAX_AGE)).toMatchObject({ users: 1 });
+    expect(await store.getUser(user.id)).toBeUndefined();
+    expect(await identity.parseUser(withSession, later)).toBeNull();
+    expect(await identity.parseUser(userOnly, later)).toBeNull();
+    expect(await store.getUser(user.id)).toBeUndefined();
   });
 
-  it('leaves a young cookie of ours for a user this store never saw working', () => {
+  it('leaves a young cookie of ours for a user this store never saw working', async () => {
     const store = open(tempDataDir());
     const identity = new Identity({ keys: [SECRET], store, maxAgeMs: MAX_AGE });
     const now = 5_000_000;
     const user = { id: newUserId(now - 10), name: 'Elsewhere', image: 1 };
-    expect(identity.parseUser({ headers: { cookie: forge(user, SECRET) } } as never, now)).toEqual(user);
+    expect(await identity.parseUser({ headers: { cookie: forge(user, SECRET) } } as never, now)).toEqual(user);
   });
 
   it('reads the time back from a user id, and nothing from another kind of id', () => {

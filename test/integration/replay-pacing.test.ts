@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { REPLAY_BURST, REPLAY_PER_SECOND } from '../../src/chat/resume.js';
 import type { ChatMessage, ServerMessage } from '../../src/shared/protocol/index.js';
-import { SqliteStore } from '../../src/store/sqlite/index.js';
+import { SqliteEngine } from '../../src/store/sqlite/index.js';
 import { chatWith, unique } from '../helpers/chat.js';
 import type { TestClient } from '../helpers/client.js';
 import { useServer } from '../helpers/fixture.js';
@@ -23,7 +23,7 @@ const isChat = (m: ServerMessage): m is ChatMessage => m.type === 'chat';
 async function seedLobby(who: SignedIn, n: number): Promise<void> {
   await chat.restart({
     between: (dir) => {
-      const store = new SqliteStore(dir);
+      const store = new SqliteEngine(dir);
       store.beginBatch();
       for (let i = 0; i < n; i++) store.addChat({ room: 'lobby', user: who.user, data: `old ${i}`, ts: Date.now() });
       store.commitBatch();

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { translate } from '../../src/shared/i18n/index.js';
 import type { ServerMessage } from '../../src/shared/protocol/index.js';
-import { SqliteStore } from '../../src/store/sqlite/index.js';
+import { SqliteEngine } from '../../src/store/sqlite/index.js';
 import { chatWith, expectNone, join, joinAll, roomName, say, unique } from '../helpers/chat.js';
 import type { TestClient } from '../helpers/client.js';
 import { useServer } from '../helpers/fixture.js';
@@ -100,7 +100,7 @@ describe('who may end a room', () => {
     const old = roomName('old');
     await chat.restart({
       between: (dataDir) => {
-        const store = new SqliteStore(dataDir);
+        const store = new SqliteEngine(dataDir);
         store.createRoom(old, 1);
         store.close();
       },

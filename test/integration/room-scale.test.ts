@@ -3,7 +3,7 @@
 // page's socket (`?rooms=changes`); the contract's `GET /rooms` and `rooms` list still name them all.
 import { expect, it } from 'vitest';
 import type { ServerMessage } from '../../src/shared/protocol/index.js';
-import { SqliteStore } from '../../src/store/sqlite/index.js';
+import { SqliteEngine } from '../../src/store/sqlite/index.js';
 import { joinAll, roomName } from '../helpers/chat.js';
 import { useServer } from '../helpers/fixture.js';
 import type { SignedIn } from '../helpers/server.js';
@@ -32,7 +32,7 @@ it(`renders the chat page with ${MANY} rooms about as big as with 3, and tells a
   // Straight into the store while the server is down: quicker than 3,000 requests.
   await chat.restart({
     between: (dataDir) => {
-      const store = new SqliteStore(dataDir);
+      const store = new SqliteEngine(dataDir);
       store.beginBatch();
       for (let i = 0; i < MANY; i++) store.createRoom(`bulk${i}`, Date.now(), alice.user.id);
       store.commitBatch();

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { User } from '../../src/shared/protocol/index.js';
-import { SqliteStore } from '../../src/store/sqlite/index.js';
+import { SqliteEngine } from '../../src/store/sqlite/index.js';
 import { say } from '../helpers/chat.js';
 import { useServer } from '../helpers/fixture.js';
 import type { SignedIn } from '../helpers/server.js';
@@ -22,7 +22,7 @@ const chat = useServer({ RATE_LIMIT: '0' });
 /** Messages straight into the store, each holding a long run of `a` (and so `aaa` many times over). */
 function seed(dataDir: string): void {
   expect(path.basename(dataDir)).toMatch(/^chat-test-/);
-  const store = new SqliteStore(dataDir);
+  const store = new SqliteEngine(dataDir);
   const writer: User = { id: 'seed-writer', name: 'Writer', image: 1 };
   store.addUser(writer, 1);
   store.beginBatch();

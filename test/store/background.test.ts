@@ -6,7 +6,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { Checkpointer } from '../../src/store/sqlite/checkpointer.js';
-import type { SqliteStore } from '../../src/store/sqlite/index.js';
+import type { SqliteEngine } from '../../src/store/sqlite/index.js';
 import { tempDataDir } from '../helpers/server.js';
 import { expectIndexIntact, indexedUpTo, storeFixture } from '../helpers/store.js';
 import { sleep, until } from '../helpers/wait.js';
@@ -32,7 +32,7 @@ function messagesInFileAlone(dir: string): number {
   }
 }
 
-function say(store: SqliteStore, n: number): number {
+function say(store: SqliteEngine, n: number): number {
   let last = 0;
   for (let i = 0; i < n; i++) {
     store.beginBatch();

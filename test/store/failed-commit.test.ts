@@ -2,7 +2,7 @@
 // the latest page of a room, the newest id and the room list are read again from the file.
 import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import type { SqliteStore } from '../../src/store/sqlite/index.js';
+import type { SqliteEngine } from '../../src/store/sqlite/index.js';
 import { tempDataDir } from '../helpers/server.js';
 import { storeFixture } from '../helpers/store.js';
 
@@ -13,7 +13,7 @@ const ghost = { id: 'ghost-id', name: 'Ghost', image: 2 };
 const open = storeFixture();
 
 /** The store's own connection (private), to make its next COMMIT fail and to roll it back. */
-const connectionOf = (store: SqliteStore) => Reflect.get(store, 'db') as Database.Database;
+const connectionOf = (store: SqliteEngine) => Reflect.get(store, 'db') as Database.Database;
 
 describe('a failed commit', () => {
   it('leaves nothing of the batch in the caches: latest page, newest id and room list', () => {

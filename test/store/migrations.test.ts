@@ -7,7 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { LATEST_VERSION, migrate } from '../../src/store/sqlite/migrations.js';
-import { SqliteStore } from '../../src/store/sqlite/index.js';
+import { SqliteEngine } from '../../src/store/sqlite/index.js';
 import { tempDataDir } from '../helpers/server.js';
 import { expectIndexIntact, indexedUpTo, readFile, storeFixture } from '../helpers/store.js';
 
@@ -330,7 +330,7 @@ describe('schema versions', () => {
     db.pragma('journal_mode = DELETE');
     db.close();
     const before = fs.readFileSync(file);
-    expect(() => new SqliteStore(dir)).toThrow(
+    expect(() => new SqliteEngine(dir)).toThrow(
       `is at schema version ${LATEST_VERSION + 1}, newer than the latest this program knows (${LATEST_VERSION})`,
     );
     expect(fs.readFileSync(file).equals(before)).toBe(true);

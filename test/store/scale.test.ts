@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage, DirectMessage, ServerMessage, StoredMessage, UnreadEntry, User } from '../../src/shared/protocol/index.js';
 import { UNREAD_CAP } from '../../src/shared/protocol/index.js';
-import { SqliteStore } from '../../src/store/sqlite/index.js';
+import { SqliteEngine } from '../../src/store/sqlite/index.js';
 import { TestClient } from '../helpers/client.js';
 import { startTestServer, tempDataDir } from '../helpers/server.js';
 
@@ -23,11 +23,11 @@ const other = person(901);
 const quiet = person(902);
 
 let dataDir: string;
-let store: SqliteStore;
+let store: SqliteEngine;
 /** What was stored, in id order, to check the store's answers against. */
 const all: StoredMessage[] = [];
 
-function seed(s: SqliteStore): void {
+function seed(s: SqliteEngine): void {
   s.addUser(reader, 1);
   s.addUser(other, 1);
   s.addUser(quiet, 1);
@@ -58,7 +58,7 @@ function seed(s: SqliteStore): void {
 
 beforeAll(() => {
   dataDir = tempDataDir();
-  store = new SqliteStore(dataDir);
+  store = new SqliteEngine(dataDir);
   seed(store);
 }, 120_000);
 
@@ -206,7 +206,7 @@ describe('conversations and resume at a large store', () => {
 
   it('a data file from before the conversations table has it filled on the next start', () => {
     const dir = tempDataDir();
-    const first = new SqliteStore(dir);
+    const first = new SqliteEngine(dir);
     const [a, b, c] = [person(1), person(2), person(3)];
     for (const u of [a, b, c]) first.addUser(u, 1);
     first.addDm({ user: a, to: b, data: 'one', ts: 1 });
@@ -218,7 +218,7 @@ describe('conversations and resume at a large store', () => {
     raw.exec('DROP TRIGGER conversations_on_dm; DROP TABLE conversations; PRAGMA user_version = 0;');
     raw.close();
 
-    const again = new SqliteStore(dir);
+    const again = new SqliteEngine(dir);
     expect(again.conversationsOf(a.id, 10).map((u) => u.id)).toEqual([b.id, c.id]);
     // What each of them wrote to a, newest first; a's own DM to b is not unread.
     expect(again.unreadOf(a.id, a.name).map((e) => ('with' in e ? [e.with, e.count] : []))).toEqual([
@@ -233,7 +233,7 @@ describe('the capped count on the wire', () => {
   it('a user who never read a lobby of thousands is told the capped count on connect, and the page still opens', async () => {
     const SECRET = 'a-test-secret-that-is-long-enough';
     const dir = tempDataDir();
-    const seeded = new SqliteStore(dir);
+    const seeded = new SqliteEngine(dir);
     const behind = person(950);
     const writer = person(951);
     seeded.addUser(behind, Date.now());

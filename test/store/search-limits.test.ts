@@ -7,7 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { User } from '../../src/shared/protocol/index.js';
-import { SqliteStore } from '../../src/store/sqlite/index.js';
+import { SqliteEngine } from '../../src/store/sqlite/index.js';
 import { ftsQuery, MAX_SEARCH_TRIGRAMS, RECENT_WINDOW, SEARCH_SQL, searchJob } from '../../src/store/sqlite/searchQuery.js';
 import { SearchWorker } from '../../src/store/sqlite/searchWorker.js';
 import { SearchRefused } from '../../src/store/store.js';
@@ -20,7 +20,7 @@ const open = storeFixture();
 const ids = (hits: { id: number }[]) => hits.map((hit) => hit.id);
 
 /** A store with `lobby` messages in the lobby, and after every `dmEvery`-th a DM between Alice and Bob, each way in turn. */
-function seeded(lobby: number, text: (i: number) => string = (i) => `lobby message ${i}`, dmEvery = 2): { dir: string; store: SqliteStore } {
+function seeded(lobby: number, text: (i: number) => string = (i) => `lobby message ${i}`, dmEvery = 2): { dir: string; store: SqliteEngine } {
   const dir = tempDataDir();
   const store = open(dir);
   store.addUser(alice, 1);
@@ -119,7 +119,7 @@ describe('the search worker', () => {
 
   it('answers “timeout” past its budget, and searches again after that', async () => {
     const { dir } = seeded(20_000, (i) => `${'a'.repeat(30)}b ${i}`, 100);
-    const store = new SqliteStore(dir, { searchTimeoutMs: 1 });
+    const store = new SqliteEngine(dir, { searchTimeoutMs: 1 });
     try {
       const slow = await store.search('a'.repeat(200), { rooms: ['lobby'] }, 50).catch((error: unknown) => error);
       expect(slow).toBeInstanceOf(SearchRefused);

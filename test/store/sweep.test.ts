@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { newUserId } from '../../src/identity/ids.js';
 import { SWEEP_LIMITS } from '../../src/store/sqlite/sweep.js';
-import type { SqliteStore } from '../../src/store/sqlite/index.js';
+import type { SqliteEngine } from '../../src/store/sqlite/index.js';
 import type { SweepCounts } from '../../src/store/store.js';
 import { tempDataDir } from '../helpers/server.js';
 import { storeFixture } from '../helpers/store.js';
@@ -17,7 +17,7 @@ const NOW = 1_000_000;
 const LONG_AGO = NOW - 10 * MAX_AGE;
 
 /** A user as a sign-in makes one (with its session), at `at`. */
-function signedIn(store: SqliteStore, name: string, at: number) {
+function signedIn(store: SqliteEngine, name: string, at: number) {
   const user = { id: newUserId(at), name, image: 0 };
   store.addUser(user, at);
   store.addSession(`s-${user.id}`, user.id, at);
@@ -25,7 +25,7 @@ function signedIn(store: SqliteStore, name: string, at: number) {
 }
 
 /** Sweeps until a call says there is no more to do; the counts of every call. */
-function sweepAll(store: SqliteStore, now = NOW) {
+function sweepAll(store: SqliteEngine, now = NOW) {
   const calls: SweepCounts[] = [];
   for (let i = 0; i < 1000; i++) {
     const counts = store.sweep(now, MAX_AGE);

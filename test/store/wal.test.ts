@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { SqliteStore } from '../../src/store/sqlite/index.js';
+import type { SqliteEngine } from '../../src/store/sqlite/index.js';
 import { tempDataDir } from '../helpers/server.js';
 import { storeFixture } from '../helpers/store.js';
 import { sleep } from '../helpers/wait.js';
@@ -21,7 +21,7 @@ function walBytes(dir: string): number {
 }
 
 /** One tick's group commit of `n` chats, as the hub makes them. */
-function tick(store: SqliteStore, n: number, text: string): void {
+function tick(store: SqliteEngine, n: number, text: string): void {
   store.beginBatch();
   for (let i = 0; i < n; i++) store.addChat({ room: 'lobby', user: alice, data: text, ts: Date.now() });
   store.commitBatch();

@@ -4,7 +4,6 @@ import type { BusEvent, Origin } from '../../bus/bus.js';
 import type { ClientMessages, ClientMessageType, ServerMessage } from '../../shared/protocol/index.js';
 import type { Store } from '../../store/store.js';
 import type { Connection } from '../connection.js';
-import type { GroupCommit } from '../groupCommit.js';
 import type { Rooms } from '../rooms.js';
 import type { UserLimits } from '../userLimits.js';
 import type { TypingThrottle } from '../typingThrottle.js';
@@ -14,12 +13,11 @@ export interface ChatContext {
   readonly rooms: Rooms;
   readonly limits: UserLimits;
   readonly typing: TypingThrottle;
-  readonly commit: GroupCommit;
   /** Messages in a latest page. */
   readonly historyLimit: number;
   /** Rooms one user may belong to besides the lobby; 0 means no cap. */
   readonly maxRoomsPerUser: number;
-  /** Out to every process's hub, after the tick's commit when something is being written. */
+  /** Out to every process's hub (what it announces is committed by then: a write resolves after its commit). */
   publish(event: BusEvent): void;
   /** A message to this connection only. */
   send(connection: Connection, message: ServerMessage): void;
@@ -28,7 +26,7 @@ export interface ChatContext {
 }
 
 /** Handles one client message type; refuses by throwing (see errors.ts). */
-export type Command<K extends ClientMessageType> = (chat: ChatContext, connection: Connection, message: ClientMessages[K]) => void;
+export type Command<K extends ClientMessageType> = (chat: ChatContext, connection: Connection, message: ClientMessages[K]) => void | Promise<void>;
 
 /** The sender's connection, so its own copy of the message carries its `ref`. */
 export function originOf(connection: Connection, ref: string | undefined): Origin {

@@ -2,17 +2,17 @@ import { existingUser, roomHere } from '../guards.js';
 import type { Command } from './command.js';
 
 /** `history`: an older page of a room this connection is in, or of the user's own DM conversation. */
-export const history: Command<'history'> = (chat, connection, request) => {
+export const history: Command<'history'> = async (chat, connection, request) => {
   chat.limits.takeHistory(connection);
   const limit = request.limit ?? chat.historyLimit;
   const page = request.before === undefined ? { limit } : { limit, before: request.before };
   const echo = request.before === undefined ? {} : { before: request.before };
   if ('with' in request) {
-    const other = existingUser(chat.store, request.with);
-    const data = chat.store.dmHistory(connection.user.id, other.id, page);
+    const other = await existingUser(chat.store, request.with);
+    const data = await chat.store.dmHistory(connection.user.id, other.id, page);
     chat.send(connection, { type: 'history', with: other.id, data, ...echo });
     return;
   }
-  const room = roomHere(chat.store, connection, request.room);
-  chat.send(connection, { type: 'history', room: room.name, data: chat.store.roomHistory(room.name, page), ...echo });
+  const room = await roomHere(chat.store, connection, request.room);
+  chat.send(connection, { type: 'history', room: room.name, data: await chat.store.roomHistory(room.name, page), ...echo });
 };

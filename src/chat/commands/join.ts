@@ -6,22 +6,21 @@ import type { ChatContext, Command } from './command.js';
  * `join`: the room's history (or, with `since`, what was missed) and list to this connection,
  * `join` to the room. It also makes the user a member for good, on every device, until they leave.
  */
-export const join: Command<'join'> = (chat, connection, { room: name, since }) => {
-  const room = existingRoom(chat.store, name);
-  becomeMember(chat, connection.user.id, room.name);
+export const join: Command<'join'> = async (chat, connection, { room: name, since }) => {
+  const room = await existingRoom(chat.store, name);
+  await becomeMember(chat, connection.user.id, room.name);
   if (since !== undefined) chat.resume(connection, since, [room.name]);
   if (chat.rooms.refresh(connection, room.name, since === undefined)) return;
   chat.rooms.enter(connection, room.name, { history: since === undefined, announceToSelf: true });
 };
 
-/** Membership for good, within the cap (a member already is one whatever the cap); in the tick's batch. */
-function becomeMember(chat: ChatContext, userId: string, room: string): void {
-  if (chat.maxRoomsPerUser > 0 && !chat.store.isMember(userId, room)) {
+/** Membership for good, within the cap (a member already is one whatever the cap); committed before the room is entered. */
+async function becomeMember(chat: ChatContext, userId: string, room: string): Promise<void> {
+  if (chat.maxRoomsPerUser > 0 && !(await chat.store.isMember(userId, room))) {
     // roomsOf counts the lobby, which everyone is in and which is not counted against the cap.
-    if (chat.store.roomsOf(userId).length - 1 >= chat.maxRoomsPerUser) {
+    if ((await chat.store.roomsOf(userId)).length - 1 >= chat.maxRoomsPerUser) {
       refuse('too_many_rooms', 'wsError.too_many_rooms.max', { max: chat.maxRoomsPerUser });
     }
   }
-  chat.commit.begin();
-  chat.store.addMembership(userId, room, Date.now());
+  await chat.store.addMembership(userId, room, Date.now());
 }

@@ -49,6 +49,8 @@ export class RoomPresence<M extends Member = Member> {
   private countList: { users: number; frame: Buffer } | undefined;
   /** The `history` frame of the room's latest page, while no message has been added since. */
   latestHistory: { frame: Buffer; newestId: number } | undefined;
+  /** Counts the messages delivered here: a page read while one came is not kept. */
+  messagesSeen = 0;
   /** When changes were last sent, for spacing flushes out during a burst. */
   lastFlushAt = 0;
   timer: NodeJS.Timeout | undefined;

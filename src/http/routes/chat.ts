@@ -15,18 +15,19 @@ const MAX_CONVERSATIONS = 100;
  */
 export function chatRoutes({ store, hub, historyLimit }: { store: Store; hub: Hub; historyLimit: number }): Router<AppState> {
   const router = new Router<AppState>();
-  router.get('/', (ctx) => {
+  router.get('/', async (ctx) => {
     const user = ctx.state.user;
     if (!user) return ctx.redirect('/signin');
     ctx.set('Cache-Control', 'no-store');
-    // Read in one tick: the page holds every lobby message up to lastId, so the socket resumes from it.
-    const messages = store.roomHistory(LOBBY, { limit: historyLimit });
-    const lastId = store.lastMessageId();
+    // The newest id first: the socket resumes after it, so whatever comes after it is never missed
+    // (a message that also made it onto the page comes twice, and the page keeps it once).
+    const lastId = await store.lastMessageId();
+    const messages = await store.roomHistory(LOBBY, { limit: historyLimit });
     const online = hub.usersIn(LOBBY);
     // A big room is shown by number with a search, as the page's socket (people=lazy) keeps it.
     const bigRoom = online.length > BIG_ROOM;
     // The user's rooms only, each with how many are in it now and who made it (who may end it).
-    const rooms = store.joinedRooms(user.id).map((room) => ({
+    const rooms = (await store.joinedRooms(user.id)).map((room) => ({
       name: room.name,
       count: room.name === LOBBY ? online.length : hub.usersIn(room.name).length,
       createdBy: room.createdBy ?? '',
@@ -41,7 +42,7 @@ export function chatRoutes({ store, hub, historyLimit }: { store: Store; hub: Hu
       bigRoom,
       historyLimit,
       myRooms: rooms.map((room) => room.name),
-      conversations: store.conversationsOf(user.id, MAX_CONVERSATIONS),
+      conversations: await store.conversationsOf(user.id, MAX_CONVERSATIONS),
     }, messages, user);
   });
   return router;

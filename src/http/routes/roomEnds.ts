@@ -5,35 +5,34 @@ import type { Hub } from '../../chat/hub.js';
 import { mayNotEnd } from '../../chat/roomRights.js';
 import type { Room, Store } from '../../store/store.js';
 import { requireUser } from '../auth.js';
-import type { HttpCommit } from '../commit.js';
 import type { AppContext, AppState } from '../context.js';
 import { fail } from '../language.js';
 
 /** The room the path names, if this user may end it: 404 when there is none, 403 when they may not. */
-function roomToEnd(ctx: AppContext, store: Store): Room {
+async function roomToEnd(ctx: AppContext, store: Store): Promise<Room> {
   const name = ctx.params.name ?? '';
-  const room = store.findRoom(name) ?? fail(ctx, 404, 'rooms.notFound', { name });
+  const room = (await store.findRoom(name)) ?? fail(ctx, 404, 'rooms.notFound', { name });
   const refusal = mayNotEnd(ctx.state.user!, room);
   if (refusal === 'lobby') fail(ctx, 403, 'rooms.lobbyForever');
   if (refusal === 'not_creator') fail(ctx, 403, 'rooms.notCreator', { name: room.name });
   return room;
 }
 
-export function roomEndRoutes({ store, hub, commit }: { store: Store; hub: Hub; commit: HttpCommit }): Router<AppState> {
+export function roomEndRoutes({ store, hub }: { store: Store; hub: Hub }): Router<AppState> {
   const router = new Router<AppState>();
 
   router.post('/rooms/:name/archive', requireUser, async (ctx) => {
-    const room = roomToEnd(ctx, store);
+    const room = await roomToEnd(ctx, store);
     if (room.archivedAt !== undefined) fail(ctx, 409, 'rooms.alreadyArchived', { name: room.name });
     const archivedAt = Date.now();
-    await commit.run(() => store.archiveRoom(room.name, archivedAt));
+    await store.archiveRoom(room.name, archivedAt);
     hub.announceRoom('archived', room.name);
     ctx.body = { name: room.name, archivedAt };
   });
 
   router.delete('/rooms/:name', requireUser, async (ctx) => {
-    const room = roomToEnd(ctx, store);
-    await commit.run(() => store.deleteRoom(room.name, Date.now()));
+    const room = await roomToEnd(ctx, store);
+    await store.deleteRoom(room.name, Date.now());
     hub.announceRoom('deleted', room.name);
     ctx.status = 204;
   });

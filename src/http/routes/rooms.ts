@@ -13,14 +13,12 @@ import {
 import type { Store } from '../../store/store.js';
 import { clientAddress } from '../../web/clientAddress.js';
 import { requireUser } from '../auth.js';
-import type { HttpCommit } from '../commit.js';
 import type { AppContext, AppState } from '../context.js';
 import { fail } from '../language.js';
 
 export interface RoomRoutesDeps {
   store: Store;
   hub: Hub;
-  commit: HttpCommit;
   roomLimits: RoomCreationLimits;
   trustProxy: boolean;
 }
@@ -36,7 +34,7 @@ function param(ctx: AppContext, key: string): string {
 }
 
 /** A page of the directory: open rooms whose name contains `q`, by name, each with how many are in it now. */
-function directory(ctx: AppContext, store: Store, hub: Hub) {
+async function directory(ctx: AppContext, store: Store, hub: Hub) {
   const q = param(ctx, 'q').trim();
   const after = param(ctx, 'after');
   if (codePointLength(q) > MAX_NAME_LENGTH || codePointLength(after) > MAX_NAME_LENGTH) {
@@ -48,7 +46,7 @@ function directory(ctx: AppContext, store: Store, hub: Hub) {
     fail(ctx, 400, 'rooms.badLimit', { max: MAX_ROOM_DIRECTORY_PAGE });
   }
   // One more than asked: whether there is a next page, without a count of every match.
-  const found = store.findRooms({ q, after, limit: limit + 1 });
+  const found = await store.findRooms({ q, after, limit: limit + 1 });
   const rooms = found.slice(0, limit).map((room) => ({
     name: room.name,
     count: hub.usersIn(room.name).length,
@@ -57,13 +55,13 @@ function directory(ctx: AppContext, store: Store, hub: Hub) {
   return { rooms, next: found.length > limit ? (rooms.at(-1)?.name ?? null) : null };
 }
 
-export function roomRoutes({ store, hub, commit, roomLimits, trustProxy }: RoomRoutesDeps): Router<AppState> {
+export function roomRoutes({ store, hub, roomLimits, trustProxy }: RoomRoutesDeps): Router<AppState> {
   const router = new Router<AppState>();
 
-  router.get('/rooms', requireUser, (ctx) => {
+  router.get('/rooms', requireUser, async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     // Bare, it is the contract's list: every open room with who is in it, from memory.
-    ctx.body = DIRECTORY_PARAMS.some((key) => key in ctx.query) ? directory(ctx, store, hub) : hub.roomsWithUsers();
+    ctx.body = DIRECTORY_PARAMS.some((key) => key in ctx.query) ? await directory(ctx, store, hub) : await hub.roomsWithUsers();
   });
 
   router.post('/rooms', requireUser, async (ctx) => {
@@ -79,14 +77,13 @@ export function roomRoutes({ store, hub, commit, roomLimits, trustProxy }: RoomR
     const body = ctx.request.body as Record<string, unknown> | undefined;
     const name = normalizeRoomName(body?.name);
     if (!name) return fail(ctx, 400, 'rooms.badName', { max: MAX_NAME_LENGTH });
-    if (store.findRoom(name)) fail(ctx, 409, 'rooms.exists', { name });
-    // Counted in the same turn as the check, so that requests at once cannot all pass it.
-    const room = await commit.run(() => {
-      const made = store.createRoom(name, Date.now(), user.id);
-      if (made) roomLimits.count(user.id, address);
-      return made;
-    });
-    if (!room) return fail(ctx, 409, 'rooms.exists', { name });
+    // Counted with the check, before anything waits, so that requests at once cannot all pass it.
+    roomLimits.count(user.id, address);
+    const room = (await store.findRoom(name)) ? undefined : await store.createRoom(name, Date.now(), user.id);
+    if (!room) {
+      roomLimits.uncount(user.id, address);
+      return fail(ctx, 409, 'rooms.exists', { name });
+    }
     hub.announceRoom('created', room.name);
     ctx.status = 201;
     ctx.body = { name: room.name };

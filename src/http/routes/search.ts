@@ -44,12 +44,12 @@ export function searchRoutes({ store, searchRateLimit }: { store: Store; searchR
 
     let scope: SearchScope;
     if (roomName) {
-      const room = store.findRoom(roomName);
+      const room = await store.findRoom(roomName);
       if (!room) return fail(ctx, 404, 'search.noRoom', { room: roomName });
-      if (!store.isMember(user.id, room.name)) return fail(ctx, 403, 'search.notMember', { room: room.name });
+      if (!(await store.isMember(user.id, room.name))) return fail(ctx, 403, 'search.notMember', { room: room.name });
       scope = { rooms: [room.name] };
     } else {
-      scope = { rooms: store.roomsOf(user.id), dmsOf: user.id };
+      scope = { rooms: await store.roomsOf(user.id), dmsOf: user.id };
     }
 
     const atOnce = running.get(user.id) ?? 0;

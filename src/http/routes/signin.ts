@@ -6,9 +6,7 @@ import { clientAddress } from '../../web/clientAddress.js';
 import { fromAnotherSite } from '../../web/sameOrigin.js';
 import type { RateLimiter } from '../../limits/rateLimiter.js';
 import { CloseCode, CloseReason, MAX_NAME_LENGTH, normalizeUserName } from '../../shared/protocol/index.js';
-import type { Store } from '../../store/store.js';
 import { newUser } from '../../identity/users.js';
-import type { HttpCommit } from '../commit.js';
 import { wantsJson, type AppContext, type AppState } from '../context.js';
 import { fail, requestLanguage, t } from '../language.js';
 import { render } from '../render.js';
@@ -17,10 +15,8 @@ export interface SigninDeps {
   trustProxy: boolean;
   allowedOrigins: readonly string[];
   identity: Identity;
-  store: Store;
   hub: Hub;
   signinLimiter: RateLimiter;
-  commit: HttpCommit;
 }
 
 function bodyField(ctx: AppContext, key: string): unknown {
@@ -28,7 +24,7 @@ function bodyField(ctx: AppContext, key: string): unknown {
   return typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[key] : undefined;
 }
 
-export function signinRoutes({ identity, store, hub, signinLimiter, trustProxy, allowedOrigins, commit }: SigninDeps): Router<AppState> {
+export function signinRoutes({ identity, hub, signinLimiter, trustProxy, allowedOrigins }: SigninDeps): Router<AppState> {
   const router = new Router<AppState>();
 
   router.get('/signin', (ctx) => {
@@ -53,12 +49,8 @@ export function signinRoutes({ identity, store, hub, signinLimiter, trustProxy, 
       return;
     }
     const user = newUser(name);
-    // The user and the session are kept, with this tick's other sign-ins, before the cookies go out.
-    await commit.run(() => {
-      const now = Date.now();
-      store.addUser(user, now);
-      identity.signIn(ctx.req, ctx.res, user, ctx.secure, now);
-    });
+    // The user and the session are committed, with this turn's other sign-ins, before the cookies go out.
+    await identity.signIn(ctx.req, ctx.res, user, ctx.secure);
     if (json) {
       ctx.body = { code: 0, data: user };
     } else {
@@ -67,8 +59,8 @@ export function signinRoutes({ identity, store, hub, signinLimiter, trustProxy, 
   });
 
   /** Ends the session on the server, so a copied cookie stops working too, and closes its sockets. */
-  const signOut = (everywhere: boolean) => (ctx: AppContext) => {
-    const ended = identity.signOut(ctx.req, ctx.res, ctx.secure, everywhere);
+  const signOut = (everywhere: boolean) => async (ctx: AppContext) => {
+    const ended = await identity.signOut(ctx.req, ctx.res, ctx.secure, everywhere);
     // The other tabs of this browser (or, everywhere, every device) lose their cookie too: close
     // their sockets so they notice.
     if (ended) {
@@ -77,14 +69,14 @@ export function signinRoutes({ identity, store, hub, signinLimiter, trustProxy, 
     }
     ctx.redirect('/signin');
   };
-  router.get('/signout', (ctx) => {
+  router.get('/signout', async (ctx) => {
     // HEAD changes nothing, and a link or an image on another site signs nobody out: the visitor
     // gets a button that POSTs the sign-out (guarded by the Origin check like every POST).
     if (ctx.method === 'HEAD' || (ctx.state.user && fromAnotherSite(ctx.req, allowedOrigins, trustProxy))) {
       render(ctx, 'signout.njk');
       return;
     }
-    signOut(false)(ctx);
+    await signOut(false)(ctx);
   });
   router.post('/signout', signOut(false));
   // Only as a POST: a link or an image on another page must not be able to do this.

@@ -1,268 +1,193 @@
-// The SQLite store: opens the file and sets up the connection, brings the schema to the latest
-// version (migrations.ts), and answers the `Store` interface through one module per concern:
-// messages, rooms and memberships, read markers, search, users and sessions. Group commits
-// (beginBatch/commitBatch) and closing are here, since they span all of them.
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
-import { DEFAULTS } from '../../config.js';
-import {
-  mentions,
-  type ChatMessage,
-  type Conversation,
-  type DirectMessage,
-  type SearchResult,
-  type StoredMessage,
-  type UnreadEntry,
-  type User,
+// The SQLite store as the server uses it: the `Store` interface over the synchronous engine, with
+// the group commit. A turn's writes run at once inside one transaction (so reads in the same turn
+// see them, on the one connection) and are committed together on `setImmediate`, or earlier when
+// the outbox is about to write (`commitPending`); each write's promise settles with that commit.
+import type {
+  ChatMessage,
+  Conversation,
+  DirectMessage,
+  SearchResult,
+  StoredMessage,
+  UnreadEntry,
+  User,
 } from '../../shared/protocol/index.js';
 import type { Page, Room, RoomQuery, SearchScope, Store, StoredSession, StoredUser, SweepCounts } from '../store.js';
-import { Checkpointer, WAL_LIMIT_BYTES } from './checkpointer.js';
-import { Messages } from './messages.js';
-import { migrate, schemaVersion } from './migrations.js';
-import { Reads } from './reads.js';
-import { RoomPurge } from './roomPurge.js';
-import { Rooms } from './rooms.js';
-import { Search } from './search.js';
-import { Accounts } from './sessions.js';
-import { AccountSweep } from './sweep.js';
+import { SqliteEngine, type SqliteOptions } from './engine.js';
 
-/** SQLite's own automatic checkpoint (pages), taken back if the checkpoint worker stops. */
-const AUTOCHECKPOINT_PAGES = 1000;
+export { SqliteEngine, type SqliteOptions } from './engine.js';
 
-export interface SqliteOptions {
-  /** The most the write-ahead log may hold (see checkpointer.ts); smaller in tests. */
-  walLimitBytes?: number;
-  /** A search's time budget (SEARCH_TIMEOUT_MS); past it the search is refused. */
-  searchTimeoutMs?: number;
+interface Waiting {
+  resolve: () => void;
+  reject: (error: unknown) => void;
 }
 
-/** The embedded store: one SQLite file in WAL mode under the data folder. */
 export class SqliteStore implements Store {
-  readonly file: string;
-  private readonly db: Database.Database;
-  private readonly checkpointer: Checkpointer;
-  private readonly messages: Messages;
-  private readonly reads: Reads;
-  private readonly rooms: Rooms;
-  private readonly accounts: Accounts;
-  private readonly searchIndex: Search;
-  private readonly accountSweep: AccountSweep;
-  /** The checkpoint worker found the log over its limit while a batch was open: empty it after the commit. */
-  private truncateDue = false;
-  private readonly purge: RoomPurge;
-
-  constructor(dataDir: string, { walLimitBytes = WAL_LIMIT_BYTES, searchTimeoutMs = DEFAULTS.searchTimeoutMs }: SqliteOptions = {}) {
-    fs.mkdirSync(dataDir, { recursive: true });
-    this.file = path.join(dataDir, 'chat.db');
-    const db = new Database(this.file);
-    this.db = db;
+  readonly engine: SqliteEngine;
+  private waiting: Waiting[] = [];
+  private scheduled = false;
+  // On its own turn, a failure reaches the writers through their promises: nothing to throw to.
+  private readonly commitNow = () => {
     try {
-      // Before anything is written: a file from a newer release is refused as it is.
-      schemaVersion(db);
-      // Settings of this connection, made at each opening: SQLite keeps none of them in the file
-      // but journal_mode, and that one cannot change inside a migration's transaction.
-      // WAL with synchronous=NORMAL: a committed message survives a process crash; readers never block the writer.
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-      db.pragma('foreign_keys = ON');
-      // Checkpoints run on a worker thread, not inside a commit on the event loop (see checkpointer.ts).
-      db.pragma('wal_autocheckpoint = 0');
-      // When the log starts over after a checkpoint, a file grown past the limit is cut back to it.
-      db.pragma(`journal_size_limit = ${walLimitBytes}`);
-      migrate(db);
+      this.commitPending();
+    } catch {
+      // Already rejected every waiting write.
+    }
+  };
+
+  constructor(dataDir: string, options: SqliteOptions = {}) {
+    this.engine = new SqliteEngine(dataDir, options);
+  }
+
+  /** Commits this turn's writes now (see Store); throws when the commit fails, after rejecting them. */
+  commitPending(): void {
+    this.scheduled = false;
+    if (this.waiting.length === 0 && !this.engine.inBatch) return;
+    const waiting = this.waiting;
+    this.waiting = [];
+    try {
+      this.engine.commitBatch();
     } catch (error) {
-      db.close();
+      for (const write of waiting) write.reject(error);
       throw error;
     }
-    this.checkpointer = new Checkpointer(this.file, (reason) => {
-      if (!db.open) return;
-      db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
-      process.emitWarning(`${reason}; SQLite checkpoints inside commits again`, 'CheckpointWarning');
-    }, () => this.truncateLog(), walLimitBytes);
-    // A function of the connection, used by the unread counts (reads.ts).
-    db.function('mentions', { deterministic: true }, (data: unknown, name: unknown) =>
-      typeof data === 'string' && typeof name === 'string' && mentions(data, name) ? 1 : 0,
-    );
-
-    this.messages = new Messages(db);
-    this.reads = new Reads(db, this.messages);
-    this.purge = new RoomPurge(db);
-    this.rooms = new Rooms(db, this.reads, this.messages, this.purge);
-    this.accounts = new Accounts(db, this.reads);
-    this.searchIndex = new Search(db, this.file, searchTimeoutMs);
-    this.searchIndex.start();
-    this.accountSweep = new AccountSweep(db);
-    this.purge.start();
+    for (const write of waiting) write.resolve();
   }
 
-  addUser(user: User, createdAt: number): void {
-    this.accounts.addUser(user, createdAt);
-  }
-
-  getUser(id: string): StoredUser | undefined {
-    return this.accounts.getUser(id);
-  }
-
-  listRooms(): Room[] {
-    return this.rooms.listRooms();
-  }
-
-  findRoom(name: string): Room | undefined {
-    return this.rooms.findRoom(name);
-  }
-
-  createRoom(name: string, createdAt: number, createdBy?: string): Room | undefined {
-    return this.rooms.createRoom(name, createdAt, createdBy);
-  }
-
-  findRooms(query: RoomQuery): Room[] {
-    return this.rooms.findRooms(query);
-  }
-
-  archiveRoom(name: string, at: number): boolean {
-    return this.rooms.archiveRoom(name, at);
-  }
-
-  deleteRoom(name: string, at: number): boolean {
-    return this.rooms.deleteRoom(name, at);
-  }
-
-  /** Deletes up to `limit` messages of deleted rooms (the background does it too); how many. */
-  purgeDeletedRooms(limit?: number): number {
-    return this.purge.purge(limit);
-  }
-
-  beginBatch(): void {
-    if (!this.db.inTransaction) this.db.exec('BEGIN');
-  }
-
-  commitBatch(): void {
-    if (!this.db.inTransaction) return;
-    try {
-      this.db.exec('COMMIT');
-    } catch (error) {
-      // Undone, whatever the failure (a COMMIT refused for a deferred constraint leaves the
-      // transaction open, and the next batch would join it): nothing of it may be answered from memory.
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      this.messages.forget();
-      this.rooms.forget();
-      throw error;
+  /** Runs a write in this turn's transaction; resolves with its result once that is committed. */
+  private write<T>(run: () => T): Promise<T> {
+    this.engine.beginBatch();
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.commitNow);
     }
-    if (this.truncateDue) this.truncateLog();
+    let result: T;
+    try {
+      result = run();
+    } catch (error) {
+      // This statement was undone by SQLite; the rest of the batch goes on.
+      return Promise.reject(error);
+    }
+    return new Promise<T>((resolve, reject) => this.waiting.push({ resolve: () => resolve(result), reject }));
   }
 
-  /** Empties the write-ahead log (it grew past its limit), between two commits: see checkpointer.ts. */
-  private truncateLog(): void {
-    if (!this.db.open) return;
-    this.truncateDue = this.db.inTransaction;
-    if (!this.truncateDue) this.db.pragma('wal_checkpoint(TRUNCATE)');
+  addUser(user: User, createdAt: number): Promise<void> {
+    return this.write(() => this.engine.addUser(user, createdAt));
   }
 
-  /**
-   * Adds the messages not yet in the search index (all of them, or the first `limit`), in one
-   * statement; returns how many. Runs on open (after a crash) and before each search.
-   */
-  indexPending(limit?: number): number {
-    return this.searchIndex.indexPending(limit);
+  async getUser(id: string): Promise<StoredUser | undefined> {
+    return this.engine.getUser(id);
   }
 
-  addChat(message: { room: string; user: User; data: string; ts: number }): ChatMessage {
-    return this.messages.addChat(message);
+  async listRooms(): Promise<Room[]> {
+    return this.engine.listRooms();
   }
 
-  addDm(message: { user: User; to: User; data: string; ts: number }): DirectMessage {
-    return this.messages.addDm(message);
+  async findRoom(name: string): Promise<Room | undefined> {
+    return this.engine.findRoom(name);
   }
 
-  roomHistory(room: string, page: Page): ChatMessage[] {
-    return this.messages.roomHistory(room, page);
+  createRoom(name: string, createdAt: number, createdBy?: string): Promise<Room | undefined> {
+    return this.write(() => this.engine.createRoom(name, createdAt, createdBy));
   }
 
-  dmHistory(userId: string, otherId: string, page: Page): DirectMessage[] {
-    return this.messages.dmHistory(userId, otherId, page);
+  async findRooms(query: RoomQuery): Promise<Room[]> {
+    return this.engine.findRooms(query);
   }
 
-  lastMessageId(): number {
-    return this.messages.lastMessageId();
+  archiveRoom(name: string, at: number): Promise<boolean> {
+    return this.write(() => this.engine.archiveRoom(name, at));
   }
 
-  messagesSince(since: number, rooms: string[], dmsOf?: string, limit?: number): StoredMessage[] {
-    return this.messages.messagesSince(since, rooms, dmsOf, limit);
+  deleteRoom(name: string, at: number): Promise<boolean> {
+    return this.write(() => this.engine.deleteRoom(name, at));
   }
 
-  roomsOf(userId: string): string[] {
-    return this.rooms.roomsOf(userId);
+  addChat(message: { room: string; user: User; data: string; ts: number }): Promise<ChatMessage> {
+    return this.write(() => this.engine.addChat(message));
   }
 
-  joinedRooms(userId: string): Room[] {
-    return this.rooms.joinedRooms(userId);
+  addDm(message: { user: User; to: User; data: string; ts: number }): Promise<DirectMessage> {
+    return this.write(() => this.engine.addDm(message));
   }
 
-  isMember(userId: string, room: string): boolean {
-    return this.rooms.isMember(userId, room);
+  async roomHistory(room: string, page: Page): Promise<ChatMessage[]> {
+    return this.engine.roomHistory(room, page);
   }
 
-  addMembership(userId: string, room: string, joinedAt: number): boolean {
-    return this.rooms.addMembership(userId, room, joinedAt);
+  async dmHistory(userId: string, otherId: string, page: Page): Promise<DirectMessage[]> {
+    return this.engine.dmHistory(userId, otherId, page);
   }
 
-  removeMembership(userId: string, room: string): void {
-    this.rooms.removeMembership(userId, room);
+  async lastMessageId(): Promise<number> {
+    return this.engine.lastMessageId();
   }
 
-  conversationsOf(userId: string, limit: number): User[] {
-    return this.messages.conversationsOf(userId, limit);
+  async messagesSince(since: number, rooms: string[], dmsOf?: string, limit?: number): Promise<StoredMessage[]> {
+    return this.engine.messagesSince(since, rooms, dmsOf, limit);
   }
 
-  markRead(userId: string, about: Conversation, id: number): boolean {
-    return this.reads.markRead(userId, about, id);
+  async roomsOf(userId: string): Promise<string[]> {
+    return this.engine.roomsOf(userId);
   }
 
-  ensureRoomReadMarker(userId: string, room: string): void {
-    this.reads.ensureRoomReadMarker(userId, room);
+  async joinedRooms(userId: string): Promise<Room[]> {
+    return this.engine.joinedRooms(userId);
   }
 
-  unreadOf(userId: string, name: string): UnreadEntry[] {
-    return this.reads.unreadOf(userId, name, this.rooms.joinedRooms(userId).map((room) => room.name));
+  async isMember(userId: string, room: string): Promise<boolean> {
+    return this.engine.isMember(userId, room);
+  }
+
+  addMembership(userId: string, room: string, joinedAt: number): Promise<boolean> {
+    return this.write(() => this.engine.addMembership(userId, room, joinedAt));
+  }
+
+  removeMembership(userId: string, room: string): Promise<void> {
+    return this.write(() => this.engine.removeMembership(userId, room));
+  }
+
+  async conversationsOf(userId: string, limit: number): Promise<User[]> {
+    return this.engine.conversationsOf(userId, limit);
+  }
+
+  markRead(userId: string, about: Conversation, id: number): Promise<boolean> {
+    return this.write(() => this.engine.markRead(userId, about, id));
+  }
+
+  async unreadOf(userId: string, name: string): Promise<UnreadEntry[]> {
+    return this.engine.unreadOf(userId, name);
   }
 
   search(text: string, scope: SearchScope, limit: number): Promise<SearchResult[]> {
-    return this.searchIndex.search(text, scope, limit);
+    return this.engine.search(text, scope, limit);
   }
 
-  addSession(id: string, userId: string, createdAt: number): void {
-    this.accounts.addSession(id, userId, createdAt);
+  addSession(id: string, userId: string, createdAt: number): Promise<void> {
+    return this.write(() => this.engine.addSession(id, userId, createdAt));
   }
 
-  getSession(id: string): StoredSession | undefined {
-    return this.accounts.getSession(id);
+  async getSession(id: string): Promise<StoredSession | undefined> {
+    return this.engine.getSession(id);
   }
 
-  hasSessions(userId: string): boolean {
-    return this.accounts.hasSessions(userId);
+  async hasSessions(userId: string): Promise<boolean> {
+    return this.engine.hasSessions(userId);
   }
 
-  endSession(id: string, at: number): void {
-    this.accounts.endSession(id, at);
+  endSession(id: string, at: number): Promise<void> {
+    return this.write(() => this.engine.endSession(id, at));
   }
 
-  endSessionsOf(userId: string, at: number): void {
-    this.accounts.endSessionsOf(userId, at);
+  endSessionsOf(userId: string, at: number): Promise<void> {
+    return this.write(() => this.engine.endSessionsOf(userId, at));
   }
 
-  sweep(now: number, maxAgeMs: number): SweepCounts {
-    if (!this.db.open) return { sessions: 0, users: 0, more: false };
-    return this.accountSweep.sweep(now, maxAgeMs);
+  async sweep(now: number, maxAgeMs: number): Promise<SweepCounts> {
+    return this.engine.sweep(now, maxAgeMs);
   }
 
-  close(): void {
-    if (!this.db.open) return;
-    this.searchIndex.stop();
-    this.purge.stop();
-    this.commitBatch();
-    this.indexPending();
-    this.checkpointer.close();
-    this.db.close();
+  async close(): Promise<void> {
+    this.commitNow();
+    this.engine.close();
   }
 }

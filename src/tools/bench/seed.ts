@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { LOBBY } from '../../shared/protocol/index.js';
-import { SqliteStore } from '../../store/sqlite/index.js';
+import { SqliteEngine } from '../../store/sqlite/index.js';
 import { newUser } from '../../identity/users.js';
 import { startTarget, tempDir } from './targets.js';
 
@@ -38,7 +38,7 @@ export async function seedStore(messages: number, log: (line: string) => void): 
   const first = await startTarget('product', { dataDir: dir });
   await first.stop();
 
-  const store = new SqliteStore(dir);
+  const store = new SqliteEngine(dir);
   try {
     const now = Date.now();
     const authors = Array.from({ length: AUTHORS }, (_, i) => newUser(`author ${i}`));

@@ -4,7 +4,7 @@
 // that has run for a while. The pair then resumes after them, as people who had seen them.
 import { newUser } from '../../identity/users.js';
 import { LOBBY } from '../../shared/protocol/index.js';
-import { SqliteStore } from '../../store/sqlite/index.js';
+import { SqliteEngine } from '../../store/sqlite/index.js';
 import type { Context } from './attack.js';
 
 /** The text every seeded message starts with: `aaa` in it many times over. */
@@ -17,7 +17,7 @@ const BATCH = 50_000;
 export function seedLobby(context: Context, total: number): ((dataDir: string) => void) | undefined {
   if (context.seeded >= total) return undefined;
   return (dataDir) => {
-    const store = new SqliteStore(dataDir);
+    const store = new SqliteEngine(dataDir);
     try {
       const now = Date.now();
       const authors = Array.from({ length: AUTHORS }, (_, i) => newUser(`seeded ${i}`));
