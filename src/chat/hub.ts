@@ -56,8 +56,24 @@ export class Hub implements ChatContext {
    */
   readonly tag = randomBytes(6).toString('base64url');
   private connectionsMade = 0;
-  /** An arrow, so that commands may take it apart from the hub. */
+  /** Arrows, so that commands may take them apart from the hub. */
   readonly publish = (event: BusEvent): void => this.bus.publish(event);
+  readonly publishAfter = <T>(connection: Connection, write: Promise<T>, event: (result: T) => BusEvent | undefined): void => {
+    // Seen to at once, so that a failure while an earlier announcement still waits is not "unhandled".
+    write.catch(() => {});
+    // One line for the whole process, in the order the writes were made, which is the order of
+    // their ids: members hear of messages in id order, whoever sent them.
+    this.announcing = this.announcing.then(async () => {
+      try {
+        const announced = event(await write);
+        if (announced) this.bus.publish(announced);
+      } catch (error) {
+        this.failed(connection, error);
+      }
+    });
+  };
+  /** What waits to be published once its write is committed (see publishAfter). */
+  private announcing: Promise<void> = Promise.resolve();
   private readonly connections = new Connections();
   private readonly replays = new ReplayBudget();
   private readonly unsubscribe: () => void;
@@ -119,14 +135,15 @@ export class Hub implements ChatContext {
       if (message.type !== 'chat' && message.type !== 'dm') this.limits.takeFrame(connection);
       await (commands[message.type] as Command<ClientMessage['type']>)(this, connection, message as never);
     } catch (error) {
-      if (error instanceof ChatError) {
-        this.fail(connection, error.code, error.message, parsed.ok ? parsed.message.ref : parsed.ref);
-        return;
-      }
-      // A store failure must not take the whole process down: drop this one connection instead (it resumes).
-      this.options.log('message_failed', { user: connection.user.id, error: String(error) });
-      connection.peer.close(CloseCode.INTERNAL_ERROR, CloseReason.INTERNAL_ERROR);
+      if (error instanceof ChatError) this.fail(connection, error.code, error.message, parsed.ok ? parsed.message.ref : parsed.ref);
+      else this.failed(connection, error);
     }
+  }
+
+  /** A store failure must not take the whole process down: drop this one connection instead (it resumes). */
+  private failed(connection: Connection, error: unknown): void {
+    this.options.log('message_failed', { user: connection.user.id, error: String(error) });
+    connection.peer.close(CloseCode.INTERNAL_ERROR, CloseReason.INTERNAL_ERROR);
   }
 
   /** The socket closed: out of every room it was in. */

@@ -77,6 +77,7 @@ describe('the hub', () => {
     seen.length = 0;
     hub.receive(alice, JSON.stringify({ type: 'chat', data: 'never kept' }));
     await alice.handling;
+    await nextTurn(); // the commit, and what follows it
     expect(seen.filter((event) => event.kind === 'room')).toEqual([]);
     expect(alicePeer.isOpen).toBe(false);
   });
@@ -90,9 +91,12 @@ describe('the hub', () => {
     const bob = await person(store, 'Bob');
     hub.receive(alice, JSON.stringify({ type: 'chat', data: 'said before' }));
     await alice.handling;
+    await nextTurn(); // committed and published
     await nextTurn(); // delivered: the lobby's kept page is stale now, and dropped
     hub.receive(alice, JSON.stringify({ type: 'chat', data: 'said just now' }));
-    await alice.handling; // committed and published; the bus delivers it on the next turn
+    await alice.handling;
+    store.commitPending(); // committed and published; the bus delivers it on the next turn
+    await Promise.resolve();
     hub.connect(bobPeer, bob); // the lobby's history, read afresh, already has it
     await nextTurn();
     await nextTurn();

@@ -17,8 +17,14 @@ export interface ChatContext {
   readonly historyLimit: number;
   /** Rooms one user may belong to besides the lobby; 0 means no cap. */
   readonly maxRoomsPerUser: number;
-  /** Out to every process's hub (what it announces is committed by then: a write resolves after its commit). */
+  /** Out to every process's hub, now (for what announces nothing kept: typing). */
   publish(event: BusEvent): void;
+  /**
+   * Publishes what `event` makes of a write's result once the write is committed, after whatever
+   * was handed over before it (in write order, which is id order). The frame's handling does not
+   * wait for the commit, so a burst of frames from one connection shares one commit.
+   */
+  publishAfter<T>(connection: Connection, write: Promise<T>, event: (result: T) => BusEvent | undefined): void;
   /** A message to this connection only. */
   send(connection: Connection, message: ServerMessage): void;
   /** Replays what the connection missed after `since` in these rooms (and the user's DMs). */
