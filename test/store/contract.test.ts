@@ -1,9 +1,10 @@
 // The Store contract (src/store/store.ts), through its asynchronous interface, for every engine the
-// server can run on: each engine in ENGINES gets every test here. A new engine (PostgreSQL) adds
-// itself to the list and must pass the same tests.
+// server can run on: each engine in ENGINES gets every test here, SQLite and PostgreSQL alike (the
+// latter skipped with a printed reason where there is no PostgreSQL to reach, never under CI).
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
 import type { Store } from '../../src/store/store.js';
+import { freshPostgresStore, postgresForTests } from '../helpers/postgres.js';
 import { tempDataDir } from '../helpers/server.js';
 
 interface Engine {
@@ -12,7 +13,11 @@ interface Engine {
   open(): Promise<Store>;
 }
 
-const ENGINES: Engine[] = [{ name: 'SQLite', open: async () => new SqliteStore(tempDataDir()) }];
+const ENGINES: Engine[] = [
+  { name: 'SQLite', open: async () => new SqliteStore(tempDataDir()) },
+  // A database of its own for each store, dropped when the store is closed.
+  ...((await postgresForTests()) ? [{ name: 'PostgreSQL', open: () => freshPostgresStore() }] : []),
+];
 
 const alice = { id: 'contract-alice', name: 'Alice', image: 1 };
 const bob = { id: 'contract-bob', name: 'Bob', image: 2 };
