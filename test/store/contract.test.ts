@@ -154,6 +154,18 @@ for (const engine of ENGINES) {
       expect((await store.roomHistory('lobby', { limit: 10 })).map((message) => message.data)).toEqual(['one', 'two']);
     });
 
+    it('finds nothing by a name or id holding NUL, which nothing stored holds, rather than failing', async () => {
+      const store = await fresh();
+      expect(await store.findRoom('lob\u0000by')).toBeUndefined();
+      expect(await store.findRooms({ q: '\u0000', after: '', limit: 10 })).toEqual([]);
+      expect(await store.getUser('contract-alice\u0000')).toBeUndefined();
+      expect(await store.getSession('\u0000')).toBeUndefined();
+      expect(await store.isMember(alice.id, 'dev\u0000')).toBe(false);
+      expect(await store.roomHistory('\u0000', { limit: 10 })).toEqual([]);
+      expect(await store.dmHistory(alice.id, '\u0000', { limit: 10 })).toEqual([]);
+      expect(await store.messagesSince(0, ['\u0000'])).toEqual([]);
+    });
+
     it('finds messages by any part of their text, in the rooms and DMs asked for, newest first', async () => {
       const store = await fresh();
       await store.createRoom('dev', 1);

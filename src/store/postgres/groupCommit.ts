@@ -4,10 +4,10 @@
 // writes made while a commit is under way wait and go together in the next, so ids are handed out
 // in the order the writes were made, and transactions commit in that order too.
 import type pg from 'pg';
-import { rollback } from './pool.js';
+import { rollback, storable, type Queryable } from './pool.js';
 
 /** A write's statements, run on the client of the transaction it is part of. */
-export type Work<T> = (client: pg.PoolClient) => Promise<T>;
+export type Work<T> = (tx: Queryable) => Promise<T>;
 
 interface Write {
   work: Work<unknown>;
@@ -93,7 +93,7 @@ export class GroupCommit {
           continue;
         }
         try {
-          outcomes.push({ ok: true, value: await write.work(client) });
+          outcomes.push({ ok: true, value: await write.work(storable(client)) });
         } catch (error) {
           broken = await rollback(client, error);
           return undefined;
@@ -112,7 +112,7 @@ export class GroupCommit {
   private async inSavepoint(client: pg.PoolClient, write: Write): Promise<Outcome> {
     await client.query('SAVEPOINT write');
     try {
-      const value = await write.work(client);
+      const value = await write.work(storable(client));
       await client.query('RELEASE SAVEPOINT write');
       return { ok: true, value };
     } catch (error) {

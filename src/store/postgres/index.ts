@@ -21,7 +21,7 @@ import { GroupCommit } from './groupCommit.js';
 import { keptKeys } from './keys.js';
 import { Messages } from './messages.js';
 import { migrate } from './migrations.js';
-import { openPool } from './pool.js';
+import { openPool, storable } from './pool.js';
 import { Reads } from './reads.js';
 import { RoomPurge } from './roomPurge.js';
 import { Rooms } from './rooms.js';
@@ -55,12 +55,14 @@ export class PostgresStore implements Store {
     url: string,
     searchTimeoutMs: number,
   ) {
+    // Reads on whichever connection is free, with the parameters PostgreSQL can take (see storable).
+    const db = storable(pool);
     this.commits = new GroupCommit(pool);
-    this.messages = new Messages(pool);
-    this.reads = new Reads(pool);
+    this.messages = new Messages(db);
+    this.reads = new Reads(db);
     this.purge = new RoomPurge(pool);
-    this.rooms = new Rooms(pool, this.reads, this.purge);
-    this.accounts = new Accounts(pool);
+    this.rooms = new Rooms(db, this.reads, this.purge);
+    this.accounts = new Accounts(db);
     this.searches = new Search(url, searchTimeoutMs);
     this.accountSweep = new AccountSweep(pool);
   }

@@ -4,7 +4,25 @@
 import pg from 'pg';
 
 /** What a concern runs its SQL on: the pool (a statement of its own) or a client inside a transaction. */
-export type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
+export interface Queryable {
+  query<Row extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<Row>>;
+}
+
+/** A parameter as PostgreSQL can take it: NUL, which its text cannot hold, as U+FFFD (see `storable`). */
+function parameter(value: unknown): unknown {
+  if (typeof value === 'string') return value.includes('\u0000') ? value.replaceAll('\u0000', '\ufffd') : value;
+  return Array.isArray(value) ? value.map(parameter) : value;
+}
+
+/**
+ * `db` with every text parameter's NUL sent as U+FFFD: PostgreSQL refuses a NUL in text outright,
+ * where SQLite compares it like any other character. Nothing stored holds one (message text has
+ * them replaced by the parser, names refuse control characters, ids are made here), so a room, user
+ * or session looked up by a name holding one is found by neither engine, rather than failing here.
+ */
+export function storable(db: Queryable): Queryable {
+  return { query: (text, values) => db.query(text, values?.map(parameter)) };
+}
 
 /** BIGINT (OID 20): ids and millisecond times, all well below 2^53, as numbers rather than strings. */
 const INT8 = 20;

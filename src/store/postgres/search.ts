@@ -9,7 +9,7 @@ import type { SearchResult } from '../../shared/protocol/index.js';
 import { isShortSearch, RECENT_WINDOW, SEARCH_QUEUE_LENGTH } from '../bounds.js';
 import { SELECTED, toSearchResult, WITH_USERS, type MessageRow } from '../rows.js';
 import { SearchRefused, type SearchScope } from '../store.js';
-import { openPool, sqlState } from './pool.js';
+import { openPool, sqlState, storable, type Queryable } from './pool.js';
 
 /** Searches running at once; up to SEARCH_QUEUE_LENGTH more wait for a connection. */
 const SEARCH_CONNECTIONS = 2;
@@ -47,12 +47,14 @@ function unreachable(error: unknown): boolean {
 
 export class Search {
   private readonly pool: pg.Pool;
+  private readonly db: Queryable;
   /** Searches running or waiting for a connection. */
   private pending = 0;
   private closed = false;
 
   constructor(url: string, timeoutMs: number) {
     this.pool = openPool(url, { max: SEARCH_CONNECTIONS, statementTimeoutMs: timeoutMs, name: 'chat search' });
+    this.db = storable(this.pool);
   }
 
   async search(text: string, scope: SearchScope, limit: number): Promise<SearchResult[]> {
@@ -62,8 +64,8 @@ export class Search {
     try {
       const params = [containsPattern(text), scope.rooms, scope.dmsOf ?? null, limit];
       const { rows } = isShortSearch(text)
-        ? await this.pool.query<MessageRow>(SEARCH_SQL.recent, [...params, RECENT_WINDOW])
-        : await this.pool.query<MessageRow>(SEARCH_SQL.indexed, params);
+        ? await this.db.query<MessageRow>(SEARCH_SQL.recent, [...params, RECENT_WINDOW])
+        : await this.db.query<MessageRow>(SEARCH_SQL.indexed, params);
       return rows.map((row) => toSearchResult(row, scope.dmsOf));
     } catch (error) {
       const state = sqlState(error);
