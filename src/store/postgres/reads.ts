@@ -5,6 +5,7 @@
 import { conversationKey, mentions, UNREAD_CAP, type Conversation, type UnreadEntry } from '../../shared/protocol/index.js';
 import { UNREAD_WINDOW } from '../bounds.js';
 import { pairKey } from '../rows.js';
+import { along } from './messages.js';
 import type { Queryable } from './pool.js';
 
 /**
@@ -20,13 +21,13 @@ const unreadIn = (column: 'room' | 'pair') => `
   CROSS JOIN LATERAL (
     SELECT count(*)::int AS count, array_agg(x.data) FILTER (WHERE strpos(x.data, '@') > 0) AS texts FROM (
       SELECT n.data FROM (
-        SELECT user_id, data FROM messages WHERE ${column} = q.source AND id > q.marker ORDER BY id DESC LIMIT $4
+        SELECT user_id, data FROM messages WHERE ${along(column, 'q.source', '>', 'q.marker', 'DESC')} LIMIT $4
       ) n WHERE n.user_id <> $1 LIMIT $5
     ) x
   ) c
   WHERE c.count > 0 ORDER BY q.ord`;
 
-const SQL = {
+export const READS_SQL = {
   markRead: `INSERT INTO reads (user_id, key, last_read_id) VALUES ($1, $2, $3)
     ON CONFLICT (user_id, key) DO UPDATE SET last_read_id = excluded.last_read_id
     WHERE excluded.last_read_id > reads.last_read_id`,
@@ -53,19 +54,19 @@ export class Reads {
 
   async markRead(tx: Queryable, userId: string, about: Conversation, id: number): Promise<boolean> {
     if (id <= 0) return false;
-    return (await tx.query(SQL.markRead, [userId, conversationKey(about), id])).rowCount === 1;
+    return (await tx.query(READS_SQL.markRead, [userId, conversationKey(about), id])).rowCount === 1;
   }
 
   /** A new member's marker starts at the room's newest message, so its past does not count as unread. */
   async startReading(tx: Queryable, userId: string, room: string): Promise<void> {
-    await tx.query(SQL.startReading, [userId, conversationKey({ room }), room]);
+    await tx.query(READS_SQL.startReading, [userId, conversationKey({ room }), room]);
   }
 
   /** What `Store.unreadOf` answers, for `rooms`: the rooms the user is a member of, in order. */
   async unreadOf(userId: string, name: string, rooms: readonly string[]): Promise<UnreadEntry[]> {
     const [markerRows, conversations] = await Promise.all([
-      this.db.query<{ key: string; last_read_id: number }>(SQL.readsOf, [userId]),
-      this.db.query<{ other: string; last_in: number }>(SQL.conversationsWith, [userId]),
+      this.db.query<{ key: string; last_read_id: number }>(READS_SQL.readsOf, [userId]),
+      this.db.query<{ other: string; last_in: number }>(READS_SQL.conversationsWith, [userId]),
     ]);
     const markers = new Map(markerRows.rows.map((row) => [row.key, row.last_read_id]));
     const markerOf = (about: Conversation) => markers.get(conversationKey(about)) ?? 0;
@@ -77,9 +78,9 @@ export class Reads {
     const count = (sql: string, sources: string[], marks: number[]) =>
       sources.length === 0 ? Promise.resolve([]) : this.db.query<CountRow>(sql, [userId, sources, marks, UNREAD_WINDOW, UNREAD_CAP]).then((r) => r.rows);
     const [roomCounts, pairCounts] = await Promise.all([
-      count(SQL.unreadInRooms, [...rooms], roomMarkers),
+      count(READS_SQL.unreadInRooms, [...rooms], roomMarkers),
       count(
-        SQL.unreadInPairs,
+        READS_SQL.unreadInPairs,
         dms.map((dm) => pairKey(userId, dm.other)),
         dms.map((dm) => dm.marker),
       ),

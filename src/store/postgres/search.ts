@@ -9,6 +9,7 @@ import type { SearchResult } from '../../shared/protocol/index.js';
 import { isShortSearch, RECENT_WINDOW, SEARCH_QUEUE_LENGTH } from '../bounds.js';
 import { SELECTED, toSearchResult, WITH_USERS, type MessageRow } from '../rows.js';
 import { SearchRefused, type SearchScope } from '../store.js';
+import { along, withIds } from './messages.js';
 import { openPool, sqlState, storable, type Queryable } from './pool.js';
 
 /** Searches running at once; up to SEARCH_QUEUE_LENGTH more wait for a connection. */
@@ -28,15 +29,18 @@ export const SEARCH_SQL = {
   /** Through the trigram index (or, for a text most messages hold, backwards along the ids until enough are found). */
   indexed: `SELECT ${SELECTED} FROM messages m ${WITH_USERS}
     WHERE m.data ILIKE $1 AND ${IN_SCOPE} ORDER BY m.id DESC LIMIT $4`,
-  /** The newest $5 messages of each room in scope, of the DMs sent and of those received. */
-  recent: `WITH recent AS (
-      SELECT w.id FROM (SELECT DISTINCT unnest($2::text[]) AS name) r
-        CROSS JOIN LATERAL (SELECT id FROM messages WHERE room = r.name ORDER BY id DESC LIMIT $5) w
-      UNION SELECT id FROM (SELECT id FROM messages WHERE room IS NULL AND user_id = $3 ORDER BY id DESC LIMIT $5) f
-      UNION SELECT id FROM (SELECT id FROM messages WHERE to_id = $3 AND room IS NULL ORDER BY id DESC LIMIT $5) t
-    )
-    SELECT ${SELECTED} FROM recent JOIN messages m ON m.id = recent.id ${WITH_USERS}
-    WHERE m.data ILIKE $1 ORDER BY m.id DESC LIMIT $4`,
+  /**
+   * The newest $5 messages of each room in scope, of the DMs sent and of those received (a message
+   * with a recipient is a DM), then those of them holding the text, looked up by id.
+   */
+  recent: `${withIds(
+    `SELECT w.id FROM (SELECT DISTINCT unnest($2::text[]) AS name) r
+        CROSS JOIN LATERAL (SELECT id FROM messages WHERE ${along('room', 'r.name', '>', '0', 'DESC')} LIMIT $5) w
+      UNION ALL SELECT id FROM (SELECT id FROM messages WHERE room IS NULL AND ${along('user_id', '$3', '>', '0', 'DESC')} LIMIT $5) f
+      UNION ALL SELECT id FROM (SELECT id FROM messages WHERE ${along('to_id', '$3', '>', '0', 'DESC')} LIMIT $5) t`,
+    'DESC',
+    'm.data ILIKE $1',
+  )} LIMIT $4`,
 } as const;
 
 /** No answer from PostgreSQL at all: a connection refused or lost, or none free in time. */
