@@ -1,8 +1,5 @@
-import pg from 'pg';
 import { configDefaults, defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
-
-/** The PostgreSQL the tests make their databases on (test/helpers/postgres.ts). */
-const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+import { POSTGRES_HINT, postgresUnreachable } from './test/helpers/postgresProbe.js';
 
 /**
  * The integration files the PostgreSQL project leaves out, each for its reason: they start the
@@ -19,20 +16,6 @@ const SQLITE_ONLY: Record<string, string> = {
   'test/integration/sqlite-upgrades.test.ts': "makes chat.db an older release's to test SQLite's own migrations",
 };
 
-/** Why PostgreSQL cannot be reached, or undefined when it can. */
-async function postgresUnreachable(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return undefined;
-  } catch (error) {
-    return `no PostgreSQL at ${POSTGRES_ADMIN_URL.replace(/\/\/[^@/]*@/, '//')} (${error instanceof Error ? error.message : String(error)})`;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
 /**
  * The WebSocket suite on PostgreSQL: every server of it (test/helpers/server.ts) keeps everything
  * in a fresh database. Left out, with the reason printed, where there is no PostgreSQL to reach;
@@ -42,7 +25,7 @@ async function postgresProject(): Promise<TestProjectInlineConfiguration[]> {
   const reason = await postgresUnreachable();
   if (reason !== undefined) {
     if (process.env.CI === 'true') throw new Error(`${reason}: CI must run the PostgreSQL project (apt-get install postgresql)`);
-    console.warn(`SKIPPING the postgres project: ${reason}. Start PostgreSQL (user postgres, trust on 127.0.0.1) or set TEST_POSTGRES_URL.`);
+    console.warn(`SKIPPING the postgres project: ${reason}. ${POSTGRES_HINT}.`);
     return [];
   }
   return [

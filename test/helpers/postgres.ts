@@ -6,41 +6,22 @@ import crypto from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { PostgresStore, type PostgresOptions } from '../../src/store/postgres/index.js';
-
-/** The server the tests make their databases on (trust authentication, as the CI machine has it). */
-export const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+import { POSTGRES_ADMIN_URL, POSTGRES_HINT, postgresUnreachable } from './postgresProbe.js';
 
 /** Whether this run's servers use PostgreSQL (the `postgres` project of vitest.config.ts). */
 export const onPostgres = (): boolean => process.env.TEST_STORE === 'postgres';
 
 let reachable: Promise<string | undefined> | undefined;
 
-/** Why PostgreSQL cannot be used, or undefined when it can. Asked once per process. */
-function unreachable(): Promise<string | undefined> {
-  reachable ??= (async () => {
-    const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 3000 });
-    try {
-      await client.connect();
-      await client.query('SELECT 1');
-      return undefined;
-    } catch (error) {
-      return `no PostgreSQL at ${POSTGRES_ADMIN_URL.replace(/\/\/[^@/]*@/, '//')} (${error instanceof Error ? error.message : String(error)})`;
-    } finally {
-      await client.end().catch(() => {});
-    }
-  })();
-  return reachable;
-}
-
 /**
  * Whether the PostgreSQL tests can run: `describe.skipIf(!(await postgresForTests()))`. Skipped
  * with the reason printed when there is none to reach; under CI=true, an error instead.
  */
 export async function postgresForTests(): Promise<boolean> {
-  const reason = await unreachable();
+  const reason = await (reachable ??= postgresUnreachable());
   if (reason === undefined) return true;
   if (process.env.CI === 'true') throw new Error(`${reason}: CI must run the PostgreSQL tests (apt-get install postgresql)`);
-  console.warn(`SKIPPING the PostgreSQL tests: ${reason}. Start PostgreSQL (user postgres, trust on 127.0.0.1) or set TEST_POSTGRES_URL.`);
+  console.warn(`SKIPPING the PostgreSQL tests: ${reason}. ${POSTGRES_HINT}.`);
   return false;
 }
 
