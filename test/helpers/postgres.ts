@@ -36,10 +36,11 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A new, empty database: `chat_test_<random>`. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** A new, empty database: `chat_test_<random>`; with `ctype`, that LC_CTYPE (and LC_COLLATE) instead of the server's. */
+export async function createTestDatabase({ ctype }: { ctype?: 'C' } = {}): Promise<TestDatabase> {
   const name = `chat_test_${crypto.randomBytes(6).toString('hex')}`;
-  await asAdmin((client) => client.query(`CREATE DATABASE ${name}`));
+  const locale = ctype === undefined ? '' : ` TEMPLATE template0 LC_CTYPE '${ctype}' LC_COLLATE '${ctype}'`;
+  await asAdmin((client) => client.query(`CREATE DATABASE ${name}${locale}`));
   const url = new URL(POSTGRES_ADMIN_URL);
   url.pathname = `/${name}`;
   return {

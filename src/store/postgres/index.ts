@@ -25,7 +25,7 @@ import { openPool, storable } from './pool.js';
 import { Reads } from './reads.js';
 import { RoomPurge } from './roomPurge.js';
 import { Rooms } from './rooms.js';
-import { Search } from './search.js';
+import { Search, searchLocaleProblem } from './search.js';
 import { Accounts } from './sessions.js';
 import { AccountSweep } from './sweep.js';
 
@@ -76,6 +76,8 @@ export class PostgresStore implements Store {
       await pool.end();
       throw error;
     }
+    const problem = await searchLocaleProblem(pool).catch(() => undefined);
+    if (problem) process.emitWarning(problem, 'PostgresWarning');
     const store = new PostgresStore(pool, url, searchTimeoutMs);
     store.purge.start();
     return store;

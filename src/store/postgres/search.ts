@@ -43,6 +43,21 @@ export const SEARCH_SQL = {
   )} LIMIT $4`,
 } as const;
 
+/**
+ * What is wrong with the database's character classes for search, if anything: with LC_CTYPE C
+ * (or POSIX), ILIKE folds the case of ASCII letters only, and pg_trgm sees no letters outside
+ * ASCII, so Chinese is found only by reading every message. Any UTF-8 LC_CTYPE has neither limit.
+ */
+export async function searchLocaleProblem(db: Queryable): Promise<string | undefined> {
+  const { rows } = await db.query<{ ctype: string }>('SELECT datctype AS ctype FROM pg_database WHERE datname = current_database()');
+  const ctype = rows[0]?.ctype ?? '';
+  if (!/^(C|POSIX)$/i.test(ctype)) return undefined;
+  return (
+    `the database's LC_CTYPE is ${ctype}: search folds the case of ASCII letters only, and its trigram index cannot ` +
+    'help with other scripts (Chinese among them); a database made with a UTF-8 LC_CTYPE (C.UTF-8, en_US.UTF-8) has neither limit'
+  );
+}
+
 /** No answer from PostgreSQL at all: a connection refused or lost, or none free in time. */
 function unreachable(error: unknown): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };

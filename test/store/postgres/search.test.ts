@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RECENT_WINDOW } from '../../../src/store/bounds.js';
 import type { PostgresStore } from '../../../src/store/postgres/index.js';
-import { containsPattern } from '../../../src/store/postgres/search.js';
+import { containsPattern, searchLocaleProblem } from '../../../src/store/postgres/search.js';
 import { SearchRefused } from '../../../src/store/store.js';
-import { freshPostgresStore, postgresForTests } from '../../helpers/postgres.js';
+import { createTestDatabase, freshPostgresStore, postgresForTests, withClient } from '../../helpers/postgres.js';
 
 const alice = { id: 'search-alice', name: 'Alice', image: 1 };
 const bob = { id: 'search-bob', name: 'Bob', image: 2 };
@@ -104,6 +104,16 @@ describe.skipIf(!(await postgresForTests()))('search on PostgreSQL', () => {
       expect(texts(await big.search('龘 o', { rooms: ['lobby'] }, 10))).toEqual(['rare 龘 old']);
     } finally {
       await big.close();
+    }
+  });
+
+  it('says what search cannot do on a database whose LC_CTYPE is C, and nothing on a UTF-8 one', async () => {
+    expect(await searchLocaleProblem(poolOf(store))).toBeUndefined();
+    const plain = await createTestDatabase({ ctype: 'C' });
+    try {
+      expect(await withClient(plain.url, (client) => searchLocaleProblem(client))).toMatch(/LC_CTYPE is C: search folds the case of ASCII letters only/);
+    } finally {
+      await plain.drop();
     }
   });
 
