@@ -6,15 +6,7 @@
 // run on the pool and never see what is not committed, so `commitPending()` has nothing to do.
 // Nothing is cached in memory: several processes may write to the same database.
 import type pg from 'pg';
-import type {
-  ChatMessage,
-  Conversation,
-  DirectMessage,
-  SearchResult,
-  StoredMessage,
-  UnreadEntry,
-  User,
-} from '../../shared/protocol/index.js';
+import type { ChatMessage, Conversation, DirectMessage, SearchResult, StoredMessage, UnreadEntry, User } from '../../shared/protocol/index.js';
 import type { Page, Room, RoomQuery, SearchScope, Store, StoredSession, StoredUser, SweepCounts } from '../store.js';
 import { DEFAULTS } from '../../config.js';
 import { GroupCommit } from './groupCommit.js';
