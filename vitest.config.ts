@@ -1,4 +1,42 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { POSTGRES_HINT, postgresUnreachable } from './test/helpers/postgresProbe.js';
+
+/**
+ * The integration files the PostgreSQL project leaves out, each for its reason: they start the
+ * built server as a child process or work on SQLite's file directly. Everything else in
+ * test/integration runs on PostgreSQL too.
+ */
+const SQLITE_ONLY: Record<string, string> = {
+  'test/integration/crash.test.ts': 'spawns dist/main.js, kills it with SIGKILL, and reads chat.db with better-sqlite3',
+  'test/integration/lifecycle.test.ts': 'spawns dist/main.js on a data folder (signals, a restart on the same folder, a bad PORT)',
+  'test/integration/slow-reader.test.ts': 'spawns dist/main.js with its own MAX_BUFFERED_BYTES on a data folder',
+  'test/integration/room-scale.test.ts': 'seeds 3,000 rooms through SqliteEngine into chat.db while the server is stopped',
+  'test/integration/search-load.test.ts': 'seeds a large store through SqliteEngine into chat.db while the server is stopped',
+  'test/integration/replay-pacing.test.ts': 'seeds lobby messages through SqliteEngine into chat.db while the server is stopped',
+  'test/integration/sqlite-upgrades.test.ts': "makes chat.db an older release's to test SQLite's own migrations",
+};
+
+/**
+ * The WebSocket suite on PostgreSQL: every server of it (test/helpers/server.ts) keeps everything
+ * in a fresh database. Left out, with the reason printed, where there is no PostgreSQL to reach;
+ * under CI=true that is an error instead, so that it never silently goes missing.
+ */
+async function postgresProject(): Promise<TestProjectInlineConfiguration[]> {
+  const reason = await postgresUnreachable();
+  if (reason !== undefined) {
+    if (process.env.CI === 'true') throw new Error(`${reason}: CI must run the PostgreSQL project (apt-get install postgresql)`);
+    console.warn(`SKIPPING the postgres project: ${reason}. ${POSTGRES_HINT}.`);
+    return [];
+  }
+  return [
+    {
+      extends: true,
+      test: { name: 'postgres', include: ['test/integration/**/*.test.ts'], exclude: [...configDefaults.exclude, ...Object.keys(SQLITE_ONLY)], env: { TEST_STORE: 'postgres' } },
+    },
+  ];
+}
+
+const postgres = await postgresProject();
 
 export default defineConfig({
   test: {
@@ -14,6 +52,7 @@ export default defineConfig({
         extends: true,
         test: { name: 'deferred bus', include: ['test/integration/**/*.test.ts'], env: { TEST_BUS: 'deferred' } },
       },
+      ...postgres,
     ],
   },
 });

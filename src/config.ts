@@ -6,6 +6,11 @@ export interface Config {
   host: string;
   dataDir: string;
   /**
+   * PostgreSQL to keep everything in (`postgres://user:password@host/database`); undefined keeps it
+   * in SQLite under dataDir, as always.
+   */
+  databaseUrl: string | undefined;
+  /**
    * Signing secret; undefined means "make one and keep it in dataDir". Several keys, comma-separated,
    * rotate it: the first signs, all of them verify.
    */
@@ -63,6 +68,7 @@ export const DEFAULTS: Config = {
   port: 3000,
   host: '127.0.0.1',
   dataDir: './data',
+  databaseUrl: undefined,
   secret: undefined,
   allowedOrigins: [],
   trustProxy: false,
@@ -119,6 +125,22 @@ function origins(raw: string | undefined): string[] {
     });
 }
 
+/** DATABASE_URL: a postgres:// or postgresql:// URL, or nothing. Its password is never repeated in an error. */
+function databaseUrl(raw: string | undefined): string | undefined {
+  const value = raw?.trim();
+  if (!value) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    // Not a URL at all: said without the value, which may hold a password.
+  }
+  if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')) {
+    throw new ConfigError('DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@localhost:5432/chat');
+  }
+  return value;
+}
+
 /** The keys of a SECRET (or secret file): comma- or newline-separated, the first one signing. */
 export function splitKeys(raw: string): string[] {
   return raw
@@ -137,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: integer(env, 'PORT', DEFAULTS.port, 0, 65535),
     host: env.HOST?.trim() || DEFAULTS.host,
     dataDir: path.resolve(env.DATA_DIR?.trim() || DEFAULTS.dataDir),
+    databaseUrl: databaseUrl(env.DATABASE_URL),
     secret,
     allowedOrigins: origins(env.ALLOWED_ORIGINS),
     trustProxy: flag(env, 'TRUST_PROXY'),

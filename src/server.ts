@@ -9,10 +9,12 @@ import type { Config } from './config.js';
 import { createApp } from './http/app.js';
 import { Identity } from './identity/identity.js';
 import { startSweeping } from './identity/upkeep.js';
-import { loadSecret } from './identity/secret.js';
+import { loadSecret, loadSharedSecret } from './identity/secret.js';
 import { createLog } from './log.js';
 import { shutdownOrder } from './shutdown.js';
+import { PostgresStore } from './store/postgres/index.js';
 import { SqliteStore } from './store/sqlite/index.js';
+import type { Store } from './store/store.js';
 import { gateConnections } from './transport/connectionGate.js';
 import { startHeartbeat } from './transport/heartbeat.js';
 import { Outbox } from './transport/outbox.js';
@@ -37,13 +39,32 @@ const checkInterval = (headersTimeoutMs: number) => Math.min(30_000, Math.max(50
  */
 export interface Parts {
   bus?: Bus;
-  store?: SqliteStore;
+  store?: Store;
+}
+
+/**
+ * The store the configuration asks for, and the keys that sign cookies: PostgreSQL with
+ * DATABASE_URL (its schema migrated before anything listens; the keys kept in it unless SECRET is
+ * set, shared by every process), else SQLite in DATA_DIR with the keys in its `secret` file.
+ */
+async function openStore(config: Config, given: Store | undefined): Promise<{ store: Store; keys: string[] }> {
+  if (given) return { store: given, keys: loadSecret(config.dataDir, config.secret) };
+  if (config.databaseUrl === undefined) {
+    return { store: new SqliteStore(config.dataDir, { searchTimeoutMs: config.searchTimeoutMs }), keys: loadSecret(config.dataDir, config.secret) };
+  }
+  const store = await PostgresStore.open(config.databaseUrl, { searchTimeoutMs: config.searchTimeoutMs });
+  try {
+    return { store, keys: await loadSharedSecret(config.secret, (candidate) => store.keptKeys(candidate)) };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
 }
 
 export async function startServer(config: Config, parts: Parts = {}): Promise<RunningServer> {
   const log = createLog(config.quiet);
-  const store = parts.store ?? new SqliteStore(config.dataDir, { searchTimeoutMs: config.searchTimeoutMs });
-  const identity = new Identity({ keys: loadSecret(config.dataDir, config.secret), store, maxAgeMs: config.sessionMaxAgeMs });
+  const { store, keys } = await openStore(config, parts.store);
+  const identity = new Identity({ keys, store, maxAgeMs: config.sessionMaxAgeMs });
   const bus = parts.bus ?? new InProcessBus();
   // The outbox commits what this turn wrote before each write (a read may have seen it already).
   const outbox: Outbox<SocketPeer> = new Outbox<SocketPeer>({
@@ -82,7 +103,7 @@ export async function startServer(config: Config, parts: Parts = {}): Promise<Ru
   });
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  log('listening', { url: `http://${host}:${port}`, dataDir: config.dataDir });
+  log('listening', { url: `http://${host}:${port}`, store: config.databaseUrl === undefined ? 'sqlite' : 'postgres', dataDir: config.dataDir });
 
   const stopSweeping = startSweeping(store, config.sessionMaxAgeMs, log);
   const stop = shutdownOrder({ server, wss, hub, bus, store, log, stopHeartbeat, stopAccepting: () => (accepting = false) });

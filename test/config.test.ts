@@ -32,3 +32,18 @@ describe('MAX_BUFFERED_BYTES', () => {
     }
   });
 });
+
+describe('DATABASE_URL', () => {
+  it('is unset by default (SQLite in DATA_DIR), takes a postgres:// or postgresql:// URL, and names itself otherwise', () => {
+    expect(loadConfig({}).databaseUrl).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: '  ' }).databaseUrl).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: 'postgres://chat:pw@db.internal:5432/chat' }).databaseUrl).toBe('postgres://chat:pw@db.internal:5432/chat');
+    expect(loadConfig({ DATABASE_URL: ' postgresql://localhost/chat ' }).databaseUrl).toBe('postgresql://localhost/chat');
+    for (const bad of ['mysql://root:hunter2@localhost/chat', 'localhost:5432/chat', 'sqlite:chat.db', 'hunter2']) {
+      expect(() => loadConfig({ DATABASE_URL: bad })).toThrow(ConfigError);
+      expect(() => loadConfig({ DATABASE_URL: bad })).toThrow(/DATABASE_URL/);
+      // The value may hold a password: it is not repeated.
+      expect(() => loadConfig({ DATABASE_URL: bad })).not.toThrow(/hunter2/);
+    }
+  });
+});

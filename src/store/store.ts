@@ -1,5 +1,5 @@
 // The storage seam (the `Store` interface) and the types it speaks in; the SQLite store in
-// sqlite/ is the one that implements it.
+// sqlite/ and the PostgreSQL one in postgres/ implement it.
 import type { ChatMessage, Conversation, DirectMessage, SearchResult, StoredMessage, UnreadEntry, User } from '../shared/protocol/index.js';
 
 export interface Room {
@@ -72,8 +72,8 @@ export class SearchRefused extends Error {
 }
 
 /**
- * The storage seam: everything the server keeps goes through here, so another engine
- * (PostgreSQL) can replace the embedded SQLite one without touching the hub or the routes.
+ * The storage seam: everything the server keeps goes through here, so that either engine (the
+ * embedded SQLite, or PostgreSQL with DATABASE_URL) serves the hub and the routes alike.
  *
  * Every call is asynchronous. A write resolves once it is committed: the writes of one turn of
  * the event loop share one transaction (the group commit), so what a write's result announces is

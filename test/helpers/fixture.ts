@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { ConnectOptions } from '../../src/tools/kit/client.js';
 import { roomName } from './chat.js';
 import { TestClient } from './client.js';
+import { createTestDatabase, onPostgres, type TestDatabase } from './postgres.js';
 import { signIn, startTestServer, tempDataDir, type SignedIn, type TestServer } from './server.js';
 
 export interface ServerFixture {
@@ -49,16 +50,23 @@ export interface RestartOptions {
  * makes rooms and searches from the same address, far more often than a person would).
  */
 export function useServer(env: Record<string, string> = {}): ServerFixture {
-  let settings = { SIGNIN_RATE_LIMIT: '0', ROOM_RATE_LIMIT: '0', SEARCH_RATE_LIMIT: '0', ...env };
+  let settings: Record<string, string> = { SIGNIN_RATE_LIMIT: '0', ROOM_RATE_LIMIT: '0', SEARCH_RATE_LIMIT: '0', ...env };
   const dataDir = tempDataDir();
   let running: TestServer | undefined;
+  /** On PostgreSQL (TEST_STORE=postgres), the file's database: it outlives restarts, like the data folder. */
+  let database: TestDatabase | undefined;
   const open: TestClient[] = [];
 
   beforeAll(async () => {
+    if (onPostgres() && settings.DATABASE_URL === undefined) {
+      database = await createTestDatabase();
+      settings = { ...settings, DATABASE_URL: database.url };
+    }
     running = await startTestServer(settings, dataDir);
   });
   afterAll(async () => {
     await running?.close();
+    await database?.drop();
   });
   afterEach(() => fixture.closeSockets());
 

@@ -9,6 +9,7 @@ import { DeferredBus } from '../../src/bus/deferred.js';
 import { startServer, type Parts } from '../../src/server.js';
 import type { Account } from '../../src/tools/kit/http.js';
 import { PRODUCT_MAIN, runningAt } from '../../src/tools/kit/server.js';
+import { createTestDatabase, onPostgres } from './postgres.js';
 
 // Sign-in is the tools' kit's (src/tools/kit/http.ts): `signIn(url, name = 'Tester')`, and
 // `cookieHeader` of a fetch Response (or of the kit's own answers).
@@ -19,6 +20,8 @@ export interface TestServer {
   wsUrl: string;
   port: number;
   dataDir: string;
+  /** The PostgreSQL database it keeps everything in, when it runs on one (TEST_STORE=postgres). */
+  databaseUrl?: string;
   close(): Promise<void>;
 }
 
@@ -37,17 +40,33 @@ export function testBus(): Bus | undefined {
   throw new Error(`TEST_BUS=${chosen}: expected memory or deferred`);
 }
 
-/** The real server, in this process, on an ephemeral port with a temporary data folder. */
+/**
+ * The real server, in this process, on an ephemeral port with a temporary data folder. With
+ * TEST_STORE=postgres (the `postgres` project of vitest.config.ts) it keeps everything in a fresh
+ * PostgreSQL database, dropped when it closes, unless `env` names one (DATABASE_URL) to keep across restarts.
+ */
 export async function startTestServer(env: Record<string, string> = {}, dataDir = tempDataDir(), parts: Parts = {}): Promise<TestServer> {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, QUIET: '1', ...env });
+  const database = onPostgres() && env.DATABASE_URL === undefined && parts.store === undefined ? await createTestDatabase() : undefined;
+  const settings = database ? { ...env, DATABASE_URL: database.url } : env;
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, QUIET: '1', ...settings });
   const bus = parts.bus ?? testBus();
-  const running = await startServer(config, bus === undefined ? parts : { ...parts, bus });
+  let running: Awaited<ReturnType<typeof startServer>>;
+  try {
+    running = await startServer(config, bus === undefined ? parts : { ...parts, bus });
+  } catch (error) {
+    await database?.drop();
+    throw error;
+  }
   return {
     url: running.url,
     wsUrl: running.url.replace(/^http/, 'ws') + '/ws/chat',
     port: running.port,
     dataDir,
-    close: running.close,
+    ...(config.databaseUrl === undefined ? {} : { databaseUrl: config.databaseUrl }),
+    close: async () => {
+      await running.close();
+      await database?.drop();
+    },
   };
 }
 

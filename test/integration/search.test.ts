@@ -1,8 +1,6 @@
 // `GET /search` (docs/protocol.md, "Rooms of your own, unread, typing and search"): full-text search
-// with SQLite FTS5 and the trigram tokenizer, only over what the user may see, against the real
-// server; and messages written before the index existed found after an upgrade.
-import path from 'node:path';
-import Database from 'better-sqlite3';
+// (SQLite's FTS5 trigram index, or PostgreSQL's pg_trgm), only over what the user may see, against
+// the real server. Messages from before the index existed: sqlite-upgrades.test.ts.
 import { describe, expect, it } from 'vitest';
 import { SEARCH_LIMIT, type ChatMessage, type SearchResult } from '../../src/shared/protocol/index.js';
 import { dm, join, leave, say } from '../helpers/chat.js';
@@ -189,26 +187,5 @@ describe('GET /search', () => {
     }
     expect((await ask(`?q=${'x'.repeat(200)}`)).status).toBe(200);
     expect((await ask(`?q=${encodeURIComponent('字'.repeat(200))}`)).status).toBe(200);
-  });
-
-  it('finds messages written before the search index existed, after an upgrade', async () => {
-    const alice = await chat.signIn('Alice');
-    const a = await chat.connect(alice);
-    const word = token();
-    const old = await say(a, `from the old days ${word}`);
-
-    await chat.restart({
-      // the database as a version without search left it
-      between: (dataDir) => {
-        const db = new Database(path.join(dataDir, 'chat.db'));
-        db.exec(`DROP TRIGGER messages_fts_delete; DROP TRIGGER messages_fts_update;
-                 DROP TABLE messages_fts; DROP TABLE search_state; PRAGMA user_version = 0;`);
-        db.close();
-      },
-    });
-    expect(ids(await search(alice, word))).toEqual([old.id]);
-    const b = await chat.connect(alice);
-    const fresh = await say(b, `and a new one ${word}`);
-    expect(ids(await search(alice, word))).toEqual([fresh.id, old.id]);
   });
 });

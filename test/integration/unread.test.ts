@@ -1,9 +1,7 @@
 // Unread counts (docs/protocol.md, "Rooms of your own, unread, typing and search"): `unread` on
 // connect, right after the lobby list, counting what others wrote after the user's read marker per
 // room and per DM with mentions apart; how joining and leaving a room move the marker; markers and
-// memberships across a restart and an upgrade. Real server, real `ws` clients.
-import path from 'node:path';
-import Database from 'better-sqlite3';
+// memberships across a restart (an upgrade: sqlite-upgrades.test.ts). Real server, real `ws` clients.
 import { describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../src/shared/protocol/index.js';
 import { dm, join, joinAll, leave, personName, say, unique } from '../helpers/chat.js';
@@ -136,25 +134,5 @@ describe('read markers and membership', () => {
     await chat.restart();
     const { unread } = await connect(bob);
     expect(entryFor(unread, { room })).toEqual({ room, count: 1, mentions: 0, lastReadId: first.id });
-  });
-
-  it('someone who signed in before read markers existed does not find the whole lobby unread after the upgrade', async () => {
-    const alice = await chat.signIn(personName('Alice'));
-    const bob = await chat.signIn(personName('Bob'));
-    const { client: a } = await connect(alice);
-    for (let i = 0; i < 20; i++) await say(a, unique('history'));
-
-    await chat.restart({
-      // the database as a version without read markers left it
-      between: (dataDir) => {
-        const db = new Database(path.join(dataDir, 'chat.db'));
-        db.exec('DROP TABLE reads; DROP TABLE memberships; PRAGMA user_version = 0;');
-        db.close();
-      },
-    });
-    expect((await connect(bob)).unread).toEqual([]);
-    const { client: a2 } = await connect(alice);
-    await say(a2, unique('news'));
-    expect((await connect(bob)).unread).toMatchObject([{ room: 'lobby', count: 1 }]);
   });
 });

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { PURGE_CHUNK } from '../../src/store/sqlite/roomPurge.js';
+import { PURGE_CHUNK } from '../../src/store/bounds.js';
 import { tempDataDir } from '../helpers/server.js';
 import { expectIndexIntact, readFile, storeFixture } from '../helpers/store.js';
 

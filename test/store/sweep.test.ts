@@ -5,7 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { newUserId } from '../../src/identity/ids.js';
-import { SWEEP_LIMITS } from '../../src/store/sqlite/sweep.js';
+import { SWEEP_LIMITS } from '../../src/store/bounds.js';
 import type { SqliteEngine } from '../../src/store/sqlite/index.js';
 import type { SweepCounts } from '../../src/store/store.js';
 import { tempDataDir } from '../helpers/server.js';

@@ -64,12 +64,14 @@ function roomOrWith(fields: Fields, type: string): { room: string } | { with: st
 }
 
 // A lone surrogate (half of a UTF-16 pair, which JSON can carry as `\ud800`) has no UTF-8 form:
-// SQLite would keep it as three U+FFFD, so history would differ from what was delivered live.
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+// SQLite would keep it as three U+FFFD, so history would differ from what was delivered live. NUL
+// (`\u0000`) is valid UTF-8, but PostgreSQL's text cannot hold it: it would refuse the message.
+const UNSTORABLE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|\u0000/g;
 
 function text(fields: Fields, limits: ParseLimits): string {
-  // Each lone surrogate becomes U+FFFD, as any UTF-8 encoder makes it: one character either way.
-  const data = requiredString(fields, 'data').replace(LONE_SURROGATE, '\ufffd').trim();
+  // Each lone surrogate becomes U+FFFD, as any UTF-8 encoder makes it, and so does each NUL: one
+  // character either way, and what every store keeps as it is.
+  const data = requiredString(fields, 'data').replace(UNSTORABLE, '\ufffd').trim();
   if (data.length === 0) reject('empty', 'wsError.empty.message');
   if (codePointLength(data) > limits.maxMessageLength) {
     reject('too_long', 'wsError.too_long.message', { max: limits.maxMessageLength });

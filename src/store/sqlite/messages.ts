@@ -4,7 +4,7 @@
 import type Database from 'better-sqlite3';
 import type { ChatMessage, DirectMessage, StoredMessage, User } from '../../shared/protocol/index.js';
 import type { Page } from '../store.js';
-import { MESSAGE_COLUMNS, ROOM_MESSAGE_COLUMNS, pairKey, toMessage, type MessageRow } from './rows.js';
+import { MESSAGE_COLUMNS, ROOM_MESSAGE_COLUMNS, pairKey, toMessage, type MessageRow } from '../rows.js';
 
 /** How many rooms' latest pages are kept (the oldest kept goes first). */
 const LATEST_PAGES = 64;

@@ -2,19 +2,9 @@
 // `reads` table, keyed by `conversationKey`), and what others wrote after that, counted within bounds.
 import type Database from 'better-sqlite3';
 import { conversationKey, UNREAD_CAP, type Conversation, type UnreadEntry } from '../../shared/protocol/index.js';
+import { UNREAD_WINDOW } from '../bounds.js';
+import { pairKey } from '../rows.js';
 import type { Messages } from './messages.js';
-import { pairKey } from './rows.js';
-
-/**
- * Unread counts are bounded: per room or conversation, at most the newest UNREAD_WINDOW messages
- * after the reader's marker are looked at, and at most UNREAD_CAP of them (from others) are counted.
- * A count of UNREAD_CAP therefore means "that many or more" (the page shows 999+), and a reader
- * who is 900,000 messages behind costs the same as one who is 2,000 behind. The window is wider
- * than the cap so that the reader's own messages among the newest (which never count) do not
- * hide others' in all but extreme cases (someone who wrote most of the last 2,000 messages
- * without reading any).
- */
-const UNREAD_WINDOW = 2 * UNREAD_CAP;
 
 /** Whether a row mentions the reader: the same `mentions()` the page highlights with. */
 // CASE is lazy: mentions() runs only on rows with an "@" (at most UNREAD_CAP of them). Not a test

@@ -5,11 +5,8 @@
 // are all gone loses its tombstone row, and its name is free again.
 import type Database from 'better-sqlite3';
 import { inSteps, type Steps } from '../../background.js';
+import { PURGE_CHUNK, PURGE_INTERVAL_MS } from '../bounds.js';
 
-/** The background looks for deleted rooms' messages this often (a restart resumes where it stopped). */
-const PURGE_INTERVAL_MS = 1000;
-/** Messages deleted in one go: a few milliseconds with their search index entries. */
-export const PURGE_CHUNK = 500;
 
 export class RoomPurge {
   private readonly statements;

@@ -4,28 +4,11 @@
 // room's newest message.
 import type Database from 'better-sqlite3';
 import { conversationKey, foldName, LOBBY } from '../../shared/protocol/index.js';
+import { OPEN_ROOM as OPEN, ROOM_COLUMNS as COLUMNS, toRoom, type RoomRow } from '../rows.js';
 import type { Room, RoomQuery } from '../store.js';
 import type { Messages } from './messages.js';
 import type { Reads } from './reads.js';
 import type { RoomPurge } from './roomPurge.js';
-
-interface RoomRow {
-  name: string;
-  created_at: number;
-  created_by: string | null;
-  archived_at: number | null;
-}
-
-const COLUMNS = 'r.name, r.created_at, r.created_by, r.archived_at';
-/** Neither archived nor deleted. */
-const OPEN = 'r.archived_at IS NULL AND r.deleted_at IS NULL';
-
-function toRoom(row: RoomRow): Room {
-  const room: Room = { name: row.name, createdAt: row.created_at };
-  if (row.created_by !== null) room.createdBy = row.created_by;
-  if (row.archived_at !== null) room.archivedAt = row.archived_at;
-  return room;
-}
 
 export class Rooms {
   private readonly statements;

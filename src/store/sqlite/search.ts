@@ -3,9 +3,10 @@
 // handed to the search worker (searchWorker.ts) so that it never runs on the event loop.
 import type Database from 'better-sqlite3';
 import { inSteps, type Steps } from '../../background.js';
-import type { SearchResult, User } from '../../shared/protocol/index.js';
+import type { SearchResult } from '../../shared/protocol/index.js';
+import { SEARCH_QUEUE_LENGTH } from '../bounds.js';
+import { toSearchResult, type MessageRow } from '../rows.js';
 import type { SearchScope } from '../store.js';
-import type { MessageRow } from './rows.js';
 import { searchJob } from './searchQuery.js';
 import { SearchWorker } from './searchWorker.js';
 
@@ -26,11 +27,6 @@ const SEARCH_CATCH_UP = 4 * SEARCH_INDEX_CHUNK;
  * whichever insert tips a level over, is off (see SEARCH_MERGING in schema.ts).
  */
 const SEARCH_MERGE_PAGES = 8;
-/**
- * Searches that may wait while one runs: with the default budget of a second each, the last of
- * them is answered within about 9 s; one more is refused at once (503).
- */
-export const SEARCH_QUEUE_LENGTH = 8;
 
 export class Search {
   private readonly statements;
@@ -94,12 +90,6 @@ export class Search {
     // Whatever was said a moment ago is found too: indexed here when it is a little, read by the worker beyond that.
     if (this.db.open) this.indexPending(SEARCH_CATCH_UP);
     const rows = await this.worker.run(searchJob(text, scope, limit));
-    const dmsOf = scope.dmsOf ?? null;
-    return rows.map((row: MessageRow): SearchResult => {
-      const user: User = { id: row.user_id, name: row.user_name, image: row.user_image };
-      const hit = { id: row.id, user, data: row.data, ts: row.ts };
-      if (row.room !== null) return { ...hit, room: row.room };
-      return { ...hit, with: row.user_id === dmsOf ? (row.to_id ?? '') : row.user_id };
-    });
+    return rows.map((row: MessageRow) => toSearchResult(row, scope.dmsOf));
   }
 }

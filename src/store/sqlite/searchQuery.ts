@@ -4,22 +4,15 @@
 // once its time budget is spent, and `search_contains(data, needle)`, the case-insensitive test of
 // the whole text (the needle is the query folded the same way, by the worker).
 import type { SearchScope } from '../store.js';
-import { SELECTED, WITH_USERS } from './rows.js';
+import { isShortSearch, RECENT_WINDOW, TRIGRAM } from '../bounds.js';
+import { SELECTED, WITH_USERS } from '../rows.js';
 
-/** The trigram index cannot match fewer characters than this; shorter searches take the recent path. */
-export const TRIGRAM = 3;
 /**
  * Distinct trigrams of one query looked up in the index, at most. Each costs a pass over its list
  * of messages, so 200 × `a` (one trigram, 198 times in a phrase) used to cost 198 passes; the
  * candidates they leave are then checked against the whole text, which no index pass can skip.
  */
 export const MAX_SEARCH_TRIGRAMS = 12;
-/**
- * A one- or two-character search looks at this many of the newest messages of each room in scope,
- * and of the DMs the user sent and received: read through the room and DM indexes, so its cost
- * follows the scope, never the size of the store.
- */
-export const RECENT_WINDOW = 2000;
 
 /** Search scope as SQL: @rooms (a JSON array of names), @dmsOf the user whose DMs count (or null). */
 const IN_SCOPE = `(m.room IN (SELECT value FROM json_each(@rooms))
@@ -93,7 +86,5 @@ export function ftsQuery(text: string): string {
 /** The job for a search: the index for 3 characters or more, the recent windows below that. */
 export function searchJob(text: string, scope: SearchScope, limit: number): SearchJob {
   const base = { text, rooms: JSON.stringify(scope.rooms), dmsOf: scope.dmsOf ?? null, limit };
-  return Array.from(text).length >= TRIGRAM
-    ? { ...base, path: 'indexed', match: ftsQuery(text) }
-    : { ...base, path: 'recent', window: RECENT_WINDOW };
+  return isShortSearch(text) ? { ...base, path: 'recent', window: RECENT_WINDOW } : { ...base, path: 'indexed', match: ftsQuery(text) };
 }

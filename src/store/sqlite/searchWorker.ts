@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { SearchRefused } from '../store.js';
-import type { MessageRow } from './rows.js';
+import type { MessageRow } from '../rows.js';
 import { SEARCH_SQL, type SearchJob } from './searchQuery.js';
 
 /** A statement stuck inside SQLite never reads the clock: this long past its budget, the thread is ended. */

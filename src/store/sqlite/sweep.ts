@@ -3,19 +3,9 @@
 // sessions are read in insertion (rowid) order, users a slice at a time by id, and who wrote or
 // received a message comes from a list this connection builds by reading the messages once.
 import type Database from 'better-sqlite3';
+import { SWEEP_LIMITS } from '../bounds.js';
 import type { SweepCounts } from '../store.js';
 
-/** The most of each kind one call reads or removes: a call stays within a few milliseconds. */
-export const SWEEP_LIMITS = {
-  /** Oldest sessions looked at; the expired among them are removed. */
-  sessions: 500,
-  /** Messages read into the list of people messages name, until it has them all. */
-  messages: 10_000,
-  /** Users looked at, from where the previous call stopped. */
-  users: 2_000,
-  /** Users removed at most. */
-  removals: 200,
-};
 
 /** The columns that point at a user, each as a `table.column`. */
 type Reference = `${string}.${string}`;

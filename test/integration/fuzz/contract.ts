@@ -52,11 +52,12 @@ function isUser(value: unknown): value is User {
   return Object.keys(user).sort().join() === 'id,image,name' && typeof user.id === 'string' && typeof user.name === 'string';
 }
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** A lone surrogate, which UTF-8 cannot carry, or NUL, which PostgreSQL's text cannot hold. */
+const UNSTORABLE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|\u0000/g;
 
-/** What UTF-8 (the wire, SQLite) makes of a string: each lone surrogate becomes U+FFFD. */
+/** What the server makes of a text before storing it: each lone surrogate and each NUL becomes U+FFFD. */
 export function wellFormed(text: string): string {
-  return text.replace(LONE_SURROGATE, '\ufffd');
+  return text.replace(UNSTORABLE, '\ufffd');
 }
 
 function own(value: object, key: string): unknown {

@@ -84,11 +84,11 @@ describe('parseClientMessage', () => {
 
 describe('valid messages round-trip', () => {
   const padding = fc.string({ unit: fc.constantFrom(' ', '\t', '\n', '\r', '\u00a0', '\u3000', '\ufeff', '\u2028'), maxLength: 5 });
-  /** Well-formed text with something in it besides whitespace, at most `max` code points once trimmed. */
+  /** Well-formed text (no NUL either) with something in it besides whitespace, at most `max` code points once trimmed. */
   const text = (max: number) =>
     fc
       .string({ unit: fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), fc.constantFrom('😀', '路', 'a')), minLength: 1, maxLength: max })
-      .filter((s) => s.trim().length > 0);
+      .filter((s) => s.trim().length > 0 && !s.includes('\u0000'));
   // At most 32 code points, so at most 64 UTF-16 units.
   const ref = fc.option(fc.string({ unit: 'binary', maxLength: MAX_REF_LENGTH / 2 }), { nil: undefined });
 
@@ -159,5 +159,12 @@ describe('valid messages round-trip', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('text with NUL is accepted with each one as U+FFFD, as every store can keep it', () => {
+    expect(check(JSON.stringify({ type: 'chat', data: 'a\u0000b' }))).toEqual({ ok: true, message: { type: 'chat', room: LOBBY, data: 'a\ufffdb' } });
+    expect(check(JSON.stringify({ type: 'dm', to: 'u', data: '\u0000\u0000' }))).toEqual({ ok: true, message: { type: 'dm', to: 'u', data: '\ufffd\ufffd' } });
+    // Not JSON: the frame is a lobby chat, NUL and all.
+    expect(check('x\u0000')).toEqual({ ok: true, message: { type: 'chat', room: LOBBY, data: 'x\ufffd' } });
   });
 });

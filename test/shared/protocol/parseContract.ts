@@ -31,16 +31,17 @@ const FIELDS: Record<(typeof TYPES)[number], { required: string[]; optional: str
 
 const DEFAULT_LIMITS: ParseLimits = { maxMessageLength: 2000 };
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** A lone surrogate, which UTF-8 cannot carry, or NUL, which PostgreSQL's text cannot hold. */
+const UNSTORABLE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|\u0000/;
 
-/** No lone surrogate: the text survives UTF-8 (the wire, SQLite) unchanged. */
+/** No lone surrogate and no NUL: the text survives UTF-8 (the wire) and every store unchanged. */
 function isWellFormed(text: string): boolean {
-  return !LONE_SURROGATE.test(text);
+  return !UNSTORABLE.test(text);
 }
 
-/** What any UTF-8 encoder makes of a string: each lone surrogate becomes U+FFFD. */
+/** What the parser makes of a text: each lone surrogate (as any UTF-8 encoder does) and each NUL becomes U+FFFD. */
 export function wellFormed(text: string): string {
-  return text.replace(new RegExp(LONE_SURROGATE.source, 'g'), '\ufffd');
+  return text.replace(new RegExp(UNSTORABLE.source, 'g'), '\ufffd');
 }
 
 function isId(value: unknown): boolean {
@@ -95,7 +96,8 @@ function expectContract(result: Parsed, limits: ParseLimits): void {
     expect(message.data.length).toBeGreaterThan(0);
     expect(codePointLength(message.data)).toBeLessThanOrEqual(limits.maxMessageLength);
     // What is accepted must be what is stored: text that UTF-8 cannot carry would come back
-    // from SQLite changed (a lone surrogate as three U+FFFD), unlike the copy delivered live.
+    // from SQLite changed (a lone surrogate as three U+FFFD), unlike the copy delivered live, and
+    // PostgreSQL would refuse a NUL.
     expect(isWellFormed(message.data), JSON.stringify(message.data).slice(0, 80)).toBe(true);
   }
 }

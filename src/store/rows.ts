@@ -1,6 +1,8 @@
-// A message as the SQL of the store reads it (its row, with its author and recipient joined), the
-// columns that read it, and its conversation key: shared by messages, unread counts and search.
-import type { StoredMessage, User } from '../../shared/protocol/index.js';
+// Rows as every engine's SQL reads them, and what they become: a message (its row, with its author
+// and recipient joined), a room, a search hit; the columns that read them, and the conversation key
+// of a DM. Shared by the SQLite and PostgreSQL stores, whose SQL spells these columns alike.
+import type { SearchResult, StoredMessage, User } from '../shared/protocol/index.js';
+import type { Room } from './store.js';
 
 export interface MessageRow {
   id: number;
@@ -42,4 +44,31 @@ export function toMessage(row: MessageRow): StoredMessage {
   }
   const to: User = { id: row.to_id ?? '', name: row.to_name ?? '', image: row.to_image ?? 0 };
   return { type: 'dm', id: row.id, ts: row.ts, user, to, data: row.data };
+}
+
+/** A search hit: a room's message, or a DM with `with` the other person as seen from `dmsOf`. */
+export function toSearchResult(row: MessageRow, dmsOf: string | undefined): SearchResult {
+  const user: User = { id: row.user_id, name: row.user_name, image: row.user_image };
+  const hit = { id: row.id, user, data: row.data, ts: row.ts };
+  if (row.room !== null) return { ...hit, room: row.room };
+  return { ...hit, with: row.user_id === dmsOf ? (row.to_id ?? '') : row.user_id };
+}
+
+export interface RoomRow {
+  name: string;
+  created_at: number;
+  created_by: string | null;
+  archived_at: number | null;
+}
+
+/** A room's columns, from `rooms r`. */
+export const ROOM_COLUMNS = 'r.name, r.created_at, r.created_by, r.archived_at';
+/** Neither archived nor deleted. */
+export const OPEN_ROOM = 'r.archived_at IS NULL AND r.deleted_at IS NULL';
+
+export function toRoom(row: RoomRow): Room {
+  const room: Room = { name: row.name, createdAt: row.created_at };
+  if (row.created_by !== null) room.createdBy = row.created_by;
+  if (row.archived_at !== null) room.archivedAt = row.archived_at;
+  return room;
 }

@@ -1,0 +1,214 @@
+// The PostgreSQL store (DATABASE_URL): the `Store` interface over a connection pool, composed of one
+// module per concern as the SQLite store is: messages, rooms and memberships, read markers, search,
+// users and sessions, the sweep and the purge of deleted rooms. `open()` brings the schema to the
+// latest version (migrations.ts) before anything else. Writes go through the group commit
+// (groupCommit.ts): a turn's writes in one transaction, each resolving once it is committed. Reads
+// run on the pool and never see what is not committed, so `commitPending()` has nothing to do.
+// Nothing is cached in memory: several processes may write to the same database.
+import type pg from 'pg';
+import type { ChatMessage, Conversation, DirectMessage, SearchResult, StoredMessage, UnreadEntry, User } from '../../shared/protocol/index.js';
+import type { Page, Room, RoomQuery, SearchScope, Store, StoredSession, StoredUser, SweepCounts } from '../store.js';
+import { DEFAULTS } from '../../config.js';
+import { GroupCommit } from './groupCommit.js';
+import { keptKeys } from './keys.js';
+import { Messages } from './messages.js';
+import { migrate } from './migrations.js';
+import { openPool, storable } from './pool.js';
+import { Reads } from './reads.js';
+import { RoomPurge } from './roomPurge.js';
+import { Rooms } from './rooms.js';
+import { Search, searchLocaleProblem } from './search.js';
+import { Accounts } from './sessions.js';
+import { AccountSweep } from './sweep.js';
+
+export interface PostgresOptions {
+  /** A search's time budget (SEARCH_TIMEOUT_MS); past it the search is refused. */
+  searchTimeoutMs?: number;
+  /** Connections of the main pool at most (reads, and the one transaction of the group commit). */
+  maxConnections?: number;
+}
+
+/** Connections of the main pool unless told otherwise: the commit's one, and reads beside it. */
+const MAX_CONNECTIONS = 8;
+
+export class PostgresStore implements Store {
+  private readonly commits: GroupCommit;
+  private readonly messages: Messages;
+  private readonly reads: Reads;
+  private readonly purge: RoomPurge;
+  private readonly rooms: Rooms;
+  private readonly accounts: Accounts;
+  private readonly searches: Search;
+  private readonly accountSweep: AccountSweep;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    url: string,
+    searchTimeoutMs: number,
+  ) {
+    // Reads on whichever connection is free, with the parameters PostgreSQL can take (see storable).
+    const db = storable(pool);
+    this.commits = new GroupCommit(pool);
+    this.messages = new Messages(db);
+    this.reads = new Reads(db);
+    this.purge = new RoomPurge(pool);
+    this.rooms = new Rooms(db, this.reads, this.purge);
+    this.accounts = new Accounts(db);
+    this.searches = new Search(url, searchTimeoutMs);
+    this.accountSweep = new AccountSweep(pool);
+  }
+
+  /** Connects, brings the schema to the latest version, and starts the background purge. */
+  static async open(url: string, { searchTimeoutMs = DEFAULTS.searchTimeoutMs, maxConnections = MAX_CONNECTIONS }: PostgresOptions = {}): Promise<PostgresStore> {
+    const pool = openPool(url, { max: maxConnections, name: 'chat' });
+    try {
+      await migrate(pool);
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    const problem = await searchLocaleProblem(pool).catch(() => undefined);
+    if (problem) process.emitWarning(problem, 'PostgresWarning');
+    const store = new PostgresStore(pool, url, searchTimeoutMs);
+    store.purge.start();
+    return store;
+  }
+
+  /** The signing keys kept in the database; `candidate` becomes them when none are kept yet (see keys.ts). */
+  keptKeys(candidate: string): Promise<string> {
+    return keptKeys(this.pool, candidate);
+  }
+
+  /** Nothing to do: reads never see uncommitted writes here (see Store). */
+  commitPending(): void {}
+
+  addUser(user: User, createdAt: number): Promise<void> {
+    return this.commits.write((tx) => this.accounts.addUser(tx, user, createdAt));
+  }
+
+  getUser(id: string): Promise<StoredUser | undefined> {
+    return this.accounts.getUser(id);
+  }
+
+  listRooms(): Promise<Room[]> {
+    return this.rooms.listRooms();
+  }
+
+  findRoom(name: string): Promise<Room | undefined> {
+    return this.rooms.findRoom(name);
+  }
+
+  createRoom(name: string, createdAt: number, createdBy?: string): Promise<Room | undefined> {
+    return this.commits.write((tx) => this.rooms.createRoom(tx, name, createdAt, createdBy));
+  }
+
+  findRooms(query: RoomQuery): Promise<Room[]> {
+    return this.rooms.findRooms(query);
+  }
+
+  archiveRoom(name: string, at: number): Promise<boolean> {
+    return this.commits.write((tx) => this.rooms.archiveRoom(tx, name, at));
+  }
+
+  deleteRoom(name: string, at: number): Promise<boolean> {
+    return this.commits.write((tx) => this.rooms.deleteRoom(tx, name, at));
+  }
+
+  addChat(message: { room: string; user: User; data: string; ts: number }): Promise<ChatMessage> {
+    return this.commits.write((tx) => this.messages.addChat(tx, message));
+  }
+
+  addDm(message: { user: User; to: User; data: string; ts: number }): Promise<DirectMessage> {
+    return this.commits.write((tx) => this.messages.addDm(tx, message));
+  }
+
+  roomHistory(room: string, page: Page): Promise<ChatMessage[]> {
+    return this.messages.roomHistory(room, page);
+  }
+
+  dmHistory(userId: string, otherId: string, page: Page): Promise<DirectMessage[]> {
+    return this.messages.dmHistory(userId, otherId, page);
+  }
+
+  lastMessageId(): Promise<number> {
+    return this.messages.lastMessageId();
+  }
+
+  messagesSince(since: number, rooms: string[], dmsOf?: string, limit?: number): Promise<StoredMessage[]> {
+    return this.messages.messagesSince(since, rooms, dmsOf, limit);
+  }
+
+  roomsOf(userId: string): Promise<string[]> {
+    return this.rooms.roomsOf(userId);
+  }
+
+  joinedRooms(userId: string): Promise<Room[]> {
+    return this.rooms.joinedRooms(userId);
+  }
+
+  isMember(userId: string, room: string): Promise<boolean> {
+    return this.rooms.isMember(userId, room);
+  }
+
+  addMembership(userId: string, room: string, joinedAt: number): Promise<boolean> {
+    return this.commits.write((tx) => this.rooms.addMembership(tx, userId, room, joinedAt));
+  }
+
+  removeMembership(userId: string, room: string): Promise<void> {
+    return this.commits.write((tx) => this.rooms.removeMembership(tx, userId, room));
+  }
+
+  conversationsOf(userId: string, limit: number): Promise<User[]> {
+    return this.messages.conversationsOf(userId, limit);
+  }
+
+  markRead(userId: string, about: Conversation, id: number): Promise<boolean> {
+    return this.commits.write((tx) => this.reads.markRead(tx, userId, about, id));
+  }
+
+  async unreadOf(userId: string, name: string): Promise<UnreadEntry[]> {
+    const rooms = (await this.rooms.joinedRooms(userId)).map((room) => room.name);
+    return this.reads.unreadOf(userId, name, rooms);
+  }
+
+  search(text: string, scope: SearchScope, limit: number): Promise<SearchResult[]> {
+    return this.searches.search(text, scope, limit);
+  }
+
+  addSession(id: string, userId: string, createdAt: number): Promise<void> {
+    return this.commits.write((tx) => this.accounts.addSession(tx, id, userId, createdAt));
+  }
+
+  getSession(id: string): Promise<StoredSession | undefined> {
+    return this.accounts.getSession(id);
+  }
+
+  hasSessions(userId: string): Promise<boolean> {
+    return this.accounts.hasSessions(userId);
+  }
+
+  endSession(id: string, at: number): Promise<void> {
+    return this.commits.write((tx) => this.accounts.endSession(tx, id, at));
+  }
+
+  endSessionsOf(userId: string, at: number): Promise<void> {
+    return this.commits.write((tx) => this.accounts.endSessionsOf(tx, userId, at));
+  }
+
+  async sweep(now: number, maxAgeMs: number): Promise<SweepCounts> {
+    if (this.closing) return { sessions: 0, users: 0, more: false };
+    return this.accountSweep.sweep(now, maxAgeMs);
+  }
+
+  /** Commits what is waiting, stops the background work and the searches, and ends the pools. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.purge.stop();
+      await this.commits.close();
+      await this.searches.close();
+      await this.pool.end();
+    })();
+    return this.closing;
+  }
+}

@@ -1,0 +1,107 @@
+// Messages on PostgreSQL: adding chats and DMs (in the group commit's transaction), history pages,
+// resume (`messagesSince`), the newest id, and the people someone has DMs with. Nothing is kept in
+// memory: other processes add messages to the same database, so the newest id and the latest
+// pages are read from it each time, each through an index (the primary key backwards, (room, id)
+// or (pair, id) backwards with a LIMIT), a few index pages whatever the size of the table.
+import type { ChatMessage, DirectMessage, StoredMessage, User } from '../../shared/protocol/index.js';
+import { SELECTED, WITH_USERS, pairKey, toMessage, type MessageRow } from '../rows.js';
+import type { Page } from '../store.js';
+import type { Queryable } from './pool.js';
+
+/** Pages are read newest-first through the index, then turned around to oldest-first. */
+const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The messages of one room (or pair, sender or recipient: `column` = `value`) on one side of an id,
+ * in id order (`order`): a WHERE and an ORDER BY that only a walk along the (column, id) index answers without
+ * sorting every message on that side of the id. Hence `= ANY (ARRAY[value])` rather than `= value`,
+ * which would let PostgreSQL drop the column from the ORDER BY and walk the primary key instead,
+ * filtering by room: cheap by its statistics for a room that holds most messages (the lobby), but a
+ * walk through everything written elsewhere since, whenever that room has gone quiet. The caller
+ * adds the LIMIT.
+ */
+export function along(column: string, value: string, op: '<' | '>', bound: string, order: 'ASC' | 'DESC'): string {
+  return `${column} = ANY (ARRAY[${value}]::text[]) AND id ${op} ${bound} ORDER BY ${column} ${order}, id ${order}`;
+}
+
+/**
+ * The messages whose ids the SELECT `ids` picks (each through an index, under its LIMIT), read by
+ * primary key with their authors and recipients, and those only where `where` holds, in id order.
+ * An array rather than a join: a join lets PostgreSQL merge the ids with a walk of the primary key
+ * from its first id, when it guesses more ids than the LIMIT allows.
+ */
+export const withIds = (ids: string, order: 'ASC' | 'DESC', where = 'true') =>
+  `SELECT ${SELECTED} FROM messages m ${WITH_USERS} WHERE m.id = ANY (ARRAY(${ids})) AND ${where} ORDER BY m.id ${order}`;
+
+export const MESSAGES_SQL = {
+  addMessage: 'INSERT INTO messages (ts, room, user_id, to_id, pair, data) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
+  roomHistory: withIds(`SELECT id FROM messages WHERE ${along('room', '$1', '<', '$2', 'DESC')} LIMIT $3`, 'DESC'),
+  dmHistory: withIds(`SELECT id FROM messages WHERE ${along('pair', '$1', '<', '$2', 'DESC')} LIMIT $3`, 'DESC'),
+  lastId: 'SELECT coalesce(max(id), 0) AS id FROM messages',
+  lastInRoom: 'SELECT coalesce(max(id), 0) AS id FROM messages WHERE room = $1',
+  /**
+   * Resume: each source read in id order through its own index, at most $3 of each (a small room
+   * is never found by walking past the lobby's messages), then the first $3 of them all in id
+   * order. $1 the rooms, $2 the id after which, $4 the user whose DMs count (or null): those they
+   * sent, and those others sent them (their DMs to themselves come with the first; a message
+   * with a recipient is a DM). LIMIT NULL is no limit.
+   */
+  since: withIds(
+    `SELECT id FROM (
+      SELECT s.id FROM (SELECT DISTINCT unnest($1::text[]) AS name) r
+        CROSS JOIN LATERAL (SELECT id FROM messages WHERE ${along('room', 'r.name', '>', '$2', 'ASC')} LIMIT $3) s
+      UNION ALL
+      SELECT id FROM (SELECT id FROM messages WHERE room IS NULL AND ${along('user_id', '$4', '>', '$2', 'ASC')} LIMIT $3) f
+      UNION ALL
+      SELECT id FROM (SELECT id FROM messages WHERE user_id <> $4 AND ${along('to_id', '$4', '>', '$2', 'ASC')} LIMIT $3) t
+    ) picked ORDER BY id LIMIT $3`,
+    'ASC',
+  ),
+  conversationsOf: `SELECT u.id, u.name, u.image FROM conversations c JOIN users u ON u.id = c.other_id
+    WHERE c.user_id = $1 ORDER BY c.last_id DESC LIMIT $2`,
+};
+
+export class Messages {
+  constructor(private readonly db: Queryable) {}
+
+  async addChat(tx: Queryable, { room, user, data, ts }: { room: string; user: User; data: string; ts: number }): Promise<ChatMessage> {
+    const { rows } = await tx.query<{ id: number }>(MESSAGES_SQL.addMessage, [ts, room, user.id, null, null, data]);
+    return { type: 'chat', id: (rows[0] as { id: number }).id, ts, room, user, data };
+  }
+
+  async addDm(tx: Queryable, { user, to, data, ts }: { user: User; to: User; data: string; ts: number }): Promise<DirectMessage> {
+    const { rows } = await tx.query<{ id: number }>(MESSAGES_SQL.addMessage, [ts, null, user.id, to.id, pairKey(user.id, to.id), data]);
+    return { type: 'dm', id: (rows[0] as { id: number }).id, ts, user, to, data };
+  }
+
+  async roomHistory(room: string, page: Page): Promise<ChatMessage[]> {
+    const { rows } = await this.db.query<MessageRow>(MESSAGES_SQL.roomHistory, [room, page.before ?? NO_UPPER_BOUND, page.limit]);
+    return rows.reverse().map(toMessage) as ChatMessage[];
+  }
+
+  async dmHistory(userId: string, otherId: string, page: Page): Promise<DirectMessage[]> {
+    const { rows } = await this.db.query<MessageRow>(MESSAGES_SQL.dmHistory, [pairKey(userId, otherId), page.before ?? NO_UPPER_BOUND, page.limit]);
+    return rows.reverse().map(toMessage) as DirectMessage[];
+  }
+
+  async lastMessageId(): Promise<number> {
+    const { rows } = await this.db.query<{ id: number }>(MESSAGES_SQL.lastId);
+    return rows[0]?.id ?? 0;
+  }
+
+  /** The newest message id in a room, 0 when there is none. */
+  async latestInRoom(room: string, db: Queryable = this.db): Promise<number> {
+    const { rows } = await db.query<{ id: number }>(MESSAGES_SQL.lastInRoom, [room]);
+    return rows[0]?.id ?? 0;
+  }
+
+  async messagesSince(since: number, rooms: string[], dmsOf?: string, limit?: number): Promise<StoredMessage[]> {
+    const { rows } = await this.db.query<MessageRow>(MESSAGES_SQL.since, [rooms, since, limit ?? null, dmsOf ?? null]);
+    return rows.map(toMessage);
+  }
+
+  async conversationsOf(userId: string, limit: number): Promise<User[]> {
+    const { rows } = await this.db.query<User>(MESSAGES_SQL.conversationsOf, [userId, limit]);
+    return rows.map((row) => ({ id: row.id, name: row.name, image: row.image }));
+  }
+}

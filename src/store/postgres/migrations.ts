@@ -1,0 +1,64 @@
+// The schema's versions on PostgreSQL: the `schema_version` table holds the number of the last
+// migration a database had (none: a new database, version 0). Every start runs what is missing, all
+// in one transaction that first takes an advisory lock, so that of two processes starting at once
+// on one database the second waits for the first and then finds nothing left to do; a failure
+// leaves the database as it was. A database from a newer release is refused before anything runs.
+import type pg from 'pg';
+import { inTransaction, type Queryable } from './pool.js';
+import { SCHEMA_V1 } from './schema.js';
+
+interface Migration {
+  /** The version the database has after it. */
+  version: number;
+  sql: string;
+}
+
+/** In order; the one at index i brings a database from version i to i + 1. */
+const MIGRATIONS: readonly Migration[] = [{ version: 1, sql: SCHEMA_V1 }];
+
+/** The version this program makes and reads. */
+export const LATEST_VERSION = MIGRATIONS.length;
+
+/** The advisory lock every migration holds: one number for this program's schema, in any database. */
+const MIGRATION_LOCK = 0x63686174; // 'chat'
+
+const VERSION_TABLE = `CREATE TABLE IF NOT EXISTS schema_version (
+  one INTEGER PRIMARY KEY CHECK (one = 1),
+  version INTEGER NOT NULL
+)`;
+
+/** The database's schema version (0 when it has none); an error when it is newer than this program knows. */
+export async function schemaVersion(db: Queryable): Promise<number> {
+  const { rows: found } = await db.query<{ name: string; present: boolean }>(
+    "SELECT current_database() AS name, to_regclass('schema_version') IS NOT NULL AS present",
+  );
+  if (!found[0]?.present) return 0;
+  const { rows } = await db.query<{ version: number }>('SELECT version FROM schema_version WHERE one = 1');
+  const version = rows[0]?.version ?? 0;
+  if (version > LATEST_VERSION) {
+    throw new Error(
+      `the database ${found[0].name} is at schema version ${version}, newer than the latest this program knows (${LATEST_VERSION}): ` +
+        'it was written by a newer release; run that release, or a copy of the database from before it',
+    );
+  }
+  return version;
+}
+
+/** Brings the database to LATEST_VERSION; returns how many migrations ran (0 for one at it already). */
+export async function migrate(pool: pg.Pool): Promise<number> {
+  // Looked at first without the lock: a database at the latest version (every start but the
+  // first) takes no lock, and one from a newer release is refused before anything is written.
+  if ((await schemaVersion(pool)) === LATEST_VERSION) return 0;
+  return inTransaction(pool, async (client) => {
+    // Held until the transaction ends: whoever comes second reads the version the first left.
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query(VERSION_TABLE);
+    const from = await schemaVersion(client);
+    for (const migration of MIGRATIONS.slice(from)) await client.query(migration.sql);
+    await client.query(
+      `INSERT INTO schema_version (one, version) VALUES (1, $1) ON CONFLICT (one) DO UPDATE SET version = excluded.version`,
+      [LATEST_VERSION],
+    );
+    return LATEST_VERSION - from;
+  });
+}

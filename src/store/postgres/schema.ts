@@ -1,0 +1,117 @@
+// The tables, indexes and triggers of the PostgreSQL store, as the migrations (migrations.ts) make
+// them: the same tables, columns and meaning as SQLite's (../sqlite/schema.ts), in PostgreSQL's
+// types. Text keys compare byte by byte (COLLATE "C", as SQLite's BINARY does), whatever the
+// database's own collation: room keys sort the directory, ids the sweep.
+import { foldName, LOBBY } from '../../shared/protocol/index.js';
+
+/** Version 1: everything, on an empty database. */
+export const SCHEMA_V1 = `
+-- Search: a GIN index of trigrams over message text (see messages_text below).
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
+CREATE TABLE users (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  name TEXT NOT NULL,
+  image INTEGER NOT NULL,
+  created_at BIGINT NOT NULL
+);
+
+CREATE TABLE sessions (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  user_id TEXT COLLATE "C" NOT NULL REFERENCES users(id),
+  created_at BIGINT NOT NULL,
+  ended_at BIGINT
+);
+CREATE INDEX sessions_by_user ON sessions(user_id, created_at);
+-- The sweep removes the oldest first.
+CREATE INDEX sessions_by_age ON sessions(created_at);
+
+-- key: the name folded (foldName), unique, so that Dev and dev are one room; name: as it was made.
+-- A deleted room stays (deleted_at) until its messages are purged (roomPurge.ts).
+CREATE TABLE rooms (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  key TEXT COLLATE "C" NOT NULL UNIQUE,
+  name TEXT COLLATE "C" NOT NULL,
+  created_at BIGINT NOT NULL,
+  created_by TEXT COLLATE "C" REFERENCES users(id),
+  archived_at BIGINT,
+  deleted_at BIGINT
+);
+CREATE INDEX rooms_by_name ON rooms(name);
+CREATE INDEX rooms_deleted ON rooms(deleted_at) WHERE deleted_at IS NOT NULL;
+CREATE INDEX rooms_by_creator ON rooms(created_by) WHERE created_by IS NOT NULL;
+
+-- A room message has a room (its canonical name); a DM has to_id and pair (pairKey), no room.
+CREATE TABLE messages (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  ts BIGINT NOT NULL,
+  room TEXT COLLATE "C",
+  user_id TEXT COLLATE "C" NOT NULL REFERENCES users(id),
+  to_id TEXT COLLATE "C" REFERENCES users(id),
+  pair TEXT COLLATE "C",
+  data TEXT NOT NULL
+);
+-- History pages, resume and the unread counts: backwards or forwards along one room or conversation.
+CREATE INDEX messages_by_room ON messages(room, id) WHERE room IS NOT NULL;
+CREATE INDEX messages_by_pair ON messages(pair, id) WHERE pair IS NOT NULL;
+-- Resume and the short search path: one person's DMs, sent and received.
+CREATE INDEX messages_dm_from ON messages(user_id, id) WHERE room IS NULL;
+CREATE INDEX messages_dm_to ON messages(to_id, id) WHERE to_id IS NOT NULL;
+-- Whether anyone's message names a user: the sweep, and the check of the foreign key when one goes.
+CREATE INDEX messages_by_user ON messages(user_id);
+-- Search of 3 characters or more: ILIKE '%text%' through the trigrams of the text.
+CREATE INDEX messages_text ON messages USING gin (data gin_trgm_ops);
+
+-- Who belongs to which room for good (lobby is everyone's and has no rows). room: canonical name.
+CREATE TABLE memberships (
+  user_id TEXT COLLATE "C" NOT NULL REFERENCES users(id),
+  room TEXT COLLATE "C" NOT NULL,
+  joined_at BIGINT NOT NULL,
+  PRIMARY KEY (user_id, room)
+);
+CREATE INDEX memberships_by_room ON memberships(room);
+
+-- Each user's DM conversations: one row per person, the newest message between them either way
+-- (last_id) and the newest from that person (last_in), kept by the trigger below in the
+-- transaction that adds the DM. Never moved backwards: another process may commit an older DM later.
+CREATE TABLE conversations (
+  user_id TEXT COLLATE "C" NOT NULL,
+  other_id TEXT COLLATE "C" NOT NULL,
+  last_id BIGINT NOT NULL,
+  last_in BIGINT NOT NULL,
+  PRIMARY KEY (user_id, other_id)
+);
+CREATE INDEX conversations_by_recency ON conversations(user_id, last_id);
+CREATE FUNCTION conversations_on_dm() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO conversations AS c (user_id, other_id, last_id, last_in) VALUES (NEW.user_id, NEW.to_id, NEW.id, 0)
+    ON CONFLICT (user_id, other_id) DO UPDATE SET last_id = greatest(c.last_id, excluded.last_id);
+  INSERT INTO conversations AS c (user_id, other_id, last_id, last_in) VALUES (NEW.to_id, NEW.user_id, NEW.id, NEW.id)
+    ON CONFLICT (user_id, other_id) DO UPDATE
+    SET last_id = greatest(c.last_id, excluded.last_id), last_in = greatest(c.last_in, excluded.last_in);
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER conversations_on_dm AFTER INSERT ON messages
+  FOR EACH ROW WHEN (NEW.room IS NULL) EXECUTE FUNCTION conversations_on_dm();
+
+-- Read markers. key: conversationKey ('room:<canonical name>' or 'dm:<other user id>'); everything
+-- up to last_read_id is read.
+CREATE TABLE reads (
+  user_id TEXT COLLATE "C" NOT NULL REFERENCES users(id),
+  key TEXT COLLATE "C" NOT NULL,
+  last_read_id BIGINT NOT NULL,
+  PRIMARY KEY (user_id, key)
+);
+
+-- The keys that sign identity cookies when SECRET is not set, one row shared by every process
+-- (keys.ts): comma- or newline-separated, the first signing, as in SECRET.
+CREATE TABLE signing_keys (
+  one INTEGER PRIMARY KEY CHECK (one = 1),
+  keys TEXT NOT NULL
+);
+
+-- Everyone's room, first in the list (rooms are listed by id).
+INSERT INTO rooms (key, name, created_at) VALUES ('${foldName(LOBBY)}', '${LOBBY}', (extract(epoch FROM now()) * 1000)::bigint);
+`;
+

@@ -1,0 +1,128 @@
+// The group commit on PostgreSQL (src/store/postgres/groupCommit.ts): the writes of one turn of the
+// event loop are one transaction (the rows they add share their xmin, the id of the transaction
+// that wrote them), a commit that fails rejects every write of it and keeps none, a write that
+// fails on its own leaves the others of its turn committed (in the same transaction still), and
+// the ids follow the order of the writes from one transaction to the next.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { PostgresStore } from '../../../src/store/postgres/index.js';
+import { freshPostgresStore, postgresForTests } from '../../helpers/postgres.js';
+
+const alice = { id: 'gc-alice', name: 'Alice', image: 1 };
+const bob = { id: 'gc-bob', name: 'Bob', image: 2 };
+/** Not a user of the store: a message from them breaks a foreign key. */
+const ghost = { id: 'gc-ghost', name: 'Ghost', image: 3 };
+
+/** The store's own pool (private), to look at what the database holds and to change it for a test. */
+const poolOf = (store: PostgresStore) => Reflect.get(store, 'pool') as import('pg').Pool;
+
+/** The transaction that added each message (its xmin), by text. */
+async function writers(store: PostgresStore): Promise<Map<string, string>> {
+  const { rows } = await poolOf(store).query<{ data: string; xmin: string }>('SELECT data, xmin::text AS xmin FROM messages ORDER BY id');
+  return new Map(rows.map((row) => [row.data, row.xmin]));
+}
+
+/** A check made at COMMIT (a deferred constraint trigger): a transaction that added 'poison' fails as a whole there. */
+async function refuseAtCommit(store: PostgresStore): Promise<void> {
+  await poolOf(store).query(`
+    CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'poison at commit'; END $$;
+    CREATE CONSTRAINT TRIGGER refuse_poison AFTER INSERT ON messages DEFERRABLE INITIALLY DEFERRED
+      FOR EACH ROW WHEN (NEW.data = 'poison') EXECUTE FUNCTION refuse_poison();`);
+}
+
+describe.skipIf(!(await postgresForTests()))('the group commit on PostgreSQL', () => {
+  const opened: PostgresStore[] = [];
+  afterEach(async () => {
+    for (const store of opened.splice(0)) await store.close();
+  });
+  async function fresh(): Promise<PostgresStore> {
+    const store = await freshPostgresStore();
+    opened.push(store);
+    await Promise.all([store.addUser(alice, 1), store.addUser(bob, 1)]);
+    return store;
+  }
+
+  it('commits the writes of one turn in one transaction, and those of the next turn in another', async () => {
+    const store = await fresh();
+    const first = [
+      store.addChat({ room: 'lobby', user: alice, data: 'one', ts: 1 }),
+      store.addDm({ user: alice, to: bob, data: 'two', ts: 2 }),
+      store.createRoom('dev', 3, alice.id),
+      store.addChat({ room: 'lobby', user: bob, data: 'three', ts: 4 }),
+    ];
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = [store.addChat({ room: 'lobby', user: alice, data: 'four', ts: 5 }), store.addChat({ room: 'lobby', user: bob, data: 'five', ts: 6 })];
+    await Promise.all([...first, ...second]);
+    const xmin = await writers(store);
+    expect(new Set([xmin.get('one'), xmin.get('two'), xmin.get('three')]).size).toBe(1);
+    expect(new Set([xmin.get('four'), xmin.get('five')]).size).toBe(1);
+    expect(xmin.get('four')).not.toBe(xmin.get('one'));
+    // The ids follow the order of the writes, across the two transactions.
+    const ids = (await Promise.all([first[0], first[1], first[3], ...second])).map((message) => (message as { id: number }).id);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+  });
+
+  it('resolves each write only once its transaction is committed: what it announces is there for any reader', async () => {
+    const store = await fresh();
+    const said = await store.addChat({ room: 'lobby', user: alice, data: 'seen by all', ts: 1 });
+    const { rows } = await poolOf(store).query('SELECT data FROM messages WHERE id = $1', [said.id]);
+    expect(rows).toEqual([{ data: 'seen by all' }]);
+  });
+
+  it('rejects every write of a turn whose commit fails, and keeps none of them', async () => {
+    const store = await fresh();
+    await refuseAtCommit(store);
+    const writes = [
+      store.addChat({ room: 'lobby', user: alice, data: 'before', ts: 1 }),
+      store.createRoom('ops', 2, alice.id),
+      store.addChat({ room: 'lobby', user: bob, data: 'poison', ts: 3 }),
+      store.markRead(alice.id, { room: 'lobby' }, 1),
+    ];
+    const settled = await Promise.allSettled(writes);
+    expect(settled.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
+    for (const result of settled) expect((result as PromiseRejectedResult).reason).toMatchObject({ message: 'poison at commit' });
+    expect(await store.roomHistory('lobby', { limit: 10 })).toEqual([]);
+    expect(await store.findRoom('ops')).toBeUndefined();
+    // And the store goes on: the next turn's writes are committed.
+    await store.addChat({ room: 'lobby', user: alice, data: 'after', ts: 4 });
+    expect((await store.roomHistory('lobby', { limit: 10 })).map((m) => m.data)).toEqual(['after']);
+  });
+
+  it('lets a write that fails on its own fail alone: the others of its turn are committed together', async () => {
+    const store = await fresh();
+    const writes = [
+      store.addChat({ room: 'lobby', user: alice, data: 'kept 1', ts: 1 }),
+      store.addChat({ room: 'lobby', user: ghost, data: 'from nobody', ts: 2 }),
+      store.addSession('s-ghost', ghost.id, 3),
+      store.addChat({ room: 'lobby', user: bob, data: 'kept 2', ts: 4 }),
+      store.addSession('s-bob', bob.id, 5),
+    ];
+    const settled = await Promise.allSettled(writes);
+    expect(settled.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled', 'fulfilled']);
+    expect((settled[1] as PromiseRejectedResult).reason).toMatchObject({ code: '23503' }); // foreign_key_violation
+    expect((await store.roomHistory('lobby', { limit: 10 })).map((m) => m.data)).toEqual(['kept 1', 'kept 2']);
+    expect(await store.getSession('s-bob')).toMatchObject({ user: { id: bob.id } });
+  });
+
+  it('keeps the turn one transaction when a write fails alone: a failed commit then still rejects them all', async () => {
+    const store = await fresh();
+    await refuseAtCommit(store);
+    const settled = await Promise.allSettled([
+      store.addChat({ room: 'lobby', user: alice, data: 'would be kept', ts: 1 }),
+      store.addChat({ room: 'lobby', user: ghost, data: 'from nobody', ts: 2 }),
+      store.addChat({ room: 'lobby', user: bob, data: 'poison', ts: 3 }),
+    ]);
+    expect(settled.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect((settled[0] as PromiseRejectedResult).reason).toMatchObject({ message: 'poison at commit' });
+    expect(await store.roomHistory('lobby', { limit: 10 })).toEqual([]);
+  });
+
+  it('commits what waits when the store is closed, and takes no write after', async () => {
+    const store = await freshPostgresStore();
+    await store.addUser(alice, 1);
+    const late = store.addChat({ room: 'lobby', user: alice, data: 'just before closing', ts: 1 });
+    await store.close();
+    await expect(late).resolves.toMatchObject({ data: 'just before closing' });
+    await expect(store.addChat({ room: 'lobby', user: alice, data: 'too late', ts: 2 })).rejects.toThrow(/closed/);
+  });
+});

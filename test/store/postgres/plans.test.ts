@@ -1,0 +1,149 @@
+// "History pages stay under 5 ms at 1M messages" on PostgreSQL: what each read of the send and
+// connect paths costs follows the page, never the table, because each is a LIMITed walk along an
+// index. Checked on the plans PostgreSQL makes over 200,000 messages (seeded with generate_series
+// and analysed): history pages walk (room, id) or (pair, id) backwards right under their LIMIT,
+// the lobby's too (which the primary key could serve, filtering, as cheaply by the statistics);
+// resume, unread counts and search read messages only through their indexes, never a sequential
+// scan. Timings are printed, not asserted (the machine is shared).
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UNREAD_CAP } from '../../../src/shared/protocol/index.js';
+import { RECENT_WINDOW, UNREAD_WINDOW } from '../../../src/store/bounds.js';
+import type { PostgresStore } from '../../../src/store/postgres/index.js';
+import { MESSAGES_SQL } from '../../../src/store/postgres/messages.js';
+import { READS_SQL } from '../../../src/store/postgres/reads.js';
+import { SEARCH_SQL } from '../../../src/store/postgres/search.js';
+import { pairKey } from '../../../src/store/rows.js';
+import { freshPostgresStore, postgresForTests } from '../../helpers/postgres.js';
+
+const MESSAGES = 200_000;
+const DMS = 10_000;
+const PEOPLE = 50;
+const ROOMS = 20;
+
+const poolOf = (store: PostgresStore) => Reflect.get(store, 'pool') as pg.Pool;
+
+interface PlanNode {
+  'Node Type': string;
+  'Index Name'?: string;
+  'Relation Name'?: string;
+  'Scan Direction'?: string;
+  Plans?: PlanNode[];
+}
+
+/** Every node of a plan, depth first. */
+function nodes(plan: PlanNode): PlanNode[] {
+  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
+}
+
+describe.skipIf(!(await postgresForTests()))(`the plans of the reads over ${MESSAGES.toLocaleString('en')} messages`, () => {
+  let store: PostgresStore;
+  let pool: pg.Pool;
+
+  beforeAll(async () => {
+    store = await freshPostgresStore();
+    pool = poolOf(store);
+    await pool.query(`INSERT INTO users (id, name, image, created_at) SELECT 'u' || g, 'User ' || g, g % 10, 1 FROM generate_series(1, ${PEOPLE}) g`);
+    await pool.query(`INSERT INTO rooms (key, name, created_at) SELECT 'room' || g, 'room' || g, 1 FROM generate_series(1, ${ROOMS}) g`);
+    // Three in four in the lobby, the rest spread over the rooms; then DMs between pairs of people.
+    await pool.query(`INSERT INTO messages (ts, room, user_id, data)
+      SELECT g, CASE WHEN g % 4 = 0 THEN 'room' || (g % ${ROOMS} + 1) ELSE 'lobby' END, 'u' || (g % ${PEOPLE} + 1), 'message number ' || g
+      FROM generate_series(1, ${MESSAGES - DMS}) g`);
+    await pool.query(`INSERT INTO messages (ts, user_id, to_id, pair, data)
+      SELECT g, a, b, least(a, b) || E'\\n' || greatest(a, b), 'dm number ' || g
+      FROM (SELECT g, ('u' || (g % ${PEOPLE} + 1)) COLLATE "C" AS a, ('u' || ((g + 7) % ${PEOPLE} + 1)) COLLATE "C" AS b FROM generate_series(1, ${DMS}) g) d`);
+    await pool.query('ANALYZE');
+  }, 120_000);
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  /** The plan PostgreSQL makes for `sql` with these values (its nodes, depth first), and how long running it took. */
+  async function plan(sql: string, values: unknown[]): Promise<{ top: PlanNode; all: PlanNode[]; ms: number }> {
+    const { rows } = await pool.query<{ 'QUERY PLAN': [{ Plan: PlanNode; 'Execution Time': number }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, values);
+    const [top] = rows[0]!['QUERY PLAN'];
+    return { top: top.Plan, all: nodes(top.Plan), ms: top['Execution Time'] };
+  }
+
+  /** The plan reads messages only through `indexes` (by index scans, or bitmaps of them), and never the whole table. */
+  function expectIndexed(all: PlanNode[], indexes: string[]): void {
+    const onMessages = all.filter((node) => node['Relation Name'] === 'messages');
+    expect(onMessages.length).toBeGreaterThan(0);
+    for (const node of onMessages) expect(node['Node Type'], JSON.stringify(node)).toMatch(/^(Index (Only )?Scan|Bitmap Heap Scan)$/);
+    // Their authors and recipients come by primary key.
+    for (const node of all.filter((one) => one['Index Name'] !== undefined)) expect([...indexes, 'users_pkey'], JSON.stringify(node)).toContain(node['Index Name']);
+  }
+
+  /**
+   * A page read straight off one index, newest first: the one scan of messages by that index is
+   * backwards, right under its LIMIT (whatever is sorted above holds at most the page).
+   */
+  function expectWalkedBack(top: PlanNode, index: string): void {
+    const all = nodes(top);
+    expectIndexed(all, [index, 'messages_pkey']);
+    const parents = new Map<PlanNode, PlanNode>();
+    for (const node of all) for (const child of node.Plans ?? []) parents.set(child, node);
+    const scans = all.filter((node) => node['Index Name'] === index);
+    expect(scans.map((node) => [node['Node Type'].replace('Only ', ''), node['Scan Direction'], parents.get(node)?.['Node Type']])).toEqual([
+      ['Index Scan', 'Backward', 'Limit'],
+    ]);
+  }
+
+  it('reads a history page of a room backwards along (room, id), the lobby as any other', async () => {
+    const newest = await plan(MESSAGES_SQL.roomHistory, ['lobby', Number.MAX_SAFE_INTEGER, 50]);
+    expectWalkedBack(newest.top, 'messages_by_room');
+    const older = await plan(MESSAGES_SQL.roomHistory, ['room7', 100_000, 50]);
+    expectWalkedBack(older.top, 'messages_by_room');
+    const deep = await plan(MESSAGES_SQL.roomHistory, ['lobby', MESSAGES / 4, 50]);
+    expectWalkedBack(deep.top, 'messages_by_room');
+    console.info(`room history page: ${newest.ms.toFixed(2)} ms (the lobby's newest), ${older.ms.toFixed(2)} ms (a room's older), ${deep.ms.toFixed(2)} ms (deep in the lobby)`);
+    // The store's own answer: 50, oldest first.
+    const page = await store.roomHistory('lobby', { limit: 50 });
+    expect(page).toHaveLength(50);
+    expect(page.map((m) => m.id)).toEqual([...page.map((m) => m.id)].sort((a, b) => a - b));
+  });
+
+  it('reads a DM history page backwards along (pair, id)', async () => {
+    const { top, ms } = await plan(MESSAGES_SQL.dmHistory, [pairKey('u1', 'u8'), Number.MAX_SAFE_INTEGER, 50]);
+    expectWalkedBack(top, 'messages_by_pair');
+    console.info(`DM history page: ${ms.toFixed(2)} ms`);
+    expect(await store.dmHistory('u8', 'u1', { limit: 50 })).toHaveLength(50);
+  });
+
+  it('finds the newest id by the primary key, and a room’s newest by (room, id)', async () => {
+    expectIndexed((await plan(MESSAGES_SQL.lastId, [])).all, ['messages_pkey']);
+    expectIndexed((await plan(MESSAGES_SQL.lastInRoom, ['room3'])).all, ['messages_by_room']);
+  });
+
+  it('resumes through each room’s index and the two DM indexes, a page at a time', async () => {
+    const rooms = ['lobby', 'room1', 'room2', 'room3'];
+    const { all, ms } = await plan(MESSAGES_SQL.since, [rooms, MESSAGES / 2, 200, 'u3']);
+    expectIndexed(all, ['messages_by_room', 'messages_dm_from', 'messages_dm_to', 'messages_pkey']);
+    console.info(`resume page: ${ms.toFixed(2)} ms`);
+  });
+
+  it('counts unread backwards along (room, id) and (pair, id), within the window', async () => {
+    const rooms = await plan(READS_SQL.unreadInRooms, ['u1', ['lobby', 'room1'], [0, 0], UNREAD_WINDOW, UNREAD_CAP]);
+    expectIndexed(rooms.all, ['messages_by_room']);
+    const pairs = await plan(READS_SQL.unreadInPairs, ['u1', [pairKey('u1', 'u8')], [0], UNREAD_WINDOW, UNREAD_CAP]);
+    expectIndexed(pairs.all, ['messages_by_pair']);
+    console.info(`unread, two rooms far behind: ${rooms.ms.toFixed(2)} ms`);
+  });
+
+  it('finds three characters or more through the trigram index, whatever the size of the table', async () => {
+    const { all, ms } = await plan(SEARCH_SQL.indexed, ['%number 12345%', ['lobby', 'room1'], 'u1', 50]);
+    expect(all.map((node) => node['Index Name'])).toContain('messages_text');
+    expect(all.filter((node) => node['Relation Name'] === 'messages').map((node) => node['Node Type'])).toEqual(['Bitmap Heap Scan']);
+    console.info(`search of a rare text: ${ms.toFixed(2)} ms`);
+    const hits = await store.search('NUMBER 12345', { rooms: ['lobby', 'room1'], dmsOf: 'u1' }, 50);
+    // In the lobby (three in four) or room1 (one in twenty), as seeded above; newest first.
+    const seeded = [12345, ...Array.from({ length: 10 }, (_, i) => 123450 + i)].filter((g) => g % 4 !== 0 || g % ROOMS === 0);
+    expect(hits.map((hit) => hit.data)).toEqual(seeded.reverse().map((g) => `message number ${g}`));
+  });
+
+  it('reads one or two characters’ search windows through the room and DM indexes', async () => {
+    const { all, ms } = await plan(SEARCH_SQL.recent, ['%zq%', ['lobby', 'room1'], 'u1', 50, RECENT_WINDOW]);
+    expectIndexed(all, ['messages_by_room', 'messages_dm_from', 'messages_dm_to', 'messages_pkey']);
+    console.info(`short search: ${ms.toFixed(2)} ms`);
+  });
+});
