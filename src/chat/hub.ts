@@ -170,7 +170,7 @@ export class Hub implements ChatContext {
     return this.rooms.usersIn(room);
   }
 
-  /** Tells everyone a room was made, archived or deleted (once the store has committed it). */
+  /** Tells everyone a room was made, archived or deleted (once the store has committed it); resolves once published, so the HTTP answer comes after. */
   async announceRoom(change: RoomChange, name: string): Promise<void> {
     const names = (await this.store.listRooms()).map((room) => room.name);
     this.bus.publish({ kind: 'roomChange', change, room: name, names });

@@ -26,14 +26,14 @@ export function roomEndRoutes({ store, hub }: { store: Store; hub: Hub }): Route
     if (room.archivedAt !== undefined) fail(ctx, 409, 'rooms.alreadyArchived', { name: room.name });
     const archivedAt = Date.now();
     await store.archiveRoom(room.name, archivedAt);
-    hub.announceRoom('archived', room.name);
+    await hub.announceRoom('archived', room.name);
     ctx.body = { name: room.name, archivedAt };
   });
 
   router.delete('/rooms/:name', requireUser, async (ctx) => {
     const room = await roomToEnd(ctx, store);
     await store.deleteRoom(room.name, Date.now());
-    hub.announceRoom('deleted', room.name);
+    await hub.announceRoom('deleted', room.name);
     ctx.status = 204;
   });
 

@@ -84,7 +84,7 @@ export function roomRoutes({ store, hub, roomLimits, trustProxy }: RoomRoutesDep
       roomLimits.uncount(user.id, address);
       return fail(ctx, 409, 'rooms.exists', { name });
     }
-    hub.announceRoom('created', room.name);
+    await hub.announceRoom('created', room.name);
     ctx.status = 201;
     ctx.body = { name: room.name };
   });
