@@ -28,11 +28,24 @@ export type BusEvent =
   | { kind: 'disconnect'; userId: string; sessionId?: string; code: number; reason: string };
 
 /**
- * In-process now; a Redis pub/sub bus can implement the same calls so that several processes
- * behind nginx deliver each other's messages without changing the hub.
+ * In-process, or Redis pub/sub (several processes behind nginx): the hub is the same on either.
+ * Every subscriber of every process receives every event, its own included, in one order for all.
  */
 export interface Bus {
   publish(event: BusEvent): void;
   subscribe(listener: (event: BusEvent) => void): () => void;
+  /**
+   * Whether what is published now reaches every process. While it does not, events published
+   * here reach this process's subscribers only (and events of other processes are missed).
+   */
+  readonly connected: boolean;
+  /** Called with false when the bus stops reaching the other processes, with true once it does again. */
+  onConnectionChange(listener: (connected: boolean) => void): () => void;
   close(): Promise<void>;
 }
+
+/** For buses that never lose a connection (one process): always connected, never a change. */
+export const ALWAYS_CONNECTED = {
+  connected: true,
+  onConnectionChange: (): (() => void) => () => {},
+} as const;

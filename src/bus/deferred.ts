@@ -1,4 +1,4 @@
-import type { Bus, BusEvent } from './bus.js';
+import { ALWAYS_CONNECTED, type Bus, type BusEvent } from './bus.js';
 
 /**
  * A bus of one process that behaves as a remote one would: each event is delivered on a later
@@ -8,6 +8,8 @@ import type { Bus, BusEvent } from './bus.js';
  */
 export class DeferredBus implements Bus {
   private readonly listeners = new Set<(event: BusEvent) => void>();
+  readonly connected = ALWAYS_CONNECTED.connected;
+  readonly onConnectionChange = ALWAYS_CONNECTED.onConnectionChange;
   private readonly waiting: string[] = [];
   private scheduled = false;
 
