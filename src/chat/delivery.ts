@@ -42,7 +42,13 @@ export function deliver(event: BusEvent, connections: Connections, rooms: Rooms,
     }
     case 'connection': {
       for (const connection of connections.ofUser(event.userId)) {
-        if (connection.id === event.connectionId) connection.send(jsonFrame(event.message));
+        if (connection.id !== event.connectionId) continue;
+        // An ordered reply comes after every change recorded before it, coalescing or not.
+        for (const room of connection.rooms) {
+          const state = rooms.get(room);
+          if (state?.hasChanges) rooms.presence.flush(state);
+        }
+        connection.send(jsonFrame(event.message));
       }
       return;
     }

@@ -64,7 +64,11 @@ async function roomWithPeople() {
   await joinAll(room, a, b);
   const said = await say(a, unique('said before the end'), room);
   await b.next(chatWith(said.data));
-  for (const client of [a, b, c, d]) client.drain();
+  // Settled first: the joins of the others (coalesced, sent a little later) are behind us too.
+  for (const client of [a, b, c, d]) {
+    await client.settle();
+    client.drain();
+  }
   return { alice, bob, carol, dan, room, a, b, c, d, said };
 }
 
