@@ -11,6 +11,11 @@ export interface Config {
    */
   databaseUrl: string | undefined;
   /**
+   * How long a start waits for PostgreSQL to accept connections (booting alongside, restarting)
+   * before it gives up and exits with status 1; 0 tries once.
+   */
+  databaseWaitMs: number;
+  /**
    * Signing secret; undefined means "make one and keep it in dataDir". Several keys, comma-separated,
    * rotate it: the first signs, all of them verify.
    */
@@ -69,6 +74,7 @@ export const DEFAULTS: Config = {
   host: '127.0.0.1',
   dataDir: './data',
   databaseUrl: undefined,
+  databaseWaitMs: 30_000,
   secret: undefined,
   allowedOrigins: [],
   trustProxy: false,
@@ -160,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST?.trim() || DEFAULTS.host,
     dataDir: path.resolve(env.DATA_DIR?.trim() || DEFAULTS.dataDir),
     databaseUrl: databaseUrl(env.DATABASE_URL),
+    databaseWaitMs: integer(env, 'DATABASE_WAIT_MS', DEFAULTS.databaseWaitMs, 0, 24 * 60 * 60 * 1000),
     secret,
     allowedOrigins: origins(env.ALLOWED_ORIGINS),
     trustProxy: flag(env, 'TRUST_PROXY'),
