@@ -91,9 +91,9 @@ export interface OwnPostgres {
   /** The `chat` database on it, for DATABASE_URL. */
   url: string;
   port: number;
-  /** Stops it as `systemctl stop` does (fast: connections ended, nothing more accepted). */
+  /** Stops it as `systemctl stop` does (fast: connections ended, nothing more accepted); nothing when stopped. */
   stop(): Promise<void>;
-  /** Starts it again, on the same port; resolves once it accepts connections. */
+  /** Starts it again, on the same port; resolves once it accepts connections; nothing when running. */
   start(): Promise<void>;
   /** Stops it (if running) and removes its folder. */
   destroy(): Promise<void>;
@@ -121,11 +121,14 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
     [`port = ${port}`, "listen_addresses = '127.0.0.1'", `unix_socket_directories = '${dir}'`, 'fsync = off', 'full_page_writes = off', ''].join('\n'),
   );
 
+  // Each a no-op when already so, so that a failed test leaves the next one a server in a known state.
   const start = async () => {
+    if (running) return;
     await pgCtl('-l', log, '-w', '-t', '30', 'start');
     running = true;
   };
   const stop = async () => {
+    if (!running) return;
     await pgCtl('-m', 'fast', '-w', '-t', '30', 'stop');
     running = false;
   };
