@@ -55,6 +55,11 @@ describe.skipIf(!ownPostgresForTests())('PostgreSQL going away and coming back',
     expect(refused.data.code).toBe('unavailable');
     b.send({ type: 'dm', to: alice.user.id, data: 'a DM during the outage', ref: 'dm-during' });
     expect((await b.next<ErrorFrame>((m) => m.type === 'error' && m.ref === 'dm-during')).data.code).toBe('unavailable');
+    // Reads are refused the same way, the connection kept.
+    a.send({ type: 'history', room: 'lobby', ref: 'history-during' });
+    expect((await a.next<ErrorFrame>((m) => m.type === 'error' && m.ref === 'history-during')).data.code).toBe('unavailable');
+    b.send({ type: 'join', room: 'lobby', ref: 'join-during' });
+    expect((await b.next<ErrorFrame>((m) => m.type === 'error' && m.ref === 'join-during')).data.code).toBe('unavailable');
     // Ordered replies: whatever the server did before answering these pings has arrived.
     await Promise.all([a.settle(), b.settle()]);
     expect(a.pending(isChat)).toEqual([]);
