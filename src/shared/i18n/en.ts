@@ -164,7 +164,7 @@ export const en = {
   'wsError.rate_limited': 'Too many messages: wait a few seconds',
   'wsError.too_many_rooms': 'You are in as many rooms as one person may be: leave one first',
   'wsError.archived': 'That room is archived',
-  'wsError.unavailable': 'Not sent: the chat cannot reach its storage just now. Try again in a moment',
+  'wsError.unavailable': 'The chat cannot reach its storage just now: try again in a moment',
   'wsError.bad_message.object': 'A message must be a JSON object',
   'wsError.bad_message.string': '"{field}" must be a string',
   'wsError.bad_message.id': '"{field}" must be a message id (a whole number)',

@@ -151,7 +151,7 @@ export const zh = {
   'wsError.rate_limited': '发得太快了，请稍等几秒',
   'wsError.too_many_rooms': '你加入的房间已经达到上限，请先离开一个',
   'wsError.archived': '这个房间已归档',
-  'wsError.unavailable': '未发送：聊天室暂时连不上它的存储，请稍后再试',
+  'wsError.unavailable': '聊天室暂时连不上它的存储，请稍后再试',
   'wsError.bad_message.object': '消息必须是一个 JSON 对象',
   'wsError.bad_message.string': '“{field}”必须是字符串',
   'wsError.bad_message.id': '“{field}”必须是消息编号（整数）',
