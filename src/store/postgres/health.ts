@@ -19,8 +19,8 @@ export class Reachability {
   }
 
   /** True when PostgreSQL answered a query within CHECK_TIMEOUT_MS, at most CHECK_KEPT_MS ago. */
-  reachable(now = Date.now()): Promise<boolean> {
-    if (this.answer && now - this.answer.at < CHECK_KEPT_MS) return Promise.resolve(this.answer.reachable);
+  reachable(): Promise<boolean> {
+    if (this.answer && Date.now() - this.answer.at < CHECK_KEPT_MS) return Promise.resolve(this.answer.reachable);
     // One check at a time: those that come meanwhile share its answer.
     this.asking ??= this.check().then((reachable) => {
       this.answer = { reachable, at: Date.now() };
