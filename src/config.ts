@@ -18,6 +18,11 @@ export interface Config {
   /** Put before every name this site uses in Redis (the bus's channel is `${redisPrefix}events`): several sites on one Redis. */
   redisPrefix: string;
   /**
+   * How long a start waits for PostgreSQL to accept connections (booting alongside, restarting)
+   * before it gives up and exits with status 1; 0 tries once.
+   */
+  databaseWaitMs: number;
+  /**
    * Signing secret; undefined means "make one and keep it in dataDir". Several keys, comma-separated,
    * rotate it: the first signs, all of them verify.
    */
@@ -78,6 +83,7 @@ export const DEFAULTS: Config = {
   databaseUrl: undefined,
   redisUrl: undefined,
   redisPrefix: 'chat:',
+  databaseWaitMs: 30_000,
   secret: undefined,
   allowedOrigins: [],
   trustProxy: false,
@@ -204,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: database,
     redisUrl: redis,
     redisPrefix: redisPrefix(env.REDIS_PREFIX),
+    databaseWaitMs: integer(env, 'DATABASE_WAIT_MS', DEFAULTS.databaseWaitMs, 0, 24 * 60 * 60 * 1000),
     secret,
     allowedOrigins: origins(env.ALLOWED_ORIGINS),
     trustProxy: flag(env, 'TRUST_PROXY'),

@@ -79,8 +79,14 @@ export class SearchRefused extends Error {
  * the event loop share one transaction (the group commit), so what a write's result announces is
  * kept before anyone can be told of it; when the commit fails, every write of it rejects and none
  * of them happened. Ids come from the store and increase in the order messages were added.
+ *
+ * While the store cannot be reached (PostgreSQL away), calls reject with StoreUnavailable
+ * (./unavailable.ts) and nothing they asked for happened; once it is back they work again.
  */
 export interface Store {
+  /** Whether the store can be reached now (`GET /healthz`); cheap enough to ask on every request. */
+  reachable(): Promise<boolean>;
+
   /** Adds a user unless one has the id (write). */
   addUser(user: User, createdAt: number): Promise<void>;
   getUser(id: string): Promise<StoredUser | undefined>;

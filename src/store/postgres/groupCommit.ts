@@ -2,9 +2,12 @@
 // one transaction on one pooled client, committed on `setImmediate`, and each write's promise
 // settles once that commit has (all of them reject when it fails). One transaction at a time: the
 // writes made while a commit is under way wait and go together in the next, so ids are handed out
-// in the order the writes were made, and transactions commit in that order too.
+// in the order the writes were made, and transactions commit in that order too. Each transaction
+// takes a client from the pool afresh, so after PostgreSQL went away and came back the next batch
+// runs on a new connection; a batch that could not reach it rejects its own writes only (as
+// StoreUnavailable), and the writes made after it try again.
 import type pg from 'pg';
-import { rollback, storable, type Queryable } from './pool.js';
+import { asUnavailable, rollback, storable, unreachable, type Queryable } from './pool.js';
 
 /** A write's statements, run on the client of the transaction it is part of. */
 export type Work<T> = (tx: Queryable) => Promise<T>;
@@ -60,20 +63,22 @@ export class GroupCommit {
    * Commits a batch. Its writes run one after another, plainly; when one of them fails (a
    * constraint, say), the transaction is rolled back and run again with each write in a savepoint
    * of its own, so that the one that failed is undone alone and the others are kept. A failure of
-   * the transaction itself (the COMMIT, the connection) rejects every write of it.
+   * the transaction itself (the COMMIT, the connection) rejects every write of it. A connection
+   * lost during COMMIT leaves its outcome unknown: the writes reject, though they may have been kept.
    */
   private async commit(batch: Write[]): Promise<void> {
     let outcomes: Outcome[] | undefined;
     try {
       outcomes = (await this.transaction(batch, false)) ?? (await this.transaction(batch, true));
     } catch (error) {
-      for (const write of batch) write.reject(error);
+      const reason = asUnavailable(error);
+      for (const write of batch) write.reject(reason);
       return;
     }
     batch.forEach((write, i) => {
       const outcome = outcomes?.[i];
       if (outcome?.ok) write.resolve(outcome.value);
-      else write.reject(outcome ? outcome.error : new Error('write not run'));
+      else write.reject(outcome ? asUnavailable(outcome.error) : new Error('write not run'));
     });
   }
 
@@ -96,6 +101,8 @@ export class GroupCommit {
           outcomes.push({ ok: true, value: await write.work(storable(client)) });
         } catch (error) {
           broken = await rollback(client, error);
+          // The server is away: the batch fails as a whole, rather than again write by write.
+          if (unreachable(error)) throw error;
           return undefined;
         }
       }

@@ -4,21 +4,25 @@
 // latest version (migrations.ts) before anything else. Writes go through the group commit
 // (groupCommit.ts): a turn's writes in one transaction, each resolving once it is committed. Reads
 // run on the pool and never see what is not committed, so `commitPending()` has nothing to do.
-// Nothing is cached in memory: several processes may write to the same database.
+// Nothing is cached in memory: several processes may write to the same database. While PostgreSQL
+// cannot be reached, every call rejects with StoreUnavailable (reads through `reportingOutages`,
+// writes through the group commit) and the pools make new connections once it is back.
 import type pg from 'pg';
 import type { ChatMessage, Conversation, DirectMessage, SearchResult, StoredMessage, UnreadEntry, User } from '../../shared/protocol/index.js';
 import type { Page, Room, RoomQuery, SearchScope, Store, StoredSession, StoredUser, SweepCounts } from '../store.js';
 import { DEFAULTS } from '../../config.js';
 import { GroupCommit } from './groupCommit.js';
+import { Reachability } from './health.js';
 import { keptKeys } from './keys.js';
 import { Messages } from './messages.js';
 import { migrate } from './migrations.js';
-import { openPool, storable } from './pool.js';
+import { openPool, reportingOutages, storable } from './pool.js';
 import { Reads } from './reads.js';
 import { RoomPurge } from './roomPurge.js';
 import { Rooms } from './rooms.js';
 import { Search, searchLocaleProblem } from './search.js';
 import { Accounts } from './sessions.js';
+import { whenReachable, type StartWait } from './startup.js';
 import { AccountSweep } from './sweep.js';
 
 export interface PostgresOptions {
@@ -26,6 +30,8 @@ export interface PostgresOptions {
   searchTimeoutMs?: number;
   /** Connections of the main pool at most (reads, and the one transaction of the group commit). */
   maxConnections?: number;
+  /** How long `open` waits for PostgreSQL to accept connections (DATABASE_WAIT_MS); at once by default. */
+  wait?: StartWait;
 }
 
 /** Connections of the main pool unless told otherwise: the commit's one, and reads beside it. */
@@ -40,6 +46,7 @@ export class PostgresStore implements Store {
   private readonly accounts: Accounts;
   private readonly searches: Search;
   private readonly accountSweep: AccountSweep;
+  private readonly health: Reachability;
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -47,8 +54,9 @@ export class PostgresStore implements Store {
     url: string,
     searchTimeoutMs: number,
   ) {
-    // Reads on whichever connection is free, with the parameters PostgreSQL can take (see storable).
-    const db = storable(pool);
+    // Reads on whichever connection is free, with the parameters PostgreSQL can take (see storable),
+    // failing as StoreUnavailable while the server is away.
+    const db = reportingOutages(storable(pool));
     this.commits = new GroupCommit(pool);
     this.messages = new Messages(db);
     this.reads = new Reads(db);
@@ -57,12 +65,17 @@ export class PostgresStore implements Store {
     this.accounts = new Accounts(db);
     this.searches = new Search(url, searchTimeoutMs);
     this.accountSweep = new AccountSweep(pool);
+    this.health = new Reachability(url);
   }
 
-  /** Connects, brings the schema to the latest version, and starts the background purge. */
-  static async open(url: string, { searchTimeoutMs = DEFAULTS.searchTimeoutMs, maxConnections = MAX_CONNECTIONS }: PostgresOptions = {}): Promise<PostgresStore> {
+  /** Connects (waiting for the server as `wait` allows), brings the schema to the latest version, and starts the background purge. */
+  static async open(
+    url: string,
+    { searchTimeoutMs = DEFAULTS.searchTimeoutMs, maxConnections = MAX_CONNECTIONS, wait = { waitMs: 0 } }: PostgresOptions = {},
+  ): Promise<PostgresStore> {
     const pool = openPool(url, { max: maxConnections, name: 'chat' });
     try {
+      await whenReachable(pool, wait);
       await migrate(pool);
     } catch (error) {
       await pool.end();
@@ -78,6 +91,11 @@ export class PostgresStore implements Store {
   /** The signing keys kept in the database; `candidate` becomes them when none are kept yet (see keys.ts). */
   keptKeys(candidate: string): Promise<string> {
     return keptKeys(this.pool, candidate);
+  }
+
+  /** Whether PostgreSQL answers now (see health.ts: its own connection, a short time, kept a second). */
+  reachable(): Promise<boolean> {
+    return this.health.reachable();
   }
 
   /** Nothing to do: reads never see uncommitted writes here (see Store). */
@@ -207,6 +225,7 @@ export class PostgresStore implements Store {
       await this.purge.stop();
       await this.commits.close();
       await this.searches.close();
+      await this.health.close();
       await this.pool.end();
     })();
     return this.closing;

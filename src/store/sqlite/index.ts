@@ -38,6 +38,11 @@ export class SqliteStore implements Store {
     this.engine = new SqliteEngine(dataDir, options);
   }
 
+  /** A file on this machine: there is nothing to be out of reach of. */
+  reachable(): Promise<boolean> {
+    return Promise.resolve(true);
+  }
+
   /** Commits this turn's writes now (see Store); throws when the commit fails, after rejecting them. */
   commitPending(): void {
     this.scheduled = false;
