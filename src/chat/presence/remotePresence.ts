@@ -25,11 +25,6 @@ export class RemotePresence {
   /** room → user id → on which processes: the union, read by lists. */
   private readonly byRoom = new Map<string, Map<string, Elsewhere>>();
 
-  /** The processes heard of, with something present or not. */
-  get tags(): IterableIterator<string> {
-    return this.byTag.keys();
-  }
-
   /** The users present in a room on another process, each once. */
   usersIn(room: string): User[] {
     const users = this.byRoom.get(room);
@@ -62,16 +57,12 @@ export class RemotePresence {
         if (this.add(tag, room, user)) changes.push({ room, change: 'join', user });
       }
     }
-    // Known now, even with nobody present: heard of, for the liveness check.
-    if (!this.byTag.has(tag)) this.byTag.set(tag, new Map());
     return changes;
   }
 
   /** A process is gone (said goodbye, or went silent): everyone it had leaves. */
   drop(tag: string): RemoteChange[] {
-    const changes = this.replace(tag, {});
-    this.byTag.delete(tag);
-    return changes;
+    return this.replace(tag, {});
   }
 
   /** The user is now in the room on `tag`; returns them when no other process had them there. */
@@ -100,6 +91,7 @@ export class RemotePresence {
     const users = rooms?.get(room);
     if (!users?.delete(userId)) return undefined;
     if (users.size === 0) rooms!.delete(room);
+    if (rooms!.size === 0) this.byTag.delete(tag);
 
     const inRoom = this.byRoom.get(room)!;
     const entry = inRoom.get(userId)!;
