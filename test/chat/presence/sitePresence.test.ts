@@ -1,4 +1,4 @@
-// Presence across processes (src/chat/presence/remotePresence.ts, presenceSync.ts): two or three
+// Presence across processes (src/chat/presence/remotePresence.ts, presenceSync.ts): two
 // real servers in this process on one PostgreSQL database, each with its own link to one shared
 // bus that delivers later, through JSON (a DeferredBus standing for Redis; test/helpers/busLink.ts
 // lets a test cut one server off, or take its bus away and bring it back). Lists and `GET /rooms`
