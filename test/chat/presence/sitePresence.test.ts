@@ -65,13 +65,19 @@ describe.skipIf(!(await postgresForTests()))('presence across processes', () => 
     return names(rooms.find((entry) => entry.name === room)!.users);
   }
 
-  it('lists, on one server, someone connected only to the other: in the lobby, another room, GET /rooms and people', async () => {
-    const { one, two } = await twoServers();
+  /** Two servers: Alice connected to the first, in the lobby and a room she made; Bob signed in, not connected yet. */
+  async function aliceOnTheFirst(env: Record<string, string> = {}) {
+    const { one, two } = await twoServers(env);
     const alice = await signIn(one.server.url, personName('Alice'));
     const bob = await signIn(two.server.url, personName('Bob'));
     const room = await createRoom(one.server, alice);
     const a = await connect(one.server, alice);
     await join(a, room);
+    return { one, two, alice, bob, room, a };
+  }
+
+  it('lists, on one server, someone connected only to the other: in the lobby, another room, GET /rooms and people', async () => {
+    const { one, two, alice, bob, room, a } = await aliceOnTheFirst();
 
     const b = await connect(two.server, bob);
     expect(names(lobbyList(b).data)).toEqual(names([alice.user, bob.user]));
@@ -131,12 +137,7 @@ describe.skipIf(!(await postgresForTests()))('presence across processes', () => 
 
   it('has the users of a server that vanished without a goodbye leave within PRESENCE_TIMEOUT_MS', async () => {
     const timeoutMs = 2000;
-    const { one, two } = await twoServers({ PRESENCE_TIMEOUT_MS: String(timeoutMs) });
-    const alice = await signIn(one.server.url, personName('Alice'));
-    const bob = await signIn(two.server.url, personName('Bob'));
-    const room = await createRoom(one.server, alice);
-    const a = await connect(one.server, alice);
-    await join(a, room);
+    const { one, two, alice, bob, room } = await aliceOnTheFirst({ PRESENCE_TIMEOUT_MS: String(timeoutMs) });
     const b = await connect(two.server, bob);
     expect(names((await join(b, room)).data)).toEqual(names([alice.user, bob.user]));
 
@@ -150,12 +151,7 @@ describe.skipIf(!(await postgresForTests()))('presence across processes', () => 
   });
 
   it('has the users of a server that stops cleanly leave at once', async () => {
-    const { one, two } = await twoServers();
-    const alice = await signIn(one.server.url, personName('Alice'));
-    const bob = await signIn(two.server.url, personName('Bob'));
-    const room = await createRoom(one.server, alice);
-    const a = await connect(one.server, alice);
-    await join(a, room);
+    const { one, two, alice, bob, room } = await aliceOnTheFirst();
     const b = await connect(two.server, bob);
     await join(b, room);
 
