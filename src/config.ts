@@ -66,6 +66,11 @@ export interface Config {
   maxConnectionsPerAddress: number;
   /** How long an identity cookie lasts. */
   sessionMaxAgeMs: number;
+  /**
+   * With several processes: how soon the users of one that vanished without a goodbye (a crash)
+   * are seen to leave everywhere else. Every hub says it is alive every fifth of this.
+   */
+  presenceTimeoutMs: number;
   /** Messages go to stderr as JSON lines unless quiet (tests). */
   quiet: boolean;
 }
@@ -105,6 +110,7 @@ export const DEFAULTS: Config = {
   maxConnectionsPerUser: 20,
   maxConnectionsPerAddress: 256,
   sessionMaxAgeMs: 30 * DAY_MS,
+  presenceTimeoutMs: 15_000,
   quiet: false,
 };
 
@@ -232,6 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxConnectionsPerUser: integer(env, 'MAX_CONNECTIONS_PER_USER', DEFAULTS.maxConnectionsPerUser, 0, 1_000_000),
     maxConnectionsPerAddress: integer(env, 'MAX_CONNECTIONS_PER_ADDRESS', DEFAULTS.maxConnectionsPerAddress, 0, 1_000_000),
     sessionMaxAgeMs: integer(env, 'SESSION_DAYS', DEFAULTS.sessionMaxAgeMs / DAY_MS, 1, 3650) * DAY_MS,
+    presenceTimeoutMs: integer(env, 'PRESENCE_TIMEOUT_MS', DEFAULTS.presenceTimeoutMs, 500, 10 * 60 * 1000),
     quiet: flag(env, 'QUIET'),
   };
 }

@@ -25,6 +25,7 @@ import { Connection, type ConnectOptions, type Flusher, type Peer } from './conn
 import { Connections } from './connections.js';
 import { deliver } from './delivery.js';
 import { ChatError, errorMessage, refusalOf } from './errors.js';
+import { PresenceSync } from './presence/presenceSync.js';
 import { ReplayBudget, replay } from './resume.js';
 import { Rooms } from './rooms.js';
 import { UserLimits, type UserLimitSettings } from './userLimits.js';
@@ -40,6 +41,8 @@ export interface HubOptions extends UserLimitSettings {
   maxMessageLength: number;
   /** Rooms one user may belong to besides the lobby; 0 means no cap. */
   maxRoomsPerUser: number;
+  /** How soon the users of a process that vanished (no goodbye) are seen to leave (PRESENCE_TIMEOUT_MS). */
+  presenceTimeoutMs: number;
 }
 
 export class Hub implements ChatContext {
@@ -77,6 +80,8 @@ export class Hub implements ChatContext {
   private announcing: Promise<void> = Promise.resolve();
   private readonly connections = new Connections();
   private readonly replays = new ReplayBudget();
+  /** Who is where on the other processes, kept up to date with them over the bus. */
+  private readonly presenceSync: PresenceSync;
   private readonly unsubscribe: () => void;
 
   constructor(private readonly options: HubOptions) {
@@ -84,9 +89,11 @@ export class Hub implements ChatContext {
     this.bus = options.bus;
     this.historyLimit = options.historyLimit;
     this.maxRoomsPerUser = options.maxRoomsPerUser;
-    this.rooms = new Rooms({ ...options, tag: this.tag, publish: this.publish });
+    this.rooms = new Rooms({ ...options, publishPresence: (room, change, user) => this.presenceSync.publish(room, change, user) });
     this.limits = new UserLimits(options);
+    this.presenceSync = new PresenceSync({ bus: this.bus, tag: this.tag, rooms: this.rooms, timeoutMs: options.presenceTimeoutMs });
     this.unsubscribe = options.bus.subscribe((event) => this.deliver(event));
+    this.presenceSync.start();
   }
 
   get connectionCount(): number {
@@ -219,13 +226,23 @@ export class Hub implements ChatContext {
     this.replays.sweep(now);
   }
 
+  /**
+   * A clean stop begins: the other processes drop this one's users at once, and are not told of
+   * each socket closing after it, one event instead of one per connection and room.
+   */
+  goodbye(): void {
+    this.presenceSync.stop();
+  }
+
+  /** Stops: goodbye (if not said yet), and this hub hears nothing more. */
   stop(): void {
+    this.presenceSync.stop();
     this.unsubscribe();
     this.rooms.stop();
     this.options.flusher.flush();
   }
 
   private deliver(event: BusEvent): void {
-    deliver(event, this.connections, this.rooms, this.tag);
+    deliver(event, this.connections, this.rooms, this.presenceSync);
   }
 }
