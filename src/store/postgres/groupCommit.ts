@@ -5,15 +5,22 @@
 // in the order the writes were made, and transactions commit in that order too. Each transaction
 // takes a client from the pool afresh, so after PostgreSQL went away and came back the next batch
 // runs on a new connection; a batch that could not reach it rejects its own writes only (as
-// StoreUnavailable), and the writes made after it try again.
+// StoreUnavailable), and the writes made after it try again. A batch that adds messages takes
+// their ids first, all at once (messageIds.ts: why ids are dense and committed in id order across
+// processes too).
 import type pg from 'pg';
+import { TakenIds } from './messageIds.js';
 import { asUnavailable, rollback, storable, unreachable, type Queryable } from './pool.js';
 
 /** A write's statements, run on the client of the transaction it is part of. */
 export type Work<T> = (tx: Queryable) => Promise<T>;
+/** A write that adds one message: its statements, given the message's id. */
+export type MessageWork<T> = (tx: Queryable, id: number) => Promise<T>;
 
 interface Write {
-  work: Work<unknown>;
+  work: (tx: Queryable, ids: TakenIds | undefined) => Promise<unknown>;
+  /** It adds a message, and takes one id. */
+  takesId: boolean;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
@@ -30,9 +37,18 @@ export class GroupCommit {
 
   /** Runs `work` in the next transaction; resolves with its result once that transaction is committed. */
   write<T>(work: Work<T>): Promise<T> {
+    return this.enqueue((tx) => work(tx), false);
+  }
+
+  /** As `write`, for a write that adds one message: `work` gets the message's id (see messageIds.ts). */
+  writeMessage<T>(work: MessageWork<T>): Promise<T> {
+    return this.enqueue((tx, ids) => work(tx, (ids as TakenIds).peek()), true);
+  }
+
+  private enqueue<T>(work: Write['work'], takesId: boolean): Promise<T> {
     if (this.closed) return Promise.reject(new Error('the store is closed'));
     return new Promise<T>((resolve, reject) => {
-      this.waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.waiting.push({ work, takesId, resolve: resolve as (value: unknown) => void, reject });
       this.schedule();
     });
   }
@@ -91,14 +107,18 @@ export class GroupCommit {
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
+      // The ids of the batch's messages, before any other statement of it (see messageIds.ts).
+      const messages = batch.filter((write) => write.takesId).length;
+      const ids = messages > 0 ? await TakenIds.take(client, messages) : undefined;
       const outcomes: Outcome[] = [];
       for (const write of batch) {
         if (savepoints) {
-          outcomes.push(await this.inSavepoint(client, write));
+          outcomes.push(await this.inSavepoint(client, write, ids));
           continue;
         }
         try {
-          outcomes.push({ ok: true, value: await write.work(storable(client)) });
+          outcomes.push({ ok: true, value: await write.work(storable(client), ids) });
+          if (write.takesId) ids?.used();
         } catch (error) {
           broken = await rollback(client, error);
           // The server is away: the batch fails as a whole, rather than again write by write.
@@ -106,6 +126,8 @@ export class GroupCommit {
           return undefined;
         }
       }
+      // Only where a write failed in its savepoint: its id went to the next message, the last one is left over.
+      await ids?.settle(client);
       await client.query('COMMIT');
       return outcomes;
     } catch (error) {
@@ -116,11 +138,12 @@ export class GroupCommit {
     }
   }
 
-  private async inSavepoint(client: pg.PoolClient, write: Write): Promise<Outcome> {
+  private async inSavepoint(client: pg.PoolClient, write: Write, ids: TakenIds | undefined): Promise<Outcome> {
     await client.query('SAVEPOINT write');
     try {
-      const value = await write.work(storable(client));
+      const value = await write.work(storable(client), ids);
       await client.query('RELEASE SAVEPOINT write');
+      if (write.takesId) ids?.used();
       return { ok: true, value };
     } catch (error) {
       await client.query('ROLLBACK TO SAVEPOINT write');

@@ -134,11 +134,11 @@ export class PostgresStore implements Store {
   }
 
   addChat(message: { room: string; user: User; data: string; ts: number }): Promise<ChatMessage> {
-    return this.commits.write((tx) => this.messages.addChat(tx, message));
+    return this.commits.writeMessage((tx, id) => this.messages.addChat(tx, id, message));
   }
 
   addDm(message: { user: User; to: User; data: string; ts: number }): Promise<DirectMessage> {
-    return this.commits.write((tx) => this.messages.addDm(tx, message));
+    return this.commits.writeMessage((tx, id) => this.messages.addDm(tx, id, message));
   }
 
   roomHistory(room: string, page: Page): Promise<ChatMessage[]> {
@@ -155,6 +155,10 @@ export class PostgresStore implements Store {
 
   messagesSince(since: number, rooms: string[], dmsOf?: string, limit?: number): Promise<StoredMessage[]> {
     return this.messages.messagesSince(since, rooms, dmsOf, limit);
+  }
+
+  messagesBetween(after: number, upTo: number, limit: number): Promise<StoredMessage[]> {
+    return this.messages.messagesBetween(after, upTo, limit);
   }
 
   roomsOf(userId: string): Promise<string[]> {

@@ -1,5 +1,5 @@
 // Messages on PostgreSQL: adding chats and DMs (in the group commit's transaction), history pages,
-// resume (`messagesSince`), the newest id, and the people someone has DMs with. Nothing is kept in
+// resume (`messagesSince`), a stretch of ids (`messagesBetween`), the newest id, and the people someone has DMs with. Nothing is kept in
 // memory: other processes add messages to the same database, so the newest id and the latest
 // pages are read from it each time, each through an index (the primary key backwards, (room, id)
 // or (pair, id) backwards with a LIMIT), a few index pages whatever the size of the table.
@@ -34,7 +34,8 @@ export const withIds = (ids: string, order: 'ASC' | 'DESC', where = 'true') =>
   `SELECT ${SELECTED} FROM messages m ${WITH_USERS} WHERE m.id = ANY (ARRAY(${ids})) AND ${where} ORDER BY m.id ${order}`;
 
 export const MESSAGES_SQL = {
-  addMessage: 'INSERT INTO messages (ts, room, user_id, to_id, pair, data) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
+  /** $1 the id, taken from message_ids in the same transaction (messageIds.ts). */
+  addMessage: 'INSERT INTO messages (id, ts, room, user_id, to_id, pair, data) VALUES ($1, $2, $3, $4, $5, $6, $7)',
   roomHistory: withIds(`SELECT id FROM messages WHERE ${along('room', '$1', '<', '$2', 'DESC')} LIMIT $3`, 'DESC'),
   dmHistory: withIds(`SELECT id FROM messages WHERE ${along('pair', '$1', '<', '$2', 'DESC')} LIMIT $3`, 'DESC'),
   lastId: 'SELECT coalesce(max(id), 0) AS id FROM messages',
@@ -57,6 +58,18 @@ export const MESSAGES_SQL = {
     ) picked ORDER BY id LIMIT $3`,
     'ASC',
   ),
+  /**
+   * Every message with $1 < id ≤ $2, room chats and DMs alike, the first $3 in id order: a walk
+   * along the primary key. Those of a deleted room (waiting for the purge) are left out, by the
+   * names of the deleted rooms, read once (a hashed subplan, through rooms_deleted), inside the
+   * LIMIT so that a page is short only at $2.
+   */
+  between: withIds(
+    `SELECT id FROM messages WHERE id > $1 AND id <= $2
+      AND (room IS NULL OR room NOT IN (SELECT name FROM rooms WHERE deleted_at IS NOT NULL))
+      ORDER BY id LIMIT $3`,
+    'ASC',
+  ),
   conversationsOf: `SELECT u.id, u.name, u.image FROM conversations c JOIN users u ON u.id = c.other_id
     WHERE c.user_id = $1 ORDER BY c.last_id DESC LIMIT $2`,
 };
@@ -64,14 +77,15 @@ export const MESSAGES_SQL = {
 export class Messages {
   constructor(private readonly db: Queryable) {}
 
-  async addChat(tx: Queryable, { room, user, data, ts }: { room: string; user: User; data: string; ts: number }): Promise<ChatMessage> {
-    const { rows } = await tx.query<{ id: number }>(MESSAGES_SQL.addMessage, [ts, room, user.id, null, null, data]);
-    return { type: 'chat', id: (rows[0] as { id: number }).id, ts, room, user, data };
+  /** Adds a room message with the id the group commit took for it. */
+  async addChat(tx: Queryable, id: number, { room, user, data, ts }: { room: string; user: User; data: string; ts: number }): Promise<ChatMessage> {
+    await tx.query(MESSAGES_SQL.addMessage, [id, ts, room, user.id, null, null, data]);
+    return { type: 'chat', id, ts, room, user, data };
   }
 
-  async addDm(tx: Queryable, { user, to, data, ts }: { user: User; to: User; data: string; ts: number }): Promise<DirectMessage> {
-    const { rows } = await tx.query<{ id: number }>(MESSAGES_SQL.addMessage, [ts, null, user.id, to.id, pairKey(user.id, to.id), data]);
-    return { type: 'dm', id: (rows[0] as { id: number }).id, ts, user, to, data };
+  async addDm(tx: Queryable, id: number, { user, to, data, ts }: { user: User; to: User; data: string; ts: number }): Promise<DirectMessage> {
+    await tx.query(MESSAGES_SQL.addMessage, [id, ts, null, user.id, to.id, pairKey(user.id, to.id), data]);
+    return { type: 'dm', id, ts, user, to, data };
   }
 
   async roomHistory(room: string, page: Page): Promise<ChatMessage[]> {
@@ -97,6 +111,11 @@ export class Messages {
 
   async messagesSince(since: number, rooms: string[], dmsOf?: string, limit?: number): Promise<StoredMessage[]> {
     const { rows } = await this.db.query<MessageRow>(MESSAGES_SQL.since, [rooms, since, limit ?? null, dmsOf ?? null]);
+    return rows.map(toMessage);
+  }
+
+  async messagesBetween(after: number, upTo: number, limit: number): Promise<StoredMessage[]> {
+    const { rows } = await this.db.query<MessageRow>(MESSAGES_SQL.between, [after, upTo, limit]);
     return rows.map(toMessage);
   }
 

@@ -131,6 +131,10 @@ export class SqliteStore implements Store {
     return this.engine.messagesSince(since, rooms, dmsOf, limit);
   }
 
+  async messagesBetween(after: number, upTo: number, limit: number): Promise<StoredMessage[]> {
+    return this.engine.messagesBetween(after, upTo, limit);
+  }
+
   async roomsOf(userId: string): Promise<string[]> {
     return this.engine.roomsOf(userId);
   }

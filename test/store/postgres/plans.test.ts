@@ -14,7 +14,7 @@ import { MESSAGES_SQL } from '../../../src/store/postgres/messages.js';
 import { READS_SQL } from '../../../src/store/postgres/reads.js';
 import { SEARCH_SQL } from '../../../src/store/postgres/search.js';
 import { pairKey } from '../../../src/store/rows.js';
-import { freshPostgresStore, postgresForTests } from '../../helpers/postgres.js';
+import { freshPostgresStore, postgresForTests, seedMessages } from '../../helpers/postgres.js';
 
 const MESSAGES = 200_000;
 const DMS = 10_000;
@@ -46,10 +46,10 @@ describe.skipIf(!(await postgresForTests()))(`the plans of the reads over ${MESS
     await pool.query(`INSERT INTO users (id, name, image, created_at) SELECT 'u' || g, 'User ' || g, g % 10, 1 FROM generate_series(1, ${PEOPLE}) g`);
     await pool.query(`INSERT INTO rooms (key, name, created_at) SELECT 'room' || g, 'room' || g, 1 FROM generate_series(1, ${ROOMS}) g`);
     // Three in four in the lobby, the rest spread over the rooms; then DMs between pairs of people.
-    await pool.query(`INSERT INTO messages (ts, room, user_id, data)
+    await seedMessages(pool, 'ts, room, user_id, data', `
       SELECT g, CASE WHEN g % 4 = 0 THEN 'room' || (g % ${ROOMS} + 1) ELSE 'lobby' END, 'u' || (g % ${PEOPLE} + 1), 'message number ' || g
       FROM generate_series(1, ${MESSAGES - DMS}) g`);
-    await pool.query(`INSERT INTO messages (ts, user_id, to_id, pair, data)
+    await seedMessages(pool, 'ts, user_id, to_id, pair, data', `
       SELECT g, a, b, least(a, b) || E'\\n' || greatest(a, b), 'dm number ' || g
       FROM (SELECT g, ('u' || (g % ${PEOPLE} + 1)) COLLATE "C" AS a, ('u' || ((g + 7) % ${PEOPLE} + 1)) COLLATE "C" AS b FROM generate_series(1, ${DMS}) g) d`);
     await pool.query('ANALYZE');
