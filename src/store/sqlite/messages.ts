@@ -15,6 +15,14 @@ const UNLIMITED = -1;
 // Pages are read newest-first through the index, then turned around to oldest-first.
 const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER;
 
+/**
+ * A stretch of ids, every conversation alike, along the primary key; a deleted room's messages left
+ * out by the names of the deleted rooms (a few, waiting for their purge), read once.
+ */
+export const BETWEEN_SQL = `SELECT ${MESSAGE_COLUMNS} WHERE m.id > ? AND m.id <= ?
+  AND (m.room IS NULL OR m.room NOT IN (SELECT name FROM rooms WHERE deleted_at IS NOT NULL))
+  ORDER BY m.id LIMIT ?`;
+
 /** Rows from several sources, each in id order, as one list in id order. */
 function mergeById(sources: MessageRow[][]): MessageRow[] {
   const lists = sources.filter((rows) => rows.length > 0);
@@ -70,13 +78,7 @@ export class Messages {
       sinceTo: db.prepare<[string, string, number, number], MessageRow>(
         `SELECT ${MESSAGE_COLUMNS} WHERE m.room IS NULL AND m.to_id = ? AND m.user_id <> ? AND m.id > ? ORDER BY m.id LIMIT ?`,
       ),
-      // A stretch of ids, every conversation alike, along the primary key; a deleted room's left out
-      // by the names of the deleted rooms (a few, waiting for their purge), read once.
-      between: db.prepare<[number, number, number], MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} WHERE m.id > ? AND m.id <= ?
-           AND (m.room IS NULL OR m.room NOT IN (SELECT name FROM rooms WHERE deleted_at IS NOT NULL))
-         ORDER BY m.id LIMIT ?`,
-      ),
+      between: db.prepare<[number, number, number], MessageRow>(BETWEEN_SQL),
       conversationsOf: db.prepare<[string, number], { id: string; name: string; image: number }>(
         `SELECT u.id, u.name, u.image FROM conversations c JOIN users u ON u.id = c.other_id
          WHERE c.user_id = ? ORDER BY c.last_id DESC LIMIT ?`,

@@ -3,8 +3,8 @@
 // index. Checked on the plans PostgreSQL makes over 200,000 messages (seeded with generate_series
 // and analysed): history pages walk (room, id) or (pair, id) backwards right under their LIMIT,
 // the lobby's too (which the primary key could serve, filtering, as cheaply by the statistics);
-// resume, unread counts and search read messages only through their indexes, never a sequential
-// scan. Timings are printed, not asserted (the machine is shared).
+// resume, a stretch of ids, unread counts and search read messages only through their indexes,
+// never a sequential scan. Timings are printed, not asserted (the machine is shared).
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UNREAD_CAP } from '../../../src/shared/protocol/index.js';
@@ -120,6 +120,21 @@ describe.skipIf(!(await postgresForTests()))(`the plans of the reads over ${MESS
     const { all, ms } = await plan(MESSAGES_SQL.since, [rooms, MESSAGES / 2, 200, 'u3']);
     expectIndexed(all, ['messages_by_room', 'messages_dm_from', 'messages_dm_to', 'messages_pkey']);
     console.info(`resume page: ${ms.toFixed(2)} ms`);
+  });
+
+  it('reads a stretch of ids (a gap in the live stream) along the primary key, right under its LIMIT, however far it may reach', async () => {
+    for (const upTo of [MESSAGES / 2 + 1000, Number.MAX_SAFE_INTEGER]) {
+      const { all, ms } = await plan(MESSAGES_SQL.between, [MESSAGES / 2, upTo, 200]);
+      expectIndexed(all, ['messages_pkey']);
+      const parents = new Map<PlanNode, PlanNode>();
+      for (const node of all) for (const child of node.Plans ?? []) parents.set(child, node);
+      // The ids are picked by a forward walk of the primary key that stops at the LIMIT; their rows then come by it too.
+      const walk = all.filter((node) => node['Index Name'] === 'messages_pkey' && parents.get(node)?.['Node Type'] === 'Limit');
+      expect(walk.map((node) => [node['Node Type'].replace('Only ', ''), node['Scan Direction']])).toEqual([['Index Scan', 'Forward']]);
+      console.info(`a stretch of 200 ids up to ${upTo}: ${ms.toFixed(2)} ms`);
+    }
+    const page = await store.messagesBetween(MESSAGES / 2, MESSAGES / 2 + 1000, 200);
+    expect(page.map((m) => m.id)).toEqual(Array.from({ length: 200 }, (_, i) => MESSAGES / 2 + 1 + i));
   });
 
   it('counts unread backwards along (room, id) and (pair, id), within the window', async () => {
