@@ -57,8 +57,8 @@ export class PostgresStore implements Store {
     // Reads on whichever connection is free, with the parameters PostgreSQL can take (see storable),
     // failing as StoreUnavailable while the server is away.
     const db = reportingOutages(storable(pool));
-    this.commits = new GroupCommit(pool);
     this.messages = new Messages(db);
+    this.commits = new GroupCommit(pool, (tx, firstId, rows) => this.messages.insert(tx, firstId, rows));
     this.reads = new Reads(db);
     this.purge = new RoomPurge(pool);
     this.rooms = new Rooms(db, this.reads, this.purge);
@@ -134,11 +134,11 @@ export class PostgresStore implements Store {
   }
 
   addChat(message: { room: string; user: User; data: string; ts: number }): Promise<ChatMessage> {
-    return this.commits.writeMessage((tx, id) => this.messages.addChat(tx, id, message));
+    return this.commits.addMessage(this.messages.chat(message));
   }
 
   addDm(message: { user: User; to: User; data: string; ts: number }): Promise<DirectMessage> {
-    return this.commits.writeMessage((tx, id) => this.messages.addDm(tx, id, message));
+    return this.commits.addMessage(this.messages.dm(message));
   }
 
   roomHistory(room: string, page: Page): Promise<ChatMessage[]> {

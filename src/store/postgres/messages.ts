@@ -6,6 +6,7 @@
 import type { ChatMessage, DirectMessage, StoredMessage, User } from '../../shared/protocol/index.js';
 import { SELECTED, WITH_USERS, pairKey, toMessage, type MessageRow } from '../rows.js';
 import type { Page } from '../store.js';
+import type { NewMessage } from './groupCommit.js';
 import type { Queryable } from './pool.js';
 
 /** Pages are read newest-first through the index, then turned around to oldest-first. */
@@ -34,8 +35,12 @@ export const withIds = (ids: string, order: 'ASC' | 'DESC', where = 'true') =>
   `SELECT ${SELECTED} FROM messages m ${WITH_USERS} WHERE m.id = ANY (ARRAY(${ids})) AND ${where} ORDER BY m.id ${order}`;
 
 export const MESSAGES_SQL = {
-  /** $1 the id, taken from message_ids in the same transaction (messageIds.ts). */
-  addMessage: 'INSERT INTO messages (id, ts, room, user_id, to_id, pair, data) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+  /**
+   * Adds messages, a row per index of the arrays: $1 their ids, taken from message_ids in the same
+   * transaction (messageIds.ts), then ts, room, user_id, to_id, pair and data.
+   */
+  addMessages: `INSERT INTO messages (id, ts, room, user_id, to_id, pair, data)
+    SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
   roomHistory: withIds(`SELECT id FROM messages WHERE ${along('room', '$1', '<', '$2', 'DESC')} LIMIT $3`, 'DESC'),
   dmHistory: withIds(`SELECT id FROM messages WHERE ${along('pair', '$1', '<', '$2', 'DESC')} LIMIT $3`, 'DESC'),
   lastId: 'SELECT coalesce(max(id), 0) AS id FROM messages',
@@ -77,15 +82,20 @@ export const MESSAGES_SQL = {
 export class Messages {
   constructor(private readonly db: Queryable) {}
 
-  /** Adds a room message with the id the group commit took for it. */
-  async addChat(tx: Queryable, id: number, { room, user, data, ts }: { room: string; user: User; data: string; ts: number }): Promise<ChatMessage> {
-    await tx.query(MESSAGES_SQL.addMessage, [id, ts, room, user.id, null, null, data]);
-    return { type: 'chat', id, ts, room, user, data };
+  /** A room message for the group commit to add (`insert`), and what it is once it has its id. */
+  chat({ room, user, data, ts }: { room: string; user: User; data: string; ts: number }): NewMessage<ChatMessage> {
+    return { values: [ts, room, user.id, null, null, data], result: (id) => ({ type: 'chat', id, ts, room, user, data }) };
   }
 
-  async addDm(tx: Queryable, id: number, { user, to, data, ts }: { user: User; to: User; data: string; ts: number }): Promise<DirectMessage> {
-    await tx.query(MESSAGES_SQL.addMessage, [id, ts, null, user.id, to.id, pairKey(user.id, to.id), data]);
-    return { type: 'dm', id, ts, user, to, data };
+  /** A direct message for the group commit to add. */
+  dm({ user, to, data, ts }: { user: User; to: User; data: string; ts: number }): NewMessage<DirectMessage> {
+    return { values: [ts, null, user.id, to.id, pairKey(user.id, to.id), data], result: (id) => ({ type: 'dm', id, ts, user, to, data }) };
+  }
+
+  /** Adds the messages `rows` (as `chat` and `dm` make them), with the ids `firstId`, `firstId + 1`, …, in one statement. */
+  async insert(tx: Queryable, firstId: number, rows: readonly (readonly unknown[])[]): Promise<void> {
+    const columns = Array.from({ length: 6 }, (_, column) => rows.map((row) => row[column]));
+    await tx.query(MESSAGES_SQL.addMessages, [rows.map((_, i) => firstId + i), ...columns]);
   }
 
   async roomHistory(room: string, page: Page): Promise<ChatMessage[]> {

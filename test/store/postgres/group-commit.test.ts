@@ -104,6 +104,25 @@ describe.skipIf(!(await postgresForTests()))('the group commit on PostgreSQL', (
     expect(await store.getSession('s-bob')).toMatchObject({ user: { id: bob.id } });
   });
 
+  it('gives the messages of a turn ids in the order they were written, one whose author is added in the same turn too', async () => {
+    const store = await fresh();
+    const dave = { id: 'gc-dave', name: 'Dave', image: 4 };
+    const writes = [
+      store.addChat({ room: 'lobby', user: alice, data: 'one', ts: 1 }),
+      store.markRead(alice.id, { room: 'lobby' }, 1),
+      store.addUser(dave, 2),
+      store.addDm({ user: dave, to: alice, data: 'two, from a newcomer', ts: 3 }),
+      store.addChat({ room: 'lobby', user: bob, data: 'three', ts: 4 }),
+    ];
+    const settled = await Promise.allSettled(writes);
+    expect(settled.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    expect((await store.messagesBetween(0, 10, 10)).map((m) => [m.id, m.data])).toEqual([
+      [1, 'one'],
+      [2, 'two, from a newcomer'],
+      [3, 'three'],
+    ]);
+  });
+
   it('leaves no hole in the ids when messages fail: alone, last of their turn, or with their whole commit', async () => {
     const store = await fresh();
     await refuseAtCommit(store);

@@ -20,6 +20,15 @@ const bob = { id: 'order-bob', name: 'Bob', image: 2 };
  * the last id it saw, keeps it, and goes on from the newest; until stopped, then once more.
  */
 function resumingReader(read: (after: number) => Promise<StoredMessage[]>) {
+  const reader = readingLoop(read);
+  readers.push(reader);
+  return reader;
+}
+
+/** The readers of the test under way: stopped before its stores close, should it fail. */
+const readers: { stop(): Promise<unknown> }[] = [];
+
+function readingLoop(read: (after: number) => Promise<StoredMessage[]>) {
   const seen: StoredMessage[] = [];
   let stopped = false;
   let rounds = 0;
@@ -50,6 +59,7 @@ describe.skipIf(!(await postgresForTests()))('message ids across processes on Po
   let database: TestDatabase | undefined;
   const opened: { end(): Promise<void> }[] = [];
   afterEach(async () => {
+    await Promise.allSettled(readers.splice(0).map((reader) => reader.stop()));
     for (const one of opened.splice(0).reverse()) await one.end();
     await database?.drop();
     database = undefined;
@@ -73,7 +83,7 @@ describe.skipIf(!(await postgresForTests()))('message ids across processes on Po
     opened.push({ end: () => slow.end() });
     await slow.query('BEGIN');
     const slowId = Number((await slow.query<{ last: string }>(TAKE_IDS, [1])).rows[0]!.last);
-    await slow.query(MESSAGES_SQL.addMessage, [slowId, 1, 'lobby', alice.id, null, null, 'slow']);
+    await slow.query(MESSAGES_SQL.addMessages, [[slowId], [1], ['lobby'], [alice.id], [null], [null], ['slow']]);
 
     let settled = false;
     const fast = other.addDm({ user: bob, to: alice, data: 'fast', ts: 2 }).finally(() => (settled = true));
