@@ -19,9 +19,10 @@
 // - No deadlock through it: the row is locked first, before any row a write of the batch locks
 //   (reads, conversations, rooms), so no transaction waits for it while holding a row that the one
 //   holding it wants. Transactions that add no message never touch it and are not held up.
-// The cost: one statement per batch (n ids at once), one row version per batch rather than per
-// message, and the batches of all processes queued on one lock, each held from its first
-// statement to its COMMIT (a few milliseconds; see docs/performance.md).
+// The cost: the batches of all processes queued on one lock, each held from its first statement
+// to its COMMIT. Kept short by the group commit: the ids in one statement (one row version per
+// batch, not per message: a row updated thousands of times in one transaction gets slower with
+// each), the messages in one INSERT (see docs/performance.md for what that sustains).
 import type { Queryable } from './pool.js';
 
 /** Takes `$1` ids at once: the row's lock is held until the transaction ends. */
