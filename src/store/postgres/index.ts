@@ -32,10 +32,20 @@ export interface PostgresOptions {
   maxConnections?: number;
   /** How long `open` waits for PostgreSQL to accept connections (DATABASE_WAIT_MS); at once by default. */
   wait?: StartWait;
+  /** How long a transaction of this process may sit idle before PostgreSQL ends it (IDLE_IN_TRANSACTION_MS; shorter in tests). */
+  idleInTransactionMs?: number;
 }
 
 /** Connections of the main pool unless told otherwise: the commit's one, and reads beside it. */
 const MAX_CONNECTIONS = 8;
+
+/**
+ * A transaction that adds messages holds the lock every process's messages wait for (see
+ * messageIds.ts). Ours never sit idle for more than a turn of the event loop; one that has sat
+ * this long belongs to a process that froze (stopped, paused, swapping) mid-commit, and
+ * PostgreSQL ends it, so that the other processes' messages wait this long at most.
+ */
+const IDLE_IN_TRANSACTION_MS = 10_000;
 
 export class PostgresStore implements Store {
   private readonly commits: GroupCommit;
@@ -71,9 +81,14 @@ export class PostgresStore implements Store {
   /** Connects (waiting for the server as `wait` allows), brings the schema to the latest version, and starts the background purge. */
   static async open(
     url: string,
-    { searchTimeoutMs = DEFAULTS.searchTimeoutMs, maxConnections = MAX_CONNECTIONS, wait = { waitMs: 0 } }: PostgresOptions = {},
+    {
+      searchTimeoutMs = DEFAULTS.searchTimeoutMs,
+      maxConnections = MAX_CONNECTIONS,
+      wait = { waitMs: 0 },
+      idleInTransactionMs = IDLE_IN_TRANSACTION_MS,
+    }: PostgresOptions = {},
   ): Promise<PostgresStore> {
-    const pool = openPool(url, { max: maxConnections, name: 'chat' });
+    const pool = openPool(url, { max: maxConnections, idleInTransactionMs, name: 'chat' });
     try {
       await whenReachable(pool, wait);
       await migrate(pool);

@@ -41,6 +41,8 @@ export interface PoolOptions {
   max: number;
   /** Ends any statement of this pool running longer, server-side (the search's time budget). */
   statementTimeoutMs?: number;
+  /** Ends, server-side, a connection of this pool left this long inside a transaction doing nothing (its process frozen). */
+  idleInTransactionMs?: number;
   /** Shown in pg_stat_activity, to tell the store's connections from others. */
   name: string;
 }
@@ -55,7 +57,7 @@ export const CONNECT_TIMEOUT_MS = 5_000;
  * emits the loss on the client, where nothing else listens then). TCP keepalive finds a server
  * that vanished without a word.
  */
-export function openPool(url: string, { max, statementTimeoutMs, name }: PoolOptions): pg.Pool {
+export function openPool(url: string, { max, statementTimeoutMs, idleInTransactionMs, name }: PoolOptions): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max,
@@ -67,6 +69,7 @@ export function openPool(url: string, { max, statementTimeoutMs, name }: PoolOpt
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
     ...(statementTimeoutMs === undefined ? {} : { statement_timeout: statementTimeoutMs }),
+    ...(idleInTransactionMs === undefined ? {} : { idle_in_transaction_session_timeout: idleInTransactionMs }),
   });
   pool.on('error', (error) => process.emitWarning(`an idle PostgreSQL connection failed: ${error.message}`, 'PostgresWarning'));
   pool.on('connect', (client) => client.on('error', ignoreLostConnection));

@@ -6,10 +6,11 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../../src/shared/protocol/index.js';
-import { PostgresStore } from '../../../src/store/postgres/index.js';
+import type { GroupCommit } from '../../../src/store/postgres/groupCommit.js';
+import { PostgresStore, type PostgresOptions } from '../../../src/store/postgres/index.js';
 import { TAKE_IDS } from '../../../src/store/postgres/messageIds.js';
 import { MESSAGES_SQL } from '../../../src/store/postgres/messages.js';
-import { createTestDatabase, postgresForTests, type TestDatabase } from '../../helpers/postgres.js';
+import { createTestDatabase, postgresForTests, withClient, type TestDatabase } from '../../helpers/postgres.js';
 import { until } from '../../helpers/wait.js';
 
 const alice = { id: 'order-alice', name: 'Alice', image: 1 };
@@ -55,6 +56,15 @@ function readingLoop(read: (after: number) => Promise<StoredMessage[]>) {
   };
 }
 
+/** How many sessions of the database sit in a transaction, doing nothing. */
+const idleInTransaction = (url: string) =>
+  withClient(url, async (client) => {
+    const { rows } = await client.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction'",
+    );
+    return rows[0]!.n;
+  });
+
 describe.skipIf(!(await postgresForTests()))('message ids across processes on PostgreSQL', () => {
   let database: TestDatabase | undefined;
   const opened: { end(): Promise<void> }[] = [];
@@ -66,9 +76,9 @@ describe.skipIf(!(await postgresForTests()))('message ids across processes on Po
   });
 
   /** A process's store on the test's database. */
-  async function startProcess(): Promise<PostgresStore> {
+  async function startProcess(options: PostgresOptions = {}): Promise<PostgresStore> {
     database ??= await createTestDatabase();
-    const store = await PostgresStore.open(database.url);
+    const store = await PostgresStore.open(database.url, options);
     opened.push({ end: () => store.close() });
     await Promise.all([store.addUser(alice, 1), store.addUser(bob, 1)]);
     return store;
@@ -109,6 +119,30 @@ describe.skipIf(!(await postgresForTests()))('message ids across processes on Po
       [slowId, 'slow'],
       [slowId + 1, 'fast'],
     ]);
+  });
+
+  it('ends the transaction of a process frozen while holding the ids, so that the others wait for it a bounded time', async () => {
+    const frozen = await startProcess({ idleInTransactionMs: 300 });
+    const other = await startProcess();
+    // The frozen process: its group commit has taken the id of a message, and then a write of
+    // the same turn does not come back (as if the process had stopped there).
+    let wake = () => {};
+    const asleep = new Promise<void>((resolve) => (wake = resolve));
+    opened.push({ end: async () => wake() });
+    const lost = frozen.addChat({ room: 'lobby', user: bob, data: 'lost in the freeze', ts: 1 });
+    const stuck = (Reflect.get(frozen, 'commits') as GroupCommit).write(() => asleep);
+    await until('the frozen process to sit in its transaction', () => idleInTransaction(database!.url), (sessions) => sessions === 1);
+    const started = Date.now();
+    const message = await other.addChat({ room: 'lobby', user: alice, data: 'after the freeze', ts: 2 });
+    // PostgreSQL ended the idle transaction; its id, never committed, is the next one's.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(message.id).toBe(1);
+    // The frozen process wakes: what it was committing fails, and it goes on (no unheard error ends it).
+    wake();
+    await expect(lost).rejects.toThrow(/connection/);
+    await expect(stuck).rejects.toThrow(/connection/);
+    expect((await frozen.addChat({ room: 'lobby', user: bob, data: 'awake', ts: 3 })).id).toBe(2);
+    expect((await other.messagesBetween(0, 10, 10)).map((m) => m.data)).toEqual(['after the freeze', 'awake']);
   });
 
   it('gives two processes writing in bursts at once ids 1..N with no hole, and resuming readers every message once, in id order', async () => {
