@@ -1,8 +1,9 @@
-// Messages on PostgreSQL: adding chats and DMs (in the group commit's transaction), history pages,
-// resume (`messagesSince`), a stretch of ids (`messagesBetween`), the newest id, and the people someone has DMs with. Nothing is kept in
-// memory: other processes add messages to the same database, so the newest id and the latest
-// pages are read from it each time, each through an index (the primary key backwards, (room, id)
-// or (pair, id) backwards with a LIMIT), a few index pages whatever the size of the table.
+// Messages on PostgreSQL: adding chats and DMs (in the group commit's transaction, all of a turn's
+// in one statement), history pages, resume (`messagesSince`), a stretch of ids (`messagesBetween`),
+// the newest id, and the people someone has DMs with. Nothing is kept in memory: other processes
+// add messages to the same database, so the newest id and the latest pages are read from it each
+// time, each through an index (the primary key, (room, id) or (pair, id), with a LIMIT), a few
+// index pages whatever the size of the table.
 import type { ChatMessage, DirectMessage, StoredMessage, User } from '../../shared/protocol/index.js';
 import { SELECTED, WITH_USERS, pairKey, toMessage, type MessageRow } from '../rows.js';
 import type { Page } from '../store.js';
