@@ -6,6 +6,7 @@ import type { Bus } from './bus/bus.js';
 import { InProcessBus } from './bus/inProcess.js';
 import { RedisBus } from './bus/redis.js';
 import { Hub } from './chat/hub.js';
+import { SEQUENCER_TIMES } from './chat/sequencer.js';
 import type { Config } from './config.js';
 import { createApp } from './http/app.js';
 import { Identity } from './identity/identity.js';
@@ -89,7 +90,10 @@ export async function startServer(config: Config, parts: Parts = {}): Promise<Ru
     onSlowReader: (peer, buffered) => log('slow_reader_dropped', { user: peer.userId, buffered }),
     onFlushFailed: (error) => log('commit_failed', { error: String(error) }),
   });
-  const hub = new Hub({ store, bus, log, flusher: outbox, ...config });
+  // Several processes may write to PostgreSQL: their messages reach the bus in any order, the sequencer mends it.
+  const sequence = config.databaseUrl === undefined ? undefined : SEQUENCER_TIMES;
+  const hub = new Hub({ store, bus, log, flusher: outbox, ...config, sequence });
+  await hub.start();
   let accepting = true;
   const isAccepting = () => accepting;
 

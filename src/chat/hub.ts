@@ -27,6 +27,7 @@ import { deliver } from './delivery.js';
 import { ChatError, errorMessage, refusalOf } from './errors.js';
 import { PresenceSync } from './presence/presenceSync.js';
 import { ReplayBudget, replay } from './resume.js';
+import { Sequencer, messageIdOf, type SequencerTimes } from './sequencer.js';
 import { Rooms } from './rooms.js';
 import { UserLimits, type UserLimitSettings } from './userLimits.js';
 import { TypingThrottle } from './typingThrottle.js';
@@ -43,6 +44,8 @@ export interface HubOptions extends UserLimitSettings {
   maxRoomsPerUser: number;
   /** How soon the users of a process that vanished (no goodbye) are seen to leave (PRESENCE_TIMEOUT_MS). */
   presenceTimeoutMs: number;
+  /** Several processes write (PostgreSQL): bus events pass a Sequencer, which keeps messages in id order. */
+  sequence?: SequencerTimes;
 }
 
 export class Hub implements ChatContext {
@@ -69,7 +72,10 @@ export class Hub implements ChatContext {
     this.announcing = this.announcing.then(async () => {
       try {
         const announced = event(await write);
-        if (announced) this.bus.publish(announced);
+        if (!announced) return;
+        const id = messageIdOf(announced);
+        if (id !== undefined) this.sequencer?.remember(id, 'origin' in announced ? announced.origin : undefined);
+        this.bus.publish(announced);
       } catch (error) {
         // Not stored (the store out of reach): the sender hears so, with its ref, and nobody hears of the message.
         this.answer(connection, error, ref);
@@ -83,6 +89,7 @@ export class Hub implements ChatContext {
   /** Who is where on the other processes, kept up to date with them over the bus. */
   private readonly presenceSync: PresenceSync;
   private readonly unsubscribe: () => void;
+  private readonly sequencer: Sequencer | undefined;
 
   constructor(private readonly options: HubOptions) {
     this.store = options.store;
@@ -92,8 +99,38 @@ export class Hub implements ChatContext {
     this.rooms = new Rooms({ ...options, publishPresence: (room, change, user) => this.presenceSync.publish(room, change, user) });
     this.limits = new UserLimits(options);
     this.presenceSync = new PresenceSync({ bus: this.bus, tag: this.tag, rooms: this.rooms, timeoutMs: options.presenceTimeoutMs });
-    this.unsubscribe = options.bus.subscribe((event) => this.deliver(event));
+    const sequencer = options.sequence && this.sequence(options.sequence);
+    this.sequencer = sequencer;
+    const unsubscribe = options.bus.subscribe(sequencer ? (event) => sequencer.push(event) : (event) => this.deliver(event));
+    const unwatch = options.bus.onConnectionChange((connected) => (connected ? sequencer?.reconnected() : sequencer?.disconnected()));
+    this.unsubscribe = () => {
+      unsubscribe();
+      unwatch();
+      sequencer?.stop();
+    };
     this.presenceSync.start();
+  }
+
+  /** Before the server listens: where the sequencer starts counting, so nothing after is missed. */
+  async start(): Promise<void> {
+    await this.sequencer?.start();
+  }
+
+  private sequence(times: SequencerTimes): Sequencer {
+    return new Sequencer(
+      {
+        fetch: (after, upTo, limit) => this.store.messagesBetween(after, upTo, limit),
+        newest: () => this.store.lastMessageId(),
+        deliver: (event) => this.deliver(event),
+        // Every connection here reconnects and resumes by id (paced), rather than a flood sent live.
+        tooFarBehind: (missed) => {
+          this.options.log('resume_everyone', { missed });
+          for (const connection of this.connections) connection.peer.close(CloseCode.SERVICE_RESTART, CloseReason.RESUME);
+        },
+        failed: (error) => this.options.log('sequencer_failed', { error: String(error) }),
+      },
+      times,
+    );
   }
 
   get connectionCount(): number {

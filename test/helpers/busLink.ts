@@ -11,6 +11,10 @@ export class BusLink implements Bus {
   private readonly watchers = new Set<(connected: boolean) => void>();
   private cut = false;
   private away = false;
+  /** A slow link: what is published here reaches the others this much later. */
+  private delayMs = 0;
+  /** Message events (chats, DMs) still to be lost on their way, as a publish lost with Redis would be. */
+  private toLose = 0;
 
   constructor(private readonly shared: Bus) {}
 
@@ -20,6 +24,14 @@ export class BusLink implements Bus {
 
   publish(event: BusEvent): void {
     if (this.cut) return;
+    if (this.toLose > 0 && (event.kind === 'room' || event.kind === 'users') && (event.message.type === 'chat' || event.message.type === 'dm')) {
+      this.toLose--;
+      return;
+    }
+    if (!this.away && this.delayMs > 0) {
+      setTimeout(() => this.shared.publish(event), this.delayMs);
+      return;
+    }
     if (!this.away) return this.shared.publish(event);
     // Away: what is published here reaches this process's subscribers only, later, as a copy.
     const copy = JSON.stringify(event);
@@ -42,6 +54,16 @@ export class BusLink implements Bus {
   onConnectionChange(listener: (connected: boolean) => void): () => void {
     this.watchers.add(listener);
     return () => this.watchers.delete(listener);
+  }
+
+  /** From now on, what this process publishes reaches everyone (itself included) `ms` later. */
+  slowDown(ms: number): void {
+    this.delayMs = ms;
+  }
+
+  /** The next `count` chats or DMs this process publishes are lost on the way, for everyone. */
+  lose(count: number): void {
+    this.toLose = count;
   }
 
   /** The process is gone for the others: nothing it publishes reaches anyone, nothing reaches it. */

@@ -17,6 +17,8 @@ export const CloseCode = {
   TRY_AGAIN_LATER: 1013,
   /** Frame over the size limit (ws closes with it itself when maxPayload is exceeded). */
   MESSAGE_TOO_BIG: 1009,
+  /** This process missed too much to send it live (a long bus outage): reconnect and resume with `since`. */
+  SERVICE_RESTART: 1012,
   /** No valid identity cookie: the browser goes to /signin. */
   INVALID_USER: 4001,
 } as const;
@@ -30,6 +32,7 @@ export const CloseReason = {
   INTERNAL_ERROR: 'Internal error',
   STORE_UNAVAILABLE: 'Storage unavailable',
   TOO_MANY_CONNECTIONS: 'Too many connections',
+  RESUME: 'Reconnect and resume',
 } as const;
 
 /** `?since=<id>`: resume after that message id instead of the latest history. */
