@@ -11,6 +11,13 @@ export interface Config {
    */
   databaseUrl: string | undefined;
   /**
+   * Redis to fan out through when several processes serve the site (`redis://host:6379`,
+   * `rediss://` for TLS); undefined keeps the bus inside this one process. Needs databaseUrl.
+   */
+  redisUrl: string | undefined;
+  /** Put before every name this site uses in Redis (the bus's channel is `${redisPrefix}events`): several sites on one Redis. */
+  redisPrefix: string;
+  /**
    * Signing secret; undefined means "make one and keep it in dataDir". Several keys, comma-separated,
    * rotate it: the first signs, all of them verify.
    */
@@ -69,6 +76,8 @@ export const DEFAULTS: Config = {
   host: '127.0.0.1',
   dataDir: './data',
   databaseUrl: undefined,
+  redisUrl: undefined,
+  redisPrefix: 'chat:',
   secret: undefined,
   allowedOrigins: [],
   trustProxy: false,
@@ -141,6 +150,32 @@ function databaseUrl(raw: string | undefined): string | undefined {
   return value;
 }
 
+/** REDIS_URL: a redis:// or rediss:// URL, or nothing. Its password is never repeated in an error. */
+function redisUrl(raw: string | undefined): string | undefined {
+  const value = raw?.trim();
+  if (!value) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    // Not a URL at all: said without the value, which may hold a password.
+  }
+  if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
+    throw new ConfigError('REDIS_URL must be a Redis URL such as redis://localhost:6379 (rediss:// for TLS, redis://:password@host:6379/0 with a password)');
+  }
+  return value;
+}
+
+/** REDIS_PREFIX: up to 64 visible characters, no spaces, so that it reads plainly in redis-cli. */
+function redisPrefix(raw: string | undefined): string {
+  const value = raw?.trim();
+  if (!value) return DEFAULTS.redisPrefix;
+  if (value.length > 64 || !/^[\x21-\x7e]+$/.test(value)) {
+    throw new ConfigError(`REDIS_PREFIX must be 1 to 64 visible ASCII characters without spaces, such as chat: or site2:, got "${value}"`);
+  }
+  return value;
+}
+
 /** The keys of a SECRET (or secret file): comma- or newline-separated, the first one signing. */
 export function splitKeys(raw: string): string[] {
   return raw
@@ -155,11 +190,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (secret !== undefined && splitKeys(secret).some((key) => key.length < 16)) {
     throw new ConfigError('SECRET must be at least 16 characters long (each key, when it lists several)');
   }
+  const database = databaseUrl(env.DATABASE_URL);
+  const redis = redisUrl(env.REDIS_URL);
+  if (redis !== undefined && database === undefined) {
+    throw new ConfigError(
+      'REDIS_URL needs DATABASE_URL: processes that share Redis must also share one PostgreSQL database (SQLite is a file of one process)',
+    );
+  }
   return {
     port: integer(env, 'PORT', DEFAULTS.port, 0, 65535),
     host: env.HOST?.trim() || DEFAULTS.host,
     dataDir: path.resolve(env.DATA_DIR?.trim() || DEFAULTS.dataDir),
-    databaseUrl: databaseUrl(env.DATABASE_URL),
+    databaseUrl: database,
+    redisUrl: redis,
+    redisPrefix: redisPrefix(env.REDIS_PREFIX),
     secret,
     allowedOrigins: origins(env.ALLOWED_ORIGINS),
     trustProxy: flag(env, 'TRUST_PROXY'),

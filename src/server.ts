@@ -4,13 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { Bus } from './bus/bus.js';
 import { InProcessBus } from './bus/inProcess.js';
+import { RedisBus } from './bus/redis.js';
 import { Hub } from './chat/hub.js';
 import type { Config } from './config.js';
 import { createApp } from './http/app.js';
 import { Identity } from './identity/identity.js';
 import { startSweeping } from './identity/upkeep.js';
 import { loadSecret, loadSharedSecret } from './identity/secret.js';
-import { createLog } from './log.js';
+import { createLog, type Log } from './log.js';
 import { shutdownOrder } from './shutdown.js';
 import { PostgresStore } from './store/postgres/index.js';
 import { SqliteStore } from './store/sqlite/index.js';
@@ -61,11 +62,20 @@ async function openStore(config: Config, given: Store | undefined): Promise<{ st
   }
 }
 
+/**
+ * The bus the configuration asks for: Redis with REDIS_URL (several processes; the server starts
+ * without it, and serves its own clients, when Redis cannot be reached yet), else this process's own.
+ */
+async function openBus(config: Config, log: Log): Promise<Bus> {
+  if (config.redisUrl === undefined) return new InProcessBus();
+  return RedisBus.connect({ url: config.redisUrl, prefix: config.redisPrefix, log });
+}
+
 export async function startServer(config: Config, parts: Parts = {}): Promise<RunningServer> {
   const log = createLog(config.quiet);
   const { store, keys } = await openStore(config, parts.store);
   const identity = new Identity({ keys, store, maxAgeMs: config.sessionMaxAgeMs });
-  const bus = parts.bus ?? new InProcessBus();
+  const bus = parts.bus ?? (await openBus(config, log));
   // The outbox commits what this turn wrote before each write (a read may have seen it already).
   const outbox: Outbox<SocketPeer> = new Outbox<SocketPeer>({
     maxBufferedBytes: config.maxBufferedBytes,
@@ -94,16 +104,22 @@ export async function startServer(config: Config, parts: Parts = {}): Promise<Ru
   server.on('upgrade', createUpgradeHandler({ wss, identity, chat: hub, outbox, log, ...config, accepting: isAccepting }));
   const stopHeartbeat = startHeartbeat(wss, config.heartbeatMs, () => hub.sweep());
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    // A Redis bus's connections would keep trying (and the process running) for nothing.
+    if (!parts.bus) await bus.close();
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  log('listening', { url: `http://${host}:${port}`, store: config.databaseUrl === undefined ? 'sqlite' : 'postgres', dataDir: config.dataDir });
+  log('listening', { url: `http://${host}:${port}`, store: config.databaseUrl === undefined ? 'sqlite' : 'postgres', bus: bus instanceof RedisBus ? 'redis' : 'process', dataDir: config.dataDir });
 
   const stopSweeping = startSweeping(store, config.sessionMaxAgeMs, log);
   const stop = shutdownOrder({ server, wss, hub, bus, store, log, stopHeartbeat, stopAccepting: () => (accepting = false) });

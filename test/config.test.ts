@@ -47,3 +47,28 @@ describe('DATABASE_URL', () => {
     }
   });
 });
+
+describe('REDIS_URL and REDIS_PREFIX', () => {
+  const database = { DATABASE_URL: 'postgres://chat@localhost/chat' };
+
+  it('are unset and chat: by default, take a redis:// or rediss:// URL, and name themselves otherwise', () => {
+    expect(loadConfig({})).toMatchObject({ redisUrl: undefined, redisPrefix: 'chat:' });
+    expect(loadConfig({ ...database, REDIS_URL: ' ' }).redisUrl).toBeUndefined();
+    expect(loadConfig({ ...database, REDIS_URL: 'redis://127.0.0.1:6379' }).redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(loadConfig({ ...database, REDIS_URL: ' rediss://:pw@cache.internal:6380/2 ' }).redisUrl).toBe('rediss://:pw@cache.internal:6380/2');
+    for (const bad of ['http://:hunter2@localhost:6379', 'localhost:6379', 'redis://', 'hunter2']) {
+      expect(() => loadConfig({ ...database, REDIS_URL: bad })).toThrow(ConfigError);
+      expect(() => loadConfig({ ...database, REDIS_URL: bad })).toThrow(/REDIS_URL/);
+      // The value may hold a password: it is not repeated.
+      expect(() => loadConfig({ ...database, REDIS_URL: bad })).not.toThrow(/hunter2/);
+    }
+    expect(loadConfig({ REDIS_PREFIX: 'site2:' }).redisPrefix).toBe('site2:');
+    expect(loadConfig({ REDIS_PREFIX: '  ' }).redisPrefix).toBe('chat:');
+    for (const bad of ['two words', 'x'.repeat(65), 'naïve:']) expect(() => loadConfig({ REDIS_PREFIX: bad })).toThrow(/REDIS_PREFIX/);
+  });
+
+  it('refuses REDIS_URL without DATABASE_URL, saying why', () => {
+    expect(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(ConfigError);
+    expect(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(/REDIS_URL needs DATABASE_URL/);
+  });
+});
