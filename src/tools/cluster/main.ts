@@ -73,7 +73,9 @@ async function main(): Promise<void> {
     say('stopped');
     process.exit(status);
   };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stopAll(0, `${signal}: stopping the processes, then nginx`));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void stopAll(0, `${signal}: stopping the processes${nginxBinary ? ', then nginx' : ''}`));
+  }
 
   const started = await Promise.allSettled(processes.map((server) => server.start()));
   const failed = started.flatMap((result) => (result.status === 'rejected' ? [String((result.reason as Error).message ?? result.reason)] : []));
