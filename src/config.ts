@@ -18,6 +18,11 @@ export interface Config {
   /** Put before every name this site uses in Redis (the bus's channel is `${redisPrefix}events`): several sites on one Redis. */
   redisPrefix: string;
   /**
+   * How long a start waits for PostgreSQL to accept connections (booting alongside, restarting)
+   * before it gives up and exits with status 1; 0 tries once.
+   */
+  databaseWaitMs: number;
+  /**
    * Signing secret; undefined means "make one and keep it in dataDir". Several keys, comma-separated,
    * rotate it: the first signs, all of them verify.
    */
@@ -61,6 +66,11 @@ export interface Config {
   maxConnectionsPerAddress: number;
   /** How long an identity cookie lasts. */
   sessionMaxAgeMs: number;
+  /**
+   * With several processes: how soon the users of one that vanished without a goodbye (a crash)
+   * are seen to leave everywhere else. Every hub says it is alive every fifth of this.
+   */
+  presenceTimeoutMs: number;
   /** Messages go to stderr as JSON lines unless quiet (tests). */
   quiet: boolean;
 }
@@ -78,6 +88,7 @@ export const DEFAULTS: Config = {
   databaseUrl: undefined,
   redisUrl: undefined,
   redisPrefix: 'chat:',
+  databaseWaitMs: 30_000,
   secret: undefined,
   allowedOrigins: [],
   trustProxy: false,
@@ -99,6 +110,7 @@ export const DEFAULTS: Config = {
   maxConnectionsPerUser: 20,
   maxConnectionsPerAddress: 256,
   sessionMaxAgeMs: 30 * DAY_MS,
+  presenceTimeoutMs: 15_000,
   quiet: false,
 };
 
@@ -204,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: database,
     redisUrl: redis,
     redisPrefix: redisPrefix(env.REDIS_PREFIX),
+    databaseWaitMs: integer(env, 'DATABASE_WAIT_MS', DEFAULTS.databaseWaitMs, 0, 24 * 60 * 60 * 1000),
     secret,
     allowedOrigins: origins(env.ALLOWED_ORIGINS),
     trustProxy: flag(env, 'TRUST_PROXY'),
@@ -225,6 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxConnectionsPerUser: integer(env, 'MAX_CONNECTIONS_PER_USER', DEFAULTS.maxConnectionsPerUser, 0, 1_000_000),
     maxConnectionsPerAddress: integer(env, 'MAX_CONNECTIONS_PER_ADDRESS', DEFAULTS.maxConnectionsPerAddress, 0, 1_000_000),
     sessionMaxAgeMs: integer(env, 'SESSION_DAYS', DEFAULTS.sessionMaxAgeMs / DAY_MS, 1, 3650) * DAY_MS,
+    presenceTimeoutMs: integer(env, 'PRESENCE_TIMEOUT_MS', DEFAULTS.presenceTimeoutMs, 500, 10 * 60 * 1000),
     quiet: flag(env, 'QUIET'),
   };
 }

@@ -45,15 +45,20 @@ export interface Parts {
 
 /**
  * The store the configuration asks for, and the keys that sign cookies: PostgreSQL with
- * DATABASE_URL (its schema migrated before anything listens; the keys kept in it unless SECRET is
- * set, shared by every process), else SQLite in DATA_DIR with the keys in its `secret` file.
+ * DATABASE_URL (waited for up to DATABASE_WAIT_MS, its schema migrated before anything listens;
+ * the keys kept in it unless SECRET is set, shared by every process), else SQLite in DATA_DIR
+ * with the keys in its `secret` file.
  */
-async function openStore(config: Config, given: Store | undefined): Promise<{ store: Store; keys: string[] }> {
+async function openStore(config: Config, given: Store | undefined, log: Log): Promise<{ store: Store; keys: string[] }> {
   if (given) return { store: given, keys: loadSecret(config.dataDir, config.secret) };
   if (config.databaseUrl === undefined) {
     return { store: new SqliteStore(config.dataDir, { searchTimeoutMs: config.searchTimeoutMs }), keys: loadSecret(config.dataDir, config.secret) };
   }
-  const store = await PostgresStore.open(config.databaseUrl, { searchTimeoutMs: config.searchTimeoutMs });
+  const wait = {
+    waitMs: config.databaseWaitMs,
+    onWaiting: (reason: Error, waitedMs: number) => log('store_waiting', { waitedMs, limitMs: config.databaseWaitMs, error: reason.message }),
+  };
+  const store = await PostgresStore.open(config.databaseUrl, { searchTimeoutMs: config.searchTimeoutMs, wait });
   try {
     return { store, keys: await loadSharedSecret(config.secret, (candidate) => store.keptKeys(candidate)) };
   } catch (error) {
@@ -73,7 +78,7 @@ async function openBus(config: Config, log: Log): Promise<Bus> {
 
 export async function startServer(config: Config, parts: Parts = {}): Promise<RunningServer> {
   const log = createLog(config.quiet);
-  const { store, keys } = await openStore(config, parts.store);
+  const { store, keys } = await openStore(config, parts.store, log);
   const identity = new Identity({ keys, store, maxAgeMs: config.sessionMaxAgeMs });
   const bus = parts.bus ?? (await openBus(config, log));
   // The outbox commits what this turn wrote before each write (a read may have seen it already).

@@ -36,6 +36,8 @@ export function shutdownOrder(running: Running): () => Promise<void> {
       running.stopHeartbeat();
       // What is queued (presence too) goes out before the close frames.
       hub.flushAll();
+      // The other processes drop this one's users now, rather than hearing each socket close.
+      hub.goodbye();
       await closeAll(wss, CloseCode.GOING_AWAY, CloseReason.GOING_AWAY);
       hub.stop();
       wss.close();

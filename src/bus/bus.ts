@@ -8,6 +8,9 @@ export interface Origin {
   ref?: string;
 }
 
+/** The users connected to one hub, room by room (those with nobody there left out). */
+export type PresenceSnapshot = Record<string, User[]>;
+
 /**
  * One fan-out instruction. Every process's hub delivers it to its own matching connections.
  * `except` leaves out one connection (by id), `exceptUser` every connection of one user.
@@ -22,8 +25,23 @@ export type BusEvent =
    * after it, in creation order. Hubs take their connections out of a room that ended.
    */
   | { kind: 'roomChange'; change: RoomChange; room: string; names: string[] }
-  /** Someone's first connection entered a room, or their last left it; hubs coalesce these. `from`: the hub that saw it, which has it already. */
+  /**
+   * Someone's first connection on the hub `from` entered a room, or their last one there left it:
+   * every other hub keeps it per process (chat/presence/remotePresence.ts) and tells its members
+   * only when the user arrives or leaves site-wide. The hub `from` has it already.
+   */
   | { kind: 'presence'; room: string; change: 'join' | 'left'; user: User; from: string }
+  /**
+   * A hub started, or its bus reaches the others again: what it has now (which replaces anything
+   * known of it, missed events included), and a request for theirs; every other hub answers with a `snapshot`.
+   */
+  | { kind: 'hello'; from: string; rooms: PresenceSnapshot }
+  /** The answer to the `hello` of the hub `to`: the presence of `from` now, so a newcomer learns who is there already. */
+  | { kind: 'snapshot'; from: string; to: string; rooms: PresenceSnapshot }
+  /** Every hub says this every fifth of PRESENCE_TIMEOUT_MS: one silent for longer is taken as gone (crashed), and its users leave. */
+  | { kind: 'alive'; from: string }
+  /** A hub stops cleanly: its users leave at once, without the others waiting out PRESENCE_TIMEOUT_MS. */
+  | { kind: 'goodbye'; from: string }
   /** Closes the user's connections: those of one session (sign-out), or all (sign out everywhere). */
   | { kind: 'disconnect'; userId: string; sessionId?: string; code: number; reason: string };
 

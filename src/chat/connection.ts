@@ -4,7 +4,7 @@
 import type { Log } from '../log.js';
 import type { User } from '../shared/protocol/index.js';
 import type { Member } from './presence/roomPresence.js';
-import { SendQueue, type Carried, type Coverage } from './sendQueue.js';
+import { SendQueue, type Carried, type Coverage, type WorkOptions } from './sendQueue.js';
 
 /** What the core needs of a socket: frames out, and a way to end it. */
 export interface Peer {
@@ -76,8 +76,8 @@ export class Connection implements Member {
   }
 
   /** Work that writes to the peer over several turns (a replay); what is due meanwhile waits for it. */
-  later(run: () => Promise<Coverage | void>): void {
-    this.queue.later(run);
+  later(run: () => Promise<Coverage | void>, options?: WorkOptions): void {
+    this.queue.later(run, options);
   }
 
   /** Messages up to `upTo` in these scopes were sent already (a history page, a replay): a live copy is not. */

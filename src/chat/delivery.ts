@@ -5,12 +5,13 @@ import { jsonFrame } from '../transport/frame.js';
 import { conversationKey, type ServerMessage } from '../shared/protocol/index.js';
 import type { Connection } from './connection.js';
 import type { Connections } from './connections.js';
+import type { PresenceSync } from './presence/presenceSync.js';
 import { DM_SCOPE } from './resume.js';
 import type { Rooms } from './rooms.js';
 import type { Carried } from './sendQueue.js';
 
-/** `tag`: this process's hub, whose own presence changes are recorded when they happen, not again here. */
-export function deliver(event: BusEvent, connections: Connections, rooms: Rooms, tag: string): void {
+/** `sync`: what the hubs say about who is where (presence, hello, snapshot, alive, goodbye) goes to it. */
+export function deliver(event: BusEvent, connections: Connections, rooms: Rooms, sync: PresenceSync): void {
   switch (event.kind) {
     case 'room': {
       const state = rooms.get(event.room);
@@ -66,7 +67,11 @@ export function deliver(event: BusEvent, connections: Connections, rooms: Rooms,
       return;
     }
     case 'presence':
-      if (event.from !== tag) rooms.record(event.room, event.change, event.user);
+    case 'hello':
+    case 'snapshot':
+    case 'alive':
+    case 'goodbye':
+      sync.receive(event);
       return;
     case 'disconnect':
       for (const connection of connections.ofUser(event.userId)) {

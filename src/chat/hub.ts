@@ -13,18 +13,19 @@ import {
   TYPING_THROTTLE_MS,
   parseClientMessage,
   type ClientMessage,
-  type ErrorCode,
   type RoomChange,
   type ServerMessage,
   type User,
 } from '../shared/protocol/index.js';
 import type { Store } from '../store/store.js';
+import { isStoreUnavailable } from '../store/unavailable.js';
 import type { ChatContext, Command } from './commands/command.js';
 import { commands } from './commands/index.js';
 import { Connection, type ConnectOptions, type Flusher, type Peer } from './connection.js';
 import { Connections } from './connections.js';
 import { deliver } from './delivery.js';
-import { ChatError } from './errors.js';
+import { ChatError, errorMessage, refusalOf } from './errors.js';
+import { PresenceSync } from './presence/presenceSync.js';
 import { ReplayBudget, replay } from './resume.js';
 import { Rooms } from './rooms.js';
 import { UserLimits, type UserLimitSettings } from './userLimits.js';
@@ -40,6 +41,8 @@ export interface HubOptions extends UserLimitSettings {
   maxMessageLength: number;
   /** Rooms one user may belong to besides the lobby; 0 means no cap. */
   maxRoomsPerUser: number;
+  /** How soon the users of a process that vanished (no goodbye) are seen to leave (PRESENCE_TIMEOUT_MS). */
+  presenceTimeoutMs: number;
 }
 
 export class Hub implements ChatContext {
@@ -58,7 +61,7 @@ export class Hub implements ChatContext {
   private connectionsMade = 0;
   /** Arrows, so that commands may take them apart from the hub. */
   readonly publish = (event: BusEvent): void => this.bus.publish(event);
-  readonly publishAfter = <T>(connection: Connection, write: Promise<T>, event: (result: T) => BusEvent | undefined): void => {
+  readonly publishAfter = <T>(connection: Connection, write: Promise<T>, event: (result: T) => BusEvent | undefined, ref?: string): void => {
     // Seen to at once, so that a failure while an earlier announcement still waits is not "unhandled".
     write.catch(() => {});
     // One line for the whole process, in the order the writes were made, which is the order of
@@ -68,7 +71,8 @@ export class Hub implements ChatContext {
         const announced = event(await write);
         if (announced) this.bus.publish(announced);
       } catch (error) {
-        this.failed(connection, error);
+        // Not stored (the store out of reach): the sender hears so, with its ref, and nobody hears of the message.
+        this.answer(connection, error, ref);
       }
     });
   };
@@ -76,6 +80,8 @@ export class Hub implements ChatContext {
   private announcing: Promise<void> = Promise.resolve();
   private readonly connections = new Connections();
   private readonly replays = new ReplayBudget();
+  /** Who is where on the other processes, kept up to date with them over the bus. */
+  private readonly presenceSync: PresenceSync;
   private readonly unsubscribe: () => void;
 
   constructor(private readonly options: HubOptions) {
@@ -83,9 +89,11 @@ export class Hub implements ChatContext {
     this.bus = options.bus;
     this.historyLimit = options.historyLimit;
     this.maxRoomsPerUser = options.maxRoomsPerUser;
-    this.rooms = new Rooms({ ...options, tag: this.tag, publish: this.publish });
+    this.rooms = new Rooms({ ...options, publishPresence: (room, change, user) => this.presenceSync.publish(room, change, user) });
     this.limits = new UserLimits(options);
+    this.presenceSync = new PresenceSync({ bus: this.bus, tag: this.tag, rooms: this.rooms, timeoutMs: options.presenceTimeoutMs });
     this.unsubscribe = options.bus.subscribe((event) => this.deliver(event));
+    this.presenceSync.start();
   }
 
   get connectionCount(): number {
@@ -105,7 +113,11 @@ export class Hub implements ChatContext {
     this.rooms.enter(connection, LOBBY, { history: since === undefined, announceToSelf: false });
     connection.later(async () => {
       // Only when something is unread: a client that just chats sees the contract's greeting and nothing more.
-      const unread = await this.store.unreadOf(user.id, user.name);
+      const unread = await this.store.unreadOf(user.id, user.name).catch((error: unknown) => {
+        // The counts are a nicety: with the store out of reach the greeting goes on without them.
+        if (isStoreUnavailable(error)) return [];
+        throw error;
+      });
       if (unread.length > 0) connection.peer.send(jsonFrame({ type: 'unread', data: unread } satisfies ServerMessage));
     });
     return connection;
@@ -135,13 +147,22 @@ export class Hub implements ChatContext {
       if (message.type !== 'chat' && message.type !== 'dm') this.limits.takeFrame(connection);
       await (commands[message.type] as Command<ClientMessage['type']>)(this, connection, message as never);
     } catch (error) {
-      if (error instanceof ChatError) this.fail(connection, error.code, error.message, parsed.ok ? parsed.message.ref : parsed.ref);
-      else this.failed(connection, error);
+      this.answer(connection, error, parsed.ok ? parsed.message.ref : parsed.ref);
     }
   }
 
-  /** A store failure must not take the whole process down: drop this one connection instead (it resumes). */
-  private failed(connection: Connection, error: unknown): void {
+  /**
+   * What went wrong with a frame, told to its connection: a refusal (the store out of reach among
+   * them) as the `error` frame with the frame's ref, the connection kept. Anything else is a bug,
+   * and must not take the whole process down: this one connection is dropped instead (it resumes).
+   */
+  private answer(connection: Connection, error: unknown, ref: string | undefined): void {
+    const refusal = refusalOf(error);
+    if (refusal) {
+      if (refusal.code === 'unavailable') this.options.log('store_unavailable', { user: connection.user.id, error: String(error) });
+      this.send(connection, errorMessage(refusal, ref));
+      return;
+    }
     this.options.log('message_failed', { user: connection.user.id, error: String(error) });
     connection.peer.close(CloseCode.INTERNAL_ERROR, CloseReason.INTERNAL_ERROR);
   }
@@ -158,7 +179,8 @@ export class Hub implements ChatContext {
   }
 
   resume(connection: Connection, since: number, rooms: string[], dmsOf?: string): void {
-    connection.later(() => replay(this.store, this.replays, connection, since, rooms, dmsOf));
+    // Gapless: what comes after a replay assumes it was sent whole, so one cut short closes the connection (it resumes).
+    connection.later(() => replay(this.store, this.replays, connection, since, rooms, dmsOf), { gapless: true });
   }
 
   /** Online users per room, every room in creation order. */
@@ -204,17 +226,23 @@ export class Hub implements ChatContext {
     this.replays.sweep(now);
   }
 
+  /**
+   * A clean stop begins: the other processes drop this one's users at once, and are not told of
+   * each socket closing after it, one event instead of one per connection and room.
+   */
+  goodbye(): void {
+    this.presenceSync.stop();
+  }
+
+  /** Stops: goodbye (if not said yet), and this hub hears nothing more. */
   stop(): void {
+    this.presenceSync.stop();
     this.unsubscribe();
     this.rooms.stop();
     this.options.flusher.flush();
   }
 
   private deliver(event: BusEvent): void {
-    deliver(event, this.connections, this.rooms, this.tag);
-  }
-
-  private fail(connection: Connection, code: ErrorCode, message: string, ref?: string): void {
-    this.send(connection, ref === undefined ? { type: 'error', data: { code, message } } : { type: 'error', data: { code, message }, ref });
+    deliver(event, this.connections, this.rooms, this.presenceSync);
   }
 }

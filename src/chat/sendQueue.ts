@@ -4,8 +4,11 @@
 // again when the bus delivers it live (it can come after: the bus delivers on a later turn, or
 // from another process). When nothing is pending, a frame goes straight to the socket.
 import type { Log } from '../log.js';
+import { jsonFrame } from '../transport/frame.js';
 import { CloseCode, CloseReason } from '../shared/protocol/index.js';
+import { isStoreUnavailable } from '../store/unavailable.js';
 import type { Peer } from './connection.js';
+import { errorMessage, refusalOf } from './errors.js';
 
 /** A stored message a frame carries: its id, and the conversation a replay covers it by. */
 export interface Carried {
@@ -20,10 +23,19 @@ export interface Coverage {
   upTo: number;
 }
 
+export interface WorkOptions {
+  /**
+   * What comes after the work assumes it was sent whole (a replay: the client resumes from the last
+   * id it saw), so a failure closes the connection, and the client resumes. Otherwise (a history
+   * page) a store out of reach is told as the `unavailable` error and the frames after it still go.
+   */
+  gapless?: boolean;
+}
+
 type Step =
   | { kind: 'frame'; frame: Buffer; carried: Carried | undefined }
   | { kind: 'parts'; parts: readonly Buffer[] }
-  | { kind: 'work'; run: () => Promise<Coverage | void> };
+  | { kind: 'work'; run: () => Promise<Coverage | void>; gapless: boolean };
 
 export class SendQueue {
   private readonly steps: Step[] = [];
@@ -56,8 +68,8 @@ export class SendQueue {
   }
 
   /** Work that takes turns (it writes to the peer itself); what is due after it waits for it. */
-  later(run: () => Promise<Coverage | void>): void {
-    this.steps.push({ kind: 'work', run });
+  later(run: () => Promise<Coverage | void>, { gapless = false }: WorkOptions = {}): void {
+    this.steps.push({ kind: 'work', run, gapless });
     if (!this.draining) void this.drain();
   }
 
@@ -74,10 +86,18 @@ export class SendQueue {
           const coverage = await step.run();
           if (coverage) this.cover(coverage);
         } catch (error) {
-          // The connection cannot be trusted to have everything: it reconnects and resumes.
+          const unavailable = isStoreUnavailable(error);
+          const refusal = unavailable && !step.gapless ? refusalOf(error) : undefined;
+          if (refusal) {
+            this.peer.send(jsonFrame(errorMessage(refusal)));
+            continue;
+          }
+          // The connection cannot be trusted to have everything: it reconnects (later, when the
+          // store is out of reach) and resumes.
           this.log('replay_failed', { error: String(error) });
           this.steps.length = 0;
-          this.peer.close(CloseCode.INTERNAL_ERROR, CloseReason.INTERNAL_ERROR);
+          if (unavailable) this.peer.close(CloseCode.TRY_AGAIN_LATER, CloseReason.STORE_UNAVAILABLE);
+          else this.peer.close(CloseCode.INTERNAL_ERROR, CloseReason.INTERNAL_ERROR);
         }
       } else if (step.kind === 'parts') {
         this.peer.sendParts(step.parts);

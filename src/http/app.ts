@@ -64,7 +64,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     roomRoutes({ ...deps, roomLimits }),
     roomEndRoutes(deps),
     searchRoutes(deps),
-    healthRoutes(deps.accepting),
+    healthRoutes(deps.accepting, deps.store),
     avatarRoutes(),
   ]) {
     app.use(router.routes());

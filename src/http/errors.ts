@@ -1,6 +1,7 @@
 import type { Next } from 'koa';
 import type { Log } from '../log.js';
 import { catalogue, interpolate, isKey, type Key } from '../shared/i18n/index.js';
+import { isStoreUnavailable } from '../store/unavailable.js';
 import { wantsJson, type AppContext } from './context.js';
 import { fail, requestLanguage, type Localized } from './language.js';
 import { render } from './render.js';
@@ -20,10 +21,29 @@ function keyForStatus(status: number): Key {
   return keys[status] ?? (status >= 500 ? 'error.server' : 'error.badRequest');
 }
 
+/** Seconds a client is asked to wait while the store cannot be reached; the page reloads itself after as long. */
+export const STORE_RETRY_AFTER_S = 5;
+
+/**
+ * The store cannot be reached (PostgreSQL away): 503 with Retry-After, `{"code":1,"error"}` for
+ * JSON clients, and for a reader a page that says the chat will be back and tries again by itself.
+ */
+function storeUnavailable(ctx: AppContext): void {
+  ctx.status = 503;
+  ctx.set('Retry-After', String(STORE_RETRY_AFTER_S));
+  ctx.set('Cache-Control', 'no-store');
+  if (wantsJson(ctx)) {
+    ctx.body = { code: 1, error: catalogue(requestLanguage(ctx))['error.storeUnavailable'] };
+  } else {
+    render(ctx, 'unavailable.njk', { retryAfter: STORE_RETRY_AFTER_S });
+    ctx.status = 503;
+  }
+}
+
 /**
  * The one place thrown errors become responses: `{"code":1,"error"}` for JSON clients, an HTML
- * page otherwise, in the reader's language. Unexpected errors are logged and answered without
- * their details.
+ * page otherwise, in the reader's language. A store out of reach is a 503 of its own (above).
+ * Unexpected errors are logged and answered without their details.
  */
 export function errorResponses(log: Log) {
   return async (ctx: AppContext, next: Next): Promise<void> => {
@@ -31,6 +51,10 @@ export function errorResponses(log: Log) {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) fail(ctx, 404, 'error.notFound');
     } catch (caught) {
+      if (isStoreUnavailable(caught)) {
+        log('store_unavailable', { method: ctx.method, path: ctx.path, error: String(caught) });
+        return storeUnavailable(ctx);
+      }
       const error = caught as { status?: number; statusCode?: number; expose?: boolean; message?: string; i18n?: Localized };
       const status = error.status ?? error.statusCode ?? 500;
       // Our own errors name their catalogue string, written for the reader whatever the status (a

@@ -78,9 +78,17 @@ export class SearchRefused extends Error {
  * Every call is asynchronous. A write resolves once it is committed: the writes of one turn of
  * the event loop share one transaction (the group commit), so what a write's result announces is
  * kept before anyone can be told of it; when the commit fails, every write of it rejects and none
- * of them happened. Ids come from the store and increase in the order messages were added.
+ * of them happened. Ids come from the store and increase in the order messages were added; on
+ * PostgreSQL, where several processes may add them, they are also dense and committed in id order
+ * (postgres/messageIds.ts): once an id is visible, so is every id below it that was kept.
+ *
+ * While the store cannot be reached (PostgreSQL away), calls reject with StoreUnavailable
+ * (./unavailable.ts) and nothing they asked for happened; once it is back they work again.
  */
 export interface Store {
+  /** Whether the store can be reached now (`GET /healthz`); cheap enough to ask on every request. */
+  reachable(): Promise<boolean>;
+
   /** Adds a user unless one has the id (write). */
   addUser(user: User, createdAt: number): Promise<void>;
   getUser(id: string): Promise<StoredUser | undefined>;
@@ -121,6 +129,13 @@ export interface Store {
    * all of them, or the first `limit`.
    */
   messagesSince(since: number, rooms: string[], dmsOf?: string, limit?: number): Promise<StoredMessage[]>;
+  /**
+   * Every message with `after` < id ≤ `upTo`, room chats and DMs alike, in id order: the first
+   * `limit` of them. Messages of deleted rooms are left out (they are being purged). Read along the
+   * primary key, as cheap at a million messages as at ten: what a process fills a gap in its live
+   * stream with (on PostgreSQL ids are dense and committed in id order: postgres/messageIds.ts).
+   */
+  messagesBetween(after: number, upTo: number, limit: number): Promise<StoredMessage[]>;
 
   /**
    * The rooms a user belongs to, by canonical name: lobby first (everyone is in it), then in

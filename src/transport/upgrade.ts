@@ -1,12 +1,14 @@
 // The WebSocket's way in: the `upgrade` listener of the shared http.Server. 404 off `/ws/chat`,
 // 403 for a foreign Origin, 503 while stopping, 429 past the per-address cap; then the handshake,
 // the identity (4001 without one), the per-user cap (1008), and the socket handed to the chat.
+// While the store cannot be reached the identity cannot be read: 1013, and the client tries later.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, type RawData, type WebSocketServer } from 'ws';
 import type { ConnectOptions, Connection, Peer } from '../chat/connection.js';
 import type { Identity } from '../identity/identity.js';
 import type { Log } from '../log.js';
+import { isStoreUnavailable } from '../store/unavailable.js';
 import {
   CloseCode,
   CloseReason,
@@ -112,7 +114,8 @@ export function createUpgradeHandler(options: UpgradeOptions) {
           ws.on('close', () => options.chat.disconnect(connection));
         } catch (error) {
           options.log('upgrade_failed', { error: String(error) });
-          ws.close(CloseCode.INTERNAL_ERROR, CloseReason.INTERNAL_ERROR);
+          if (isStoreUnavailable(error)) ws.close(CloseCode.TRY_AGAIN_LATER, CloseReason.STORE_UNAVAILABLE);
+          else ws.close(CloseCode.INTERNAL_ERROR, CloseReason.INTERNAL_ERROR);
         }
       })();
     });

@@ -7,7 +7,7 @@ import { startServer, type RunningServer } from '../../src/server.js';
 import { chatWith, unique } from '../helpers/chat.js';
 import { TestClient } from '../helpers/client.js';
 import { createTestDatabase, postgresForTests, type TestDatabase } from '../helpers/postgres.js';
-import { deleteKeys, redisForTests, REDIS_TEST_URL, testRedisPrefix } from '../helpers/redis.js';
+import { deleteKeys, redisForTests, TEST_REDIS_URL, testRedisPrefix } from '../helpers/redis.js';
 import { signIn, tempDataDir } from '../helpers/server.js';
 
 const engines = (await postgresForTests()) && (await redisForTests());
@@ -22,7 +22,7 @@ describe.skipIf(!engines)('two servers on PostgreSQL and Redis', () => {
     database = await createTestDatabase();
     for (let n = 0; n < 2; n++) {
       const settings = { PORT: '0', HOST: '127.0.0.1', DATA_DIR: tempDataDir(), QUIET: '1', SIGNIN_RATE_LIMIT: '0' };
-      const config = loadConfig({ ...settings, DATABASE_URL: database.url, REDIS_URL: REDIS_TEST_URL, REDIS_PREFIX: prefix });
+      const config = loadConfig({ ...settings, DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix });
       servers.push(await startServer(config));
     }
   });

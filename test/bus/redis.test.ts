@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BusEvent } from '../../src/bus/bus.js';
 import { RedisBus } from '../../src/bus/redis.js';
-import { deleteKeys, redisForTests, REDIS_TEST_URL, testRedisPrefix } from '../helpers/redis.js';
+import { deleteKeys, redisForTests, TEST_REDIS_URL, testRedisPrefix } from '../helpers/redis.js';
 import { until } from '../helpers/wait.js';
 import { collect, keptLog, labelled, labelOf } from './busEvents.js';
 
@@ -14,7 +14,7 @@ const prefixes = new Set<string>();
 /** A connected bus on the tests' Redis under `prefix`, closed after the test. */
 async function busOn(prefix: string, log = keptLog().log): Promise<RedisBus> {
   prefixes.add(prefix);
-  const bus = await RedisBus.connect({ url: REDIS_TEST_URL, prefix, log });
+  const bus = await RedisBus.connect({ url: TEST_REDIS_URL, prefix, log });
   open.push(bus);
   expect(bus.connected).toBe(true);
   return bus;

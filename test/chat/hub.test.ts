@@ -50,6 +50,7 @@ function hubOn(store: SqliteStore, bus: Bus): Hub {
     rateLimit: 0,
     frameRateLimit: 0,
     rateWindowMs: 10_000,
+    presenceTimeoutMs: 15_000,
   });
   return hub;
 }

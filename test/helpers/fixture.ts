@@ -8,11 +8,14 @@ import type { ConnectOptions } from '../../src/tools/kit/client.js';
 import { roomName } from './chat.js';
 import { TestClient } from './client.js';
 import { createTestDatabase, onPostgres, type TestDatabase } from './postgres.js';
-import { signIn, startTestServer, tempDataDir, type SignedIn, type TestServer } from './server.js';
+import { deleteKeys, onRedis, TEST_REDIS_URL, testRedisPrefix } from './redis.js';
+import { clusterSize, signIn, startTestServer, tempDataDir, type SignedIn, type TestServer } from './server.js';
 
 export interface ServerFixture {
-  /** The running server (from the file's beforeAll on). */
+  /** The running server (from the file's beforeAll on); in a cluster run, the first of them. */
   readonly server: TestServer;
+  /** Every process of the site: one, or with TEST_CLUSTER=n, n on one PostgreSQL and one Redis. */
+  readonly servers: readonly TestServer[];
   signIn(name?: string): Promise<SignedIn>;
   /** Signs in each name, one after another: `const [alice, bob] = await chat.users('Alice', 'Bob')`. */
   users<Names extends string[]>(...names: Names): Promise<{ [K in keyof Names]: SignedIn }>;
@@ -51,37 +54,57 @@ export interface RestartOptions {
  */
 export function useServer(env: Record<string, string> = {}): ServerFixture {
   let settings: Record<string, string> = { SIGNIN_RATE_LIMIT: '0', ROOM_RATE_LIMIT: '0', SEARCH_RATE_LIMIT: '0', ...env };
-  const dataDir = tempDataDir();
-  let running: TestServer | undefined;
+  const processes = clusterSize();
+  const dataDirs = Array.from({ length: processes }, () => tempDataDir());
+  let running: TestServer[] = [];
   /** On PostgreSQL (TEST_STORE=postgres), the file's database: it outlives restarts, like the data folder. */
   let database: TestDatabase | undefined;
+  let redisPrefix: string | undefined;
   const open: TestClient[] = [];
+  /** Which process the next socket or sign-in goes to: each in turn, as nginx without sticky sessions would. */
+  let turn = 0;
+  const next = (): TestServer => fixture.servers[turn++ % fixture.servers.length]!;
+  const startAll = async () => {
+    running = [];
+    for (const dataDir of dataDirs) running.push(await startTestServer(settings, dataDir));
+  };
+  const closeAll = async () => {
+    await Promise.all(running.splice(0).map((server) => server.close()));
+  };
 
   beforeAll(async () => {
     if (onPostgres() && settings.DATABASE_URL === undefined) {
       database = await createTestDatabase();
       settings = { ...settings, DATABASE_URL: database.url };
     }
-    running = await startTestServer(settings, dataDir);
+    if (onRedis() && settings.REDIS_URL === undefined) {
+      redisPrefix = testRedisPrefix();
+      settings = { ...settings, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: redisPrefix };
+    }
+    await startAll();
   });
   afterAll(async () => {
-    await running?.close();
+    await closeAll();
     await database?.drop();
+    if (redisPrefix !== undefined) await deleteKeys(redisPrefix);
   });
   afterEach(() => fixture.closeSockets());
 
   const fixture: ServerFixture = {
     get server(): TestServer {
-      if (!running) throw new Error('the server starts in beforeAll: use it inside a test or hook');
+      return fixture.servers[0]!;
+    },
+    get servers(): readonly TestServer[] {
+      if (running.length === 0) throw new Error('the server starts in beforeAll: use it inside a test or hook');
       return running;
     },
-    signIn: (name = 'Tester') => signIn(fixture.server.url, name),
+    signIn: (name = 'Tester') => signIn(next().url, name),
     async users<Names extends string[]>(...names: Names) {
       const users: SignedIn[] = [];
       for (const name of names) users.push(await fixture.signIn(name));
       return users as { [K in keyof Names]: SignedIn };
     },
-    connect: async (who, options = {}) => fixture.keep(await TestClient.connect(fixture.server.wsUrl, { ...options, cookie: who.cookie, greeted: true, greetTimeoutMs: 3000 })),
+    connect: async (who, options = {}) => fixture.keep(await TestClient.connect(next().wsUrl, { ...options, cookie: who.cookie, greeted: true, greetTimeoutMs: 3000 })),
     async connectEach<Who extends SignedIn[]>(...who: Who) {
       const clients: TestClient[] = [];
       for (const one of who) clients.push(await fixture.connect(one));
@@ -89,14 +112,14 @@ export function useServer(env: Record<string, string> = {}): ServerFixture {
     },
     open: async (who, options = {}) => {
       const cookie = typeof who === 'string' ? who : who?.cookie;
-      return fixture.keep(await TestClient.connect(fixture.server.wsUrl, cookie === undefined ? options : { ...options, cookie }));
+      return fixture.keep(await TestClient.connect(next().wsUrl, cookie === undefined ? options : { ...options, cookie }));
     },
     keep(client) {
       open.push(client);
       return client;
     },
     async createRoom(who, name = roomName()) {
-      const response = await fetch(`${fixture.server.url}/rooms`, {
+      const response = await fetch(`${next().url}/rooms`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', cookie: who.cookie },
         body: JSON.stringify({ name }),
@@ -108,12 +131,11 @@ export function useServer(env: Record<string, string> = {}): ServerFixture {
       await Promise.all(open.splice(0).map((client) => client.close()));
     },
     async restart({ env: more = {}, between } = {}) {
-      await running?.close();
-      running = undefined;
-      between?.(dataDir);
+      await closeAll();
+      for (const dataDir of dataDirs) between?.(dataDir);
       settings = { ...settings, ...more };
-      running = await startTestServer(settings, dataDir);
-      return running;
+      await startAll();
+      return fixture.server;
     },
   };
   return fixture;

@@ -93,3 +93,29 @@ export async function withClient<T>(url: string, work: (client: pg.Client) => Pr
     await client.end();
   }
 }
+
+/**
+ * Seeds messages in bulk: `INSERT INTO messages (<columns>) <select>`, each row given the next id
+ * from message_ids in one transaction, as the store takes them (src/store/postgres/messageIds.ts):
+ * ids stay dense and in order, and the store's next message follows the seeded ones. `select` may
+ * use `values` as $1, $2…; its rows come out in its own order. Returns how many were added.
+ */
+export async function seedMessages(pool: pg.Pool, columns: string, select: string, values: unknown[] = []): Promise<number> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query<{ last: string }>('SELECT last FROM message_ids WHERE one = 1 FOR UPDATE');
+    const inserted = await client.query(
+      `INSERT INTO messages (id, ${columns}) SELECT $${values.length + 1}::bigint + row_number() OVER (), s.* FROM (${select}) s`,
+      [...values, Number(rows[0]?.last)],
+    );
+    await client.query('UPDATE message_ids SET last = last + $1 WHERE one = 1', [inserted.rowCount]);
+    await client.query('COMMIT');
+    return inserted.rowCount ?? 0;
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}

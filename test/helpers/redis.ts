@@ -4,10 +4,12 @@
 import crypto from 'node:crypto';
 import { createClient, type RedisClientType } from 'redis';
 
-/** The Redis the tests share (each under a prefix of its own). */
-export const REDIS_TEST_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+import { REDIS_HINT, redisUnreachable, TEST_REDIS_URL } from './redisProbe.js';
 
-export const REDIS_HINT = 'Start Redis on 127.0.0.1:6379 (apt-get install redis-server) or set TEST_REDIS_URL';
+export { TEST_REDIS_URL };
+
+/** Whether this run's servers use Redis (the `cluster` project of vitest.config.ts). */
+export const onRedis = (): boolean => process.env.TEST_BUS === 'redis';
 
 /** Runs `work` on a client of its own to `url` (what Redis holds, seen from outside the bus). */
 export async function withRedis<T>(url: string, work: (client: RedisClientType) => Promise<T>): Promise<T> {
@@ -18,16 +20,6 @@ export async function withRedis<T>(url: string, work: (client: RedisClientType) 
     return await work(client);
   } finally {
     client.destroy();
-  }
-}
-
-/** Why Redis cannot be used for the tests, or undefined when it can. */
-async function redisUnreachable(): Promise<string | undefined> {
-  try {
-    await withRedis(REDIS_TEST_URL, (client) => client.ping());
-    return undefined;
-  } catch (error) {
-    return `no Redis at ${REDIS_TEST_URL.replace(/\/\/[^@/]*@/, '//')} (${error instanceof Error ? error.message : String(error)})`;
   }
 }
 
@@ -52,7 +44,7 @@ export const testRedisPrefix = (): string => `chat_test_${crypto.randomBytes(6).
 const globEscaped = (text: string): string => text.replace(/[*?[\]\\]/g, (char) => `\\${char}`);
 
 /** Deletes every key under `prefix` on `url` (the tests' Redis by default); how many there were. */
-export async function deleteKeys(prefix: string, url = REDIS_TEST_URL): Promise<number> {
+export async function deleteKeys(prefix: string, url = TEST_REDIS_URL): Promise<number> {
   return withRedis(url, async (client) => {
     let deleted = 0;
     for await (const keys of client.scanIterator({ MATCH: `${globEscaped(prefix)}*`, COUNT: 500 })) {

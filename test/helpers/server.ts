@@ -25,6 +25,16 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/**
+ * How many processes the integration suite's site runs as: 1, or with TEST_CLUSTER=n (the cluster
+ * project of vitest.config.ts, on PostgreSQL and Redis) n, its sockets and sign-ins spread over them.
+ */
+export function clusterSize(): number {
+  const size = Number(process.env.TEST_CLUSTER ?? '1');
+  if (!Number.isInteger(size) || size < 1) throw new Error(`TEST_CLUSTER=${process.env.TEST_CLUSTER}: expected a whole number of processes`);
+  return size;
+}
+
 export function tempDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'chat-test-'));
 }
@@ -35,9 +45,10 @@ export function tempDataDir(): string {
  */
 export function testBus(): Bus | undefined {
   const chosen = process.env.TEST_BUS;
-  if (chosen === undefined || chosen === '' || chosen === 'memory') return undefined;
+  // redis: the server's own choice from REDIS_URL, which the fixture sets (test/helpers/fixture.ts).
+  if (chosen === undefined || chosen === '' || chosen === 'memory' || chosen === 'redis') return undefined;
   if (chosen === 'deferred') return new DeferredBus();
-  throw new Error(`TEST_BUS=${chosen}: expected memory or deferred`);
+  throw new Error(`TEST_BUS=${chosen}: expected memory, deferred or redis`);
 }
 
 /**

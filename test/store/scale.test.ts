@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage, DirectMessage, ServerMessage, StoredMessage, UnreadEntry, User } from '../../src/shared/protocol/index.js';
 import { UNREAD_CAP } from '../../src/shared/protocol/index.js';
 import { SqliteEngine } from '../../src/store/sqlite/index.js';
+import { BETWEEN_SQL } from '../../src/store/sqlite/messages.js';
 import { TestClient } from '../helpers/client.js';
 import { startTestServer, tempDataDir } from '../helpers/server.js';
 
@@ -202,6 +203,20 @@ describe('conversations and resume at a large store', () => {
     expect(store.messagesSince(since, ['lobby'], me)).toEqual(expected);
     // A room alone (join with since): only that room's messages.
     expect(store.messagesSince(since, ['small'])).toEqual(all.filter((m) => m.id > since && m.type === 'chat' && m.room === 'small'));
+  });
+
+  it('a stretch of ids is every message in it, rooms and DMs alike, read along the primary key', () => {
+    const from = all[all.length - 3000]!.id;
+    const upTo = all[all.length - 1000]!.id;
+    expect(store.messagesBetween(from, upTo, 5000)).toEqual(all.filter((m) => m.id > from && m.id <= upTo));
+    expect(store.messagesBetween(from, Number.MAX_SAFE_INTEGER, 100)).toEqual(all.filter((m) => m.id > from).slice(0, 100));
+    const db = new Database(store.file, { readonly: true });
+    try {
+      const plan = db.prepare(`EXPLAIN QUERY PLAN ${BETWEEN_SQL}`).all(from, upTo, 100) as { detail: string }[];
+      expect(plan.map((step) => step.detail)).toContain('SEARCH m USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)');
+    } finally {
+      db.close();
+    }
   });
 
   it('a data file from before the conversations table has it filled on the next start', () => {

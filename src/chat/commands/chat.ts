@@ -7,5 +7,5 @@ export const chat: Command<'chat'> = async (chat, connection, { room: name, data
   chat.limits.takeMessage(connection);
   chat.typing.reset(connection.user.id, { room: room.name });
   const stored = chat.store.addChat({ room: room.name, user: connection.user, data, ts: Date.now() });
-  chat.publishAfter(connection, stored, (message) => ({ kind: 'room', room: room.name, message, origin: originOf(connection, ref) }));
+  chat.publishAfter(connection, stored, (message) => ({ kind: 'room', room: room.name, message, origin: originOf(connection, ref) }), ref);
 };

@@ -22,9 +22,10 @@ export interface ChatContext {
   /**
    * Publishes what `event` makes of a write's result once the write is committed, after whatever
    * was handed over before it (in write order, which is id order). The frame's handling does not
-   * wait for the commit, so a burst of frames from one connection shares one commit.
+   * wait for the commit, so a burst of frames from one connection shares one commit. A write that
+   * fails is answered to the connection as the frame's error, with `ref` (the frame's), and nothing is published.
    */
-  publishAfter<T>(connection: Connection, write: Promise<T>, event: (result: T) => BusEvent | undefined): void;
+  publishAfter<T>(connection: Connection, write: Promise<T>, event: (result: T) => BusEvent | undefined, ref?: string): void;
   /** A message to this connection only. */
   send(connection: Connection, message: ServerMessage): void;
   /** Replays what the connection missed after `since` in these rooms (and the user's DMs). */

@@ -8,5 +8,5 @@ export const dm: Command<'dm'> = async (chat, connection, { to, data, ref }) => 
   chat.typing.reset(connection.user.id, { with: recipient.id });
   const userIds = recipient.id === connection.user.id ? [recipient.id] : [connection.user.id, recipient.id];
   const stored = chat.store.addDm({ user: connection.user, to: recipient, data, ts: Date.now() });
-  chat.publishAfter(connection, stored, (message) => ({ kind: 'users', userIds, message, origin: originOf(connection, ref) }));
+  chat.publishAfter(connection, stored, (message) => ({ kind: 'users', userIds, message, origin: originOf(connection, ref) }), ref);
 };

@@ -11,7 +11,10 @@ export const read: Command<'read'> = async (chat, connection, request) => {
   // Never past the newest message, or messages not written yet would count as read.
   const id = Math.min(request.id, await store.lastMessageId());
   // A marker that does not move writes nothing and tells nobody.
-  chat.publishAfter(connection, store.markRead(userId, about, id), (moved) =>
-    moved ? { kind: 'users', userIds: [userId], message: { type: 'read', ...about, id }, except: connection.id } : undefined,
+  chat.publishAfter(
+    connection,
+    store.markRead(userId, about, id),
+    (moved) => (moved ? { kind: 'users', userIds: [userId], message: { type: 'read', ...about, id }, except: connection.id } : undefined),
+    request.ref,
   );
 };

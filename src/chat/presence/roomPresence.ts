@@ -1,5 +1,6 @@
-// Who is in one room now, as the list bytes every newcomer is sent, and the presence changes
-// waiting for the room's next flush (see presenceFlushes.ts for when that is).
+// Who is in one room now, site-wide (this process's connections, and the users other processes
+// have there: remotePresence.ts), as the list bytes every newcomer is sent, and the presence
+// changes waiting for the room's next flush (see presenceFlushes.ts for when that is).
 import { headerLength, jsonFrame, writeTextHeader } from '../../transport/frame.js';
 import { BIG_ROOM, peopleMatching, type ServerMessages, type User } from '../../shared/protocol/index.js';
 import { plainFrames, presenceParts, type Change, type PresenceParts } from './presenceFrames.js';
@@ -19,7 +20,10 @@ interface UserHere<M> {
   user: User;
   /** The user's JSON as UTF-8, for the list. */
   bytes: Buffer;
+  /** The user's connections to this room here. */
   connections: Set<M>;
+  /** Whether another process has the user in the room too. */
+  elsewhere: boolean;
 }
 
 const COMMA = 0x2c;
@@ -31,8 +35,9 @@ const LIST_CLOSE = Buffer.from(']}');
  * member one write per flush instead of one per arrival.
  */
 export class RoomPresence<M extends Member = Member> {
-  /** Every connection in the room, for O(1) fan-out. */
+  /** Every connection in the room in this process, for O(1) fan-out. */
   readonly connections = new Set<M>();
+  /** Everyone in the room, here or on another process, each once. */
   private readonly here = new Map<string, UserHere<M>>();
   /**
    * The users as the UTF-8 body of a JSON array, grown in place by appending and rebuilt only
@@ -70,8 +75,21 @@ export class RoomPresence<M extends Member = Member> {
     return this.changes.length;
   }
 
+  /** Everyone in the room, site-wide. */
   users(): User[] {
     return Array.from(this.here.values(), (entry) => entry.user);
+  }
+
+  /** The users connected to the room in this process (what a snapshot of it says). */
+  localUsers(): User[] {
+    const users: User[] = [];
+    for (const entry of this.here.values()) if (entry.connections.size > 0) users.push(entry.user);
+    return users;
+  }
+
+  /** Whether the user is in the room, here or on another process. */
+  has(userId: string): boolean {
+    return this.here.has(userId);
   }
 
   /** More people than a lazy member is sent by name. */
@@ -101,21 +119,25 @@ export class RoomPresence<M extends Member = Member> {
     return this.listFrame();
   }
 
-  /** Adds a connection; true when it is its user's first here, so a `join` is due. */
+  /**
+   * Adds a connection; true when it is its user's first in this process, so the other processes
+   * are told (and the room hears `join` unless the user was here already on another one).
+   */
   add(member: M): boolean {
     this.connections.add(member);
     const entry = this.here.get(member.user.id);
     if (entry) {
       entry.connections.add(member);
-      return false;
+      return entry.connections.size === 1;
     }
-    const added: UserHere<M> = { user: member.user, bytes: Buffer.from(member.userJson), connections: new Set([member]) };
-    this.here.set(member.user.id, added);
-    if (this.listBody) this.appendToList(added.bytes);
+    this.enlist({ user: member.user, bytes: Buffer.from(member.userJson), connections: new Set([member]), elsewhere: false });
     return true;
   }
 
-  /** Removes a connection; true when it was its user's last here, so a `left` is due. */
+  /**
+   * Removes a connection; true when it was its user's last in this process, so the other processes
+   * are told (and the room hears `left` unless another process still has the user).
+   */
   remove(member: M): boolean {
     if (!this.connections.delete(member)) return false;
     this.catchUp.delete(member);
@@ -124,10 +146,36 @@ export class RoomPresence<M extends Member = Member> {
     if (!entry) return false;
     entry.connections.delete(member);
     if (entry.connections.size > 0) return false;
-    this.here.delete(member.user.id);
+    if (!entry.elsewhere) this.unlist(member.user.id);
+    return true;
+  }
+
+  /**
+   * Whether another process has the user in the room (remotePresence.ts says when that changes);
+   * true when that made the user arrive in the room or leave it, site-wide, so a change is due.
+   */
+  setElsewhere(user: User, userJson: string, elsewhere: boolean): boolean {
+    const entry = this.here.get(user.id);
+    if (entry) {
+      entry.elsewhere = elsewhere;
+      if (elsewhere || entry.connections.size > 0) return false;
+      this.unlist(user.id);
+      return true;
+    }
+    if (!elsewhere) return false;
+    this.enlist({ user, bytes: Buffer.from(userJson), connections: new Set(), elsewhere: true });
+    return true;
+  }
+
+  private enlist(entry: UserHere<M>): void {
+    this.here.set(entry.user.id, entry);
+    if (this.listBody) this.appendToList(entry.bytes);
+  }
+
+  private unlist(userId: string): void {
+    this.here.delete(userId);
     // Rebuilt on the next list: frames already queued keep the old bytes.
     this.listBody = undefined;
-    return true;
   }
 
   /** Records a change for the next flush; returns its position. */

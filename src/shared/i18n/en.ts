@@ -144,6 +144,13 @@ export const en = {
   'error.tooMany': 'Too many requests: try again in a moment',
   'error.server': 'Something went wrong on our side',
   'error.busy': 'The server is full right now: try again in a few seconds',
+  'error.storeUnavailable': 'The chat cannot reach its storage just now. It will be back by itself: try again in a moment',
+  // The page answered while the storage cannot be reached (views/unavailable.njk).
+  'unavailable.title': 'Back soon · Chat',
+  'unavailable.heading': 'The chat will be back soon',
+  'unavailable.lead': 'The chat cannot reach its storage just now, so nothing can be read or sent. Nothing you sent before is lost.',
+  'unavailable.retry': 'This page tries again by itself every {seconds} seconds.',
+  'unavailable.again': 'Try again now',
 
   // WebSocket `error` codes: `wsError.<code>` is the page's line for each code; the keys below it
   // are the `message` the server sends (always in English), with what went wrong in detail.
@@ -157,6 +164,7 @@ export const en = {
   'wsError.rate_limited': 'Too many messages: wait a few seconds',
   'wsError.too_many_rooms': 'You are in as many rooms as one person may be: leave one first',
   'wsError.archived': 'That room is archived',
+  'wsError.unavailable': 'The chat cannot reach its storage just now: try again in a moment',
   'wsError.bad_message.object': 'A message must be a JSON object',
   'wsError.bad_message.string': '"{field}" must be a string',
   'wsError.bad_message.id': '"{field}" must be a message id (a whole number)',
@@ -173,4 +181,5 @@ export const en = {
   'wsError.rate_limited.people': 'Too many searches: wait a few seconds',
   'wsError.too_many_rooms.max': 'You are in {max} rooms, as many as one person may be: leave one first',
   'wsError.archived.named': '"{room}" is archived: nobody can join or post there',
+  'wsError.unavailable.store': 'The chat cannot reach its storage just now: nothing was stored or read. Try again in a moment',
 } as const;

@@ -134,6 +134,12 @@ export const zh = {
   'error.tooMany': '请求太频繁了，请稍后再试',
   'error.server': '服务器出了点问题',
   'error.busy': '服务器已满，请过几秒再试',
+  'error.storeUnavailable': '聊天室暂时连不上它的存储，稍后会自动恢复，请过一会儿再试',
+  'unavailable.title': '马上回来 · 聊天室',
+  'unavailable.heading': '聊天室马上回来',
+  'unavailable.lead': '聊天室暂时连不上它的存储，现在既不能读取也不能发送消息。你之前发送的消息都不会丢失。',
+  'unavailable.retry': '本页每 {seconds} 秒自动重试一次。',
+  'unavailable.again': '立即重试',
 
   'wsError.bad_message': '服务器无法识别这条消息',
   'wsError.unknown_type': '服务器不认识这种消息',
@@ -145,6 +151,7 @@ export const zh = {
   'wsError.rate_limited': '发得太快了，请稍等几秒',
   'wsError.too_many_rooms': '你加入的房间已经达到上限，请先离开一个',
   'wsError.archived': '这个房间已归档',
+  'wsError.unavailable': '聊天室暂时连不上它的存储，请稍后再试',
   'wsError.bad_message.object': '消息必须是一个 JSON 对象',
   'wsError.bad_message.string': '“{field}”必须是字符串',
   'wsError.bad_message.id': '“{field}”必须是消息编号（整数）',
@@ -161,4 +168,5 @@ export const zh = {
   'wsError.rate_limited.people': '查找太频繁了，请稍等几秒',
   'wsError.too_many_rooms.max': '你已加入 {max} 个房间，达到上限，请先离开一个',
   'wsError.archived.named': '“{room}”已归档：不能再加入或发言',
+  'wsError.unavailable.store': '聊天室暂时连不上它的存储：什么也没有保存或读取，请稍后再试',
 } as const satisfies Record<Key, string>;

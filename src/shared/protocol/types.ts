@@ -13,7 +13,9 @@ export type ErrorCode =
   /** Extension: joining one more room would pass MAX_ROOMS_PER_USER. */
   | 'too_many_rooms'
   /** An extension: the room is archived, so nobody may join, post, read or type there. */
-  | 'archived';
+  | 'archived'
+  /** An extension: the store cannot be reached just now; nothing the message asked for was done (not stored, not sent). */
+  | 'unavailable';
 
 export interface User {
   id: string;

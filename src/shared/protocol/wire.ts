@@ -13,6 +13,8 @@ export const CloseCode = {
   POLICY_VIOLATION: 1008,
   /** Something broke on our side while handling a frame; the client reconnects. */
   INTERNAL_ERROR: 1011,
+  /** The store cannot be reached (PostgreSQL away), so the connection cannot be served or resumed: reconnect later. */
+  TRY_AGAIN_LATER: 1013,
   /** Frame over the size limit (ws closes with it itself when maxPayload is exceeded). */
   MESSAGE_TOO_BIG: 1009,
   /** No valid identity cookie: the browser goes to /signin. */
@@ -26,6 +28,7 @@ export const CloseReason = {
   RATE_LIMITED: 'Rate limit exceeded',
   SIGNED_OUT: 'Signed out',
   INTERNAL_ERROR: 'Internal error',
+  STORE_UNAVAILABLE: 'Storage unavailable',
   TOO_MANY_CONNECTIONS: 'Too many connections',
 } as const;
 

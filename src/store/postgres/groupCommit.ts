@@ -2,18 +2,33 @@
 // one transaction on one pooled client, committed on `setImmediate`, and each write's promise
 // settles once that commit has (all of them reject when it fails). One transaction at a time: the
 // writes made while a commit is under way wait and go together in the next, so ids are handed out
-// in the order the writes were made, and transactions commit in that order too.
+// in the order the writes were made, and transactions commit in that order too. Each transaction
+// takes a client from the pool afresh, so after PostgreSQL went away and came back the next batch
+// runs on a new connection; a batch that could not reach it rejects its own writes only (as
+// StoreUnavailable), and the writes made after it try again. A batch that adds messages takes
+// their ids first, all at once (messageIds.ts: why ids are dense and committed in id order across
+// processes too), and adds them all in one statement, where the first of them was written: a
+// round trip per batch rather than per message, and the ids' lock held that much less.
 import type pg from 'pg';
-import { rollback, storable, type Queryable } from './pool.js';
+import { TakenIds } from './messageIds.js';
+import { asUnavailable, rollback, storable, unreachable, type Queryable } from './pool.js';
 
 /** A write's statements, run on the client of the transaction it is part of. */
 export type Work<T> = (tx: Queryable) => Promise<T>;
 
-interface Write {
-  work: Work<unknown>;
+/** A message to add: its columns' values (as `InsertMessages` takes them), and what adding it resolves with, given its id. */
+export interface NewMessage<T> {
+  values: readonly unknown[];
+  result(id: number): T;
+}
+
+/** Adds messages with the ids `firstId`, `firstId + 1`, … in one statement. */
+export type InsertMessages = (tx: Queryable, firstId: number, rows: readonly (readonly unknown[])[]) => Promise<void>;
+
+type Write = ({ work: Work<unknown>; message?: undefined } | { message: NewMessage<unknown> }) & {
   resolve(value: unknown): void;
   reject(error: unknown): void;
-}
+};
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
@@ -23,13 +38,25 @@ export class GroupCommit {
   private running: Promise<void> | undefined;
   private closed = false;
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly insertMessages: InsertMessages,
+  ) {}
 
   /** Runs `work` in the next transaction; resolves with its result once that transaction is committed. */
   write<T>(work: Work<T>): Promise<T> {
+    return this.enqueue({ work });
+  }
+
+  /** Adds a message in the next transaction, with the next id (see messageIds.ts); resolves once that is committed. */
+  addMessage<T>(message: NewMessage<T>): Promise<T> {
+    return this.enqueue({ message });
+  }
+
+  private enqueue<T>(write: { work: Work<unknown> } | { message: NewMessage<unknown> }): Promise<T> {
     if (this.closed) return Promise.reject(new Error('the store is closed'));
     return new Promise<T>((resolve, reject) => {
-      this.waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.waiting.push({ ...write, resolve: resolve as (value: unknown) => void, reject });
       this.schedule();
     });
   }
@@ -60,45 +87,66 @@ export class GroupCommit {
    * Commits a batch. Its writes run one after another, plainly; when one of them fails (a
    * constraint, say), the transaction is rolled back and run again with each write in a savepoint
    * of its own, so that the one that failed is undone alone and the others are kept. A failure of
-   * the transaction itself (the COMMIT, the connection) rejects every write of it.
+   * the transaction itself (the COMMIT, the connection) rejects every write of it. A connection
+   * lost during COMMIT leaves its outcome unknown: the writes reject, though they may have been kept.
    */
   private async commit(batch: Write[]): Promise<void> {
     let outcomes: Outcome[] | undefined;
     try {
       outcomes = (await this.transaction(batch, false)) ?? (await this.transaction(batch, true));
     } catch (error) {
-      for (const write of batch) write.reject(error);
+      const reason = asUnavailable(error);
+      for (const write of batch) write.reject(reason);
       return;
     }
     batch.forEach((write, i) => {
       const outcome = outcomes?.[i];
       if (outcome?.ok) write.resolve(outcome.value);
-      else write.reject(outcome ? outcome.error : new Error('write not run'));
+      else write.reject(outcome ? asUnavailable(outcome.error) : new Error('write not run'));
     });
   }
 
   /**
    * The batch in one transaction on one client. Without savepoints: undefined as soon as a write
-   * fails (everything is rolled back). With them: every write's outcome, the failed ones undone.
+   * fails (everything is rolled back); the batch's messages are added together, where the first of
+   * them was written. No write of this store needs a message of its own turn to be there or not (a
+   * new member's read marker may start after one of them rather than before); a message that
+   * needs an earlier write of its turn (its author's) fails, and the batch runs again with
+   * savepoints. With them: every write alone, in order, and its outcome, the failed ones undone.
    */
   private async transaction(batch: Write[], savepoints: boolean): Promise<Outcome[] | undefined> {
     const client = await this.pool.connect();
+    const tx = storable(client);
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
+      // The ids of the batch's messages, before any other statement of it (see messageIds.ts).
+      const messages = batch.flatMap((write) => (write.message ? [write.message] : []));
+      const ids = messages.length > 0 ? await TakenIds.take(tx, messages.length) : undefined;
       const outcomes: Outcome[] = [];
       for (const write of batch) {
         if (savepoints) {
-          outcomes.push(await this.inSavepoint(client, write));
+          outcomes.push(await this.inSavepoint(client, write, ids));
           continue;
         }
         try {
-          outcomes.push({ ok: true, value: await write.work(storable(client)) });
+          if (!write.message) {
+            outcomes.push({ ok: true, value: await write.work(tx) });
+            continue;
+          }
+          const id = (ids as TakenIds).peek();
+          if (write.message === messages[0]) await this.insertMessages(tx, id, messages.map((message) => message.values));
+          outcomes.push({ ok: true, value: write.message.result(id) });
+          ids?.used();
         } catch (error) {
           broken = await rollback(client, error);
+          // The server is away: the batch fails as a whole, rather than again write by write.
+          if (unreachable(error)) throw error;
           return undefined;
         }
       }
+      // Only where a message failed in its savepoint: the others took its id, the last one is left over.
+      await ids?.settle(tx);
       await client.query('COMMIT');
       return outcomes;
     } catch (error) {
@@ -109,11 +157,20 @@ export class GroupCommit {
     }
   }
 
-  private async inSavepoint(client: pg.PoolClient, write: Write): Promise<Outcome> {
+  private async inSavepoint(client: pg.PoolClient, write: Write, ids: TakenIds | undefined): Promise<Outcome> {
+    const tx = storable(client);
     await client.query('SAVEPOINT write');
     try {
-      const value = await write.work(storable(client));
+      let value: unknown;
+      if (write.message) {
+        const id = (ids as TakenIds).peek();
+        await this.insertMessages(tx, id, [write.message.values]);
+        value = write.message.result(id);
+      } else {
+        value = await write.work(tx);
+      }
       await client.query('RELEASE SAVEPOINT write');
+      if (write.message) ids?.used();
       return { ok: true, value };
     } catch (error) {
       await client.query('ROLLBACK TO SAVEPOINT write');

@@ -4,21 +4,25 @@
 // latest version (migrations.ts) before anything else. Writes go through the group commit
 // (groupCommit.ts): a turn's writes in one transaction, each resolving once it is committed. Reads
 // run on the pool and never see what is not committed, so `commitPending()` has nothing to do.
-// Nothing is cached in memory: several processes may write to the same database.
+// Nothing is cached in memory: several processes may write to the same database. While PostgreSQL
+// cannot be reached, every call rejects with StoreUnavailable (reads through `reportingOutages`,
+// writes through the group commit) and the pools make new connections once it is back.
 import type pg from 'pg';
 import type { ChatMessage, Conversation, DirectMessage, SearchResult, StoredMessage, UnreadEntry, User } from '../../shared/protocol/index.js';
 import type { Page, Room, RoomQuery, SearchScope, Store, StoredSession, StoredUser, SweepCounts } from '../store.js';
 import { DEFAULTS } from '../../config.js';
 import { GroupCommit } from './groupCommit.js';
+import { Reachability } from './health.js';
 import { keptKeys } from './keys.js';
 import { Messages } from './messages.js';
 import { migrate } from './migrations.js';
-import { openPool, storable } from './pool.js';
+import { openPool, reportingOutages, storable } from './pool.js';
 import { Reads } from './reads.js';
 import { RoomPurge } from './roomPurge.js';
 import { Rooms } from './rooms.js';
 import { Search, searchLocaleProblem } from './search.js';
 import { Accounts } from './sessions.js';
+import { whenReachable, type StartWait } from './startup.js';
 import { AccountSweep } from './sweep.js';
 
 export interface PostgresOptions {
@@ -26,10 +30,22 @@ export interface PostgresOptions {
   searchTimeoutMs?: number;
   /** Connections of the main pool at most (reads, and the one transaction of the group commit). */
   maxConnections?: number;
+  /** How long `open` waits for PostgreSQL to accept connections (DATABASE_WAIT_MS); at once by default. */
+  wait?: StartWait;
+  /** How long a transaction of this process may sit idle before PostgreSQL ends it (IDLE_IN_TRANSACTION_MS; shorter in tests). */
+  idleInTransactionMs?: number;
 }
 
 /** Connections of the main pool unless told otherwise: the commit's one, and reads beside it. */
 const MAX_CONNECTIONS = 8;
+
+/**
+ * A transaction that adds messages holds the lock every process's messages wait for (see
+ * messageIds.ts). Ours never sit idle for more than a turn of the event loop; one that has sat
+ * this long belongs to a process that froze (stopped, paused, swapping) mid-commit, and
+ * PostgreSQL ends it, so that the other processes' messages wait this long at most.
+ */
+const IDLE_IN_TRANSACTION_MS = 10_000;
 
 export class PostgresStore implements Store {
   private readonly commits: GroupCommit;
@@ -40,6 +56,7 @@ export class PostgresStore implements Store {
   private readonly accounts: Accounts;
   private readonly searches: Search;
   private readonly accountSweep: AccountSweep;
+  private readonly health: Reachability;
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -47,22 +64,33 @@ export class PostgresStore implements Store {
     url: string,
     searchTimeoutMs: number,
   ) {
-    // Reads on whichever connection is free, with the parameters PostgreSQL can take (see storable).
-    const db = storable(pool);
-    this.commits = new GroupCommit(pool);
+    // Reads on whichever connection is free, with the parameters PostgreSQL can take (see storable),
+    // failing as StoreUnavailable while the server is away.
+    const db = reportingOutages(storable(pool));
     this.messages = new Messages(db);
+    this.commits = new GroupCommit(pool, (tx, firstId, rows) => this.messages.insert(tx, firstId, rows));
     this.reads = new Reads(db);
     this.purge = new RoomPurge(pool);
     this.rooms = new Rooms(db, this.reads, this.purge);
     this.accounts = new Accounts(db);
     this.searches = new Search(url, searchTimeoutMs);
     this.accountSweep = new AccountSweep(pool);
+    this.health = new Reachability(url);
   }
 
-  /** Connects, brings the schema to the latest version, and starts the background purge. */
-  static async open(url: string, { searchTimeoutMs = DEFAULTS.searchTimeoutMs, maxConnections = MAX_CONNECTIONS }: PostgresOptions = {}): Promise<PostgresStore> {
-    const pool = openPool(url, { max: maxConnections, name: 'chat' });
+  /** Connects (waiting for the server as `wait` allows), brings the schema to the latest version, and starts the background purge. */
+  static async open(
+    url: string,
+    {
+      searchTimeoutMs = DEFAULTS.searchTimeoutMs,
+      maxConnections = MAX_CONNECTIONS,
+      wait = { waitMs: 0 },
+      idleInTransactionMs = IDLE_IN_TRANSACTION_MS,
+    }: PostgresOptions = {},
+  ): Promise<PostgresStore> {
+    const pool = openPool(url, { max: maxConnections, idleInTransactionMs, name: 'chat' });
     try {
+      await whenReachable(pool, wait);
       await migrate(pool);
     } catch (error) {
       await pool.end();
@@ -78,6 +106,11 @@ export class PostgresStore implements Store {
   /** The signing keys kept in the database; `candidate` becomes them when none are kept yet (see keys.ts). */
   keptKeys(candidate: string): Promise<string> {
     return keptKeys(this.pool, candidate);
+  }
+
+  /** Whether PostgreSQL answers now (see health.ts: its own connection, a short time, kept a second). */
+  reachable(): Promise<boolean> {
+    return this.health.reachable();
   }
 
   /** Nothing to do: reads never see uncommitted writes here (see Store). */
@@ -116,11 +149,11 @@ export class PostgresStore implements Store {
   }
 
   addChat(message: { room: string; user: User; data: string; ts: number }): Promise<ChatMessage> {
-    return this.commits.write((tx) => this.messages.addChat(tx, message));
+    return this.commits.addMessage(this.messages.chat(message));
   }
 
   addDm(message: { user: User; to: User; data: string; ts: number }): Promise<DirectMessage> {
-    return this.commits.write((tx) => this.messages.addDm(tx, message));
+    return this.commits.addMessage(this.messages.dm(message));
   }
 
   roomHistory(room: string, page: Page): Promise<ChatMessage[]> {
@@ -137,6 +170,10 @@ export class PostgresStore implements Store {
 
   messagesSince(since: number, rooms: string[], dmsOf?: string, limit?: number): Promise<StoredMessage[]> {
     return this.messages.messagesSince(since, rooms, dmsOf, limit);
+  }
+
+  messagesBetween(after: number, upTo: number, limit: number): Promise<StoredMessage[]> {
+    return this.messages.messagesBetween(after, upTo, limit);
   }
 
   roomsOf(userId: string): Promise<string[]> {
@@ -207,6 +244,7 @@ export class PostgresStore implements Store {
       await this.purge.stop();
       await this.commits.close();
       await this.searches.close();
+      await this.health.close();
       await this.pool.end();
     })();
     return this.closing;

@@ -1,11 +1,13 @@
-// Messages on PostgreSQL: adding chats and DMs (in the group commit's transaction), history pages,
-// resume (`messagesSince`), the newest id, and the people someone has DMs with. Nothing is kept in
-// memory: other processes add messages to the same database, so the newest id and the latest
-// pages are read from it each time, each through an index (the primary key backwards, (room, id)
-// or (pair, id) backwards with a LIMIT), a few index pages whatever the size of the table.
+// Messages on PostgreSQL: adding chats and DMs (in the group commit's transaction, all of a turn's
+// in one statement), history pages, resume (`messagesSince`), a stretch of ids (`messagesBetween`),
+// the newest id, and the people someone has DMs with. Nothing is kept in memory: other processes
+// add messages to the same database, so the newest id and the latest pages are read from it each
+// time, each through an index (the primary key, (room, id) or (pair, id), with a LIMIT), a few
+// index pages whatever the size of the table.
 import type { ChatMessage, DirectMessage, StoredMessage, User } from '../../shared/protocol/index.js';
 import { SELECTED, WITH_USERS, pairKey, toMessage, type MessageRow } from '../rows.js';
 import type { Page } from '../store.js';
+import type { NewMessage } from './groupCommit.js';
 import type { Queryable } from './pool.js';
 
 /** Pages are read newest-first through the index, then turned around to oldest-first. */
@@ -34,7 +36,12 @@ export const withIds = (ids: string, order: 'ASC' | 'DESC', where = 'true') =>
   `SELECT ${SELECTED} FROM messages m ${WITH_USERS} WHERE m.id = ANY (ARRAY(${ids})) AND ${where} ORDER BY m.id ${order}`;
 
 export const MESSAGES_SQL = {
-  addMessage: 'INSERT INTO messages (ts, room, user_id, to_id, pair, data) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
+  /**
+   * Adds messages, a row per index of the arrays: $1 their ids, taken from message_ids in the same
+   * transaction (messageIds.ts), then ts, room, user_id, to_id, pair and data.
+   */
+  addMessages: `INSERT INTO messages (id, ts, room, user_id, to_id, pair, data)
+    SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
   roomHistory: withIds(`SELECT id FROM messages WHERE ${along('room', '$1', '<', '$2', 'DESC')} LIMIT $3`, 'DESC'),
   dmHistory: withIds(`SELECT id FROM messages WHERE ${along('pair', '$1', '<', '$2', 'DESC')} LIMIT $3`, 'DESC'),
   lastId: 'SELECT coalesce(max(id), 0) AS id FROM messages',
@@ -57,6 +64,18 @@ export const MESSAGES_SQL = {
     ) picked ORDER BY id LIMIT $3`,
     'ASC',
   ),
+  /**
+   * Every message with $1 < id ≤ $2, room chats and DMs alike, the first $3 in id order: a walk
+   * along the primary key. Those of a deleted room (waiting for the purge) are left out, by the
+   * names of the deleted rooms, read once (a hashed subplan, through rooms_deleted), inside the
+   * LIMIT so that a page is short only at $2.
+   */
+  between: withIds(
+    `SELECT id FROM messages WHERE id > $1 AND id <= $2
+      AND (room IS NULL OR room NOT IN (SELECT name FROM rooms WHERE deleted_at IS NOT NULL))
+      ORDER BY id LIMIT $3`,
+    'ASC',
+  ),
   conversationsOf: `SELECT u.id, u.name, u.image FROM conversations c JOIN users u ON u.id = c.other_id
     WHERE c.user_id = $1 ORDER BY c.last_id DESC LIMIT $2`,
 };
@@ -64,14 +83,20 @@ export const MESSAGES_SQL = {
 export class Messages {
   constructor(private readonly db: Queryable) {}
 
-  async addChat(tx: Queryable, { room, user, data, ts }: { room: string; user: User; data: string; ts: number }): Promise<ChatMessage> {
-    const { rows } = await tx.query<{ id: number }>(MESSAGES_SQL.addMessage, [ts, room, user.id, null, null, data]);
-    return { type: 'chat', id: (rows[0] as { id: number }).id, ts, room, user, data };
+  /** A room message for the group commit to add (`insert`), and what it is once it has its id. */
+  chat({ room, user, data, ts }: { room: string; user: User; data: string; ts: number }): NewMessage<ChatMessage> {
+    return { values: [ts, room, user.id, null, null, data], result: (id) => ({ type: 'chat', id, ts, room, user, data }) };
   }
 
-  async addDm(tx: Queryable, { user, to, data, ts }: { user: User; to: User; data: string; ts: number }): Promise<DirectMessage> {
-    const { rows } = await tx.query<{ id: number }>(MESSAGES_SQL.addMessage, [ts, null, user.id, to.id, pairKey(user.id, to.id), data]);
-    return { type: 'dm', id: (rows[0] as { id: number }).id, ts, user, to, data };
+  /** A direct message for the group commit to add. */
+  dm({ user, to, data, ts }: { user: User; to: User; data: string; ts: number }): NewMessage<DirectMessage> {
+    return { values: [ts, null, user.id, to.id, pairKey(user.id, to.id), data], result: (id) => ({ type: 'dm', id, ts, user, to, data }) };
+  }
+
+  /** Adds the messages `rows` (as `chat` and `dm` make them), with the ids `firstId`, `firstId + 1`, …, in one statement. */
+  async insert(tx: Queryable, firstId: number, rows: readonly (readonly unknown[])[]): Promise<void> {
+    const columns = Array.from({ length: 6 }, (_, column) => rows.map((row) => row[column]));
+    await tx.query(MESSAGES_SQL.addMessages, [rows.map((_, i) => firstId + i), ...columns]);
   }
 
   async roomHistory(room: string, page: Page): Promise<ChatMessage[]> {
@@ -97,6 +122,11 @@ export class Messages {
 
   async messagesSince(since: number, rooms: string[], dmsOf?: string, limit?: number): Promise<StoredMessage[]> {
     const { rows } = await this.db.query<MessageRow>(MESSAGES_SQL.since, [rooms, since, limit ?? null, dmsOf ?? null]);
+    return rows.map(toMessage);
+  }
+
+  async messagesBetween(after: number, upTo: number, limit: number): Promise<StoredMessage[]> {
+    const { rows } = await this.db.query<MessageRow>(MESSAGES_SQL.between, [after, upTo, limit]);
     return rows.map(toMessage);
   }
 

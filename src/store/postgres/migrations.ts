@@ -5,7 +5,7 @@
 // leaves the database as it was. A database from a newer release is refused before anything runs.
 import type pg from 'pg';
 import { inTransaction, type Queryable } from './pool.js';
-import { SCHEMA_V1 } from './schema.js';
+import { SCHEMA_V1, SCHEMA_V2 } from './schema.js';
 
 interface Migration {
   /** The version the database has after it. */
@@ -14,7 +14,10 @@ interface Migration {
 }
 
 /** In order; the one at index i brings a database from version i to i + 1. */
-const MIGRATIONS: readonly Migration[] = [{ version: 1, sql: SCHEMA_V1 }];
+const MIGRATIONS: readonly Migration[] = [
+  { version: 1, sql: SCHEMA_V1 },
+  { version: 2, sql: SCHEMA_V2 },
+];
 
 /** The version this program makes and reads. */
 export const LATEST_VERSION = MIGRATIONS.length;
@@ -44,21 +47,25 @@ export async function schemaVersion(db: Queryable): Promise<number> {
   return version;
 }
 
-/** Brings the database to LATEST_VERSION; returns how many migrations ran (0 for one at it already). */
-export async function migrate(pool: pg.Pool): Promise<number> {
+/**
+ * Brings the database to LATEST_VERSION; returns how many migrations ran (0 for one at it already).
+ * `target`, a lower version, is for the tests: a database as an older release left it.
+ */
+export async function migrate(pool: pg.Pool, target = LATEST_VERSION): Promise<number> {
   // Looked at first without the lock: a database at the latest version (every start but the
   // first) takes no lock, and one from a newer release is refused before anything is written.
-  if ((await schemaVersion(pool)) === LATEST_VERSION) return 0;
+  if ((await schemaVersion(pool)) >= target) return 0;
   return inTransaction(pool, async (client) => {
     // Held until the transaction ends: whoever comes second reads the version the first left.
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await client.query(VERSION_TABLE);
     const from = await schemaVersion(client);
-    for (const migration of MIGRATIONS.slice(from)) await client.query(migration.sql);
+    if (from >= target) return 0;
+    for (const migration of MIGRATIONS.slice(from, target)) await client.query(migration.sql);
     await client.query(
       `INSERT INTO schema_version (one, version) VALUES (1, $1) ON CONFLICT (one) DO UPDATE SET version = excluded.version`,
-      [LATEST_VERSION],
+      [target],
     );
-    return LATEST_VERSION - from;
+    return target - from;
   });
 }

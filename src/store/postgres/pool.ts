@@ -1,7 +1,10 @@
 // The connections to PostgreSQL: a `pg.Pool` made from DATABASE_URL, reading BIGINT columns (ids,
 // times in ms) as numbers, and the one type every concern takes: something to run a query on, the
 // pool itself (reads, each on whichever connection is free) or the client of an open transaction.
+// Also what tells a server that is away (stopped, restarting, out of the network) from a statement
+// that failed: the former becomes StoreUnavailable, which the chat and the routes answer as such.
 import pg from 'pg';
+import { StoreUnavailable } from '../unavailable.js';
 
 /** What a concern runs its SQL on: the pool (a statement of its own) or a client inside a transaction. */
 export interface Queryable {
@@ -38,25 +41,43 @@ export interface PoolOptions {
   max: number;
   /** Ends any statement of this pool running longer, server-side (the search's time budget). */
   statementTimeoutMs?: number;
+  /** Ends, server-side, a connection of this pool left this long inside a transaction doing nothing (its process frozen). */
+  idleInTransactionMs?: number;
   /** Shown in pg_stat_activity, to tell the store's connections from others. */
   name: string;
 }
 
-/** A pool on `url`; a connection that fails while idle is reported, not thrown (the pool makes another). */
-export function openPool(url: string, { max, statementTimeoutMs, name }: PoolOptions): pg.Pool {
+/** How long a new connection may take before the attempt counts as the server being unreachable. */
+export const CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * A pool on `url` that survives the server going away: a connection that fails while idle is
+ * reported, not thrown (the pool makes another when asked), and one lost while checked out ends
+ * its query with an error and is dropped on release, instead of ending the process (node-postgres
+ * emits the loss on the client, where nothing else listens then). TCP keepalive finds a server
+ * that vanished without a word.
+ */
+export function openPool(url: string, { max, statementTimeoutMs, idleInTransactionMs, name }: PoolOptions): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max,
     types,
     application_name: name,
-    connectionTimeoutMillis: 10_000,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     idleTimeoutMillis: 30_000,
     allowExitOnIdle: true,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     ...(statementTimeoutMs === undefined ? {} : { statement_timeout: statementTimeoutMs }),
+    ...(idleInTransactionMs === undefined ? {} : { idle_in_transaction_session_timeout: idleInTransactionMs }),
   });
   pool.on('error', (error) => process.emitWarning(`an idle PostgreSQL connection failed: ${error.message}`, 'PostgresWarning'));
+  pool.on('connect', (client) => client.on('error', ignoreLostConnection));
   return pool;
 }
+
+/** The query in flight rejects with the same error, and the pool drops the client on release: nothing more to do. */
+function ignoreLostConnection(): void {}
 
 /** Runs `work` in a transaction on one client of the pool: committed when it returns, rolled back when it throws. */
 export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -92,4 +113,43 @@ export async function rollback(client: pg.PoolClient, error: unknown): Promise<E
 export function sqlState(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+/**
+ * SQLSTATEs of a server that cannot serve rather than of a statement that failed: the connection
+ * exceptions (class 08), a server shutting down or starting up (57P01–57P03), no connection slot left.
+ */
+const AWAY_STATES = /^(08[0-9A-Z]{3}|57P0[123]|53300)$/;
+/** node-postgres's own words for a connection it could not make in time or lost. */
+const LOST_CONNECTION = /Connection terminated|timeout exceeded when trying to connect|is not queryable/;
+
+/**
+ * Whether `error` says PostgreSQL could not be reached: the operating system's socket errors
+ * (ECONNREFUSED, ENOENT for a missing socket, ETIMEDOUT, EAI_AGAIN…, never a SQLSTATE, none of
+ * whose classes begins with E), the states above, or a connection lost or not made in time.
+ */
+export function unreachable(error: unknown): boolean {
+  if (error instanceof StoreUnavailable) return true;
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (/^E[A-Z_]+$/.test(code) || AWAY_STATES.test(code))) return true;
+  return typeof message === 'string' && LOST_CONNECTION.test(message);
+}
+
+/** `error` as StoreUnavailable when it says PostgreSQL could not be reached; as it was otherwise. */
+export function asUnavailable(error: unknown): unknown {
+  if (error instanceof StoreUnavailable || !unreachable(error)) return error;
+  return new StoreUnavailable(`PostgreSQL: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+}
+
+/** `db` whose failures to reach the server reject as StoreUnavailable (what the chat and the routes recognise). */
+export function reportingOutages(db: Queryable): Queryable {
+  return {
+    async query<Row extends pg.QueryResultRow>(text: string, values?: unknown[]) {
+      try {
+        return await db.query<Row>(text, values);
+      } catch (error) {
+        throw asUnavailable(error);
+      }
+    },
+  };
 }

@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import { inSteps, type Steps } from '../../background.js';
 import { PURGE_CHUNK, PURGE_INTERVAL_MS } from '../bounds.js';
-import { inTransaction, type Queryable } from './pool.js';
+import { inTransaction, unreachable, type Queryable } from './pool.js';
 
 const SQL = {
   deletedRooms: 'SELECT name FROM rooms WHERE deleted_at IS NOT NULL ORDER BY deleted_at',
@@ -25,11 +25,26 @@ export class RoomPurge {
 
   /** Deleted rooms' messages are purged in the background from now on, a chunk per step. */
   start(): void {
-    this.steps ??= inSteps(() => {
-      const step = inTransaction(this.pool, (client) => this.purge(client)).then((purged) => purged >= PURGE_CHUNK);
-      this.step = step.catch(() => {});
-      return step;
-    }, PURGE_INTERVAL_MS);
+    // While PostgreSQL is away every step fails: said once, not every second, until a step works again.
+    let away = false;
+    const failed = (error: unknown) => {
+      if (unreachable(error) && away) return;
+      away = unreachable(error);
+      process.emitWarning(`purging deleted rooms failed${away ? ' (paused until PostgreSQL is back)' : ''}: ${String(error)}`, 'UpkeepWarning');
+    };
+    this.steps ??= inSteps(
+      () => {
+        const step = inTransaction(this.pool, (client) => this.purge(client)).then((purged) => {
+          away = false;
+          return purged >= PURGE_CHUNK;
+        });
+        this.step = step.catch(() => {});
+        return step;
+      },
+      PURGE_INTERVAL_MS,
+      0,
+      failed,
+    );
   }
 
   /** No more steps; resolves once the one under way is over. */

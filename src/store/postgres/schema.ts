@@ -115,3 +115,26 @@ CREATE TABLE signing_keys (
 INSERT INTO rooms (key, name, created_at) VALUES ('${foldName(LOBBY)}', '${LOBBY}', (extract(epoch FROM now()) * 1000)::bigint);
 `;
 
+
+/**
+ * Version 2: message ids dense and committed in id order, across every process (messageIds.ts).
+ * `message_ids` holds the last id handed out; it starts past every id a message ever had (the
+ * identity's sequence may be ahead of max(id): the newest messages were those of a room since
+ * purged, or of a rolled back transaction), so that no id a client may have seen is used again. The
+ * identity goes: an INSERT that does not take its id from `message_ids` fails (NOT NULL) rather
+ * than slip an id in out of order. The table is locked first, against a process of the previous
+ * release still adding messages through the identity while this runs.
+ */
+export const SCHEMA_V2 = `
+LOCK TABLE messages IN EXCLUSIVE MODE;
+CREATE TABLE message_ids (
+  one INTEGER PRIMARY KEY CHECK (one = 1),
+  last BIGINT NOT NULL
+);
+INSERT INTO message_ids (one, last) SELECT 1, greatest(
+  (SELECT coalesce(max(id), 0) FROM messages),
+  coalesce(pg_sequence_last_value(pg_get_serial_sequence('messages', 'id')::regclass), 0)
+);
+ALTER TABLE messages ALTER COLUMN id DROP IDENTITY;
+COMMENT ON COLUMN messages.id IS 'taken from message_ids in the transaction that adds the message (src/store/postgres/messageIds.ts)';
+`;

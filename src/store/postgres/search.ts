@@ -10,7 +10,7 @@ import { isShortSearch, RECENT_WINDOW, SEARCH_QUEUE_LENGTH } from '../bounds.js'
 import { SELECTED, toSearchResult, WITH_USERS, type MessageRow } from '../rows.js';
 import { SearchRefused, type SearchScope } from '../store.js';
 import { along, withIds } from './messages.js';
-import { openPool, sqlState, storable, type Queryable } from './pool.js';
+import { asUnavailable, openPool, sqlState, storable, type Queryable } from './pool.js';
 
 /** Searches running at once; up to SEARCH_QUEUE_LENGTH more wait for a connection. */
 const SEARCH_CONNECTIONS = 2;
@@ -58,12 +58,6 @@ export async function searchLocaleProblem(db: Queryable): Promise<string | undef
   );
 }
 
-/** No answer from PostgreSQL at all: a connection refused or lost, or none free in time. */
-function unreachable(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return (typeof code === 'string' && /^E[A-Z]+$/.test(code)) || /Connection terminated|timeout exceeded when trying to connect/.test(String(message));
-}
-
 export class Search {
   private readonly pool: pg.Pool;
   private readonly db: Queryable;
@@ -89,10 +83,9 @@ export class Search {
     } catch (error) {
       const state = sqlState(error);
       if (state === QUERY_CANCELED) throw new SearchRefused('timeout');
-      if (this.closed || (state === undefined && unreachable(error))) {
-        throw new SearchRefused('unavailable', `search cannot reach the database: ${String(error)}`);
-      }
-      throw error;
+      if (this.closed) throw new SearchRefused('unavailable', `the store is closed: ${String(error)}`);
+      // PostgreSQL away: answered as everything else is then (503, the store cannot be reached).
+      throw asUnavailable(error);
     } finally {
       this.pending--;
     }

@@ -199,6 +199,10 @@ export class SqliteEngine {
     return this.messages.messagesSince(since, rooms, dmsOf, limit);
   }
 
+  messagesBetween(after: number, upTo: number, limit: number): StoredMessage[] {
+    return this.messages.messagesBetween(after, upTo, limit);
+  }
+
   roomsOf(userId: string): string[] {
     return this.rooms.roomsOf(userId);
   }

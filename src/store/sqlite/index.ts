@@ -38,6 +38,11 @@ export class SqliteStore implements Store {
     this.engine = new SqliteEngine(dataDir, options);
   }
 
+  /** A file on this machine: there is nothing to be out of reach of. */
+  reachable(): Promise<boolean> {
+    return Promise.resolve(true);
+  }
+
   /** Commits this turn's writes now (see Store); throws when the commit fails, after rejecting them. */
   commitPending(): void {
     this.scheduled = false;
@@ -124,6 +129,10 @@ export class SqliteStore implements Store {
 
   async messagesSince(since: number, rooms: string[], dmsOf?: string, limit?: number): Promise<StoredMessage[]> {
     return this.engine.messagesSince(since, rooms, dmsOf, limit);
+  }
+
+  async messagesBetween(after: number, upTo: number, limit: number): Promise<StoredMessage[]> {
+    return this.engine.messagesBetween(after, upTo, limit);
   }
 
   async roomsOf(userId: string): Promise<string[]> {

@@ -1,6 +1,6 @@
-// Messages: adding chats and DMs, history pages, resume (`messagesSince`), the newest id, and the
-// people someone has DMs with. Keeps the latest page of recent rooms and the newest id in memory;
-// `forget()` drops both when a commit fails.
+// Messages: adding chats and DMs, history pages, resume (`messagesSince`), a stretch of ids
+// (`messagesBetween`), the newest id, and the people someone has DMs with. Keeps the latest page
+// of recent rooms and the newest id in memory; `forget()` drops both when a commit fails.
 import type Database from 'better-sqlite3';
 import type { ChatMessage, DirectMessage, StoredMessage, User } from '../../shared/protocol/index.js';
 import type { Page } from '../store.js';
@@ -14,6 +14,14 @@ const UNLIMITED = -1;
 
 // Pages are read newest-first through the index, then turned around to oldest-first.
 const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER;
+
+/**
+ * A stretch of ids, every conversation alike, along the primary key; a deleted room's messages left
+ * out by the names of the deleted rooms (a few, waiting for their purge), read once.
+ */
+export const BETWEEN_SQL = `SELECT ${MESSAGE_COLUMNS} WHERE m.id > ? AND m.id <= ?
+  AND (m.room IS NULL OR m.room NOT IN (SELECT name FROM rooms WHERE deleted_at IS NOT NULL))
+  ORDER BY m.id LIMIT ?`;
 
 /** Rows from several sources, each in id order, as one list in id order. */
 function mergeById(sources: MessageRow[][]): MessageRow[] {
@@ -70,6 +78,7 @@ export class Messages {
       sinceTo: db.prepare<[string, string, number, number], MessageRow>(
         `SELECT ${MESSAGE_COLUMNS} WHERE m.room IS NULL AND m.to_id = ? AND m.user_id <> ? AND m.id > ? ORDER BY m.id LIMIT ?`,
       ),
+      between: db.prepare<[number, number, number], MessageRow>(BETWEEN_SQL),
       conversationsOf: db.prepare<[string, number], { id: string; name: string; image: number }>(
         `SELECT u.id, u.name, u.image FROM conversations c JOIN users u ON u.id = c.other_id
          WHERE c.user_id = ? ORDER BY c.last_id DESC LIMIT ?`,
@@ -132,6 +141,10 @@ export class Messages {
     }
     const merged = mergeById(sources);
     return (limit === UNLIMITED ? merged : merged.slice(0, limit)).map(toMessage);
+  }
+
+  messagesBetween(after: number, upTo: number, limit: number): StoredMessage[] {
+    return this.statements.between.all(after, upTo, limit).map(toMessage);
   }
 
   conversationsOf(userId: string, limit: number): User[] {

@@ -2,7 +2,7 @@
 // event loop are one transaction (the rows they add share their xmin, the id of the transaction
 // that wrote them), a commit that fails rejects every write of it and keeps none, a write that
 // fails on its own leaves the others of its turn committed (in the same transaction still), and
-// the ids follow the order of the writes from one transaction to the next.
+// the ids follow the order of the writes from one transaction to the next, with no hole.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PostgresStore } from '../../../src/store/postgres/index.js';
 import { freshPostgresStore, postgresForTests } from '../../helpers/postgres.js';
@@ -102,6 +102,51 @@ describe.skipIf(!(await postgresForTests()))('the group commit on PostgreSQL', (
     expect((settled[1] as PromiseRejectedResult).reason).toMatchObject({ code: '23503' }); // foreign_key_violation
     expect((await store.roomHistory('lobby', { limit: 10 })).map((m) => m.data)).toEqual(['kept 1', 'kept 2']);
     expect(await store.getSession('s-bob')).toMatchObject({ user: { id: bob.id } });
+  });
+
+  it('gives the messages of a turn ids in the order they were written, one whose author is added in the same turn too', async () => {
+    const store = await fresh();
+    const dave = { id: 'gc-dave', name: 'Dave', image: 4 };
+    const writes = [
+      store.addChat({ room: 'lobby', user: alice, data: 'one', ts: 1 }),
+      store.markRead(alice.id, { room: 'lobby' }, 1),
+      store.addUser(dave, 2),
+      store.addDm({ user: dave, to: alice, data: 'two, from a newcomer', ts: 3 }),
+      store.addChat({ room: 'lobby', user: bob, data: 'three', ts: 4 }),
+    ];
+    const settled = await Promise.allSettled(writes);
+    expect(settled.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    expect((await store.messagesBetween(0, 10, 10)).map((m) => [m.id, m.data])).toEqual([
+      [1, 'one'],
+      [2, 'two, from a newcomer'],
+      [3, 'three'],
+    ]);
+  });
+
+  it('leaves no hole in the ids when messages fail: alone, last of their turn, or with their whole commit', async () => {
+    const store = await fresh();
+    await refuseAtCommit(store);
+    const ids = async (writes: Promise<{ id: number }>[]) =>
+      (await Promise.allSettled(writes)).map((result) => (result.status === 'fulfilled' ? result.value.id : 'failed'));
+    // A failed message's id goes to the next one of its turn.
+    expect(
+      await ids([
+        store.addChat({ room: 'lobby', user: alice, data: 'a', ts: 1 }),
+        store.addChat({ room: 'lobby', user: ghost, data: 'from nobody', ts: 2 }),
+        store.addDm({ user: alice, to: bob, data: 'b', ts: 3 }),
+      ]),
+    ).toEqual([1, 'failed', 2]);
+    // The last message of a turn fails: its id is handed back, and the next turn's first gets it.
+    expect(
+      await ids([store.addChat({ room: 'lobby', user: bob, data: 'c', ts: 4 }), store.addChat({ room: 'lobby', user: ghost, data: 'from nobody', ts: 5 })]),
+    ).toEqual([3, 'failed']);
+    // A commit that fails takes its ids back with it.
+    expect(await ids([store.addChat({ room: 'lobby', user: alice, data: 'poison', ts: 6 }), store.addChat({ room: 'lobby', user: bob, data: 'd', ts: 7 })])).toEqual([
+      'failed',
+      'failed',
+    ]);
+    expect(await ids([store.addChat({ room: 'lobby', user: alice, data: 'e', ts: 8 })])).toEqual([4]);
+    expect((await store.messagesBetween(0, 100, 100)).map((m) => [m.id, m.data])).toEqual([[1, 'a'], [2, 'b'], [3, 'c'], [4, 'e']]);
   });
 
   it('keeps the turn one transaction when a write fails alone: a failed commit then still rejects them all', async () => {

@@ -3,8 +3,8 @@
 // index. Checked on the plans PostgreSQL makes over 200,000 messages (seeded with generate_series
 // and analysed): history pages walk (room, id) or (pair, id) backwards right under their LIMIT,
 // the lobby's too (which the primary key could serve, filtering, as cheaply by the statistics);
-// resume, unread counts and search read messages only through their indexes, never a sequential
-// scan. Timings are printed, not asserted (the machine is shared).
+// resume, a stretch of ids, unread counts and search read messages only through their indexes,
+// never a sequential scan. Timings are printed, not asserted (the machine is shared).
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UNREAD_CAP } from '../../../src/shared/protocol/index.js';
@@ -14,7 +14,7 @@ import { MESSAGES_SQL } from '../../../src/store/postgres/messages.js';
 import { READS_SQL } from '../../../src/store/postgres/reads.js';
 import { SEARCH_SQL } from '../../../src/store/postgres/search.js';
 import { pairKey } from '../../../src/store/rows.js';
-import { freshPostgresStore, postgresForTests } from '../../helpers/postgres.js';
+import { freshPostgresStore, postgresForTests, seedMessages } from '../../helpers/postgres.js';
 
 const MESSAGES = 200_000;
 const DMS = 10_000;
@@ -46,10 +46,10 @@ describe.skipIf(!(await postgresForTests()))(`the plans of the reads over ${MESS
     await pool.query(`INSERT INTO users (id, name, image, created_at) SELECT 'u' || g, 'User ' || g, g % 10, 1 FROM generate_series(1, ${PEOPLE}) g`);
     await pool.query(`INSERT INTO rooms (key, name, created_at) SELECT 'room' || g, 'room' || g, 1 FROM generate_series(1, ${ROOMS}) g`);
     // Three in four in the lobby, the rest spread over the rooms; then DMs between pairs of people.
-    await pool.query(`INSERT INTO messages (ts, room, user_id, data)
+    await seedMessages(pool, 'ts, room, user_id, data', `
       SELECT g, CASE WHEN g % 4 = 0 THEN 'room' || (g % ${ROOMS} + 1) ELSE 'lobby' END, 'u' || (g % ${PEOPLE} + 1), 'message number ' || g
       FROM generate_series(1, ${MESSAGES - DMS}) g`);
-    await pool.query(`INSERT INTO messages (ts, user_id, to_id, pair, data)
+    await seedMessages(pool, 'ts, user_id, to_id, pair, data', `
       SELECT g, a, b, least(a, b) || E'\\n' || greatest(a, b), 'dm number ' || g
       FROM (SELECT g, ('u' || (g % ${PEOPLE} + 1)) COLLATE "C" AS a, ('u' || ((g + 7) % ${PEOPLE} + 1)) COLLATE "C" AS b FROM generate_series(1, ${DMS}) g) d`);
     await pool.query('ANALYZE');
@@ -120,6 +120,21 @@ describe.skipIf(!(await postgresForTests()))(`the plans of the reads over ${MESS
     const { all, ms } = await plan(MESSAGES_SQL.since, [rooms, MESSAGES / 2, 200, 'u3']);
     expectIndexed(all, ['messages_by_room', 'messages_dm_from', 'messages_dm_to', 'messages_pkey']);
     console.info(`resume page: ${ms.toFixed(2)} ms`);
+  });
+
+  it('reads a stretch of ids (a gap in the live stream) along the primary key, right under its LIMIT, however far it may reach', async () => {
+    for (const upTo of [MESSAGES / 2 + 1000, Number.MAX_SAFE_INTEGER]) {
+      const { all, ms } = await plan(MESSAGES_SQL.between, [MESSAGES / 2, upTo, 200]);
+      expectIndexed(all, ['messages_pkey']);
+      const parents = new Map<PlanNode, PlanNode>();
+      for (const node of all) for (const child of node.Plans ?? []) parents.set(child, node);
+      // The ids are picked by a forward walk of the primary key that stops at the LIMIT; their rows then come by it too.
+      const walk = all.filter((node) => node['Index Name'] === 'messages_pkey' && parents.get(node)?.['Node Type'] === 'Limit');
+      expect(walk.map((node) => [node['Node Type'].replace('Only ', ''), node['Scan Direction']])).toEqual([['Index Scan', 'Forward']]);
+      console.info(`a stretch of 200 ids up to ${upTo}: ${ms.toFixed(2)} ms`);
+    }
+    const page = await store.messagesBetween(MESSAGES / 2, MESSAGES / 2 + 1000, 200);
+    expect(page.map((m) => m.id)).toEqual(Array.from({ length: 200 }, (_, i) => MESSAGES / 2 + 1 + i));
   });
 
   it('counts unread backwards along (room, id) and (pair, id), within the window', async () => {

@@ -8,7 +8,7 @@ import { RECENT_WINDOW } from '../../../src/store/bounds.js';
 import type { PostgresStore } from '../../../src/store/postgres/index.js';
 import { containsPattern, searchLocaleProblem } from '../../../src/store/postgres/search.js';
 import { SearchRefused } from '../../../src/store/store.js';
-import { createTestDatabase, freshPostgresStore, postgresForTests, withClient } from '../../helpers/postgres.js';
+import { createTestDatabase, freshPostgresStore, postgresForTests, seedMessages, withClient } from '../../helpers/postgres.js';
 
 const alice = { id: 'search-alice', name: 'Alice', image: 1 };
 const bob = { id: 'search-bob', name: 'Bob', image: 2 };
@@ -94,10 +94,10 @@ describe.skipIf(!(await postgresForTests()))('search on PostgreSQL', () => {
       await big.addUser(bob, 1);
       // A rare character at both ends of a lobby longer than the window: only the newest is found.
       await big.addChat({ room: 'lobby', user: bob, data: 'rare 龘 old', ts: 1 });
-      await poolOf(big).query(
-        `INSERT INTO messages (ts, room, user_id, data) SELECT g, 'lobby', $1, 'message ' || g FROM generate_series(1, $2) g`,
-        [bob.id, RECENT_WINDOW + 10],
-      );
+      await seedMessages(poolOf(big), 'ts, room, user_id, data', `SELECT g, 'lobby', $1, 'message ' || g FROM generate_series(1, $2::int) g`, [
+        bob.id,
+        RECENT_WINDOW + 10,
+      ]);
       await big.addChat({ room: 'lobby', user: bob, data: 'rare 龘 new', ts: 2 });
       expect(texts(await big.search('龘', { rooms: ['lobby'] }, 10))).toEqual(['rare 龘 new']);
       // Three characters go through the index: the whole room.
@@ -122,10 +122,7 @@ describe.skipIf(!(await postgresForTests()))('search on PostgreSQL', () => {
     try {
       await slow.addUser(bob, 1);
       // Enough text that no plan reads it within a millisecond: no trigram in '!!!' to look up.
-      await poolOf(slow).query(
-        `INSERT INTO messages (ts, room, user_id, data) SELECT g, 'lobby', $1, repeat('lorem ipsum dolor ', 20) || g FROM generate_series(1, 200000) g`,
-        [bob.id],
-      );
+      await seedMessages(poolOf(slow), 'ts, room, user_id, data', `SELECT g, 'lobby', $1, repeat('lorem ipsum dolor ', 20) || g FROM generate_series(1, 200000) g`, [bob.id]);
       const refused = await slow.search('!!!', { rooms: ['lobby'] }, 10).catch((error: unknown) => error);
       expect(refused).toBeInstanceOf(SearchRefused);
       expect(refused).toMatchObject({ reason: 'timeout' });
