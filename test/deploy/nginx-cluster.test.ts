@@ -15,7 +15,7 @@ import { TestClient } from '../helpers/client.js';
 import { nginxForTests, startNginx, type RunningNginx } from '../helpers/nginx.js';
 import { openChat, say, texts, visibleMessages, waitForMessage } from '../helpers/page.js';
 import { createTestDatabase, postgresForTests, type TestDatabase } from '../helpers/postgres.js';
-import { deleteKeys, REDIS_TEST_URL, redisForTests, testRedisPrefix } from '../helpers/redis.js';
+import { deleteKeys, TEST_REDIS_URL, redisForTests, testRedisPrefix } from '../helpers/redis.js';
 import { signIn, tempDataDir, type SignedIn } from '../helpers/server.js';
 import { until } from '../helpers/wait.js';
 
@@ -65,7 +65,7 @@ describe.skipIf(!ready)('the bundled cluster site (nginx/chat-cluster.conf) in f
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const shared = { DATABASE_URL: database.url, REDIS_URL: REDIS_TEST_URL, REDIS_PREFIX: prefix };
+    const shared = { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix };
     // One after the other: the first migrates the fresh database (the second would wait on its lock anyway).
     processes.push(await startProcess('A', shared));
     processes.push(await startProcess('B', shared));

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nginxForTests } from '../helpers/nginx.js';
 import { freePort, freePorts } from '../helpers/ports.js';
 import { createTestDatabase, postgresForTests, type TestDatabase } from '../helpers/postgres.js';
-import { deleteKeys, REDIS_TEST_URL, redisForTests, testRedisPrefix } from '../helpers/redis.js';
+import { deleteKeys, TEST_REDIS_URL, redisForTests, testRedisPrefix } from '../helpers/redis.js';
 import { signIn } from '../helpers/server.js';
 import { expectBuilt, runTool, toolMain } from '../helpers/tool.js';
 import { until } from '../helpers/wait.js';
@@ -123,7 +123,7 @@ describe.skipIf(!engines)('npm run cluster', () => {
     nginxPort = await freePort();
     cluster = startCluster(
       ['--processes', '2', '--base-port', String(basePort), '--port', String(nginxPort)],
-      envWith({ DATABASE_URL: database!.url, REDIS_URL: REDIS_TEST_URL, REDIS_PREFIX: prefix }),
+      envWith({ DATABASE_URL: database!.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix }),
     );
     await printed(cluster, /^Ctrl-C stops everything/m);
     for (const number of [1, 2]) {
