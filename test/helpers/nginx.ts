@@ -1,40 +1,24 @@
-// Debian's nginx running the bundled site (nginx/chat.conf, its three operator-specific values
-// swapped for the test's) in front of a test server, for the deploy suite (test/deploy/).
+// Debian's nginx running the bundled sites (nginx/chat.conf in front of one test server,
+// nginx/chat-cluster.conf in front of several), their operator-specific values swapped for the
+// test's, for the deploy suite (test/deploy/). The files' text is made by the cluster tool's own
+// src/tools/cluster/nginxConfig.ts, so that a test passing means what `npm run cluster` runs works.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { ROOT_DIR } from '../../src/paths.js';
+import { canConnect, findNginx } from '../../src/tools/cluster/nginx.js';
+import { CLUSTER_CONF, clusterSite, mainConfig, nginxArgs as argsFor, replaceExactly, SITE_CONF } from '../../src/tools/cluster/nginxConfig.js';
 import { stopChild } from '../../src/tools/kit/server.js';
 import type { ServerFixture } from './fixture.js';
 import { freePort } from './ports.js';
 import { sleep } from './wait.js';
 
-/** The bundled site configuration, the file operators install. */
-export const SITE_CONF = path.join(ROOT_DIR, 'nginx/chat.conf');
+export { CLUSTER_CONF, findNginx, mainConfig, SITE_CONF };
 export const STATIC_DIR = path.join(ROOT_DIR, 'static');
 
 const DEBIAN_NGINX = '/usr/sbin/nginx';
-
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** The nginx binary: Debian's /usr/sbin/nginx, else the first `nginx` on PATH; undefined if none. */
-export function findNginx(): string | undefined {
-  if (isExecutable(DEBIAN_NGINX)) return DEBIAN_NGINX;
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (dir && isExecutable(path.join(dir, 'nginx'))) return path.join(dir, 'nginx');
-  }
-  return undefined;
-}
 
 /**
  * Whether the nginx tests can run. On a newcomer's machine without nginx they are skipped with a
@@ -49,66 +33,43 @@ export function nginxForTests(): string | undefined {
   return undefined;
 }
 
-/** Replaces `pattern` in `text`, failing loudly when it does not occur exactly `expected` times. */
-function replaceExactly(text: string, pattern: RegExp, replacement: string, expected: number, what: string): string {
-  const count = [...text.matchAll(pattern)].length;
-  if (count !== expected) {
-    throw new Error(`${SITE_CONF}: expected ${expected} × ${what} (${pattern}), found ${count}; update test/helpers/nginx.ts with the file`);
-  }
-  return text.replace(pattern, replacement);
-}
+/** The processes behind nginx: one app (nginx/chat.conf), or several (nginx/chat-cluster.conf). */
+type Upstream = { appPort: number; appPorts?: never } | { appPorts: readonly number[]; appPort?: never };
 
-export interface SiteOptions {
-  /** Port nginx listens on, instead of 80. */
-  port: number;
-  /** Port of the app, instead of 3000. */
-  appPort: number;
+/** What a test runs nginx with, but its port. */
+export type SiteSpec = Upstream & {
   /** Folder served under /static/, instead of /srv/chat/static/. */
   staticDir?: string;
   /** A change an operator makes to the bundled file first (uncommenting the HSTS lines, say). */
   edit?: (source: string) => string;
-}
+};
+
+/** Port nginx listens on, instead of 80. */
+export type SiteOptions = SiteSpec & { port: number };
 
 /**
- * The bundled site file with its three operator-specific values swapped for the test's: every
- * replacement must match, so a test passing means the shipped file itself works.
+ * The bundled single-process file with its three operator-specific values swapped for the test's:
+ * every replacement must match, so a test passing means the shipped file itself works.
  */
-export function siteConfig(options: SiteOptions, source = fs.readFileSync(SITE_CONF, 'utf8')): string {
+export function siteConfig(options: { port: number; appPort: number; staticDir?: string }, source = fs.readFileSync(SITE_CONF, 'utf8')): string {
   const staticDir = path.resolve(options.staticDir ?? STATIC_DIR);
+  const swap = (text: string, pattern: RegExp, replacement: string, what: string) => replaceExactly(text, pattern, replacement, 1, what, SITE_CONF);
   let conf = source;
   // Only the active `listen 80;` (the commented redirect server's copy starts with '#').
-  conf = replaceExactly(conf, /^(\s*)listen\s+80\s*;/gm, `$1listen 127.0.0.1:${options.port};`, 1, '`listen 80;`');
-  conf = replaceExactly(conf, /^(\s*)server\s+127\.0\.0\.1:3000\b/gm, `$1server 127.0.0.1:${options.appPort}`, 1, 'upstream `server 127.0.0.1:3000`');
-  conf = replaceExactly(conf, /^(\s*)alias\s+\/srv\/chat\/static\/\s*;/gm, `$1alias ${staticDir}/;`, 1, '`alias /srv/chat/static/;`');
+  conf = swap(conf, /^(\s*)listen\s+80\s*;/gm, `$1listen 127.0.0.1:${options.port};`, '`listen 80;`');
+  conf = swap(conf, /^(\s*)server\s+127\.0\.0\.1:3000\b/gm, `$1server 127.0.0.1:${options.appPort}`, 'upstream `server 127.0.0.1:3000`');
+  conf = swap(conf, /^(\s*)alias\s+\/srv\/chat\/static\/\s*;/gm, `$1alias ${staticDir}/;`, '`alias /srv/chat/static/;`');
   if (/127\.0\.0\.1:3000/.test(conf.replace(/#.*$/gm, ''))) throw new Error(`${SITE_CONF}: 127.0.0.1:3000 left outside the upstream`);
   return conf;
 }
 
-/** A minimal main configuration around the site: everything nginx writes stays under `prefix`. */
-export function mainConfig(prefix: string, site: string): string {
-  const p = (name: string) => path.join(prefix, name);
-  return [
-    'daemon off;',
-    // Running as root (containers, CI), workers would drop to `nobody` and not read the temp folder.
-    ...(process.getuid?.() === 0 ? ['user root root;'] : []),
-    'worker_processes 1;',
-    `pid ${p('nginx.pid')};`,
-    `error_log ${p('error.log')} warn;`,
-    'events { worker_connections 256; }',
-    'http {',
-    '    include /etc/nginx/mime.types;',
-    '    default_type application/octet-stream;',
-    '    access_log off;',
-    `    client_body_temp_path ${p('client_body')};`,
-    `    proxy_temp_path ${p('proxy')};`,
-    `    fastcgi_temp_path ${p('fastcgi')};`,
-    `    uwsgi_temp_path ${p('uwsgi')};`,
-    `    scgi_temp_path ${p('scgi')};`,
-    '',
-    site,
-    '}',
-    '',
-  ].join('\n');
+/** The site the options ask for, from its bundled file (edited first when they say so). */
+function siteFor(options: SiteOptions): string {
+  const file = options.appPorts ? CLUSTER_CONF : SITE_CONF;
+  const source = fs.readFileSync(file, 'utf8');
+  const edited = options.edit ? options.edit(source) : source;
+  if (options.appPorts) return clusterSite({ port: options.port, appPorts: options.appPorts, staticDir: options.staticDir }, edited);
+  return siteConfig({ port: options.port, appPort: options.appPort, staticDir: options.staticDir }, edited);
 }
 
 export interface PreparedNginx {
@@ -123,15 +84,12 @@ export interface PreparedNginx {
 export function prepareNginx(binary: string, options: SiteOptions): PreparedNginx {
   const prefix = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-nginx-'));
   const confFile = path.join(prefix, 'nginx.conf');
-  const source = fs.readFileSync(SITE_CONF, 'utf8');
-  fs.writeFileSync(confFile, mainConfig(prefix, siteConfig(options, options.edit ? options.edit(source) : source)));
+  fs.writeFileSync(confFile, mainConfig(prefix, siteFor(options), { accessLog: options.appPorts !== undefined }));
   return { binary, prefix, confFile, port: options.port, url: `http://127.0.0.1:${options.port}` };
 }
 
 /** `-e` sends start-up messages to the prefix too, not to /var/log/nginx (unwritable for a user). */
-function nginxArgs(prepared: PreparedNginx, ...extra: string[]): string[] {
-  return ['-p', prepared.prefix, '-e', path.join(prepared.prefix, 'error.log'), '-c', prepared.confFile, ...extra];
-}
+const nginxArgs = (prepared: PreparedNginx, ...extra: string[]): string[] => argsFor(prepared.prefix, prepared.confFile, ...extra);
 
 /** `nginx -t` on the prepared configuration; throws with nginx's output when it is rejected. */
 export function checkNginxConfig(prepared: PreparedNginx): string {
@@ -139,17 +97,6 @@ export function checkNginxConfig(prepared: PreparedNginx): string {
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
   if (result.status !== 0) throw new Error(`nginx -t failed (${result.status}):\n${output}`);
   return output;
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 export interface RunningNginx {
@@ -169,7 +116,7 @@ function readLog(prefix: string): string {
   }
 }
 
-async function startOnce(binary: string, options: Omit<SiteOptions, 'port'>, port: number): Promise<RunningNginx> {
+async function startOnce(binary: string, options: SiteSpec, port: number): Promise<RunningNginx> {
   const prepared = prepareNginx(binary, { ...options, port });
   const child: ChildProcess = spawn(binary, nginxArgs(prepared), { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -217,7 +164,7 @@ async function startOnce(binary: string, options: Omit<SiteOptions, 'port'>, por
  * Runs Debian's nginx in the foreground (`daemon off`) with the bundled site in front of the app on
  * `appPort`, on a free port; resolves once the port accepts connections.
  */
-export async function startNginx(binary: string, options: Omit<SiteOptions, 'port'>): Promise<RunningNginx> {
+export async function startNginx(binary: string, options: SiteSpec): Promise<RunningNginx> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await startOnce(binary, options, await freePort());

@@ -12,18 +12,21 @@ export interface ToolRun {
   stderr: string;
 }
 
+/** The developer tools, by their `npm run` name. */
+export type ToolName = 'bench' | 'stress' | 'cluster';
+
 /** The built entry point of `npm run <name>`. */
-export const toolMain = (name: 'bench' | 'stress'): string => path.join(ROOT_DIR, `build/tools/${name}/main.js`);
+export const toolMain = (name: ToolName): string => path.join(ROOT_DIR, `build/tools/${name}/main.js`);
 
 /** Expects the tool to be built, saying how it is. */
-export function expectBuilt(name: 'bench' | 'stress'): void {
+export function expectBuilt(name: ToolName): void {
   expect(fs.existsSync(toolMain(name)), `build/tools/${name}/main.js is built by \`npm test\` (npm run build:tools)`).toBe(true);
 }
 
-/** Runs the built tool with `args` to its end. */
-export function runTool(name: 'bench' | 'stress', args: string[]): Promise<ToolRun> {
+/** Runs the built tool with `args` (and this process's environment, or `env`) to its end. */
+export function runTool(name: ToolName, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<ToolRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [toolMain(name), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [toolMain(name), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
