@@ -1,5 +1,6 @@
 import { configDefaults, defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 import { POSTGRES_HINT, postgresUnreachable } from './test/helpers/postgresProbe.js';
+import { REDIS_HINT, redisUnreachable } from './test/helpers/redisProbe.js';
 
 /**
  * The integration files the PostgreSQL project leaves out, each for its reason: they start the
@@ -36,7 +37,43 @@ async function postgresProject(): Promise<TestProjectInlineConfiguration[]> {
   ];
 }
 
+/**
+ * What the cluster project leaves out besides SQLITE_ONLY, each for its reason. Everything else in
+ * test/integration runs with its sockets and sign-ins spread over two processes.
+ */
+const SINGLE_PROCESS: Record<string, string> = {
+  'test/integration/frame-limits.test.ts': 'the per-user frame limit is counted per process until the limits are shared through Redis',
+  'test/integration/rate-limit.test.ts': 'the per-user message limit is counted per process until the limits are shared through Redis',
+  'test/integration/limits.test.ts': 'connection caps are counted per process until the limits are shared through Redis',
+};
+
+/**
+ * The WebSocket suite on a site of two processes on one PostgreSQL database and one Redis, each
+ * test's sockets and sign-ins spread over both (test/helpers/fixture.ts). Skipped with the reason
+ * printed without PostgreSQL or Redis; under CI=true that is an error.
+ */
+async function clusterProject(): Promise<TestProjectInlineConfiguration[]> {
+  const reason = (await postgresUnreachable()) ?? (await redisUnreachable());
+  if (reason !== undefined) {
+    if (process.env.CI === 'true') throw new Error(`${reason}: CI must run the cluster project (apt-get install postgresql redis-server)`);
+    console.warn(`SKIPPING the cluster project: ${reason}. ${POSTGRES_HINT}; ${REDIS_HINT}.`);
+    return [];
+  }
+  return [
+    {
+      extends: true,
+      test: {
+        name: 'cluster',
+        include: ['test/integration/**/*.test.ts'],
+        exclude: [...configDefaults.exclude, ...Object.keys(SQLITE_ONLY), ...Object.keys(SINGLE_PROCESS)],
+        env: { TEST_STORE: 'postgres', TEST_BUS: 'redis', TEST_CLUSTER: '2' },
+      },
+    },
+  ];
+}
+
 const postgres = await postgresProject();
+const cluster = await clusterProject();
 
 export default defineConfig({
   test: {
@@ -53,6 +90,7 @@ export default defineConfig({
         test: { name: 'deferred bus', include: ['test/integration/**/*.test.ts'], env: { TEST_BUS: 'deferred' } },
       },
       ...postgres,
+      ...cluster,
     ],
   },
 });

@@ -2,7 +2,6 @@
 // per user across tabs (FRAME_RATE_LIMIT), history pages a tenth of that, the rooms one may belong
 // to (MAX_ROOMS_PER_USER); refused with rate_limited or too_many_rooms, closed with 1008 when a
 // connection keeps going. Against the real server with real `ws` clients.
-import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../src/shared/protocol/index.js';
 import { closeCode, expectStillChatting, isError, join } from '../helpers/chat.js';
@@ -39,22 +38,17 @@ describe('frames other than messages (FRAME_RATE_LIMIT=10)', () => {
     expect(await closeCode(a)).toBe(1008);
   });
 
-  it('reads nothing more from a connection it closed for flooding: everyone else stays quick', async () => {
+  // How quick the others stay meanwhile is a figure of `npm run stress` (the frame flood), not a timed test.
+  it('closes a flooding connection and keeps answering everyone else meanwhile', async () => {
     const [flooder, bystander] = await chat.users('Flooder', 'Bystander');
     const b = await chat.connect(bystander);
     const f = await chat.connect(flooder);
     // Far past the strikes, all in flight before the server can answer any of it.
     const frame = JSON.stringify({ type: 'read', room: 'lobby', id: 0 });
     for (let i = 0; i < 200_000; i++) f.socket.send(frame);
-    const times: number[] = [];
-    for (let i = 0; i < 10; i++) {
-      const sent = performance.now();
-      await b.settle();
-      times.push(performance.now() - sent);
-    }
+    for (let i = 0; i < 10; i++) await b.settle();
     expect(await closeCode(f, 5000)).toBe(1008);
-    // Reading and answering the 200,000 would hold the server for most of a second.
-    expect(Math.max(...times)).toBeLessThan(200);
+    await expectStillChatting(b);
   });
 
   it('counts frames that do not parse: a flood of them is limited too', async () => {

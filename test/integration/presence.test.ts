@@ -3,7 +3,7 @@
 // exact view of who is in the room, plain protocol clients still get the contract's frames, and
 // nobody reads someone before hearing they joined. Real server, real `ws` clients.
 import { describe, expect, it } from 'vitest';
-import type { SignedIn } from '../helpers/server.js';
+import { clusterSize, type SignedIn } from '../helpers/server.js';
 import type { TestClient } from '../helpers/client.js';
 import { useServer } from '../helpers/fixture.js';
 import { until } from '../helpers/wait.js';
@@ -80,11 +80,17 @@ describe('presence in a burst of connections', () => {
     for (const client of clients) await client.close();
     const ids = others.map((who) => who.user.id);
     await until('a left for each of them', () => observer.received.filter((m) => m.type === 'left').length, (count) => count === ids.length);
-    const presence = observer.received.filter((m) => m.type === 'join' || m.type === 'left');
-    expect(presence.map((m) => `${m.type}:${'user' in m ? m.user.id : ''}`)).toEqual([
-      ...ids.map((id) => `join:${id}`),
-      ...ids.map((id) => `left:${id}`),
-    ]);
+    const presence = observer.received.filter((m) => m.type === 'join' || m.type === 'left').map((m) => `${m.type}:${'user' in m ? m.user.id : ''}`);
+    const joins = ids.map((id) => `join:${id}`);
+    const lefts = ids.map((id) => `left:${id}`);
+    if (clusterSize() === 1) {
+      expect(presence).toEqual([...joins, ...lefts]);
+    } else {
+      // Over several processes, changes made on two of them within one trip over the bus may
+      // reach a member in either order (docs/protocol.md): each once, every join before every left.
+      expect(presence.slice(0, ids.length).sort()).toEqual([...joins].sort());
+      expect(presence.slice(ids.length).sort()).toEqual([...lefts].sort());
+    }
   });
 
   it('never shows a message from someone before their arrival', async () => {
