@@ -13,6 +13,7 @@
  * Timings never change the exit status.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs, USAGE } from './args.js';
@@ -179,7 +180,7 @@ async function main(): Promise<number> {
   const used = TARGETS.filter((t) => planned.some((p) => p.targets.includes(t)));
   const header = [
     `npm run bench${options.smoke ? ' --smoke' : ''}: ${options.rounds} round${options.rounds === 1 ? '' : 's'}, ${startedAt.toISOString()}`,
-    `machine: ${machine.cpuModel}, ${machine.cores} cores, ${(machine.memoryBytes / 2 ** 30).toFixed(0)} GiB, Node ${machine.node}, ${machine.platform} ${machine.kernel}`,
+    `machine: ${machine.cpuModel}, ${machine.cores} cores, ${(machine.memoryBytes / 2 ** 30).toFixed(0)} GiB, Node ${machine.node}, ${machine.platform} ${machine.kernel}, load average ${machine.loadAverage.join(' ')} at the start`,
     'targets: ' + used.map((t) => `${t} (${TARGET_DESCRIPTIONS[t]})`).join('; '),
     ...(used.some((t) => t.startsWith('cluster')) ? [`engines: PostgreSQL ${shown(options.engines.postgres)}, Redis ${shown(options.engines.redis)}`] : []),
     ...(skipped ? [`SKIPPED: ${skipped}`] : []),
@@ -195,6 +196,7 @@ async function main(): Promise<number> {
       startedAt: startedAt.toISOString(),
       finishedAt: finished ? new Date().toISOString() : null,
       machine,
+      loadAverageAtEnd: finished ? os.loadavg() : null,
       config: {
         smoke: options.smoke,
         rounds: options.rounds,
@@ -257,7 +259,8 @@ async function main(): Promise<number> {
     targets,
     header,
   });
-  process.stdout.write(`${report}\n\nraw results: ${file}\n`);
+  const endLoad = os.loadavg().map((load) => load.toFixed(2));
+  process.stdout.write(`${report}\n\nload average at the end: ${endLoad.join(' ')}\nraw results: ${file}\n`);
   if (stray.length > 0) process.stdout.write(`stray errors: ${stray.join('; ')}\n`);
   const judged = targets.filter((t) => t.pass !== null);
   const missed = judged.filter((t) => t.pass === false).map((t) => t.label);
