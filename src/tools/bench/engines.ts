@@ -109,6 +109,12 @@ export function newRedisPrefix(redisUrl: string): BenchPrefix {
   return { prefix, clean };
 }
 
+/** The newest message id committed on a database of the product: what `message_ids` holds once the transactions that took ids are done. */
+export async function committedLastId(databaseUrl: string): Promise<number> {
+  const { rows } = await withPostgres(databaseUrl, (client) => client.query<{ last: string }>('SELECT last FROM message_ids WHERE one = 1'));
+  return Number(rows[0]?.last ?? NaN);
+}
+
 /** `cmdstat_publish`'s calls and the server's CPU (user + system, µs) from one INFO. */
 export async function redisCounters(url: string): Promise<{ publishes: number; cpuUs: number }> {
   const info = await withRedis(url, (client) => client.info('everything'));

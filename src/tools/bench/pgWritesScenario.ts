@@ -7,9 +7,9 @@ import { performance } from 'node:perf_hooks';
 import { PEOPLE_LAZY, PRESENCE_BATCH } from '../../shared/protocol/index.js';
 import { keepAlive, request, signInMany } from '../kit/http.js';
 import { pool, range, sleep, until } from '../kit/wait.js';
+import { committedLastId } from './engines.js';
 import { seqOf } from './frameReading.js';
 import { chatText, ClientGroup, connectAll, type BenchClient } from './generator.js';
-import { committedLastId } from './publishesScenario.js';
 import { engineMetrics, GENERATOR_BOUND, meterEngines, peakRss, settle, untilDoneOrStalled, Window, wsUrlOf, type RunContext, type RunResult } from './run.js';
 import { latencySummary, Samples } from './stats.js';
 
@@ -71,16 +71,16 @@ export async function pgWrites(ctx: RunContext): Promise<RunResult> {
     },
   };
 
-  const lastAtStart = await committedLastId(engines);
+  const lastAtStart = await committedLastId(engines.databaseUrl);
   for (let i = 0; i < senders; i++) for (let w = 0; w < window; w++) send(i);
   await sleep(warmUpSeconds * 1000);
 
   const meter = await meterEngines(ctx);
-  const lastBefore = await committedLastId(engines);
+  const lastBefore = await committedLastId(engines.databaseUrl);
   const measured = new Window(ctx.target);
   timing = true;
   await sleep(seconds * 1000);
-  const lastAfter = await committedLastId(engines);
+  const lastAfter = await committedLastId(engines.databaseUrl);
   timing = false;
   const figures = measured.stop();
   const stored = lastAfter - lastBefore;
@@ -89,7 +89,7 @@ export async function pgWrites(ctx: RunContext): Promise<RunResult> {
   sending = false;
   const sent = sentBy.reduce((sum, n) => sum + n, 0);
   await untilDoneOrStalled(group, () => echoes >= sent, ctx.sizes.stallMs);
-  const storedInAll = (await committedLastId(engines)) - lastAtStart;
+  const storedInAll = (await committedLastId(engines.databaseUrl)) - lastAtStart;
   const latency = latencySummary(latencies.values());
 
   const problems: string[] = [];

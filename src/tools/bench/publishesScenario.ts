@@ -5,7 +5,7 @@
 // publish per message, whatever the number of recipients, is the design (src/bus/redis.ts).
 import { performance } from 'node:perf_hooks';
 import { until } from '../kit/wait.js';
-import { redisCounters, withPostgres } from './engines.js';
+import { committedLastId, redisCounters } from './engines.js';
 import { chatText, ClientGroup, connectAll, type BenchClient } from './generator.js';
 import { PublishWatch } from './publishWatch.js';
 import { clientOptions, settle, untilDoneOrStalled, wsUrlOf, type RunContext, type RunResult } from './run.js';
@@ -13,12 +13,6 @@ import type { TargetEngines } from './targets.js';
 
 /** Chats unanswered at a time, as in fan-out. */
 const WINDOW = 32;
-
-/** The newest message id committed: what `message_ids` holds once the transactions that took ids are done. */
-export async function committedLastId(engines: Pick<TargetEngines, 'databaseUrl'>): Promise<number> {
-  const { rows } = await withPostgres(engines.databaseUrl, (client) => client.query<{ last: string }>('SELECT last FROM message_ids WHERE one = 1'));
-  return Number(rows[0]?.last ?? NaN);
-}
 
 interface Phase {
   recipients: number;
@@ -37,7 +31,7 @@ async function phase(ctx: RunContext, engines: TargetEngines, group: ClientGroup
   const recipients = group.clients.length;
   const sender = group.clients[0]!;
   const echoedBefore = sender.chats;
-  const lastBefore = await committedLastId(engines);
+  const lastBefore = await committedLastId(engines.databaseUrl);
   const callsBefore = (await redisCounters(engines.redisUrl)).publishes;
   watch.take();
 
@@ -61,7 +55,7 @@ async function phase(ctx: RunContext, engines: TargetEngines, group: ClientGroup
   await until(() => watch.messages >= messages, 2000, 10);
   const counts = watch.take();
   const calls = (await redisCounters(engines.redisUrl)).publishes - callsBefore;
-  const stored = (await committedLastId(engines)) - lastBefore;
+  const stored = (await committedLastId(engines.databaseUrl)) - lastBefore;
   return {
     recipients,
     stored,
