@@ -127,12 +127,12 @@ export class Hub implements ChatContext {
     try {
       // A frame that does not parse is a frame all the same: it counts, or a flood of them would be free.
       if (!parsed.ok) {
-        this.limits.takeFrame(connection);
+        await this.limits.takeFrame(connection);
         throw new ChatError(parsed.code, parsed.message);
       }
       const message = parsed.message;
       // Chats and DMs have a limit of their own, counted where they are sent.
-      if (message.type !== 'chat' && message.type !== 'dm') this.limits.takeFrame(connection);
+      if (message.type !== 'chat' && message.type !== 'dm') await this.limits.takeFrame(connection);
       await (commands[message.type] as Command<ClientMessage['type']>)(this, connection, message as never);
     } catch (error) {
       if (error instanceof ChatError) this.fail(connection, error.code, error.message, parsed.ok ? parsed.message.ref : parsed.ref);
