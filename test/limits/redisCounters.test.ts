@@ -9,6 +9,7 @@ import { RedisCounters } from '../../src/limits/redisCounters.js';
 import { deleteKeys, redisForTests, TEST_REDIS_URL, testRedisPrefix, withRedis } from '../helpers/redis.js';
 import { sleep, until } from '../helpers/wait.js';
 import { keptLog } from '../bus/busEvents.js';
+import { ownRedisForTests, startOwnRedis } from '../helpers/ownRedis.js';
 
 const engines = await redisForTests();
 
@@ -163,5 +164,50 @@ describe.skipIf(!engines)('RedisCounters', () => {
     expect(await twoFit()).toBe(false);
     await until('the vanished process to stop counting', twoFit, Boolean, 3 * ttlMs);
     expect(Date.now() - cutAt).toBeLessThan(ttlMs + 500);
+  });
+});
+
+describe.skipIf(!ownRedisForTests())('RedisCounters through a Redis outage', () => {
+  it('counts here while Redis is away (said once), refusing past the limit, and on Redis again once it is back', async () => {
+    const redis = await startOwnRedis();
+    const kept = keptLog();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const counters = await RedisCounters.connect({ url: redis.url, prefix: testRedisPrefix(), log: kept.log });
+    try {
+      const window = counters.window('outage', 2, 60_000);
+      const cap = counters.cap('user', 1);
+      expect((await window.take('ann')).ok).toBe(true);
+      const held = await cap.admit('ann');
+      expect(held).toBeDefined();
+
+      await redis.stop();
+      // Redis counted one of Ann's two; here, counting starts afresh: two, then refused, never an error.
+      expect((await window.take('ann')).ok).toBe(true);
+      expect(counters.shared).toBe(false);
+      expect((await window.take('ann')).ok).toBe(true);
+      expect(await window.take('ann')).toMatchObject({ ok: false, index: 0 });
+      // The open connection is still counted here.
+      expect(await cap.admit('ann')).toBeUndefined();
+      await sleep(2500); // a few probes fail meanwhile
+      expect(kept.events().filter((event) => event === 'limits_local')).toHaveLength(1);
+
+      await redis.start();
+      await until('the counters to be on Redis again', () => counters.shared, Boolean, 5000);
+      expect(kept.events().filter((event) => event.startsWith('limits_'))).toEqual(['limits_shared', 'limits_local', 'limits_shared']);
+      // Redis restarted empty: the window starts afresh there, and the open connection was said again.
+      expect((await window.take('ann')).ok).toBe(true);
+      expect((await window.take('ann')).ok).toBe(true);
+      expect((await window.take('ann')).ok).toBe(false);
+      expect(await cap.admit('ann')).toBeUndefined();
+      held!.release();
+      await until('the release to count', () => cap.admit('ann'), Boolean, 2000);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await counters.close();
+      await redis.close();
+    }
   });
 });
