@@ -90,8 +90,8 @@ export async function startServer(config: Config, parts: Parts = {}): Promise<Ru
   const log = createLog(config.quiet);
   const { store, keys } = await openStore(config, parts.store);
   const identity = new Identity({ keys, store, maxAgeMs: config.sessionMaxAgeMs });
-  const bus = parts.bus ?? (await openBus(config, log));
-  const counters = await openCounters(config, log);
+  // Both wait a little for Redis when it cannot be reached yet: side by side, not one after the other.
+  const [bus, counters] = await Promise.all([parts.bus ?? openBus(config, log), openCounters(config, log)]);
   const sweepCounters = setInterval(() => counters.sweep(), SWEEP_MS);
   sweepCounters.unref();
   // The outbox commits what this turn wrote before each write (a read may have seen it already).
