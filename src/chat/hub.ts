@@ -181,11 +181,6 @@ export class Hub implements ChatContext {
     this.bus.publish(sessionId === undefined ? { kind: 'disconnect', userId, code, reason } : { kind: 'disconnect', userId, sessionId, code, reason });
   }
 
-  /** Open connections of a user in this process (for the per-user cap). */
-  connectionsOf(userId: string): number {
-    return this.connections.ofUser(userId).size;
-  }
-
   /** Runs at the start of each outbox flush: presence that is due joins this tick's writes. */
   beforeWrite(): void {
     this.rooms.presence.flushDue();
