@@ -176,12 +176,12 @@ export class Hub implements ChatContext {
     try {
       // A frame that does not parse is a frame all the same: it counts, or a flood of them would be free.
       if (!parsed.ok) {
-        this.limits.takeFrame(connection);
+        await this.limits.takeFrame(connection);
         throw new ChatError(parsed.code, parsed.message);
       }
       const message = parsed.message;
       // Chats and DMs have a limit of their own, counted where they are sent.
-      if (message.type !== 'chat' && message.type !== 'dm') this.limits.takeFrame(connection);
+      if (message.type !== 'chat' && message.type !== 'dm') await this.limits.takeFrame(connection);
       await (commands[message.type] as Command<ClientMessage['type']>)(this, connection, message as never);
     } catch (error) {
       this.answer(connection, error, parsed.ok ? parsed.message.ref : parsed.ref);
@@ -238,11 +238,6 @@ export class Hub implements ChatContext {
   /** Closes every connection of a user (sign-out), or of one of their sessions, in every process. */
   disconnectUser(userId: string, code: number, reason: string, sessionId?: string): void {
     this.bus.publish(sessionId === undefined ? { kind: 'disconnect', userId, code, reason } : { kind: 'disconnect', userId, sessionId, code, reason });
-  }
-
-  /** Open connections of a user in this process (for the per-user cap). */
-  connectionsOf(userId: string): number {
-    return this.connections.ofUser(userId).size;
   }
 
   /** Runs at the start of each outbox flush: presence that is due joins this tick's writes. */
