@@ -28,6 +28,7 @@ import { ChatError, errorMessage, refusalOf } from './errors.js';
 import { PresenceSync } from './presence/presenceSync.js';
 import { ReplayBudget, replay } from './resume.js';
 import { Sequencer, messageIdOf, type SequencerTimes } from './sequencer.js';
+import { closeEndedSessions } from './sessionRecheck.js';
 import { Rooms } from './rooms.js';
 import { UserLimits, type UserLimitSettings } from './userLimits.js';
 import { TypingThrottle } from './typingThrottle.js';
@@ -102,13 +103,27 @@ export class Hub implements ChatContext {
     const sequencer = options.sequence && this.sequence(options.sequence);
     this.sequencer = sequencer;
     const unsubscribe = options.bus.subscribe(sequencer ? (event) => sequencer.push(event) : (event) => this.deliver(event));
-    const unwatch = options.bus.onConnectionChange((connected) => (connected ? sequencer?.reconnected() : sequencer?.disconnected()));
+    const unwatch = options.bus.onConnectionChange((connected) => {
+      if (!connected) return sequencer?.disconnected();
+      sequencer?.reconnected();
+      void this.recheckSessions();
+    });
     this.unsubscribe = () => {
       unsubscribe();
       unwatch();
       sequencer?.stop();
     };
     this.presenceSync.start();
+  }
+
+  /** The bus is back: sign-outs made elsewhere while it was away close their sockets here now. */
+  private async recheckSessions(): Promise<void> {
+    try {
+      const closed = await closeEndedSessions(this.store, this.connections);
+      if (closed > 0) this.options.log('signed_out_while_away', { closed });
+    } catch (error) {
+      this.options.log('session_recheck_failed', { error: String(error) });
+    }
   }
 
   /** Before the server listens: where the sequencer starts counting, so nothing after is missed. */

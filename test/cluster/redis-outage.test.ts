@@ -77,4 +77,17 @@ describe.skipIf(!ready)('a Redis outage under two processes', () => {
       expect(got.every((m, i) => i === 0 || m.id === got[i - 1]!.id + 1)).toBe(true);
     }
   });
+
+  it('closes, once Redis is back, the sockets of a session signed out on another process meanwhile', async () => {
+    const who = await signIn(processes[0]!.url, 'Leaving');
+    const socket = await TestClient.connect(processes[0]!.wsUrl, { cookie: who.cookie, greeted: true });
+    clients.push(socket);
+    await redis.stop();
+    const out = await fetch(`${processes[1]!.url}/signout`, { method: 'POST', headers: { cookie: who.cookie }, redirect: 'manual' });
+    expect(out.status).toBe(302);
+    // The sign-out could not reach the other process: its socket is still open (it answers).
+    await socket.settle();
+    await redis.start();
+    expect(await socket.closed).toEqual({ code: 4001, reason: 'Signed out' });
+  });
 });
