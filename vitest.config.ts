@@ -41,11 +41,7 @@ async function postgresProject(): Promise<TestProjectInlineConfiguration[]> {
  * What the cluster project leaves out besides SQLITE_ONLY, each for its reason. Everything else in
  * test/integration runs with its sockets and sign-ins spread over two processes.
  */
-const SINGLE_PROCESS: Record<string, string> = {
-  'test/integration/frame-limits.test.ts': 'the per-user frame limit is counted per process until the limits are shared through Redis',
-  'test/integration/rate-limit.test.ts': 'the per-user message limit is counted per process until the limits are shared through Redis',
-  'test/integration/limits.test.ts': 'connection caps are counted per process until the limits are shared through Redis',
-};
+const SINGLE_PROCESS: Record<string, string> = {};
 
 /**
  * The WebSocket suite on a site of two processes on one PostgreSQL database and one Redis, each

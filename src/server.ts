@@ -12,6 +12,9 @@ import { createApp } from './http/app.js';
 import { Identity } from './identity/identity.js';
 import { startSweeping } from './identity/upkeep.js';
 import { loadSecret, loadSharedSecret } from './identity/secret.js';
+import type { Counters } from './limits/counters.js';
+import { LocalCounters } from './limits/localCounters.js';
+import { RedisCounters } from './limits/redisCounters.js';
 import { createLog, type Log } from './log.js';
 import { shutdownOrder } from './shutdown.js';
 import { PostgresStore } from './store/postgres/index.js';
@@ -77,11 +80,26 @@ async function openBus(config: Config, log: Log): Promise<Bus> {
   return RedisBus.connect({ url: config.redisUrl, prefix: config.redisPrefix, log });
 }
 
+/**
+ * Where the limits are counted: with REDIS_URL in Redis, for the whole site (the process starts
+ * counting on its own when Redis cannot be reached yet), else in this process's memory.
+ */
+async function openCounters(config: Config, log: Log): Promise<Counters> {
+  if (config.redisUrl === undefined) return new LocalCounters();
+  return RedisCounters.connect({ url: config.redisUrl, prefix: config.redisPrefix, log });
+}
+
+/** How often the counters kept in memory forget the keys that have gone quiet. */
+const SWEEP_MS = 60_000;
+
 export async function startServer(config: Config, parts: Parts = {}): Promise<RunningServer> {
   const log = createLog(config.quiet);
   const { store, keys } = await openStore(config, parts.store, log);
   const identity = new Identity({ keys, store, maxAgeMs: config.sessionMaxAgeMs });
-  const bus = parts.bus ?? (await openBus(config, log));
+  // Both wait a little for Redis when it cannot be reached yet: side by side, not one after the other.
+  const [bus, counters] = await Promise.all([parts.bus ?? openBus(config, log), openCounters(config, log)]);
+  const sweepCounters = setInterval(() => counters.sweep(), SWEEP_MS);
+  sweepCounters.unref();
   // The outbox commits what this turn wrote before each write (a read may have seen it already).
   const outbox: Outbox<SocketPeer> = new Outbox<SocketPeer>({
     maxBufferedBytes: config.maxBufferedBytes,
@@ -92,12 +110,12 @@ export async function startServer(config: Config, parts: Parts = {}): Promise<Ru
   });
   // Several processes may write to PostgreSQL: their messages reach the bus in any order, the sequencer mends it.
   const sequence = config.databaseUrl === undefined ? undefined : SEQUENCER_TIMES;
-  const hub = new Hub({ store, bus, log, flusher: outbox, ...config, sequence });
+  const hub = new Hub({ store, bus, log, flusher: outbox, ...config, counters, sequence });
   await hub.start();
   let accepting = true;
   const isAccepting = () => accepting;
 
-  const app = createApp({ store, hub, identity, log, ...config, accepting: isAccepting });
+  const app = createApp({ store, hub, identity, log, ...config, counters, accepting: isAccepting });
   // Public-server timeouts: a client gets this long to send its headers, and twice that for its whole request.
   const server = http.createServer(
     {
@@ -110,7 +128,7 @@ export async function startServer(config: Config, parts: Parts = {}): Promise<Ru
   gateConnections(server, { maxConnections: config.maxConnections, silentMs: config.headersTimeoutMs });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes, perMessageDeflate: false });
-  server.on('upgrade', createUpgradeHandler({ wss, identity, chat: hub, outbox, log, ...config, accepting: isAccepting }));
+  server.on('upgrade', createUpgradeHandler({ wss, identity, chat: hub, outbox, log, ...config, counters, accepting: isAccepting }));
   const stopHeartbeat = startHeartbeat(wss, config.heartbeatMs, () => hub.sweep());
 
   try {
@@ -124,16 +142,19 @@ export async function startServer(config: Config, parts: Parts = {}): Promise<Ru
   } catch (error) {
     // A Redis bus's connections would keep trying (and the process running) for nothing.
     if (!parts.bus) await bus.close();
+    clearInterval(sweepCounters);
+    await counters.close();
     throw error;
   }
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  log('listening', { url: `http://${host}:${port}`, store: config.databaseUrl === undefined ? 'sqlite' : 'postgres', bus: bus instanceof RedisBus ? 'redis' : 'process', dataDir: config.dataDir });
+  log('listening', { url: `http://${host}:${port}`, store: config.databaseUrl === undefined ? 'sqlite' : 'postgres', bus: bus instanceof RedisBus ? 'redis' : 'process', limits: counters instanceof RedisCounters ? 'redis' : 'process', dataDir: config.dataDir });
 
   const stopSweeping = startSweeping(store, config.sessionMaxAgeMs, log);
-  const stop = shutdownOrder({ server, wss, hub, bus, store, log, stopHeartbeat, stopAccepting: () => (accepting = false) });
+  const stop = shutdownOrder({ server, wss, hub, bus, counters, store, log, stopHeartbeat, stopAccepting: () => (accepting = false) });
   const close = () => {
     stopSweeping();
+    clearInterval(sweepCounters);
     return stop();
   };
   return { server, url: `http://${host}:${port}`, port, close };

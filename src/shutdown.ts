@@ -4,6 +4,7 @@ import type http from 'node:http';
 import type { WebSocketServer } from 'ws';
 import type { Bus } from './bus/bus.js';
 import type { Hub } from './chat/hub.js';
+import type { Counters } from './limits/counters.js';
 import type { Log } from './log.js';
 import { CloseCode, CloseReason } from './shared/protocol/index.js';
 import type { Store } from './store/store.js';
@@ -14,6 +15,8 @@ export interface Running {
   wss: WebSocketServer;
   hub: Hub;
   bus: Bus;
+  /** The limits' counters: with Redis, what this process held open stops counting at once. */
+  counters: Counters;
   store: Store;
   log: Log;
   /** Stops new work: /healthz answers 503 and upgrades are refused from then on. */
@@ -29,7 +32,7 @@ export function shutdownOrder(running: Running): () => Promise<void> {
   let closing: Promise<void> | undefined;
   return () =>
     (closing ??= (async () => {
-      const { server, wss, hub, bus, store, log } = running;
+      const { server, wss, hub, bus, counters, store, log } = running;
       running.stopAccepting();
       const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
@@ -45,6 +48,7 @@ export function shutdownOrder(running: Running): () => Promise<void> {
       await httpClosed;
       clearTimeout(grace);
       await bus.close();
+      await counters.close();
       await store.close();
       log('stopped');
     })());

@@ -28,6 +28,7 @@ import { ChatError, errorMessage, refusalOf } from './errors.js';
 import { PresenceSync } from './presence/presenceSync.js';
 import { ReplayBudget, replay } from './resume.js';
 import { Sequencer, messageIdOf, type SequencerTimes } from './sequencer.js';
+import { closeEndedSessions } from './sessionRecheck.js';
 import { Rooms } from './rooms.js';
 import { UserLimits, type UserLimitSettings } from './userLimits.js';
 import { TypingThrottle } from './typingThrottle.js';
@@ -102,13 +103,27 @@ export class Hub implements ChatContext {
     const sequencer = options.sequence && this.sequence(options.sequence);
     this.sequencer = sequencer;
     const unsubscribe = options.bus.subscribe(sequencer ? (event) => sequencer.push(event) : (event) => this.deliver(event));
-    const unwatch = options.bus.onConnectionChange((connected) => (connected ? sequencer?.reconnected() : sequencer?.disconnected()));
+    const unwatch = options.bus.onConnectionChange((connected) => {
+      if (!connected) return sequencer?.disconnected();
+      sequencer?.reconnected();
+      void this.recheckSessions();
+    });
     this.unsubscribe = () => {
       unsubscribe();
       unwatch();
       sequencer?.stop();
     };
     this.presenceSync.start();
+  }
+
+  /** The bus is back: sign-outs made elsewhere while it was away close their sockets here now. */
+  private async recheckSessions(): Promise<void> {
+    try {
+      const closed = await closeEndedSessions(this.store, this.connections);
+      if (closed > 0) this.options.log('signed_out_while_away', { closed });
+    } catch (error) {
+      this.options.log('session_recheck_failed', { error: String(error) });
+    }
   }
 
   /** Before the server listens: where the sequencer starts counting, so nothing after is missed. */
@@ -176,12 +191,12 @@ export class Hub implements ChatContext {
     try {
       // A frame that does not parse is a frame all the same: it counts, or a flood of them would be free.
       if (!parsed.ok) {
-        this.limits.takeFrame(connection);
+        await this.limits.takeFrame(connection);
         throw new ChatError(parsed.code, parsed.message);
       }
       const message = parsed.message;
       // Chats and DMs have a limit of their own, counted where they are sent.
-      if (message.type !== 'chat' && message.type !== 'dm') this.limits.takeFrame(connection);
+      if (message.type !== 'chat' && message.type !== 'dm') await this.limits.takeFrame(connection);
       await (commands[message.type] as Command<ClientMessage['type']>)(this, connection, message as never);
     } catch (error) {
       this.answer(connection, error, parsed.ok ? parsed.message.ref : parsed.ref);
@@ -238,11 +253,6 @@ export class Hub implements ChatContext {
   /** Closes every connection of a user (sign-out), or of one of their sessions, in every process. */
   disconnectUser(userId: string, code: number, reason: string, sessionId?: string): void {
     this.bus.publish(sessionId === undefined ? { kind: 'disconnect', userId, code, reason } : { kind: 'disconnect', userId, sessionId, code, reason });
-  }
-
-  /** Open connections of a user in this process (for the per-user cap). */
-  connectionsOf(userId: string): number {
-    return this.connections.ofUser(userId).size;
   }
 
   /** Runs at the start of each outbox flush: presence that is due joins this tick's writes. */

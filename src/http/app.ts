@@ -4,7 +4,7 @@ import type { Hub } from '../chat/hub.js';
 import type { Identity } from '../identity/identity.js';
 import type { Log } from '../log.js';
 import { STATIC_DIR } from '../paths.js';
-import { RateLimiter } from '../limits/rateLimiter.js';
+import type { Counters } from '../limits/counters.js';
 import { RoomCreationLimits } from '../limits/roomCreation.js';
 import type { Store } from '../store/store.js';
 import { currentUser, sameOriginWrites } from './auth.js';
@@ -32,6 +32,8 @@ export interface AppDeps {
   signinRateLimit: number;
   searchRateLimit: number;
   roomRateLimit: number;
+  /** Where the limits are counted: this process, or with Redis the whole site. */
+  counters: Counters;
   accepting: () => boolean;
 }
 
@@ -43,12 +45,8 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   // `proxy` makes ctx.secure come from X-Forwarded-Proto, only when trusted (cookies are then
   // Secure); client addresses are read by clientAddress(), for HTTP and WebSocket alike.
   const app = new Koa<AppState>({ proxy: deps.trustProxy, maxIpsCount: 1 });
-  const signinLimiter = new RateLimiter(deps.signinRateLimit, MINUTE_MS);
-  const roomLimits = new RoomCreationLimits(deps.roomRateLimit);
-  setInterval(() => {
-    signinLimiter.sweep();
-    roomLimits.sweep();
-  }, MINUTE_MS).unref();
+  const signinLimiter = deps.counters.window('signin', deps.signinRateLimit, MINUTE_MS);
+  const roomLimits = new RoomCreationLimits(deps.counters, deps.roomRateLimit);
 
   app.use(errorResponses(deps.log));
   app.use(securityHeaders);

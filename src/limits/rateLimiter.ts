@@ -35,9 +35,12 @@ export class RateLimiter {
     return Math.max(0, (times[times.length - this.limit] as number) + this.windowMs - now);
   }
 
-  /** Takes back the newest hit of a key (what it was for did not happen after all). */
-  giveBack(key: string): void {
-    this.hits.get(key)?.pop();
+  /** Takes back a hit of a key, the one made at `at` (what it was for did not happen after all); the newest without `at`. */
+  giveBack(key: string, at?: number): void {
+    const times = this.hits.get(key);
+    if (!times) return;
+    const index = at === undefined ? times.length - 1 : times.lastIndexOf(at);
+    if (index >= 0) times.splice(index, 1);
   }
 
   sweep(now = Date.now()): void {

@@ -1,23 +1,25 @@
 // Open WebSockets per client address, counted before the handshake so that a burst from one
-// address costs no more than a refusal.
+// address costs no more than a refusal; counted where the counters are (the whole site with Redis).
 import type { Duplex } from 'node:stream';
+import type { ConnectionCap, Counters } from '../limits/counters.js';
 
 export class AddressCaps {
-  private readonly open = new Map<string, number>();
+  private readonly cap: ConnectionCap;
 
   /** `max` of 0 means no cap. */
-  constructor(private readonly max: number) {}
+  constructor(counters: Counters, max: number) {
+    this.cap = counters.cap('address', max);
+  }
 
-  /** Counts the socket against its address until it closes; false when the address is at its cap. */
-  admit(address: string, socket: Duplex): boolean {
-    const open = this.open.get(address) ?? 0;
-    if (this.max > 0 && open >= this.max) return false;
-    this.open.set(address, open + 1);
-    socket.once('close', () => {
-      const left = (this.open.get(address) ?? 1) - 1;
-      if (left > 0) this.open.set(address, left);
-      else this.open.delete(address);
-    });
+  /** Counts the socket against its address until it closes; false when the address is at its cap (or the socket went meanwhile). */
+  async admit(address: string, socket: Duplex): Promise<boolean> {
+    const admitted = await this.cap.admit(address);
+    if (!admitted) return false;
+    if (socket.destroyed) {
+      admitted.release();
+      return false;
+    }
+    socket.once('close', () => admitted.release());
     return true;
   }
 }

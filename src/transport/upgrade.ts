@@ -2,11 +2,13 @@
 // 403 for a foreign Origin, 503 while stopping, 429 past the per-address cap; then the handshake,
 // the identity (4001 without one), the per-user cap (1008), and the socket handed to the chat.
 // While the store cannot be reached the identity cannot be read: 1013, and the client tries later.
+// Both caps are counted where the counters are: with Redis, for the whole site.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, type RawData, type WebSocketServer } from 'ws';
 import type { ConnectOptions, Connection, Peer } from '../chat/connection.js';
 import type { Identity } from '../identity/identity.js';
+import type { ConnectionCap, Counters } from '../limits/counters.js';
 import type { Log } from '../log.js';
 import { isStoreUnavailable } from '../store/unavailable.js';
 import {
@@ -30,7 +32,6 @@ import { SocketPeer } from './socketPeer.js';
 
 /** What the transport needs of the chat core. */
 export interface ChatEntry {
-  connectionsOf(userId: string): number;
   connect(peer: Peer, user: User, options: ConnectOptions): Connection;
   receive(connection: Connection, text: string): void;
   disconnect(connection: Connection): void;
@@ -46,6 +47,7 @@ export interface UpgradeOptions {
   trustProxy: boolean;
   maxConnectionsPerUser: number;
   maxConnectionsPerAddress: number;
+  counters: Counters;
   /** False once shutdown has begun: new upgrades are refused with 503. */
   accepting: () => boolean;
 }
@@ -77,47 +79,60 @@ function connectOptions(url: URL, sessionId: string | undefined): ConnectOptions
 }
 
 export function createUpgradeHandler(options: UpgradeOptions) {
-  const caps = new AddressCaps(options.maxConnectionsPerAddress);
+  const caps = new AddressCaps(options.counters, options.maxConnectionsPerAddress);
+  const perUser = options.counters.cap('user', options.maxConnectionsPerUser);
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== WS_PATH) return refuse(socket, 404, 'Not Found');
     if (!isAllowedOrigin(req, options.allowedOrigins, options.trustProxy)) return refuse(socket, 403, 'Forbidden');
     if (!options.accepting()) return refuse(socket, 503, 'Service Unavailable');
-    if (!caps.admit(clientAddress(req, options.trustProxy), socket)) return refuse(socket, 429, 'Too Many Requests');
-    options.wss.handleUpgrade(req, socket, head, (ws) => {
-      options.wss.emit('connection', ws, req);
-      // Frames that come while the identity is read wait, in order, for the connection to exist.
-      const early: { data: RawData; isBinary: boolean }[] = [];
-      let onFrame: (data: RawData, isBinary: boolean) => void = (data, isBinary) => void early.push({ data, isBinary });
-      ws.on('message', (data, isBinary) => onFrame(data, isBinary));
-      ws.on('error', (error) => options.log('socket_error', { error: error.message }));
-      void (async () => {
-        try {
-          const identified = await options.identity.identify(req);
-          if (ws.readyState !== WebSocket.OPEN) return;
-          if (!identified) return ws.close(CloseCode.INVALID_USER, CloseReason.INVALID_USER);
-          const { user } = identified;
-          const perUser = options.maxConnectionsPerUser;
-          if (perUser > 0 && options.chat.connectionsOf(user.id) >= perUser) {
-            return ws.close(CloseCode.POLICY_VIOLATION, CloseReason.TOO_MANY_CONNECTIONS);
-          }
-          const peer = new SocketPeer(ws, socket, options.outbox, user.id);
-          const connection = options.chat.connect(peer, user, connectOptions(url, identified.sessionId));
-          onFrame = (data, isBinary) => {
-            // Closing (a flood past its strikes, a sign-out): what it sent before our close is not read.
-            if (!peer.isOpen) return;
-            if (isBinary) return peer.close(CloseCode.UNSUPPORTED_DATA, CloseReason.BINARY);
-            options.chat.receive(connection, data.toString());
-          };
-          for (const frame of early.splice(0)) onFrame(frame.data, frame.isBinary);
-          ws.on('close', () => options.chat.disconnect(connection));
-        } catch (error) {
-          options.log('upgrade_failed', { error: String(error) });
-          if (isStoreUnavailable(error)) ws.close(CloseCode.TRY_AGAIN_LATER, CloseReason.STORE_UNAVAILABLE);
-          else ws.close(CloseCode.INTERNAL_ERROR, CloseReason.INTERNAL_ERROR);
-        }
-      })();
-    });
+    void (async () => {
+      try {
+        if (!(await caps.admit(clientAddress(req, options.trustProxy), socket))) return socket.destroyed ? undefined : refuse(socket, 429, 'Too Many Requests');
+        // Stopping began while the cap was asked: the closing sockets are counted already.
+        if (!options.accepting()) return refuse(socket, 503, 'Service Unavailable');
+        options.wss.handleUpgrade(req, socket, head, (ws) => upgraded(options, perUser, url, req, socket, ws));
+      } catch (error) {
+        options.log('upgrade_failed', { error: String(error) });
+        socket.destroy();
+      }
+    })();
   };
+}
+
+/** The handshake is done: the identity, the per-user cap, then the socket handed to the chat. */
+function upgraded(options: UpgradeOptions, perUser: ConnectionCap, url: URL, req: IncomingMessage, socket: Duplex, ws: WebSocket): void {
+  options.wss.emit('connection', ws, req);
+  // Frames that come while the identity is read wait, in order, for the connection to exist.
+  const early: { data: RawData; isBinary: boolean }[] = [];
+  let onFrame: (data: RawData, isBinary: boolean) => void = (data, isBinary) => void early.push({ data, isBinary });
+  ws.on('message', (data, isBinary) => onFrame(data, isBinary));
+  ws.on('error', (error) => options.log('socket_error', { error: error.message }));
+  void (async () => {
+    try {
+      const identified = await options.identity.identify(req);
+      if (ws.readyState !== WebSocket.OPEN) return;
+      if (!identified) return ws.close(CloseCode.INVALID_USER, CloseReason.INVALID_USER);
+      const { user } = identified;
+      const admitted = await perUser.admit(user.id);
+      if (!admitted) return ws.close(CloseCode.POLICY_VIOLATION, CloseReason.TOO_MANY_CONNECTIONS);
+      if (ws.readyState !== WebSocket.OPEN) return admitted.release();
+      ws.on('close', () => admitted.release());
+      const peer = new SocketPeer(ws, socket, options.outbox, user.id);
+      const connection = options.chat.connect(peer, user, connectOptions(url, identified.sessionId));
+      onFrame = (data, isBinary) => {
+        // Closing (a flood past its strikes, a sign-out): what it sent before our close is not read.
+        if (!peer.isOpen) return;
+        if (isBinary) return peer.close(CloseCode.UNSUPPORTED_DATA, CloseReason.BINARY);
+        options.chat.receive(connection, data.toString());
+      };
+      for (const frame of early.splice(0)) onFrame(frame.data, frame.isBinary);
+      ws.on('close', () => options.chat.disconnect(connection));
+    } catch (error) {
+      options.log('upgrade_failed', { error: String(error) });
+      if (isStoreUnavailable(error)) ws.close(CloseCode.TRY_AGAIN_LATER, CloseReason.STORE_UNAVAILABLE);
+      else ws.close(CloseCode.INTERNAL_ERROR, CloseReason.INTERNAL_ERROR);
+    }
+  })();
 }

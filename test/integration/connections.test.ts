@@ -52,7 +52,8 @@ describe('connections that say nothing', () => {
     const after = await silent.closed;
     expect(after).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
     expect(after).toBeLessThan(TIMEOUT_MS + 1000);
-    expect(silent.text()).toBe('');
+    // Closed as it was, or (when Node's own headers check comes first, under load) after a 408: either way, nothing else.
+    expect(silent.text()).toMatch(/^(HTTP\/1\.1 408 [^]*)?$/);
     // The one that spoke was answered and is still open (until the keep-alive timeout of 5 s).
     expect(talking.text()).toMatch(/^HTTP\/1\.1 200/);
     expect(talking.socket.destroyed).toBe(false);

@@ -4,7 +4,7 @@ import { originOf, type Command } from './command.js';
 /** `dm`: stored, and once committed to every connection of the sender and of the recipient, nobody else. */
 export const dm: Command<'dm'> = async (chat, connection, { to, data, ref }) => {
   const recipient = await existingUser(chat.store, to);
-  chat.limits.takeMessage(connection);
+  await chat.limits.takeMessage(connection);
   chat.typing.reset(connection.user.id, { with: recipient.id });
   const userIds = recipient.id === connection.user.id ? [recipient.id] : [connection.user.id, recipient.id];
   const stored = chat.store.addDm({ user: connection.user, to: recipient, data, ts: Date.now() });

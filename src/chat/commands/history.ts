@@ -3,7 +3,7 @@ import type { Command } from './command.js';
 
 /** `history`: an older page of a room this connection is in, or of the user's own DM conversation. */
 export const history: Command<'history'> = async (chat, connection, request) => {
-  chat.limits.takeHistory(connection);
+  await chat.limits.takeHistory(connection);
   const limit = request.limit ?? chat.historyLimit;
   const page = request.before === undefined ? { limit } : { limit, before: request.before };
   const echo = request.before === undefined ? {} : { before: request.before };

@@ -68,20 +68,29 @@ export function roomRoutes({ store, hub, roomLimits, trustProxy }: RoomRoutesDep
     const user = ctx.state.user!;
     // The same address the sign-in limit and the WebSocket caps count, read by the same function.
     const address = clientAddress(ctx.req, trustProxy);
-    const refusal = roomLimits.check(user.id, address);
-    if (refusal) {
-      ctx.set('Retry-After', String(Math.ceil(refusal.waitMs / 1000)));
-      const minutes = Math.max(1, Math.ceil(refusal.waitMs / 60_000));
-      fail(ctx, 429, refusal.by === 'user' ? 'rooms.tooManyByYou' : 'rooms.tooManyFromAddress', { minutes });
+    // Counted before anything else waits, so that requests at once cannot all get through; only
+    // rooms made count, so a bad or taken name gives it back.
+    const taken = await roomLimits.take(user.id, address);
+    if (!taken.ok) {
+      ctx.set('Retry-After', String(Math.ceil(taken.waitMs / 1000)));
+      const minutes = Math.max(1, Math.ceil(taken.waitMs / 60_000));
+      fail(ctx, 429, taken.by === 'user' ? 'rooms.tooManyByYou' : 'rooms.tooManyFromAddress', { minutes });
     }
     const body = ctx.request.body as Record<string, unknown> | undefined;
     const name = normalizeRoomName(body?.name);
-    if (!name) return fail(ctx, 400, 'rooms.badName', { max: MAX_NAME_LENGTH });
-    // Counted with the check, before anything waits, so that requests at once cannot all pass it.
-    roomLimits.count(user.id, address);
-    const room = (await store.findRoom(name)) ? undefined : await store.createRoom(name, Date.now(), user.id);
+    if (!name) {
+      taken.giveBack();
+      return fail(ctx, 400, 'rooms.badName', { max: MAX_NAME_LENGTH });
+    }
+    let room;
+    try {
+      room = (await store.findRoom(name)) ? undefined : await store.createRoom(name, Date.now(), user.id);
+    } catch (error) {
+      taken.giveBack();
+      throw error;
+    }
     if (!room) {
-      roomLimits.uncount(user.id, address);
+      taken.giveBack();
       return fail(ctx, 409, 'rooms.exists', { name });
     }
     await hub.announceRoom('created', room.name);

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { RateLimiter } from '../../limits/rateLimiter.js';
+import type { Counters } from '../../limits/counters.js';
 import { MAX_SEARCH_LENGTH, SEARCH_LIMIT, codePointLength } from '../../shared/protocol/index.js';
 import { SearchRefused, type SearchScope, type Store } from '../../store/store.js';
 import { requireUser } from '../auth.js';
@@ -27,10 +27,10 @@ function refused(ctx: AppContext, error: SearchRefused): never {
  * Limited per user (`searchRateLimit` a minute, SEARCHES_AT_ONCE at a time); run by the store off
  * the event loop, under a time budget.
  */
-export function searchRoutes({ store, searchRateLimit }: { store: Store; searchRateLimit: number }): Router<AppState> {
+export function searchRoutes({ store, searchRateLimit, counters }: { store: Store; searchRateLimit: number; counters: Counters }): Router<AppState> {
   const router = new Router<AppState>();
-  const limiter = new RateLimiter(searchRateLimit, MINUTE_MS);
-  setInterval(() => limiter.sweep(), MINUTE_MS).unref();
+  const limiter = counters.window('search', searchRateLimit, MINUTE_MS);
+  /** Searches of each user running or waiting here: a share of this process's queue, so counted here. */
   const running = new Map<string, number>();
 
   router.get('/search', requireUser, async (ctx) => {
@@ -57,12 +57,13 @@ export function searchRoutes({ store, searchRateLimit }: { store: Store; searchR
       ctx.set('Retry-After', String(BUSY_RETRY_S));
       fail(ctx, 429, 'search.stillRunning');
     }
-    if (!limiter.take(user.id)) {
-      ctx.set('Retry-After', String(MINUTE_MS / 1000));
-      fail(ctx, 429, 'search.tooMany', { max: searchRateLimit });
-    }
+    // Running from here on, so that another request of the user's, meanwhile, sees this one.
     running.set(user.id, atOnce + 1);
     try {
+      if (!(await limiter.take(user.id)).ok) {
+        ctx.set('Retry-After', String(MINUTE_MS / 1000));
+        fail(ctx, 429, 'search.tooMany', { max: searchRateLimit });
+      }
       ctx.set('Cache-Control', 'no-store');
       ctx.body = await store.search(text, scope, SEARCH_LIMIT);
     } catch (error) {

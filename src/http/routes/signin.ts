@@ -4,7 +4,7 @@ import type { Hub } from '../../chat/hub.js';
 import type { Identity } from '../../identity/identity.js';
 import { clientAddress } from '../../web/clientAddress.js';
 import { fromAnotherSite } from '../../web/sameOrigin.js';
-import type { RateLimiter } from '../../limits/rateLimiter.js';
+import type { SlidingWindow } from '../../limits/counters.js';
 import { CloseCode, CloseReason, MAX_NAME_LENGTH, normalizeUserName } from '../../shared/protocol/index.js';
 import { newUser } from '../../identity/users.js';
 import { wantsJson, type AppContext, type AppState } from '../context.js';
@@ -16,7 +16,7 @@ export interface SigninDeps {
   allowedOrigins: readonly string[];
   identity: Identity;
   hub: Hub;
-  signinLimiter: RateLimiter;
+  signinLimiter: SlidingWindow;
 }
 
 function bodyField(ctx: AppContext, key: string): unknown {
@@ -34,7 +34,7 @@ export function signinRoutes({ identity, hub, signinLimiter, trustProxy, allowed
   router.post('/signin', async (ctx) => {
     const json = wantsJson(ctx);
     // The same address the WebSocket caps count, read by the same function.
-    if (!signinLimiter.take(clientAddress(ctx.req, trustProxy))) {
+    if (!(await signinLimiter.take(clientAddress(ctx.req, trustProxy))).ok) {
       ctx.set('Retry-After', String(Math.ceil(signinLimiter.windowMs / 1000)));
       fail(ctx, 429, 'signin.tooMany');
     }
