@@ -30,8 +30,8 @@ const SQL = {
   nameHolder: `SELECT u.id, u.name, u.image, u.created_at, u.password,
       EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.id AND s.ended_at IS NULL AND s.created_at > $2) AS signed_in
     FROM held_names h JOIN users u ON u.id = h.user_id WHERE h.key = $1`,
-  hold: 'INSERT INTO held_names (key, user_id) VALUES ($1, $2)',
-  moveHold: 'UPDATE held_names SET user_id = $2 WHERE key = $1',
+  // Taken, or taken over from a guest no longer signed in (whose row the sweep may have removed meanwhile).
+  hold: 'INSERT INTO held_names (key, user_id) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET user_id = excluded.user_id',
   setPassword: 'UPDATE users SET password = $2 WHERE id = $1 AND password IS NULL',
 };
 
@@ -82,8 +82,7 @@ export class Accounts {
       if (holder.signedIn) return { ok: false, reason: 'signedIn', holder: holder.user };
     }
     await this.addUser(tx, user, at);
-    if (!holder) await tx.query(SQL.hold, [key, user.id]);
-    else if (holder.user.id !== user.id) await tx.query(SQL.moveHold, [key, user.id]);
+    if (holder?.user.id !== user.id) await tx.query(SQL.hold, [key, user.id]);
     if (passwordHash !== undefined) await tx.query(SQL.setPassword, [user.id, passwordHash]);
     await this.addSession(tx, sessionId, user.id, at);
     const kept = holder?.user.id === user.id ? holder.user : await this.getUser(user.id, tx);

@@ -45,8 +45,8 @@ export class Accounts {
            EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.id AND s.ended_at IS NULL AND s.created_at > ?) AS signed_in
          FROM held_names h JOIN users u ON u.id = h.user_id WHERE h.key = ?`,
       ),
-      hold: db.prepare<[string, string]>('INSERT INTO held_names (key, user_id) VALUES (?, ?)'),
-      moveHold: db.prepare<[string, string]>('UPDATE held_names SET user_id = ? WHERE key = ?'),
+      // Taken, or taken over from a guest no longer signed in.
+      hold: db.prepare<[string, string]>('INSERT INTO held_names (key, user_id) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET user_id = excluded.user_id'),
       setPassword: db.prepare<[string, string]>('UPDATE users SET password = ? WHERE id = ? AND password IS NULL'),
     };
     // Made once: better-sqlite3 builds a new wrapper (and its savepoint statements) per call otherwise.
@@ -65,8 +65,7 @@ export class Accounts {
           if (holder.signedIn) return { ok: false, reason: 'signedIn', holder: holder.user };
         }
         this.transactions.addUser(user, at);
-        if (!holder) this.statements.hold.run(key, user.id);
-        else if (holder.user.id !== user.id) this.statements.moveHold.run(user.id, key);
+        if (holder?.user.id !== user.id) this.statements.hold.run(key, user.id);
         if (passwordHash !== undefined) this.statements.setPassword.run(passwordHash, user.id);
         this.statements.addSession.run(sessionId, user.id, at);
         return { ok: true, user: holder?.user.id === user.id ? holder.user : (this.getUser(user.id) as StoredUser) };
