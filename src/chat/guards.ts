@@ -12,8 +12,11 @@ export async function existingRoom(store: Store, name: string): Promise<Room> {
   return room;
 }
 
-/** A room this connection is in now, or `no_such_room` / `not_in_room`. */
-export async function roomHere(store: Store, connection: Connection, name: string): Promise<Room> {
+/** A room this connection is in now (by its own spelling), or `no_such_room` / `not_in_room`. */
+export async function roomHere(store: Store, connection: Connection, name: string): Promise<Pick<Room, 'name'>> {
+  // In it under this very spelling: it exists and is open (archiving or deleting a room takes
+  // everyone out of it), so the store need not be asked; a burst of chats then stays in one commit.
+  if (connection.rooms.has(name)) return { name };
   const room = await existingRoom(store, name);
   if (!connection.rooms.has(room.name)) refuse('not_in_room', 'wsError.not_in_room.named', { room: room.name });
   return room;

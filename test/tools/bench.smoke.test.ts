@@ -1,5 +1,7 @@
-// `npm run bench` as a developer runs it, built: `--smoke` runs every scenario on every target it
-// applies to, writes its JSON result and loses nothing; unknown arguments are refused. Never a timing.
+// `npm run bench` as a developer runs it, built: `--smoke` runs every scenario on every
+// single-process target it applies to, writes its JSON result and loses nothing; unknown arguments
+// are refused. Never a timing. The cluster targets (PostgreSQL and Redis) have their own file,
+// bench.cluster.test.ts.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { expectBuilt, runTool } from '../helpers/tool.js';
 
 const ALL = ['product', 'plain', 'frame-once'];
+/** The single-process targets: the scenarios that need nothing but Node. */
+const SINGLE = ['--targets', ALL.join(',')];
 /** Every scenario and the targets it applies to. */
 const EXPECTED: Record<string, string[]> = {
   'fan-out': ALL,
@@ -32,9 +36,9 @@ afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
 
 describe('npm run bench', () => {
   // A program, not a test of speed: nothing here looks at a timing.
-  it('--smoke runs every scenario on every target it applies to and loses nothing', { timeout: 90_000 }, async () => {
+  it('--smoke runs every scenario on every single-process target it applies to and loses nothing', { timeout: 90_000 }, async () => {
     expectBuilt('bench');
-    const { code, stdout, stderr } = await runTool('bench', ['--smoke', '--out', out]);
+    const { code, stdout, stderr } = await runTool('bench', ['--smoke', ...SINGLE, '--out', out]);
     expect(code, `${stdout}\n${stderr}`).toBe(0);
 
     const files = fs.readdirSync(out).filter((name) => name.endsWith('.json'));
@@ -68,7 +72,7 @@ describe('npm run bench', () => {
   });
 
   it('refuses unknown arguments and scenarios', async () => {
-    for (const args of [['--bogus'], ['--only', 'nothing'], ['--rounds', '0']]) {
+    for (const args of [['--bogus'], ['--only', 'nothing'], ['--targets', 'nothing'], ['--rounds', '0'], ['--only', 'pg-writes', '--targets', 'product']]) {
       const { code, stderr } = await runTool('bench', [...args, '--out', out]);
       expect(code, args.join(' ')).toBe(2);
       expect(stderr).toMatch(/usage/);

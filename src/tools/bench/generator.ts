@@ -187,17 +187,17 @@ export class BenchClient {
 
 /**
  * Opens `n` clients with at most `inFlight` handshakes (until the lobby list) at once; resolves
- * when every one is ready, rejects on the first that fails.
+ * when every one is ready, rejects on the first that fails. `wsUrl` may differ per client (a cluster).
  */
 export async function connectAll(
   group: ClientGroup,
   n: number,
-  wsUrl: string,
+  wsUrl: string | ((index: number) => string),
   optionsOf: (index: number) => OpenOptions,
   inFlight: number,
 ): Promise<void> {
   await pool(range(n), inFlight, async (_, i) => {
-    const client = new BenchClient(group, wsUrl, optionsOf(i));
+    const client = new BenchClient(group, typeof wsUrl === 'string' ? wsUrl : wsUrl(i), optionsOf(i));
     await client.whenReady;
   });
 }

@@ -41,7 +41,7 @@ export async function signin(ctx: RunContext): Promise<RunResult> {
   const warmUntil = performance.now() + warmUpSeconds * 1000;
   await Promise.all(Array.from({ length: concurrency }, () => signInUntil(warmUntil, false)));
 
-  const measured = new Window(ctx.target.pid);
+  const measured = new Window(ctx.target);
   const deadline = measured.start + seconds * 1000;
   await Promise.all(Array.from({ length: concurrency }, () => signInUntil(deadline, true)));
   const figures = measured.stop();
@@ -87,7 +87,7 @@ export async function history(ctx: RunContext): Promise<RunResult> {
   const pagesWarmUntil = performance.now() + warmUpMs;
   for (let i = 0; warming(i, pagesWarmUntil); i++) await request(target.url, 'GET', '/', { agent, cookie: account.cookie });
 
-  const measured = new Window(target.pid);
+  const measured = new Window(target);
   const pageTimes = new Samples(requests);
   let failures = 0;
   const failureTexts: string[] = [];

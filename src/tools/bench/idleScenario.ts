@@ -22,7 +22,7 @@ export async function idle(ctx: RunContext): Promise<RunResult> {
   await sleep(500);
   const rssBefore = rssBytes(target.pid) ?? NaN;
 
-  const measured = new Window(target.pid);
+  const measured = new Window(target);
   await connectAll(group, connections, target.wsUrl, optionsOf, handshakes);
   const connectMs = group.lastReadyAt() - measured.start;
   let settledMs = connectMs;

@@ -1,77 +1,31 @@
 /**
  * `npm run bench`: the project's benchmark. Runs every scenario against the product and the two
  * reference servers (each a fresh child process per scenario and round, in an order that rotates
- * from round to round), writes every round's raw figures to <out>/<timestamp>.json and prints
- * medians, per-round ratios and the performance targets.
+ * from round to round), and against the product on PostgreSQL and Redis, as one process and as two
+ * (a fresh database and Redis prefix per run, dropped and deleted after it; skipped, with the
+ * reason printed, when either engine cannot be reached); writes every round's raw figures to
+ * <out>/<timestamp>.json and prints medians, per-round ratios and the performance targets.
  *
- *   node build/tools/bench/main.js [--smoke] [--rounds N] [--only fan-out,latency,…] [--out DIR]
+ *   node build/tools/bench/main.js [--smoke] [--rounds N] [--only fan-out,latency,…] [--targets product,cluster-2,…]
+ *                                  [--out DIR] [--postgres URL] [--redis URL]
  *
  * Exit status: 0 when every run ran and no message was lost; 1 otherwise; 2 for bad arguments.
  * Timings never change the exit status.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ROOT_DIR } from '../../paths.js';
+import { parseArgs, USAGE } from './args.js';
+import { cleanUpEngines, shown } from './engines.js';
+import { planRuns } from './plan.js';
 import { machineInfo, openFileLimit } from './procStats.js';
 import { computeRatios, computeTargets, renderReport, type RunRecord } from './report.js';
-import type { RunContext } from './run.js';
-import { SCENARIO_LIST, SCENARIOS, type Scenario, type ScenarioName } from './scenarios.js';
-import { copySeeded, seedStore, type Seeded } from './seed.js';
+import type { Preparation, RunContext } from './run.js';
+import type { Scenario, ScenarioName } from './scenarios.js';
 import { FULL, SMOKE, type Sizes } from './sizes.js';
-import { startTarget, TARGET_DESCRIPTIONS, TARGETS, type RunningTarget, type TargetName } from './targets.js';
-
-interface Options {
-  smoke: boolean;
-  rounds: number;
-  only: ScenarioName[] | undefined;
-  out: string;
-}
-
-/**
- * Rounds of a full run. A p99 over 10 s on two shared cores moves by a fifth from round to round
- * whatever the server does; the median of five keeps one unlucky round from deciding a target.
- */
-const DEFAULT_ROUNDS = 5;
-
-const USAGE = 'usage: node build/tools/bench/main.js [--smoke] [--rounds N] [--only fan-out,latency,many-senders,idle,signin,history] [--out DIR]';
-
-function usage(message: string): never {
-  process.stderr.write(`${message}\n${USAGE}\n`);
-  process.exit(2);
-}
-
-function parseArgs(argv: string[]): Options {
-  const options: Options = { smoke: false, rounds: DEFAULT_ROUNDS, only: undefined, out: path.join(ROOT_DIR, 'bench-results') };
-  let roundsGiven = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    const at = arg.indexOf('=');
-    const name = at > 0 ? arg.slice(0, at) : arg;
-    const inline = at > 0 ? arg.slice(at + 1) : undefined;
-    const value = () => inline ?? argv[++i] ?? usage(`${name} needs a value`);
-    if (name === '--smoke') options.smoke = true;
-    else if (name === '--rounds') {
-      options.rounds = Number(value());
-      roundsGiven = true;
-    } else if (name === '--only') {
-      const names = value()
-        .split(',')
-        .map((item) => item.trim())
-        .filter(Boolean);
-      for (const item of names) if (!(SCENARIOS as readonly string[]).includes(item)) usage(`--only: no scenario "${item}"`);
-      options.only = names as ScenarioName[];
-    } else if (name === '--out') options.out = path.resolve(value());
-    else if (name === '--help' || name === '-h') {
-      process.stdout.write(`${USAGE}\n`);
-      process.exit(0);
-    } else usage(`unknown argument: ${arg}`);
-  }
-  // The smoke run is one round unless told otherwise.
-  if (options.smoke && !roundsGiven) options.rounds = 1;
-  if (!Number.isInteger(options.rounds) || options.rounds < 1 || options.rounds > 100) usage('--rounds must be a whole number from 1 to 100');
-  return options;
-}
+import { startTarget, TARGET_DESCRIPTIONS, TARGETS, type RunningTarget, type StartOptions, type TargetName } from './targets.js';
+import type { EngineUrls } from './engines.js';
 
 /** Round r (from 1) runs the targets rotated right by r - 1: product, plain, frame-once; frame-once, product, plain; … */
 function targetOrder(round: number): TargetName[] {
@@ -91,32 +45,34 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** The target of the run under way, so that Ctrl-C can stop it (and drop its database). */
+let running: RunningTarget | undefined;
+
 async function runOne(
   scenario: Scenario,
   targetName: TargetName,
   round: number,
   position: number,
   sizes: Sizes,
-  seeded: Seeded | undefined,
+  engines: EngineUrls,
+  preparation: Preparation | undefined,
 ): Promise<RunRecord> {
   const startedAt = new Date().toISOString();
   const began = performance.now();
   const cleanups: (() => void)[] = [];
   let target: RunningTarget | undefined;
-  let dataDir: string | undefined;
+  let afterRun: (() => void) | undefined;
   const base = { round, position, scenario: scenario.name, target: targetName, startedAt };
   try {
-    if (scenario.name === 'history') {
-      if (!seeded) throw new Error('the store could not be seeded');
-      dataDir = copySeeded(seeded);
+    let start: StartOptions = { engines };
+    if (scenario.prepare) {
+      if (!preparation) throw new Error('the store could not be seeded');
+      const forRun = preparation.forRun();
+      afterRun = forRun.cleanup;
+      start = { ...start, ...forRun.start };
     }
-    target = await startTarget(targetName, dataDir === undefined ? {} : { dataDir });
-    const ctx: RunContext = {
-      target,
-      sizes,
-      cleanups,
-      ...(seeded ? { prepared: { maxId: seeded.maxId, messages: seeded.messages } } : {}),
-    };
+    target = running = await startTarget(targetName, start);
+    const ctx: RunContext = { target, sizes, cleanups, ...(preparation ? { prepared: preparation.prepared } : {}) };
     const result = await withTimeout(scenario.run(ctx), sizes.runTimeoutMs, `${scenario.name} on ${targetName}`);
     const died = target.died();
     const error = died ?? result.failure;
@@ -150,8 +106,9 @@ async function runOne(
         // Already gone.
       }
     }
-    await target?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await target?.stop().catch((error: unknown) => log(`  stopping ${targetName} failed: ${String(error)}`));
+    running = undefined;
+    afterRun?.();
   }
 }
 
@@ -159,35 +116,74 @@ function describeRun(record: RunRecord): string {
   const m = record.metrics;
   const pick = (key: string, unit: string, digits = 2) => (m[key] === undefined ? '' : ` ${key}=${m[key]!.toFixed(digits)}${unit}`);
   const figures =
-    pick('serverCpuUsPerDelivery', 'µs') + pick('p99Ms', 'ms') + pick('connectMs', 'ms', 0) + pick('signinsPerSecond', '/s', 0) + pick('historyP99Ms', 'ms');
+    pick('serverCpuUsPerDelivery', 'µs') +
+    pick('p99Ms', 'ms') +
+    pick('connectMs', 'ms', 0) +
+    pick('signinsPerSecond', '/s', 0) +
+    pick('historyP99Ms', 'ms') +
+    pick('storeP99Ms', 'ms') +
+    pick('publishesPerMessageMany', '') +
+    pick('storedPerSecond', '/s', 0);
   return `${record.ok ? 'ok' : `FAILED: ${record.error}`}${record.lost > 0 ? `, ${record.lost} LOST` : ''}${figures} (${(record.durationMs / 1000).toFixed(1)} s)`;
+}
+
+/** Seeded stores, by scenario (undefined when seeding failed): made before the scenario's first run, disposed of at the end. */
+const preparations = new Map<ScenarioName, Preparation | undefined>();
+
+async function disposeAll(): Promise<void> {
+  for (const [name, preparation] of preparations) {
+    // Kept in the map as undefined: disposed of once only, never seeded again.
+    preparations.set(name, undefined);
+    await preparation?.dispose().catch(() => undefined);
+  }
+  await cleanUpEngines();
+}
+
+// Ctrl-C (or SIGTERM) in the middle of a run: the servers stopped, the bench's databases dropped, its Redis keys deleted.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping the servers, dropping the bench's databases and Redis keys…`);
+    void (async () => {
+      await running?.stop().catch(() => undefined);
+      await disposeAll();
+      process.exit(130);
+    })();
+  });
 }
 
 async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
   const sizes = options.smoke ? SMOKE : FULL;
-  const scenarios = SCENARIO_LIST.filter((s) => options.only === undefined || options.only.includes(s.name));
+  const { planned, skipped } = await planRuns(options);
+  if (planned.length === 0 && skipped === undefined) {
+    process.stderr.write(`no scenario of --only runs on any target of --targets\n${USAGE}\n`);
+    return 2;
+  }
   const machine = machineInfo();
   const startedAt = new Date();
   fs.mkdirSync(options.out, { recursive: true });
   const file = path.join(options.out, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+  if (skipped) log(`SKIPPING: ${skipped}`);
 
   const files = openFileLimit();
-  if (scenarios.some((s) => s.name === 'idle') && files !== undefined && files < sizes.idle.connections + 1000) {
+  if (planned.some((p) => p.scenario.name === 'idle') && files !== undefined && files < sizes.idle.connections + 1000) {
     log(`warning: open-file limit ${files} is too low for ${sizes.idle.connections} connections; raise it (ulimit -n 65536)`);
   }
 
   const records: RunRecord[] = [];
-  let seeded: Seeded | undefined;
-  let seedError: string | undefined;
+  /** What each seeded store held, for the raw results. */
+  const seeds: Record<string, { messages: number; maxId: number; seedMs: number } | { error: string }> = {};
   const stray: string[] = [];
   const onStray = (error: unknown) => stray.push(String(error));
   process.on('unhandledRejection', onStray);
 
+  const used = TARGETS.filter((t) => planned.some((p) => p.targets.includes(t)));
   const header = [
     `npm run bench${options.smoke ? ' --smoke' : ''}: ${options.rounds} round${options.rounds === 1 ? '' : 's'}, ${startedAt.toISOString()}`,
-    `machine: ${machine.cpuModel}, ${machine.cores} cores, ${(machine.memoryBytes / 2 ** 30).toFixed(0)} GiB, Node ${machine.node}, ${machine.platform} ${machine.kernel}`,
-    'targets: ' + TARGETS.map((t) => `${t} (${TARGET_DESCRIPTIONS[t]})`).join('; '),
+    `machine: ${machine.cpuModel}, ${machine.cores} cores, ${(machine.memoryBytes / 2 ** 30).toFixed(0)} GiB, Node ${machine.node}, ${machine.platform} ${machine.kernel}, load average ${machine.loadAverage.join(' ')} at the start`,
+    'targets: ' + used.map((t) => `${t} (${TARGET_DESCRIPTIONS[t]})`).join('; '),
+    ...(used.some((t) => t.startsWith('cluster')) ? [`engines: PostgreSQL ${shown(options.engines.postgres)}, Redis ${shown(options.engines.redis)}`] : []),
+    ...(skipped ? [`SKIPPED: ${skipped}`] : []),
   ];
 
   const snapshot = (finished: boolean) => {
@@ -200,16 +196,20 @@ async function main(): Promise<number> {
       startedAt: startedAt.toISOString(),
       finishedAt: finished ? new Date().toISOString() : null,
       machine,
+      loadAverageAtEnd: finished ? os.loadavg() : null,
       config: {
         smoke: options.smoke,
         rounds: options.rounds,
         only: options.only ?? null,
+        targetsAsked: options.targets ?? null,
+        engines: { postgres: shown(options.engines.postgres), redis: shown(options.engines.redis) },
+        skipped: skipped ?? null,
         sizes,
         targets: TARGET_DESCRIPTIONS,
-        scenarios: Object.fromEntries(scenarios.map((s) => [s.name, { targets: s.targets, description: s.describe(sizes) }])),
+        scenarios: Object.fromEntries(planned.map((p) => [p.scenario.name, { targets: p.targets, description: p.scenario.describe(sizes) }])),
         order: Array.from({ length: options.rounds }, (_, i) => targetOrder(i + 1)),
       },
-      seed: seeded ? { messages: seeded.messages, maxId: seeded.maxId, seedMs: seeded.seedMs } : seedError ? { error: seedError } : null,
+      seeds,
       runs: records,
       summary: { lost, failedRuns: failed, ratios, targets, strayErrors: stray },
     };
@@ -221,20 +221,23 @@ async function main(): Promise<number> {
   try {
     for (let round = 1; round <= options.rounds; round++) {
       const order = targetOrder(round);
-      for (const scenario of scenarios) {
-        if (scenario.name === 'history' && !seeded && !seedError) {
-          log(`seeding ${sizes.history.messages.toLocaleString('en')} messages for history…`);
+      for (const { scenario, targets: applicable } of planned) {
+        if (scenario.prepare && !preparations.has(scenario.name)) {
+          log(`seeding ${sizes.history.messages.toLocaleString('en')} messages for ${scenario.name}…`);
           try {
-            seeded = await seedStore(sizes.history.messages, log);
-            log(`  seeded in ${(seeded.seedMs / 1000).toFixed(1)} s`);
+            const preparation = await scenario.prepare(sizes, options.engines, log);
+            preparations.set(scenario.name, preparation);
+            seeds[scenario.name] = { messages: preparation.prepared.messages, maxId: preparation.prepared.maxId, seedMs: preparation.seedMs };
+            log(`  seeded in ${(preparation.seedMs / 1000).toFixed(1)} s`);
           } catch (error) {
-            seedError = String(error);
-            log(`  seeding failed: ${seedError}`);
+            preparations.set(scenario.name, undefined);
+            seeds[scenario.name] = { error: String(error) };
+            log(`  seeding failed: ${String(error)}`);
           }
         }
-        const targets = order.filter((t) => scenario.targets.includes(t));
+        const targets = order.filter((t) => applicable.includes(t));
         for (const [position, target] of targets.entries()) {
-          const record = await runOne(scenario, target, round, position, sizes, seeded);
+          const record = await runOne(scenario, target, round, position, sizes, options.engines, preparations.get(scenario.name));
           records.push(record);
           log(`[round ${round}/${options.rounds}] ${scenario.name} · ${target}: ${describeRun(record)}`);
           snapshot(false);
@@ -242,7 +245,8 @@ async function main(): Promise<number> {
       }
     }
   } finally {
-    if (seeded) fs.rmSync(seeded.dir, { recursive: true, force: true });
+    snapshot(false);
+    await disposeAll();
     process.off('unhandledRejection', onStray);
   }
 
@@ -250,12 +254,13 @@ async function main(): Promise<number> {
   const report = renderReport({
     records,
     rounds: options.rounds,
-    scenarios: scenarios.map((s) => ({ name: s.name, targets: s.targets, description: s.describe(sizes) })),
+    scenarios: planned.map((p) => ({ name: p.scenario.name, targets: p.targets, description: p.scenario.describe(sizes) })),
     ratios,
     targets,
     header,
   });
-  process.stdout.write(`${report}\n\nraw results: ${file}\n`);
+  const endLoad = os.loadavg().map((load) => load.toFixed(2));
+  process.stdout.write(`${report}\n\nload average at the end: ${endLoad.join(' ')}\nraw results: ${file}\n`);
   if (stray.length > 0) process.stdout.write(`stray errors: ${stray.join('; ')}\n`);
   const judged = targets.filter((t) => t.pass !== null);
   const missed = judged.filter((t) => t.pass === false).map((t) => t.label);
@@ -269,8 +274,9 @@ async function main(): Promise<number> {
 
 main().then(
   (code) => process.exit(code),
-  (error: unknown) => {
+  async (error: unknown) => {
     process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    await disposeAll();
     process.exit(1);
   },
 );

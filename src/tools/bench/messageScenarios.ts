@@ -4,7 +4,20 @@
 import { performance } from 'node:perf_hooks';
 import { chatText, ClientGroup, type BenchClient } from './generator.js';
 import { seqOf } from './frameReading.js';
-import { GENERATOR_BOUND, openClients, peakRss, settle, shortfall, untilDoneOrStalled, Window, type RunContext, type RunResult, type WindowFigures } from './run.js';
+import {
+  engineMetrics,
+  GENERATOR_BOUND,
+  meterEngines,
+  openClients,
+  peakRss,
+  settle,
+  shortfall,
+  untilDoneOrStalled,
+  Window,
+  type RunContext,
+  type RunResult,
+  type WindowFigures,
+} from './run.js';
 import { latencySummary, Samples } from './stats.js';
 
 /** Tallies deliveries and notes when the last expected one arrived. */
@@ -54,17 +67,19 @@ export async function fanOut(ctx: RunContext): Promise<RunResult> {
       if (client === sender) pump();
     },
   };
-  const measured = new Window(ctx.target.pid);
+  const engines = await meterEngines(ctx);
+  const measured = new Window(ctx.target);
   pump();
   await untilDoneOrStalled(group, () => deliveries.done, ctx.sizes.stallMs);
   const figures = measured.stop(deliveries.completedAt || performance.now());
+  const engineFigures = await engineMetrics(engines, deliveries.count, 'Delivery');
 
   const { lost, duplicates } = shortfall(group, messages);
   return {
     lost,
     generatorBound: figures.generatorShare >= GENERATOR_BOUND,
     notes: notesOf(group, duplicates),
-    metrics: { clients, messages: sent, ...deliveryMetrics(ctx, figures, deliveries.count), lost, duplicates },
+    metrics: { clients, messages: sent, ...deliveryMetrics(ctx, figures, deliveries.count), ...engineFigures, lost, duplicates },
   };
 }
 
@@ -90,7 +105,8 @@ async function paced(ctx: RunContext, clients: number, senders: number, rate: nu
     },
   };
 
-  const measured = new Window(ctx.target.pid);
+  const engines = await meterEngines(ctx);
+  const measured = new Window(ctx.target);
   const startedAt = measured.start;
   let sent = 0;
   let failedSends = 0;
@@ -117,6 +133,7 @@ async function paced(ctx: RunContext, clients: number, senders: number, rate: nu
   });
   await untilDoneOrStalled(group, () => deliveries.done, ctx.sizes.stallMs);
   const figures = measured.stop(deliveries.completedAt || performance.now());
+  const engineFigures = await engineMetrics(engines, deliveries.count, 'Delivery');
 
   const { lost, duplicates } = shortfall(group, total);
   const latency = latencySummary(latencies.values());
@@ -131,6 +148,7 @@ async function paced(ctx: RunContext, clients: number, senders: number, rate: nu
       senders,
       messages: total,
       ...deliveryMetrics(ctx, figures, deliveries.count),
+      ...engineFigures,
       p50Ms: latency.p50,
       p99Ms: latency.p99,
       maxMs: latency.max,

@@ -81,6 +81,8 @@ export interface MachineInfo {
   clkTck: number;
   openFileLimit: number | null;
   date: string;
+  /** The 1-, 5- and 15-minute load averages at the start: other work on the machine moves every figure. */
+  loadAverage: number[];
 }
 
 export function machineInfo(): MachineInfo {
@@ -96,5 +98,6 @@ export function machineInfo(): MachineInfo {
     clkTck: clkTck(),
     openFileLimit: limit === undefined || limit === Infinity ? null : limit,
     date: new Date().toISOString(),
+    loadAverage: os.loadavg().map((load) => Math.round(load * 100) / 100),
   };
 }

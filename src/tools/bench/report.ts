@@ -1,42 +1,32 @@
 // Turns the raw runs into what a person reads: per scenario a table of medians over the rounds,
 // the main figure of every round, per-round ratios against the references, and the targets of
-// issue 4 as pass/miss lines (which never decide the exit status).
+// issue 4 (and of issue 13, the cluster's: clusterReport.ts) as pass/miss lines (which never
+// decide the exit status).
+import { CLUSTER_COLUMNS, CLUSTER_PER_ROUND, CLUSTER_RATIOS, clusterTargets, ENGINE_COLUMN } from './clusterReport.js';
+import {
+  count,
+  finiteOrNull,
+  kib,
+  medianOf,
+  metricOf,
+  micros,
+  millis,
+  mib,
+  ratio,
+  seconds,
+  share,
+  type Column,
+  type Format,
+  type RatioResult,
+  type RatioSpec,
+  type RunRecord,
+  type TargetResult,
+} from './figures.js';
 import type { ScenarioName } from './scenarios.js';
 import { median } from './stats.js';
-import type { TargetName } from './targets.js';
+import { isCluster, type TargetName } from './targets.js';
 
-export interface RunRecord {
-  round: number;
-  /** Place of the target in its round's order (0 = first). */
-  position: number;
-  scenario: ScenarioName;
-  target: TargetName;
-  ok: boolean;
-  error?: string;
-  startedAt: string;
-  durationMs: number;
-  lost: number;
-  generatorBound: boolean;
-  notes: string[];
-  metrics: Record<string, number>;
-}
-
-type Format = (value: number) => string;
-
-const count: Format = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en') : '–');
-const micros: Format = (v) => (Number.isFinite(v) ? `${v.toFixed(v < 10 ? 2 : 1)} µs` : '–');
-const millis: Format = (v) => (Number.isFinite(v) ? `${v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)} ms` : '–');
-const seconds: Format = (v) => (Number.isFinite(v) ? `${(v / 1000).toFixed(2)} s` : '–');
-const kib: Format = (v) => (Number.isFinite(v) ? `${(v / 1024).toFixed(1)} KiB` : '–');
-const mib: Format = (v) => (Number.isFinite(v) ? `${(v / 1024 / 1024).toFixed(0)} MiB` : '–');
-const share: Format = (v) => (Number.isFinite(v) ? `${Math.round(v * 100)} %` : '–');
-const ratio: Format = (v) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '–');
-
-interface Column {
-  key: string;
-  label: string;
-  format: Format;
-}
+export type { RunRecord };
 
 const COLUMNS: Record<ScenarioName, Column[]> = {
   'fan-out': [
@@ -76,6 +66,7 @@ const COLUMNS: Record<ScenarioName, Column[]> = {
     { key: 'historyP50Ms', label: 'history page p50', format: millis },
     { key: 'historyP99Ms', label: 'history page p99', format: millis },
   ],
+  ...CLUSTER_COLUMNS,
 };
 
 /** The figures shown for every round, to see the spread: those the targets judge. */
@@ -86,15 +77,8 @@ const PER_ROUND: Record<ScenarioName, Column[]> = {
   idle: [COLUMNS.idle[0]!],
   signin: [COLUMNS.signin[0]!],
   history: [COLUMNS.history[1]!, COLUMNS.history[3]!],
+  ...CLUSTER_PER_ROUND,
 };
-
-interface RatioSpec {
-  scenario: ScenarioName;
-  label: string;
-  metric: string;
-  over: TargetName;
-  under: TargetName;
-}
 
 const RATIOS: RatioSpec[] = [
   { scenario: 'fan-out', label: 'server CPU/delivery, product ÷ frame-once', metric: 'serverCpuUsPerDelivery', over: 'product', under: 'frame-once' },
@@ -106,39 +90,13 @@ const RATIOS: RatioSpec[] = [
   { scenario: 'idle', label: 'time to connect all, product ÷ plain', metric: 'connectMs', over: 'product', under: 'plain' },
   { scenario: 'idle', label: 'presence settled, product ÷ plain', metric: 'presenceSettledMs', over: 'product', under: 'plain' },
   { scenario: 'idle', label: 'RSS/connection, product ÷ plain', metric: 'rssPerConnectionBytes', over: 'product', under: 'plain' },
+  ...CLUSTER_RATIOS,
 ];
 
-export interface RatioResult {
-  scenario: ScenarioName;
-  label: string;
-  perRound: (number | null)[];
-  median: number | null;
-}
-
-export interface TargetResult {
-  label: string;
-  /** The figure judged, formatted. */
-  value: string;
-  /** true pass, false miss, null not measured (scenario not run, or it failed). */
-  pass: boolean | null;
-}
-
-function finiteOrNull(value: number): number | null {
-  return Number.isFinite(value) ? value : null;
-}
-
-function metricOf(records: RunRecord[], round: number, scenario: ScenarioName, target: TargetName, metric: string): number {
-  const record = records.find((r) => r.round === round && r.scenario === scenario && r.target === target && r.ok);
-  return record?.metrics[metric] ?? NaN;
-}
-
-function medianOf(records: RunRecord[], scenario: ScenarioName, target: TargetName, metric: string): number {
-  return median(records.filter((r) => r.scenario === scenario && r.target === target && r.ok).map((r) => r.metrics[metric]));
-}
-
 export function computeRatios(records: RunRecord[], rounds: number): RatioResult[] {
-  const ran = new Set(records.map((r) => r.scenario));
-  return RATIOS.filter((spec) => ran.has(spec.scenario)).map((spec) => {
+  // Those whose two targets both ran in the scenario (cluster-1 runs in fan-out only when asked).
+  const ran = (scenario: ScenarioName, target: TargetName) => records.some((r) => r.scenario === scenario && r.target === target);
+  return RATIOS.filter((spec) => ran(spec.scenario, spec.over) && ran(spec.scenario, spec.under)).map((spec) => {
     const perRound: number[] = [];
     for (let round = 1; round <= rounds; round++) {
       perRound.push(metricOf(records, round, spec.scenario, spec.over, spec.metric) / metricOf(records, round, spec.scenario, spec.under, spec.metric));
@@ -164,6 +122,7 @@ export function computeTargets(records: RunRecord[], ratios: RatioResult[]): Tar
     judged('sign-in: ≥ 3000/s', medianOf(records, 'signin', 'product', 'signinsPerSecond'), count, (v) => v >= 3000),
     judged('history: WebSocket history page p99 < 5 ms', medianOf(records, 'history', 'product', 'historyP99Ms'), millis, (v) => v < 5),
     judged('history: GET / p99 < 5 ms', medianOf(records, 'history', 'product', 'pageP99Ms'), millis, (v) => v < 5),
+    ...clusterTargets(records, (label) => ratios.find((r) => r.label === label)?.median ?? NaN),
     { label: 'zero messages lost, every scenario', value: count(totalLost), pass: records.length > 0 ? totalLost === 0 : null },
   ];
 }
@@ -188,7 +147,8 @@ export function renderReport(input: ReportInput): string {
   const { records, rounds } = input;
   const out: string[] = [...input.header, ''];
   for (const scenario of input.scenarios) {
-    const columns = COLUMNS[scenario.name];
+    const engines = scenario.targets.some(isCluster) && (scenario.name === 'fan-out' || scenario.name === 'latency');
+    const columns = [...COLUMNS[scenario.name], ...(engines ? [ENGINE_COLUMN] : [])];
     const perRound = PER_ROUND[scenario.name];
     out.push(`${scenario.name}: ${scenario.description}`);
     const rows = scenario.targets.map((target) => {

@@ -1,48 +1,63 @@
-// The benchmark's scenarios, in the order they run, with the targets each applies to.
+// The benchmark's scenarios, in the order they run, with the targets each applies to and what a
+// scenario seeds once per bench run.
+import type { EngineUrls } from './engines.js';
 import { history, signin } from './httpScenarios.js';
 import { idle } from './idleScenario.js';
 import { fanOut, latency, manySenders } from './messageScenarios.js';
-import type { RunContext, RunResult } from './run.js';
+import { pgHistory, preparePgHistory } from './pgHistory.js';
+import { pgWrites } from './pgWritesScenario.js';
+import { publishes } from './publishesScenario.js';
+import type { Preparation, RunContext, RunResult } from './run.js';
+import { prepareHistory } from './seed.js';
 import type { Sizes } from './sizes.js';
-import { TARGETS, type TargetName } from './targets.js';
+import { SINGLE_TARGETS, type TargetName } from './targets.js';
 
-export const SCENARIOS = ['fan-out', 'latency', 'many-senders', 'idle', 'signin', 'history'] as const;
+export const SCENARIOS = ['fan-out', 'latency', 'many-senders', 'idle', 'signin', 'history', 'publishes', 'pg-writes', 'pg-history'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface Scenario {
   name: ScenarioName;
   targets: readonly TargetName[];
+  /** Targets it runs on only when `--targets` names them (a cluster of one beside fan-out's, to see what two processes add). */
+  alsoOn?: readonly TargetName[];
   /** One line saying what it does at these sizes. */
   describe(sizes: Sizes): string;
   run(ctx: RunContext): Promise<RunResult>;
+  /** A store seeded once per bench run, before the scenario's first run; undone at the end. */
+  prepare?(sizes: Sizes, engines: EngineUrls, log: (line: string) => void): Promise<Preparation>;
 }
 
 const n = (value: number) => value.toLocaleString('en');
 
+/** Fan-out and latency: the single process, the references, and the cluster of two beside them. */
+const WITH_CLUSTER = [...SINGLE_TARGETS, 'cluster-2'] as const;
+
 export const SCENARIO_LIST: Scenario[] = [
   {
     name: 'fan-out',
-    targets: TARGETS,
+    targets: WITH_CLUSTER,
+    alsoOn: ['cluster-1'],
     describe: ({ fanOut: s }) =>
       `${n(s.clients)} clients in the lobby, 1 of them sends ${n(s.messages)} chats as fast as ${s.window} unanswered at a time allow`,
     run: fanOut,
   },
   {
     name: 'latency',
-    targets: TARGETS,
+    targets: WITH_CLUSTER,
+    alsoOn: ['cluster-1'],
     describe: ({ latency: s }) => `${n(s.clients)} clients, 1 sender at ${s.rate} chats/s for ${s.seconds} s; time from send to receipt at every client`,
     run: latency,
   },
   {
     name: 'many-senders',
-    targets: TARGETS,
+    targets: SINGLE_TARGETS,
     describe: ({ manySenders: s }) =>
       `${n(s.clients)} clients, ${s.senders} of them sending, ${s.rate} chats/s in all for ${s.seconds} s`,
     run: manySenders,
   },
   {
     name: 'idle',
-    targets: TARGETS,
+    targets: SINGLE_TARGETS,
     describe: ({ idle: s }) =>
       `${n(s.connections)} connections of distinct users, ${s.handshakes} handshakes at a time; memory per connection, time until all connected`,
     run: idle,
@@ -59,5 +74,28 @@ export const SCENARIO_LIST: Scenario[] = [
     describe: ({ history: s }) =>
       `${n(s.messages)} stored messages; ${s.requests} × GET / signed in, then ${s.requests} WebSocket history pages of ${s.pageSize} before a random id`,
     run: history,
+    prepare: (sizes, _engines, log) => prepareHistory(sizes.history.messages, log),
+  },
+  {
+    name: 'publishes',
+    targets: ['cluster-2'],
+    describe: ({ publishes: s }) =>
+      `${n(s.messages)} chats with ${n(s.few)} clients in the lobby, then ${n(s.messages)} with ${n(s.many)}; Redis PUBLISHes per stored message`,
+    run: publishes,
+  },
+  {
+    name: 'pg-writes',
+    targets: ['cluster-1', 'cluster-2'],
+    describe: ({ pgWrites: s }) =>
+      `${n(s.senders)} senders, each alone in a room, ${s.window} chats unanswered each, for ${s.seconds} s after ${s.warmUpSeconds} s; messages committed per second`,
+    run: pgWrites,
+  },
+  {
+    name: 'pg-history',
+    targets: ['cluster-1'],
+    describe: ({ history: s }) =>
+      `PostgreSQL seeded with ${n(s.messages)} messages; ${s.requests} × GET /, ${s.requests} WebSocket history pages, then ${s.requests} store roomHistory pages of ${s.pageSize}`,
+    run: pgHistory,
+    prepare: (sizes, engines, log) => preparePgHistory(engines, sizes.history.messages, log),
   },
 ];

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { LOBBY } from '../../shared/protocol/index.js';
 import { SqliteEngine } from '../../store/sqlite/index.js';
 import { newUser } from '../../identity/users.js';
+import type { Preparation } from './run.js';
 import { startTarget, tempDir } from './targets.js';
 
 export interface Seeded {
@@ -67,4 +68,18 @@ export function copySeeded(seeded: Seeded): string {
     fs.cpSync(path.join(seeded.dir, name), path.join(dir, name), { recursive: true });
   }
   return dir;
+}
+
+/** The history scenario's store: seeded once, each run's product on a copy of its own. */
+export async function prepareHistory(messages: number, log: (line: string) => void): Promise<Preparation> {
+  const seeded = await seedStore(messages, log);
+  return {
+    prepared: { maxId: seeded.maxId, messages: seeded.messages },
+    seedMs: seeded.seedMs,
+    forRun() {
+      const dataDir = copySeeded(seeded);
+      return { start: { dataDir }, cleanup: () => fs.rmSync(dataDir, { recursive: true, force: true }) };
+    },
+    dispose: async () => fs.rmSync(seeded.dir, { recursive: true, force: true }),
+  };
 }

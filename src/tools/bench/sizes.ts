@@ -12,6 +12,10 @@ export interface Sizes {
    */
   signin: { seconds: number; concurrency: number; warmUpSeconds: number };
   history: { messages: number; requests: number; pageSize: number; warmUpMs: number };
+  /** Redis publishes per message: `messages` sent with `few` clients in the lobby, then as many with `many`. */
+  publishes: { few: number; many: number; messages: number };
+  /** Senders each alone in a room of their own, each with `window` chats unanswered, for `seconds` after `warmUpSeconds`. */
+  pgWrites: { senders: number; window: number; warmUpSeconds: number; seconds: number };
   /** Handshakes in flight while the clients of the message scenarios connect. */
   handshakes: number;
   /** Upper bound for one scenario run, start to stop; a run over it fails. */
@@ -28,6 +32,8 @@ export const FULL: Sizes = {
   signin: { seconds: 5, concurrency: 32, warmUpSeconds: 2 },
   // 1,000 of each: a p99 is then the 10th-slowest page rather than the 2nd of 200, one stall.
   history: { messages: 1_000_000, requests: 1000, pageSize: 50, warmUpMs: 3000 },
+  publishes: { few: 10, many: 500, messages: 200 },
+  pgWrites: { senders: 200, window: 4, warmUpSeconds: 2, seconds: 5 },
   handshakes: 100,
   runTimeoutMs: 300_000,
   stallMs: 10_000,
@@ -40,6 +46,8 @@ export const SMOKE: Sizes = {
   idle: { connections: 250, handshakes: 50, settleMs: 200 },
   signin: { seconds: 0.5, concurrency: 16, warmUpSeconds: 0.1 },
   history: { messages: 20_000, requests: 20, pageSize: 50, warmUpMs: 100 },
+  publishes: { few: 4, many: 20, messages: 20 },
+  pgWrites: { senders: 10, window: 2, warmUpSeconds: 0.2, seconds: 0.5 },
   handshakes: 50,
   runTimeoutMs: 60_000,
   stallMs: 5000,

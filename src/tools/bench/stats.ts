@@ -43,6 +43,11 @@ export class Samples {
     this.data[this.length++] = value;
   }
 
+  /** The i-th value pushed; NaN past the end. */
+  at(i: number): number {
+    return i >= 0 && i < this.length ? this.data[i]! : NaN;
+  }
+
   values(): Float64Array {
     return this.data.subarray(0, this.length);
   }
