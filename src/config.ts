@@ -50,6 +50,8 @@ export interface Config {
   signinRateLimit: number;
   /** Rooms one user may create per hour (an address may create three times as many); 0 turns the limit off. */
   roomRateLimit: number;
+  /** Wrong passwords for one name per 5 minutes (an address may try three times as many, any names). */
+  passwordGuessLimit: number;
   /** Rooms one user may belong to (lobby aside); 0 means no cap. */
   maxRoomsPerUser: number;
   /** Searches one user may run per minute (`GET /search`); 0 turns the limit off. */
@@ -102,6 +104,7 @@ export const DEFAULTS: Config = {
   frameRateLimit: 300,
   signinRateLimit: 60,
   roomRateLimit: 10,
+  passwordGuessLimit: 10,
   maxRoomsPerUser: 200,
   searchRateLimit: 30,
   searchTimeoutMs: 1000,
@@ -230,6 +233,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     frameRateLimit: integer(env, 'FRAME_RATE_LIMIT', DEFAULTS.frameRateLimit, 0, 1_000_000),
     signinRateLimit: integer(env, 'SIGNIN_RATE_LIMIT', DEFAULTS.signinRateLimit, 0, 1_000_000),
     roomRateLimit: integer(env, 'ROOM_RATE_LIMIT', DEFAULTS.roomRateLimit, 0, 1_000_000),
+    // Never off: a password nobody limits the guesses at is a password anyone finds.
+    passwordGuessLimit: integer(env, 'PASSWORD_GUESS_LIMIT', DEFAULTS.passwordGuessLimit, 1, 1000),
     maxRoomsPerUser: integer(env, 'MAX_ROOMS_PER_USER', DEFAULTS.maxRoomsPerUser, 0, 1_000_000),
     searchRateLimit: integer(env, 'SEARCH_RATE_LIMIT', DEFAULTS.searchRateLimit, 0, 1_000_000),
     searchTimeoutMs: integer(env, 'SEARCH_TIMEOUT_MS', DEFAULTS.searchTimeoutMs, 1, 60_000),

@@ -2,9 +2,11 @@ import Koa from 'koa';
 import bodyParser from 'koa-bodyparser';
 import type { Hub } from '../chat/hub.js';
 import type { Identity } from '../identity/identity.js';
+import { NameSignIns } from '../identity/nameSignIn.js';
 import type { Log } from '../log.js';
 import { STATIC_DIR } from '../paths.js';
 import type { Counters } from '../limits/counters.js';
+import { PasswordGuesses } from '../limits/passwordGuesses.js';
 import { RoomCreationLimits } from '../limits/roomCreation.js';
 import type { Store } from '../store/store.js';
 import { currentUser, sameOriginWrites } from './auth.js';
@@ -32,6 +34,10 @@ export interface AppDeps {
   signinRateLimit: number;
   searchRateLimit: number;
   roomRateLimit: number;
+  /** Wrong passwords a name may get in 5 minutes (an address: three times as many). */
+  passwordGuessLimit: number;
+  /** How long a session lasts: a guest holds their name while one of theirs is this young. */
+  sessionMaxAgeMs: number;
   /** Where the limits are counted: this process, or with Redis the whole site. */
   counters: Counters;
   accepting: () => boolean;
@@ -47,6 +53,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   const app = new Koa<AppState>({ proxy: deps.trustProxy, maxIpsCount: 1 });
   const signinLimiter = deps.counters.window('signin', deps.signinRateLimit, MINUTE_MS);
   const roomLimits = new RoomCreationLimits(deps.counters, deps.roomRateLimit);
+  const nameSignIns = new NameSignIns(deps.store, new PasswordGuesses(deps.counters, deps.passwordGuessLimit), deps.sessionMaxAgeMs);
 
   app.use(errorResponses(deps.log));
   app.use(securityHeaders);
@@ -58,7 +65,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
 
   for (const router of [
     chatRoutes(deps),
-    signinRoutes({ ...deps, signinLimiter }),
+    signinRoutes({ ...deps, signinLimiter, nameSignIns }),
     roomRoutes({ ...deps, roomLimits }),
     roomEndRoutes(deps),
     searchRoutes(deps),

@@ -2,7 +2,7 @@
 // compared in constant time), and the `user` cookie's base64 JSON both ways.
 import crypto from 'node:crypto';
 import type Cookies from 'cookies';
-import { normalizeUserName, type User } from '../shared/protocol/index.js';
+import { codePointLength, MAX_NAME_LENGTH, type User } from '../shared/protocol/index.js';
 
 const cookiePatterns = new Map<string, RegExp>();
 
@@ -50,7 +50,9 @@ export function decodeUser(value: string): User | null {
   if (typeof parsed !== 'object' || parsed === null) return null;
   const { id, name, image } = parsed as Record<string, unknown>;
   if (typeof id !== 'string' || id.length < 1 || id.length > 64) return null;
-  if (typeof name !== 'string' || normalizeUserName(name) !== name) return null;
+  // Only its shape: the name shown is the store's (a name from before today's rules, or one the
+  // migration gave a suffix, is still someone's).
+  if (typeof name !== 'string' || name.length === 0 || codePointLength(name) > MAX_NAME_LENGTH) return null;
   if (typeof image !== 'number' || !Number.isInteger(image)) return null;
   return { id, name, image };
 }

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import Cookies from 'cookies';
 import type { User } from '../shared/protocol/index.js';
 import { cookieAttributes, decodeUser, encodeUser, readSignedCookie } from './cookies.js';
-import { newSessionId, userIdTime } from './ids.js';
+import { userIdTime } from './ids.js';
 import type { Store } from '../store/store.js';
 
 export const USER_COOKIE = 'user';
@@ -80,17 +80,19 @@ export class Identity {
   }
 
   /**
-   * Starts a session for a newly signed-in user and sets its cookies; `secure` over https. The
-   * user and the session are committed (with the turn's other sign-ins) before the cookies name them.
+   * Sets the cookies of a sign-in the store has recorded (NameSignIns, nameSignIn.ts, made the user
+   * and the session, committed before the cookies name them); `secure` over https.
    */
-  async signIn(req: IncomingMessage, res: ServerResponse, user: User, secure: boolean, now = Date.now()): Promise<string> {
-    const sessionId = newSessionId(now);
-    await Promise.all([this.store.addUser(user, now), this.store.addSession(sessionId, user.id, now)]);
+  setCookies(req: IncomingMessage, res: ServerResponse, user: User, sessionId: string, secure: boolean): void {
     const cookies = new Cookies(req, res, { keys: this.keys, secure });
     const options = { ...cookieAttributes(secure), maxAge: this.maxAgeMs };
     cookies.set(USER_COOKIE, encodeUser(user), options);
     cookies.set(SESSION_COOKIE, sessionId, options);
-    return sessionId;
+  }
+
+  /** Ends one session on the server (the one a new sign-in in the same browser replaces). */
+  async endSession(sessionId: string, now = Date.now()): Promise<void> {
+    await this.store.endSession(sessionId, now);
   }
 
   /** Ends this request's session on the server (or all of the user's) and clears its cookies. */

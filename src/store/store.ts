@@ -39,6 +39,35 @@ export interface StoredUser extends User {
   createdAt: number;
 }
 
+/**
+ * Who holds a name (docs/protocol.md, "Names"): the user, the password's hash when the name is
+ * claimed (theirs for good), and whether they are signed in now (a guest holds a name only then).
+ */
+export interface NameHolder {
+  user: StoredUser;
+  /** The password's hash, as identity/passwords.ts encodes it; absent for a guest. */
+  passwordHash?: string;
+  /** A session of theirs has not ended and was made after the `liveAfter` asked about. */
+  signedIn: boolean;
+}
+
+/** A sign-in by name, as `signInByName` takes it. */
+export interface NameSignIn {
+  /** The name's key (nameKey). */
+  key: string;
+  /** Who signs in: a new user (a fresh id), or the holder again (their id, as the store has them). */
+  user: User;
+  sessionId: string;
+  at: number;
+  /** Sessions made after this (and not ended) are live: `at` minus how long a session lasts. */
+  liveAfter: number;
+  /** Claims the name for good with this hash (passwords.ts), unless the user has one already. */
+  passwordHash?: string;
+}
+
+/** Signed in (the user as kept), or refused: the name is someone else's for good, or held by someone else signed in now. */
+export type NameSignInOutcome = { ok: true; user: StoredUser } | { ok: false; reason: 'claimed' | 'signedIn'; holder: StoredUser };
+
 /** What one step of the upkeep removed. */
 export interface SweepCounts {
   sessions: number;
@@ -100,8 +129,13 @@ export interface Store {
    * room is found (with `archivedAt`), a deleted one is not.
    */
   findRoom(name: string): Promise<Room | undefined>;
-  /** Creates a room (write); undefined when one of that name (case-insensitively) exists, archived or being deleted. */
+  /**
+   * Creates a room (write); undefined when one of that name (case-insensitively), or of the same
+   * nameKey, exists, archived or being deleted.
+   */
   createRoom(name: string, createdAt: number, createdBy?: string): Promise<Room | undefined>;
+  /** The room whose name has this nameKey, archived or not (not deleted): which room a new name is too like. */
+  findRoomByKey(key: string): Promise<Room | undefined>;
   /** The directory: rooms that are neither archived nor deleted, by name (case-insensitively). */
   findRooms(query: RoomQuery): Promise<Room[]>;
   /** Archives a room, never the lobby (write); false when there is no such room or it is archived already. */
@@ -170,6 +204,15 @@ export interface Store {
    */
   search(text: string, scope: SearchScope, limit: number): Promise<SearchResult[]>;
 
+  /** Who holds the name with this key (nameKey), if anyone; `signedIn` counts sessions made after `liveAfter`. */
+  nameHolder(key: string, liveAfter: number): Promise<NameHolder | undefined>;
+  /**
+   * A sign-in by name, in one transaction (write): refused when someone else holds the name (claimed,
+   * or signed in now); otherwise the name is the user's (taken from a guest no longer signed in),
+   * the user is added if new, the password's hash kept if given (the name is then theirs for good),
+   * and the session recorded. Two sign-ins of one name at once, on any process, get one holder.
+   */
+  signInByName(signIn: NameSignIn): Promise<NameSignInOutcome>;
   /** Records a sign-in (write). */
   addSession(id: string, userId: string, createdAt: number): Promise<void>;
   getSession(id: string): Promise<StoredSession | undefined>;

@@ -34,10 +34,15 @@ describe.skipIf(!ready)('messages in id order whatever the bus does', () => {
     await database?.drop();
   });
 
-  /** A member on each process, and Alice on the first, Bob on the second. */
+  let round = 0;
+  /**
+   * A member on each process, and Alice on the first, Bob on the second: names of this round's own,
+   * since the last round's people are still signed in (and hold theirs).
+   */
   async function people() {
+    round++;
     const connect = async (name: string, at: number) => {
-      const who = await signIn(processes[at]!.url, name);
+      const who = await signIn(processes[at]!.url, `${name} ${round}`);
       const client = await TestClient.connect(processes[at]!.wsUrl, { cookie: who.cookie, greeted: true });
       clients.push(client);
       return client;

@@ -3,7 +3,10 @@
 // suite takes (sign in, connect and wait for the greeting, make a room). Suites call it once, at
 // the top: `const chat = useServer({ RATE_LIMIT: '3' })`; a suite that needs a server with other
 // settings for some tests calls it again inside a `describe` (its server runs for that block).
-import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+// A name is held while its guest is signed in (docs/protocol.md, "Names"), and a file's tests share
+// one server: whoever a test signs in is signed out after it, as a person leaving would be, so the
+// next test may be "Alice" too. Those signed in before the tests (beforeAll) stay for the file.
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import type { ConnectOptions } from '../../src/tools/kit/client.js';
 import { roomName } from './chat.js';
 import { TestClient } from './client.js';
@@ -61,6 +64,8 @@ export function useServer(env: Record<string, string> = {}): ServerFixture {
   let database: TestDatabase | undefined;
   let redisPrefix: string | undefined;
   const open: TestClient[] = [];
+  /** Signed in by the test under way (undefined outside one): signed out after it. */
+  let signedInByTest: SignedIn[] | undefined;
   /** Which process the next socket or sign-in goes to: each in turn, as nginx without sticky sessions would. */
   let turn = 0;
   const next = (): TestServer => fixture.servers[turn++ % fixture.servers.length]!;
@@ -88,7 +93,25 @@ export function useServer(env: Record<string, string> = {}): ServerFixture {
     await database?.drop();
     if (redisPrefix !== undefined) await deleteKeys(redisPrefix);
   });
-  afterEach(() => fixture.closeSockets());
+  beforeEach(() => {
+    signedInByTest = [];
+  });
+  afterEach(async () => {
+    await fixture.closeSockets();
+    const leaving = signedInByTest ?? [];
+    signedInByTest = undefined;
+    await Promise.all(leaving.map((who) => signOut(who)));
+  });
+
+  /** POST /signout with the user's cookies: their session ends, and the name they held is free. */
+  const signOut = async (who: SignedIn) => {
+    if (running.length === 0) return;
+    // Cleanup only: should it fail (a test that left the server stopped), the name stays held and
+    // a later test signing it in hears 409, not silence.
+    await fetch(`${fixture.server.url}/signout`, { method: 'POST', headers: { cookie: who.cookie }, redirect: 'manual' })
+      .then((response) => response.body?.cancel())
+      .catch(() => {});
+  };
 
   const fixture: ServerFixture = {
     get server(): TestServer {
@@ -98,7 +121,11 @@ export function useServer(env: Record<string, string> = {}): ServerFixture {
       if (running.length === 0) throw new Error('the server starts in beforeAll: use it inside a test or hook');
       return running;
     },
-    signIn: (name = 'Tester') => signIn(next().url, name),
+    signIn: async (name = 'Tester') => {
+      const who = await signIn(next().url, name);
+      signedInByTest?.push(who);
+      return who;
+    },
     async users<Names extends string[]>(...names: Names) {
       const users: SignedIn[] = [];
       for (const name of names) users.push(await fixture.signIn(name));

@@ -8,11 +8,13 @@ import { useServer } from '../helpers/fixture.js';
 describe('per-address limits by IPv6 /64', () => {
   const chat = useServer({ TRUST_PROXY: '1', SIGNIN_RATE_LIMIT: '2', MAX_CONNECTIONS_PER_ADDRESS: '2' });
 
+  let signIns = 0;
+  // A name of its own each time: a name held by someone signed in is 409, whatever the address.
   const signInFrom = async (address: string): Promise<number> => {
     const response = await fetch(`${chat.server.url}/signin`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', 'x-forwarded-for': address },
-      body: JSON.stringify({ name: 'Neighbour' }),
+      body: JSON.stringify({ name: `Neighbour ${++signIns}` }),
     });
     await response.text();
     return response.status;

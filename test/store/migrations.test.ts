@@ -7,7 +7,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { LATEST_VERSION, migrate } from '../../src/store/sqlite/migrations.js';
-import { SqliteEngine } from '../../src/store/sqlite/index.js';
+import { SqliteEngine, SqliteStore } from '../../src/store/sqlite/index.js';
+import { expectNamesMigrated, version2Seed } from '../helpers/namesMigration.js';
 import { tempDataDir } from '../helpers/server.js';
 import { expectIndexIntact, indexedUpTo, readFile, storeFixture } from '../helpers/store.js';
 
@@ -298,6 +299,24 @@ describe('schema versions', () => {
     expect(ids(await store.search('new note', { rooms: [], dmsOf: bob.id }, 10))).toEqual([dm.id]);
     store.close();
     expectIndexIntact(dir);
+  });
+
+  it('a file of the release before held names (version 2) gets them: holds, suffixes for look-alikes signed in now, room keys; nothing lost', async () => {
+    const dir = tempDataDir();
+    const raw = new Database(path.join(dir, 'chat.db'));
+    try {
+      expect(migrate(raw, 2)).toBe(2);
+      raw.exec(version2Seed('char(10)'));
+    } finally {
+      raw.close();
+    }
+    const store = new SqliteStore(dir);
+    try {
+      expect(versionOf(dir)).toBe(LATEST_VERSION);
+      await expectNamesMigrated(store);
+    } finally {
+      await store.close();
+    }
   });
 
   it('a file at the latest version runs no migration when it is opened again', () => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { PURGE_CHUNK } from '../../src/store/bounds.js';
+import { LATEST_VERSION } from '../../src/store/sqlite/migrations.js';
 import { tempDataDir } from '../helpers/server.js';
 import { expectIndexIntact, readFile, storeFixture } from '../helpers/store.js';
 
@@ -33,7 +34,7 @@ describe('rooms of schema version 2', () => {
     raw.close();
 
     const store = open(dir);
-    expect(readFile(dir, (db) => db.pragma('user_version', { simple: true }))).toBe(2);
+    expect(readFile(dir, (db) => db.pragma('user_version', { simple: true }))).toBe(LATEST_VERSION);
     expect(store.findRoom('dev')).toEqual({ name: 'Dev', createdAt: 2 });
     expect(store.joinedRooms(alice.id).map((r) => r.name)).toEqual(['lobby', 'Dev']);
     expect(store.createRoom('Ops', 4, alice.id)).toEqual({ name: 'Ops', createdAt: 4, createdBy: alice.id });

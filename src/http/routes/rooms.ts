@@ -7,8 +7,9 @@ import {
   MAX_NAME_LENGTH,
   MAX_ROOM_DIRECTORY_PAGE,
   ROOM_DIRECTORY_PAGE,
+  checkRoomName,
   codePointLength,
-  normalizeRoomName,
+  nameKey,
 } from '../../shared/protocol/index.js';
 import type { Store } from '../../store/store.js';
 import { clientAddress } from '../../web/clientAddress.js';
@@ -77,21 +78,25 @@ export function roomRoutes({ store, hub, roomLimits, trustProxy }: RoomRoutesDep
       fail(ctx, 429, taken.by === 'user' ? 'rooms.tooManyByYou' : 'rooms.tooManyFromAddress', { minutes });
     }
     const body = ctx.request.body as Record<string, unknown> | undefined;
-    const name = normalizeRoomName(body?.name);
-    if (!name) {
+    const checked = checkRoomName(body?.name);
+    if (!checked.ok) {
       taken.giveBack();
-      return fail(ctx, 400, 'rooms.badName', { max: MAX_NAME_LENGTH });
+      return checked.problem === 'invisible' ? fail(ctx, 400, 'rooms.invisibleName') : fail(ctx, 400, 'rooms.badName', { max: MAX_NAME_LENGTH });
     }
+    const { name } = checked;
+    /** The room a name is taken by: the same name in any case, or one too like it (nameKey). */
+    const existing = async () => (await store.findRoom(name)) ?? (await store.findRoomByKey(nameKey(name)));
     let room;
     try {
-      room = (await store.findRoom(name)) ? undefined : await store.createRoom(name, Date.now(), user.id);
+      room = (await existing()) ? undefined : await store.createRoom(name, Date.now(), user.id);
     } catch (error) {
       taken.giveBack();
       throw error;
     }
     if (!room) {
       taken.giveBack();
-      return fail(ctx, 409, 'rooms.exists', { name });
+      // Named as it is, so that `dеv` refused says `dev`; a room being deleted holds its name until purged.
+      return fail(ctx, 409, 'rooms.exists', { name: (await existing())?.name ?? name });
     }
     await hub.announceRoom('created', room.name);
     ctx.status = 201;

@@ -1,20 +1,30 @@
 import Router from '@koa/router';
-import { randomGuestName } from '../../identity/guestNames.js';
+import { freeGuestName } from '../../identity/guestNames.js';
 import type { Hub } from '../../chat/hub.js';
 import type { Identity } from '../../identity/identity.js';
+import type { NameSignIns } from '../../identity/nameSignIn.js';
 import { clientAddress } from '../../web/clientAddress.js';
 import { fromAnotherSite } from '../../web/sameOrigin.js';
 import type { SlidingWindow } from '../../limits/counters.js';
-import { CloseCode, CloseReason, MAX_NAME_LENGTH, normalizeUserName } from '../../shared/protocol/index.js';
-import { newUser } from '../../identity/users.js';
+import type { Key, ParamArgs } from '../../shared/i18n/index.js';
+import {
+  checkUserName,
+  CloseCode,
+  CloseReason,
+  codePointLength,
+  MAX_NAME_LENGTH,
+  MAX_PASSWORD_LENGTH,
+  MIN_PASSWORD_LENGTH,
+} from '../../shared/protocol/index.js';
 import { wantsJson, type AppContext, type AppState } from '../context.js';
-import { fail, requestLanguage, t } from '../language.js';
+import { requestLanguage, t } from '../language.js';
 import { render } from '../render.js';
 
 export interface SigninDeps {
   trustProxy: boolean;
   allowedOrigins: readonly string[];
   identity: Identity;
+  nameSignIns: NameSignIns;
   hub: Hub;
   signinLimiter: SlidingWindow;
 }
@@ -24,35 +34,75 @@ function bodyField(ctx: AppContext, key: string): unknown {
   return typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[key] : undefined;
 }
 
-export function signinRoutes({ identity, hub, signinLimiter, trustProxy, allowedOrigins }: SigninDeps): Router<AppState> {
+/** The password field: none when absent or left empty (a guest), else a string of the allowed length; null when it is not. */
+function passwordField(ctx: AppContext): string | undefined | null {
+  const raw = bodyField(ctx, 'password');
+  if (raw === undefined || raw === '') return undefined;
+  if (typeof raw !== 'string') return null;
+  const length = codePointLength(raw.normalize('NFC'));
+  return length >= MIN_PASSWORD_LENGTH && length <= MAX_PASSWORD_LENGTH ? raw : null;
+}
+
+const minutes = (waitMs: number) => Math.max(1, Math.ceil(waitMs / 60_000));
+
+/** The sign-in form: the name to show in it, and the error to show with it. */
+function form(ctx: AppContext, name: string, error?: string): void {
+  render(ctx, 'signin.njk', { name, minPassword: MIN_PASSWORD_LENGTH, maxPassword: MAX_PASSWORD_LENGTH, ...(error === undefined ? {} : { error }) });
+}
+
+export function signinRoutes({ identity, nameSignIns, hub, signinLimiter, trustProxy, allowedOrigins }: SigninDeps): Router<AppState> {
   const router = new Router<AppState>();
 
-  router.get('/signin', (ctx) => {
-    render(ctx, 'signin.njk', { name: randomGuestName(requestLanguage(ctx)) });
+  router.get('/signin', async (ctx) => {
+    form(ctx, await freeGuestName(requestLanguage(ctx), (name) => nameSignIns.isFree(name)));
   });
 
   router.post('/signin', async (ctx) => {
     const json = wantsJson(ctx);
-    // The same address the WebSocket caps count, read by the same function.
-    if (!(await signinLimiter.take(clientAddress(ctx.req, trustProxy))).ok) {
-      ctx.set('Retry-After', String(Math.ceil(signinLimiter.windowMs / 1000)));
-      fail(ctx, 429, 'signin.tooMany');
-    }
     const raw = bodyField(ctx, 'name');
-    const name = normalizeUserName(raw);
-    if (!name) {
-      const error = t(ctx, 'signin.badName', { max: MAX_NAME_LENGTH });
-      ctx.status = 400;
+    /** A refusal: `{"code":1,"error"}`, or the form again with the error and the name typed (never the password). */
+    const refuse = <K extends Key>(status: number, key: K, ...params: ParamArgs<K>): void => {
+      const error = t(ctx, key, ...params);
       if (json) ctx.body = { code: 1, error };
-      else render(ctx, 'signin.njk', { name: typeof raw === 'string' ? raw : '', error });
-      ctx.status = 400;
-      return;
+      else form(ctx, typeof raw === 'string' ? raw : '', error);
+      ctx.status = status;
+    };
+    // The same address the WebSocket caps count, read by the same function.
+    const address = clientAddress(ctx.req, trustProxy);
+    if (!(await signinLimiter.take(address)).ok) {
+      ctx.set('Retry-After', String(Math.ceil(signinLimiter.windowMs / 1000)));
+      return refuse(429, 'signin.tooMany');
     }
-    const user = newUser(name);
+    const checked = checkUserName(raw);
+    if (!checked.ok) return checked.problem === 'invisible' ? refuse(400, 'signin.invisibleName') : refuse(400, 'signin.badName', { max: MAX_NAME_LENGTH });
+    const password = passwordField(ctx);
+    if (password === null) return refuse(400, 'signin.badPassword', { min: MIN_PASSWORD_LENGTH, max: MAX_PASSWORD_LENGTH });
+
+    const current = ctx.state.user;
+    const answer = await nameSignIns.signIn({ name: checked.name, password, current, address });
+    if (!answer.ok) {
+      switch (answer.refused) {
+        case 'held':
+          return refuse(409, 'signin.nameHeld', { holder: answer.holder });
+        case 'passwordNeeded':
+          return refuse(401, 'signin.passwordNeeded', { holder: answer.holder });
+        case 'wrongPassword':
+          return refuse(401, 'signin.wrongPassword', { holder: answer.holder });
+        case 'guesses':
+          ctx.set('Retry-After', String(Math.ceil(answer.waitMs / 1000)));
+          return refuse(429, answer.by === 'name' ? 'signin.tooManyGuesses' : 'signin.tooManyGuessesFromAddress', { minutes: minutes(answer.waitMs) });
+      }
+    }
     // The user and the session are committed, with this turn's other sign-ins, before the cookies go out.
-    await identity.signIn(ctx.req, ctx.res, user, ctx.secure);
+    identity.setCookies(ctx.req, ctx.res, answer.user, answer.sessionId, ctx.secure);
+    // Someone else signed in before in this browser: that sign-in is replaced, so it ends (its name
+    // is free again, if it was a guest's) and its sockets close as for a sign-out.
+    if (current && current.id !== answer.user.id && ctx.state.sessionId) {
+      await identity.endSession(ctx.state.sessionId);
+      hub.disconnectUser(current.id, CloseCode.INVALID_USER, CloseReason.SIGNED_OUT, ctx.state.sessionId);
+    }
     if (json) {
-      ctx.body = { code: 0, data: user };
+      ctx.body = { code: 0, data: answer.user };
     } else {
       ctx.redirect('/');
     }

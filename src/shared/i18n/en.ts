@@ -44,6 +44,7 @@ export const en = {
   'rooms.createOffline': 'Could not create the room: are you online?',
   'rooms.badName': 'A room name is 1 to {max} letters, digits, - or _',
   'rooms.exists': 'A room called “{name}” exists already',
+  'rooms.invisibleName': 'A room name cannot hold invisible characters',
   'rooms.tooManyByYou': 'You have made as many rooms as you may in an hour: try again in {minutes} min',
   'rooms.tooManyFromAddress': 'Too many rooms were made from your network in the last hour: try again in {minutes} min',
   'rooms.find': 'Find a room',
@@ -119,12 +120,21 @@ export const en = {
   'notify.mention': '{name} mentioned you in #{room}',
 
   // The sign-in page
-  'signin.lead': 'Pick a name to join the conversation. No password, no e-mail.',
+  'signin.lead': 'Pick a name to join the conversation. No e-mail needed.',
+  'signin.choice': 'Just a name is yours while you are signed in. Add a password to keep it for good, and be yourself on any device.',
   'signin.nameLabel': 'Your name',
+  'signin.passwordLabel': 'Password (optional)',
   'signin.submit': 'Enter the chat',
   'signin.signedInAs': 'Signed in as {name}.',
   'signin.badName': 'A name is 1 to {max} characters, with no control characters',
   'signin.tooMany': 'Too many sign-ins from your address: try again in a minute',
+  'signin.invisibleName': 'A name cannot hold invisible or text-direction characters (such as a zero-width space)',
+  'signin.badPassword': 'A password is {min} to {max} characters',
+  'signin.nameHeld': 'Someone signed in now is using the name “{holder}” (names that look alike count as one): pick another name, or sign out there first',
+  'signin.passwordNeeded': 'The name “{holder}” is kept with a password: enter it, or pick another name',
+  'signin.wrongPassword': 'That is not the password of “{holder}”',
+  'signin.tooManyGuesses': 'Too many wrong passwords for this name: try again in {minutes} min',
+  'signin.tooManyGuessesFromAddress': 'Too many wrong passwords from your address: try again in {minutes} min',
   // The sign-out confirmation, for a sign-out link followed from another site
   'signout.lead': 'A link on another site asked to sign you out of the chat. Do you want to sign out?',
   /** A prefilled guest name; `{id}` is a number in English, a heavenly stem (甲乙丙…) in Chinese. */

@@ -7,6 +7,9 @@ export const MAX_REF_LENGTH = 64;
 export const MAX_HISTORY_LIMIT = 100;
 /** Longest user or room name, in code points. */
 export const MAX_NAME_LENGTH = 32;
+/** A password that keeps a name, in code points: long enough to guess slowly, short enough to hash at once. */
+export const MIN_PASSWORD_LENGTH = 8;
+export const MAX_PASSWORD_LENGTH = 200;
 /** The server passes on at most one `typing` per user per room or conversation in this time; the rest are dropped. */
 export const TYPING_THROTTLE_MS = 2000;
 

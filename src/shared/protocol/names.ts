@@ -1,5 +1,7 @@
 // What a user name and a room name may be, how two names are compared, and the one key for a
-// conversation (a room or a DM thread) used wherever one is kept in a map or a table.
+// conversation (a room or a DM thread) used wherever one is kept in a map or a table. Whether two
+// names are one name (held or taken) is nameKey.ts's; foldName is only how a room is found.
+import { hasInvisibleInRoomName, hasInvisibleInUserName } from './invisible.js';
 import { MAX_NAME_LENGTH } from './limits.js';
 import type { Conversation } from './types.js';
 
@@ -13,30 +15,53 @@ export function codePointLength(text: string): number {
   return n;
 }
 
-// C0, DEL and C1 controls; line and paragraph separators too, since a name is one line.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
+/** A name as given, trimmed and in NFC; or why it is not one: its length, or a character that shows nothing. */
+export type NameCheck = { ok: true; name: string } | { ok: false; problem: 'length' | 'invisible' };
+
+function lengthOk(name: string): boolean {
+  const length = codePointLength(name);
+  return length >= 1 && length <= MAX_NAME_LENGTH;
+}
+
+/**
+ * A user name: 1 to 32 code points once trimmed, no control, invisible or bidi-control character
+ * (invisible.ts; a variation selector, as in ❤️, is fine).
+ */
+export function checkUserName(raw: unknown): NameCheck {
+  if (typeof raw !== 'string') return { ok: false, problem: 'length' };
+  const name = raw.normalize('NFC').trim();
+  if (!lengthOk(name)) return { ok: false, problem: 'length' };
+  if (hasInvisibleInUserName(name)) return { ok: false, problem: 'invisible' };
+  return { ok: true, name };
+}
 
 /** A display name as the contract allows it, trimmed; null when it is not acceptable. */
 export function normalizeUserName(raw: unknown): string | null {
-  if (typeof raw !== 'string') return null;
-  const name = raw.normalize('NFC').trim();
-  const length = codePointLength(name);
-  if (length < 1 || length > MAX_NAME_LENGTH || CONTROL.test(name)) return null;
-  return name;
+  const checked = checkUserName(raw);
+  return checked.ok ? checked.name : null;
 }
 
 const ROOM_NAME = /^[\p{L}\p{M}\p{N}_-]+$/u;
 
-/** A room name: 1 to 32 letters (any script), digits, `-` and `_`; null otherwise. */
-export function normalizeRoomName(raw: unknown): string | null {
-  if (typeof raw !== 'string') return null;
+/**
+ * A room name: 1 to 32 letters (any script), digits, `-` and `_`, none of them invisible (a
+ * Hangul filler is a letter, a variation selector a mark: both refused).
+ */
+export function checkRoomName(raw: unknown): NameCheck {
+  if (typeof raw !== 'string') return { ok: false, problem: 'length' };
   const name = raw.normalize('NFC').trim();
-  const length = codePointLength(name);
-  if (length < 1 || length > MAX_NAME_LENGTH || !ROOM_NAME.test(name)) return null;
-  return name;
+  if (!lengthOk(name) || !ROOM_NAME.test(name)) return { ok: false, problem: 'length' };
+  if (hasInvisibleInRoomName(name)) return { ok: false, problem: 'invisible' };
+  return { ok: true, name };
 }
 
-/** The form in which two names are compared: `Dev` and `dev` are one room. */
+/** A room name as checkRoomName allows it; null otherwise. */
+export function normalizeRoomName(raw: unknown): string | null {
+  const checked = checkRoomName(raw);
+  return checked.ok ? checked.name : null;
+}
+
+/** How a room is found by the name asked for: `Dev` finds `dev`. (Whether a new name is taken: nameKey.) */
 export function foldName(name: string): string {
   return name.toLowerCase();
 }

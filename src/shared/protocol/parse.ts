@@ -2,6 +2,7 @@
 // Every rule a frame's shape must follow is here; what a message may *do* is the server's to check.
 import { translate, type Key, type ParamArgs } from '../i18n/index.js';
 import { MAX_HISTORY_LIMIT, MAX_PEOPLE_QUERY_LENGTH, MAX_REF_LENGTH } from './limits.js';
+import { isBlank } from './invisible.js';
 import { LOBBY, codePointLength } from './names.js';
 import type { ClientMessage, ErrorCode } from './types.js';
 
@@ -72,7 +73,8 @@ function text(fields: Fields, limits: ParseLimits): string {
   // Each lone surrogate becomes U+FFFD, as any UTF-8 encoder makes it, and so does each NUL: one
   // character either way, and what every store keeps as it is.
   const data = requiredString(fields, 'data').replace(UNSTORABLE, '\ufffd').trim();
-  if (data.length === 0) reject('empty', 'wsError.empty.message');
+  // Only white space and characters that show nothing (a zero-width space, a bidi mark): nothing to read.
+  if (isBlank(data)) reject('empty', 'wsError.empty.message');
   if (codePointLength(data) > limits.maxMessageLength) {
     reject('too_long', 'wsError.too_long.message', { max: limits.maxMessageLength });
   }

@@ -9,7 +9,19 @@
 // writes through the group commit) and the pools make new connections once it is back.
 import type pg from 'pg';
 import type { ChatMessage, Conversation, DirectMessage, SearchResult, StoredMessage, UnreadEntry, User } from '../../shared/protocol/index.js';
-import type { Page, Room, RoomQuery, SearchScope, Store, StoredSession, StoredUser, SweepCounts } from '../store.js';
+import type {
+  NameHolder,
+  NameSignIn,
+  NameSignInOutcome,
+  Page,
+  Room,
+  RoomQuery,
+  SearchScope,
+  Store,
+  StoredSession,
+  StoredUser,
+  SweepCounts,
+} from '../store.js';
 import { DEFAULTS } from '../../config.js';
 import { GroupCommit } from './groupCommit.js';
 import { Reachability } from './health.js';
@@ -136,6 +148,10 @@ export class PostgresStore implements Store {
     return this.commits.write((tx) => this.rooms.createRoom(tx, name, createdAt, createdBy));
   }
 
+  findRoomByKey(key: string): Promise<Room | undefined> {
+    return this.rooms.findRoomByKey(key);
+  }
+
   findRooms(query: RoomQuery): Promise<Room[]> {
     return this.rooms.findRooms(query);
   }
@@ -211,6 +227,14 @@ export class PostgresStore implements Store {
 
   search(text: string, scope: SearchScope, limit: number): Promise<SearchResult[]> {
     return this.searches.search(text, scope, limit);
+  }
+
+  nameHolder(key: string, liveAfter: number): Promise<NameHolder | undefined> {
+    return this.accounts.nameHolder(key, liveAfter);
+  }
+
+  signInByName(signIn: NameSignIn): Promise<NameSignInOutcome> {
+    return this.commits.write((tx) => this.accounts.signInByName(tx, signIn));
   }
 
   addSession(id: string, userId: string, createdAt: number): Promise<void> {

@@ -4,19 +4,52 @@
 // on one database the second waits for the first and then finds nothing left to do; a failure
 // leaves the database as it was. A database from a newer release is refused before anything runs.
 import type pg from 'pg';
+import { planHolds, planRoomKeys } from '../nameHolds.js';
 import { inTransaction, type Queryable } from './pool.js';
-import { SCHEMA_V1, SCHEMA_V2 } from './schema.js';
+import { ROOM_NAME_KEY_INDEX, SCHEMA_V1, SCHEMA_V2, SCHEMA_V3 } from './schema.js';
 
 interface Migration {
   /** The version the database has after it. */
   version: number;
   sql: string;
+  /** What SQL alone cannot do, after `sql`, in the same transaction. */
+  then?: (client: Queryable) => Promise<void>;
+}
+
+/**
+ * Version 3's keys, as on SQLite (nameHolds.ts): each room's, a later room too like an earlier
+ * one's none; each user signed in now (a session not ended) holds their name, oldest first, a later
+ * one too like an earlier one's with a suffix.
+ */
+async function fillNameKeys(client: Queryable): Promise<void> {
+  const { rows: rooms } = await client.query<{ id: number; name: string }>('SELECT id, name FROM rooms ORDER BY id');
+  const keys = planRoomKeys(rooms);
+  await client.query('UPDATE rooms r SET name_key = k.key FROM unnest($1::bigint[], $2::text[]) AS k(id, key) WHERE r.id = k.id', [
+    keys.map((room) => room.id),
+    keys.map((room) => room.key),
+  ]);
+  await client.query(ROOM_NAME_KEY_INDEX);
+  const { rows: signedIn } = await client.query<{ id: string; name: string }>(
+    `SELECT u.id, u.name FROM users u
+     WHERE EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.id AND s.ended_at IS NULL) ORDER BY u.created_at, u.id`,
+  );
+  const holds = planHolds(signedIn);
+  const renamed = holds.filter((hold) => hold.renamed);
+  await client.query('UPDATE users u SET name = r.name FROM unnest($1::text[], $2::text[]) AS r(id, name) WHERE u.id = r.id', [
+    renamed.map((hold) => hold.userId),
+    renamed.map((hold) => hold.name),
+  ]);
+  await client.query('INSERT INTO held_names (key, user_id) SELECT * FROM unnest($1::text[], $2::text[])', [
+    holds.map((hold) => hold.key),
+    holds.map((hold) => hold.userId),
+  ]);
 }
 
 /** In order; the one at index i brings a database from version i to i + 1. */
 const MIGRATIONS: readonly Migration[] = [
   { version: 1, sql: SCHEMA_V1 },
   { version: 2, sql: SCHEMA_V2 },
+  { version: 3, sql: SCHEMA_V3, then: fillNameKeys },
 ];
 
 /** The version this program makes and reads. */
@@ -61,7 +94,10 @@ export async function migrate(pool: pg.Pool, target = LATEST_VERSION): Promise<n
     await client.query(VERSION_TABLE);
     const from = await schemaVersion(client);
     if (from >= target) return 0;
-    for (const migration of MIGRATIONS.slice(from, target)) await client.query(migration.sql);
+    for (const migration of MIGRATIONS.slice(from, target)) {
+      await client.query(migration.sql);
+      await migration.then?.(client);
+    }
     await client.query(
       `INSERT INTO schema_version (one, version) VALUES (1, $1) ON CONFLICT (one) DO UPDATE SET version = excluded.version`,
       [target],

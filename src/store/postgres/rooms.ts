@@ -1,9 +1,9 @@
 // Rooms and who belongs to them, on PostgreSQL: making and finding rooms (by the folded key, so in
-// any case), the directory, archiving and deleting, and memberships, a new one starting its
+// any case; a new name also unique by its nameKey, so no two rooms look alike), the directory, archiving and deleting, and memberships, a new one starting its
 // member's read marker at the room's newest message. The room list is read from the database
 // every time rather than kept: another process may make, archive or delete a room at any moment
 // (a few rows, read through the primary key in order).
-import { conversationKey, foldName, LOBBY } from '../../shared/protocol/index.js';
+import { conversationKey, foldName, LOBBY, nameKey } from '../../shared/protocol/index.js';
 import { OPEN_ROOM, ROOM_COLUMNS, toRoom, type RoomRow } from '../rows.js';
 import type { Room, RoomQuery } from '../store.js';
 import type { Queryable } from './pool.js';
@@ -13,8 +13,10 @@ import type { RoomPurge } from './roomPurge.js';
 const SQL = {
   listRooms: `SELECT ${ROOM_COLUMNS} FROM rooms r WHERE ${OPEN_ROOM} ORDER BY r.id`,
   findRoom: `SELECT ${ROOM_COLUMNS} FROM rooms r WHERE r.key = $1 AND r.deleted_at IS NULL`,
-  createRoom: `INSERT INTO rooms (key, name, created_at, created_by) VALUES ($1, $2, $3, $4)
-    ON CONFLICT (key) DO NOTHING RETURNING id`,
+  // Nothing when either unique key (the folded name, the nameKey) is taken.
+  createRoom: `INSERT INTO rooms (key, name, created_at, created_by, name_key) VALUES ($1, $2, $3, $4, $5)
+    ON CONFLICT DO NOTHING RETURNING id`,
+  findRoomByKey: `SELECT ${ROOM_COLUMNS} FROM rooms r WHERE r.name_key = $1 AND r.deleted_at IS NULL`,
   // Through the unique index on key, in its order; the name test is a scan of at most the rooms after `after`.
   findRooms: `SELECT ${ROOM_COLUMNS} FROM rooms r
     WHERE r.key > $2 AND strpos(r.key, $1) > 0 AND ${OPEN_ROOM} ORDER BY r.key LIMIT $3`,
@@ -51,9 +53,14 @@ export class Rooms {
   }
 
   async createRoom(tx: Queryable, name: string, createdAt: number, createdBy?: string): Promise<Room | undefined> {
-    const { rowCount } = await tx.query(SQL.createRoom, [foldName(name), name, createdAt, createdBy ?? null]);
+    const { rowCount } = await tx.query(SQL.createRoom, [foldName(name), name, createdAt, createdBy ?? null, nameKey(name)]);
     if (rowCount === 0) return undefined;
     return createdBy === undefined ? { name, createdAt } : { name, createdAt, createdBy };
+  }
+
+  async findRoomByKey(key: string): Promise<Room | undefined> {
+    const row = (await this.db.query<RoomRow>(SQL.findRoomByKey, [key])).rows[0];
+    return row && toRoom(row);
   }
 
   async findRooms({ q, after, limit }: RoomQuery): Promise<Room[]> {

@@ -138,3 +138,21 @@ INSERT INTO message_ids (one, last) SELECT 1, greatest(
 ALTER TABLE messages ALTER COLUMN id DROP IDENTITY;
 COMMENT ON COLUMN messages.id IS 'taken from message_ids in the transaction that adds the message (src/store/postgres/messageIds.ts)';
 `;
+
+/**
+ * Version 3: names a person can keep (docs/protocol.md, "Names"), as SQLite's version 3
+ * (../sqlite/schema.ts, HELD_NAMES): `held_names` (a name key's one holder), `users.password`
+ * (the hash, identity/passwords.ts; NULL for a guest), `rooms.name_key` (a room name's key). The
+ * migration fills the keys (migrations.ts, ../nameHolds.ts), then makes them unique.
+ */
+export const SCHEMA_V3 = `
+ALTER TABLE users ADD COLUMN password TEXT;
+ALTER TABLE rooms ADD COLUMN name_key TEXT COLLATE "C";
+CREATE TABLE held_names (
+  key TEXT COLLATE "C" PRIMARY KEY,
+  user_id TEXT COLLATE "C" NOT NULL REFERENCES users(id)
+);
+CREATE INDEX held_names_by_user ON held_names(user_id);
+`;
+/** Once every room has its key (or NULL, for a later room too like an earlier one). */
+export const ROOM_NAME_KEY_INDEX = 'CREATE UNIQUE INDEX rooms_by_name_key ON rooms(name_key)';

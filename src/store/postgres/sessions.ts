@@ -1,9 +1,14 @@
 // Users and their sessions (sign-ins) on PostgreSQL: adding a user (who starts with the lobby read
-// up to now) and reading one, and sessions made, read with their user, and ended one at a time or
-// all at once.
+// up to now) and reading one, sessions made, read with their user, and ended one at a time or all
+// at once, and the sign-in by name: who holds a name, and taking it. Several processes may sign
+// the same name in at once: each takes the name's advisory lock first, in its transaction, so the
+// second reads what the first committed (its holder and session) before deciding.
 import { conversationKey, LOBBY, type User } from '../../shared/protocol/index.js';
-import type { StoredSession, StoredUser } from '../store.js';
+import type { NameHolder, NameSignIn, NameSignInOutcome, StoredSession, StoredUser } from '../store.js';
 import type { Queryable } from './pool.js';
+
+/** The advisory locks of names: this number, and the key's hash (a shared hash only makes two names wait for each other). */
+const NAME_LOCK = 0x6e616d65; // 'name'
 
 const SQL = {
   // A newcomer has read the lobby up to now: its past is not "unread" to them. Nothing for a user already known.
@@ -20,7 +25,24 @@ const SQL = {
   hasSessions: 'SELECT 1 FROM sessions WHERE user_id = $1 LIMIT 1',
   endSession: 'UPDATE sessions SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL',
   endSessionsOf: 'UPDATE sessions SET ended_at = $1 WHERE user_id = $2 AND ended_at IS NULL',
+  lockName: 'SELECT pg_advisory_xact_lock($1, hashtext($2))',
+  // Through the primary key of held_names, then one user's sessions (sessions_by_user).
+  nameHolder: `SELECT u.id, u.name, u.image, u.created_at, u.password,
+      EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.id AND s.ended_at IS NULL AND s.created_at > $2) AS signed_in
+    FROM held_names h JOIN users u ON u.id = h.user_id WHERE h.key = $1`,
+  // Taken, or taken over from a guest no longer signed in (whose row the sweep may have removed meanwhile).
+  hold: 'INSERT INTO held_names (key, user_id) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET user_id = excluded.user_id',
+  setPassword: 'UPDATE users SET password = $2 WHERE id = $1 AND password IS NULL',
 };
+
+interface HolderRow {
+  id: string;
+  name: string;
+  image: number;
+  created_at: number;
+  password: string | null;
+  signed_in: boolean;
+}
 
 interface SessionRow {
   created_at: number;
@@ -38,9 +60,33 @@ export class Accounts {
     await tx.query(SQL.addUser, [user.id, user.name, user.image, createdAt, conversationKey({ room: LOBBY }), LOBBY]);
   }
 
-  async getUser(id: string): Promise<StoredUser | undefined> {
-    const row = (await this.db.query<{ id: string; name: string; image: number; created_at: number }>(SQL.getUser, [id])).rows[0];
+  async getUser(id: string, db: Queryable = this.db): Promise<StoredUser | undefined> {
+    const row = (await db.query<{ id: string; name: string; image: number; created_at: number }>(SQL.getUser, [id])).rows[0];
     return row && { id: row.id, name: row.name, image: row.image, createdAt: row.created_at };
+  }
+
+  async nameHolder(key: string, liveAfter: number, db: Queryable = this.db): Promise<NameHolder | undefined> {
+    const row = (await db.query<HolderRow>(SQL.nameHolder, [key, liveAfter])).rows[0];
+    if (!row) return undefined;
+    const user = { id: row.id, name: row.name, image: row.image, createdAt: row.created_at };
+    return { user, signedIn: row.signed_in, ...(row.password === null ? {} : { passwordHash: row.password }) };
+  }
+
+  /** See Store.signInByName: in the group commit's transaction, under the name's lock. */
+  async signInByName(tx: Queryable, signIn: NameSignIn): Promise<NameSignInOutcome> {
+    const { key, user, sessionId, at, liveAfter, passwordHash } = signIn;
+    await tx.query(SQL.lockName, [NAME_LOCK, key]);
+    const holder = await this.nameHolder(key, liveAfter, tx);
+    if (holder && holder.user.id !== user.id) {
+      if (holder.passwordHash !== undefined) return { ok: false, reason: 'claimed', holder: holder.user };
+      if (holder.signedIn) return { ok: false, reason: 'signedIn', holder: holder.user };
+    }
+    await this.addUser(tx, user, at);
+    if (holder?.user.id !== user.id) await tx.query(SQL.hold, [key, user.id]);
+    if (passwordHash !== undefined) await tx.query(SQL.setPassword, [user.id, passwordHash]);
+    await this.addSession(tx, sessionId, user.id, at);
+    const kept = holder?.user.id === user.id ? holder.user : await this.getUser(user.id, tx);
+    return { ok: true, user: kept as StoredUser };
   }
 
   async addSession(tx: Queryable, id: string, userId: string, createdAt: number): Promise<void> {

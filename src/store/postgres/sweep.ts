@@ -1,5 +1,6 @@
 // Upkeep of users and sessions on PostgreSQL, a small bounded step per call (SWEEP_LIMITS), as on
-// SQLite: expired sessions go, and so do guests nobody can be any more who left nothing behind.
+// SQLite: expired sessions go, and so do guests nobody can be any more who left nothing behind (a
+// user with a password, a claimed name, is kept).
 // Whether anything names a user is asked of the indexes (messages by author and by recipient,
 // conversations, and whatever else has a foreign key to users), in the transaction that removes
 // them, with the users locked: a message or sign-in of theirs made meanwhile in another process
@@ -13,7 +14,7 @@ import { inTransaction } from './pool.js';
 type Reference = `${string}.${string}`;
 
 /** Deleted with the user they belong to. */
-const OWNED: readonly Reference[] = ['sessions.user_id', 'reads.user_id', 'memberships.user_id'];
+const OWNED: readonly Reference[] = ['sessions.user_id', 'reads.user_id', 'memberships.user_id', 'held_names.user_id'];
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -38,7 +39,8 @@ export class AccountSweep {
   /**
    * One bounded step of the upkeep. Sessions created before `now - maxAgeMs` are no identity any
    * more and go. A user goes when everything below holds: made before then, no session since then
-   * (so no cookie of theirs can work again), and named by no message, conversation or other table.
+   * (so no cookie of theirs can work again), no password, and named by no message, conversation or
+   * other table; the name they held, if any, is free with them.
    */
   async sweep(now: number, maxAgeMs: number): Promise<SweepCounts> {
     const cutoff = now - maxAgeMs;
@@ -74,7 +76,7 @@ export class AccountSweep {
       .filter(({ tbl, col }) => !OWNED.includes(`${tbl}.${col}`))
       .map(({ tbl, col }) => `NOT EXISTS (SELECT 1 FROM ${quote(tbl)} WHERE ${quote(col)} = u.id)`);
     return `SELECT u.id FROM users u
-      WHERE u.id = ANY ($1::text[]) AND u.created_at <= $2
+      WHERE u.id = ANY ($1::text[]) AND u.created_at <= $2 AND u.password IS NULL
         AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.id AND s.created_at > $2)
         AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.user_id = u.id)
         ${named.map((test) => `AND ${test}`).join('\n        ')}

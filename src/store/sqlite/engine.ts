@@ -19,7 +19,7 @@ import {
   type UnreadEntry,
   type User,
 } from '../../shared/protocol/index.js';
-import type { Page, Room, RoomQuery, SearchScope, StoredSession, StoredUser, SweepCounts } from '../store.js';
+import type { NameHolder, NameSignIn, NameSignInOutcome, Page, Room, RoomQuery, SearchScope, StoredSession, StoredUser, SweepCounts } from '../store.js';
 import { Checkpointer, WAL_LIMIT_BYTES } from './checkpointer.js';
 import { Messages } from './messages.js';
 import { migrate, schemaVersion } from './migrations.js';
@@ -117,6 +117,10 @@ export class SqliteEngine {
 
   createRoom(name: string, createdAt: number, createdBy?: string): Room | undefined {
     return this.rooms.createRoom(name, createdAt, createdBy);
+  }
+
+  findRoomByKey(key: string): Room | undefined {
+    return this.rooms.findRoomByKey(key);
   }
 
   findRooms(query: RoomQuery): Room[] {
@@ -241,6 +245,14 @@ export class SqliteEngine {
 
   search(text: string, scope: SearchScope, limit: number): Promise<SearchResult[]> {
     return this.searchIndex.search(text, scope, limit);
+  }
+
+  nameHolder(key: string, liveAfter: number): NameHolder | undefined {
+    return this.accounts.nameHolder(key, liveAfter);
+  }
+
+  signInByName(signIn: NameSignIn): NameSignInOutcome {
+    return this.accounts.signInByName(signIn);
   }
 
   addSession(id: string, userId: string, createdAt: number): void {

@@ -11,7 +11,19 @@ import type {
   UnreadEntry,
   User,
 } from '../../shared/protocol/index.js';
-import type { Page, Room, RoomQuery, SearchScope, Store, StoredSession, StoredUser, SweepCounts } from '../store.js';
+import type {
+  NameHolder,
+  NameSignIn,
+  NameSignInOutcome,
+  Page,
+  Room,
+  RoomQuery,
+  SearchScope,
+  Store,
+  StoredSession,
+  StoredUser,
+  SweepCounts,
+} from '../store.js';
 import { SqliteEngine, type SqliteOptions } from './engine.js';
 
 export { SqliteEngine, type SqliteOptions } from './engine.js';
@@ -95,6 +107,10 @@ export class SqliteStore implements Store {
     return this.write(() => this.engine.createRoom(name, createdAt, createdBy));
   }
 
+  async findRoomByKey(key: string): Promise<Room | undefined> {
+    return this.engine.findRoomByKey(key);
+  }
+
   async findRooms(query: RoomQuery): Promise<Room[]> {
     return this.engine.findRooms(query);
   }
@@ -169,6 +185,14 @@ export class SqliteStore implements Store {
 
   search(text: string, scope: SearchScope, limit: number): Promise<SearchResult[]> {
     return this.engine.search(text, scope, limit);
+  }
+
+  async nameHolder(key: string, liveAfter: number): Promise<NameHolder | undefined> {
+    return this.engine.nameHolder(key, liveAfter);
+  }
+
+  signInByName(signIn: NameSignIn): Promise<NameSignInOutcome> {
+    return this.write(() => this.engine.signInByName(signIn));
   }
 
   addSession(id: string, userId: string, createdAt: number): Promise<void> {

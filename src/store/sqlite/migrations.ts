@@ -5,11 +5,15 @@
 // functions) are not here: they are made at each opening (see index.ts).
 import type Database from 'better-sqlite3';
 import { foldName, LOBBY } from '../../shared/protocol/index.js';
+import { planHolds, planRoomKeys } from '../nameHolds.js';
 import {
   CONVERSATIONS_BACKFILL,
+  HELD_NAMES,
+  NAMES_COLUMNS,
   READS_BACKFILL,
   ROOM_LIFECYCLE_COLUMNS,
   ROOM_LIFECYCLE_INDEXES,
+  ROOM_NAME_KEY_INDEX,
   SCHEMA,
   SEARCH_MERGING,
   SEARCH_REBUILD,
@@ -60,10 +64,42 @@ function roomLifecycle(db: Database.Database): void {
   db.exec(ROOM_LIFECYCLE_INDEXES);
 }
 
+/**
+ * Version 3: held names and room name keys (see NAMES_COLUMNS, HELD_NAMES). Each room gets its
+ * key, a later one too like an earlier one none; each user signed in now (a session not ended)
+ * holds their name, oldest first, a later one too like an earlier one's with a suffix (nameHolds.ts).
+ */
+function heldNames(db: Database.Database): void {
+  for (const [table, columns] of Object.entries(NAMES_COLUMNS)) {
+    const has = new Set(db.prepare<[string], { name: string }>('SELECT name FROM pragma_table_info(?)').all(table).map((column) => column.name));
+    for (const [name, definition] of Object.entries(columns)) {
+      if (!has.has(name)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${definition}`);
+    }
+  }
+  db.exec(HELD_NAMES);
+  const rooms = db.prepare<[], { id: number; name: string }>('SELECT id, name FROM rooms ORDER BY id').all();
+  const setKey = db.prepare<[string | null, number]>('UPDATE rooms SET name_key = ? WHERE id = ?');
+  for (const { id, key } of planRoomKeys(rooms)) setKey.run(key, id);
+  db.exec(ROOM_NAME_KEY_INDEX);
+  const signedIn = db
+    .prepare<[], { id: string; name: string }>(
+      `SELECT u.id, u.name FROM users u
+       WHERE EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.id AND s.ended_at IS NULL) ORDER BY u.created_at, u.id`,
+    )
+    .all();
+  const rename = db.prepare<[string, string]>('UPDATE users SET name = ? WHERE id = ?');
+  const hold = db.prepare<[string, string]>('INSERT OR IGNORE INTO held_names (key, user_id) VALUES (?, ?)');
+  for (const planned of planHolds(signedIn)) {
+    if (planned.renamed) rename.run(planned.name, planned.userId);
+    hold.run(planned.key, planned.userId);
+  }
+}
+
 /** In order; the one at index i brings a file from version i to i + 1. */
 const MIGRATIONS: readonly Migration[] = [
   { version: 1, up: adoptUnversioned },
   { version: 2, up: roomLifecycle },
+  { version: 3, up: heldNames },
 ];
 
 /** The version this program makes and reads. */
@@ -84,20 +120,24 @@ export function schemaVersion(db: Database.Database): number {
   return version;
 }
 
-/** Brings the file to LATEST_VERSION; returns how many migrations ran (0 for a file at it already). */
-export function migrate(db: Database.Database): number {
+/**
+ * Brings the file to LATEST_VERSION; returns how many migrations ran (0 for a file at it already).
+ * `target`, a lower version, is for the tests: a file as an older release left it.
+ */
+export function migrate(db: Database.Database, target = LATEST_VERSION): number {
   // IMMEDIATE, and the version read again inside: of two processes opening one old file at once,
   // the second waits for the first and then finds nothing left to do.
   const step = db.transaction((): boolean => {
-    const migration = MIGRATIONS[schemaVersion(db)];
-    if (!migration) return false;
+    const version = schemaVersion(db);
+    const migration = MIGRATIONS[version];
+    if (!migration || version >= target) return false;
     migration.up(db);
     db.pragma(`user_version = ${migration.version}`);
     return true;
   });
   let ran = 0;
   // Each pass moves the version on by one at least (here or in another process): no more passes than migrations.
-  for (let pass = 0; pass < MIGRATIONS.length && schemaVersion(db) < LATEST_VERSION; pass++) {
+  for (let pass = 0; pass < MIGRATIONS.length && schemaVersion(db) < target; pass++) {
     if (step.immediate()) ran++;
   }
   return ran;

@@ -1,9 +1,10 @@
-// Rooms and who belongs to them: making and finding rooms (by `foldName`, so in any case), the
+// Rooms and who belongs to them: making and finding rooms (by `foldName`, so in any case; a new
+// name also unique by its nameKey, so no two rooms look alike), the
 // directory, archiving and deleting, the room list kept in memory until a room is made or ends or
 // a commit fails (`forget()`), and memberships, a new one starting its member's read marker at the
 // room's newest message.
 import type Database from 'better-sqlite3';
-import { conversationKey, foldName, LOBBY } from '../../shared/protocol/index.js';
+import { conversationKey, foldName, LOBBY, nameKey } from '../../shared/protocol/index.js';
 import { OPEN_ROOM as OPEN, ROOM_COLUMNS as COLUMNS, toRoom, type RoomRow } from '../rows.js';
 import type { Room, RoomQuery } from '../store.js';
 import type { Messages } from './messages.js';
@@ -25,9 +26,11 @@ export class Rooms {
     this.statements = {
       listRooms: db.prepare<[], RoomRow>(`SELECT ${COLUMNS} FROM rooms r WHERE ${OPEN} ORDER BY r.id`),
       findRoom: db.prepare<[string], RoomRow>(`SELECT ${COLUMNS} FROM rooms r WHERE r.key = ? AND r.deleted_at IS NULL`),
-      createRoom: db.prepare<[string, string, number, string | null]>(
-        'INSERT OR IGNORE INTO rooms (key, name, created_at, created_by) VALUES (?, ?, ?, ?)',
+      // Ignored when either unique key (the folded name, the nameKey) is taken.
+      createRoom: db.prepare<[string, string, number, string | null, string]>(
+        'INSERT OR IGNORE INTO rooms (key, name, created_at, created_by, name_key) VALUES (?, ?, ?, ?, ?)',
       ),
+      findRoomByKey: db.prepare<[string], RoomRow>(`SELECT ${COLUMNS} FROM rooms r WHERE r.name_key = ? AND r.deleted_at IS NULL`),
       // Through the unique index on key, in its order; the name test is a scan of at most the rooms after `after`.
       findRooms: db.prepare<[{ q: string; after: string; limit: number }], RoomRow>(
         `SELECT ${COLUMNS} FROM rooms r WHERE r.key > @after AND instr(r.key, @q) > 0 AND ${OPEN} ORDER BY r.key LIMIT @limit`,
@@ -81,11 +84,16 @@ export class Rooms {
   }
 
   createRoom(name: string, createdAt: number, createdBy?: string): Room | undefined {
-    if (this.statements.createRoom.run(foldName(name), name, createdAt, createdBy ?? null).changes === 0) return undefined;
+    if (this.statements.createRoom.run(foldName(name), name, createdAt, createdBy ?? null, nameKey(name)).changes === 0) return undefined;
     const room: Room = createdBy === undefined ? { name, createdAt } : { name, createdAt, createdBy };
     // Rooms are listed in creation order: the new one goes last, and the list needs no reading again.
     this.list?.push(Object.freeze({ ...room }));
     return { ...room };
+  }
+
+  findRoomByKey(key: string): Room | undefined {
+    const row = this.statements.findRoomByKey.get(key);
+    return row && toRoom(row);
   }
 
   findRooms({ q, after, limit }: RoomQuery): Room[] {

@@ -151,3 +151,24 @@ export const ROOM_LIFECYCLE_COLUMNS: Readonly<Record<string, string>> = {
   deleted_at: 'deleted_at INTEGER',
 };
 export const ROOM_LIFECYCLE_INDEXES = 'CREATE INDEX IF NOT EXISTS rooms_deleted ON rooms(deleted_at) WHERE deleted_at IS NOT NULL;';
+
+/**
+ * Version 3: names a person can keep (docs/protocol.md, "Names"). `held_names` says who holds
+ * each name key (nameKey): a guest while signed in, a user with a password (`users.password`,
+ * identity/passwords.ts) for good; the primary key makes two holders of one name impossible.
+ * `rooms.name_key` is a room name's key, unique: `dev` and `dеv` cannot both be made. Columns,
+ * added where a file lacks them; the keys are filled by the migration (see ../nameHolds.ts).
+ */
+export const NAMES_COLUMNS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  users: { password: 'password TEXT' },
+  rooms: { name_key: 'name_key TEXT' },
+};
+export const HELD_NAMES = `
+CREATE TABLE IF NOT EXISTS held_names (
+  key TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS held_names_by_user ON held_names(user_id);
+`;
+/** Made once every room has its key (or NULL, for a later room too like an earlier one). */
+export const ROOM_NAME_KEY_INDEX = 'CREATE UNIQUE INDEX IF NOT EXISTS rooms_by_name_key ON rooms(name_key);';

@@ -1,9 +1,19 @@
 // Users and their sessions (sign-ins): adding a user (who starts with the lobby read up to now)
-// and reading one, and sessions made, read with their user, and ended one at a time or all at once.
+// and reading one, sessions made, read with their user, and ended one at a time or all at once,
+// and the sign-in by name: who holds a name, and taking it (held_names, schema version 3).
 import type Database from 'better-sqlite3';
 import { LOBBY, type User } from '../../shared/protocol/index.js';
-import type { StoredSession, StoredUser } from '../store.js';
+import type { NameHolder, NameSignIn, NameSignInOutcome, StoredSession, StoredUser } from '../store.js';
 import type { Reads } from './reads.js';
+
+interface HolderRow {
+  id: string;
+  name: string;
+  image: number;
+  created_at: number;
+  password: string | null;
+  signed_in: number;
+}
 
 export class Accounts {
   private readonly statements;
@@ -29,6 +39,15 @@ export class Accounts {
       getUser: db.prepare<[string], { id: string; name: string; image: number; created_at: number }>(
         'SELECT id, name, image, created_at FROM users WHERE id = ?',
       ),
+      // Through the primary key of held_names, then the sessions of one user (sessions_by_user).
+      nameHolder: db.prepare<[number, string], HolderRow>(
+        `SELECT u.id, u.name, u.image, u.created_at, u.password,
+           EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.id AND s.ended_at IS NULL AND s.created_at > ?) AS signed_in
+         FROM held_names h JOIN users u ON u.id = h.user_id WHERE h.key = ?`,
+      ),
+      // Taken, or taken over from a guest no longer signed in.
+      hold: db.prepare<[string, string]>('INSERT INTO held_names (key, user_id) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET user_id = excluded.user_id'),
+      setPassword: db.prepare<[string, string]>('UPDATE users SET password = ? WHERE id = ? AND password IS NULL'),
     };
     // Made once: better-sqlite3 builds a new wrapper (and its savepoint statements) per call otherwise.
     this.transactions = {
@@ -36,6 +55,20 @@ export class Accounts {
         const { changes } = this.statements.addUser.run(user.id, user.name, user.image, createdAt);
         // A newcomer has read the lobby up to now: its past is not "unread" to them.
         if (changes === 1) this.reads.ensureRoomReadMarker(user.id, LOBBY);
+      }),
+      // One connection, one writer: the holder read here is still the holder when the name is taken.
+      signInByName: db.transaction((signIn: NameSignIn): NameSignInOutcome => {
+        const { key, user, sessionId, at, liveAfter, passwordHash } = signIn;
+        const holder = this.nameHolder(key, liveAfter);
+        if (holder && holder.user.id !== user.id) {
+          if (holder.passwordHash !== undefined) return { ok: false, reason: 'claimed', holder: holder.user };
+          if (holder.signedIn) return { ok: false, reason: 'signedIn', holder: holder.user };
+        }
+        this.transactions.addUser(user, at);
+        if (holder?.user.id !== user.id) this.statements.hold.run(key, user.id);
+        if (passwordHash !== undefined) this.statements.setPassword.run(passwordHash, user.id);
+        this.statements.addSession.run(sessionId, user.id, at);
+        return { ok: true, user: holder?.user.id === user.id ? holder.user : (this.getUser(user.id) as StoredUser) };
       }),
     };
   }
@@ -47,6 +80,17 @@ export class Accounts {
   getUser(id: string): StoredUser | undefined {
     const row = this.statements.getUser.get(id);
     return row && { id: row.id, name: row.name, image: row.image, createdAt: row.created_at };
+  }
+
+  nameHolder(key: string, liveAfter: number): NameHolder | undefined {
+    const row = this.statements.nameHolder.get(liveAfter, key);
+    if (!row) return undefined;
+    const user = { id: row.id, name: row.name, image: row.image, createdAt: row.created_at };
+    return { user, signedIn: row.signed_in === 1, ...(row.password === null ? {} : { passwordHash: row.password }) };
+  }
+
+  signInByName(signIn: NameSignIn): NameSignInOutcome {
+    return this.transactions.signInByName(signIn);
   }
 
   addSession(id: string, userId: string, createdAt: number): void {

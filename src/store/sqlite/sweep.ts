@@ -1,5 +1,6 @@
 // Upkeep of users and sessions, a small bounded batch per call: expired sessions go, and so do
-// guests nobody can be any more who left nothing behind (no message, no DM). No index is needed:
+// guests nobody can be any more who left nothing behind (no message, no DM); a user with a
+// password (a claimed name) is never one of them. No index is needed:
 // sessions are read in insertion (rowid) order, users a slice at a time by id, and who wrote or
 // received a message comes from a list this connection builds by reading the messages once.
 import type Database from 'better-sqlite3';
@@ -11,7 +12,7 @@ import type { SweepCounts } from '../store.js';
 type Reference = `${string}.${string}`;
 
 /** Deleted with the user they belong to. */
-const OWNED: readonly Reference[] = ['sessions.user_id', 'reads.user_id', 'memberships.user_id'];
+const OWNED: readonly Reference[] = ['sessions.user_id', 'reads.user_id', 'memberships.user_id', 'held_names.user_id'];
 /** Answered by the list of people messages name. */
 const IN_MESSAGES: readonly Reference[] = ['messages.user_id', 'messages.to_id'];
 
@@ -40,7 +41,9 @@ export class AccountSweep {
            SELECT user_id FROM messages WHERE id > @from AND id <= @to
            UNION ALL SELECT to_id FROM messages WHERE id > @from AND id <= @to AND to_id IS NOT NULL`,
       ),
-      users: db.prepare<[string, number], { id: string; created_at: number }>('SELECT id, created_at FROM users WHERE id > ? ORDER BY id LIMIT ?'),
+      users: db.prepare<[string, number], { id: string; created_at: number; claimed: number }>(
+        'SELECT id, created_at, password IS NOT NULL AS claimed FROM users WHERE id > ? ORDER BY id LIMIT ?',
+      ),
       liveSession: db.prepare<[string, number]>('SELECT 1 FROM sessions WHERE user_id = ? AND created_at > ? LIMIT 1'),
       inMessages: db.prepare<[string]>('SELECT 1 FROM temp.message_users WHERE user_id = ?'),
       conversation: db.prepare<[string]>('SELECT 1 FROM conversations WHERE user_id = ? LIMIT 1'),
@@ -71,8 +74,9 @@ export class AccountSweep {
   /**
    * One bounded step (SWEEP_LIMITS) of the upkeep. Sessions created before `now - maxAgeMs` are no
    * identity any more and go. A user goes when everything below holds: made before then, no
-   * session since then (so no cookie of theirs can work again), named by no message (sent or
-   * received: `temp.message_users` must have every message first) and by no other table.
+   * session since then (so no cookie of theirs can work again), no password (a claimed name is
+   * kept for good), named by no message (sent or received: `temp.message_users` must have every
+   * message first) and by no other table; the name they held, if any, is free with them.
    * Nothing is done while a group-commit batch is open: the next call does it.
    */
   sweep(now: number, maxAgeMs: number): SweepCounts {
@@ -115,7 +119,7 @@ export class AccountSweep {
     let last = '';
     for (const row of rows) {
       last = row.id;
-      if (row.created_at <= cutoff && this.leftNothing(row.id, cutoff)) gone.push(row.id);
+      if (row.created_at <= cutoff && row.claimed === 0 && this.leftNothing(row.id, cutoff)) gone.push(row.id);
       if (gone.length === SWEEP_LIMITS.removals) break;
     }
     // Past the last user: the next pass starts from the first again.

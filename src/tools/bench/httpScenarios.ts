@@ -78,7 +78,9 @@ export async function history(ctx: RunContext): Promise<RunResult> {
   if (!prepared) throw new Error('history needs the seeded store');
   const { requests, pageSize, warmUpMs } = ctx.sizes.history;
   const { target } = ctx;
-  const account = await signIn(target.url, 'history reader');
+  // A name of this run's own: pg-history runs every round's process on one seeded database, where
+  // the last round's reader is still signed in and holds their name.
+  const account = await signIn(target.url, `history reader ${Date.now().toString(36)}`);
   const agent = keepAlive(1);
   ctx.cleanups.push(() => agent.destroy());
   const warming = (count: number, until: number) => count < WARM_UP || performance.now() < until;

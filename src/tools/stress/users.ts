@@ -20,15 +20,24 @@ export class Addresses {
   }
 }
 
-/** One user's sign-in from a source address: the status, and the account on 200. */
+/**
+ * This run's mark on its users' names: a name is held while its user is signed in (for days), so a
+ * run against a server an earlier run used (`--url`) must not ask for the same names.
+ */
+export const RUN_TAG = Date.now().toString(36).slice(-4);
+
+/** A name of this run: `<name> <tag>`. */
+export const runName = (name: string) => `${name} ${RUN_TAG}`;
+
+/** One user's sign-in from a source address, under this run's name: the status, and the account on 200. */
 export function signIn(target: Target, name: string, local: string | undefined): Promise<{ status: number; account?: Account }> {
-  return trySignIn(target.url, name, { timeoutMs: 15_000, ...(local === undefined ? {} : { localAddress: local }) });
+  return trySignIn(target.url, runName(name), { timeoutMs: 15_000, ...(local === undefined ? {} : { localAddress: local }) });
 }
 
-/** Signs in `n` users, a fresh source address for every few, retrying from another address when refused. */
+/** Signs in `n` users (`<prefix> <tag> <i>`), a fresh source address for every few, retrying from another address when refused. */
 export function signInMany(context: Context, n: number, prefix: string, perAddress = SIGNINS_PER_ADDRESS): Promise<Account[]> {
   const locals = range(Math.ceil(n / perAddress)).map(() => context.addresses.fresh());
-  return signInManyFrom(context.target.url, n, prefix, {
+  return signInManyFrom(context.target.url, n, runName(prefix), {
     concurrency: 24,
     timeoutMs: 15_000,
     localAddress: (i) => locals[Math.floor(i / perAddress)],

@@ -1,7 +1,7 @@
 // The fuzz run's contract, written out independently of src/: the limits the fuzzed server runs
 // with, the shape of every server → client message (docs/protocol.md §4 and the extensions), and
 // which texts a fuzzer frame may, by the contract, get delivered.
-import { MAX_REF_LENGTH, codePointLength, type User } from '../../../src/shared/protocol/index.js';
+import { MAX_REF_LENGTH, codePointLength, isBlank, type User } from '../../../src/shared/protocol/index.js';
 
 /** The server's MAX_FRAME_BYTES for the run: small, so oversized frames are cheap to make. */
 export const MAX_FRAME_BYTES = 8192;
@@ -86,6 +86,6 @@ export function validTextOf(frame: string): string | undefined {
   if (type === 'chat' && own(value, 'room') !== undefined && typeof own(value, 'room') !== 'string') return undefined;
   if (type === 'dm' && typeof own(value, 'to') !== 'string') return undefined;
   const text = wellFormed(data).trim();
-  if (text.length === 0 || codePointLength(text) > MAX_MESSAGE_LENGTH) return undefined;
+  if (isBlank(text) || codePointLength(text) > MAX_MESSAGE_LENGTH) return undefined;
   return text;
 }

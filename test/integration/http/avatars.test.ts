@@ -6,7 +6,11 @@ import { useServer } from '../../helpers/fixture.js';
 const chat = useServer();
 
 it('draws an identicon per user id, locally, the same every time and different between users', async () => {
-  const [a, b] = await chat.users('Same Name', 'Same Name');
+  // Two people of one name (the first signed out, so the name was free again): two ids, two pictures.
+  const a = await chat.signIn('Same Name');
+  await fetch(`${chat.server.url}/signout`, { method: 'POST', headers: { cookie: a.cookie }, redirect: 'manual' });
+  const b = await chat.signIn('Same Name');
+  expect(b.user.name).toBe(a.user.name);
   const get = (id: string) => fetch(`${chat.server.url}/avatars/${id}.svg`);
   const first = await get(a.user.id);
   expect(first.status).toBe(200);

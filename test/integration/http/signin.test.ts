@@ -46,10 +46,15 @@ describe('sign-in', () => {
     expect(html).toContain('# lobby');
   });
 
-  it('answers a JSON sign-in with {code:0, data:user}, and two people of one name get two ids', async () => {
-    const [first, second] = await chat.users('路人甲', '路人甲');
+  it('answers a JSON sign-in with {code:0, data:user}; a name someone signed in holds is 409, free again once they sign out', async () => {
+    const first = await chat.signIn('路人甲');
     expect(first.user.name).toBe('路人甲');
-    expect(first.user.id).not.toBe(second.user.id);
+    const taken = await fetch(`${chat.server.url}/signin`, jsonPost({ name: '路人甲' }));
+    expect(taken.status).toBe(409);
+    expect(await taken.json()).toEqual({ code: 1, error: expect.stringContaining('路人甲') });
+    await fetch(`${chat.server.url}/signout`, { method: 'POST', headers: { cookie: first.cookie }, redirect: 'manual' });
+    const second = await chat.signIn('路人甲');
+    expect(second.user.id).not.toBe(first.user.id);
   });
 
   it('takes JSON when only the Accept header asks for it', async () => {

@@ -3,7 +3,7 @@
 // for trimming (at random, with the contract written out in ./parseContract.ts).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LOBBY, MAX_REF_LENGTH, parseClientMessage } from '../../../src/shared/protocol/index.js';
+import { isBlank, LOBBY, MAX_REF_LENGTH, parseClientMessage } from '../../../src/shared/protocol/index.js';
 import { check, isJson, loneSurrogate, wellFormed } from './parseContract.js';
 
 const limits = { maxMessageLength: 10 };
@@ -32,6 +32,14 @@ describe('parseClientMessage', () => {
     expect(parse({ type: 'join' })).toMatchObject({ ok: false, code: 'bad_message' });
     expect(parse({ type: 'chat', data: 'x', ref: 'r'.repeat(65) })).toMatchObject({ ok: false, code: 'bad_message' });
     expect(parse({ type: 'chat', data: 'x', ref: 'r'.repeat(64) })).toMatchObject({ ok: true });
+  });
+
+  it('answers `empty` for a text of invisible characters and white space only, and keeps them inside real text', () => {
+    for (const data of ['\u200b', ' \u200b\u200d ', '\u202e\u2066', '\ufeff', '\u3164', '\u2800 \u00ad']) {
+      expect(parse({ type: 'chat', data }), JSON.stringify(data)).toMatchObject({ ok: false, code: 'empty' });
+      expect(parse({ type: 'dm', to: 'u1', data }), JSON.stringify(data)).toMatchObject({ ok: false, code: 'empty' });
+    }
+    expect(parse({ type: 'chat', data: 'a\u200bb' })).toMatchObject({ ok: true, message: { data: 'a\u200bb' } });
   });
 
   it('trims text and defaults the room', () => {
@@ -88,7 +96,8 @@ describe('valid messages round-trip', () => {
   const text = (max: number) =>
     fc
       .string({ unit: fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), fc.constantFrom('😀', '路', 'a')), minLength: 1, maxLength: max })
-      .filter((s) => s.trim().length > 0 && !s.includes('\u0000'));
+      // Not blank (white space and invisible characters only: that is `empty`).
+      .filter((s) => !isBlank(wellFormed(s).trim()) && !s.includes('\u0000'));
   // At most 32 code points, so at most 64 UTF-16 units.
   const ref = fc.option(fc.string({ unit: 'binary', maxLength: MAX_REF_LENGTH / 2 }), { nil: undefined });
 

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import { parseClientMessage, type Parsed, type ParseLimits } from '../../../src/shared/protocol/index.js';
-import { LOBBY, MAX_HISTORY_LIMIT, MAX_REF_LENGTH, codePointLength, type ClientMessage } from '../../../src/shared/protocol/index.js';
+import { LOBBY, MAX_HISTORY_LIMIT, MAX_REF_LENGTH, codePointLength, isBlank, type ClientMessage } from '../../../src/shared/protocol/index.js';
 
 // --- the contract, written out independently of src/ ----------------------------------------------
 
@@ -93,7 +93,7 @@ function expectContract(result: Parsed, limits: ParseLimits): void {
   if (message.type === 'chat' || message.type === 'dm') {
     expect(typeof message.data).toBe('string');
     expect(message.data).toBe(message.data.trim());
-    expect(message.data.length).toBeGreaterThan(0);
+    expect(isBlank(message.data)).toBe(false);
     expect(codePointLength(message.data)).toBeLessThanOrEqual(limits.maxMessageLength);
     // What is accepted must be what is stored: text that UTF-8 cannot carry would come back
     // from SQLite changed (a lone surrogate as three U+FFFD), unlike the copy delivered live, and
@@ -110,7 +110,8 @@ function expectConsistentWithFrame(frame: string, result: Parsed, limits: ParseL
   } catch {
     // Not JSON: a chat to the lobby with the frame as its text.
     const text = frame.trim();
-    if (text.length === 0) expect(result).toMatchObject({ ok: false, code: 'empty' });
+    // Blank: white space and characters that show nothing only.
+    if (isBlank(wellFormed(text))) expect(result).toMatchObject({ ok: false, code: 'empty' });
     else if (codePointLength(text) > limits.maxMessageLength) expect(result).toMatchObject({ ok: false, code: 'too_long' });
     else expect(result).toEqual({ ok: true, message: { type: 'chat', room: LOBBY, data: wellFormed(text) } });
     return;

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { LATEST_VERSION, migrate, schemaVersion } from '../../../src/store/postgres/migrations.js';
 import { PostgresStore } from '../../../src/store/postgres/index.js';
 import { openPool } from '../../../src/store/postgres/pool.js';
+import { expectNamesMigrated, version2Seed } from '../../helpers/namesMigration.js';
 import { createTestDatabase, postgresForTests, withClient, type TestDatabase } from '../../helpers/postgres.js';
 
 /** Runs `test` on a fresh database, dropped afterwards. */
@@ -37,7 +38,7 @@ describe.skipIf(!(await postgresForTests()))('PostgreSQL schema versions', () =>
   it('brings a fresh database to the latest version, with every table and the lobby; opening it again runs nothing', async () => {
     await onFreshDatabase(async ({ url }) => {
       expect(await migrateOnce(url)).toBe(LATEST_VERSION);
-      expect(await tables(url)).toEqual(['conversations', 'memberships', 'message_ids', 'messages', 'reads', 'rooms', 'schema_version', 'sessions', 'signing_keys', 'users']);
+      expect(await tables(url)).toEqual(['conversations', 'held_names', 'memberships', 'message_ids', 'messages', 'reads', 'rooms', 'schema_version', 'sessions', 'signing_keys', 'users']);
       await withClient(url, async (client) => {
         expect(await schemaVersion(client)).toBe(LATEST_VERSION);
         expect((await client.query("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).rowCount).toBe(1);
@@ -107,7 +108,7 @@ describe.skipIf(!(await postgresForTests()))('PostgreSQL schema versions', () =>
         await store.close();
       }
       await withClient(url, async (client) => {
-        expect(await schemaVersion(client)).toBe(2);
+        expect(await schemaVersion(client)).toBe(LATEST_VERSION);
         expect((await client.query('SELECT last FROM message_ids')).rows).toEqual([{ last: '9' }]);
         // The identity is gone: a message that does not take its id from message_ids is refused.
         await expect(client.query(`INSERT INTO messages (ts, room, user_id, data) VALUES (1, 'lobby', 'alice', 'no id')`)).rejects.toThrow(/null value in column "id"/);
@@ -115,10 +116,27 @@ describe.skipIf(!(await postgresForTests()))('PostgreSQL schema versions', () =>
     });
   });
 
+  it('brings a version 2 database to version 3: holds, suffixes for look-alikes signed in now, room keys; nothing lost', async () => {
+    await onFreshDatabase(async ({ url }) => {
+      expect(await migrateOnce(url, 2)).toBe(2);
+      await withClient(url, async (client) => {
+        await client.query(version2Seed('chr(10)'));
+        await client.query('UPDATE message_ids SET last = 4');
+      });
+      const store = await PostgresStore.open(url);
+      try {
+        await expectNamesMigrated(store);
+      } finally {
+        await store.close();
+      }
+      await withClient(url, async (client) => expect(await schemaVersion(client)).toBe(LATEST_VERSION));
+    });
+  });
+
   it('starts the ids of a version 1 database that never had a message at 1', async () => {
     await onFreshDatabase(async ({ url }) => {
       await migrateOnce(url, 1);
-      expect(await migrateOnce(url)).toBe(1);
+      expect(await migrateOnce(url)).toBe(LATEST_VERSION - 1);
       const store = await PostgresStore.open(url);
       try {
         const alice = { id: 'alice', name: 'Alice', image: 1 };

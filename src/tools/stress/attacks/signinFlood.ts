@@ -4,6 +4,7 @@ import { request } from '../../kit/http.js';
 import { pool, range } from '../../kit/wait.js';
 import type { Context, Outcome } from '../attack.js';
 import { count, seconds, tally } from '../format.js';
+import { runName } from '../users.js';
 
 export async function signinFlood(context: Context): Promise<Outcome> {
   const n = context.sizes.signins;
@@ -13,7 +14,7 @@ export async function signinFlood(context: Context): Promise<Outcome> {
   const started = Date.now();
   await pool(range(n), 25, async (i) => {
     const answer = await request(context.target.url, 'POST', '/signin', {
-      body: { name: `spam ${i}` },
+      body: { name: runName(`spam ${i}`) },
       timeoutMs: 15_000,
       ...(local === undefined ? {} : { localAddress: local }),
     }).catch((error: Error) => ({
