@@ -151,7 +151,8 @@ describe.skipIf(!nginxBinary)('the client address behind the bundled nginx (TRUS
     fetch(`${nginx.url}/signin`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', 'x-forwarded-for': forwardedFor },
-      body: JSON.stringify({ name: 'Spoofer' }),
+      // A name each: a name someone is signed in under is theirs (409), which is not what is tested here.
+      body: JSON.stringify({ name: `Spoofer${forwardedFor.replaceAll('.', '')}` }),
     }).then(async (response) => {
       await response.text();
       return response.status;

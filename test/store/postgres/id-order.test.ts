@@ -131,11 +131,12 @@ describe.skipIf(!(await postgresForTests()))('message ids across processes on Po
     opened.push({ end: async () => wake() });
     const lost = frozen.addChat({ room: 'lobby', user: bob, data: 'lost in the freeze', ts: 1 });
     const stuck = (Reflect.get(frozen, 'commits') as GroupCommit).write(() => asleep);
+    // Seen to now, so that a failure earlier in the test does not leave their rejections unheard.
+    lost.catch(() => {});
+    stuck.catch(() => {});
     await until('the frozen process to sit in its transaction', () => idleInTransaction(database!.url), (sessions) => sessions === 1);
-    const started = Date.now();
     const message = await other.addChat({ room: 'lobby', user: alice, data: 'after the freeze', ts: 2 });
-    // PostgreSQL ended the idle transaction; its id, never committed, is the next one's.
-    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    // PostgreSQL ended the idle transaction (else this would wait for ever): its id, never committed, is the next one's.
     expect(message.id).toBe(1);
     // The frozen process wakes: what it was committing fails, and it goes on (no unheard error ends it).
     wake();
