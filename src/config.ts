@@ -149,37 +149,38 @@ function origins(raw: string | undefined): string[] {
     });
 }
 
-/** DATABASE_URL: a postgres:// or postgresql:// URL, or nothing. Its password is never repeated in an error. */
-function databaseUrl(raw: string | undefined): string | undefined {
+/**
+ * A service's URL, or nothing when unset: `accepts` says whether it is one of that service's.
+ * The refusal never repeats the value, which may hold a password.
+ */
+function serviceUrl(raw: string | undefined, accepts: (url: URL) => boolean, refusal: string): string | undefined {
   const value = raw?.trim();
   if (!value) return undefined;
   let url: URL | undefined;
   try {
     url = new URL(value);
   } catch {
-    // Not a URL at all: said without the value, which may hold a password.
+    // Not a URL at all: said without the value.
   }
-  if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')) {
-    throw new ConfigError('DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@localhost:5432/chat');
-  }
+  if (!url || !accepts(url)) throw new ConfigError(refusal);
   return value;
 }
 
-/** REDIS_URL: a redis:// or rediss:// URL, or nothing. Its password is never repeated in an error. */
-function redisUrl(raw: string | undefined): string | undefined {
-  const value = raw?.trim();
-  if (!value) return undefined;
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    // Not a URL at all: said without the value, which may hold a password.
-  }
-  if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
-    throw new ConfigError('REDIS_URL must be a Redis URL such as redis://localhost:6379 (rediss:// for TLS, redis://:password@host:6379/0 with a password)');
-  }
-  return value;
-}
+/** DATABASE_URL: a postgres:// or postgresql:// URL, or nothing. */
+const databaseUrl = (raw: string | undefined) =>
+  serviceUrl(
+    raw,
+    (url) => url.protocol === 'postgres:' || url.protocol === 'postgresql:',
+    'DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@localhost:5432/chat',
+  );
+
+/** REDIS_URL: a redis:// or rediss:// URL with a host, or nothing. */
+const redisUrl = (raw: string | undefined) =>
+  serviceUrl(
+    raw,
+    (url) => (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '',
+    'REDIS_URL must be a Redis URL such as redis://localhost:6379 (rediss:// for TLS, redis://:password@host:6379/0 with a password)',
+  );
 
 /** REDIS_PREFIX: up to 64 visible characters, no spaces, so that it reads plainly in redis-cli. */
 function redisPrefix(raw: string | undefined): string {
