@@ -10,21 +10,11 @@ import { PostgresStore } from '../../store/postgres/index.js';
 import { createDatabase, withPostgres, type EngineUrls } from './engines.js';
 import { history } from './httpScenarios.js';
 import type { Preparation, RunContext, RunResult } from './run.js';
+import { AUTHORS, TEXTS } from './seed.js';
 import { latencySummary, Samples } from './stats.js';
 
-const AUTHORS = 200;
 /** Messages per transaction of the seed: progress to print, and no transaction too big to undo quickly. */
 const BATCH = 200_000;
-const TEXTS = [
-  'good morning everyone',
-  'has anyone tried the new build yet?',
-  'lunch at noon, who is in',
-  '我们下午三点开会',
-  'the deploy went fine, thanks all',
-  'see https://example.com/notes for the details',
-  'can someone review my change',
-  '大家好，今天的任务已经完成了',
-];
 
 /**
  * `messages` lobby messages from a few hundred authors, one second apart, ending now, each batch

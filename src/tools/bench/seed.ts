@@ -18,9 +18,10 @@ export interface Seeded {
   seedMs: number;
 }
 
-const AUTHORS = 200;
+/** The seeds' authors and texts, the same for SQLite's seed and PostgreSQL's (pgHistory.ts). */
+export const AUTHORS = 200;
 const BATCH = 50_000;
-const TEXTS = [
+export const TEXTS = [
   'good morning everyone',
   'has anyone tried the new build yet?',
   'lunch at noon, who is in',
