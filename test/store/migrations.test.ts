@@ -2,6 +2,7 @@
 // left (at version 0, with all tables or without the later ones), open at the latest version
 // with all they held readable through the Store; a file at the latest version runs no migration
 // again, and a file from a newer release is refused.
+// Longer than most: one file for the whole version history, so each new migration adds its case beside the others (each a few fixtures of the old SQL).
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
