@@ -98,7 +98,8 @@ export class Outbox<R extends Recipient = Recipient> {
       this.dirty.length = 0;
       return;
     }
-    for (const recipient of this.dirty) this.write(recipient);
+    const joins = new Joins();
+    for (const recipient of this.dirty) this.write(recipient, joins);
     this.dirty.length = 0;
   }
 
@@ -119,7 +120,7 @@ export class Outbox<R extends Recipient = Recipient> {
     this.write(recipient);
   }
 
-  private write(recipient: R): void {
+  private write(recipient: R, joins?: Joins): void {
     const { pending } = recipient;
     if (pending.length === 0) return;
     const stream = recipient.stream;
@@ -127,7 +128,7 @@ export class Outbox<R extends Recipient = Recipient> {
       if (pending.length === 1) {
         stream.write(pending[0]!);
       } else if (recipient.pendingBytes <= COPY_LIMIT_BYTES) {
-        stream.write(Buffer.concat(pending, recipient.pendingBytes));
+        stream.write(joins ? joins.of(pending, recipient.pendingBytes) : Buffer.concat(pending, recipient.pendingBytes));
       } else {
         // Large shared buffers (a big room's list) go out by writev rather than being copied.
         stream.cork();
@@ -142,4 +143,31 @@ export class Outbox<R extends Recipient = Recipient> {
     recipient.pending.length = 0;
     recipient.pendingBytes = 0;
   }
+}
+
+/**
+ * One flush's joined queues, shared: the members of a room mostly have the very same frames due
+ * (the same Buffers, framed once), so their queue is copied into one buffer once and that buffer
+ * written to each of them, rather than copied again for every socket.
+ */
+class Joins {
+  /** By the first frame of the queue: the queues joined so far that start with it. */
+  private readonly byFirst = new Map<Buffer, { frames: Buffer[]; joined: Buffer }[]>();
+
+  of(frames: readonly Buffer[], bytes: number): Buffer {
+    let known = this.byFirst.get(frames[0]!);
+    const same = known?.find((entry) => entry.joined.length === bytes && sameFrames(entry.frames, frames));
+    if (same) return same.joined;
+    const joined = Buffer.concat(frames as Buffer[], bytes);
+    if (!known) this.byFirst.set(frames[0]!, (known = []));
+    // A few per first frame: past that, queues that differ (each socket its own) are not looked through.
+    if (known.length < 4) known.push({ frames: frames.slice(), joined });
+    return joined;
+  }
+}
+
+function sameFrames(a: readonly Buffer[], b: readonly Buffer[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

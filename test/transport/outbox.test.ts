@@ -48,6 +48,23 @@ describe('Outbox', () => {
     expect(decodeFrames(b.writes[0]!)).toEqual(['only']);
   });
 
+  it('copies a queue shared by many sockets once, and gives a socket whose queue differs its own', async () => {
+    const events: string[] = [];
+    const box = outbox(events, 64 * 1024);
+    const members = [recipient(events), recipient(events), recipient(events)];
+    const sender = recipient(events);
+    const [one, two] = [textFrame('one'), textFrame('two')];
+    for (const member of members) [one, two].forEach((frame) => box.queue(member, frame));
+    box.queue(sender, one);
+    box.queue(sender, textFrame('two, with its ref'));
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const member of members) expect(decodeFrames(member.writes[0]!)).toEqual(['one', 'two']);
+    expect(decodeFrames(sender.writes[0]!)).toEqual(['one', 'two, with its ref']);
+    // One copy for the three members: the very same buffer.
+    expect(new Set(members.map((member) => member.writes[0]))).toHaveProperty('size', 1);
+    expect(sender.writes[0]).not.toBe(members[0]!.writes[0]);
+  });
+
   it('writes a large queue at once, committed first, so a busy reader is not taken for a slow one', () => {
     const events: string[] = [];
     const box = outbox(events, 256 * 1024);

@@ -8,7 +8,9 @@
 // StoreUnavailable), and the writes made after it try again. A batch that adds messages takes
 // their ids first, all at once (messageIds.ts: why ids are dense and committed in id order across
 // processes too), and adds them all in one statement, where the first of them was written: a
-// round trip per batch rather than per message, and the ids' lock held that much less.
+// round trip per batch rather than per message, and the ids' lock held that much less. A batch of
+// messages and nothing else (a busy room's usual turn) is one statement that takes the ids too:
+// one round trip in all, its own transaction.
 import type pg from 'pg';
 import { TakenIds } from './messageIds.js';
 import { asUnavailable, rollback, storable, unreachable, type Queryable } from './pool.js';
@@ -22,8 +24,13 @@ export interface NewMessage<T> {
   result(id: number): T;
 }
 
-/** Adds messages with the ids `firstId`, `firstId + 1`, … in one statement. */
-export type InsertMessages = (tx: Queryable, firstId: number, rows: readonly (readonly unknown[])[]) => Promise<void>;
+/** How messages are added: rows as `NewMessage.values`. */
+export interface InsertMessages {
+  /** With the ids `firstId`, `firstId + 1`, … (taken already) in one statement, inside the batch's transaction. */
+  insert(tx: Queryable, firstId: number, rows: readonly (readonly unknown[])[]): Promise<void>;
+  /** Alone: takes their ids and adds them in one statement, a transaction of its own; resolves with the first id. */
+  insertTakingIds(db: Queryable, rows: readonly (readonly unknown[])[]): Promise<number>;
+}
 
 type Write = ({ work: Work<unknown>; message?: undefined } | { message: NewMessage<unknown> }) & {
   resolve(value: unknown): void;
@@ -40,7 +47,7 @@ export class GroupCommit {
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly insertMessages: InsertMessages,
+    private readonly inserts: InsertMessages,
   ) {}
 
   /** Runs `work` in the next transaction; resolves with its result once that transaction is committed. */
@@ -93,7 +100,8 @@ export class GroupCommit {
   private async commit(batch: Write[]): Promise<void> {
     let outcomes: Outcome[] | undefined;
     try {
-      outcomes = (await this.transaction(batch, false)) ?? (await this.transaction(batch, true));
+      if (batch.every((write) => write.message)) outcomes = await this.messagesAlone(batch);
+      outcomes ??= (await this.transaction(batch, false)) ?? (await this.transaction(batch, true));
     } catch (error) {
       const reason = asUnavailable(error);
       for (const write of batch) write.reject(reason);
@@ -104,6 +112,23 @@ export class GroupCommit {
       if (outcome?.ok) write.resolve(outcome.value);
       else write.reject(outcome ? asUnavailable(outcome.error) : new Error('write not run'));
     });
+  }
+
+  /**
+   * A batch of messages only, in one statement: their outcomes, or undefined when it failed (the
+   * statement kept nothing), for the batch to run again write by write. Thrown when PostgreSQL
+   * cannot be reached, as for a transaction.
+   */
+  private async messagesAlone(batch: Write[]): Promise<Outcome[] | undefined> {
+    const messages = batch.map((write) => write.message!);
+    let firstId: number;
+    try {
+      firstId = await this.inserts.insertTakingIds(storable(this.pool), messages.map((message) => message.values));
+    } catch (error) {
+      if (unreachable(error)) throw error;
+      return undefined;
+    }
+    return messages.map((message, i) => ({ ok: true, value: message.result(firstId + i) }));
   }
 
   /**
@@ -135,7 +160,7 @@ export class GroupCommit {
             continue;
           }
           const id = (ids as TakenIds).peek();
-          if (write.message === messages[0]) await this.insertMessages(tx, id, messages.map((message) => message.values));
+          if (write.message === messages[0]) await this.inserts.insert(tx, id, messages.map((message) => message.values));
           outcomes.push({ ok: true, value: write.message.result(id) });
           ids?.used();
         } catch (error) {
@@ -164,7 +189,7 @@ export class GroupCommit {
       let value: unknown;
       if (write.message) {
         const id = (ids as TakenIds).peek();
-        await this.insertMessages(tx, id, [write.message.values]);
+        await this.inserts.insert(tx, id, [write.message.values]);
         value = write.message.result(id);
       } else {
         value = await write.work(tx);

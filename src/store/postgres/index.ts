@@ -80,7 +80,7 @@ export class PostgresStore implements Store {
     // failing as StoreUnavailable while the server is away.
     const db = reportingOutages(storable(pool));
     this.messages = new Messages(db);
-    this.commits = new GroupCommit(pool, (tx, firstId, rows) => this.messages.insert(tx, firstId, rows));
+    this.commits = new GroupCommit(pool, this.messages);
     this.reads = new Reads(db);
     this.purge = new RoomPurge(pool);
     this.rooms = new Rooms(db, this.reads, this.purge);

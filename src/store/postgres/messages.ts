@@ -42,6 +42,16 @@ export const MESSAGES_SQL = {
    */
   addMessages: `INSERT INTO messages (id, ts, room, user_id, to_id, pair, data)
     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
+  /**
+   * A batch of messages alone, as one statement and so one transaction of its own: their ids taken
+   * (the counter's row locked first, as messageIds.ts requires; the INSERT's checks run after), then
+   * the rows with the ids after `before`, in order. $1 the count, then the columns as `addMessages`.
+   */
+  addMessagesTakingIds: `WITH taken AS (UPDATE message_ids SET last = last + $1 WHERE one = 1 RETURNING last - $1 AS before),
+    added AS (INSERT INTO messages (id, ts, room, user_id, to_id, pair, data)
+      SELECT taken.before + m.n, m.ts, m.room, m.user_id, m.to_id, m.pair, m.data
+      FROM taken, unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS m(ts, room, user_id, to_id, pair, data, n))
+    SELECT before FROM taken`,
   roomHistory: withIds(`SELECT id FROM messages WHERE ${along('room', '$1', '<', '$2', 'DESC')} LIMIT $3`, 'DESC'),
   dmHistory: withIds(`SELECT id FROM messages WHERE ${along('pair', '$1', '<', '$2', 'DESC')} LIMIT $3`, 'DESC'),
   lastId: 'SELECT coalesce(max(id), 0) AS id FROM messages',
@@ -97,6 +107,18 @@ export class Messages {
   async insert(tx: Queryable, firstId: number, rows: readonly (readonly unknown[])[]): Promise<void> {
     const columns = Array.from({ length: 6 }, (_, column) => rows.map((row) => row[column]));
     await tx.query(MESSAGES_SQL.addMessages, [rows.map((_, i) => firstId + i), ...columns]);
+  }
+
+  /**
+   * Adds the messages `rows` alone, in one statement that takes their ids too (one round trip, its
+   * own transaction); resolves with the first id. Nothing is kept when it fails.
+   */
+  async insertTakingIds(db: Queryable, rows: readonly (readonly unknown[])[]): Promise<number> {
+    const columns = Array.from({ length: 6 }, (_, column) => rows.map((row) => row[column]));
+    const { rows: taken } = await db.query<{ before: string | number }>(MESSAGES_SQL.addMessagesTakingIds, [rows.length, ...columns]);
+    const before = taken[0]?.before;
+    if (before === undefined) throw new Error('message_ids has no row: the schema is not at version 2');
+    return Number(before) + 1;
   }
 
   async roomHistory(room: string, page: Page): Promise<ChatMessage[]> {
