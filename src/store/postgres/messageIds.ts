@@ -4,7 +4,9 @@
 //
 // The argument. Every transaction that adds messages takes its ids first, before any other
 // statement of it: `UPDATE message_ids SET last = last + n` (one row), which takes that row's lock
-// and holds it until the transaction ends. Hence:
+// and holds it until the transaction ends (a turn of messages alone is one statement whose first
+// part is that UPDATE: its rows are made from the ids it returns, and their checks run at the
+// statement's end, so it takes nothing before the row either). Hence:
 // - Message-writing transactions run one at a time, on every process: a second one's UPDATE
 //   waits for the first to commit or roll back, and then (READ COMMITTED re-reads the row it waited
 //   for) continues from the value the first left. Its ids are all higher, and it commits later.
