@@ -43,6 +43,8 @@ export interface HubOptions extends UserLimitSettings {
   maxMessageLength: number;
   /** Rooms one user may belong to besides the lobby; 0 means no cap. */
   maxRoomsPerUser: number;
+  /** How long a session lives (SESSION_DAYS). */
+  sessionMaxAgeMs: number;
   /** How soon the users of a process that vanished (no goodbye) are seen to leave (PRESENCE_TIMEOUT_MS). */
   presenceTimeoutMs: number;
   /** Several processes write (PostgreSQL): bus events pass a Sequencer, which keeps messages in id order. */
@@ -57,6 +59,7 @@ export class Hub implements ChatContext {
   readonly typing = new TypingThrottle(TYPING_THROTTLE_MS);
   readonly historyLimit: number;
   readonly maxRoomsPerUser: number;
+  readonly sessionMaxAgeMs: number;
   /**
    * This hub among all the processes of a site: random, so that connection ids (tag and a count)
    * are unique across processes and restarts, and the hub knows the events it published itself.
@@ -97,6 +100,7 @@ export class Hub implements ChatContext {
     this.bus = options.bus;
     this.historyLimit = options.historyLimit;
     this.maxRoomsPerUser = options.maxRoomsPerUser;
+    this.sessionMaxAgeMs = options.sessionMaxAgeMs;
     this.rooms = new Rooms({ ...options, publishPresence: (room, change, user) => this.presenceSync.publish(room, change, user) });
     this.limits = new UserLimits(options);
     this.presenceSync = new PresenceSync({ bus: this.bus, tag: this.tag, rooms: this.rooms, timeoutMs: options.presenceTimeoutMs });
@@ -165,7 +169,7 @@ export class Hub implements ChatContext {
     this.rooms.enter(connection, LOBBY, { history: since === undefined, announceToSelf: false });
     connection.later(async () => {
       // Only when something is unread: a client that just chats sees the contract's greeting and nothing more.
-      const unread = await this.store.unreadOf(user.id, user.name).catch((error: unknown) => {
+      const unread = await this.store.unreadOf(user.id).catch((error: unknown) => {
         // The counts are a nicety: with the store out of reach the greeting goes on without them.
         if (isStoreUnavailable(error)) return [];
         throw error;

@@ -1,6 +1,7 @@
-// The message box: sending what is typed (in a room, `@name message` goes to that person
-// privately, after asking which one when several share the name), drafts per view, autosize.
-import { parseDmCommand, type DmCommand, type User } from '../shared/protocol/index.js';
+// The message box: sending what is typed (in a room, `/msg name message` goes to that person
+// privately, after asking which one when several share the name; a chip above the box says so
+// before it goes), drafts per view, autosize. The text leaves the box only once it has somewhere to go.
+import { DM_COMMAND, parseDmCommand, type User } from '../shared/protocol/index.js';
 import { byId, listItem, personButton } from './dom.js';
 import { dmView } from './conversation.js';
 import { flash } from './flash.js';
@@ -18,29 +19,38 @@ const input = byId<HTMLTextAreaElement>('input');
 export function submit(): void {
   const data = input.value.trim();
   if (!data) return;
-  input.value = '';
-  autosize();
-  typingSent();
   const view = current;
-  if (view.kind === 'dm') return post(view, data);
+  if (view.kind === 'dm') return sent(() => post(view, data));
   const command = parseDmCommand(data, knownUsers.values());
-  // A big room: the person may be here without the page knowing them, so the server is asked.
-  if (command.kind !== 'dm' && view.count !== undefined && /^@\S/u.test(data)) {
-    const answer = (found: User[]) => deliver(view, data, parseDmCommand(data, [...found, ...knownUsers.values()]));
-    return askWhoIs(view, data, answer, () => {
-      // No answer (offline): nothing is posted where everyone could read it; the text goes back.
-      if (!input.value) input.value = data;
-      flash(t('people.notFound'));
-    });
-  }
-  deliver(view, data, command);
+  if (command.kind === 'none') return sent(() => post(view, data));
+  // Private, but to nobody yet: nothing goes anywhere, the text stays.
+  if (command.kind === 'incomplete') return flash(t('dm.howTo'));
+  if (command.candidates.length > 0) return sendPrivately(command.candidates, command.text);
+  // Nobody of that name known to the page: the room is asked; never posted where everyone could read it.
+  askWhoIs(
+    view,
+    `@${command.name}`,
+    (found) => {
+      const named = parseDmCommand(data, found);
+      if (named.kind === 'dm' && named.candidates.length > 0) sendPrivately(named.candidates, named.text);
+      else flash(t('people.notFound'));
+    },
+    () => flash(t('people.notFound')),
+  );
 }
 
-/** A message typed in a room: to the room, to one person privately, or to the one the person picks. */
-function deliver(view: View, data: string, command: DmCommand): void {
-  if (command.kind !== 'dm') post(view, data);
-  else if (command.candidates.length === 1) sendDirect(command.candidates[0] as User, command.text);
-  else chooseRecipient(command.candidates, command.text);
+/** Empties the box for what was just sent. */
+function sent(send: () => void): void {
+  input.value = '';
+  autosize();
+  showPrivateChip();
+  typingSent();
+  send();
+}
+
+function sendPrivately(candidates: User[], text: string): void {
+  if (candidates.length === 1) sent(() => sendDirect(candidates[0] as User, text));
+  else chooseRecipient(candidates, text);
 }
 
 function sendDirect(user: User, text: string): void {
@@ -48,7 +58,7 @@ function sendDirect(user: User, text: string): void {
   flash(t('dm.sentPrivately', { name: user.name }));
 }
 
-/** Several people share the name: ask which one is meant. */
+/** Several people share the name: ask which one is meant (closing the question leaves the text in the box). */
 function chooseRecipient(candidates: User[], text: string): void {
   const chooser = byId('chooser');
   const list = chooser.querySelector('ul') as HTMLUListElement;
@@ -60,7 +70,7 @@ function chooseRecipient(candidates: User[], text: string): void {
       const button = personButton(user, 'user-link');
       button.addEventListener('click', () => {
         chooser.hidden = true;
-        sendDirect(user, text);
+        sent(() => sendDirect(user, text));
         input.focus();
       });
       return listItem(button);
@@ -68,6 +78,23 @@ function chooseRecipient(candidates: User[], text: string): void {
   );
   chooser.hidden = false;
   list.querySelector('button')?.focus();
+}
+
+/**
+ * The chip above the box while a room's message is a `/msg`: "Private to Ada" once the name is
+ * someone the page knows, else how to write one; hidden for a message to the room.
+ */
+export function showPrivateChip(): void {
+  const chip = byId('private-chip');
+  const text = input.value.trimStart();
+  if (current.kind !== 'room' || !text.toLowerCase().startsWith(DM_COMMAND.trim())) {
+    chip.hidden = true;
+    return;
+  }
+  const command = parseDmCommand(`${text} .`, knownUsers.values());
+  const known = command.kind === 'dm' && command.candidates.length > 0 ? command.candidates[0] : undefined;
+  chip.textContent = known ? t('composer.privateTo', { name: known.name }) : t('dm.howTo');
+  chip.hidden = false;
 }
 
 export function autosize(): void {
@@ -90,4 +117,5 @@ export function loadDraft(view: View): void {
     view.kind === 'room' ? t('composer.placeholderRoom', { room: view.title }) : t('composer.placeholderDm', { name: view.title });
   input.value = view.draft;
   autosize();
+  showPrivateChip();
 }

@@ -1,12 +1,12 @@
 // The chat page's entry point: the server has already rendered the lobby; this takes over what it
 // rendered, wires the page's controls to the modules that own them, and connects.
 import { LOBBY } from '../shared/protocol/index.js';
-import { autosize, submit } from './composer.js';
+import { autosize, showPrivateChip, submit } from './composer.js';
 import { connect, retryNow, send } from './connection.js';
 import { openDm, openRoom, rejoin, show } from './conversation.js';
 import { byId, linkifyRendered, localizeTimes } from './dom.js';
 import { receive } from './handlers.js';
-import { loadOlder, markRenderedMentions, nearBottom } from './messageList.js';
+import { loadOlder, nearBottom } from './messageList.js';
 import { showNotifyButton } from './notify.js';
 import { openFromAddress } from './permalinks.js';
 import { wireRoomActions } from './roomEnds.js';
@@ -37,7 +37,6 @@ function adoptRenderedLobby(): void {
   linkifyRendered(document);
   const lobby = makeView('room', LOBBY, LOBBY, byId<HTMLOListElement>('messages'));
   lobby.complete = lobby.list.querySelectorAll('li[data-id]').length < historyLimit;
-  markRenderedMentions(lobby.list);
   rememberListedDms();
   setCurrent(lobby);
   show(lobby);
@@ -54,6 +53,7 @@ function wireComposer(): void {
   });
   input.addEventListener('input', () => {
     autosize();
+    showPrivateChip();
     typingSignal(input.value);
   });
 }

@@ -1,6 +1,6 @@
 // The messages of a conversation: live messages and notices, the latest and older history pages,
 // the "New messages" line, and keeping the scroll where the reader wants it.
-import { mentions, type ServerMessages, type StoredMessage } from '../shared/protocol/index.js';
+import { mentionsUser, type ServerMessages, type StoredMessage } from '../shared/protocol/index.js';
 import { send } from './connection.js';
 import { byId, element, messageItem, noticeItem } from './dom.js';
 import { t } from './i18n.js';
@@ -46,21 +46,11 @@ export function lastId(view: View): number {
   return Number(items[items.length - 1]?.dataset.id ?? 0);
 }
 
-function isMention(text: string, userId: string | undefined): boolean {
-  return userId !== me.id && mentions(text, me.name);
-}
-
+/** A message naming me, by the ids it was sent with (the server marks the pages it renders alike). */
 function itemFor(message: StoredMessage): HTMLLIElement {
   const item = messageItem(message, me);
-  if (message.type === 'chat' && isMention(message.data, message.user.id)) item.classList.add('mention');
+  if (message.type === 'chat' && message.user.id !== me.id && mentionsUser(message, me.id)) item.classList.add('mention');
   return item;
-}
-
-/** Highlights the mentions of me among the messages the server rendered. */
-export function markRenderedMentions(list: HTMLOListElement): void {
-  for (const item of list.querySelectorAll<HTMLElement>('li[data-id]')) {
-    if (isMention(item.querySelector('.text')?.textContent ?? '', item.dataset.userId)) item.classList.add('mention');
-  }
 }
 
 /** Adds a live message to its view: replaces its pending copy, never shows it twice. */

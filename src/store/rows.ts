@@ -15,10 +15,12 @@ export interface MessageRow {
   to_id: string | null;
   to_name: string | null;
   to_image: number | null;
+  /** Who a chat mentions, as `encodeMentions` keeps it. */
+  mentions: string | null;
 }
 
 export const SELECTED = `
-  m.id, m.ts, m.room, m.data,
+  m.id, m.ts, m.room, m.data, m.mentions,
   u.id AS user_id, u.name AS user_name, u.image AS user_image,
   t.id AS to_id, t.name AS to_name, t.image AS to_image`;
 export const WITH_USERS = `
@@ -27,10 +29,22 @@ export const WITH_USERS = `
 export const MESSAGE_COLUMNS = `${SELECTED} FROM messages m ${WITH_USERS}`;
 /** The same columns for room messages only, which have no recipient to look up. */
 export const ROOM_MESSAGE_COLUMNS = `
-  m.id, m.ts, m.room, m.data,
+  m.id, m.ts, m.room, m.data, m.mentions,
   u.id AS user_id, u.name AS user_name, u.image AS user_image,
   NULL AS to_id, NULL AS to_name, NULL AS to_image
   FROM messages m JOIN users u ON u.id = m.user_id`;
+
+/**
+ * The `mentions` column: the ids between commas (`,a,b,`), so that "does it mention X" is a
+ * substring test in SQL on either engine; NULL for nobody.
+ */
+export function encodeMentions(ids: readonly string[] | undefined): string | null {
+  return ids && ids.length > 0 ? `,${ids.join(',')},` : null;
+}
+
+export function decodeMentions(column: string | null): string[] | undefined {
+  return column ? column.split(',').filter(Boolean) : undefined;
+}
 
 /** Conversation key (the `pair` column): the same for a→b and b→a. */
 export function pairKey(a: string, b: string): string {
@@ -38,12 +52,13 @@ export function pairKey(a: string, b: string): string {
 }
 
 export function toMessage(row: MessageRow): StoredMessage {
+  const mentions = decodeMentions(row.mentions);
   const user: User = { id: row.user_id, name: row.user_name, image: row.user_image };
   if (row.room !== null) {
-    return { type: 'chat', id: row.id, ts: row.ts, room: row.room, user, data: row.data };
+    return { type: 'chat', id: row.id, ts: row.ts, room: row.room, user, data: row.data, ...(mentions && { mentions }) };
   }
   const to: User = { id: row.to_id ?? '', name: row.to_name ?? '', image: row.to_image ?? 0 };
-  return { type: 'dm', id: row.id, ts: row.ts, user, to, data: row.data };
+  return { type: 'dm', id: row.id, ts: row.ts, user, to, data: row.data, ...(mentions && { mentions }) };
 }
 
 /** A search hit: a room's message, or a DM with `with` the other person as seen from `dmsOf`. */

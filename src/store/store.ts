@@ -43,6 +43,24 @@ export interface StoredUser extends User {
  * Who holds a name (docs/protocol.md, "Names"): the user, the password's hash when the name is
  * claimed (theirs for good), and whether they are signed in now (a guest holds a name only then).
  */
+/** A room message to add: `mentions` the ids its `@name`s were resolved to when it was sent. */
+export interface NewChat {
+  room: string;
+  user: User;
+  data: string;
+  ts: number;
+  mentions?: string[];
+}
+
+/** A direct message to add, its mentions as a chat's. */
+export interface NewDm {
+  user: User;
+  to: User;
+  data: string;
+  ts: number;
+  mentions?: string[];
+}
+
 export interface NameHolder {
   user: StoredUser;
   /** The password's hash, as identity/passwords.ts encodes it; absent for a guest. */
@@ -148,9 +166,9 @@ export interface Store {
   deleteRoom(name: string, at: number): Promise<boolean>;
 
   /** Stores a room message (write); it has its id once it is committed. */
-  addChat(message: { room: string; user: User; data: string; ts: number }): Promise<ChatMessage>;
+  addChat(message: NewChat): Promise<ChatMessage>;
   /** Stores a direct message (write). */
-  addDm(message: { user: User; to: User; data: string; ts: number }): Promise<DirectMessage>;
+  addDm(message: NewDm): Promise<DirectMessage>;
 
   /** A page of a room's messages, oldest first. */
   roomHistory(room: string, page: Page): Promise<ChatMessage[]>;
@@ -193,9 +211,9 @@ export interface Store {
   markRead(userId: string, about: Conversation, id: number): Promise<boolean>;
   /**
    * Every open room the user is a member of and every conversation of theirs with messages from others
-   * after the read marker: how many, how many mention `@name`, and the marker. Rooms first.
+   * after the read marker: how many, how many mention them (as resolved when sent), and the marker. Rooms first.
    */
-  unreadOf(userId: string, name: string): Promise<UnreadEntry[]>;
+  unreadOf(userId: string): Promise<UnreadEntry[]>;
 
   /**
    * Messages containing `text` (case-insensitively), newest first, within the scope; a DM's

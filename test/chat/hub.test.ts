@@ -47,6 +47,7 @@ function hubOn(store: SqliteStore, bus: Bus): Hub {
     historyLimit: 50,
     maxMessageLength: 2000,
     maxRoomsPerUser: 0,
+    sessionMaxAgeMs: 30 * 24 * 3600_000,
     rateLimit: 0,
     frameRateLimit: 0,
     rateWindowMs: 10_000,

@@ -3,7 +3,7 @@
 // kept across a server restart. Unread counts, mentions and notifications are in unread.test.ts.
 import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
-import type { DirectMessage } from '../../src/shared/protocol/index.js';
+import type { ChatMessage, DirectMessage } from '../../src/shared/protocol/index.js';
 import type { Person } from '../helpers/browser.js';
 import { dmWith } from '../helpers/chat.js';
 import type { TestClient } from '../helpers/client.js';
@@ -103,14 +103,19 @@ describeInChromium('people talking to each other in Chromium', () => {
     expect(carolWs.received.some((m) => 'data' in m && typeof m.data === 'string' && /Hi (Bob|Alice)/.test(m.data))).toBe(false);
   });
 
-  it('sends `@name message` typed in a room privately, to that person', async () => {
+  it('sends `/msg name message` typed in a room privately, saying so before it goes; `@name message` goes to the room', async () => {
     await openRoom(alice.page, 'lobby');
-    const whisper = '@Bob 在大厅里悄悄说';
-    await say(alice.page, whisper);
+    const whisper = '/msg Bob 在大厅里悄悄说';
+    await alice.page.locator('#input').fill(whisper);
+    // Before it is sent, the chip says where it will go.
+    const chip = alice.page.locator('#private-chip');
+    await chip.waitFor({ state: 'visible' });
+    expect(await chip.textContent()).toContain('Bob');
+    await alice.page.locator('#input').press('Enter');
+    expect(await chip.isVisible()).toBe(false);
     // It goes to the DM conversation of both (Bob is looking at his), never to the room.
     await waitForMessage(bob.page, '在大厅里悄悄说');
     expect(await texts(alice.page)).not.toContain('在大厅里悄悄说');
-    expect(await texts(alice.page)).not.toContain(whisper);
     await openConversation(alice.page, dmButton(bobUser.user.id), '@ Bob');
     await waitForMessage(alice.page, '在大厅里悄悄说');
     await openRoom(bob.page, 'lobby');
@@ -118,7 +123,16 @@ describeInChromium('people talking to each other in Chromium', () => {
     // Bob has it, so the server is done with it: a copy to the lobby would have reached Carol before her pong.
     await carolWs.settle();
     expect(carolWs.pending((m) => (m.type === 'chat' || m.type === 'dm') && m.data.includes('悄悄'))).toEqual([]);
+
+    // `@Bob …` is a message to the room that mentions him: no chip, everyone has it, Bob's is highlighted.
     await openRoom(alice.page, 'lobby');
+    await alice.page.locator('#input').fill('@Bob 大家好');
+    expect(await chip.isVisible()).toBe(false);
+    await alice.page.locator('#input').press('Enter');
+    const toRoom = await carolWs.next<ChatMessage>((m) => m.type === 'chat' && m.data === '@Bob 大家好');
+    expect(toRoom.mentions).toEqual([bobUser.user.id]);
+    await waitForMessage(bob.page, '@Bob 大家好');
+    expect(await bob.page.locator('#messages li.mention .text', { hasText: '@Bob 大家好' }).count()).toBe(1);
   });
 
   it('asks which one is meant when two people have had the name, and only the chosen one gets it', async () => {
@@ -134,8 +148,14 @@ describeInChromium('people talking to each other in Chromium', () => {
     expect(dup2.user.id).not.toBe(dup1.user.id);
     const ws2 = await chat.connect(dup2);
     await until('the new Dup in Alice’s people list', () => usersShown(alice.page), (ids) => ids.includes(dup2.user.id));
-    await say(alice.page, '@Dup which one of you?');
+    await say(alice.page, '/msg Dup which one of you?');
     const chooser = alice.page.locator('#chooser');
+    await chooser.waitFor({ state: 'visible' });
+    // Closing the question sends nothing and keeps the text in the box.
+    await alice.page.keyboard.press('Escape');
+    expect(await chooser.isVisible()).toBe(false);
+    expect(await alice.page.locator('#input').inputValue()).toBe('/msg Dup which one of you?');
+    await alice.page.locator('#input').press('Enter');
     await chooser.waitFor({ state: 'visible' });
     expect(await chooser.locator('button').count()).toBe(2);
     // Each choice shows the person's own avatar, so they can be told apart.

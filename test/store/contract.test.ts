@@ -114,7 +114,7 @@ forEachEngine('the store', [alice, bob, carol], (fresh) => {
     expect(await store.addMembership(alice.id, 'dev', 2)).toBe(true);
     expect(await store.addMembership(alice.id, 'dev', 3)).toBe(false);
     expect(await store.roomsOf(alice.id)).toEqual(['lobby', 'dev']);
-    expect((await store.unreadOf(alice.id, alice.name)).filter((entry) => 'room' in entry && entry.room === 'dev')).toEqual([]);
+    expect((await store.unreadOf(alice.id)).filter((entry) => 'room' in entry && entry.room === 'dev')).toEqual([]);
     await store.removeMembership(alice.id, 'dev');
     await store.removeMembership(alice.id, 'lobby');
     expect(await store.roomsOf(alice.id)).toEqual(['lobby']);
@@ -125,16 +125,19 @@ forEachEngine('the store', [alice, bob, carol], (fresh) => {
     const start = await store.addChat({ room: 'lobby', user: alice, data: 'mine', ts: 1 });
     expect(await store.markRead(alice.id, { room: 'lobby' }, start.id)).toBe(true);
     await store.addChat({ room: 'lobby', user: bob, data: 'hello all', ts: 2 });
-    const mention = await store.addChat({ room: 'lobby', user: carol, data: '@Alice look', ts: 3 });
+    // Who a message mentions is what it was stored with (resolved when sent), not its text.
+    const mention = await store.addChat({ room: 'lobby', user: carol, data: '@Alice look', ts: 3, mentions: [alice.id] });
+    const textOnly = await store.addChat({ room: 'lobby', user: carol, data: '@Alice in text only, resolved to nobody', ts: 3 });
     await store.addChat({ room: 'lobby', user: alice, data: 'my own never counts', ts: 4 });
     await store.addDm({ user: bob, to: alice, data: 'psst', ts: 5 });
-    expect(await store.unreadOf(alice.id, alice.name)).toEqual([
-      { room: 'lobby', count: 2, mentions: 1, lastReadId: start.id },
+    expect(await store.unreadOf(alice.id)).toEqual([
+      { room: 'lobby', count: 3, mentions: 1, lastReadId: start.id },
       { with: bob.id, count: 1, mentions: 0, lastReadId: 0 },
     ]);
     expect(await store.markRead(alice.id, { room: 'lobby' }, mention.id)).toBe(true);
     expect(await store.markRead(alice.id, { room: 'lobby' }, start.id)).toBe(false);
-    expect((await store.unreadOf(alice.id, alice.name)).map((entry) => ('room' in entry ? entry.room : entry.with))).toEqual([bob.id]);
+    expect(await store.markRead(alice.id, { room: 'lobby' }, textOnly.id)).toBe(true);
+    expect((await store.unreadOf(alice.id)).map((entry) => ('room' in entry ? entry.room : entry.with))).toEqual([bob.id]);
   });
 
   it('keeps sessions with their user; ending one, or all of a user’s, is remembered', async () => {

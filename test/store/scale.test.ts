@@ -46,12 +46,12 @@ function seed(s: SqliteEngine): void {
       const to = i % 40 === 7 ? reader : (people[(i * 7) % people.length] as User);
       if (to.id === user.id) continue;
       dms += 1;
-      all.push(s.addDm({ user, to, data: `dm ${i}${i % 3 === 0 ? ` @${to.name}` : ''}`, ts }));
+      all.push(s.addDm({ user, to, data: `dm ${i}${i % 3 === 0 ? ` @${to.name}` : ''}`, ts, ...(i % 3 === 0 && { mentions: [to.id] }) }));
     } else if (i % 60 === 3) {
       all.push(s.addChat({ room: 'small', user, data: `small ${i}`, ts }));
     } else {
       const mention = i % 50 === 0 ? ` @${reader.name}` : '';
-      all.push(s.addChat({ room: 'lobby', user, data: `lobby ${i}${mention}`, ts }));
+      all.push(s.addChat({ room: 'lobby', user, data: `lobby ${i}${mention}`, ts, ...(mention && { mentions: [reader.id] }) }));
     }
   }
   s.commitBatch();
@@ -126,7 +126,7 @@ describe('unread counts at a large store', () => {
   const lobbyEntry = (entries: UnreadEntry[]) => entries.find((e) => 'room' in e && e.room === 'lobby');
 
   it('a reader far behind gets a capped count (UNREAD_CAP means that many or more), with mentions among them', () => {
-    const entries = store.unreadOf(reader.id, reader.name);
+    const entries = store.unreadOf(reader.id);
     const lobby = lobbyEntry(entries);
     expect(UNREAD_CAP).toBe(1000);
     expect(lobby).toMatchObject({ room: 'lobby', count: UNREAD_CAP, lastReadId: 0 });
@@ -142,11 +142,11 @@ describe('unread counts at a large store', () => {
     store.markRead(quiet.id, { room: 'lobby' }, marker);
     for (let i = 0; i < 5; i++) all.push(store.addChat({ room: 'lobby', user: quiet, data: `mine ${i}`, ts: 10_000_000 + i }));
     const expected = all.filter((m) => m.type === 'chat' && m.room === 'lobby' && m.id > marker && m.user.id !== quiet.id);
-    expect(lobbyEntry(store.unreadOf(quiet.id, quiet.name))).toEqual({ room: 'lobby', count: expected.length, mentions: 0, lastReadId: marker });
+    expect(lobbyEntry(store.unreadOf(quiet.id))).toEqual({ room: 'lobby', count: expected.length, mentions: 0, lastReadId: marker });
   });
 
   it('counts a far-behind small room and DM conversations too, conversations newest first', () => {
-    const entries = store.unreadOf(reader.id, reader.name);
+    const entries = store.unreadOf(reader.id);
     const small = entries.find((e) => 'room' in e && e.room === 'small');
     // The reader joined "small" before any message: all of them are unread, fewer than the cap.
     expect(small).toMatchObject({ count: inRoom('small').length, lastReadId: 0 });
@@ -170,13 +170,13 @@ describe('unread counts at a large store', () => {
     const late = person(903);
     store.addUser(late, 1);
     store.addMembership(late.id, 'small', 1);
-    expect(store.unreadOf(late.id, late.name)).toEqual([]);
+    expect(store.unreadOf(late.id)).toEqual([]);
     all.push(store.addDm({ user: other, to: late, data: 'hi', ts: 11_000_000 }));
     all.push(store.addChat({ room: 'small', user: other, data: 'hi all', ts: 11_000_001 }));
-    expect(store.unreadOf(late.id, late.name).map((e) => e.count)).toEqual([1, 1]);
+    expect(store.unreadOf(late.id).map((e) => e.count)).toEqual([1, 1]);
     store.markRead(late.id, { room: 'small' }, store.lastMessageId());
     store.markRead(late.id, { with: other.id }, store.lastMessageId());
-    expect(store.unreadOf(late.id, late.name)).toEqual([]);
+    expect(store.unreadOf(late.id)).toEqual([]);
   });
 });
 
@@ -236,7 +236,7 @@ describe('conversations and resume at a large store', () => {
     const again = new SqliteEngine(dir);
     expect(again.conversationsOf(a.id, 10).map((u) => u.id)).toEqual([b.id, c.id]);
     // What each of them wrote to a, newest first; a's own DM to b is not unread.
-    expect(again.unreadOf(a.id, a.name).map((e) => ('with' in e ? [e.with, e.count] : []))).toEqual([
+    expect(again.unreadOf(a.id).map((e) => ('with' in e ? [e.with, e.count] : []))).toEqual([
       [b.id, 1],
       [c.id, 1],
     ]);

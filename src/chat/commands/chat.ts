@@ -1,11 +1,17 @@
 import { roomHere } from '../guards.js';
+import { resolveMentions } from '../mentionLookup.js';
 import { originOf, type Command } from './command.js';
 
-/** `chat`: stored, and once committed (with the turn's other writes) to everyone in the room, the sender's copy with its `ref`. */
+/**
+ * `chat`: stored with the people its `@name`s mean now, and once committed (with the turn's other
+ * writes) to everyone in the room, the sender's copy with its `ref`.
+ */
 export const chat: Command<'chat'> = async (chat, connection, { room: name, data, ref }) => {
   const room = await roomHere(chat.store, connection, name);
   await chat.limits.takeMessage(connection);
   chat.typing.reset(connection.user.id, { room: room.name });
-  const stored = chat.store.addChat({ room: room.name, user: connection.user, data, ts: Date.now() });
+  const ts = Date.now();
+  const mentions = await resolveMentions(chat.store, data, ts - chat.sessionMaxAgeMs);
+  const stored = chat.store.addChat({ room: room.name, user: connection.user, data, ts, ...(mentions.length > 0 && { mentions }) });
   chat.publishAfter(connection, stored, (message) => ({ kind: 'room', room: room.name, message, origin: originOf(connection, ref) }), ref);
 };

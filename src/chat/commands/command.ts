@@ -17,6 +17,8 @@ export interface ChatContext {
   readonly historyLimit: number;
   /** Rooms one user may belong to besides the lobby; 0 means no cap. */
   readonly maxRoomsPerUser: number;
+  /** How long a session lives (SESSION_DAYS): a guest signed in longer ago holds their name no more. */
+  readonly sessionMaxAgeMs: number;
   /** Out to every process's hub, now (for what announces nothing kept: typing). */
   publish(event: BusEvent): void;
   /**

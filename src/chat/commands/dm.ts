@@ -1,12 +1,15 @@
 import { existingUser } from '../guards.js';
+import { resolveMentions } from '../mentionLookup.js';
 import { originOf, type Command } from './command.js';
 
-/** `dm`: stored, and once committed to every connection of the sender and of the recipient, nobody else. */
+/** `dm`: stored (with its mentions, as a chat's), and once committed to every connection of the sender and of the recipient, nobody else. */
 export const dm: Command<'dm'> = async (chat, connection, { to, data, ref }) => {
   const recipient = await existingUser(chat.store, to);
   await chat.limits.takeMessage(connection);
   chat.typing.reset(connection.user.id, { with: recipient.id });
   const userIds = recipient.id === connection.user.id ? [recipient.id] : [connection.user.id, recipient.id];
-  const stored = chat.store.addDm({ user: connection.user, to: recipient, data, ts: Date.now() });
+  const ts = Date.now();
+  const mentions = await resolveMentions(chat.store, data, ts - chat.sessionMaxAgeMs);
+  const stored = chat.store.addDm({ user: connection.user, to: recipient, data, ts, ...(mentions.length > 0 && { mentions }) });
   chat.publishAfter(connection, stored, (message) => ({ kind: 'users', userIds, message, origin: originOf(connection, ref) }), ref);
 };

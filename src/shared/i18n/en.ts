@@ -37,6 +37,7 @@ export const en = {
   'people.none': 'Nobody here by that name',
   'people.notFound': 'Could not tell who that is: your message was not sent',
   'dm.sentPrivately': 'Sent privately to {name}',
+  'dm.howTo': 'A private message: /msg name message',
   'rooms.peopleHere': 'people here',
   'rooms.newName': 'New room name',
   'rooms.newPlaceholder': 'new-room',
@@ -96,7 +97,8 @@ export const en = {
   'composer.placeholderRoom': 'Message #{room}',
   'composer.placeholderDm': 'Message @{name}',
   'composer.send': 'Send',
-  'composer.hint': 'Enter to send · Shift+Enter for a new line',
+  'composer.privateTo': 'Private to {name}: only they will see it',
+  'composer.hint': 'Enter to send · Shift+Enter for a new line · /msg name: a private message',
 
   // Search
   'search.label': 'Search messages',

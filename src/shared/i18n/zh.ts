@@ -35,6 +35,7 @@ export const zh = {
   'people.none': '这里没有叫这个名字的人',
   'people.notFound': '没能确认这是谁，消息没有发出',
   'dm.sentPrivately': '已私信发给 {name}',
+  'dm.howTo': '发私信：/msg 名字 消息',
   'rooms.peopleHere': '当前人数',
   'rooms.newName': '新房间名称',
   'rooms.newPlaceholder': '新房间',
@@ -92,7 +93,8 @@ export const zh = {
   'composer.placeholderRoom': '发消息到 #{room}',
   'composer.placeholderDm': '发消息给 @{name}',
   'composer.send': '发送',
-  'composer.hint': 'Enter 发送 · Shift+Enter 换行',
+  'composer.privateTo': '私信给 {name}：只有对方能看到',
+  'composer.hint': 'Enter 发送 · Shift+Enter 换行 · /msg 名字：发私信',
 
   'search.label': '搜索消息',
   'search.none': '没有找到相关消息',

@@ -30,6 +30,8 @@ export interface ChatMessage {
   room: string;
   user: User;
   data: string;
+  /** The ids of the people its `@name`s named when it was sent (see mentions.ts); absent: nobody. */
+  mentions?: string[];
   ref?: string;
 }
 
@@ -40,6 +42,8 @@ export interface DirectMessage {
   user: User;
   to: User;
   data: string;
+  /** As a chat's: the people its `@name`s named when it was sent. */
+  mentions?: string[];
   ref?: string;
 }
 

@@ -13,6 +13,8 @@ import type {
   NameHolder,
   NameSignIn,
   NameSignInOutcome,
+  NewChat,
+  NewDm,
   Page,
   Room,
   RoomQuery,
@@ -164,11 +166,11 @@ export class PostgresStore implements Store {
     return this.commits.write((tx) => this.rooms.deleteRoom(tx, name, at));
   }
 
-  addChat(message: { room: string; user: User; data: string; ts: number }): Promise<ChatMessage> {
+  addChat(message: NewChat): Promise<ChatMessage> {
     return this.commits.addMessage(this.messages.chat(message));
   }
 
-  addDm(message: { user: User; to: User; data: string; ts: number }): Promise<DirectMessage> {
+  addDm(message: NewDm): Promise<DirectMessage> {
     return this.commits.addMessage(this.messages.dm(message));
   }
 
@@ -220,9 +222,9 @@ export class PostgresStore implements Store {
     return this.commits.write((tx) => this.reads.markRead(tx, userId, about, id));
   }
 
-  async unreadOf(userId: string, name: string): Promise<UnreadEntry[]> {
+  async unreadOf(userId: string): Promise<UnreadEntry[]> {
     const rooms = (await this.rooms.joinedRooms(userId)).map((room) => room.name);
-    return this.reads.unreadOf(userId, name, rooms);
+    return this.reads.unreadOf(userId, rooms);
   }
 
   search(text: string, scope: SearchScope, limit: number): Promise<SearchResult[]> {

@@ -5,8 +5,8 @@
 // time, each through an index (the primary key, (room, id) or (pair, id), with a LIMIT), a few
 // index pages whatever the size of the table.
 import type { ChatMessage, DirectMessage, StoredMessage, User } from '../../shared/protocol/index.js';
-import { SELECTED, WITH_USERS, pairKey, toMessage, type MessageRow } from '../rows.js';
-import type { Page } from '../store.js';
+import { encodeMentions, SELECTED, WITH_USERS, pairKey, toMessage, type MessageRow } from '../rows.js';
+import type { NewChat, NewDm, Page } from '../store.js';
 import type { NewMessage } from './groupCommit.js';
 import type { Queryable } from './pool.js';
 
@@ -40,17 +40,17 @@ export const MESSAGES_SQL = {
    * Adds messages, a row per index of the arrays: $1 their ids, taken from message_ids in the same
    * transaction (messageIds.ts), then ts, room, user_id, to_id, pair and data.
    */
-  addMessages: `INSERT INTO messages (id, ts, room, user_id, to_id, pair, data)
-    SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
+  addMessages: `INSERT INTO messages (id, ts, room, user_id, to_id, pair, data, mentions)
+    SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])`,
   /**
    * A batch of messages alone, as one statement and so one transaction of its own: their ids taken
    * (the counter's row locked first, as messageIds.ts requires; the INSERT's checks run after), then
    * the rows with the ids after `before`, in order. $1 the count, then the columns as `addMessages`.
    */
   addMessagesTakingIds: `WITH taken AS (UPDATE message_ids SET last = last + $1 WHERE one = 1 RETURNING last - $1 AS before),
-    added AS (INSERT INTO messages (id, ts, room, user_id, to_id, pair, data)
-      SELECT taken.before + m.n, m.ts, m.room, m.user_id, m.to_id, m.pair, m.data
-      FROM taken, unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS m(ts, room, user_id, to_id, pair, data, n))
+    added AS (INSERT INTO messages (id, ts, room, user_id, to_id, pair, data, mentions)
+      SELECT taken.before + m.n, m.ts, m.room, m.user_id, m.to_id, m.pair, m.data, m.mentions
+      FROM taken, unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY AS m(ts, room, user_id, to_id, pair, data, mentions, n))
     SELECT before FROM taken`,
   roomHistory: withIds(`SELECT id FROM messages WHERE ${along('room', '$1', '<', '$2', 'DESC')} LIMIT $3`, 'DESC'),
   dmHistory: withIds(`SELECT id FROM messages WHERE ${along('pair', '$1', '<', '$2', 'DESC')} LIMIT $3`, 'DESC'),
@@ -94,18 +94,24 @@ export class Messages {
   constructor(private readonly db: Queryable) {}
 
   /** A room message for the group commit to add (`insert`), and what it is once it has its id. */
-  chat({ room, user, data, ts }: { room: string; user: User; data: string; ts: number }): NewMessage<ChatMessage> {
-    return { values: [ts, room, user.id, null, null, data], result: (id) => ({ type: 'chat', id, ts, room, user, data }) };
+  chat({ room, user, data, ts, mentions }: NewChat): NewMessage<ChatMessage> {
+    return {
+      values: [ts, room, user.id, null, null, data, encodeMentions(mentions)],
+      result: (id) => ({ type: 'chat', id, ts, room, user, data, ...(mentions?.length && { mentions }) }),
+    };
   }
 
   /** A direct message for the group commit to add. */
-  dm({ user, to, data, ts }: { user: User; to: User; data: string; ts: number }): NewMessage<DirectMessage> {
-    return { values: [ts, null, user.id, to.id, pairKey(user.id, to.id), data], result: (id) => ({ type: 'dm', id, ts, user, to, data }) };
+  dm({ user, to, data, ts, mentions }: NewDm): NewMessage<DirectMessage> {
+    return {
+      values: [ts, null, user.id, to.id, pairKey(user.id, to.id), data, encodeMentions(mentions)],
+      result: (id) => ({ type: 'dm', id, ts, user, to, data, ...(mentions?.length && { mentions }) }),
+    };
   }
 
   /** Adds the messages `rows` (as `chat` and `dm` make them), with the ids `firstId`, `firstId + 1`, …, in one statement. */
   async insert(tx: Queryable, firstId: number, rows: readonly (readonly unknown[])[]): Promise<void> {
-    const columns = Array.from({ length: 6 }, (_, column) => rows.map((row) => row[column]));
+    const columns = Array.from({ length: 7 }, (_, column) => rows.map((row) => row[column]));
     await tx.query(MESSAGES_SQL.addMessages, [rows.map((_, i) => firstId + i), ...columns]);
   }
 
@@ -114,7 +120,7 @@ export class Messages {
    * own transaction); resolves with the first id. Nothing is kept when it fails.
    */
   async insertTakingIds(db: Queryable, rows: readonly (readonly unknown[])[]): Promise<number> {
-    const columns = Array.from({ length: 6 }, (_, column) => rows.map((row) => row[column]));
+    const columns = Array.from({ length: 7 }, (_, column) => rows.map((row) => row[column]));
     const { rows: taken } = await db.query<{ before: string | number }>(MESSAGES_SQL.addMessagesTakingIds, [rows.length, ...columns]);
     const before = taken[0]?.before;
     if (before === undefined) throw new Error('message_ids has no row: the schema is not at version 2');

@@ -2,7 +2,7 @@
 // conversation (the `reads` table, keyed by `conversationKey`), and what others wrote after that,
 // counted within the bounds SQLite keeps (UNREAD_WINDOW, UNREAD_CAP): three statements for every
 // room and conversation of a user together, each count a bounded walk back along one index.
-import { conversationKey, mentions, UNREAD_CAP, type Conversation, type UnreadEntry } from '../../shared/protocol/index.js';
+import { conversationKey, UNREAD_CAP, type Conversation, type UnreadEntry } from '../../shared/protocol/index.js';
 import { UNREAD_WINDOW } from '../bounds.js';
 import { pairKey } from '../rows.js';
 import { along } from './messages.js';
@@ -12,16 +12,15 @@ import type { Queryable } from './pool.js';
  * Unread after the marker in each source (a room, or a conversation's pair key) of the arrays $2
  * (sources) and $3 (markers), bounded as UNREAD_CAP says: the newest $4 messages after the
  * marker, read backwards through the (room, id) or (pair, id) index, then the first $5 of them
- * from others than $1. With the count come the texts of those holding an "@": whether they
- * mention the reader is `mentions()`'s to say (the page highlights with it; SQL's lower() folds
- * otherwise), at most UNREAD_CAP of them.
+ * from others than $1. With the count, how many of them mention $1 (resolved when sent: the
+ * `mentions` column, see rows.ts).
  */
 const unreadIn = (column: 'room' | 'pair') => `
-  SELECT q.ord, c.count, c.texts FROM unnest($2::text[], $3::bigint[]) WITH ORDINALITY AS q(source, marker, ord)
+  SELECT q.ord, c.count, c.mentions FROM unnest($2::text[], $3::bigint[]) WITH ORDINALITY AS q(source, marker, ord)
   CROSS JOIN LATERAL (
-    SELECT count(*)::int AS count, array_agg(x.data) FILTER (WHERE strpos(x.data, '@') > 0) AS texts FROM (
-      SELECT n.data FROM (
-        SELECT user_id, data FROM messages WHERE ${along(column, 'q.source', '>', 'q.marker', 'DESC')} LIMIT $4
+    SELECT count(*)::int AS count, (count(*) FILTER (WHERE strpos(x.mentions, ',' || $1 || ',') > 0))::int AS mentions FROM (
+      SELECT n.mentions FROM (
+        SELECT user_id, mentions FROM messages WHERE ${along(column, 'q.source', '>', 'q.marker', 'DESC')} LIMIT $4
       ) n WHERE n.user_id <> $1 LIMIT $5
     ) x
   ) c
@@ -46,7 +45,7 @@ interface CountRow {
   /** 1-based position in the arrays asked about. */
   ord: number;
   count: number;
-  texts: string[] | null;
+  mentions: number;
 }
 
 export class Reads {
@@ -63,7 +62,7 @@ export class Reads {
   }
 
   /** What `Store.unreadOf` answers, for `rooms`: the rooms the user is a member of, in order. */
-  async unreadOf(userId: string, name: string, rooms: readonly string[]): Promise<UnreadEntry[]> {
+  async unreadOf(userId: string, rooms: readonly string[]): Promise<UnreadEntry[]> {
     const [markerRows, conversations] = await Promise.all([
       this.db.query<{ key: string; last_read_id: number }>(READS_SQL.readsOf, [userId]),
       this.db.query<{ other: string; last_in: number }>(READS_SQL.conversationsWith, [userId]),
@@ -85,15 +84,14 @@ export class Reads {
         dms.map((dm) => dm.marker),
       ),
     ]);
-    const mentioned = (row: CountRow) => (row.texts ?? []).filter((text) => mentions(text, name)).length;
     const entries: UnreadEntry[] = roomCounts.map((row) => {
       const i = row.ord - 1;
-      return { room: rooms[i] as string, count: row.count, mentions: mentioned(row), lastReadId: roomMarkers[i] as number };
+      return { room: rooms[i] as string, count: row.count, mentions: row.mentions, lastReadId: roomMarkers[i] as number };
     });
     // Conversations, most recent unread first.
     const unreadDms = pairCounts.map((row) => ({ dm: dms[row.ord - 1] as (typeof dms)[number], row }));
     unreadDms.sort((a, b) => b.dm.newest - a.dm.newest);
-    for (const { dm, row } of unreadDms) entries.push({ with: dm.other, count: row.count, mentions: mentioned(row), lastReadId: dm.marker });
+    for (const { dm, row } of unreadDms) entries.push({ with: dm.other, count: row.count, mentions: row.mentions, lastReadId: dm.marker });
     return entries;
   }
 }

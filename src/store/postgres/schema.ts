@@ -156,3 +156,8 @@ CREATE INDEX held_names_by_user ON held_names(user_id);
 `;
 /** Once every room has its key (or NULL, for a later room too like an earlier one). */
 export const ROOM_NAME_KEY_INDEX = 'CREATE UNIQUE INDEX rooms_by_name_key ON rooms(name_key)';
+
+/** Version 4: the ids a chat mentions, as rows.ts `encodeMentions` keeps them (NULL: nobody); older messages have none. */
+export const SCHEMA_V4 = `
+ALTER TABLE messages ADD COLUMN mentions TEXT COLLATE "C";
+`;

@@ -10,7 +10,6 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { DEFAULTS } from '../../config.js';
 import {
-  mentions,
   type ChatMessage,
   type Conversation,
   type DirectMessage,
@@ -19,7 +18,7 @@ import {
   type UnreadEntry,
   type User,
 } from '../../shared/protocol/index.js';
-import type { NameHolder, NameSignIn, NameSignInOutcome, Page, Room, RoomQuery, SearchScope, StoredSession, StoredUser, SweepCounts } from '../store.js';
+import type { NameHolder, NameSignIn, NameSignInOutcome, NewChat, NewDm, Page, Room, RoomQuery, SearchScope, StoredSession, StoredUser, SweepCounts } from '../store.js';
 import { Checkpointer, WAL_LIMIT_BYTES } from './checkpointer.js';
 import { Messages } from './messages.js';
 import { migrate, schemaVersion } from './migrations.js';
@@ -83,10 +82,6 @@ export class SqliteEngine {
       db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
       process.emitWarning(`${reason}; SQLite checkpoints inside commits again`, 'CheckpointWarning');
     }, () => this.truncateLog(), walLimitBytes);
-    // A function of the connection, used by the unread counts (reads.ts).
-    db.function('mentions', { deterministic: true }, (data: unknown, name: unknown) =>
-      typeof data === 'string' && typeof name === 'string' && mentions(data, name) ? 1 : 0,
-    );
 
     this.messages = new Messages(db);
     this.reads = new Reads(db, this.messages);
@@ -179,11 +174,11 @@ export class SqliteEngine {
     return this.searchIndex.indexPending(limit);
   }
 
-  addChat(message: { room: string; user: User; data: string; ts: number }): ChatMessage {
+  addChat(message: NewChat): ChatMessage {
     return this.messages.addChat(message);
   }
 
-  addDm(message: { user: User; to: User; data: string; ts: number }): DirectMessage {
+  addDm(message: NewDm): DirectMessage {
     return this.messages.addDm(message);
   }
 
@@ -239,8 +234,8 @@ export class SqliteEngine {
     this.reads.ensureRoomReadMarker(userId, room);
   }
 
-  unreadOf(userId: string, name: string): UnreadEntry[] {
-    return this.reads.unreadOf(userId, name, this.rooms.joinedRooms(userId).map((room) => room.name));
+  unreadOf(userId: string): UnreadEntry[] {
+    return this.reads.unreadOf(userId, this.rooms.joinedRooms(userId).map((room) => room.name));
   }
 
   search(text: string, scope: SearchScope, limit: number): Promise<SearchResult[]> {

@@ -15,6 +15,8 @@ import type {
   NameHolder,
   NameSignIn,
   NameSignInOutcome,
+  NewChat,
+  NewDm,
   Page,
   Room,
   RoomQuery,
@@ -123,11 +125,11 @@ export class SqliteStore implements Store {
     return this.write(() => this.engine.deleteRoom(name, at));
   }
 
-  addChat(message: { room: string; user: User; data: string; ts: number }): Promise<ChatMessage> {
+  addChat(message: NewChat): Promise<ChatMessage> {
     return this.write(() => this.engine.addChat(message));
   }
 
-  addDm(message: { user: User; to: User; data: string; ts: number }): Promise<DirectMessage> {
+  addDm(message: NewDm): Promise<DirectMessage> {
     return this.write(() => this.engine.addDm(message));
   }
 
@@ -179,8 +181,8 @@ export class SqliteStore implements Store {
     return this.write(() => this.engine.markRead(userId, about, id));
   }
 
-  async unreadOf(userId: string, name: string): Promise<UnreadEntry[]> {
-    return this.engine.unreadOf(userId, name);
+  async unreadOf(userId: string): Promise<UnreadEntry[]> {
+    return this.engine.unreadOf(userId);
   }
 
   search(text: string, scope: SearchScope, limit: number): Promise<SearchResult[]> {

@@ -3,8 +3,8 @@
 // of recent rooms and the newest id in memory; `forget()` drops both when a commit fails.
 import type Database from 'better-sqlite3';
 import type { ChatMessage, DirectMessage, StoredMessage, User } from '../../shared/protocol/index.js';
-import type { Page } from '../store.js';
-import { MESSAGE_COLUMNS, ROOM_MESSAGE_COLUMNS, pairKey, toMessage, type MessageRow } from '../rows.js';
+import type { NewChat, NewDm, Page } from '../store.js';
+import { encodeMentions, MESSAGE_COLUMNS, ROOM_MESSAGE_COLUMNS, pairKey, toMessage, type MessageRow } from '../rows.js';
 
 /** How many rooms' latest pages are kept (the oldest kept goes first). */
 const LATEST_PAGES = 64;
@@ -56,8 +56,8 @@ export class Messages {
 
   constructor(db: Database.Database) {
     this.statements = {
-      addMessage: db.prepare<[number, string | null, string, string | null, string | null, string]>(
-        'INSERT INTO messages (ts, room, user_id, to_id, pair, data) VALUES (?, ?, ?, ?, ?, ?)',
+      addMessage: db.prepare<[number, string | null, string, string | null, string | null, string, string | null]>(
+        'INSERT INTO messages (ts, room, user_id, to_id, pair, data, mentions) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       roomHistory: db.prepare<[string, number, number], MessageRow>(
         `SELECT ${ROOM_MESSAGE_COLUMNS} WHERE m.room = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?`,
@@ -86,18 +86,18 @@ export class Messages {
     };
   }
 
-  addChat({ room, user, data, ts }: { room: string; user: User; data: string; ts: number }): ChatMessage {
-    const { lastInsertRowid } = this.statements.addMessage.run(ts, room, user.id, null, null, data);
+  addChat({ room, user, data, ts, mentions }: NewChat): ChatMessage {
+    const { lastInsertRowid } = this.statements.addMessage.run(ts, room, user.id, null, null, data, encodeMentions(mentions));
     this.latestPages.delete(room);
     this.newestId = undefined;
-    return { type: 'chat', id: Number(lastInsertRowid), ts, room, user, data };
+    return { type: 'chat', id: Number(lastInsertRowid), ts, room, user, data, ...(mentions?.length && { mentions }) };
   }
 
-  addDm({ user, to, data, ts }: { user: User; to: User; data: string; ts: number }): DirectMessage {
+  addDm({ user, to, data, ts, mentions }: NewDm): DirectMessage {
     const pair = pairKey(user.id, to.id);
-    const { lastInsertRowid } = this.statements.addMessage.run(ts, null, user.id, to.id, pair, data);
+    const { lastInsertRowid } = this.statements.addMessage.run(ts, null, user.id, to.id, pair, data, encodeMentions(mentions));
     this.newestId = undefined;
-    return { type: 'dm', id: Number(lastInsertRowid), ts, user, to, data };
+    return { type: 'dm', id: Number(lastInsertRowid), ts, user, to, data, ...(mentions?.length && { mentions }) };
   }
 
   roomHistory(room: string, page: Page): ChatMessage[] {

@@ -9,6 +9,7 @@ import { planHolds, planRoomKeys } from '../nameHolds.js';
 import {
   CONVERSATIONS_BACKFILL,
   HELD_NAMES,
+  MENTIONS_COLUMN,
   NAMES_COLUMNS,
   READS_BACKFILL,
   ROOM_LIFECYCLE_COLUMNS,
@@ -95,11 +96,21 @@ function heldNames(db: Database.Database): void {
   }
 }
 
+/**
+ * Version 4: who a chat mentions, resolved to ids when it is sent (MENTIONS_COLUMN). Messages from
+ * before have none: their `@name`s are left as text, never guessed at from today's names.
+ */
+function mentionIds(db: Database.Database): void {
+  const has = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('messages')").all();
+  if (!has.some((column) => column.name === 'mentions')) db.exec(MENTIONS_COLUMN);
+}
+
 /** In order; the one at index i brings a file from version i to i + 1. */
 const MIGRATIONS: readonly Migration[] = [
   { version: 1, up: adoptUnversioned },
   { version: 2, up: roomLifecycle },
   { version: 3, up: heldNames },
+  { version: 4, up: mentionIds },
 ];
 
 /** The version this program makes and reads. */

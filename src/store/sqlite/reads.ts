@@ -6,10 +6,8 @@ import { UNREAD_WINDOW } from '../bounds.js';
 import { pairKey } from '../rows.js';
 import type { Messages } from './messages.js';
 
-/** Whether a row mentions the reader: the same `mentions()` the page highlights with. */
-// CASE is lazy: mentions() runs only on rows with an "@" (at most UNREAD_CAP of them). Not a test
-// of "@name" with SQLite's lower(), which folds ASCII only and would miss "@ärger" for Ärger.
-const MENTIONED = `CASE WHEN instr(m.data, '@') > 0 THEN mentions(m.data, @name) ELSE 0 END`;
+/** Whether a row mentions the reader: resolved when it was sent (the `mentions` column, see rows.ts). */
+const MENTIONED = `coalesce(instr(m.mentions, ',' || @user || ','), 0) > 0`;
 
 /**
  * Unread in one room (@room) or conversation (@pair) after the marker, bounded as UNREAD_CAP says:
@@ -19,13 +17,12 @@ const MENTIONED = `CASE WHEN instr(m.data, '@') > 0 THEN mentions(m.data, @name)
 const unreadIn = (column: 'room' | 'pair') => `
   SELECT count(*) AS count, coalesce(sum(mentioned), 0) AS mentions FROM (
     SELECT m.id, ${MENTIONED} AS mentioned FROM (
-      SELECT id, user_id, data FROM messages WHERE ${column} = @${column} AND id > @marker ORDER BY id DESC LIMIT @window
+      SELECT id, user_id, mentions FROM messages WHERE ${column} = @${column} AND id > @marker ORDER BY id DESC LIMIT @window
     ) m WHERE m.user_id <> @user LIMIT @cap
   )`;
 
 interface UnreadParams {
   user: string;
-  name: string;
   marker: number;
   window: number;
   cap: number;
@@ -39,7 +36,7 @@ interface UnreadRow {
 export class Reads {
   private readonly statements;
 
-  /** `messages` tells each room's newest message (the `mentions()` SQL function is the connection's). */
+  /** `messages` tells each room's newest message. */
   constructor(
     db: Database.Database,
     private readonly messages: Messages,
@@ -79,10 +76,10 @@ export class Reads {
   }
 
   /** What `Store.unreadOf` answers, for `rooms`: the rooms the user is a member of, in order. */
-  unreadOf(userId: string, name: string, rooms: readonly string[]): UnreadEntry[] {
+  unreadOf(userId: string, rooms: readonly string[]): UnreadEntry[] {
     const markers = new Map<string, number>();
     for (const row of this.statements.readsOf.all(userId)) markers.set(row.key, row.last_read_id);
-    const bounds = { user: userId, name, window: UNREAD_WINDOW, cap: UNREAD_CAP };
+    const bounds = { user: userId, window: UNREAD_WINDOW, cap: UNREAD_CAP };
     const entries: UnreadEntry[] = [];
     for (const room of rooms) {
       const marker = markers.get(conversationKey({ room })) ?? 0;

@@ -172,3 +172,6 @@ CREATE INDEX IF NOT EXISTS held_names_by_user ON held_names(user_id);
 `;
 /** Made once every room has its key (or NULL, for a later room too like an earlier one). */
 export const ROOM_NAME_KEY_INDEX = 'CREATE UNIQUE INDEX IF NOT EXISTS rooms_by_name_key ON rooms(name_key);';
+
+/** Version 4: the ids a chat mentions, as rows.ts `encodeMentions` keeps them (NULL: nobody). */
+export const MENTIONS_COLUMN = 'ALTER TABLE messages ADD COLUMN mentions TEXT';

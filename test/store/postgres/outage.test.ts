@@ -36,7 +36,7 @@ describe.skipIf(!ownPostgresForTests())('the PostgreSQL store through an outage'
       await expect(store.addChat({ room: 'lobby', user: alice, data: 'during', ts: 2 })).rejects.toBeInstanceOf(StoreUnavailable);
       await expect(store.findRoom('lobby')).rejects.toBeInstanceOf(StoreUnavailable);
       await expect(store.roomHistory('lobby', { limit: 10 })).rejects.toBeInstanceOf(StoreUnavailable);
-      await expect(store.unreadOf(alice.id, alice.name)).rejects.toBeInstanceOf(StoreUnavailable);
+      await expect(store.unreadOf(alice.id)).rejects.toBeInstanceOf(StoreUnavailable);
       await expect(store.search('before', { rooms: ['lobby'] }, 10)).rejects.toBeInstanceOf(StoreUnavailable);
       // The health answer is kept a second: within a little more it says the store is away.
       await until('reachable() to say false', () => store.reachable(), (reachable) => !reachable, 5000);
