@@ -135,6 +135,20 @@ describeInChromium('unread, mentions and notifications in Chromium', () => {
     expect(await titleCount(page)).toBe(await badgeTotal(page));
   });
 
+  it('isolates a message holding bidi controls, live and after a reload, so it reorders nothing around it', async () => {
+    const evil = `\u202Eevil ${Date.now()}`;
+    carolWs.send({ type: 'chat', data: evil });
+    const styleOf = (page: Page) =>
+      page.locator('#messages li .text', { hasText: evil.slice(1) }).evaluate((text) => {
+        const author = text.closest('li')!.querySelector('.author')!;
+        return { dir: text.getAttribute('dir'), text: getComputedStyle(text).unicodeBidi, author: getComputedStyle(author).unicodeBidi };
+      });
+    await waitForMessage(bob.page, evil);
+    expect(await styleOf(bob.page)).toEqual({ dir: 'auto', text: 'plaintext', author: 'isolate' });
+    await reloadChat(bob.page);
+    expect(await styleOf(bob.page)).toEqual({ dir: 'auto', text: 'plaintext', author: 'isolate' });
+  });
+
   it('highlights a mention for the person named only, and counts mentions apart', async () => {
     await inLobby(alice, bob);
     carolWs.send({ type: 'chat', data: 'Hey @Bob, look at this' });
