@@ -156,3 +156,11 @@ CREATE INDEX held_names_by_user ON held_names(user_id);
 `;
 /** Once every room has its key (or NULL, for a later room too like an earlier one). */
 export const ROOM_NAME_KEY_INDEX = 'CREATE UNIQUE INDEX rooms_by_name_key ON rooms(name_key)';
+
+/**
+ * Version 4: private rooms, as SQLite's version 4 (../sqlite/schema.ts, PRIVATE_ROOMS): a room only
+ * its members (its `memberships` rows) may see. `memberships_by_room` exists since version 1.
+ */
+export const SCHEMA_V4 = `
+ALTER TABLE rooms ADD COLUMN private BOOLEAN NOT NULL DEFAULT FALSE;
+`;

@@ -172,3 +172,12 @@ CREATE INDEX IF NOT EXISTS held_names_by_user ON held_names(user_id);
 `;
 /** Made once every room has its key (or NULL, for a later room too like an earlier one). */
 export const ROOM_NAME_KEY_INDEX = 'CREATE UNIQUE INDEX IF NOT EXISTS rooms_by_name_key ON rooms(name_key);';
+
+/**
+ * Version 4: private rooms (docs/protocol.md, "Private rooms"): `rooms.private` is 1 for a room
+ * only its members may see; they are its `memberships` rows, now also read by room (who to tell).
+ */
+export const PRIVATE_ROOMS = {
+  column: 'private INTEGER NOT NULL DEFAULT 0',
+  index: 'CREATE INDEX IF NOT EXISTS memberships_by_room ON memberships(room);',
+} as const;
