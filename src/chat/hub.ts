@@ -235,19 +235,25 @@ export class Hub implements ChatContext {
     connection.later(() => replay(this.store, this.replays, connection, since, rooms, dmsOf), { gapless: true });
   }
 
-  /** Online users per room, every room in creation order. */
-  async roomsWithUsers(): Promise<{ name: string; users: User[] }[]> {
-    return (await this.store.listRooms()).map((room) => ({ name: room.name, users: this.rooms.usersIn(room.name) }));
+  /** Online users per room, every room `viewer` may see (private ones only when a member), in creation order. */
+  async roomsWithUsers(viewer: string): Promise<{ name: string; users: User[] }[]> {
+    const all = await this.store.listRooms();
+    const mine = all.some((room) => room.private) ? new Set(await this.store.roomsOf(viewer)) : new Set<string>();
+    return all.filter((room) => !room.private || mine.has(room.name)).map((room) => ({ name: room.name, users: this.rooms.usersIn(room.name) }));
   }
 
   usersIn(room: string): User[] {
     return this.rooms.usersIn(room);
   }
 
-  /** Tells everyone a room was made, archived or deleted (once the store has committed it); resolves once published, so the HTTP answer comes after. */
-  async announceRoom(change: RoomChange, name: string): Promise<void> {
-    const names = (await this.store.listRooms()).map((room) => room.name);
-    this.bus.publish({ kind: 'roomChange', change, room: name, names });
+  /**
+   * Tells everyone a room was made, archived or deleted (once the store has committed it); a
+   * private room only its `members` (read before a delete takes them). Resolves once published,
+   * so the HTTP answer comes after.
+   */
+  async announceRoom(change: RoomChange, name: string, members?: string[]): Promise<void> {
+    const names = (await this.store.listRooms()).filter((room) => !room.private).map((room) => room.name);
+    this.bus.publish(members ? { kind: 'roomChange', change, room: name, names, members } : { kind: 'roomChange', change, room: name, names });
   }
 
   /** Closes every connection of a user (sign-out), or of one of their sessions, in every process. */
