@@ -7,7 +7,7 @@ import type { Connection } from './connection.js';
 import type { Connections } from './connections.js';
 import type { PresenceSync } from './presence/presenceSync.js';
 import { DM_SCOPE } from './resume.js';
-import type { Rooms } from './rooms.js';
+import { leftMessage, type Rooms } from './rooms.js';
 import type { Carried } from './sendQueue.js';
 
 /** `sync`: what the hubs say about who is where (presence, hello, snapshot, alive, goodbye) goes to it. */
@@ -77,8 +77,9 @@ export function deliver(event: BusEvent, connections: Connections, rooms: Rooms,
           for (const connection of connections.ofUser(userId)) connection.send(frame);
         }
       }
+      // Each connection hears its own `left`, as on leaving, whether or not it was the user's last there.
       for (const connection of connections.ofUser(event.userId)) {
-        if (connection.rooms.has(event.room)) rooms.leave(connection, event.room);
+        if (connection.rooms.has(event.room) && !rooms.leave(connection, event.room)) connection.send(jsonFrame(leftMessage(event.room, connection.user)));
       }
       return;
     }

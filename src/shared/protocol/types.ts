@@ -83,7 +83,7 @@ export interface ServerMessages {
    * `user` was made a member of the private room `room` by `by`: to every connection of the
    * invitee (the room is theirs now: it goes in their list) and of the inviter.
    */
-  invited: { type: 'invited'; room: string; user: User; by: User };
+  invited: { type: 'invited'; room: string; user: User; by: User; ref?: string };
   /**
    * `user` is no longer a member of the private room `room`: `by` removed them. To every connection
    * of the removed and of the remover; the removed's connections in the room then hear `left`.
