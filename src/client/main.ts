@@ -14,6 +14,7 @@ import { search } from './search.js';
 import { closeDirectory, directoryPick, findAsYouType, findRooms } from './sidebar/directory.js';
 import { dmLinkUser, rememberListedDms } from './sidebar/dms.js';
 import { personShown, searchPeople } from './sidebar/people.js';
+import { sendInvite } from './invite.js';
 import { createRoom, roomLinkName } from './sidebar/rooms.js';
 import { current, historyLimit, makeView, me, setCurrent, views } from './state.js';
 import { typingSignal } from './typing.js';
@@ -76,6 +77,7 @@ function wireSidebar(): void {
   onSubmit('new-room', (form) => void createRoom(form).then((room) => room && openRoom(room, me.id)));
   byId('room-finder-input').addEventListener('input', findAsYouType);
   onSubmit('room-finder', () => void findRooms());
+  onSubmit('invite', sendInvite);
   byId('directory-more').addEventListener('click', () => void findRooms(true));
   byId('directory-list').addEventListener('click', (event) => {
     const room = directoryPick(event.target);

@@ -75,7 +75,7 @@ export const en = {
   'rooms.privateMark': 'private',
   'rooms.badPrivate': '"private" must be true or false',
   'room.invite': 'Invite',
-  'room.inviteLabel': 'Invite someone to #{room} by name',
+  'room.inviteLabel': 'Invite someone to this room by name',
   'room.invitePlaceholder': 'name',
   'room.invitedThem': '{name} is now a member of #{room}',
   'room.invitedYou': '{by} invited you to #{room}',

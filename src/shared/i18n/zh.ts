@@ -73,7 +73,7 @@ export const zh = {
   'rooms.privateMark': '私密',
   'rooms.badPrivate': '"private" 必须是 true 或 false',
   'room.invite': '邀请',
-  'room.inviteLabel': '按名字邀请别人加入 #{room}',
+  'room.inviteLabel': '按名字邀请别人加入这个房间',
   'room.invitePlaceholder': '名字',
   'room.invitedThem': '{name} 现在是 #{room} 的成员了',
   'room.invitedYou': '{by} 邀请你加入了 #{room}',
