@@ -28,6 +28,7 @@ import { ChatError, errorMessage, refusalOf } from './errors.js';
 import { PresenceSync } from './presence/presenceSync.js';
 import { ReplayBudget, replay } from './resume.js';
 import { Sequencer, messageIdOf, type SequencerTimes } from './sequencer.js';
+import { evictFormerMembers } from './membershipRecheck.js';
 import { closeEndedSessions } from './sessionRecheck.js';
 import { Rooms } from './rooms.js';
 import { UserLimits, type UserLimitSettings } from './userLimits.js';
@@ -116,11 +117,13 @@ export class Hub implements ChatContext {
     this.presenceSync.start();
   }
 
-  /** The bus is back: sign-outs made elsewhere while it was away close their sockets here now. */
+  /** The bus is back: sign-outs and ends of private memberships made elsewhere while it was away act here now. */
   private async recheckSessions(): Promise<void> {
     try {
       const closed = await closeEndedSessions(this.store, this.connections);
       if (closed > 0) this.options.log('signed_out_while_away', { closed });
+      const evicted = await evictFormerMembers(this.store, this.connections, this.rooms);
+      if (evicted > 0) this.options.log('removed_while_away', { evicted });
     } catch (error) {
       this.options.log('session_recheck_failed', { error: String(error) });
     }
