@@ -116,6 +116,16 @@ describe('a private room', () => {
     expect(await taken.json()).toEqual({ code: 1, error: translate('en', 'rooms.exists', { name: room.toUpperCase() }) });
   });
 
+  it('ending it is told to its members only', async () => {
+    const { alice, room, a, a2, oPage } = await privateRoom();
+    await a2.next((m) => m.type === 'room');
+    const deleted = await fetch(`${chat.server.url}/rooms/${room}`, { method: 'DELETE', headers: { cookie: alice.cookie } });
+    expect(deleted.status).toBe(204);
+    expect(await a2.next((m) => m.type === 'room')).toEqual({ type: 'room', change: 'deleted', room, private: true });
+    await a.next((m) => m.type === 'left' && m.room === room);
+    await expectNone(oPage, (m) => m.type === 'room' || m.type === 'rooms');
+  });
+
   it('stays out of a resume of a non-member, and its history is its members\'', async () => {
     const { olga, room, a, said } = await privateRoom();
     const before = said.id - 1;
