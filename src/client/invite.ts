@@ -1,14 +1,15 @@
 // Private rooms on the page: the Invite form of a private room's view, and what the page does
 // when I invite someone, am invited, or someone (I, or I am) is removed.
-import type { ServerMessages } from '../shared/protocol/index.js';
+import type { ServerMessages, User } from '../shared/protocol/index.js';
 import { newRef, send } from './connection.js';
 import { closeRoom } from './conversation.js';
-import { byId } from './dom.js';
+import { byId, element } from './dom.js';
 import { flash } from './flash.js';
 import { t } from './i18n.js';
 import { roomButton } from './sidebar/button.js';
-import { ensureRoomLink, removeRoomLink } from './sidebar/rooms.js';
+import { ensureRoomLink, madeByMe, removeRoomLink } from './sidebar/rooms.js';
 import { current, me, myRooms, viewFor, type View } from './state.js';
+import { forgetRead } from './unread.js';
 
 /** Whether the sidebar marks the room private (the server rendered it so, or the page learned it). */
 export function isPrivateRoom(room: string): boolean {
@@ -29,6 +30,24 @@ export function sendInvite(form: HTMLFormElement): void {
   field.value = '';
 }
 
+/** A Remove button beside someone in the people of a private room I made (the server checks again), or nothing. */
+export function removeButton(user: User): HTMLButtonElement | undefined {
+  if (current?.kind !== 'room' || user.id === me.id || !isPrivateRoom(current.target) || !madeByMe(current.target)) return undefined;
+  return element('button', {
+    className: 'link remove-member',
+    text: t('room.remove'),
+    attrs: { type: 'button', 'data-user-id': user.id, title: t('room.removeTitle', { name: user.name }), 'aria-label': t('room.removeTitle', { name: user.name }) },
+  });
+}
+
+/** A click in the people list on a Remove button sends `remove`; true when it was one. */
+export function removeClicked(target: EventTarget | null): boolean {
+  const id = (target as Element).closest<HTMLButtonElement>('.remove-member')?.dataset.userId;
+  if (id === undefined || current?.kind !== 'room') return false;
+  send({ type: 'remove', room: current.target, user: id, ref: newRef('remove') });
+  return true;
+}
+
 /** Someone became a member: the invitee's sidebar gains the room; both hear who did what. */
 export function invited({ room, user, by }: ServerMessages['invited']): void {
   if (user.id === me.id && by.id !== me.id) {
@@ -46,7 +65,11 @@ export function removed({ room, user, by }: ServerMessages['removed']): void {
     return;
   }
   const view = viewFor({ room });
-  if (view) closeRoom(view);
+  // No read marker for it on the way out: the server would answer that the room is not there.
+  if (view) {
+    forgetRead(view);
+    closeRoom(view);
+  }
   removeRoomLink(room);
   myRooms.delete(room);
   flash(t('room.removedYou', { by: by.name, room }));

@@ -14,7 +14,7 @@ import { search } from './search.js';
 import { closeDirectory, directoryPick, findAsYouType, findRooms } from './sidebar/directory.js';
 import { dmLinkUser, rememberListedDms } from './sidebar/dms.js';
 import { personShown, searchPeople } from './sidebar/people.js';
-import { sendInvite } from './invite.js';
+import { removeClicked, sendInvite } from './invite.js';
 import { createRoom, roomLinkName } from './sidebar/rooms.js';
 import { current, historyLimit, makeView, me, setCurrent, views } from './state.js';
 import { typingSignal } from './typing.js';
@@ -69,6 +69,7 @@ function wireSidebar(): void {
     if (user) openDm(user);
   });
   byId('users').addEventListener('click', (event) => {
+    if (removeClicked(event.target)) return;
     const user = personShown(event.target);
     if (user && user.id !== me.id) openDm(user);
   });

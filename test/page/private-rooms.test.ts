@@ -1,7 +1,7 @@
 // Private rooms on the page, in Chromium, in English and in Chinese: the new-room form's Private
 // box, the room marked private in the sidebar, the Invite form of its view; the invitee sees the
-// room appear and reads it, and someone else neither has it in the sidebar nor finds it in the
-// directory. What the server refuses on every path is in test/integration/private-*.test.ts.
+// room appear and reads it until its maker removes them from the people list, and someone else
+// neither has it in the sidebar nor finds it in the directory. What the server refuses on every path is in test/integration/private-*.test.ts.
 import { expect, it } from 'vitest';
 import { translate } from '../../src/shared/i18n/index.js';
 import { personName } from '../helpers/chat.js';
@@ -48,6 +48,16 @@ describeInChromium('private rooms, in Chromium', () => {
       const text = `${lang} between us`;
       await say(owner.page, text);
       await waitForMessage(guest.page, text);
+
+      // Its maker removes the invitee from the people list: the room leaves the invitee's page, with a word why.
+      const remove = owner.page.locator(`#users .remove-member[data-user-id="${guestUser.user.id}"]`);
+      expect(await remove.getAttribute('aria-label')).toBe(translate(lang, 'room.removeTitle', { name: guestUser.user.name }));
+      expect(await guest.page.locator('#users .remove-member').count()).toBe(0);
+      await remove.click();
+      expect(await flash(guest.page)).toBe(translate(lang, 'room.removedYou', { by: ownerUser.user.name, room }));
+      await until(`# ${room} gone from the invitee's sidebar`, () => sidebarRoom(guest.page, room), (row) => row === undefined);
+      expect(await conversationTitle(guest.page)).toBe('# lobby');
+      await until('the removed note', () => flash(owner.page), (note) => note === translate(lang, 'room.removedThem', { name: guestUser.user.name, room }));
 
       // The outsider: not in the sidebar, not in the directory, after all of that.
       expect(await sidebarRoom(outsider.page, room)).toBeUndefined();

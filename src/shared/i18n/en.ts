@@ -81,6 +81,8 @@ export const en = {
   'room.invitedYou': '{by} invited you to #{room}',
   'room.removedYou': '{by} removed you from #{room}',
   'room.removedThem': '{name} was removed from #{room}',
+  'room.remove': 'Remove',
+  'room.removeTitle': 'Remove {name} from this room',
   'permalink.notMember': 'This link is to a message in # {room}, a room you are not in.',
   'permalink.join': 'Join # {room}',
 

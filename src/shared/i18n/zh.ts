@@ -79,6 +79,8 @@ export const zh = {
   'room.invitedYou': '{by} 邀请你加入了 #{room}',
   'room.removedYou': '{by} 把你移出了 #{room}',
   'room.removedThem': '{name} 已被移出 #{room}',
+  'room.remove': '移出',
+  'room.removeTitle': '把 {name} 移出这个房间',
   'permalink.notMember': '这个链接指向 # {room} 房间里的一条消息，你还没有加入这个房间。',
   'permalink.join': '加入 # {room}',
 
