@@ -22,9 +22,16 @@ export type BusEvent =
   | { kind: 'connection'; userId: string; connectionId: string; message: ServerMessage }
   /**
    * A room was made, archived or deleted (committed already); `names` is every open room's name
-   * after it, in creation order. Hubs take their connections out of a room that ended.
+   * after it, in creation order, private ones left out. Hubs take their connections out of a room
+   * that ended. A private room's change has `members` (user ids): only their connections hear it.
    */
-  | { kind: 'roomChange'; change: RoomChange; room: string; names: string[] }
+  | { kind: 'roomChange'; change: RoomChange; room: string; names: string[]; members?: string[] }
+  /**
+   * A user's membership of a private room ended (committed already: they left, or were removed):
+   * every hub takes that user's connections out of the room (each hears its `left`), after
+   * `notice`, when given, goes to every connection of the user and of the users in `tell`.
+   */
+  | { kind: 'evict'; room: string; userId: string; notice?: ServerMessage; tell?: string[] }
   /**
    * Someone's first connection on the hub `from` entered a room, or their last one there left it:
    * every other hub keeps it per process (chat/presence/remotePresence.ts) and tells its members

@@ -7,7 +7,7 @@ import type { Connection } from './connection.js';
 import type { Connections } from './connections.js';
 import type { PresenceSync } from './presence/presenceSync.js';
 import { DM_SCOPE } from './resume.js';
-import type { Rooms } from './rooms.js';
+import { leftMessage, type Rooms } from './rooms.js';
 import type { Carried } from './sendQueue.js';
 
 /** `sync`: what the hubs say about who is where (presence, hello, snapshot, alive, goodbye) goes to it. */
@@ -54,16 +54,33 @@ export function deliver(event: BusEvent, connections: Connections, rooms: Rooms,
       return;
     }
     case 'roomChange': {
-      // The contract's `rooms` (every name) for plain clients; the change alone for those who asked.
-      let names: Buffer | undefined;
-      let change: Buffer | undefined;
-      for (const connection of connections) {
-        if (connection.roomChanges) connection.send((change ??= jsonFrame({ type: 'room', change: event.change, room: event.room })));
-        else connection.send((names ??= jsonFrame({ type: 'rooms', data: event.names })));
+      if (event.members) {
+        privateRoomChange(event, event.members, connections);
+      } else {
+        // The contract's `rooms` (every name) for plain clients; the change alone for those who asked.
+        let names: Buffer | undefined;
+        let change: Buffer | undefined;
+        for (const connection of connections) {
+          if (connection.roomChanges) connection.send((change ??= jsonFrame({ type: 'room', change: event.change, room: event.room })));
+          else connection.send((names ??= jsonFrame({ type: 'rooms', data: event.names })));
+        }
       }
       // Then nobody is in a room that ended: each connection there hears its own `left`, as on
       // leaving (after the change, so that a page knows why it is out).
       if (event.change !== 'created') evacuate(rooms, event.room);
+      return;
+    }
+    case 'evict': {
+      if (event.notice) {
+        const frame = jsonFrame(event.notice);
+        for (const userId of new Set([event.userId, ...(event.tell ?? [])])) {
+          for (const connection of connections.ofUser(userId)) connection.send(frame);
+        }
+      }
+      // Each connection hears its own `left`, as on leaving, whether or not it was the user's last there.
+      for (const connection of connections.ofUser(event.userId)) {
+        if (connection.rooms.has(event.room) && !rooms.leave(connection, event.room)) connection.send(jsonFrame(leftMessage(event.room, connection.user)));
+      }
       return;
     }
     case 'presence':
@@ -78,6 +95,17 @@ export function deliver(event: BusEvent, connections: Connections, rooms: Rooms,
         if (event.sessionId === undefined || connection.sessionId === event.sessionId) connection.peer.close(event.code, event.reason);
       }
       return;
+  }
+}
+
+/**
+ * A private room made or ended: its members hear it, nobody else (plain clients' `rooms` lists
+ * only rooms everyone may see, so it has not changed for them: they are told nothing).
+ */
+function privateRoomChange(event: Extract<BusEvent, { kind: 'roomChange' }>, members: string[], connections: Connections): void {
+  const frame = jsonFrame({ type: 'room', change: event.change, room: event.room, private: true });
+  for (const userId of members) {
+    for (const connection of connections.ofUser(userId)) if (connection.roomChanges) connection.send(frame);
   }
 }
 

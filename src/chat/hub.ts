@@ -28,6 +28,7 @@ import { ChatError, errorMessage, refusalOf } from './errors.js';
 import { PresenceSync } from './presence/presenceSync.js';
 import { ReplayBudget, replay } from './resume.js';
 import { Sequencer, messageIdOf, type SequencerTimes } from './sequencer.js';
+import { evictFormerMembers } from './membershipRecheck.js';
 import { closeEndedSessions } from './sessionRecheck.js';
 import { Rooms } from './rooms.js';
 import { UserLimits, type UserLimitSettings } from './userLimits.js';
@@ -120,11 +121,13 @@ export class Hub implements ChatContext {
     this.presenceSync.start();
   }
 
-  /** The bus is back: sign-outs made elsewhere while it was away close their sockets here now. */
+  /** The bus is back: sign-outs and ends of private memberships made elsewhere while it was away act here now. */
   private async recheckSessions(): Promise<void> {
     try {
       const closed = await closeEndedSessions(this.store, this.connections);
       if (closed > 0) this.options.log('signed_out_while_away', { closed });
+      const evicted = await evictFormerMembers(this.store, this.connections, this.rooms);
+      if (evicted > 0) this.options.log('removed_while_away', { evicted });
     } catch (error) {
       this.options.log('session_recheck_failed', { error: String(error) });
     }
@@ -239,19 +242,25 @@ export class Hub implements ChatContext {
     connection.later(() => replay(this.store, this.replays, connection, since, rooms, dmsOf), { gapless: true });
   }
 
-  /** Online users per room, every room in creation order. */
-  async roomsWithUsers(): Promise<{ name: string; users: User[] }[]> {
-    return (await this.store.listRooms()).map((room) => ({ name: room.name, users: this.rooms.usersIn(room.name) }));
+  /** Online users per room, every room `viewer` may see (private ones only when a member), in creation order. */
+  async roomsWithUsers(viewer: string): Promise<{ name: string; users: User[] }[]> {
+    const all = await this.store.listRooms();
+    const mine = all.some((room) => room.private) ? new Set(await this.store.roomsOf(viewer)) : new Set<string>();
+    return all.filter((room) => !room.private || mine.has(room.name)).map((room) => ({ name: room.name, users: this.rooms.usersIn(room.name) }));
   }
 
   usersIn(room: string): User[] {
     return this.rooms.usersIn(room);
   }
 
-  /** Tells everyone a room was made, archived or deleted (once the store has committed it); resolves once published, so the HTTP answer comes after. */
-  async announceRoom(change: RoomChange, name: string): Promise<void> {
-    const names = (await this.store.listRooms()).map((room) => room.name);
-    this.bus.publish({ kind: 'roomChange', change, room: name, names });
+  /**
+   * Tells everyone a room was made, archived or deleted (once the store has committed it); a
+   * private room only its `members` (read before a delete takes them). Resolves once published,
+   * so the HTTP answer comes after.
+   */
+  async announceRoom(change: RoomChange, name: string, members?: string[]): Promise<void> {
+    const names = (await this.store.listRooms()).filter((room) => !room.private).map((room) => room.name);
+    this.bus.publish(members ? { kind: 'roomChange', change, room: name, names, members } : { kind: 'roomChange', change, room: name, names });
   }
 
   /** Closes every connection of a user (sign-out), or of one of their sessions, in every process. */

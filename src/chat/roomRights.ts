@@ -1,5 +1,5 @@
-// Who may end a room (archive or delete it), decided in one place: moderators, when they come,
-// are added here, and every route or command that ends a room asks this.
+// Who may end a room (archive or delete it) and who may remove a member of a private room, decided
+// in one place: moderators, when they come, are added here, and every route or command asks this.
 import { foldName, LOBBY, type User } from '../shared/protocol/index.js';
 import type { Room } from '../store/store.js';
 
@@ -12,4 +12,13 @@ export function mayNotEnd(user: User, room: Room): EndRefusal | undefined {
   // A room from before rooms kept their creator has none, and nobody may end it yet.
   if (room.createdBy === undefined || room.createdBy !== user.id) return 'not_creator';
   return undefined;
+}
+
+/**
+ * Whether `user` may end `memberId`'s membership of the private room `room`: its creator may, of
+ * anyone else (their own ends with `leave`). Owners and moderators are to be added here.
+ */
+export function mayRemoveMember(user: User, room: Room, memberId: string): boolean {
+  if (!room.private || memberId === user.id) return false;
+  return room.createdBy !== undefined && room.createdBy === user.id;
 }

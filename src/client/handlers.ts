@@ -4,6 +4,7 @@ import { type ServerMessage, type ServerMessages } from '../shared/protocol/inde
 import { wsErrorKey } from '../shared/i18n/index.js';
 import { closeRoom, dmView, roomView } from './conversation.js';
 import { flash } from './flash.js';
+import { invited, removed } from './invite.js';
 import { t } from './i18n.js';
 import { addMessage, receiveHistory } from './messageList.js';
 import { failPending, resendUnconfirmed } from './pending.js';
@@ -60,6 +61,8 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
     // A room made by someone else is found in the directory; one that ended goes from everywhere.
     if (message.change !== 'created') roomEnded(message.change, message.room);
   },
+  invited,
+  removed,
   // The page sends no `ping` yet: nothing waits for the answer.
   pong() {},
   typing(message) {

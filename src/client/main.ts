@@ -14,6 +14,7 @@ import { search } from './search.js';
 import { closeDirectory, directoryPick, findAsYouType, findRooms } from './sidebar/directory.js';
 import { dmLinkUser, rememberListedDms } from './sidebar/dms.js';
 import { personShown, searchPeople } from './sidebar/people.js';
+import { removeClicked, sendInvite } from './invite.js';
 import { createRoom, roomLinkName } from './sidebar/rooms.js';
 import { current, historyLimit, makeView, me, setCurrent, views } from './state.js';
 import { typingSignal } from './typing.js';
@@ -68,6 +69,7 @@ function wireSidebar(): void {
     if (user) openDm(user);
   });
   byId('users').addEventListener('click', (event) => {
+    if (removeClicked(event.target)) return;
     const user = personShown(event.target);
     if (user && user.id !== me.id) openDm(user);
   });
@@ -76,6 +78,7 @@ function wireSidebar(): void {
   onSubmit('new-room', (form) => void createRoom(form).then((room) => room && openRoom(room, me.id)));
   byId('room-finder-input').addEventListener('input', findAsYouType);
   onSubmit('room-finder', () => void findRooms());
+  onSubmit('invite', sendInvite);
   byId('directory-more').addEventListener('click', () => void findRooms(true));
   byId('directory-list').addEventListener('click', (event) => {
     const room = directoryPick(event.target);

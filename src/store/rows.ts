@@ -74,10 +74,12 @@ export interface RoomRow {
   created_at: number;
   created_by: string | null;
   archived_at: number | null;
+  /** 0 or 1 on SQLite, a boolean on PostgreSQL. */
+  private: number | boolean;
 }
 
 /** A room's columns, from `rooms r`. */
-export const ROOM_COLUMNS = 'r.name, r.created_at, r.created_by, r.archived_at';
+export const ROOM_COLUMNS = 'r.name, r.created_at, r.created_by, r.archived_at, r.private';
 /** Neither archived nor deleted. */
 export const OPEN_ROOM = 'r.archived_at IS NULL AND r.deleted_at IS NULL';
 
@@ -85,5 +87,6 @@ export function toRoom(row: RoomRow): Room {
   const room: Room = { name: row.name, createdAt: row.created_at };
   if (row.created_by !== null) room.createdBy = row.created_by;
   if (row.archived_at !== null) room.archivedAt = row.archived_at;
+  if (row.private) room.private = true;
   return room;
 }

@@ -9,6 +9,8 @@ export interface Room {
   createdBy?: string;
   /** When it was archived: nobody may join, post or read it over the socket any more. */
   archivedAt?: number;
+  /** Invite-only: only its members may see it, on every path (docs/protocol.md, "Private rooms"). */
+  private?: true;
 }
 
 /** A page of the room directory: rooms whose name contains `q`, after `after`, by name. */
@@ -18,6 +20,8 @@ export interface RoomQuery {
   /** Only rooms whose name comes after this one (case-insensitively); '' from the start. */
   after: string;
   limit: number;
+  /** Whose directory it is: the private rooms they are a member of are listed too (no others). */
+  viewer?: string;
 }
 
 export interface Page {
@@ -140,7 +144,7 @@ export interface Store {
   addUser(user: User, createdAt: number): Promise<void>;
   getUser(id: string): Promise<StoredUser | undefined>;
 
-  /** Rooms in creation order, lobby first; archived and deleted ones left out. */
+  /** Rooms in creation order, lobby first; archived and deleted ones left out (private ones kept, marked). */
   listRooms(): Promise<Room[]>;
   /**
    * Finds a room by name, case-insensitively; returns it with its canonical spelling. An archived
@@ -149,12 +153,13 @@ export interface Store {
   findRoom(name: string): Promise<Room | undefined>;
   /**
    * Creates a room (write); undefined when one of that name (case-insensitively), or of the same
-   * nameKey, exists, archived or being deleted.
+   * nameKey, exists, archived or being deleted. A private room has its creator as its first
+   * member, in the same transaction.
    */
-  createRoom(name: string, createdAt: number, createdBy?: string): Promise<Room | undefined>;
+  createRoom(name: string, createdAt: number, createdBy?: string, isPrivate?: boolean): Promise<Room | undefined>;
   /** The room whose name has this nameKey, archived or not (not deleted): which room a new name is too like. */
   findRoomByKey(key: string): Promise<Room | undefined>;
-  /** The directory: rooms that are neither archived nor deleted, by name (case-insensitively). */
+  /** The directory: rooms that are neither archived nor deleted, by name (case-insensitively); private ones only for their members. */
   findRooms(query: RoomQuery): Promise<Room[]>;
   /** Archives a room, never the lobby (write); false when there is no such room or it is archived already. */
   archiveRoom(name: string, at: number): Promise<boolean>;
@@ -197,6 +202,8 @@ export interface Store {
   /** The rooms a user belongs to that are open (not archived), as `roomsOf` orders them: the page's sidebar. */
   joinedRooms(userId: string): Promise<Room[]>;
   isMember(userId: string, room: string): Promise<boolean>;
+  /** The ids of a room's members (none for the lobby, which is everyone's): who hears of a private room. */
+  membersOf(room: string): Promise<string[]>;
   /**
    * Makes the user a member of the room for good (write); true when they were not one already. A
    * new member's read marker starts at the room's newest message, so its past does not count as unread.

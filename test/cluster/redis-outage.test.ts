@@ -90,4 +90,33 @@ describe.skipIf(!ready)('a Redis outage under two processes', () => {
     await redis.start();
     expect(await socket.closed).toEqual({ code: 4001, reason: 'Signed out' });
   });
+
+  it('takes out, once Redis is back, the sockets of a member removed from a private room on another process meanwhile', async () => {
+    const owner = await signIn(processes[0]!.url, 'Keeper');
+    const member = await signIn(processes[1]!.url, 'Guest');
+    const room = unique('hush').replace(/-/g, '');
+    const made = await fetch(`${processes[0]!.url}/rooms`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: owner.cookie },
+      body: JSON.stringify({ name: room, private: true }),
+    });
+    expect(made.status).toBe(201);
+    const o = await TestClient.connect(processes[0]!.wsUrl, { cookie: owner.cookie, greeted: true });
+    const m = await TestClient.connect(processes[1]!.wsUrl, { cookie: member.cookie, greeted: true });
+    clients.push(o, m);
+    o.send({ type: 'invite', room, user: member.user.id });
+    await m.next((x) => x.type === 'invited', 5000);
+    m.send({ type: 'join', room });
+    await m.next((x) => x.type === 'list' && x.room === room, 5000);
+    await redis.stop();
+    o.send({ type: 'remove', room, user: member.user.id });
+    await o.next((x) => x.type === 'removed', 5000);
+    // The removal could not reach the other process: the member's socket is still in the room.
+    await m.settle();
+    expect(m.pending((x) => x.type === 'left' && x.room === room)).toEqual([]);
+    await redis.start();
+    expect(await m.next((x) => x.type === 'left' && x.room === room, 10_000)).toMatchObject({ user: { id: member.user.id } });
+    m.send({ type: 'chat', room, data: 'still here?', ref: 'after' });
+    expect(await m.next((x) => x.type === 'error' && x.ref === 'after', 5000)).toMatchObject({ data: { code: 'no_such_room' } });
+  });
 });

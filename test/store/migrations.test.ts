@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { LATEST_VERSION, migrate } from '../../src/store/sqlite/migrations.js';
 import { SqliteEngine, SqliteStore } from '../../src/store/sqlite/index.js';
 import { expectNamesMigrated, version2Seed } from '../helpers/namesMigration.js';
+import { expectPrivateRoomsMigrated, version3Seed } from '../helpers/privateRoomsMigration.js';
 import { tempDataDir } from '../helpers/server.js';
 import { expectIndexIntact, indexedUpTo, readFile, storeFixture } from '../helpers/store.js';
 
@@ -316,6 +317,24 @@ describe('schema versions', () => {
     try {
       expect(versionOf(dir)).toBe(LATEST_VERSION);
       await expectNamesMigrated(store);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a file of the release before private rooms (version 3) keeps its rooms public, with their members, and can make private ones', async () => {
+    const dir = tempDataDir();
+    const raw = new Database(path.join(dir, 'chat.db'));
+    try {
+      expect(migrate(raw, 3)).toBe(3);
+      raw.exec(version3Seed);
+    } finally {
+      raw.close();
+    }
+    const store = new SqliteStore(dir);
+    try {
+      expect(versionOf(dir)).toBe(LATEST_VERSION);
+      await expectPrivateRoomsMigrated(store);
     } finally {
       await store.close();
     }

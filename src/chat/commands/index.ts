@@ -5,11 +5,13 @@ import { chat } from './chat.js';
 import type { Command } from './command.js';
 import { dm } from './dm.js';
 import { history } from './history.js';
+import { invite } from './invite.js';
 import { join } from './join.js';
 import { leave } from './leave.js';
 import { people } from './people.js';
 import { ping } from './ping.js';
 import { read } from './read.js';
+import { remove } from './remove.js';
 import { typing } from './typing.js';
 
 export const commands: { readonly [K in ClientMessageType]: Command<K> } = {
@@ -22,4 +24,6 @@ export const commands: { readonly [K in ClientMessageType]: Command<K> } = {
   read,
   people,
   ping,
+  invite,
+  remove,
 };

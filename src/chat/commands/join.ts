@@ -7,7 +7,7 @@ import type { ChatContext, Command } from './command.js';
  * `join` to the room. It also makes the user a member for good, on every device, until they leave.
  */
 export const join: Command<'join'> = async (chat, connection, { room: name, since }) => {
-  const room = await existingRoom(chat.store, name);
+  const room = await existingRoom(chat.store, connection.user.id, name);
   await becomeMember(chat, connection.user.id, room.name);
   if (since !== undefined) chat.resume(connection, since, [room.name]);
   if (chat.rooms.refresh(connection, room.name, since === undefined)) return;

@@ -7,6 +7,7 @@ import { t } from '../i18n.js';
 import { addNotice } from '../messageList.js';
 import { current, me, peopleCount, remember, type View } from '../state.js';
 import { stopTyping } from '../typing.js';
+import { removeButton } from '../invite.js';
 import { setRoomCount } from './rooms.js';
 
 /** Typing in the search box asks the server once the person pauses this long. */
@@ -34,7 +35,10 @@ export function renderUsers(): void {
       const button = personButton(user, 'user-link', { 'data-user-id': user.id });
       if (user.id === me.id) button.append(element('span', { className: 'you', text: ` ${t('users.you')}` }));
       else button.title = t('users.messageTitle', { name: user.name });
-      return listItem(button);
+      const item = listItem(button);
+      const remove = removeButton(user);
+      if (remove) item.append(remove);
+      return item;
     }),
   );
   byId('online-count').textContent = String(current.kind === 'room' ? peopleCount(current) : 0);

@@ -23,17 +23,21 @@ export function madeByMe(room: string): boolean {
 
 /** Sends the new-room form: the room's name once made, or the reason shown beside the field. */
 export async function createRoom(form: HTMLFormElement): Promise<string | undefined> {
-  const field = form.querySelector('input') as HTMLInputElement;
+  const field = byId<HTMLInputElement>('new-room-name');
+  const privately = byId<HTMLInputElement>('new-room-private');
   const error = byId('new-room-error');
   const name = field.value.trim();
   const response = await fetch('/rooms', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ name }),
+    body: JSON.stringify({ name, private: privately.checked }),
   }).catch(() => undefined);
   if (response?.status === 201) {
     const room = (await response.json()) as { name: string };
+    // Marked private before the page opens it, so its view offers Invite.
+    if (privately.checked) ensureRoomLink(room.name, me.id, true);
     field.value = '';
+    privately.checked = false;
     error.hidden = true;
     field.removeAttribute('aria-invalid');
     return room.name;
@@ -48,13 +52,16 @@ export async function createRoom(form: HTMLFormElement): Promise<string | undefi
 }
 
 /** A sidebar row for a room, as the server renders it; a room this tab has a view of shows its count. */
-function roomLink(name: string, createdBy: string, view: View | undefined): HTMLButtonElement {
-  const button = element('button', { className: 'room-link', attrs: { type: 'button', 'data-room': name, 'data-created-by': createdBy } });
+function roomLink(name: string, createdBy: string, view: View | undefined, isPrivate: boolean): HTMLButtonElement {
+  const attrs: Record<string, string> = { type: 'button', 'data-room': name, 'data-created-by': createdBy };
+  if (isPrivate) attrs['data-private'] = 'true';
+  const button = element('button', { className: 'room-link', attrs });
   button.classList.toggle('joined', myRooms.has(name));
   const unread = element('span', { className: 'unread', text: '0' });
   unread.hidden = true;
   button.append(
     element('span', { className: 'room-name', text: `# ${name}` }),
+    ...(isPrivate ? [' ', element('span', { className: 'private-mark', text: t('rooms.privateMark') })] : []),
     ' ',
     unread,
     element('span', { className: 'count', text: String(view ? peopleCount(view) : 0), attrs: { title: t('rooms.peopleHere') } }),
@@ -63,11 +70,11 @@ function roomLink(name: string, createdBy: string, view: View | undefined): HTML
   return button;
 }
 
-/** A room of mine the sidebar lacks (just made, or joined from the directory) goes at the end. */
-export function ensureRoomLink(name: string, createdBy = ''): void {
+/** A room of mine the sidebar lacks (just made, joined from the directory, invited to) goes at the end. */
+export function ensureRoomLink(name: string, createdBy = '', isPrivate = false): void {
   if (roomButton(name)) return;
   const view = viewFor({ room: name });
-  byId('rooms').append(listItem(roomLink(name, createdBy, view)));
+  byId('rooms').append(listItem(roomLink(name, createdBy, view, isPrivate)));
   if (view) updateBadges(view);
 }
 

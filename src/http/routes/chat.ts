@@ -31,6 +31,7 @@ export function chatRoutes({ store, hub, historyLimit }: { store: Store; hub: Hu
       name: room.name,
       count: room.name === LOBBY ? online.length : hub.usersIn(room.name).length,
       createdBy: room.createdBy ?? '',
+      private: room.private === true,
     }));
     // The same `_message.njk` macro as the page's <template>, each message's markup made once.
     renderWithMessages(ctx, 'chat.njk', {

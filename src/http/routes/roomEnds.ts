@@ -8,10 +8,11 @@ import { requireUser } from '../auth.js';
 import type { AppContext, AppState } from '../context.js';
 import { fail } from '../language.js';
 
-/** The room the path names, if this user may end it: 404 when there is none, 403 when they may not. */
+/** The room the path names, if this user may end it: 404 when there is none (or it is private and not theirs), 403 when they may not. */
 async function roomToEnd(ctx: AppContext, store: Store): Promise<Room> {
   const name = ctx.params.name ?? '';
-  const room = (await store.findRoom(name)) ?? fail(ctx, 404, 'rooms.notFound', { name });
+  const found = await store.findRoom(name);
+  const room = found && (!found.private || (await store.isMember(ctx.state.user!.id, found.name))) ? found : fail(ctx, 404, 'rooms.notFound', { name });
   const refusal = mayNotEnd(ctx.state.user!, room);
   if (refusal === 'lobby') fail(ctx, 403, 'rooms.lobbyForever');
   if (refusal === 'not_creator') fail(ctx, 403, 'rooms.notCreator', { name: room.name });
@@ -26,14 +27,16 @@ export function roomEndRoutes({ store, hub }: { store: Store; hub: Hub }): Route
     if (room.archivedAt !== undefined) fail(ctx, 409, 'rooms.alreadyArchived', { name: room.name });
     const archivedAt = Date.now();
     await store.archiveRoom(room.name, archivedAt);
-    await hub.announceRoom('archived', room.name);
+    await hub.announceRoom('archived', room.name, room.private ? await store.membersOf(room.name) : undefined);
     ctx.body = { name: room.name, archivedAt };
   });
 
   router.delete('/rooms/:name', requireUser, async (ctx) => {
     const room = await roomToEnd(ctx, store);
+    // Read before: deleting the room takes its memberships with it.
+    const members = room.private ? await store.membersOf(room.name) : undefined;
     await store.deleteRoom(room.name, Date.now());
-    await hub.announceRoom('deleted', room.name);
+    await hub.announceRoom('deleted', room.name, members);
     ctx.status = 204;
   });
 

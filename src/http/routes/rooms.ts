@@ -34,7 +34,7 @@ function param(ctx: AppContext, key: string): string {
   return value;
 }
 
-/** A page of the directory: open rooms whose name contains `q`, by name, each with how many are in it now. */
+/** A page of the directory: open rooms whose name contains `q` (private ones only for their members), by name, each with how many are in it now. */
 async function directory(ctx: AppContext, store: Store, hub: Hub) {
   const q = param(ctx, 'q').trim();
   const after = param(ctx, 'after');
@@ -47,13 +47,21 @@ async function directory(ctx: AppContext, store: Store, hub: Hub) {
     fail(ctx, 400, 'rooms.badLimit', { max: MAX_ROOM_DIRECTORY_PAGE });
   }
   // One more than asked: whether there is a next page, without a count of every match.
-  const found = await store.findRooms({ q, after, limit: limit + 1 });
+  const found = await store.findRooms({ q, after, limit: limit + 1, viewer: ctx.state.user!.id });
   const rooms = found.slice(0, limit).map((room) => ({
     name: room.name,
     count: hub.usersIn(room.name).length,
     createdBy: room.createdBy ?? null,
+    ...(room.private ? { private: true } : {}),
   }));
   return { rooms, next: found.length > limit ? (rooms.at(-1)?.name ?? null) : null };
+}
+
+/** `private` in a form or JSON body: absent or false is a public room; undefined for anything unreadable. */
+function privateField(value: unknown): boolean | undefined {
+  if (value === undefined || value === false || value === 'false' || value === '') return false;
+  if (value === true || value === 'true' || value === 'on') return true;
+  return undefined;
 }
 
 export function roomRoutes({ store, hub, roomLimits, trustProxy }: RoomRoutesDeps): Router<AppState> {
@@ -62,7 +70,7 @@ export function roomRoutes({ store, hub, roomLimits, trustProxy }: RoomRoutesDep
   router.get('/rooms', requireUser, async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     // Bare, it is the contract's list: every open room with who is in it, from memory.
-    ctx.body = DIRECTORY_PARAMS.some((key) => key in ctx.query) ? await directory(ctx, store, hub) : await hub.roomsWithUsers();
+    ctx.body = DIRECTORY_PARAMS.some((key) => key in ctx.query) ? await directory(ctx, store, hub) : await hub.roomsWithUsers(ctx.state.user!.id);
   });
 
   router.post('/rooms', requireUser, async (ctx) => {
@@ -78,6 +86,11 @@ export function roomRoutes({ store, hub, roomLimits, trustProxy }: RoomRoutesDep
       fail(ctx, 429, taken.by === 'user' ? 'rooms.tooManyByYou' : 'rooms.tooManyFromAddress', { minutes });
     }
     const body = ctx.request.body as Record<string, unknown> | undefined;
+    const isPrivate = privateField(body?.private);
+    if (isPrivate === undefined) {
+      taken.giveBack();
+      return fail(ctx, 400, 'rooms.badPrivate');
+    }
     const checked = checkRoomName(body?.name);
     if (!checked.ok) {
       taken.giveBack();
@@ -88,17 +101,20 @@ export function roomRoutes({ store, hub, roomLimits, trustProxy }: RoomRoutesDep
     const existing = async () => (await store.findRoom(name)) ?? (await store.findRoomByKey(nameKey(name)));
     let room;
     try {
-      room = (await existing()) ? undefined : await store.createRoom(name, Date.now(), user.id);
+      room = (await existing()) ? undefined : await store.createRoom(name, Date.now(), user.id, isPrivate);
     } catch (error) {
       taken.giveBack();
       throw error;
     }
     if (!room) {
       taken.giveBack();
-      // Named as it is, so that `dеv` refused says `dev`; a room being deleted holds its name until purged.
-      return fail(ctx, 409, 'rooms.exists', { name: (await existing())?.name ?? name });
+      // Named as it is, so that `dеv` refused says `dev`; a room being deleted holds its name until
+      // purged. A private room's own spelling is for its members only.
+      const holder = await existing();
+      const told = holder && (!holder.private || (await store.isMember(user.id, holder.name))) ? holder.name : name;
+      return fail(ctx, 409, 'rooms.exists', { name: told });
     }
-    await hub.announceRoom('created', room.name);
+    await hub.announceRoom('created', room.name, room.private ? [user.id] : undefined);
     ctx.status = 201;
     ctx.body = { name: room.name };
   });

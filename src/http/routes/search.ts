@@ -45,7 +45,8 @@ export function searchRoutes({ store, searchRateLimit, counters }: { store: Stor
     let scope: SearchScope;
     if (roomName) {
       const room = await store.findRoom(roomName);
-      if (!room) return fail(ctx, 404, 'search.noRoom', { room: roomName });
+      // A private room is no room to whoever is not in it: the same 404 as for none.
+      if (!room || (room.private && !(await store.isMember(user.id, room.name)))) return fail(ctx, 404, 'search.noRoom', { room: roomName });
       if (!(await store.isMember(user.id, room.name))) return fail(ctx, 403, 'search.notMember', { room: room.name });
       scope = { rooms: [room.name] };
     } else {

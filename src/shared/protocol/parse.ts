@@ -146,6 +146,15 @@ function fromFields(fields: Fields, ref: string | undefined, limits: ParseLimits
     }
     case 'ping':
       return withRef({ type }, ref);
+    case 'invite': {
+      const room = requiredString(fields, 'room');
+      const user = optionalString(fields, 'user');
+      const name = optionalString(fields, 'name');
+      if ((user === undefined) === (name === undefined)) reject('bad_message', 'wsError.bad_message.userOrName', { type });
+      return withRef(user !== undefined ? { type, room, user } : { type, room, name: name as string }, ref);
+    }
+    case 'remove':
+      return withRef({ type, room: requiredString(fields, 'room'), user: requiredString(fields, 'user') }, ref);
     default:
       return reject('unknown_type', 'wsError.unknown_type.named', { type: type.slice(0, 32) });
   }

@@ -15,7 +15,11 @@ export type ErrorCode =
   /** An extension: the room is archived, so nobody may join, post, read or type there. */
   | 'archived'
   /** An extension: the store cannot be reached just now; nothing the message asked for was done (not stored, not sent). */
-  | 'unavailable';
+  | 'unavailable'
+  /** An extension: `invite` or `remove` about a room that is not private (anyone may join it). */
+  | 'not_private'
+  /** An extension: `remove` by someone who may not remove that member (see roomRights.ts). */
+  | 'not_allowed';
 
 export interface User {
   id: string;
@@ -78,7 +82,17 @@ export interface ServerMessages {
   dm: DirectMessage;
   rooms: { type: 'rooms'; data: string[] };
   /** Instead of `rooms`, for connections opened with `?rooms=changes` (the page's): what changed. */
-  room: { type: 'room'; change: RoomChange; room: string };
+  room: { type: 'room'; change: RoomChange; room: string; private?: true };
+  /**
+   * `user` was made a member of the private room `room` by `by`: to every connection of the
+   * invitee (the room is theirs now: it goes in their list) and of the inviter.
+   */
+  invited: { type: 'invited'; room: string; user: User; by: User; ref?: string };
+  /**
+   * `user` is no longer a member of the private room `room`: `by` removed them. To every connection
+   * of the removed and of the remover; the removed's connections in the room then hear `left`.
+   */
+  removed: { type: 'removed'; room: string; user: User; by: User };
   /** Someone else is typing in a room, or (`with` = their id) to you. */
   typing: { type: 'typing'; room: string; user: User } | { type: 'typing'; with: string; user: User };
   /** Another connection of yours has read up to `id`. */
@@ -116,6 +130,10 @@ export interface ClientMessages {
   people: { type: 'people'; room: string; q: string; ref?: string };
   /** Asks for a `pong`: a reply ordered after everything sent to this connection before it. */
   ping: { type: 'ping'; ref?: string };
+  /** Makes someone (by id, or by a name they hold) a member of a private room you are a member of. */
+  invite: { type: 'invite'; room: string; user: string; ref?: string } | { type: 'invite'; room: string; name: string; ref?: string };
+  /** Ends someone else's membership of a private room, for whoever may (roomRights.ts, mayRemoveMember). */
+  remove: { type: 'remove'; room: string; user: string; ref?: string };
 }
 export type ClientMessage = ClientMessages[keyof ClientMessages];
 export type ClientMessageType = keyof ClientMessages;

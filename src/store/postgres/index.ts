@@ -146,8 +146,8 @@ export class PostgresStore implements Store {
     return this.rooms.findRoom(name);
   }
 
-  createRoom(name: string, createdAt: number, createdBy?: string): Promise<Room | undefined> {
-    return this.commits.write((tx) => this.rooms.createRoom(tx, name, createdAt, createdBy));
+  createRoom(name: string, createdAt: number, createdBy?: string, isPrivate = false): Promise<Room | undefined> {
+    return this.commits.write((tx) => this.rooms.createRoom(tx, name, createdAt, createdBy, isPrivate));
   }
 
   findRoomByKey(key: string): Promise<Room | undefined> {
@@ -204,6 +204,10 @@ export class PostgresStore implements Store {
 
   isMember(userId: string, room: string): Promise<boolean> {
     return this.rooms.isMember(userId, room);
+  }
+
+  membersOf(room: string): Promise<string[]> {
+    return this.rooms.membersOf(room);
   }
 
   addMembership(userId: string, room: string, joinedAt: number): Promise<boolean> {

@@ -14,12 +14,15 @@ const SQL = {
   listRooms: `SELECT ${ROOM_COLUMNS} FROM rooms r WHERE ${OPEN_ROOM} ORDER BY r.id`,
   findRoom: `SELECT ${ROOM_COLUMNS} FROM rooms r WHERE r.key = $1 AND r.deleted_at IS NULL`,
   // Nothing when either unique key (the folded name, the nameKey) is taken.
-  createRoom: `INSERT INTO rooms (key, name, created_at, created_by, name_key) VALUES ($1, $2, $3, $4, $5)
+  createRoom: `INSERT INTO rooms (key, name, created_at, created_by, name_key, private) VALUES ($1, $2, $3, $4, $5, $6)
     ON CONFLICT DO NOTHING RETURNING id`,
   findRoomByKey: `SELECT ${ROOM_COLUMNS} FROM rooms r WHERE r.name_key = $1 AND r.deleted_at IS NULL`,
   // Through the unique index on key, in its order; the name test is a scan of at most the rooms after `after`.
+  // A private room only for its members (a viewer of '' is nobody's).
   findRooms: `SELECT ${ROOM_COLUMNS} FROM rooms r
-    WHERE r.key > $2 AND strpos(r.key, $1) > 0 AND ${OPEN_ROOM} ORDER BY r.key LIMIT $3`,
+    WHERE r.key > $2 AND strpos(r.key, $1) > 0 AND ${OPEN_ROOM}
+    AND (NOT r.private OR EXISTS (SELECT 1 FROM memberships ms WHERE ms.user_id = $4 AND ms.room = r.name))
+    ORDER BY r.key LIMIT $3`,
   archiveRoom: 'UPDATE rooms SET archived_at = $1 WHERE key = $2 AND key <> $3 AND archived_at IS NULL AND deleted_at IS NULL',
   markDeleted: 'UPDATE rooms SET deleted_at = $1 WHERE key = $2 AND key <> $3 AND deleted_at IS NULL',
   // The markers of its members, by primary key (a marker kept after leaving is older than any later room's messages).
@@ -31,6 +34,7 @@ const SQL = {
   joinedRooms: `SELECT ${ROOM_COLUMNS} FROM rooms r
     WHERE ${OPEN_ROOM} AND (r.key = $2 OR r.name IN (SELECT room FROM memberships WHERE user_id = $1 AND room <> $2))
     ORDER BY r.key = $2 DESC, r.id`,
+  membersOf: 'SELECT user_id FROM memberships WHERE room = $1',
   isMember: 'SELECT 1 FROM memberships WHERE user_id = $1 AND room = $2',
   addMembership: 'INSERT INTO memberships (user_id, room, joined_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
   removeMembership: 'DELETE FROM memberships WHERE user_id = $1 AND room = $2',
@@ -52,10 +56,14 @@ export class Rooms {
     return row && toRoom(row);
   }
 
-  async createRoom(tx: Queryable, name: string, createdAt: number, createdBy?: string): Promise<Room | undefined> {
-    const { rowCount } = await tx.query(SQL.createRoom, [foldName(name), name, createdAt, createdBy ?? null, nameKey(name)]);
+  async createRoom(tx: Queryable, name: string, createdAt: number, createdBy?: string, isPrivate = false): Promise<Room | undefined> {
+    const { rowCount } = await tx.query(SQL.createRoom, [foldName(name), name, createdAt, createdBy ?? null, nameKey(name), isPrivate]);
     if (rowCount === 0) return undefined;
-    return createdBy === undefined ? { name, createdAt } : { name, createdAt, createdBy };
+    const room: Room = createdBy === undefined ? { name, createdAt } : { name, createdAt, createdBy };
+    if (isPrivate) room.private = true;
+    // A private room is seen only by its members: its maker is the first.
+    if (isPrivate && createdBy !== undefined) await this.addMembership(tx, createdBy, name, createdAt);
+    return room;
   }
 
   async findRoomByKey(key: string): Promise<Room | undefined> {
@@ -63,8 +71,8 @@ export class Rooms {
     return row && toRoom(row);
   }
 
-  async findRooms({ q, after, limit }: RoomQuery): Promise<Room[]> {
-    return (await this.db.query<RoomRow>(SQL.findRooms, [foldName(q), foldName(after), limit])).rows.map(toRoom);
+  async findRooms({ q, after, limit, viewer }: RoomQuery): Promise<Room[]> {
+    return (await this.db.query<RoomRow>(SQL.findRooms, [foldName(q), foldName(after), limit, viewer ?? ''])).rows.map(toRoom);
   }
 
   async archiveRoom(tx: Queryable, name: string, at: number): Promise<boolean> {
@@ -93,6 +101,10 @@ export class Rooms {
 
   async isMember(userId: string, room: string): Promise<boolean> {
     return room === LOBBY || ((await this.db.query(SQL.isMember, [userId, room])).rowCount ?? 0) > 0;
+  }
+
+  async membersOf(room: string): Promise<string[]> {
+    return (await this.db.query<{ user_id: string }>(SQL.membersOf, [room])).rows.map((row) => row.user_id);
   }
 
   async addMembership(tx: Queryable, userId: string, room: string, joinedAt: number): Promise<boolean> {

@@ -161,3 +161,11 @@ export const ROOM_NAME_KEY_INDEX = 'CREATE UNIQUE INDEX rooms_by_name_key ON roo
 export const SCHEMA_V4 = `
 ALTER TABLE messages ADD COLUMN mentions TEXT COLLATE "C";
 `;
+
+/**
+ * Version 5: private rooms, as SQLite's version 5 (../sqlite/schema.ts, PRIVATE_ROOMS): a room only
+ * its members (its `memberships` rows) may see. `memberships_by_room` exists since version 1.
+ */
+export const SCHEMA_V5 = `
+ALTER TABLE rooms ADD COLUMN private BOOLEAN NOT NULL DEFAULT FALSE;
+`;

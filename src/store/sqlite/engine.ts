@@ -110,8 +110,8 @@ export class SqliteEngine {
     return this.rooms.findRoom(name);
   }
 
-  createRoom(name: string, createdAt: number, createdBy?: string): Room | undefined {
-    return this.rooms.createRoom(name, createdAt, createdBy);
+  createRoom(name: string, createdAt: number, createdBy?: string, isPrivate = false): Room | undefined {
+    return this.rooms.createRoom(name, createdAt, createdBy, isPrivate);
   }
 
   findRoomByKey(key: string): Room | undefined {
@@ -212,6 +212,10 @@ export class SqliteEngine {
 
   isMember(userId: string, room: string): boolean {
     return this.rooms.isMember(userId, room);
+  }
+
+  membersOf(room: string): string[] {
+    return this.rooms.membersOf(room);
   }
 
   addMembership(userId: string, room: string, joinedAt: number): boolean {

@@ -105,8 +105,8 @@ export class SqliteStore implements Store {
     return this.engine.findRoom(name);
   }
 
-  createRoom(name: string, createdAt: number, createdBy?: string): Promise<Room | undefined> {
-    return this.write(() => this.engine.createRoom(name, createdAt, createdBy));
+  createRoom(name: string, createdAt: number, createdBy?: string, isPrivate = false): Promise<Room | undefined> {
+    return this.write(() => this.engine.createRoom(name, createdAt, createdBy, isPrivate));
   }
 
   async findRoomByKey(key: string): Promise<Room | undefined> {
@@ -163,6 +163,10 @@ export class SqliteStore implements Store {
 
   async isMember(userId: string, room: string): Promise<boolean> {
     return this.engine.isMember(userId, room);
+  }
+
+  async membersOf(room: string): Promise<string[]> {
+    return this.engine.membersOf(room);
   }
 
   addMembership(userId: string, room: string, joinedAt: number): Promise<boolean> {

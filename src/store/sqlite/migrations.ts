@@ -11,6 +11,7 @@ import {
   HELD_NAMES,
   MENTIONS_COLUMN,
   NAMES_COLUMNS,
+  PRIVATE_ROOMS,
   READS_BACKFILL,
   ROOM_LIFECYCLE_COLUMNS,
   ROOM_LIFECYCLE_INDEXES,
@@ -105,12 +106,20 @@ function mentionIds(db: Database.Database): void {
   if (!has.some((column) => column.name === 'mentions')) db.exec(MENTIONS_COLUMN);
 }
 
+/** Version 5: private rooms (see PRIVATE_ROOMS): the column where a file lacks it, and memberships by room. */
+function privateRooms(db: Database.Database): void {
+  const has = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('rooms')").all().some((column) => column.name === 'private');
+  if (!has) db.exec(`ALTER TABLE rooms ADD COLUMN ${PRIVATE_ROOMS.column}`);
+  db.exec(PRIVATE_ROOMS.index);
+}
+
 /** In order; the one at index i brings a file from version i to i + 1. */
 const MIGRATIONS: readonly Migration[] = [
   { version: 1, up: adoptUnversioned },
   { version: 2, up: roomLifecycle },
   { version: 3, up: heldNames },
   { version: 4, up: mentionIds },
+  { version: 5, up: privateRooms },
 ];
 
 /** The version this program makes and reads. */

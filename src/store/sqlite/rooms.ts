@@ -27,13 +27,16 @@ export class Rooms {
       listRooms: db.prepare<[], RoomRow>(`SELECT ${COLUMNS} FROM rooms r WHERE ${OPEN} ORDER BY r.id`),
       findRoom: db.prepare<[string], RoomRow>(`SELECT ${COLUMNS} FROM rooms r WHERE r.key = ? AND r.deleted_at IS NULL`),
       // Ignored when either unique key (the folded name, the nameKey) is taken.
-      createRoom: db.prepare<[string, string, number, string | null, string]>(
-        'INSERT OR IGNORE INTO rooms (key, name, created_at, created_by, name_key) VALUES (?, ?, ?, ?, ?)',
+      createRoom: db.prepare<[string, string, number, string | null, string, number]>(
+        'INSERT OR IGNORE INTO rooms (key, name, created_at, created_by, name_key, private) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       findRoomByKey: db.prepare<[string], RoomRow>(`SELECT ${COLUMNS} FROM rooms r WHERE r.name_key = ? AND r.deleted_at IS NULL`),
       // Through the unique index on key, in its order; the name test is a scan of at most the rooms after `after`.
-      findRooms: db.prepare<[{ q: string; after: string; limit: number }], RoomRow>(
-        `SELECT ${COLUMNS} FROM rooms r WHERE r.key > @after AND instr(r.key, @q) > 0 AND ${OPEN} ORDER BY r.key LIMIT @limit`,
+      // A private room only for its members (a viewer of '' is nobody's).
+      findRooms: db.prepare<[{ q: string; after: string; limit: number; viewer: string }], RoomRow>(
+        `SELECT ${COLUMNS} FROM rooms r WHERE r.key > @after AND instr(r.key, @q) > 0 AND ${OPEN}
+         AND (r.private = 0 OR EXISTS (SELECT 1 FROM memberships ms WHERE ms.user_id = @viewer AND ms.room = r.name))
+         ORDER BY r.key LIMIT @limit`,
       ),
       archiveRoom: db.prepare<[number, string, string]>(
         'UPDATE rooms SET archived_at = ? WHERE key = ? AND key <> ? AND archived_at IS NULL AND deleted_at IS NULL',
@@ -50,6 +53,7 @@ export class Rooms {
         `SELECT ${COLUMNS} FROM memberships ms JOIN rooms r ON r.name = ms.room
          WHERE ms.user_id = ? AND ms.room <> ? AND ${OPEN} ORDER BY r.id`,
       ),
+      membersOf: db.prepare<[string], { user_id: string }>('SELECT user_id FROM memberships WHERE room = ?'),
       isMember: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM memberships WHERE user_id = ? AND room = ?'),
       addMembership: db.prepare<[string, string, number]>(
         'INSERT OR IGNORE INTO memberships (user_id, room, joined_at) VALUES (?, ?, ?)',
@@ -58,6 +62,13 @@ export class Rooms {
     };
     // Made once: better-sqlite3 builds a new wrapper (and its savepoint statements) per call otherwise.
     this.transactions = {
+      createRoom: db.transaction((name: string, createdAt: number, createdBy: string | undefined, isPrivate: boolean): boolean => {
+        const made = this.statements.createRoom.run(foldName(name), name, createdAt, createdBy ?? null, nameKey(name), isPrivate ? 1 : 0);
+        if (made.changes === 0) return false;
+        // A private room is seen only by its members: its maker is the first.
+        if (isPrivate && createdBy !== undefined) this.transactions.addMembership(createdBy, name, createdAt);
+        return true;
+      }),
       addMembership: db.transaction((userId: string, room: string, joinedAt: number): boolean => {
         if (this.statements.addMembership.run(userId, room, joinedAt).changes === 0) return false;
         this.reads.startReading(userId, room);
@@ -83,9 +94,10 @@ export class Rooms {
     return row && toRoom(row);
   }
 
-  createRoom(name: string, createdAt: number, createdBy?: string): Room | undefined {
-    if (this.statements.createRoom.run(foldName(name), name, createdAt, createdBy ?? null, nameKey(name)).changes === 0) return undefined;
+  createRoom(name: string, createdAt: number, createdBy?: string, isPrivate = false): Room | undefined {
+    if (!this.transactions.createRoom(name, createdAt, createdBy, isPrivate)) return undefined;
     const room: Room = createdBy === undefined ? { name, createdAt } : { name, createdAt, createdBy };
+    if (isPrivate) room.private = true;
     // Rooms are listed in creation order: the new one goes last, and the list needs no reading again.
     this.list?.push(Object.freeze({ ...room }));
     return { ...room };
@@ -96,8 +108,8 @@ export class Rooms {
     return row && toRoom(row);
   }
 
-  findRooms({ q, after, limit }: RoomQuery): Room[] {
-    return this.statements.findRooms.all({ q: foldName(q), after: foldName(after), limit }).map(toRoom);
+  findRooms({ q, after, limit, viewer }: RoomQuery): Room[] {
+    return this.statements.findRooms.all({ q: foldName(q), after: foldName(after), limit, viewer: viewer ?? '' }).map(toRoom);
   }
 
   archiveRoom(name: string, at: number): boolean {
@@ -126,6 +138,10 @@ export class Rooms {
 
   isMember(userId: string, room: string): boolean {
     return room === LOBBY || this.statements.isMember.get(userId, room) !== undefined;
+  }
+
+  membersOf(room: string): string[] {
+    return this.statements.membersOf.all(room).map((row) => row.user_id);
   }
 
   addMembership(userId: string, room: string, joinedAt: number): boolean {

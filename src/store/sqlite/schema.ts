@@ -175,3 +175,12 @@ export const ROOM_NAME_KEY_INDEX = 'CREATE UNIQUE INDEX IF NOT EXISTS rooms_by_n
 
 /** Version 4: the ids a chat mentions, as rows.ts `encodeMentions` keeps them (NULL: nobody). */
 export const MENTIONS_COLUMN = 'ALTER TABLE messages ADD COLUMN mentions TEXT';
+
+/**
+ * Version 5: private rooms (docs/protocol.md, "Private rooms"): `rooms.private` is 1 for a room
+ * only its members may see; they are its `memberships` rows, now also read by room (who to tell).
+ */
+export const PRIVATE_ROOMS = {
+  column: 'private INTEGER NOT NULL DEFAULT 0',
+  index: 'CREATE INDEX IF NOT EXISTS memberships_by_room ON memberships(room);',
+} as const;

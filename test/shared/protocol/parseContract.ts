@@ -10,7 +10,7 @@ import { LOBBY, MAX_HISTORY_LIMIT, MAX_REF_LENGTH, codePointLength, isBlank, typ
 
 // --- the contract, written out independently of src/ ----------------------------------------------
 
-export const TYPES = ['chat', 'dm', 'join', 'leave', 'history', 'typing', 'read', 'people', 'ping'] as const;
+export const TYPES = ['chat', 'dm', 'join', 'leave', 'history', 'typing', 'read', 'people', 'ping', 'invite', 'remove'] as const;
 /** Every error code of docs/protocol.md §5 … */
 const CONTRACT_CODES = ['bad_message', 'unknown_type', 'empty', 'too_long', 'no_such_room', 'not_in_room', 'no_such_user', 'rate_limited'];
 /** … of which the edge can only know these: rooms, users and rates are the hub's to judge. */
@@ -27,6 +27,9 @@ const FIELDS: Record<(typeof TYPES)[number], { required: string[]; optional: str
   read: { required: ['type', 'id'], optional: ['ref'], about: true },
   people: { required: ['type', 'room', 'q'], optional: ['ref'] },
   ping: { required: ['type'], optional: ['ref'] },
+  // Exactly one of `user` and `name`, checked below.
+  invite: { required: ['type', 'room'], optional: ['user', 'name', 'ref'] },
+  remove: { required: ['type', 'room', 'user'], optional: ['ref'] },
 };
 
 const DEFAULT_LIMITS: ParseLimits = { maxMessageLength: 2000 };
@@ -77,9 +80,10 @@ function expectContract(result: Parsed, limits: ParseLimits): void {
   const allowed = [...shape.required, ...shape.optional, ...(shape.about ? ['room', 'with'] : [])];
   for (const key of keys) expect(allowed, String(key)).toContain(key);
   if (shape.about) expect(('room' in message ? 1 : 0) + ('with' in message ? 1 : 0)).toBe(1);
+  if (message.type === 'invite') expect(('user' in message ? 1 : 0) + ('name' in message ? 1 : 0)).toBe(1);
 
   const fields = message as unknown as Record<string, unknown>;
-  for (const key of ['room', 'with', 'to']) if (key in fields) expect(typeof fields[key], key).toBe('string');
+  for (const key of ['room', 'with', 'to', 'user', 'name']) if (key in fields) expect(typeof fields[key], key).toBe('string');
   if ('ref' in fields) {
     expect(typeof fields.ref).toBe('string');
     expect((fields.ref as string).length).toBeLessThanOrEqual(MAX_REF_LENGTH);

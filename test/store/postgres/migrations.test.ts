@@ -7,6 +7,7 @@ import { LATEST_VERSION, migrate, schemaVersion } from '../../../src/store/postg
 import { PostgresStore } from '../../../src/store/postgres/index.js';
 import { openPool } from '../../../src/store/postgres/pool.js';
 import { expectNamesMigrated, version2Seed } from '../../helpers/namesMigration.js';
+import { expectPrivateRoomsMigrated, version3Seed } from '../../helpers/privateRoomsMigration.js';
 import { createTestDatabase, postgresForTests, withClient, type TestDatabase } from '../../helpers/postgres.js';
 
 /** Runs `test` on a fresh database, dropped afterwards. */
@@ -126,6 +127,20 @@ describe.skipIf(!(await postgresForTests()))('PostgreSQL schema versions', () =>
       const store = await PostgresStore.open(url);
       try {
         await expectNamesMigrated(store);
+      } finally {
+        await store.close();
+      }
+      await withClient(url, async (client) => expect(await schemaVersion(client)).toBe(LATEST_VERSION));
+    });
+  });
+
+  it('brings a version 3 database to version 5: its rooms stay public, with their members; private ones can be made', async () => {
+    await onFreshDatabase(async ({ url }) => {
+      expect(await migrateOnce(url, 3)).toBe(3);
+      await withClient(url, (client) => client.query(version3Seed));
+      const store = await PostgresStore.open(url);
+      try {
+        await expectPrivateRoomsMigrated(store);
       } finally {
         await store.close();
       }
