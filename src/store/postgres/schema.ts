@@ -156,3 +156,13 @@ CREATE INDEX held_names_by_user ON held_names(user_id);
 `;
 /** Once every room has its key (or NULL, for a later room too like an earlier one). */
 export const ROOM_NAME_KEY_INDEX = 'CREATE UNIQUE INDEX rooms_by_name_key ON rooms(name_key)';
+
+/**
+ * Version 4: the account page, as SQLite's version 4 (../sqlite/schema.ts, ACCOUNT_COLUMNS):
+ * `users.deleted_at` (a deleted account, its messages kept under "deleted user"), `sessions.agent`
+ * (a short description of the browser that signed in).
+ */
+export const SCHEMA_V4 = `
+ALTER TABLE users ADD COLUMN deleted_at BIGINT;
+ALTER TABLE sessions ADD COLUMN agent TEXT;
+`;

@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import { foldName, LOBBY } from '../../shared/protocol/index.js';
 import { planHolds, planRoomKeys } from '../nameHolds.js';
 import {
+  ACCOUNT_COLUMNS,
   CONVERSATIONS_BACKFILL,
   HELD_NAMES,
   NAMES_COLUMNS,
@@ -95,11 +96,22 @@ function heldNames(db: Database.Database): void {
   }
 }
 
+/** Version 4: the account page's columns (see ACCOUNT_COLUMNS), added where a file lacks them. */
+function accountColumns(db: Database.Database): void {
+  for (const [table, columns] of Object.entries(ACCOUNT_COLUMNS)) {
+    const has = new Set(db.prepare<[string], { name: string }>('SELECT name FROM pragma_table_info(?)').all(table).map((column) => column.name));
+    for (const [name, definition] of Object.entries(columns)) {
+      if (!has.has(name)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${definition}`);
+    }
+  }
+}
+
 /** In order; the one at index i brings a file from version i to i + 1. */
 const MIGRATIONS: readonly Migration[] = [
   { version: 1, up: adoptUnversioned },
   { version: 2, up: roomLifecycle },
   { version: 3, up: heldNames },
+  { version: 4, up: accountColumns },
 ];
 
 /** The version this program makes and reads. */

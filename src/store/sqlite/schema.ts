@@ -172,3 +172,13 @@ CREATE INDEX IF NOT EXISTS held_names_by_user ON held_names(user_id);
 `;
 /** Made once every room has its key (or NULL, for a later room too like an earlier one). */
 export const ROOM_NAME_KEY_INDEX = 'CREATE UNIQUE INDEX IF NOT EXISTS rooms_by_name_key ON rooms(name_key);';
+
+/**
+ * Version 4: the account page (docs/protocol.md, "Your account"). `users.deleted_at`: the account
+ * was deleted (its name is "deleted user", its messages kept); `sessions.agent`: a short
+ * description of the browser that signed in (from User-Agent), for the list of sessions.
+ */
+export const ACCOUNT_COLUMNS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  users: { deleted_at: 'deleted_at INTEGER' },
+  sessions: { agent: 'agent TEXT' },
+};
