@@ -18,7 +18,7 @@ const SQL = {
     INSERT INTO reads (user_id, key, last_read_id)
       SELECT id, $5, (SELECT coalesce(max(id), 0) FROM messages WHERE room = $6) FROM added
       ON CONFLICT (user_id, key) DO NOTHING`,
-  getUser: 'SELECT id, name, image, created_at FROM users WHERE id = $1',
+  getUser: 'SELECT id, name, image, created_at, deleted_at FROM users WHERE id = $1',
   addSession: 'INSERT INTO sessions (id, user_id, created_at, agent) VALUES ($1, $2, $3, $4)',
   getSession: `SELECT s.created_at, s.ended_at, u.id AS user_id, u.name, u.image, u.created_at AS user_created_at
     FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`,
@@ -61,8 +61,8 @@ export class Accounts {
   }
 
   async getUser(id: string, db: Queryable = this.db): Promise<StoredUser | undefined> {
-    const row = (await db.query<{ id: string; name: string; image: number; created_at: number }>(SQL.getUser, [id])).rows[0];
-    return row && { id: row.id, name: row.name, image: row.image, createdAt: row.created_at };
+    const row = (await db.query<{ id: string; name: string; image: number; created_at: number; deleted_at: number | null }>(SQL.getUser, [id])).rows[0];
+    return row && { id: row.id, name: row.name, image: row.image, createdAt: row.created_at, ...(row.deleted_at === null ? {} : { deleted: true as const }) };
   }
 
   async nameHolder(key: string, liveAfter: number, db: Queryable = this.db): Promise<NameHolder | undefined> {

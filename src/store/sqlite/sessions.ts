@@ -36,8 +36,8 @@ export class Accounts {
       endSession: db.prepare('UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL'),
       endSessionsOf: db.prepare('UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL'),
       addUser: db.prepare('INSERT OR IGNORE INTO users (id, name, image, created_at) VALUES (?, ?, ?, ?)'),
-      getUser: db.prepare<[string], { id: string; name: string; image: number; created_at: number }>(
-        'SELECT id, name, image, created_at FROM users WHERE id = ?',
+      getUser: db.prepare<[string], { id: string; name: string; image: number; created_at: number; deleted_at: number | null }>(
+        'SELECT id, name, image, created_at, deleted_at FROM users WHERE id = ?',
       ),
       // Through the primary key of held_names, then the sessions of one user (sessions_by_user).
       nameHolder: db.prepare<[number, string], HolderRow>(
@@ -79,7 +79,7 @@ export class Accounts {
 
   getUser(id: string): StoredUser | undefined {
     const row = this.statements.getUser.get(id);
-    return row && { id: row.id, name: row.name, image: row.image, createdAt: row.created_at };
+    return row && { id: row.id, name: row.name, image: row.image, createdAt: row.created_at, ...(row.deleted_at === null ? {} : { deleted: true }) };
   }
 
   nameHolder(key: string, liveAfter: number): NameHolder | undefined {
