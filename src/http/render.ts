@@ -65,7 +65,7 @@ function languageContext(lang: Lang): LanguageContext {
 const languageContexts = new Map<Lang, LanguageContext>(LANGUAGES.map((lang) => [lang, languageContext(lang)]));
 
 /** One message through `_message.njk`'s macro, the same markup the chat page's <template> has. */
-const oneMessage = new nunjucks.Template('{{ message(m, me) }}', env, '_one-message.njk');
+const oneMessage = new nunjucks.Template("{{ message(m, me, t('user.deleted')) }}", env, '_one-message.njk');
 
 /** How many messages' markup is kept; the oldest kept goes first. */
 const RENDERED_LIMIT = 1000;
