@@ -22,11 +22,14 @@ const PASSWORD = 'correct horse battery staple';
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
 const SAFARI = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 
-/** Signs in over JSON (with a password when given) from a browser described by `agent`. */
-async function signInAs(name: string, password?: string, agent = FIREFOX): Promise<SignedIn> {
+/**
+ * Signs in over JSON (with a password when given) from a browser described by `agent`; with the
+ * cookie of a guest's browser, that guest again: another session of theirs (no password to hash).
+ */
+async function signInAs(name: string, password?: string, agent = FIREFOX, cookie?: string): Promise<SignedIn> {
   const response = await fetch(`${site()}/signin`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json', 'user-agent': agent, 'accept-language': 'en' },
+    headers: { 'content-type': 'application/json', accept: 'application/json', 'user-agent': agent, 'accept-language': 'en', ...(cookie ? { cookie } : {}) },
     body: JSON.stringify(password === undefined ? { name } : { name, password }),
   });
   const body = (await response.json()) as { data?: User; error?: string };
@@ -151,8 +154,9 @@ describe('a password from the account page', () => {
 describe('sessions on the account page', () => {
   it('lists both devices, this one marked, and ends one: its socket closes, the other still answers', async () => {
     const name = personName('Twice');
-    const laptop = await signInAs(name, PASSWORD, FIREFOX);
-    const phone = await signInAs(name, PASSWORD, SAFARI);
+    const laptop = await signInAs(name, undefined, FIREFOX);
+    const phone = await signInAs(name, undefined, SAFARI, laptop.cookie);
+    expect(phone.user.id).toBe(laptop.user.id);
     const [laptopSocket, phoneSocket] = await chat.connectEach(laptop, phone);
     const page = (await accountPage(laptop.cookie)).text;
     expect(page).toContain('Firefox · Linux');
@@ -174,13 +178,14 @@ describe('sessions on the account page', () => {
 
   it('ends every other session, then every one with sign out everywhere', async () => {
     const name = personName('Thrice');
-    const [one, two, three] = [await signInAs(name, PASSWORD), await signInAs(name, PASSWORD, SAFARI), await signInAs(name, PASSWORD)];
+    const one = await signInAs(name);
+    const [two, three] = [await signInAs(name, undefined, SAFARI, one.cookie), await signInAs(name, undefined, FIREFOX, one.cookie)];
     const [oneSocket, twoSocket, threeSocket] = await chat.connectEach(one, two, three);
     expect((await post('/account/sessions/end-others', {}, one.cookie)).status).toBe(302);
     expect(await closeCode(twoSocket)).toBe(4001);
     expect(await closeCode(threeSocket)).toBe(4001);
     await oneSocket.settle();
-    const four = await signInAs(name, PASSWORD);
+    const four = await signInAs(name, undefined, FIREFOX, one.cookie);
     const fourSocket = await chat.connect(four);
     expect((await post('/signout/everywhere', {}, one.cookie)).status).toBe(302);
     expect(await closeCode(oneSocket)).toBe(4001);
@@ -207,6 +212,9 @@ describe('a new display name', () => {
       expect(refused.status, name).toBe(409);
       expect(refused.text, name).toContain(reason);
     }
+    // Nor may anyone sign in under it.
+    const reserved = await fetch(`${site()}/signin`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ name: 'DELETED USER' }) });
+    expect(reserved.status).toBe(409);
     const invisible = await post('/account/name', { name: 'A\u200bB' }, me.cookie);
     expect(invisible.status).toBe(400);
     expect(invisible.text).toContain('invisible');
@@ -267,8 +275,8 @@ describe('deleting an account', () => {
 
   it('closes every socket, frees the name, and shows its messages by "deleted user" everywhere', async () => {
     const name = personName('Leaving');
-    const leaving = await signInAs(name, PASSWORD);
-    const elsewhere = await signInAs(name, PASSWORD, SAFARI);
+    const leaving = await signInAs(name);
+    const elsewhere = await signInAs(name, undefined, SAFARI, leaving.cookie);
     const reader = await chat.signIn(personName('Reader'));
     const [one, two, watcher] = await chat.connectEach(leaving, elsewhere, reader);
     const text = unique('a message that outlives its author');
@@ -277,7 +285,7 @@ describe('deleting an account', () => {
     watcher.send({ type: 'dm', to: leaving.user.id, data: 'hello before you go' });
     await watcher.next((m) => m.type === 'dm');
 
-    const deleted = await post('/account/delete', { password: PASSWORD }, leaving.cookie);
+    const deleted = await post('/account/delete', { confirm: name }, leaving.cookie);
     expect(deleted.status).toBe(302);
     expect(await closeCode(one)).toBe(4001);
     expect(await closeCode(two)).toBe(4001);
