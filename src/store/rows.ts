@@ -41,7 +41,7 @@ export function pairKey(a: string, b: string): string {
 }
 
 /** A message's author or recipient; a deleted account says so (its name is DELETED_USER_NAME already). */
-function person(id: string, name: string, image: number, deleted: number | boolean | null): User {
+export function person(id: string, name: string, image: number, deleted: number | boolean | null): User {
   return deleted ? { id, name, image, deleted: true } : { id, name, image };
 }
 

@@ -97,6 +97,7 @@ forEachEngine('account', [], (fresh) => {
     expect((await store.roomHistory('lobby', { limit: 10 })).find((m) => m.id === said.id)?.user).toEqual(anonymous);
     expect((await store.dmHistory('u-dan', 'u-cat', { limit: 10 })).find((m) => m.id === dm.id)).toMatchObject({ to: anonymous });
     expect((await store.messagesSince(0, ['lobby'])).find((m) => m.id === said.id)?.user).toEqual(anonymous);
+    expect(await store.conversationsOf('u-dan', 10)).toEqual([anonymous]);
     expect((await store.messagesBetween(0, said.id, 10)).find((m) => m.id === said.id)?.user).toEqual(anonymous);
     // Others are untouched; the name is anyone's now.
     expect(await store.getUser('u-dan')).toEqual({ ...dan, createdAt: 1000 });
