@@ -44,5 +44,7 @@ export async function userNamed(store: Store, name: string): Promise<User> {
 /** A user by id, as the protocol shows one, or `no_such_user`. */
 export async function existingUser(store: Store, id: string): Promise<User> {
   const user = (await store.getUser(id)) ?? refuse('no_such_user', 'wsError.no_such_user');
+  // A deleted account is no one to write to (docs/protocol.md, "Your account").
+  if (user.deleted) refuse('no_such_user', 'wsError.no_such_user');
   return { id: user.id, name: user.name, image: user.image };
 }

@@ -45,7 +45,13 @@ export function localizeTimes(root: ParentNode): void {
 }
 
 export function avatarUrl(user: User): string {
-  return `/avatars/${encodeURIComponent(user.id)}.svg`;
+  // A deleted account's is a neutral picture, as on the server's page (_avatar.njk).
+  return `/avatars/${user.deleted ? 'deleted' : encodeURIComponent(user.id)}.svg`;
+}
+
+/** A person's name as the page shows it: a deleted account's in the reader's language. */
+export function displayName(user: User): string {
+  return user.deleted ? t('user.deleted') : user.name;
 }
 
 /** The user's identicon (drawn by our server); decorative, since the name always stands beside it. */
@@ -56,7 +62,7 @@ export function avatar(user: User): HTMLImageElement {
 /** A button with a person's avatar and name, as the people list, the DM links and the chooser show them. */
 export function personButton(user: User, className: string, attrs: Record<string, string> = {}): HTMLButtonElement {
   const button = element('button', { className, attrs: { type: 'button', ...attrs } });
-  button.append(avatar(user), ' ', element('span', { className: 'user-name', text: user.name }));
+  button.append(avatar(user), ' ', element('span', { className: 'user-name', text: displayName(user) }));
   return button;
 }
 
@@ -103,7 +109,9 @@ function fillMessage(item: HTMLLIElement, user: User, data: string, me: User): v
   item.dataset.userId = user.id;
   item.classList.toggle('mine', user.id === me.id);
   (item.querySelector('.avatar') as HTMLImageElement).src = avatarUrl(user);
-  (item.querySelector('.author') as HTMLElement).textContent = user.name;
+  const author = item.querySelector('.author') as HTMLElement;
+  author.textContent = displayName(user);
+  author.classList.toggle('deleted', user.deleted === true);
   renderText(item.querySelector('.text') as HTMLElement, data);
 }
 

@@ -1,6 +1,6 @@
 // Message search: asks the server (`GET /search`), lists what it found, opens a result in place.
 import type { Conversation, SearchResult } from '../shared/protocol/index.js';
-import { byId, element, listItem, renderText, setTime } from './dom.js';
+import { byId, displayName, element, listItem, renderText, setTime } from './dom.js';
 import { flash } from './flash.js';
 import { t } from './i18n.js';
 import { openMessage } from './permalinks.js';
@@ -28,7 +28,7 @@ function resultButton(result: SearchResult, panel: HTMLElement): HTMLButtonEleme
   renderText(text, result.data);
   button.append(
     element('span', { className: 'where', text: 'room' in conversation ? `# ${conversation.room}` : `@ ${other ?? result.user.name}` }),
-    element('span', { className: 'author', text: result.user.name }),
+    element('span', { className: 'author', text: displayName(result.user) }),
     ' ',
     time,
     text,

@@ -13,6 +13,7 @@ import { currentUser, sameOriginWrites } from './auth.js';
 import type { AppState } from './context.js';
 import { errorResponses } from './errors.js';
 import { language } from './language.js';
+import { accountRoutes } from './routes/account.js';
 import { avatarRoutes } from './routes/avatars.js';
 import { chatRoutes } from './routes/chat.js';
 import { healthRoutes } from './routes/health.js';
@@ -53,7 +54,9 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   const app = new Koa<AppState>({ proxy: deps.trustProxy, maxIpsCount: 1 });
   const signinLimiter = deps.counters.window('signin', deps.signinRateLimit, MINUTE_MS);
   const roomLimits = new RoomCreationLimits(deps.counters, deps.roomRateLimit);
-  const nameSignIns = new NameSignIns(deps.store, new PasswordGuesses(deps.counters, deps.passwordGuessLimit), deps.sessionMaxAgeMs);
+  // One count of wrong passwords for sign-in and the account page alike.
+  const passwordGuesses = new PasswordGuesses(deps.counters, deps.passwordGuessLimit);
+  const nameSignIns = new NameSignIns(deps.store, passwordGuesses, deps.sessionMaxAgeMs);
 
   app.use(errorResponses(deps.log));
   app.use(securityHeaders);
@@ -66,6 +69,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   for (const router of [
     chatRoutes(deps),
     signinRoutes({ ...deps, signinLimiter, nameSignIns }),
+    accountRoutes({ ...deps, passwordGuesses }),
     roomRoutes({ ...deps, roomLimits }),
     roomEndRoutes(deps),
     searchRoutes(deps),

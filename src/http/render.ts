@@ -65,11 +65,12 @@ function languageContext(lang: Lang): LanguageContext {
 const languageContexts = new Map<Lang, LanguageContext>(LANGUAGES.map((lang) => [lang, languageContext(lang)]));
 
 /** One message through `_message.njk`'s macro, the same markup the chat page's <template> has. */
-const oneMessage = new nunjucks.Template('{{ message(m, me) }}', env, '_one-message.njk');
+const oneMessage = new nunjucks.Template("{{ message(m, me, t('user.deleted')) }}", env, '_one-message.njk');
 
 /** How many messages' markup is kept; the oldest kept goes first. */
 const RENDERED_LIMIT = 1000;
-const rendered = new Map<number, Buffer>();
+/** Each kept message's markup, with the author's name it was made with (a rename makes it stale). */
+const rendered = new Map<number, { name: string; bytes: Buffer }>();
 const encoder = new TextEncoder();
 
 /** UTF-8 in memory of its own: a small `Buffer.from` is a slice of a shared 8 KiB pool, kept whole while kept. */
@@ -79,18 +80,19 @@ function ownBytes(text: string): Buffer {
 }
 
 /**
- * One message's markup as UTF-8, for `me`. A message never changes (nor its author's name), and its
- * markup depends on the reader only by the `mine` class, so it is rendered and encoded once and kept
- * for every reader but its author: the chat page's latest messages cost a lookup each, not a render.
+ * One message's markup as UTF-8, for `me`. A message's text never changes, and its markup depends
+ * on the reader only by the `mine` class, so it is rendered and encoded once and kept for every
+ * reader but its author, until its author's name changes (a rename, docs/protocol.md "Your
+ * account"): the chat page's latest messages cost a lookup each, not a render. A deleted author's
+ * messages say so in the reader's language, so they are rendered for each page.
  */
-function messageBytes(m: StoredMessage, me: User): Buffer {
-  if (m.user.id === me.id) return Buffer.from(oneMessage.render({ m, me }));
-  let bytes = rendered.get(m.id);
-  if (bytes === undefined) {
-    bytes = ownBytes(oneMessage.render({ m, me: null }));
-    if (rendered.size >= RENDERED_LIMIT) rendered.delete(rendered.keys().next().value as number);
-    rendered.set(m.id, bytes);
-  }
+function messageBytes(m: StoredMessage, me: User, language: LanguageContext): Buffer {
+  if (m.user.id === me.id || m.user.deleted) return Buffer.from(oneMessage.render({ m, me, ...language }));
+  const kept = rendered.get(m.id);
+  if (kept !== undefined && kept.name === m.user.name) return kept.bytes;
+  const bytes = ownBytes(oneMessage.render({ m, me: null, ...language }));
+  if (kept === undefined && rendered.size >= RENDERED_LIMIT) rendered.delete(rendered.keys().next().value as number);
+  rendered.set(m.id, { name: m.user.name, bytes });
   return bytes;
 }
 
@@ -129,7 +131,8 @@ export function renderWithMessages(
   const at = html.indexOf(MESSAGES_SLOT);
   if (at === -1) throw new Error(`${view} does not print renderedMessages`);
   const parts: Buffer[] = [Buffer.from(html.slice(0, at))];
-  for (const m of messages) parts.push(messageBytes(m, me));
+  const language = languageContexts.get(requestLanguage(ctx)) as LanguageContext;
+  for (const m of messages) parts.push(messageBytes(m, me, language));
   parts.push(Buffer.from(html.slice(at + MESSAGES_SLOT.length)));
   ctx.type = 'html';
   ctx.body = Buffer.concat(parts);

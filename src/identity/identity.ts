@@ -71,7 +71,8 @@ export class Identity {
       await this.store.addUser(claimed, now);
       return { user: claimed, sessionId: undefined };
     }
-    if (known.createdAt + this.maxAgeMs <= now || (await this.store.hasSessions(known.id))) return null;
+    // A deleted account is nobody (docs/protocol.md, "Your account"), whatever cookie names it.
+    if (known.deleted || known.createdAt + this.maxAgeMs <= now || (await this.store.hasSessions(known.id))) return null;
     return { user: { id: known.id, name: known.name, image: known.image }, sessionId: undefined };
   }
 

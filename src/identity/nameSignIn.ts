@@ -20,6 +20,8 @@ export interface NameSignInRequest {
   current: User | null;
   /** The client address, for the guesses' count. */
   address: string;
+  /** A short description of the browser (userAgent.ts), kept with the session. */
+  agent?: string;
   now?: number;
 }
 
@@ -48,7 +50,7 @@ export class NameSignIns {
     return holder === undefined || (holder.passwordHash === undefined && !holder.signedIn);
   }
 
-  async signIn({ name, password, current, address, now = Date.now() }: NameSignInRequest): Promise<NameSignInAnswer> {
+  async signIn({ name, password, current, address, agent, now = Date.now() }: NameSignInRequest): Promise<NameSignInAnswer> {
     const key = nameKey(name);
     const liveAfter = now - this.sessionMaxAgeMs;
     const holder = await this.store.nameHolder(key, liveAfter);
@@ -73,7 +75,15 @@ export class NameSignIns {
       if (password !== undefined) passwordHash = await hashPassword(password);
     }
     const sessionId = newSessionId(now);
-    const outcome = await this.store.signInByName({ key, user, sessionId, at: now, liveAfter, ...(passwordHash === undefined ? {} : { passwordHash }) });
+    const outcome = await this.store.signInByName({
+      key,
+      user,
+      sessionId,
+      at: now,
+      liveAfter,
+      ...(passwordHash === undefined ? {} : { passwordHash }),
+      ...(agent === undefined ? {} : { agent }),
+    });
     if (!outcome.ok) {
       // Taken meanwhile, on this process or another.
       return outcome.reason === 'claimed'

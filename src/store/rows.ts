@@ -12,17 +12,20 @@ export interface MessageRow {
   user_id: string;
   user_name: string;
   user_image: number;
+  /** The author's account was deleted (0/1 on SQLite, a boolean on PostgreSQL). */
+  user_deleted: number | boolean;
   to_id: string | null;
   to_name: string | null;
   to_image: number | null;
+  to_deleted: number | boolean | null;
   /** Who a chat mentions, as `encodeMentions` keeps it. */
   mentions: string | null;
 }
 
 export const SELECTED = `
   m.id, m.ts, m.room, m.data, m.mentions,
-  u.id AS user_id, u.name AS user_name, u.image AS user_image,
-  t.id AS to_id, t.name AS to_name, t.image AS to_image`;
+  u.id AS user_id, u.name AS user_name, u.image AS user_image, u.deleted_at IS NOT NULL AS user_deleted,
+  t.id AS to_id, t.name AS to_name, t.image AS to_image, t.deleted_at IS NOT NULL AS to_deleted`;
 export const WITH_USERS = `
   JOIN users u ON u.id = m.user_id
   LEFT JOIN users t ON t.id = m.to_id`;
@@ -30,8 +33,8 @@ export const MESSAGE_COLUMNS = `${SELECTED} FROM messages m ${WITH_USERS}`;
 /** The same columns for room messages only, which have no recipient to look up. */
 export const ROOM_MESSAGE_COLUMNS = `
   m.id, m.ts, m.room, m.data, m.mentions,
-  u.id AS user_id, u.name AS user_name, u.image AS user_image,
-  NULL AS to_id, NULL AS to_name, NULL AS to_image
+  u.id AS user_id, u.name AS user_name, u.image AS user_image, u.deleted_at IS NOT NULL AS user_deleted,
+  NULL AS to_id, NULL AS to_name, NULL AS to_image, NULL AS to_deleted
   FROM messages m JOIN users u ON u.id = m.user_id`;
 
 /**
@@ -51,19 +54,24 @@ export function pairKey(a: string, b: string): string {
   return a < b ? `${a}\n${b}` : `${b}\n${a}`;
 }
 
+/** A message's author or recipient; a deleted account says so (its name is DELETED_USER_NAME already). */
+export function person(id: string, name: string, image: number, deleted: number | boolean | null): User {
+  return deleted ? { id, name, image, deleted: true } : { id, name, image };
+}
+
 export function toMessage(row: MessageRow): StoredMessage {
   const mentions = decodeMentions(row.mentions);
-  const user: User = { id: row.user_id, name: row.user_name, image: row.user_image };
+  const user = person(row.user_id, row.user_name, row.user_image, row.user_deleted);
   if (row.room !== null) {
     return { type: 'chat', id: row.id, ts: row.ts, room: row.room, user, data: row.data, ...(mentions && { mentions }) };
   }
-  const to: User = { id: row.to_id ?? '', name: row.to_name ?? '', image: row.to_image ?? 0 };
+  const to = person(row.to_id ?? '', row.to_name ?? '', row.to_image ?? 0, row.to_deleted);
   return { type: 'dm', id: row.id, ts: row.ts, user, to, data: row.data, ...(mentions && { mentions }) };
 }
 
 /** A search hit: a room's message, or a DM with `with` the other person as seen from `dmsOf`. */
 export function toSearchResult(row: MessageRow, dmsOf: string | undefined): SearchResult {
-  const user: User = { id: row.user_id, name: row.user_name, image: row.user_image };
+  const user = person(row.user_id, row.user_name, row.user_image, row.user_deleted);
   const hit = { id: row.id, user, data: row.data, ts: row.ts };
   if (row.room !== null) return { ...hit, room: row.room };
   return { ...hit, with: row.user_id === dmsOf ? (row.to_id ?? '') : row.user_id };

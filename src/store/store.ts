@@ -1,5 +1,6 @@
 // The storage seam (the `Store` interface) and the types it speaks in; the SQLite store in
 // sqlite/ and the PostgreSQL one in postgres/ implement it.
+import type { AccountStore } from './accountStore.js';
 import type { ChatMessage, Conversation, DirectMessage, SearchResult, StoredMessage, UnreadEntry, User } from '../shared/protocol/index.js';
 
 export interface Room {
@@ -85,6 +86,8 @@ export interface NameSignIn {
   liveAfter: number;
   /** Claims the name for good with this hash (passwords.ts), unless the user has one already. */
   passwordHash?: string;
+  /** A short description of the browser (identity/userAgent.ts), kept with the session. */
+  agent?: string;
 }
 
 /** Signed in (the user as kept), or refused: the name is someone else's for good, or held by someone else signed in now. */
@@ -136,7 +139,7 @@ export class SearchRefused extends Error {
  * While the store cannot be reached (PostgreSQL away), calls reject with StoreUnavailable
  * (./unavailable.ts) and nothing they asked for happened; once it is back they work again.
  */
-export interface Store {
+export interface Store extends AccountStore {
   /** Whether the store can be reached now (`GET /healthz`); cheap enough to ask on every request. */
   reachable(): Promise<boolean>;
 

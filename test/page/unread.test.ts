@@ -141,7 +141,8 @@ describeInChromium('unread, mentions and notifications in Chromium', () => {
     const styleOf = (page: Page) =>
       page.locator('#messages li .text', { hasText: evil.slice(1) }).evaluate((text) => {
         const author = text.closest('li')!.querySelector('.author')!;
-        return { dir: text.getAttribute('dir'), text: getComputedStyle(text).unicodeBidi, author: getComputedStyle(author).unicodeBidi };
+        const style = text.ownerDocument.defaultView!.getComputedStyle.bind(text.ownerDocument.defaultView);
+        return { dir: text.getAttribute('dir'), text: style(text).unicodeBidi, author: style(author).unicodeBidi };
       });
     await waitForMessage(bob.page, evil);
     expect(await styleOf(bob.page)).toEqual({ dir: 'auto', text: 'plaintext', author: 'isolate' });

@@ -1,5 +1,7 @@
 import Router from '@koa/router';
 import { freeGuestName } from '../../identity/guestNames.js';
+import { describeUserAgent } from '../../identity/userAgent.js';
+import { isReservedName } from '../../identity/accountActions.js';
 import type { Hub } from '../../chat/hub.js';
 import type { Identity } from '../../identity/identity.js';
 import type { NameSignIns } from '../../identity/nameSignIn.js';
@@ -11,12 +13,12 @@ import {
   checkUserName,
   CloseCode,
   CloseReason,
-  codePointLength,
   MAX_NAME_LENGTH,
   MAX_PASSWORD_LENGTH,
   MIN_PASSWORD_LENGTH,
 } from '../../shared/protocol/index.js';
 import { wantsJson, type AppContext, type AppState } from '../context.js';
+import { bodyField, passwordField } from '../formFields.js';
 import { requestLanguage, t } from '../language.js';
 import { render } from '../render.js';
 
@@ -27,20 +29,6 @@ export interface SigninDeps {
   nameSignIns: NameSignIns;
   hub: Hub;
   signinLimiter: SlidingWindow;
-}
-
-function bodyField(ctx: AppContext, key: string): unknown {
-  const body = ctx.request.body as unknown;
-  return typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[key] : undefined;
-}
-
-/** The password field: none when absent or left empty (a guest), else a string of the allowed length; null when it is not. */
-function passwordField(ctx: AppContext): string | undefined | null {
-  const raw = bodyField(ctx, 'password');
-  if (raw === undefined || raw === '') return undefined;
-  if (typeof raw !== 'string') return null;
-  const length = codePointLength(raw.normalize('NFC'));
-  return length >= MIN_PASSWORD_LENGTH && length <= MAX_PASSWORD_LENGTH ? raw : null;
 }
 
 const minutes = (waitMs: number) => Math.max(1, Math.ceil(waitMs / 60_000));
@@ -75,11 +63,14 @@ export function signinRoutes({ identity, nameSignIns, hub, signinLimiter, trustP
     }
     const checked = checkUserName(raw);
     if (!checked.ok) return checked.problem === 'invisible' ? refuse(400, 'signin.invisibleName') : refuse(400, 'signin.badName', { max: MAX_NAME_LENGTH });
+    // The name deleted accounts show is nobody's (docs/protocol.md, "Your account").
+    if (isReservedName(checked.name)) return refuse(409, 'account.name.reserved', { holder: checked.name });
     const password = passwordField(ctx);
     if (password === null) return refuse(400, 'signin.badPassword', { min: MIN_PASSWORD_LENGTH, max: MAX_PASSWORD_LENGTH });
 
     const current = ctx.state.user;
-    const answer = await nameSignIns.signIn({ name: checked.name, password, current, address });
+    const agent = describeUserAgent(ctx.get('user-agent'));
+    const answer = await nameSignIns.signIn({ name: checked.name, password, current, address, ...(agent === undefined ? {} : { agent }) });
     if (!answer.ok) {
       switch (answer.refused) {
         case 'held':

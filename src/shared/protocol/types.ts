@@ -25,6 +25,8 @@ export interface User {
   id: string;
   name: string;
   image: number;
+  /** An extension: the account was deleted; `name` is then "deleted user" (pages say it in their language). */
+  deleted?: true;
 }
 
 export interface ChatMessage {

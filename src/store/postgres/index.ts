@@ -35,6 +35,8 @@ import { Reads } from './reads.js';
 import { RoomPurge } from './roomPurge.js';
 import { Rooms } from './rooms.js';
 import { Search, searchLocaleProblem } from './search.js';
+import type { Rename, RenameOutcome, SessionInfo } from '../accountStore.js';
+import { AccountChanges } from './accountChanges.js';
 import { Accounts } from './sessions.js';
 import { whenReachable, type StartWait } from './startup.js';
 import { AccountSweep } from './sweep.js';
@@ -68,6 +70,7 @@ export class PostgresStore implements Store {
   private readonly purge: RoomPurge;
   private readonly rooms: Rooms;
   private readonly accounts: Accounts;
+  private readonly accountChanges: AccountChanges;
   private readonly searches: Search;
   private readonly accountSweep: AccountSweep;
   private readonly health: Reachability;
@@ -87,6 +90,7 @@ export class PostgresStore implements Store {
     this.purge = new RoomPurge(pool);
     this.rooms = new Rooms(db, this.reads, this.purge);
     this.accounts = new Accounts(db);
+    this.accountChanges = new AccountChanges(db, this.accounts);
     this.searches = new Search(url, searchTimeoutMs);
     this.accountSweep = new AccountSweep(pool);
     this.health = new Reachability(url);
@@ -261,6 +265,26 @@ export class PostgresStore implements Store {
 
   endSessionsOf(userId: string, at: number): Promise<void> {
     return this.commits.write((tx) => this.accounts.endSessionsOf(tx, userId, at));
+  }
+
+  sessionsOf(userId: string, liveAfter: number): Promise<SessionInfo[]> {
+    return this.accountChanges.sessionsOf(userId, liveAfter);
+  }
+
+  passwordHashOf(userId: string): Promise<string | undefined> {
+    return this.accountChanges.passwordHashOf(userId);
+  }
+
+  setPassword(userId: string, passwordHash: string, keepSession: string | undefined, at: number): Promise<void> {
+    return this.commits.write((tx) => this.accountChanges.setPassword(tx, userId, passwordHash, keepSession, at));
+  }
+
+  renameUser(rename: Rename): Promise<RenameOutcome> {
+    return this.commits.write((tx) => this.accountChanges.renameUser(tx, rename));
+  }
+
+  deleteUser(userId: string, at: number): Promise<void> {
+    return this.commits.write((tx) => this.accountChanges.deleteUser(tx, userId, at));
   }
 
   async sweep(now: number, maxAgeMs: number): Promise<SweepCounts> {

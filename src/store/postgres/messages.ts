@@ -5,7 +5,7 @@
 // time, each through an index (the primary key, (room, id) or (pair, id), with a LIMIT), a few
 // index pages whatever the size of the table.
 import type { ChatMessage, DirectMessage, StoredMessage, User } from '../../shared/protocol/index.js';
-import { encodeMentions, SELECTED, WITH_USERS, pairKey, toMessage, type MessageRow } from '../rows.js';
+import { encodeMentions, SELECTED, WITH_USERS, pairKey, person, toMessage, type MessageRow } from '../rows.js';
 import type { NewChat, NewDm, Page } from '../store.js';
 import type { NewMessage } from './groupCommit.js';
 import type { Queryable } from './pool.js';
@@ -86,7 +86,7 @@ export const MESSAGES_SQL = {
       ORDER BY id LIMIT $3`,
     'ASC',
   ),
-  conversationsOf: `SELECT u.id, u.name, u.image FROM conversations c JOIN users u ON u.id = c.other_id
+  conversationsOf: `SELECT u.id, u.name, u.image, u.deleted_at IS NOT NULL AS deleted FROM conversations c JOIN users u ON u.id = c.other_id
     WHERE c.user_id = $1 ORDER BY c.last_id DESC LIMIT $2`,
 };
 
@@ -159,7 +159,7 @@ export class Messages {
   }
 
   async conversationsOf(userId: string, limit: number): Promise<User[]> {
-    const { rows } = await this.db.query<User>(MESSAGES_SQL.conversationsOf, [userId, limit]);
-    return rows.map((row) => ({ id: row.id, name: row.name, image: row.image }));
+    const { rows } = await this.db.query<User & { deleted: boolean }>(MESSAGES_SQL.conversationsOf, [userId, limit]);
+    return rows.map((row) => person(row.id, row.name, row.image, row.deleted));
   }
 }

@@ -169,3 +169,13 @@ ALTER TABLE messages ADD COLUMN mentions TEXT COLLATE "C";
 export const SCHEMA_V5 = `
 ALTER TABLE rooms ADD COLUMN private BOOLEAN NOT NULL DEFAULT FALSE;
 `;
+
+/**
+ * Version 6: the account page, as SQLite's version 6 (../sqlite/schema.ts, ACCOUNT_COLUMNS):
+ * `users.deleted_at` (a deleted account, its messages kept under "deleted user"), `sessions.agent`
+ * (a short description of the browser that signed in).
+ */
+export const SCHEMA_V6 = `
+ALTER TABLE users ADD COLUMN deleted_at BIGINT;
+ALTER TABLE sessions ADD COLUMN agent TEXT;
+`;

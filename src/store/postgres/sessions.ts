@@ -8,7 +8,7 @@ import type { NameHolder, NameSignIn, NameSignInOutcome, StoredSession, StoredUs
 import type { Queryable } from './pool.js';
 
 /** The advisory locks of names: this number, and the key's hash (a shared hash only makes two names wait for each other). */
-const NAME_LOCK = 0x6e616d65; // 'name'
+export const NAME_LOCK = 0x6e616d65; // 'name'
 
 const SQL = {
   // A newcomer has read the lobby up to now: its past is not "unread" to them. Nothing for a user already known.
@@ -18,8 +18,8 @@ const SQL = {
     INSERT INTO reads (user_id, key, last_read_id)
       SELECT id, $5, (SELECT coalesce(max(id), 0) FROM messages WHERE room = $6) FROM added
       ON CONFLICT (user_id, key) DO NOTHING`,
-  getUser: 'SELECT id, name, image, created_at FROM users WHERE id = $1',
-  addSession: 'INSERT INTO sessions (id, user_id, created_at) VALUES ($1, $2, $3)',
+  getUser: 'SELECT id, name, image, created_at, deleted_at FROM users WHERE id = $1',
+  addSession: 'INSERT INTO sessions (id, user_id, created_at, agent) VALUES ($1, $2, $3, $4)',
   getSession: `SELECT s.created_at, s.ended_at, u.id AS user_id, u.name, u.image, u.created_at AS user_created_at
     FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`,
   hasSessions: 'SELECT 1 FROM sessions WHERE user_id = $1 LIMIT 1',
@@ -61,8 +61,8 @@ export class Accounts {
   }
 
   async getUser(id: string, db: Queryable = this.db): Promise<StoredUser | undefined> {
-    const row = (await db.query<{ id: string; name: string; image: number; created_at: number }>(SQL.getUser, [id])).rows[0];
-    return row && { id: row.id, name: row.name, image: row.image, createdAt: row.created_at };
+    const row = (await db.query<{ id: string; name: string; image: number; created_at: number; deleted_at: number | null }>(SQL.getUser, [id])).rows[0];
+    return row && { id: row.id, name: row.name, image: row.image, createdAt: row.created_at, ...(row.deleted_at === null ? {} : { deleted: true as const }) };
   }
 
   async nameHolder(key: string, liveAfter: number, db: Queryable = this.db): Promise<NameHolder | undefined> {
@@ -74,7 +74,7 @@ export class Accounts {
 
   /** See Store.signInByName: in the group commit's transaction, under the name's lock. */
   async signInByName(tx: Queryable, signIn: NameSignIn): Promise<NameSignInOutcome> {
-    const { key, user, sessionId, at, liveAfter, passwordHash } = signIn;
+    const { key, user, sessionId, at, liveAfter, passwordHash, agent } = signIn;
     await tx.query(SQL.lockName, [NAME_LOCK, key]);
     const holder = await this.nameHolder(key, liveAfter, tx);
     if (holder && holder.user.id !== user.id) {
@@ -84,13 +84,13 @@ export class Accounts {
     await this.addUser(tx, user, at);
     if (holder?.user.id !== user.id) await tx.query(SQL.hold, [key, user.id]);
     if (passwordHash !== undefined) await tx.query(SQL.setPassword, [user.id, passwordHash]);
-    await this.addSession(tx, sessionId, user.id, at);
+    await this.addSession(tx, sessionId, user.id, at, agent);
     const kept = holder?.user.id === user.id ? holder.user : await this.getUser(user.id, tx);
     return { ok: true, user: kept as StoredUser };
   }
 
-  async addSession(tx: Queryable, id: string, userId: string, createdAt: number): Promise<void> {
-    await tx.query(SQL.addSession, [id, userId, createdAt]);
+  async addSession(tx: Queryable, id: string, userId: string, createdAt: number, agent?: string): Promise<void> {
+    await tx.query(SQL.addSession, [id, userId, createdAt, agent ?? null]);
   }
 
   async getSession(id: string): Promise<StoredSession | undefined> {

@@ -26,6 +26,7 @@ import { Reads } from './reads.js';
 import { RoomPurge } from './roomPurge.js';
 import { Rooms } from './rooms.js';
 import { Search } from './search.js';
+import { AccountChanges } from './accountChanges.js';
 import { Accounts } from './sessions.js';
 import { AccountSweep } from './sweep.js';
 
@@ -48,6 +49,8 @@ export class SqliteEngine {
   private readonly reads: Reads;
   private readonly rooms: Rooms;
   private readonly accounts: Accounts;
+  /** The account page's changes (accountChanges.ts), called through as they are. */
+  readonly accountChanges: AccountChanges;
   private readonly searchIndex: Search;
   private readonly accountSweep: AccountSweep;
   /** The checkpoint worker found the log over its limit while a batch was open: empty it after the commit. */
@@ -88,6 +91,7 @@ export class SqliteEngine {
     this.purge = new RoomPurge(db);
     this.rooms = new Rooms(db, this.reads, this.messages, this.purge);
     this.accounts = new Accounts(db, this.reads);
+    this.accountChanges = new AccountChanges(db, this.accounts, this.messages);
     this.searchIndex = new Search(db, this.file, searchTimeoutMs);
     this.searchIndex.start();
     this.accountSweep = new AccountSweep(db);

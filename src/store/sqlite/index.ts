@@ -26,6 +26,7 @@ import type {
   StoredUser,
   SweepCounts,
 } from '../store.js';
+import type { Rename, RenameOutcome, SessionInfo } from '../accountStore.js';
 import { SqliteEngine, type SqliteOptions } from './engine.js';
 
 export { SqliteEngine, type SqliteOptions } from './engine.js';
@@ -219,6 +220,26 @@ export class SqliteStore implements Store {
 
   endSessionsOf(userId: string, at: number): Promise<void> {
     return this.write(() => this.engine.endSessionsOf(userId, at));
+  }
+
+  async sessionsOf(userId: string, liveAfter: number): Promise<SessionInfo[]> {
+    return this.engine.accountChanges.sessionsOf(userId, liveAfter);
+  }
+
+  async passwordHashOf(userId: string): Promise<string | undefined> {
+    return this.engine.accountChanges.passwordHashOf(userId);
+  }
+
+  setPassword(userId: string, passwordHash: string, keepSession: string | undefined, at: number): Promise<void> {
+    return this.write(() => this.engine.accountChanges.setPassword(userId, passwordHash, keepSession, at));
+  }
+
+  renameUser(rename: Rename): Promise<RenameOutcome> {
+    return this.write(() => this.engine.accountChanges.renameUser(rename));
+  }
+
+  deleteUser(userId: string, at: number): Promise<void> {
+    return this.write(() => this.engine.accountChanges.deleteUser(userId, at));
   }
 
   async sweep(now: number, maxAgeMs: number): Promise<SweepCounts> {

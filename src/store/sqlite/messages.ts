@@ -4,7 +4,7 @@
 import type Database from 'better-sqlite3';
 import type { ChatMessage, DirectMessage, StoredMessage, User } from '../../shared/protocol/index.js';
 import type { NewChat, NewDm, Page } from '../store.js';
-import { encodeMentions, MESSAGE_COLUMNS, ROOM_MESSAGE_COLUMNS, pairKey, toMessage, type MessageRow } from '../rows.js';
+import { encodeMentions, MESSAGE_COLUMNS, ROOM_MESSAGE_COLUMNS, pairKey, person, toMessage, type MessageRow } from '../rows.js';
 
 /** How many rooms' latest pages are kept (the oldest kept goes first). */
 const LATEST_PAGES = 64;
@@ -79,8 +79,8 @@ export class Messages {
         `SELECT ${MESSAGE_COLUMNS} WHERE m.room IS NULL AND m.to_id = ? AND m.user_id <> ? AND m.id > ? ORDER BY m.id LIMIT ?`,
       ),
       between: db.prepare<[number, number, number], MessageRow>(BETWEEN_SQL),
-      conversationsOf: db.prepare<[string, number], { id: string; name: string; image: number }>(
-        `SELECT u.id, u.name, u.image FROM conversations c JOIN users u ON u.id = c.other_id
+      conversationsOf: db.prepare<[string, number], { id: string; name: string; image: number; deleted: number }>(
+        `SELECT u.id, u.name, u.image, u.deleted_at IS NOT NULL AS deleted FROM conversations c JOIN users u ON u.id = c.other_id
          WHERE c.user_id = ? ORDER BY c.last_id DESC LIMIT ?`,
       ),
     };
@@ -148,7 +148,7 @@ export class Messages {
   }
 
   conversationsOf(userId: string, limit: number): User[] {
-    return this.statements.conversationsOf.all(userId, limit).map((row) => ({ id: row.id, name: row.name, image: row.image }));
+    return this.statements.conversationsOf.all(userId, limit).map((row) => person(row.id, row.name, row.image, row.deleted));
   }
 
   /** A deleted room's latest page, which a new room of the same name must not show. */

@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import { foldName, LOBBY } from '../../shared/protocol/index.js';
 import { planHolds, planRoomKeys } from '../nameHolds.js';
 import {
+  ACCOUNT_COLUMNS,
   CONVERSATIONS_BACKFILL,
   HELD_NAMES,
   MENTIONS_COLUMN,
@@ -113,6 +114,16 @@ function privateRooms(db: Database.Database): void {
   db.exec(PRIVATE_ROOMS.index);
 }
 
+/** Version 6: the account page's columns (see ACCOUNT_COLUMNS), added where a file lacks them. */
+function accountColumns(db: Database.Database): void {
+  for (const [table, columns] of Object.entries(ACCOUNT_COLUMNS)) {
+    const has = new Set(db.prepare<[string], { name: string }>('SELECT name FROM pragma_table_info(?)').all(table).map((column) => column.name));
+    for (const [name, definition] of Object.entries(columns)) {
+      if (!has.has(name)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${definition}`);
+    }
+  }
+}
+
 /** In order; the one at index i brings a file from version i to i + 1. */
 const MIGRATIONS: readonly Migration[] = [
   { version: 1, up: adoptUnversioned },
@@ -120,6 +131,7 @@ const MIGRATIONS: readonly Migration[] = [
   { version: 3, up: heldNames },
   { version: 4, up: mentionIds },
   { version: 5, up: privateRooms },
+  { version: 6, up: accountColumns },
 ];
 
 /** The version this program makes and reads. */

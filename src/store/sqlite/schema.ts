@@ -184,3 +184,13 @@ export const PRIVATE_ROOMS = {
   column: 'private INTEGER NOT NULL DEFAULT 0',
   index: 'CREATE INDEX IF NOT EXISTS memberships_by_room ON memberships(room);',
 } as const;
+
+/**
+ * Version 6: the account page (docs/protocol.md, "Your account"). `users.deleted_at`: the account
+ * was deleted (its name is "deleted user", its messages kept); `sessions.agent`: a short
+ * description of the browser that signed in (from User-Agent), for the list of sessions.
+ */
+export const ACCOUNT_COLUMNS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  users: { deleted_at: 'deleted_at INTEGER' },
+  sessions: { agent: 'agent TEXT' },
+};

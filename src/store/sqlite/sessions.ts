@@ -24,7 +24,7 @@ export class Accounts {
     private readonly reads: Reads,
   ) {
     this.statements = {
-      addSession: db.prepare('INSERT INTO sessions (id, user_id, created_at) VALUES (?, ?, ?)'),
+      addSession: db.prepare<[string, string, number, string | null]>('INSERT INTO sessions (id, user_id, created_at, agent) VALUES (?, ?, ?, ?)'),
       getSession: db.prepare<
         [string],
         { created_at: number; ended_at: number | null; user_id: string; name: string; image: number; user_created_at: number }
@@ -36,8 +36,8 @@ export class Accounts {
       endSession: db.prepare('UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL'),
       endSessionsOf: db.prepare('UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL'),
       addUser: db.prepare('INSERT OR IGNORE INTO users (id, name, image, created_at) VALUES (?, ?, ?, ?)'),
-      getUser: db.prepare<[string], { id: string; name: string; image: number; created_at: number }>(
-        'SELECT id, name, image, created_at FROM users WHERE id = ?',
+      getUser: db.prepare<[string], { id: string; name: string; image: number; created_at: number; deleted_at: number | null }>(
+        'SELECT id, name, image, created_at, deleted_at FROM users WHERE id = ?',
       ),
       // Through the primary key of held_names, then the sessions of one user (sessions_by_user).
       nameHolder: db.prepare<[number, string], HolderRow>(
@@ -58,7 +58,7 @@ export class Accounts {
       }),
       // One connection, one writer: the holder read here is still the holder when the name is taken.
       signInByName: db.transaction((signIn: NameSignIn): NameSignInOutcome => {
-        const { key, user, sessionId, at, liveAfter, passwordHash } = signIn;
+        const { key, user, sessionId, at, liveAfter, passwordHash, agent } = signIn;
         const holder = this.nameHolder(key, liveAfter);
         if (holder && holder.user.id !== user.id) {
           if (holder.passwordHash !== undefined) return { ok: false, reason: 'claimed', holder: holder.user };
@@ -67,7 +67,7 @@ export class Accounts {
         this.transactions.addUser(user, at);
         if (holder?.user.id !== user.id) this.statements.hold.run(key, user.id);
         if (passwordHash !== undefined) this.statements.setPassword.run(passwordHash, user.id);
-        this.statements.addSession.run(sessionId, user.id, at);
+        this.statements.addSession.run(sessionId, user.id, at, agent ?? null);
         return { ok: true, user: holder?.user.id === user.id ? holder.user : (this.getUser(user.id) as StoredUser) };
       }),
     };
@@ -79,7 +79,7 @@ export class Accounts {
 
   getUser(id: string): StoredUser | undefined {
     const row = this.statements.getUser.get(id);
-    return row && { id: row.id, name: row.name, image: row.image, createdAt: row.created_at };
+    return row && { id: row.id, name: row.name, image: row.image, createdAt: row.created_at, ...(row.deleted_at === null ? {} : { deleted: true }) };
   }
 
   nameHolder(key: string, liveAfter: number): NameHolder | undefined {
@@ -94,7 +94,7 @@ export class Accounts {
   }
 
   addSession(id: string, userId: string, createdAt: number): void {
-    this.statements.addSession.run(id, userId, createdAt);
+    this.statements.addSession.run(id, userId, createdAt, null);
   }
 
   getSession(id: string): StoredSession | undefined {
