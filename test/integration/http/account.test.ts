@@ -299,10 +299,10 @@ describe('deleting an account', () => {
     const found = await search(reader, text);
     expect(found.map((result) => result.user)).toEqual([anonymous]);
     const english = await (await fetch(`${site()}/?lang=en`, { headers: { cookie: reader.cookie } })).text();
-    expect(english).toContain('<span class="author deleted">deleted user</span>');
+    expect(english).toContain('<span class="author deleted" dir="auto">deleted user</span>');
     expect(english).not.toContain(name);
     const chinese = await (await fetch(`${site()}/?lang=zh-CN`, { headers: { cookie: reader.cookie } })).text();
-    expect(chinese).toContain('<span class="author deleted">已删除的用户</span>');
+    expect(chinese).toContain('<span class="author deleted" dir="auto">已删除的用户</span>');
     // Nobody to write to any more.
     watcher.send({ type: 'dm', to: leaving.user.id, data: 'are you there?', ref: 'gone' });
     const refused = await watcher.next((m) => m.type === 'error');
