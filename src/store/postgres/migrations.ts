@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import { planHolds, planRoomKeys } from '../nameHolds.js';
 import { inTransaction, type Queryable } from './pool.js';
-import { ROOM_NAME_KEY_INDEX, SCHEMA_V1, SCHEMA_V2, SCHEMA_V3 } from './schema.js';
+import { ROOM_NAME_KEY_INDEX, SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4 } from './schema.js';
 
 interface Migration {
   /** The version the database has after it. */
@@ -50,6 +50,7 @@ const MIGRATIONS: readonly Migration[] = [
   { version: 1, sql: SCHEMA_V1 },
   { version: 2, sql: SCHEMA_V2 },
   { version: 3, sql: SCHEMA_V3, then: fillNameKeys },
+  { version: 4, sql: SCHEMA_V4 },
 ];
 
 /** The version this program makes and reads. */

@@ -156,3 +156,46 @@ CREATE INDEX held_names_by_user ON held_names(user_id);
 `;
 /** Once every room has its key (or NULL, for a later room too like an earlier one). */
 export const ROOM_NAME_KEY_INDEX = 'CREATE UNIQUE INDEX rooms_by_name_key ON rooms(name_key)';
+
+/**
+ * Version 4: moderation (../moderation.ts), as SQLite's version 4 (../sqlite/schema.ts,
+ * MODERATION_SCHEMA): roles, removed people by name key, blocked addresses, locked rooms, the last
+ * sign-in address of each person, and the log. No foreign keys to users: a removed guest may be swept.
+ */
+export const SCHEMA_V4 = `
+CREATE TABLE roles (
+  user_id TEXT COLLATE "C" PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('owner', 'moderator')),
+  granted_at BIGINT NOT NULL
+);
+CREATE TABLE removed_people (
+  user_id TEXT COLLATE "C" PRIMARY KEY,
+  name_key TEXT COLLATE "C" NOT NULL,
+  name TEXT NOT NULL,
+  removed_at BIGINT NOT NULL
+);
+CREATE INDEX removed_people_by_key ON removed_people(name_key);
+CREATE TABLE blocked_addresses (
+  address TEXT COLLATE "C" PRIMARY KEY,
+  until BIGINT NOT NULL,
+  blocked_at BIGINT NOT NULL
+);
+CREATE TABLE locked_rooms (
+  room TEXT COLLATE "C" PRIMARY KEY,
+  locked_at BIGINT NOT NULL
+);
+CREATE TABLE sign_in_addresses (
+  user_id TEXT COLLATE "C" PRIMARY KEY,
+  address TEXT NOT NULL,
+  at BIGINT NOT NULL
+);
+CREATE TABLE moderation_log (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  at BIGINT NOT NULL,
+  actor_id TEXT COLLATE "C",
+  actor_name TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  detail TEXT
+);
+`;

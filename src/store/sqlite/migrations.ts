@@ -9,6 +9,7 @@ import { planHolds, planRoomKeys } from '../nameHolds.js';
 import {
   CONVERSATIONS_BACKFILL,
   HELD_NAMES,
+  MODERATION_SCHEMA,
   NAMES_COLUMNS,
   READS_BACKFILL,
   ROOM_LIFECYCLE_COLUMNS,
@@ -95,11 +96,17 @@ function heldNames(db: Database.Database): void {
   }
 }
 
+/** Version 4: moderation's tables (see MODERATION_SCHEMA). */
+function moderation(db: Database.Database): void {
+  db.exec(MODERATION_SCHEMA);
+}
+
 /** In order; the one at index i brings a file from version i to i + 1. */
 const MIGRATIONS: readonly Migration[] = [
   { version: 1, up: adoptUnversioned },
   { version: 2, up: roomLifecycle },
   { version: 3, up: heldNames },
+  { version: 4, up: moderation },
 ];
 
 /** The version this program makes and reads. */
