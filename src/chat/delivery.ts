@@ -18,7 +18,8 @@ export function deliver(event: BusEvent, connections: Connections, rooms: Rooms,
       if (!state) return;
       // Presence first, so nobody reads a message from someone before hearing they joined.
       if (state.hasChanges) rooms.presence.flush(state);
-      if (event.message.type === 'chat') {
+      // A deleted message must not come back with the next joiner's latest page either.
+      if (event.message.type === 'chat' || event.message.type === 'deleted') {
         state.latestHistory = undefined;
         state.messagesSeen++;
       }
@@ -64,6 +65,13 @@ export function deliver(event: BusEvent, connections: Connections, rooms: Rooms,
       // Then nobody is in a room that ended: each connection there hears its own `left`, as on
       // leaving (after the change, so that a page knows why it is out).
       if (event.change !== 'created') evacuate(rooms, event.room);
+      return;
+    }
+    case 'roomLock': {
+      const state = rooms.get(event.room);
+      if (!state) return;
+      const frame = jsonFrame({ type: 'locked', room: event.room, locked: event.locked });
+      for (const connection of state.connections) connection.send(frame);
       return;
     }
     case 'presence':

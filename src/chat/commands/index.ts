@@ -3,6 +3,7 @@
 import type { ClientMessageType } from '../../shared/protocol/index.js';
 import { chat } from './chat.js';
 import type { Command } from './command.js';
+import { deleteMessage } from './delete.js';
 import { dm } from './dm.js';
 import { history } from './history.js';
 import { join } from './join.js';
@@ -21,5 +22,6 @@ export const commands: { readonly [K in ClientMessageType]: Command<K> } = {
   typing,
   read,
   people,
+  delete: deleteMessage,
   ping,
 };
