@@ -1,8 +1,9 @@
 // Ending a room over HTTP: `POST /rooms/:name/archive` and `DELETE /rooms/:name`, by whoever
-// `mayNotEnd` allows (its creator). The change is committed before anyone is told of it.
+// `mayNotEnd` allows (its creator, an owner or a moderator). The change is committed before anyone is told of it.
 import Router from '@koa/router';
 import type { Hub } from '../../chat/hub.js';
 import { mayNotEnd } from '../../chat/roomRights.js';
+import { isModerator } from '../../identity/roles.js';
 import type { Room, Store } from '../../store/store.js';
 import { requireUser } from '../auth.js';
 import type { AppContext, AppState } from '../context.js';
@@ -12,7 +13,10 @@ import { fail } from '../language.js';
 async function roomToEnd(ctx: AppContext, store: Store): Promise<Room> {
   const name = ctx.params.name ?? '';
   const room = (await store.findRoom(name)) ?? fail(ctx, 404, 'rooms.notFound', { name });
-  const refusal = mayNotEnd(ctx.state.user!, room);
+  const user = ctx.state.user!;
+  let refusal = mayNotEnd(user, room);
+  // The role is read only when the creator rule would refuse.
+  if (refusal === 'not_creator') refusal = mayNotEnd(user, room, await isModerator(store, user));
   if (refusal === 'lobby') fail(ctx, 403, 'rooms.lobbyForever');
   if (refusal === 'not_creator') fail(ctx, 403, 'rooms.notCreator', { name: room.name });
   return room;
@@ -33,6 +37,8 @@ export function roomEndRoutes({ store, hub }: { store: Store; hub: Hub }): Route
   router.delete('/rooms/:name', requireUser, async (ctx) => {
     const room = await roomToEnd(ctx, store);
     await store.deleteRoom(room.name, Date.now());
+    // A new room of the same name must not start locked.
+    if (hub.locks.has(room.name) && (await store.moderation.unlock(room.name))) hub.publish({ kind: 'roomLock', room: room.name, locked: false });
     await hub.announceRoom('deleted', room.name);
     ctx.status = 204;
   });
