@@ -16,6 +16,7 @@ import { language } from './language.js';
 import { avatarRoutes } from './routes/avatars.js';
 import { chatRoutes } from './routes/chat.js';
 import { healthRoutes } from './routes/health.js';
+import { moderationRoutes } from './routes/moderation.js';
 import { roomEndRoutes } from './routes/roomEnds.js';
 import { roomRoutes } from './routes/rooms.js';
 import { searchRoutes } from './routes/search.js';
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     signinRoutes({ ...deps, signinLimiter, nameSignIns }),
     roomRoutes({ ...deps, roomLimits }),
     roomEndRoutes(deps),
+    moderationRoutes(deps),
     searchRoutes(deps),
     healthRoutes(deps.accepting, deps.store),
     avatarRoutes(),

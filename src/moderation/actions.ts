@@ -65,13 +65,15 @@ export class Moderation {
     return { id: target.id, name: target.name, image: target.image };
   }
 
-  /** Takes a role away: an owner unmakes a moderator (by id); the operator an owner or a moderator (by name). */
-  async revoke(actor: Actor, who: { id: string } | { name: string }, role: Role): Promise<void> {
+  /** Takes a role away: an owner unmakes a moderator (by id); the operator an owner or a moderator (by name, `role` left out: whichever they have). */
+  async revoke(actor: Actor, who: { id: string } | { name: string }, role?: Role): Promise<Role> {
     if (actor.id !== undefined) await this.mustOwn(actor);
     const user = 'id' in who ? await this.store.getUser(who.id) : (await this.holder(who.name)).user;
-    if (!user || (await this.store.moderation.roleOf(user.id)) !== role) throw new ModerationRefusal(404, 'moderation.notModerator');
+    const had = user && (await this.store.moderation.roleOf(user.id));
+    if (!user || had === undefined || (role !== undefined && had !== role)) throw new ModerationRefusal(404, 'moderation.notModerator');
     const now = Date.now();
-    await Promise.all([this.store.moderation.setRole(user.id, undefined, now), this.record(actor, `revoke_${role}`, user.name, now)]);
+    await Promise.all([this.store.moderation.setRole(user.id, undefined, now), this.record(actor, `revoke_${had}`, user.name, now)]);
+    return had;
   }
 
   /**
