@@ -6,6 +6,7 @@ import { closeRoom, dmView, roomView } from './conversation.js';
 import { flash } from './flash.js';
 import { t } from './i18n.js';
 import { addMessage, receiveHistory } from './messageList.js';
+import { messageDeleted, roomLocked } from './moderation.js';
 import { failPending, resendUnconfirmed } from './pending.js';
 import { joined, joinRefused, roomEnded } from './roomEnds.js';
 import { peopleChanged, receivePeople, setHeadcount, setPeople } from './sidebar/people.js';
@@ -59,6 +60,12 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
   room(message) {
     // A room made by someone else is found in the directory; one that ended goes from everywhere.
     if (message.change !== 'created') roomEnded(message.change, message.room);
+  },
+  deleted(message) {
+    messageDeleted(message);
+  },
+  locked(message) {
+    roomLocked(message);
   },
   // The page sends no `ping` yet: nothing waits for the answer.
   pong() {},
