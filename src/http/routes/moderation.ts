@@ -6,8 +6,8 @@ import Router from '@koa/router';
 import type { Hub } from '../../chat/hub.js';
 import { roleOf, moderates } from '../../identity/roles.js';
 import { Moderation, ModerationRefusal, type Actor } from '../../moderation/actions.js';
-import { BLOCK_DURATIONS } from '../../moderation/blocks.js';
-import { translate } from '../../shared/i18n/index.js';
+import { BLOCK_DURATIONS, type BlockDuration } from '../../moderation/blocks.js';
+import { translate, type Key } from '../../shared/i18n/index.js';
 import type { User } from '../../shared/protocol/index.js';
 import type { Store } from '../../store/store.js';
 import { clientAddress } from '../../web/clientAddress.js';
@@ -65,12 +65,12 @@ export function moderationRoutes({ store, hub, trustProxy }: ModerationRouteDeps
     render(ctx, 'moderation.njk', {
       role,
       isOwner: role === 'owner',
-      staff: staff.map((member) => ({ ...member, since: when(member.grantedAt) })),
+      staff: staff.map((member) => ({ ...member, roleKey: `moderation.role.${member.role}` satisfies Key, since: when(member.grantedAt) })),
       removed: removed.map((person) => ({ ...person, since: when(person.removedAt) })),
       blocks: blocks.map((block) => ({ ...block, untilText: when(block.until) })),
       locks,
-      durations: Object.keys(BLOCK_DURATIONS),
-      log: log.slice(0, LOG_PAGE).map((entry) => ({ ...entry, when: when(entry.at) })),
+      durations: (Object.keys(BLOCK_DURATIONS) as BlockDuration[]).map((value) => ({ value, key: `moderation.duration.${value}` satisfies Key })),
+      log: log.slice(0, LOG_PAGE).map((entry) => ({ ...entry, actionKey: `moderation.action.${entry.action}` satisfies Key, when: when(entry.at) })),
       older: log.length > LOG_PAGE ? log[LOG_PAGE - 1]!.id : undefined,
     });
   });
