@@ -19,7 +19,11 @@ import { MESSAGE_COLUMNS, toMessage, type MessageRow } from '../rows.js';
 import type { GroupCommit } from './groupCommit.js';
 import type { Queryable } from './pool.js';
 
-/** The advisory lock of "who is the first owner": two first accounts at once make one owner at most. */
+/**
+ * The advisory lock of "who is the first owner": two first accounts at once make one owner at most.
+ * Tried, never waited for: a transaction of the group commit may hold a name's lock too, and
+ * waiting here could deadlock with another process's; the one that does not get it makes no owner.
+ */
 const OWNER_LOCK = 0x6f776e72; // 'ownr'
 
 const SQL = {
@@ -29,7 +33,7 @@ const SQL = {
   dropRole: 'DELETE FROM roles WHERE user_id = $1',
   staff: `SELECT u.id, u.name, u.image, r.role, r.granted_at FROM roles r JOIN users u ON u.id = r.user_id
     ORDER BY r.role = 'moderator', r.granted_at, u.id`,
-  ownerLock: 'SELECT pg_advisory_xact_lock($1)',
+  ownerLock: 'SELECT pg_try_advisory_xact_lock($1) AS got',
   ownFreshSite: `INSERT INTO roles (user_id, role, granted_at) SELECT $1, 'owner', $2
     WHERE NOT EXISTS (SELECT 1 FROM roles WHERE role = 'owner')
       AND NOT EXISTS (SELECT 1 FROM users WHERE password IS NOT NULL AND id <> $1)`,
@@ -87,7 +91,8 @@ export class PostgresModeration implements ModerationStore {
 
   ownFreshSite(userId: string, at: number): Promise<boolean> {
     return this.commits.write(async (tx) => {
-      await tx.query(SQL.ownerLock, [OWNER_LOCK]);
+      const { rows } = await tx.query<{ got: boolean }>(SQL.ownerLock, [OWNER_LOCK]);
+      if (!rows[0]?.got) return false;
       return ((await tx.query(SQL.ownFreshSite, [userId, at])).rowCount ?? 0) === 1;
     });
   }
