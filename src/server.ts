@@ -128,7 +128,8 @@ export async function startServer(config: Config, parts: Parts = {}): Promise<Ru
   gateConnections(server, { maxConnections: config.maxConnections, silentMs: config.headersTimeoutMs });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes, perMessageDeflate: false });
-  server.on('upgrade', createUpgradeHandler({ wss, identity, chat: hub, outbox, log, ...config, counters, accepting: isAccepting }));
+  const blockedUntil = (address: string) => store.moderation.blockedUntil(address, Date.now());
+  server.on('upgrade', createUpgradeHandler({ wss, identity, chat: hub, outbox, log, ...config, counters, blockedUntil, accepting: isAccepting }));
   const stopHeartbeat = startHeartbeat(wss, config.heartbeatMs, () => hub.sweep());
 
   try {

@@ -49,6 +49,8 @@ export type BusEvent =
   | { kind: 'alive'; from: string }
   /** A hub stops cleanly: its users leave at once, without the others waiting out PRESENCE_TIMEOUT_MS. */
   | { kind: 'goodbye'; from: string }
+  /** A moderator locked or unlocked a room (committed already): every hub keeps it, and tells the room. */
+  | { kind: 'roomLock'; room: string; locked: boolean }
   /** Closes the user's connections: those of one session (sign-out), or all (sign out everywhere). */
   | { kind: 'disconnect'; userId: string; sessionId?: string; code: number; reason: string };
 

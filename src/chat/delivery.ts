@@ -18,7 +18,8 @@ export function deliver(event: BusEvent, connections: Connections, rooms: Rooms,
       if (!state) return;
       // Presence first, so nobody reads a message from someone before hearing they joined.
       if (state.hasChanges) rooms.presence.flush(state);
-      if (event.message.type === 'chat') {
+      // A deleted message must not come back with the next joiner's latest page either.
+      if (event.message.type === 'chat' || event.message.type === 'deleted') {
         state.latestHistory = undefined;
         state.messagesSeen++;
       }
@@ -81,6 +82,13 @@ export function deliver(event: BusEvent, connections: Connections, rooms: Rooms,
       for (const connection of connections.ofUser(event.userId)) {
         if (connection.rooms.has(event.room) && !rooms.leave(connection, event.room)) connection.send(jsonFrame(leftMessage(event.room, connection.user)));
       }
+      return;
+    }
+    case 'roomLock': {
+      const state = rooms.get(event.room);
+      if (!state) return;
+      const frame = jsonFrame({ type: 'locked', room: event.room, locked: event.locked });
+      for (const connection of state.connections) connection.send(frame);
       return;
     }
     case 'presence':

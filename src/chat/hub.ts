@@ -29,6 +29,7 @@ import { PresenceSync } from './presence/presenceSync.js';
 import { ReplayBudget, replay } from './resume.js';
 import { Sequencer, messageIdOf, type SequencerTimes } from './sequencer.js';
 import { evictFormerMembers } from './membershipRecheck.js';
+import { LockedRooms } from './lockedRooms.js';
 import { closeEndedSessions } from './sessionRecheck.js';
 import { Rooms } from './rooms.js';
 import { UserLimits, type UserLimitSettings } from './userLimits.js';
@@ -58,6 +59,7 @@ export class Hub implements ChatContext {
   readonly rooms: Rooms;
   readonly limits: UserLimits;
   readonly typing = new TypingThrottle(TYPING_THROTTLE_MS);
+  readonly locks = new LockedRooms();
   readonly historyLimit: number;
   readonly maxRoomsPerUser: number;
   readonly sessionMaxAgeMs: number;
@@ -112,6 +114,7 @@ export class Hub implements ChatContext {
       if (!connected) return sequencer?.disconnected();
       sequencer?.reconnected();
       void this.recheckSessions();
+      void this.reloadLocks();
     });
     this.unsubscribe = () => {
       unsubscribe();
@@ -133,8 +136,18 @@ export class Hub implements ChatContext {
     }
   }
 
-  /** Before the server listens: where the sequencer starts counting, so nothing after is missed. */
+  /** Locks made or lifted elsewhere while the bus was away count here too. */
+  private async reloadLocks(): Promise<void> {
+    try {
+      await this.locks.reload(this.store);
+    } catch (error) {
+      this.options.log('locks_reload_failed', { error: String(error) });
+    }
+  }
+
+  /** Before the server listens: the locked rooms, and where the sequencer starts counting, so nothing after is missed. */
   async start(): Promise<void> {
+    await this.locks.reload(this.store);
     await this.sequencer?.start();
   }
 
@@ -170,6 +183,7 @@ export class Hub implements ChatContext {
     this.connections.add(connection);
     if (since !== undefined) this.resume(connection, since, [LOBBY], user.id);
     this.rooms.enter(connection, LOBBY, { history: since === undefined, announceToSelf: false });
+    if (this.locks.has(LOBBY)) this.send(connection, { type: 'locked', room: LOBBY, locked: true });
     connection.later(async () => {
       // Only when something is unread: a client that just chats sees the contract's greeting and nothing more.
       const unread = await this.store.unreadOf(user.id).catch((error: unknown) => {
@@ -303,6 +317,7 @@ export class Hub implements ChatContext {
   }
 
   private deliver(event: BusEvent): void {
+    if (event.kind === 'roomLock') this.locks.set(event.room, event.locked);
     deliver(event, this.connections, this.rooms, this.presenceSync);
   }
 }

@@ -56,6 +56,9 @@ function showState(state: ConnectionState): void {
     case 'signed-out':
       statusText.textContent = t('status.signedOut');
       break;
+    case 'blocked':
+      statusText.textContent = t('status.blocked');
+      break;
     case 'waiting': {
       const tick = () => {
         const seconds = Math.max(0, Math.ceil((state.retryAt - Date.now()) / 1000));

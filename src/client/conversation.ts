@@ -9,6 +9,7 @@ import { markCurrentButton } from './sidebar/button.js';
 import { ensureDmLink } from './sidebar/dms.js';
 import { renderUsers } from './sidebar/people.js';
 import { showInvite } from './invite.js';
+import { showLockState } from './moderation.js';
 import { joinRoom, showRoomActions } from './roomEnds.js';
 import { ensureRoomLink, removeRoomLink } from './sidebar/rooms.js';
 import { current, makeView, myRooms, setCurrent, viewFor, views, type View } from './state.js';
@@ -39,6 +40,7 @@ export function show(view: View): void {
   byId('leave').hidden = view.kind !== 'room' || view.target === LOBBY || !myRooms.has(view.target);
   showRoomActions(view);
   showInvite(view);
+  showLockState(view);
   markCurrentButton(view);
   // On a phone the sidebar covers the conversation: picking one closes it.
   document.body.classList.remove('sidebar-open');

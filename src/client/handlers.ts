@@ -7,6 +7,7 @@ import { flash } from './flash.js';
 import { invited, removed } from './invite.js';
 import { t } from './i18n.js';
 import { addMessage, receiveHistory } from './messageList.js';
+import { messageDeleted, roomLocked } from './moderation.js';
 import { failPending, resendUnconfirmed } from './pending.js';
 import { joined, joinRefused, roomEnded } from './roomEnds.js';
 import { peopleChanged, receivePeople, setHeadcount, setPeople } from './sidebar/people.js';
@@ -63,6 +64,12 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
   },
   invited,
   removed,
+  deleted(message) {
+    messageDeleted(message);
+  },
+  locked(message) {
+    roomLocked(message);
+  },
   // The page sends no `ping` yet: nothing waits for the answer.
   pong() {},
   typing(message) {

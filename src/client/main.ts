@@ -7,6 +7,7 @@ import { openDm, openRoom, rejoin, show } from './conversation.js';
 import { byId, linkifyRendered, localizeTimes } from './dom.js';
 import { receive } from './handlers.js';
 import { loadOlder, nearBottom } from './messageList.js';
+import { wireModeration } from './moderation.js';
 import { showNotifyButton } from './notify.js';
 import { openFromAddress } from './permalinks.js';
 import { wireRoomActions } from './roomEnds.js';
@@ -96,6 +97,7 @@ function wireConversation(): void {
     if (current.kind === 'room' && current.target !== LOBBY) send({ type: 'leave', room: current.target });
   });
   wireRoomActions();
+  wireModeration();
   byId('older').addEventListener('click', loadOlder);
   // Scrolling up to the top loads the page before, like any chat.
   new IntersectionObserver((entries) => {

@@ -6,7 +6,12 @@ export type ConnectionState =
   | { state: 'connecting' }
   | { state: 'online' }
   | { state: 'waiting'; retryAt: number }
-  | { state: 'signed-out' };
+  | { state: 'signed-out' }
+  /** A moderator blocked this network for a while (4003): tried again now and then, quietly. */
+  | { state: 'blocked' };
+
+/** How long a blocked page waits before trying again (a block lasts 10 minutes at least, or is lifted). */
+const BLOCKED_RETRY_MS = 60_000;
 
 export interface ChatSocketHandlers {
   message(message: ServerMessage): void;
@@ -73,6 +78,11 @@ export class ChatSocket {
       if (event.code === CloseCode.INVALID_USER) {
         this.handlers.state({ state: 'signed-out' });
         location.assign('/signin');
+        return;
+      }
+      if (event.code === CloseCode.ADDRESS_BLOCKED) {
+        this.handlers.state({ state: 'blocked' });
+        this.timer = setTimeout(() => this.connect(), BLOCKED_RETRY_MS);
         return;
       }
       this.scheduleReconnect();

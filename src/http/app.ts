@@ -17,6 +17,7 @@ import { accountRoutes } from './routes/account.js';
 import { avatarRoutes } from './routes/avatars.js';
 import { chatRoutes } from './routes/chat.js';
 import { healthRoutes } from './routes/health.js';
+import { moderationRoutes } from './routes/moderation.js';
 import { roomEndRoutes } from './routes/roomEnds.js';
 import { roomRoutes } from './routes/rooms.js';
 import { searchRoutes } from './routes/search.js';
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     accountRoutes({ ...deps, passwordGuesses }),
     roomRoutes({ ...deps, roomLimits }),
     roomEndRoutes(deps),
+    moderationRoutes(deps),
     searchRoutes(deps),
     healthRoutes(deps.accepting, deps.store),
     avatarRoutes(),

@@ -31,6 +31,8 @@ export type NameSignInAnswer =
   | { ok: false; refused: 'passwordNeeded' | 'wrongPassword'; holder: string }
   /** Someone else signed in now holds the name (as `holder`). */
   | { ok: false; refused: 'held'; holder: string }
+  /** A moderator removed the person of that name (as `holder`): nobody signs in with it until restored. */
+  | { ok: false; refused: 'removed'; holder: string }
   /** Too many wrong passwords for the name, or from the address. */
   | { ok: false; refused: 'guesses'; by: 'name' | 'address'; waitMs: number };
 
@@ -53,6 +55,8 @@ export class NameSignIns {
   async signIn({ name, password, current, address, agent, now = Date.now() }: NameSignInRequest): Promise<NameSignInAnswer> {
     const key = nameKey(name);
     const liveAfter = now - this.sessionMaxAgeMs;
+    const removed = await this.store.moderation.removedByKey(key);
+    if (removed) return { ok: false, refused: 'removed', holder: removed.name };
     const holder = await this.store.nameHolder(key, liveAfter);
     const theirs = holder !== undefined && current?.id === holder.user.id;
     let user: User;
@@ -90,6 +94,12 @@ export class NameSignIns {
         ? { ok: false, refused: 'passwordNeeded', holder: outcome.holder.name }
         : { ok: false, refused: 'held', holder: outcome.holder.name };
     }
+    // Where they signed in from, for a moderator's "block this person's address"; and the first
+    // account of a site without an owner is its owner (a guest never is).
+    await Promise.all([
+      this.store.moderation.noteAddress(outcome.user.id, address, now),
+      passwordHash === undefined ? undefined : this.store.moderation.ownFreshSite(outcome.user.id, now),
+    ]);
     return { ok: true, user: asUser(outcome.user), sessionId };
   }
 }

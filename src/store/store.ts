@@ -1,6 +1,7 @@
 // The storage seam (the `Store` interface) and the types it speaks in; the SQLite store in
 // sqlite/ and the PostgreSQL one in postgres/ implement it.
 import type { AccountStore } from './accountStore.js';
+import type { ModerationStore } from './moderation.js';
 import type { ChatMessage, Conversation, DirectMessage, SearchResult, StoredMessage, UnreadEntry, User } from '../shared/protocol/index.js';
 
 export interface Room {
@@ -140,6 +141,9 @@ export class SearchRefused extends Error {
  * (./unavailable.ts) and nothing they asked for happened; once it is back they work again.
  */
 export interface Store extends AccountStore {
+  /** Roles, removals, blocks, locks and the log (moderation.ts). */
+  readonly moderation: ModerationStore;
+
   /** Whether the store can be reached now (`GET /healthz`); cheap enough to ask on every request. */
   reachable(): Promise<boolean>;
 

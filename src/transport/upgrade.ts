@@ -48,6 +48,8 @@ export interface UpgradeOptions {
   maxConnectionsPerUser: number;
   maxConnectionsPerAddress: number;
   counters: Counters;
+  /** When a moderator's block of this address ends, if it is blocked now: the socket closes with 4003. */
+  blockedUntil: (address: string) => Promise<number | undefined>;
   /** False once shutdown has begun: new upgrades are refused with 503. */
   accepting: () => boolean;
 }
@@ -111,8 +113,13 @@ function upgraded(options: UpgradeOptions, perUser: ConnectionCap, url: URL, req
   ws.on('error', (error) => options.log('socket_error', { error: error.message }));
   void (async () => {
     try {
-      const identified = await options.identity.identify(req);
+      const [identified, blocked] = await Promise.all([
+        options.identity.identify(req),
+        options.blockedUntil(clientAddress(req, options.trustProxy)),
+      ]);
       if (ws.readyState !== WebSocket.OPEN) return;
+      // After the handshake, so that the page can tell this apart and say so (an upgrade's status it cannot read).
+      if (blocked !== undefined) return ws.close(CloseCode.ADDRESS_BLOCKED, CloseReason.ADDRESS_BLOCKED);
       if (!identified) return ws.close(CloseCode.INVALID_USER, CloseReason.INVALID_USER);
       const { user } = identified;
       const admitted = await perUser.admit(user.id);

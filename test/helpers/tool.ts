@@ -13,7 +13,7 @@ export interface ToolRun {
 }
 
 /** The developer tools, by their `npm run` name. */
-export type ToolName = 'bench' | 'stress' | 'cluster';
+export type ToolName = 'bench' | 'stress' | 'cluster' | 'admin';
 
 /** The built entry point of `npm run <name>`. */
 export const toolMain = (name: ToolName): string => path.join(ROOT_DIR, `build/tools/${name}/main.js`);

@@ -1,3 +1,5 @@
+import { isModerator } from '../../identity/roles.js';
+import { refuse } from '../errors.js';
 import { roomHere } from '../guards.js';
 import { resolveMentions } from '../mentionLookup.js';
 import { originOf, type Command } from './command.js';
@@ -8,6 +10,10 @@ import { originOf, type Command } from './command.js';
  */
 export const chat: Command<'chat'> = async (chat, connection, { room: name, data, ref }) => {
   const room = await roomHere(chat.store, connection, name);
+  // A locked room is read-only but for moderators: the role is read only there, so other rooms pay nothing.
+  if (chat.locks.has(room.name) && !(await isModerator(chat.store, connection.user))) {
+    refuse('room_locked', 'wsError.room_locked.named', { room: room.name });
+  }
   await chat.limits.takeMessage(connection);
   chat.typing.reset(connection.user.id, { room: room.name });
   const ts = Date.now();

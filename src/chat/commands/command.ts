@@ -4,6 +4,7 @@ import type { BusEvent, Origin } from '../../bus/bus.js';
 import type { ClientMessages, ClientMessageType, ServerMessage } from '../../shared/protocol/index.js';
 import type { Store } from '../../store/store.js';
 import type { Connection } from '../connection.js';
+import type { LockedRooms } from '../lockedRooms.js';
 import type { Rooms } from '../rooms.js';
 import type { UserLimits } from '../userLimits.js';
 import type { TypingThrottle } from '../typingThrottle.js';
@@ -13,6 +14,8 @@ export interface ChatContext {
   readonly rooms: Rooms;
   readonly limits: UserLimits;
   readonly typing: TypingThrottle;
+  /** The rooms locked by a moderator (kept by the bus's `roomLock` events). */
+  readonly locks: LockedRooms;
   /** Messages in a latest page. */
   readonly historyLimit: number;
   /** Rooms one user may belong to besides the lobby; 0 means no cap. */

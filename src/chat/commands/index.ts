@@ -3,6 +3,7 @@
 import type { ClientMessageType } from '../../shared/protocol/index.js';
 import { chat } from './chat.js';
 import type { Command } from './command.js';
+import { deleteMessage } from './delete.js';
 import { dm } from './dm.js';
 import { history } from './history.js';
 import { invite } from './invite.js';
@@ -23,6 +24,7 @@ export const commands: { readonly [K in ClientMessageType]: Command<K> } = {
   typing,
   read,
   people,
+  delete: deleteMessage,
   ping,
   invite,
   remove,

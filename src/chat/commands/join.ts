@@ -10,6 +10,8 @@ export const join: Command<'join'> = async (chat, connection, { room: name, sinc
   const room = await existingRoom(chat.store, connection.user.id, name);
   await becomeMember(chat, connection.user.id, room.name);
   if (since !== undefined) chat.resume(connection, since, [room.name]);
+  // The page shows a locked room as read-only from the start.
+  if (chat.locks.has(room.name)) chat.send(connection, { type: 'locked', room: room.name, locked: true });
   if (chat.rooms.refresh(connection, room.name, since === undefined)) return;
   chat.rooms.enter(connection, room.name, { history: since === undefined, announceToSelf: true });
 };

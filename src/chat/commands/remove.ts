@@ -1,3 +1,4 @@
+import { isModerator } from '../../identity/roles.js';
 import { refuse } from '../errors.js';
 import { existingRoom, existingUser } from '../guards.js';
 import { mayRemoveMember } from '../roomRights.js';
@@ -14,7 +15,9 @@ export const remove: Command<'remove'> = async (chat, connection, { room: name, 
   const room = await existingRoom(store, by.id, name);
   if (!room.private) refuse('not_private', 'wsError.not_private.named', { room: room.name });
   const user = await existingUser(store, memberId);
-  if (!mayRemoveMember(by, room, user.id)) refuse('not_allowed', 'wsError.not_allowed.remove', { room: room.name });
+  // The role is read only when the creator rule would refuse.
+  const allowed = mayRemoveMember(by, room, user.id) || mayRemoveMember(by, room, user.id, await isModerator(store, by));
+  if (!allowed) refuse('not_allowed', 'wsError.not_allowed.remove', { room: room.name });
   if (!(await store.isMember(user.id, room.name))) refuse('not_in_room', 'wsError.not_in_room.member', { name: user.name, room: room.name });
   chat.publishAfter(
     connection,

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { Hub } from '../../chat/hub.js';
+import { isModerator } from '../../identity/roles.js';
 import { BIG_ROOM, LOBBY } from '../../shared/protocol/index.js';
 import type { Store } from '../../store/store.js';
 import type { AppState } from '../context.js';
@@ -44,6 +45,8 @@ export function chatRoutes({ store, hub, historyLimit }: { store: Store; hub: Hu
       historyLimit,
       myRooms: rooms.map((room) => room.name),
       conversations: await store.conversationsOf(user.id, MAX_CONVERSATIONS),
+      // The page shows moderators their controls; the server checks every action again.
+      moderator: await isModerator(store, user),
     }, messages, user);
   });
   return router;

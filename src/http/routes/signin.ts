@@ -17,12 +17,14 @@ import {
   MAX_PASSWORD_LENGTH,
   MIN_PASSWORD_LENGTH,
 } from '../../shared/protocol/index.js';
+import type { Store } from '../../store/store.js';
 import { wantsJson, type AppContext, type AppState } from '../context.js';
 import { bodyField, passwordField } from '../formFields.js';
 import { requestLanguage, t } from '../language.js';
 import { render } from '../render.js';
 
 export interface SigninDeps {
+  store: Store;
   trustProxy: boolean;
   allowedOrigins: readonly string[];
   identity: Identity;
@@ -38,7 +40,7 @@ function form(ctx: AppContext, name: string, error?: string): void {
   render(ctx, 'signin.njk', { name, minPassword: MIN_PASSWORD_LENGTH, maxPassword: MAX_PASSWORD_LENGTH, ...(error === undefined ? {} : { error }) });
 }
 
-export function signinRoutes({ identity, nameSignIns, hub, signinLimiter, trustProxy, allowedOrigins }: SigninDeps): Router<AppState> {
+export function signinRoutes({ store, identity, nameSignIns, hub, signinLimiter, trustProxy, allowedOrigins }: SigninDeps): Router<AppState> {
   const router = new Router<AppState>();
 
   router.get('/signin', async (ctx) => {
@@ -61,6 +63,12 @@ export function signinRoutes({ identity, nameSignIns, hub, signinLimiter, trustP
       ctx.set('Retry-After', String(Math.ceil(signinLimiter.windowMs / 1000)));
       return refuse(429, 'signin.tooMany');
     }
+    // Blocked by a moderator for a while: nobody signs in from there until the block ends or is lifted.
+    const blockedUntil = await store.moderation.blockedUntil(address, Date.now());
+    if (blockedUntil !== undefined) {
+      ctx.set('Retry-After', String(Math.ceil((blockedUntil - Date.now()) / 1000)));
+      return refuse(403, 'signin.blocked', { minutes: minutes(blockedUntil - Date.now()) });
+    }
     const checked = checkUserName(raw);
     if (!checked.ok) return checked.problem === 'invisible' ? refuse(400, 'signin.invisibleName') : refuse(400, 'signin.badName', { max: MAX_NAME_LENGTH });
     // The name deleted accounts show is nobody's (docs/protocol.md, "Your account").
@@ -75,6 +83,8 @@ export function signinRoutes({ identity, nameSignIns, hub, signinLimiter, trustP
       switch (answer.refused) {
         case 'held':
           return refuse(409, 'signin.nameHeld', { holder: answer.holder });
+        case 'removed':
+          return refuse(403, 'signin.removed', { name: answer.holder });
         case 'passwordNeeded':
           return refuse(401, 'signin.passwordNeeded', { holder: answer.holder });
         case 'wrongPassword':

@@ -144,6 +144,8 @@ function fromFields(fields: Fields, ref: string | undefined, limits: ParseLimits
       if (codePointLength(q) > MAX_PEOPLE_QUERY_LENGTH) reject('too_long', 'wsError.too_long.people', { max: MAX_PEOPLE_QUERY_LENGTH });
       return withRef({ type, room, q }, ref);
     }
+    case 'delete':
+      return withRef({ type, id: requiredId(fields, 'id') }, ref);
     case 'ping':
       return withRef({ type }, ref);
     case 'invite': {

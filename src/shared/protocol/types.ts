@@ -19,7 +19,13 @@ export type ErrorCode =
   /** An extension: `invite` or `remove` about a room that is not private (anyone may join it). */
   | 'not_private'
   /** An extension: `remove` by someone who may not remove that member (see roomRights.ts). */
-  | 'not_allowed';
+  | 'not_allowed'
+  /** An extension: `delete` of a message that is not there (or that the sender cannot see). */
+  | 'no_such_message'
+  /** An extension: `delete` of someone else's message by a non-moderator. */
+  | 'not_yours'
+  /** An extension: a `chat` to a room a moderator locked (read-only for everyone else). */
+  | 'room_locked';
 
 export interface User {
   id: string;
@@ -101,6 +107,10 @@ export interface ServerMessages {
   read: { type: 'read'; room: string; id: number } | { type: 'read'; with: string; id: number };
   /** On connect: every room and conversation of yours with something unread. */
   unread: { type: 'unread'; data: UnreadEntry[] };
+  /** A message was deleted (by its author or a moderator): it is gone from history, resume and search. */
+  deleted: { type: 'deleted'; id: number; room: string; ref?: string } | { type: 'deleted'; id: number; with: string; ref?: string };
+  /** A moderator locked or unlocked a room: while locked, only moderators may post there. */
+  locked: { type: 'locked'; room: string; locked: boolean };
   /** The answer to `ping`: it comes after everything the server sent this connection before it. */
   pong: { type: 'pong'; ref?: string };
   error: { type: 'error'; data: { code: ErrorCode; message: string }; ref?: string };
@@ -130,6 +140,8 @@ export interface ClientMessages {
   read: { type: 'read'; room: string; id: number; ref?: string } | { type: 'read'; with: string; id: number; ref?: string };
   /** Who is online in a room (that you are in) under a name matching `q`; see `peopleMatching`. */
   people: { type: 'people'; room: string; q: string; ref?: string };
+  /** Deletes a message: one's own, or (a moderator) anyone's. */
+  delete: { type: 'delete'; id: number; ref?: string };
   /** Asks for a `pong`: a reply ordered after everything sent to this connection before it. */
   ping: { type: 'ping'; ref?: string };
   /** Makes someone (by id, or by a name they hold) a member of a private room you are a member of. */

@@ -21,6 +21,8 @@ export const CloseCode = {
   SERVICE_RESTART: 1012,
   /** No valid identity cookie: the browser goes to /signin. */
   INVALID_USER: 4001,
+  /** The client's address is blocked by a moderator for now: the page says so and does not reconnect at once. */
+  ADDRESS_BLOCKED: 4003,
 } as const;
 
 export const CloseReason = {
@@ -33,6 +35,8 @@ export const CloseReason = {
   STORE_UNAVAILABLE: 'Storage unavailable',
   TOO_MANY_CONNECTIONS: 'Too many connections',
   RESUME: 'Reconnect and resume',
+  REMOVED: 'Removed by a moderator',
+  ADDRESS_BLOCKED: 'Address blocked',
 } as const;
 
 /** `?since=<id>`: resume after that message id instead of the latest history. */

@@ -30,6 +30,7 @@ import { Reachability } from './health.js';
 import { keptKeys } from './keys.js';
 import { Messages } from './messages.js';
 import { migrate } from './migrations.js';
+import { PostgresModeration } from './moderation.js';
 import { openPool, reportingOutages, storable } from './pool.js';
 import { Reads } from './reads.js';
 import { RoomPurge } from './roomPurge.js';
@@ -64,6 +65,7 @@ const MAX_CONNECTIONS = 8;
 const IDLE_IN_TRANSACTION_MS = 10_000;
 
 export class PostgresStore implements Store {
+  readonly moderation: PostgresModeration;
   private readonly commits: GroupCommit;
   private readonly messages: Messages;
   private readonly reads: Reads;
@@ -94,6 +96,7 @@ export class PostgresStore implements Store {
     this.searches = new Search(url, searchTimeoutMs);
     this.accountSweep = new AccountSweep(pool);
     this.health = new Reachability(url);
+    this.moderation = new PostgresModeration(db, this.commits);
   }
 
   /** Connects (waiting for the server as `wait` allows), brings the schema to the latest version, and starts the background purge. */

@@ -179,3 +179,46 @@ export const SCHEMA_V6 = `
 ALTER TABLE users ADD COLUMN deleted_at BIGINT;
 ALTER TABLE sessions ADD COLUMN agent TEXT;
 `;
+
+/**
+ * Version 7: moderation (../moderation.ts), as SQLite's version 7 (../sqlite/schema.ts,
+ * MODERATION_SCHEMA): roles, removed people by name key, blocked addresses, locked rooms, the last
+ * sign-in address of each person, and the log. No foreign keys to users: a removed guest may be swept.
+ */
+export const SCHEMA_V7 = `
+CREATE TABLE roles (
+  user_id TEXT COLLATE "C" PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('owner', 'moderator')),
+  granted_at BIGINT NOT NULL
+);
+CREATE TABLE removed_people (
+  user_id TEXT COLLATE "C" PRIMARY KEY,
+  name_key TEXT COLLATE "C" NOT NULL,
+  name TEXT NOT NULL,
+  removed_at BIGINT NOT NULL
+);
+CREATE INDEX removed_people_by_key ON removed_people(name_key);
+CREATE TABLE blocked_addresses (
+  address TEXT COLLATE "C" PRIMARY KEY,
+  until BIGINT NOT NULL,
+  blocked_at BIGINT NOT NULL
+);
+CREATE TABLE locked_rooms (
+  room TEXT COLLATE "C" PRIMARY KEY,
+  locked_at BIGINT NOT NULL
+);
+CREATE TABLE sign_in_addresses (
+  user_id TEXT COLLATE "C" PRIMARY KEY,
+  address TEXT NOT NULL,
+  at BIGINT NOT NULL
+);
+CREATE TABLE moderation_log (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  at BIGINT NOT NULL,
+  actor_id TEXT COLLATE "C",
+  actor_name TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  detail TEXT
+);
+`;

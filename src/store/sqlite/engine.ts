@@ -134,6 +134,16 @@ export class SqliteEngine {
     return this.rooms.deleteRoom(name, at);
   }
 
+  /** The connection, for a concern composed outside the engine (moderation.ts, with the store's group commit). */
+  get database(): Database.Database {
+    return this.db;
+  }
+
+  /** A room's latest page kept in memory is stale (a message of it was deleted). */
+  forgetRoom(room: string): void {
+    this.messages.forgetRoom(room);
+  }
+
   /** Deletes up to `limit` messages of deleted rooms (the background does it too); how many. */
   purgeDeletedRooms(limit?: number): number {
     return this.purge.purge(limit);

@@ -28,6 +28,7 @@ import type {
 } from '../store.js';
 import type { Rename, RenameOutcome, SessionInfo } from '../accountStore.js';
 import { SqliteEngine, type SqliteOptions } from './engine.js';
+import { SqliteModeration } from './moderation.js';
 
 export { SqliteEngine, type SqliteOptions } from './engine.js';
 
@@ -38,6 +39,7 @@ interface Waiting {
 
 export class SqliteStore implements Store {
   readonly engine: SqliteEngine;
+  readonly moderation: SqliteModeration;
   private waiting: Waiting[] = [];
   private scheduled = false;
   // On its own turn, a failure reaches the writers through their promises: nothing to throw to.
@@ -51,6 +53,7 @@ export class SqliteStore implements Store {
 
   constructor(dataDir: string, options: SqliteOptions = {}) {
     this.engine = new SqliteEngine(dataDir, options);
+    this.moderation = new SqliteModeration(this.engine.database, (run) => this.write(run), (room) => this.engine.forgetRoom(room));
   }
 
   /** A file on this machine: there is nothing to be out of reach of. */

@@ -11,6 +11,7 @@ import {
   CONVERSATIONS_BACKFILL,
   HELD_NAMES,
   MENTIONS_COLUMN,
+  MODERATION_SCHEMA,
   NAMES_COLUMNS,
   PRIVATE_ROOMS,
   READS_BACKFILL,
@@ -124,6 +125,11 @@ function accountColumns(db: Database.Database): void {
   }
 }
 
+/** Version 7: moderation's tables (see MODERATION_SCHEMA). */
+function moderation(db: Database.Database): void {
+  db.exec(MODERATION_SCHEMA);
+}
+
 /** In order; the one at index i brings a file from version i to i + 1. */
 const MIGRATIONS: readonly Migration[] = [
   { version: 1, up: adoptUnversioned },
@@ -132,6 +138,7 @@ const MIGRATIONS: readonly Migration[] = [
   { version: 4, up: mentionIds },
   { version: 5, up: privateRooms },
   { version: 6, up: accountColumns },
+  { version: 7, up: moderation },
 ];
 
 /** The version this program makes and reads. */

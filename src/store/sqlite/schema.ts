@@ -194,3 +194,46 @@ export const ACCOUNT_COLUMNS: Readonly<Record<string, Readonly<Record<string, st
   users: { deleted_at: 'deleted_at INTEGER' },
   sessions: { agent: 'agent TEXT' },
 };
+
+/**
+ * Version 7: moderation (../moderation.ts). Roles of accounts; removed people by name key (no
+ * foreign keys: a removed guest may be swept, and the name stays refused); blocked addresses;
+ * locked rooms (canonical name); each person's last sign-in address; and the log.
+ */
+export const MODERATION_SCHEMA = `
+CREATE TABLE IF NOT EXISTS roles (
+  user_id TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('owner', 'moderator')),
+  granted_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS removed_people (
+  user_id TEXT PRIMARY KEY,
+  name_key TEXT NOT NULL,
+  name TEXT NOT NULL,
+  removed_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS removed_people_by_key ON removed_people(name_key);
+CREATE TABLE IF NOT EXISTS blocked_addresses (
+  address TEXT PRIMARY KEY,
+  until INTEGER NOT NULL,
+  blocked_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS locked_rooms (
+  room TEXT PRIMARY KEY,
+  locked_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sign_in_addresses (
+  user_id TEXT PRIMARY KEY,
+  address TEXT NOT NULL,
+  at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS moderation_log (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  actor_id TEXT,
+  actor_name TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  detail TEXT
+);
+`;

@@ -39,7 +39,25 @@ describe.skipIf(!(await postgresForTests()))('PostgreSQL schema versions', () =>
   it('brings a fresh database to the latest version, with every table and the lobby; opening it again runs nothing', async () => {
     await onFreshDatabase(async ({ url }) => {
       expect(await migrateOnce(url)).toBe(LATEST_VERSION);
-      expect(await tables(url)).toEqual(['conversations', 'held_names', 'memberships', 'message_ids', 'messages', 'reads', 'rooms', 'schema_version', 'sessions', 'signing_keys', 'users']);
+      expect(await tables(url)).toEqual([
+        'blocked_addresses',
+        'conversations',
+        'held_names',
+        'locked_rooms',
+        'memberships',
+        'message_ids',
+        'messages',
+        'moderation_log',
+        'reads',
+        'removed_people',
+        'roles',
+        'rooms',
+        'schema_version',
+        'sessions',
+        'sign_in_addresses',
+        'signing_keys',
+        'users',
+      ]);
       await withClient(url, async (client) => {
         expect(await schemaVersion(client)).toBe(LATEST_VERSION);
         expect((await client.query("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).rowCount).toBe(1);
