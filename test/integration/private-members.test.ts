@@ -6,10 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { translate } from '../../src/shared/i18n/index.js';
 import type { ServerMessage } from '../../src/shared/protocol/index.js';
-import { chatWith, expectNone, join, leave, roomName, say, unique, userShape } from '../helpers/chat.js';
+import { chatWith, expectNone, join, leave, personName, roomName, say, unique, userShape } from '../helpers/chat.js';
 import type { TestClient } from '../helpers/client.js';
 import { useServer } from '../helpers/fixture.js';
 import { makePrivate } from '../helpers/privateRooms.js';
+import { cookieHeader, jsonPost, type SignedIn } from '../helpers/server.js';
 
 const chat = useServer();
 
@@ -122,6 +123,22 @@ describe('removing a member', () => {
     const said = await say(a, unique('after the removal'), name);
     for (const client of [b1, b2]) await expectNone(client, chatWith(said.data));
     expect((await refusal(b1, { type: 'chat', room: name, data: 'still here?' })).code).toBe('no_such_room');
+    expect((await refusal(b1, { type: 'join', room: name })).code).toBe('no_such_room');
+  });
+
+  it('is for owners and moderators too, in a private room they are a member of', async () => {
+    const { bob, name, a, b1 } = await room();
+    // The first account of this site (every other person here is a guest) is its owner.
+    const response = await fetch(`${chat.server.url}/signin`, jsonPost({ name: personName('Owner'), password: 'the owner of this site' }));
+    expect(response.status).toBe(200);
+    const owner = { user: ((await response.json()) as { data: SignedIn['user'] }).data, cookie: cookieHeader(response) };
+    const o = await chat.connect(owner);
+    await invite(a, name, { user: bob.user.id });
+    await invite(a, name, { user: owner.user.id });
+    await join(o, name);
+    await join(b1, name);
+    o.send({ type: 'remove', room: name, user: bob.user.id });
+    expect(await b1.next((m) => m.type === 'removed')).toMatchObject({ room: name, user: { id: bob.user.id }, by: { id: owner.user.id } });
     expect((await refusal(b1, { type: 'join', room: name })).code).toBe('no_such_room');
   });
 
