@@ -45,6 +45,15 @@ export function messageIdOf(event: BusEvent): number | undefined {
   return message.type === 'chat' || message.type === 'dm' ? message.id : undefined;
 }
 
+/**
+ * The id of the stored message an event is about without carrying it (a `deleted`), else
+ * undefined: it goes out only after that message did here, never before it.
+ */
+export function referredIdOf(event: BusEvent): number | undefined {
+  if (event.kind !== 'room' && event.kind !== 'users') return undefined;
+  return event.message.type === 'deleted' ? event.message.id : undefined;
+}
+
 export class Sequencer {
   /** The id of the last message delivered (or skipped as older than this process). */
   private last: number | undefined;
@@ -110,9 +119,14 @@ export class Sequencer {
     while (this.queue.length > 0) {
       const event = this.queue[0]!;
       const id = messageIdOf(event);
-      if (id === undefined || id <= this.last) {
+      const about = id === undefined ? referredIdOf(event) : undefined;
+      if (id === undefined && (about === undefined || about <= this.last)) {
         this.queue.shift();
-        if (id === undefined) this.deliver(event);
+        this.deliver(event);
+        continue;
+      }
+      if (id !== undefined && id <= this.last) {
+        this.queue.shift();
         continue;
       }
       if (id === this.last + 1) {
@@ -127,9 +141,12 @@ export class Sequencer {
         this.queue.unshift(...this.queue.splice(next, 1));
         continue;
       }
+      // A message past the next waits for those before it; the deletion of one not here yet, for it
+      // (read from the store, where a deleted message is no more, so the bus's copy is then dropped).
+      const upTo = id !== undefined ? id - 1 : about!;
       this.gapTimer ??= setTimeout(() => {
         this.gapTimer = undefined;
-        void this.catchUp(id - 1);
+        void this.catchUp(upTo);
       }, this.times.gapWaitMs);
       return;
     }

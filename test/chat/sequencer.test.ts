@@ -3,7 +3,7 @@
 // as the PostgreSQL store would answer (dense ids, committed in id order).
 import { describe, expect, it, vi } from 'vitest';
 import type { BusEvent } from '../../src/bus/bus.js';
-import { Sequencer, messageIdOf, type SequencerTimes } from '../../src/chat/sequencer.js';
+import { Sequencer, messageIdOf, referredIdOf, type SequencerTimes } from '../../src/chat/sequencer.js';
 import type { ChatMessage } from '../../src/shared/protocol/index.js';
 
 const TIMES: SequencerTimes = { gapWaitMs: 20, lookEveryMs: 40, maxCatchUp: 50 };
@@ -11,6 +11,7 @@ const alice = { id: 'a', name: 'Alice', image: 1 };
 
 const chat = (id: number): ChatMessage => ({ type: 'chat', id, ts: id, room: 'lobby', user: alice, data: `m${id}` });
 const event = (id: number, ref?: string): BusEvent => ({ kind: 'room', room: 'lobby', message: chat(id), ...(ref && { origin: { connectionId: 'c', ref } }) });
+const deleted = (id: number): BusEvent => ({ kind: 'room', room: 'lobby', message: { type: 'deleted', id, room: 'lobby' } });
 const pong: BusEvent = { kind: 'connection', userId: 'a', connectionId: 'c', message: { type: 'pong' } as never };
 
 /** A sequencer over `committed` (ids 1..n), started after `start` ids; what it delivers, in order. */
@@ -33,7 +34,7 @@ async function sequencerOver(committed: number, start = 0, times = TIMES) {
   );
   await sequencer.start();
   newest = committed;
-  const ids = () => delivered.map((e) => messageIdOf(e) ?? e.kind);
+  const ids = () => delivered.map((e) => messageIdOf(e) ?? (referredIdOf(e) === undefined ? e.kind : `deleted ${referredIdOf(e)}`));
   return { sequencer, delivered, ids, behind, commit: (n: number) => (store.push(chat(n)), (newest = n)) };
 }
 
@@ -45,6 +46,27 @@ describe('Sequencer', () => {
     sequencer.push(event(2));
     expect(ids()).toEqual([1, 'connection', 2]);
     sequencer.stop();
+  });
+
+  it('never lets the deletion of a message overtake it: held behind it, or behind its read from the store', async () => {
+    const crossed = await sequencerOver(2);
+    crossed.sequencer.push(event(1));
+    crossed.sequencer.push(deleted(2));
+    expect(crossed.ids()).toEqual([1]);
+    crossed.sequencer.push(event(2));
+    expect(crossed.ids()).toEqual([1, 2, 'deleted 2']);
+    crossed.sequencer.stop();
+
+    // Its message was deleted from the store before the bus brought it: the store has nothing for
+    // it, so the deletion goes after the wait, and the late copy is dropped.
+    const lost = await sequencerOver(1);
+    lost.sequencer.push(event(1));
+    lost.sequencer.push(deleted(2));
+    await vi.waitFor(() => expect(lost.ids()).toEqual([1, 'deleted 2']));
+    lost.sequencer.push(event(2));
+    lost.sequencer.push(pong);
+    expect(lost.ids()).toEqual([1, 'deleted 2', 'connection']);
+    lost.sequencer.stop();
   });
 
   it('puts two crossed messages back in id order, and what came after them waits behind both', async () => {
