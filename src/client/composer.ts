@@ -27,9 +27,10 @@ export function submit(): void {
   if (command.kind === 'incomplete') return flash(t('dm.howTo'));
   if (command.candidates.length > 0) return sendPrivately(command.candidates, command.text);
   // Nobody of that name known to the page: the room is asked; never posted where everyone could read it.
+  // Sent whole, so that a name with spaces ("Ada Lovelace hi") is found by the names it starts with.
   askWhoIs(
     view,
-    `@${command.name}`,
+    `@${data.slice(DM_COMMAND.length).trimStart().replace(/^@/u, '')}`,
     (found) => {
       const named = parseDmCommand(data, found);
       if (named.kind === 'dm' && named.candidates.length > 0) sendPrivately(named.candidates, named.text);

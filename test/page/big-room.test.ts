@@ -1,5 +1,5 @@
 // The chat page in a big room, in Chromium: past BIG_ROOM people the lobby is shown by number,
-// with a search to find someone, no "joined" line per arrival, `@name message` still private,
+// with a search to find someone, no "joined" line per arrival, `/msg name message` still private,
 // and the full list back once the room is small again.
 import { beforeAll, expect, it } from 'vitest';
 import { BIG_ROOM } from '../../src/shared/protocol/index.js';
@@ -51,10 +51,10 @@ describeInChromium('a big room on the page', () => {
     expect(await listed()).toEqual([]);
   });
 
-  it('still sends `@name message` privately to someone the page has not met', async () => {
+  it('still sends `/msg name message` privately to someone the page has not met', async () => {
     const crowdMember = crowd[0]!;
     // A name the page has never been sent: only the server knows who "crowd 7" is.
-    await say(viewer.page, '@crowd 7 just between us');
+    await say(viewer.page, '/msg crowd 7 just between us');
     const dm = await crowd[7]!.next((m) => m.type === 'dm');
     expect(dm.type === 'dm' && dm.data).toBe('just between us');
     await until('"sent privately" on the page', () => viewer.page.locator('#flash').textContent(), (text) => /sent privately to crowd 7/i.test(text ?? ''));

@@ -1,5 +1,7 @@
 // The English catalogue: every string the site shows people. The keys of this file are the
 // catalogue's keys; zh.ts must have each of them, with the same placeholders (index.ts checks).
+// Why this file is long: it is one flat list of every string, one per line, kept in one place so
+// that a missing translation is one diff against zh.ts away.
 export const en = {
   // The site and page titles
   'app.name': 'Chat',

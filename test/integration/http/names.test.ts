@@ -252,7 +252,9 @@ describe('invisible characters', () => {
   });
 });
 
-describe('password guessing', () => {
+// Each guess is a scrypt hash (about 128 MiB and a third of a second of a core): a dozen of them
+// take their time on a busy machine.
+describe('password guessing', { timeout: 90_000 }, () => {
   const limited = useServer({ PASSWORD_GUESS_LIMIT: '2', TRUST_PROXY: '1' });
   const at = (i: number) => limited.servers[i % limited.servers.length]!.url;
   let request = 0;
