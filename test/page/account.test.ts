@@ -7,6 +7,7 @@ import type { Locator, Page } from 'playwright-core';
 import { personName } from '../helpers/chat.js';
 import { useServer } from '../helpers/fixture.js';
 import { describeInChromium, usePeople } from '../helpers/page.js';
+import { readmeScreenshot } from '../helpers/screenshots.js';
 
 const PASSWORD = 'a long enough password';
 const SAFARI = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
@@ -82,6 +83,7 @@ describeInChromium('the account page in Chromium', () => {
       await navigate(laptop.page, laptop.page.locator('#name-form button[type="submit"]'));
       expect(await laptop.page.locator('#account-done').textContent()).toContain(`${words.renamed}`);
       expect(await laptop.page.locator('#account-name').textContent()).toBe(newName);
+      await readmeScreenshot(laptop.page, `account-${locale === 'en-US' ? 'en' : 'zh'}`, true);
       await navigate(laptop.page, laptop.page.locator('a[href="/"]'));
       expect(await laptop.page.locator('.me-name').textContent()).toBe(newName);
       expect(laptop.dialogs).toEqual([]);

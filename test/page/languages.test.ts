@@ -1,7 +1,6 @@
 // The chat page in Chromium, in two languages: Chinese for a Chinese browser (text the page writes
 // while running too), English with the link, and the choice kept; and the README screenshots of a
 // lively page in both, each on a server of its own (written only with UPDATE_SCREENSHOTS=1).
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -24,19 +23,13 @@ import {
   waitForMessage,
   type People,
 } from '../helpers/page.js';
+import { hasChineseFont } from '../helpers/screenshots.js';
 import { until } from '../helpers/wait.js';
 
 /** In-page globals, only used inside callbacks that run in the browser (the tsconfig has no DOM lib). */
 declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 declare const requestAnimationFrame: (callback: () => void) => number;
 
-function hasChineseFont(): boolean {
-  try {
-    return execFileSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' }).trim() !== '';
-  } catch {
-    return false;
-  }
-}
 
 describeInChromium('the page in two languages, in Chromium', () => {
   describe('Chinese and English', () => {

@@ -11,6 +11,7 @@ import { useServer } from '../helpers/fixture.js';
 import { describeInChromium, openRoom, usePeople, visibleMessages, waitForMessage } from '../helpers/page.js';
 import { cookieHeader, type SignedIn } from '../helpers/server.js';
 import { until } from '../helpers/wait.js';
+import { readmeScreenshot } from '../helpers/screenshots.js';
 
 const PASSWORD = 'the owner of this site';
 
@@ -114,6 +115,7 @@ describeInChromium('moderation, in Chromium', () => {
         const rows = await mod.page.locator('#log tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim())));
         expect(rows[0]?.slice(1)).toEqual(['Site Owner', t('moderation.action.remove'), trollName]);
         expect(rows[1]?.slice(1)).toEqual(['Site Owner', t('moderation.action.grant_moderator'), helper.user.name]);
+        await readmeScreenshot(mod.page, `moderation-${lang === 'en' ? 'en' : 'zh'}`, true);
         // Restored from the page.
         await mod.page.locator(`#removed li[data-user-id="${troll.user.id}"] button`).click();
         await mod.page.waitForSelector(`#removed li[data-user-id="${troll.user.id}"]`, { state: 'detached' });

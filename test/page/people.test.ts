@@ -24,6 +24,7 @@ import {
 } from '../helpers/page.js';
 import type { SignedIn } from '../helpers/server.js';
 import { sleep, until } from '../helpers/wait.js';
+import { readmeScreenshot } from '../helpers/screenshots.js';
 
 const typingLine = async (page: Page) => ((await page.locator('#typing').textContent()) ?? '').trim();
 
@@ -111,6 +112,7 @@ describeInChromium('people talking to each other in Chromium', () => {
     const chip = alice.page.locator('#private-chip');
     await chip.waitFor({ state: 'visible' });
     expect(await chip.textContent()).toContain('Bob');
+    await readmeScreenshot(alice.page, 'private-chip-en');
     await alice.page.locator('#input').press('Enter');
     expect(await chip.isVisible()).toBe(false);
     // It goes to the DM conversation of both (Bob is looking at his), never to the room.
