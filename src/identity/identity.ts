@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Cookies from 'cookies';
-import type { User } from '../shared/protocol/index.js';
+import { nameKey, type User } from '../shared/protocol/index.js';
 import { cookieAttributes, decodeUser, encodeUser, readSignedCookie } from './cookies.js';
 import { userIdTime } from './ids.js';
 import type { Store } from '../store/store.js';
@@ -67,7 +67,10 @@ export class Identity {
       // A user made here longer ago than a cookie lasts, and since removed by the upkeep: gone for good.
       const made = userIdTime(claimed.id);
       if (made !== undefined && made + this.maxAgeMs <= now) return null;
-      // Signed by our key but unknown to this store (a store made anew with the same SECRET): keep it.
+      // Signed by our key but unknown to this store (a store made anew with the same SECRET): kept,
+      // unless someone here holds that name now (an account, or a guest signed in): then it signs in anew.
+      const holder = await this.store.nameHolder(nameKey(claimed.name), now - this.maxAgeMs);
+      if (holder && holder.user.id !== claimed.id && (holder.passwordHash !== undefined || holder.signedIn)) return null;
       await this.store.addUser(claimed, now);
       return { user: claimed, sessionId: undefined };
     }

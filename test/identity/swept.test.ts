@@ -5,6 +5,7 @@ import Keygrip from 'keygrip';
 import { describe, expect, it } from 'vitest';
 import { Identity } from '../../src/identity/identity.js';
 import { newUserId, userIdTime } from '../../src/identity/ids.js';
+import { nameKey } from '../../src/shared/protocol/index.js';
 import { tempDataDir } from '../helpers/server.js';
 import { forgeUserCookie as forge } from '../helpers/server.js';
 import { asyncStoreFixture } from '../helpers/store.js';
@@ -39,6 +40,18 @@ describe('a swept user', () => {
     const now = 5_000_000;
     const user = { id: newUserId(now - 10), name: 'Elsewhere', image: 1 };
     expect(await identity.parseUser({ headers: { cookie: forge(user, SECRET) } } as never, now)).toEqual(user);
+  });
+
+  it('does not take such a cookie under a name someone here holds: it signs in anew instead', async () => {
+    const store = open(tempDataDir());
+    const identity = new Identity({ keys: [SECRET], store, maxAgeMs: MAX_AGE });
+    const now = 5_000_000;
+    const holder = { id: newUserId(now - 20), name: 'Holder', image: 2 };
+    const outcome = await store.signInByName({ key: nameKey('Holder'), user: holder, sessionId: 'held', at: now - 20, liveAfter: now - MAX_AGE });
+    expect(outcome).toMatchObject({ ok: true });
+    const lookalike = { id: newUserId(now - 10), name: 'HOLDER', image: 1 };
+    expect(await identity.parseUser({ headers: { cookie: forge(lookalike, SECRET) } } as never, now)).toBeNull();
+    expect(await store.getUser(lookalike.id)).toBeUndefined();
   });
 
   it('reads the time back from a user id, and nothing from another kind of id', () => {
