@@ -14,11 +14,14 @@ import { inTransaction } from './pool.js';
 type Reference = `${string}.${string}`;
 
 /** Deleted with the user they belong to. */
-const OWNED: readonly Reference[] = ['sessions.user_id', 'reads.user_id', 'memberships.user_id', 'held_names.user_id'];
+const OWNED: readonly Reference[] = ['sessions.user_id', 'reads.user_id', 'memberships.user_id', 'held_names.user_id', 'sign_in_addresses.user_id'];
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 const SQL = {
+  /** Moderation's blocks that ran out: nothing reads them any more. */
+  expiredBlocks: `DELETE FROM blocked_addresses WHERE address IN (
+    SELECT address FROM blocked_addresses WHERE until <= $1 LIMIT $2)`,
   expiredSessions: `DELETE FROM sessions WHERE id IN (
     SELECT id FROM sessions WHERE created_at <= $1 ORDER BY created_at LIMIT $2)`,
   users: 'SELECT id FROM users WHERE id > $1 ORDER BY id LIMIT $2',
@@ -45,12 +48,13 @@ export class AccountSweep {
   async sweep(now: number, maxAgeMs: number): Promise<SweepCounts> {
     const cutoff = now - maxAgeMs;
     const sessions = (await this.pool.query(SQL.expiredSessions, [cutoff, SWEEP_LIMITS.sessions])).rowCount ?? 0;
+    const blocks = (await this.pool.query(SQL.expiredBlocks, [now, SWEEP_LIMITS.sessions])).rowCount ?? 0;
     const slice = (await this.pool.query<{ id: string }>(SQL.users, [this.cursor, SWEEP_LIMITS.users])).rows.map((row) => row.id);
     const gone = slice.length === 0 ? [] : await this.remove(slice, cutoff);
     // Past the last user: the next pass starts from the first again. Removals cut short: on from the last removed.
     const cutShort = gone.length === SWEEP_LIMITS.removals;
     this.cursor = cutShort ? (gone.at(-1) as string) : slice.length < SWEEP_LIMITS.users ? '' : (slice.at(-1) as string);
-    return { sessions, users: gone.length, more: sessions === SWEEP_LIMITS.sessions || cutShort };
+    return { sessions, users: gone.length, more: sessions === SWEEP_LIMITS.sessions || blocks === SWEEP_LIMITS.sessions || cutShort };
   }
 
   /** Removes those of `ids` who can go (at most SWEEP_LIMITS.removals), with what they own; returns them, in id order. */

@@ -12,7 +12,7 @@ import type { SweepCounts } from '../store.js';
 type Reference = `${string}.${string}`;
 
 /** Deleted with the user they belong to. */
-const OWNED: readonly Reference[] = ['sessions.user_id', 'reads.user_id', 'memberships.user_id', 'held_names.user_id'];
+const OWNED: readonly Reference[] = ['sessions.user_id', 'reads.user_id', 'memberships.user_id', 'held_names.user_id', 'sign_in_addresses.user_id'];
 /** Answered by the list of people messages name. */
 const IN_MESSAGES: readonly Reference[] = ['messages.user_id', 'messages.to_id'];
 
@@ -34,6 +34,10 @@ export class AccountSweep {
     this.statements = {
       expiredSessions: db.prepare<[number, number]>(
         'DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions ORDER BY rowid LIMIT ?) AND created_at <= ?',
+      ),
+      // Moderation's blocks that ran out: nothing reads them any more.
+      expiredBlocks: db.prepare<[number, number]>(
+        'DELETE FROM blocked_addresses WHERE address IN (SELECT address FROM blocked_addresses WHERE until <= ? LIMIT ?)',
       ),
       lastMessage: db.prepare<[], { id: number }>('SELECT coalesce(max(id), 0) AS id FROM messages'),
       listPeople: db.prepare<{ from: number; to: number }>(
@@ -84,7 +88,8 @@ export class AccountSweep {
     if (this.db.inTransaction) return counts;
     const cutoff = now - maxAgeMs;
     counts.sessions = this.statements.expiredSessions.run(SWEEP_LIMITS.sessions, cutoff).changes;
-    counts.more = counts.sessions === SWEEP_LIMITS.sessions;
+    const blocks = this.statements.expiredBlocks.run(now, SWEEP_LIMITS.sessions).changes;
+    counts.more = counts.sessions === SWEEP_LIMITS.sessions || blocks === SWEEP_LIMITS.sessions;
     if (!this.listPeople()) return { ...counts, more: true };
     const gone = this.nextGone(cutoff);
     counts.more ||= gone.length === SWEEP_LIMITS.removals;
