@@ -1,7 +1,7 @@
 // DOM helpers. Every user-supplied string goes in through textContent or an attribute, never as HTML.
 import type { DirectMessage, ChatMessage, User } from '../shared/protocol/index.js';
 import { t } from './i18n.js';
-import { linkPieces } from './linkify.js';
+import { parseMarkup, type Inline } from '../shared/protocol/index.js';
 
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   const element = document.getElementById(id);
@@ -31,7 +31,7 @@ export function setTime(time: HTMLTimeElement, ts: number): void {
   time.title = full.format(date);
 }
 
-/** Makes the links of server-rendered message text clickable (the server sends plain text). */
+/** Formats server-rendered message text (the server sends it plain) as live messages are: one renderer. */
 export function linkifyRendered(root: ParentNode): void {
   for (const text of root.querySelectorAll<HTMLElement>('.message .text')) renderText(text, text.textContent ?? '');
 }
@@ -122,14 +122,35 @@ export function noticeItem(text: string): HTMLLIElement {
 /** Fills an element with the text, links made safe: new tab, no opener, no referrer. */
 export function renderText(target: HTMLElement, text: string): void {
   target.replaceChildren(
-    ...linkPieces(text).map((piece) => {
-      if (!piece.href) return document.createTextNode(piece.text);
-      const link = document.createElement('a');
-      link.href = piece.href;
-      link.textContent = piece.text;
-      link.target = '_blank';
-      link.rel = 'noopener noreferrer';
-      return link;
+    ...parseMarkup(text).map((block) => {
+      if (block.kind === 'code') {
+        const pre = element('pre', { className: 'code-block' });
+        pre.append(element('code', { text: block.text }));
+        return pre;
+      }
+      const container = element(block.kind === 'quote' ? 'blockquote' : 'div', { className: block.kind });
+      container.append(...block.children.map(inline));
+      return container;
     }),
   );
+}
+
+/** One inline piece as a node; its text always as text. */
+function inline(piece: Inline): Node {
+  switch (piece.kind) {
+    case 'text':
+      return document.createTextNode(piece.text);
+    case 'code':
+      return element('code', { text: piece.text });
+    case 'bold':
+    case 'italic': {
+      const node = element(piece.kind === 'bold' ? 'strong' : 'em');
+      node.append(...piece.children.map(inline));
+      return node;
+    }
+    case 'link': {
+      const link = element('a', { text: piece.text, attrs: { href: piece.href, target: '_blank', rel: 'noopener noreferrer' } });
+      return link;
+    }
+  }
 }

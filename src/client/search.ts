@@ -24,7 +24,7 @@ function resultButton(result: SearchResult, panel: HTMLElement): HTMLButtonEleme
   const button = element('button', { className: 'result', attrs: { type: 'button' } });
   const time = element('time');
   setTime(time, result.ts);
-  const text = element('p', { className: 'text', attrs: { dir: 'auto' } });
+  const text = element('div', { className: 'text', attrs: { dir: 'auto' } });
   renderText(text, result.data);
   button.append(
     element('span', { className: 'where', text: 'room' in conversation ? `# ${conversation.room}` : `@ ${other ?? result.user.name}` }),

@@ -1,6 +1,6 @@
 // Links in messages on the page: http and https only, and the brackets and stops around them.
 import { describe, expect, it } from 'vitest';
-import { linkPieces } from '../../src/client/linkify.js';
+import { linkPieces } from '../../src/shared/protocol/index.js';
 
 describe('linkPieces', () => {
   it('links http and https URLs and leaves the rest as text', () => {

@@ -8,5 +8,6 @@ export * from './names.js';
 export * from './nameKey.js';
 export * from './invisible.js';
 export * from './mentions.js';
+export * from './markup.js';
 export * from './people.js';
 export * from './parse.js';
