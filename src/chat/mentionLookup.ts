@@ -1,7 +1,7 @@
 // Who a chat's `@name`s are, resolved once, when it is sent: the person holding that name then (an
 // account, or a guest signed in), so that whoever takes a like name later never inherits them.
 import { mentionCandidates, nameKey } from '../shared/protocol/index.js';
-import type { Store } from '../store/store.js';
+import { holdsName, type Store } from '../store/store.js';
 
 /** The most names one message may have looked up (each a store read): a long run of `@`s costs no more. */
 const MAX_LOOKUPS = 24;
@@ -19,7 +19,7 @@ export async function resolveMentions(store: Store, text: string, liveAfter: num
       if (!asked.has(key)) {
         if (lookups++ >= MAX_LOOKUPS) return ids;
         const holder = await store.nameHolder(key, liveAfter);
-        asked.set(key, holder && (holder.passwordHash !== undefined || holder.signedIn) ? holder.user.id : undefined);
+        asked.set(key, holdsName(holder) ? holder.user.id : undefined);
       }
       const id = asked.get(key);
       if (id === undefined) continue;

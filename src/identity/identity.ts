@@ -3,7 +3,7 @@ import Cookies from 'cookies';
 import { nameKey, type User } from '../shared/protocol/index.js';
 import { cookieAttributes, decodeUser, encodeUser, readSignedCookie } from './cookies.js';
 import { userIdTime } from './ids.js';
-import type { Store } from '../store/store.js';
+import { holdsName, type Store } from '../store/store.js';
 
 export const USER_COOKIE = 'user';
 export const SESSION_COOKIE = 'sid';
@@ -70,7 +70,7 @@ export class Identity {
       // Signed by our key but unknown to this store (a store made anew with the same SECRET): kept,
       // unless someone here holds that name now (an account, or a guest signed in): then it signs in anew.
       const holder = await this.store.nameHolder(nameKey(claimed.name), now - this.maxAgeMs);
-      if (holder && holder.user.id !== claimed.id && (holder.passwordHash !== undefined || holder.signedIn)) return null;
+      if (holdsName(holder) && holder.user.id !== claimed.id) return null;
       await this.store.addUser(claimed, now);
       return { user: claimed, sessionId: undefined };
     }

@@ -6,7 +6,7 @@
 // password then. Whether the name is still free is decided again in the store's transaction.
 import type { PasswordGuesses } from '../limits/passwordGuesses.js';
 import { nameKey, type User } from '../shared/protocol/index.js';
-import type { Store, StoredUser } from '../store/store.js';
+import { holdsName, type Store, type StoredUser } from '../store/store.js';
 import { newSessionId } from './ids.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { newUser } from './users.js';
@@ -49,7 +49,7 @@ export class NameSignIns {
   /** Whether a sign-in with the name would get it now: nobody holds it, or only a guest who is signed out. */
   async isFree(name: string, now = Date.now()): Promise<boolean> {
     const holder = await this.store.nameHolder(nameKey(name), now - this.sessionMaxAgeMs);
-    return holder === undefined || (holder.passwordHash === undefined && !holder.signedIn);
+    return !holdsName(holder);
   }
 
   async signIn({ name, password, current, address, agent, now = Date.now() }: NameSignInRequest): Promise<NameSignInAnswer> {

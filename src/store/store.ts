@@ -75,6 +75,11 @@ export interface NameHolder {
   signedIn: boolean;
 }
 
+/** Whether the name is someone's now: claimed with a password, or a guest's who is signed in. */
+export function holdsName(holder: NameHolder | undefined): holder is NameHolder {
+  return holder !== undefined && (holder.passwordHash !== undefined || holder.signedIn);
+}
+
 /** A sign-in by name, as `signInByName` takes it. */
 export interface NameSignIn {
   /** The name's key (nameKey). */

@@ -56,6 +56,13 @@ export async function say(client: TestClient, data: string, room = 'lobby'): Pro
   return client.next<ChatMessage>(chatWith(data));
 }
 
+/** The error a connection gets for a frame (sent with a ref of its own), whole. */
+export async function refusal(client: TestClient, message: object): Promise<Extract<ServerMessage, { type: 'error' }>['data']> {
+  const ref = unique('ref');
+  client.send({ ...message, ref });
+  return (await client.next<Extract<ServerMessage, { type: 'error' }>>((m) => m.type === 'error' && m.ref === ref)).data;
+}
+
 /** Sends a DM and waits for the sender's own copy. */
 export async function dm(client: TestClient, to: User, data: string): Promise<DirectMessage> {
   client.send({ type: 'dm', to: to.id, data });

@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config.js';
 import type { Bus } from '../../src/bus/bus.js';
 import { DeferredBus } from '../../src/bus/deferred.js';
 import { startServer, type Parts } from '../../src/server.js';
-import type { Account } from '../../src/tools/kit/http.js';
+import { cookieHeader, type Account } from '../../src/tools/kit/http.js';
 import { PRODUCT_MAIN, runningAt } from '../../src/tools/kit/server.js';
 import { createTestDatabase, onPostgres } from './postgres.js';
 
@@ -98,6 +98,14 @@ export const jsonPost = (body: unknown, cookie?: string) => ({
   headers: { 'content-type': 'application/json', accept: 'application/json', ...(cookie ? { cookie } : {}) },
   body: JSON.stringify(body),
 });
+
+/** Signs in with a name and a password (an account, or claiming the name) as JSON; anything but 200 throws. */
+export async function signInWithPassword(url: string, name: string, password: string): Promise<SignedIn> {
+  const response = await fetch(`${url}/signin`, jsonPost({ name, password }));
+  if (response.status !== 200) throw new Error(`sign-in of ${name} with a password: ${response.status} ${await response.text()}`);
+  const { data } = (await response.json()) as { data: SignedIn['user'] };
+  return { user: data, cookie: cookieHeader(response) };
+}
 
 /** What a forger can build: a `user` cookie pair whose signature is made with some key (no session). */
 export function forgeUserCookie(user: object, key: string): string {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChatMessage, ServerMessages } from '../../src/shared/protocol/index.js';
 import { dm, personName, say, unique } from '../helpers/chat.js';
 import { useServer } from '../helpers/fixture.js';
-import { cookieHeader, jsonPost } from '../helpers/server.js';
+import { signInWithPassword } from '../helpers/server.js';
 import { connectWithUnread, entryFor } from '../helpers/unread.js';
 
 const chat = useServer({ RATE_LIMIT: '0' });
@@ -58,10 +58,7 @@ describe('mentions', () => {
 
   it('reach a person whose name is claimed with a password while they are signed out', async () => {
     const name = personName('Claimed');
-    const response = await fetch(`${chat.server.url}/signin`, jsonPost({ name, password: 'correct horse battery staple' }));
-    expect(response.status).toBe(200);
-    const cookie = cookieHeader(response);
-    const claimed = ((await response.json()) as { data: { id: string } }).data;
+    const { user: claimed, cookie } = await signInWithPassword(chat.server.url, name, 'correct horse battery staple');
     const out = await fetch(`${chat.server.url}/signout`, { method: 'POST', headers: { cookie }, redirect: 'manual' });
     await out.body?.cancel();
     const alice = await chat.signIn(personName('Alice'));

@@ -9,26 +9,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { translate } from '../../src/shared/i18n/index.js';
 import type { ServerMessage } from '../../src/shared/protocol/index.js';
 import { trySignIn } from '../../src/tools/kit/http.js';
-import { closeCode, dm, expectNone, join, joinAll, personName, say, unique } from '../helpers/chat.js';
-import type { TestClient } from '../helpers/client.js';
+import { closeCode, dm, expectNone, join, joinAll, personName, refusal, say, unique } from '../helpers/chat.js';
 import { useServer } from '../helpers/fixture.js';
-import { cookieHeader, type SignedIn } from '../helpers/server.js';
+import { signInWithPassword, type SignedIn } from '../helpers/server.js';
 
 const chat = useServer();
 const PASSWORD = 'a password of the moderators';
 
-type ErrorMessage = Extract<ServerMessage, { type: 'error' }>;
-
 /** Signs in with a password (an account), as JSON. */
-async function account(name: string): Promise<SignedIn> {
-  const response = await fetch(`${chat.server.url}/signin`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ name, password: PASSWORD }),
-  });
-  expect(response.status).toBe(200);
-  const { data } = (await response.json()) as { data: SignedIn['user'] };
-  return { user: data, cookie: cookieHeader(response) };
+function account(name: string): Promise<SignedIn> {
+  return signInWithPassword(chat.server.url, name, PASSWORD);
 }
 
 /** A moderation POST as JSON, from `who`, answered in English. */
@@ -56,13 +46,6 @@ async function expectDone(response: Response): Promise<unknown> {
 
 function page(who: SignedIn | undefined, path = '/moderation'): Promise<Response> {
   return fetch(`${chat.server.url}${path}`, { headers: { 'accept-language': 'en', ...(who ? { cookie: who.cookie } : {}) }, redirect: 'manual' });
-}
-
-/** The error a socket gets for a frame, by its ref. */
-async function refusalOf(client: TestClient, message: object): Promise<ErrorMessage['data']> {
-  const ref = unique('ref');
-  client.send({ ...message, ref });
-  return (await client.next<ErrorMessage>((m) => m.type === 'error' && m.ref === ref)).data;
 }
 
 async function searchFor(who: SignedIn, text: string): Promise<number[]> {
@@ -153,19 +136,19 @@ describe('deleting a message', () => {
     const [a, b] = await chat.connectEach(alice, bob);
     const text = unique('mine to keep');
     const sent = await say(a, text);
-    expect((await refusalOf(b, { type: 'delete', id: sent.id })).code).toBe('not_yours');
-    expect((await refusalOf(b, { type: 'delete', id: sent.id + 1_000_000 })).code).toBe('no_such_message');
+    expect((await refusal(b, { type: 'delete', id: sent.id })).code).toBe('not_yours');
+    expect((await refusal(b, { type: 'delete', id: sent.id + 1_000_000 })).code).toBe('no_such_message');
     // A DM between two others is not even there for a third.
     const c = await chat.connect(carol);
     const private_ = await dm(a, bob.user, unique('between us'));
-    expect((await refusalOf(c, { type: 'delete', id: private_.id })).code).toBe('no_such_message');
-    expect((await refusalOf(b, { type: 'delete', id: private_.id })).code).toBe('not_yours');
+    expect((await refusal(c, { type: 'delete', id: private_.id })).code).toBe('no_such_message');
+    expect((await refusal(b, { type: 'delete', id: private_.id })).code).toBe('not_yours');
     await expectNone(a, (x) => x.type === 'deleted');
     expect(await searchFor(alice, text)).toEqual([sent.id]);
     // The author may delete their own; then it is not there for anyone.
     a.send({ type: 'delete', id: sent.id });
     expect(await b.next((x) => x.type === 'deleted')).toEqual({ type: 'deleted', id: sent.id, room: 'lobby' });
-    expect((await refusalOf(a, { type: 'delete', id: sent.id })).code).toBe('no_such_message');
+    expect((await refusal(a, { type: 'delete', id: sent.id })).code).toBe('no_such_message');
     // A DM deleted by its author: both people hear it, each with the other as `with`.
     a.send({ type: 'delete', id: private_.id });
     const gone = (id: number) => (x: ServerMessage) => x.type === 'deleted' && x.id === id;
@@ -246,7 +229,7 @@ describe('locking a room', () => {
     await expectRefused(await act('lock', { room }, moderator), 409);
     for (const client of [a, b, m]) expect(await client.next((x) => x.type === 'locked')).toEqual({ type: 'locked', room, locked: true });
     // Everyone else is refused, on whichever process; the moderator posts.
-    for (const client of [a, b]) expect((await refusalOf(client, { type: 'chat', room, data: 'still here?' })).code).toBe('room_locked');
+    for (const client of [a, b]) expect((await refusal(client, { type: 'chat', room, data: 'still here?' })).code).toBe('room_locked');
     const said = await say(m, 'the room is locked for now', room);
     await a.next((x) => x.type === 'chat' && x.id === said.id);
     // A newcomer hears it is locked when joining.

@@ -6,21 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import { translate } from '../../src/shared/i18n/index.js';
 import type { ServerMessage } from '../../src/shared/protocol/index.js';
-import { chatWith, expectNone, join, leave, personName, roomName, say, unique, userShape } from '../helpers/chat.js';
+import { chatWith, expectNone, join, leave, personName, refusal, roomName, say, unique, userShape } from '../helpers/chat.js';
 import type { TestClient } from '../helpers/client.js';
 import { useServer } from '../helpers/fixture.js';
 import { makePrivate } from '../helpers/privateRooms.js';
-import { cookieHeader, jsonPost, type SignedIn } from '../helpers/server.js';
+import { signInWithPassword } from '../helpers/server.js';
 
 const chat = useServer();
-
-type ErrorFrame = Extract<ServerMessage, { type: 'error' }>;
-
-async function refusal(client: TestClient, message: object): Promise<ErrorFrame['data']> {
-  const ref = unique('ref');
-  client.send({ ...message, ref });
-  return (await client.next<ErrorFrame>((m) => m.type === 'error' && m.ref === ref)).data;
-}
 
 /** Alice's private room, Alice in it; Bob and Carol connected twice each (spread over the processes), not members yet. */
 async function room() {
@@ -129,9 +121,7 @@ describe('removing a member', () => {
   it('is for owners and moderators too, in a private room they are a member of', async () => {
     const { bob, name, a, b1 } = await room();
     // The first account of this site (every other person here is a guest) is its owner.
-    const response = await fetch(`${chat.server.url}/signin`, jsonPost({ name: personName('Owner'), password: 'the owner of this site' }));
-    expect(response.status).toBe(200);
-    const owner = { user: ((await response.json()) as { data: SignedIn['user'] }).data, cookie: cookieHeader(response) };
+    const owner = await signInWithPassword(chat.server.url, personName('Owner'), 'the owner of this site');
     const o = await chat.connect(owner);
     await invite(a, name, { user: bob.user.id });
     await invite(a, name, { user: owner.user.id });

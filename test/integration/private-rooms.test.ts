@@ -6,22 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { translate } from '../../src/shared/i18n/index.js';
 import type { ServerMessage } from '../../src/shared/protocol/index.js';
-import { expectNone, join, roomName, say, unique } from '../helpers/chat.js';
-import type { TestClient } from '../helpers/client.js';
+import { expectNone, join, refusal, roomName, say, unique } from '../helpers/chat.js';
 import { useServer } from '../helpers/fixture.js';
 import { makePrivate } from '../helpers/privateRooms.js';
 import type { SignedIn } from '../helpers/server.js';
 
 const chat = useServer();
-
-type ErrorFrame = Extract<ServerMessage, { type: 'error' }>;
-
-/** The error a socket gets for a message, whole. */
-async function refusal(client: TestClient, message: object): Promise<ErrorFrame['data']> {
-  const ref = unique('ref');
-  client.send({ ...message, ref });
-  return (await client.next<ErrorFrame>((m) => m.type === 'error' && m.ref === ref)).data;
-}
 
 async function get(who: SignedIn, path: string): Promise<Response> {
   return fetch(`${chat.server.url}${path}`, { headers: { cookie: who.cookie, accept: 'application/json', 'accept-language': 'en' } });

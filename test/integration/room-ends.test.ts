@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { translate } from '../../src/shared/i18n/index.js';
 import type { ServerMessage } from '../../src/shared/protocol/index.js';
-import { chatWith, expectNone, join, joinAll, roomName, say, unique } from '../helpers/chat.js';
+import { chatWith, expectNone, join, joinAll, refusal, roomName, say, unique } from '../helpers/chat.js';
 import type { TestClient } from '../helpers/client.js';
 import { useServer } from '../helpers/fixture.js';
 import type { SignedIn } from '../helpers/server.js';
@@ -30,12 +30,7 @@ async function expectRefusal(response: Response, status: number, error: string):
 }
 
 /** The error a socket gets for a message about the room, by its code. */
-async function refusalOf(client: TestClient, message: object): Promise<string> {
-  const ref = unique('ref');
-  client.send({ ...message, ref });
-  const error = await client.next<Extract<ServerMessage, { type: 'error' }>>((m) => m.type === 'error' && m.ref === ref);
-  return error.data.code;
-}
+const refusalOf = async (client: TestClient, message: object): Promise<string> => (await refusal(client, message)).code;
 
 /** Anything more about the room, once each connection has had its change and its `left`. */
 const afterwards = (m: ServerMessage) => ['left', 'join', 'presence', 'room', 'rooms', 'chat'].includes(m.type);

@@ -9,7 +9,7 @@ import type { ServerMessage } from '../../src/shared/protocol/index.js';
 import { closeCode, join, personName, roomName, say as sayOnSocket } from '../helpers/chat.js';
 import { useServer } from '../helpers/fixture.js';
 import { describeInChromium, openRoom, usePeople, visibleMessages, waitForMessage } from '../helpers/page.js';
-import { cookieHeader, type SignedIn } from '../helpers/server.js';
+import { signInWithPassword, type SignedIn } from '../helpers/server.js';
 import { until } from '../helpers/wait.js';
 import { readmeScreenshot } from '../helpers/screenshots.js';
 
@@ -20,15 +20,7 @@ describeInChromium('moderation, in Chromium', () => {
   const people = usePeople(chat);
   let owner: SignedIn;
 
-  async function account(name: string): Promise<SignedIn> {
-    const response = await fetch(`${chat.server.url}/signin`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ name, password: PASSWORD }),
-    });
-    expect(response.status).toBe(200);
-    return { user: ((await response.json()) as { data: SignedIn['user'] }).data, cookie: cookieHeader(response) };
-  }
+  const account = (name: string): Promise<SignedIn> => signInWithPassword(chat.server.url, name, PASSWORD);
 
   beforeAll(async () => {
     owner = await account('Site Owner');

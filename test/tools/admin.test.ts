@@ -5,20 +5,12 @@
 // Each change is in the moderation log as the operator's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, postgresForTests, type TestDatabase } from '../helpers/postgres.js';
-import { cookieHeader, signIn, startTestServer, tempDataDir, type SignedIn, type TestServer } from '../helpers/server.js';
+import { signIn, signInWithPassword, startTestServer, tempDataDir, type SignedIn, type TestServer } from '../helpers/server.js';
 import { expectBuilt, runTool } from '../helpers/tool.js';
 
 const PASSWORD = 'an operator password';
 
-async function account(server: TestServer, name: string): Promise<SignedIn> {
-  const response = await fetch(`${server.url}/signin`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ name, password: PASSWORD }),
-  });
-  expect(response.status).toBe(200);
-  return { user: ((await response.json()) as { data: SignedIn['user'] }).data, cookie: cookieHeader(response) };
-}
+const account = (server: TestServer, name: string): Promise<SignedIn> => signInWithPassword(server.url, name, PASSWORD);
 
 const moderationPage = async (server: TestServer, who: SignedIn) =>
   (await fetch(`${server.url}/moderation`, { headers: { cookie: who.cookie }, redirect: 'manual' })).status;
