@@ -92,6 +92,7 @@ export function showPrivateChip(): void {
     chip.hidden = true;
     return;
   }
+  // A stand-in message after what is typed, so that "/msg Ada" reads as naming Ada before the message is written.
   const command = parseDmCommand(`${text} .`, knownUsers.values());
   const known = command.kind === 'dm' && command.candidates.length > 0 ? command.candidates[0] : undefined;
   chip.textContent = known ? t('composer.privateTo', { name: known.name }) : t('dm.howTo');
