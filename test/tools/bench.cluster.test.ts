@@ -83,7 +83,10 @@ describe.skipIf(!engines)('npm run bench, cluster targets (PostgreSQL and Redis)
       if (r.target !== 'product') expect(r.metrics.enginesCpuUsPerDelivery, `${r.scenario}/${r.target}`).toBeGreaterThanOrEqual(0);
     }
     const publishes = result.runs.find((r) => r.scenario === 'publishes')!;
-    expect(publishes.metrics).toMatchObject({ messagePublishesPerMessageFew: 1, messagePublishesPerMessageMany: 1, storedFew: 20, storedMany: 20 });
+    // Every stored message on the bus once; a turn's messages may share one PUBLISH.
+    expect(publishes.metrics).toMatchObject({ carriedPerMessageFew: 1, carriedPerMessageMany: 1, storedFew: 20, storedMany: 20 });
+    expect(publishes.metrics.messagePublishesPerMessageFew).toBeLessThanOrEqual(1);
+    expect(publishes.metrics.messagePublishesPerMessageMany).toBeLessThanOrEqual(1);
     for (const r of result.runs.filter((r) => r.scenario === 'pg-writes')) {
       expect(r.metrics.stored, r.target).toBeGreaterThan(0);
       expect(r.metrics.processes).toBe(r.target === 'cluster-2' ? 2 : 1);
@@ -97,7 +100,7 @@ describe.skipIf(!engines)('npm run bench, cluster targets (PostgreSQL and Redis)
     for (const label of ['fan-out: server CPU per delivery, two processes', 'latency: p99, clients over two processes', 'pg-writes: ≥ 5000 stored messages/s, one process', 'pg-writes: ≥ 5000 stored messages/s, two processes', 'pg-history: store roomHistory page p99']) {
       expect(stdout).toMatch(new RegExp(`\\n  (PASS|MISS)  ${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     }
-    expect(stdout).toMatch(/\n {2}PASS {2}publishes: one Redis PUBLISH per stored message, few or many recipients: 1\.00 with few, 1\.00 with many\n/);
+    expect(stdout).toMatch(/\n {2}PASS {2}publishes: at most one Redis PUBLISH per stored message, each carried once, few or many recipients: [01]\.\d\d with few, [01]\.\d\d with many\n/);
     expect(stdout).toMatch(/\nPASS: nothing lost, every run completed/);
 
     const after = await leftovers();

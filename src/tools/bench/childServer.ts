@@ -39,7 +39,9 @@ export interface StartedProcess extends ServerProcessInfo {
 
 /** Starts `script` with `env` and waits for its "running at" line (on 127.0.0.1 and the port env gives). */
 export async function startProcess(name: string, script: string, env: NodeJS.ProcessEnv, startTimeoutMs = 30_000): Promise<StartedProcess> {
-  const child: ChildProcess = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_NODE_OPTIONS (e.g. "--perf-basic-prof-only-functions" or "--cpu-prof") profiles the servers under load.
+  const nodeOptions = process.env.BENCH_NODE_OPTIONS;
+  const child: ChildProcess = spawn(process.execPath, [script], { env: nodeOptions ? { ...env, NODE_OPTIONS: nodeOptions } : env, stdio: ['ignore', 'pipe', 'pipe'] });
   let tail = '';
   const keep = (chunk: Buffer) => {
     tail = (tail + chunk.toString()).slice(-4000);

@@ -46,17 +46,18 @@ function notesOf(group: ClientGroup, duplicates: number): string[] {
 
 /** 1. Fan-out: one sender, as fast as a window of unanswered messages allows; server CPU per delivery. */
 export async function fanOut(ctx: RunContext): Promise<RunResult> {
-  const { clients, messages, window } = ctx.sizes.fanOut;
+  const { clients, messages, window, warmUp } = ctx.sizes.fanOut;
   const group = new ClientGroup();
   await openClients(ctx, group, clients, 'fan-out', ctx.sizes.handshakes);
   await settle(ctx, group);
 
   const sender = group.clients[0]!;
-  const deliveries = new Deliveries(messages * clients);
+  let deliveries = new Deliveries(warmUp * clients);
   let sent = 0;
+  let upTo = warmUp;
   // The sender's own copy coming back frees a place in the window.
   const pump = () => {
-    while (sent < messages && sent - sender.chats < window) {
+    while (sent < upTo && sent - sender.chats < window) {
       if (!sender.send(chatText(sent))) return;
       sent++;
     }
@@ -67,6 +68,12 @@ export async function fanOut(ctx: RunContext): Promise<RunResult> {
       if (client === sender) pump();
     },
   };
+  // Untimed: the same chats, until every client has every one of them.
+  pump();
+  await untilDoneOrStalled(group, () => deliveries.done, ctx.sizes.stallMs);
+
+  deliveries = new Deliveries(messages * clients);
+  upTo = warmUp + messages;
   const engines = await meterEngines(ctx);
   const measured = new Window(ctx.target);
   pump();
@@ -74,12 +81,12 @@ export async function fanOut(ctx: RunContext): Promise<RunResult> {
   const figures = measured.stop(deliveries.completedAt || performance.now());
   const engineFigures = await engineMetrics(engines, deliveries.count, 'Delivery');
 
-  const { lost, duplicates } = shortfall(group, messages);
+  const { lost, duplicates } = shortfall(group, warmUp + messages);
   return {
     lost,
     generatorBound: figures.generatorShare >= GENERATOR_BOUND,
     notes: notesOf(group, duplicates),
-    metrics: { clients, messages: sent, ...deliveryMetrics(ctx, figures, deliveries.count), ...engineFigures, lost, duplicates },
+    metrics: { clients, messages: sent - warmUp, ...deliveryMetrics(ctx, figures, deliveries.count), ...engineFigures, lost, duplicates },
   };
 }
 

@@ -1,24 +1,29 @@
 // Every PUBLISH on a site's Redis channels, seen as a subscriber sees it: a PSUBSCRIBE to the run's
 // key prefix, so that only this run's publishes count (INFO's cmdstat_publish counts every client
-// of the Redis), each sorted by what its envelope carries (a stored message, or anything else).
+// of the Redis), each sorted by what its envelope carries (stored messages, or anything else).
 import { createClient, type RedisClientType } from 'redis';
 import { globEscaped } from './engines.js';
 
-/** Whether a published envelope carries a chat or a DM (a `room` or `users` event with one). */
-function carriesMessage(text: string): boolean {
+/** How many chats and DMs a published envelope carries (`room` or `users` events with one). */
+function messagesCarried(text: string): number {
   try {
-    const envelope = JSON.parse(text) as { event?: { kind?: string; message?: { type?: string } } };
-    const event = envelope.event;
-    return (event?.kind === 'room' || event?.kind === 'users') && (event.message?.type === 'chat' || event.message?.type === 'dm');
+    const envelope = JSON.parse(text) as { events?: Event[]; event?: Event };
+    const events = envelope.events ?? (envelope.event ? [envelope.event] : []);
+    return events.filter(
+      (event) => (event.kind === 'room' || event.kind === 'users') && (event.message?.type === 'chat' || event.message?.type === 'dm'),
+    ).length;
   } catch {
-    return false;
+    return 0;
   }
 }
+type Event = { kind?: string; message?: { type?: string } };
 
 export class PublishWatch {
   /** Publishes seen on the prefix's channels. */
   total = 0;
-  /** Those that carry a stored message. */
+  /** Those that carry at least one stored message. */
+  carrying = 0;
+  /** The stored messages they carried, each counted once per publish that carried it. */
   messages = 0;
   /** By channel, for the report (one channel is expected). */
   readonly channels = new Set<string>();
@@ -34,15 +39,18 @@ export class PublishWatch {
     await client.pSubscribe(`${globEscaped(prefix)}*`, (message, channel) => {
       watch.total++;
       watch.channels.add(channel);
-      if (carriesMessage(message)) watch.messages++;
+      const carried = messagesCarried(message);
+      if (carried > 0) watch.carrying++;
+      watch.messages += carried;
     });
     return watch;
   }
 
   /** The counts so far, and the counts from now on start at zero. */
-  take(): { total: number; messages: number } {
-    const counts = { total: this.total, messages: this.messages };
+  take(): { total: number; carrying: number; messages: number } {
+    const counts = { total: this.total, carrying: this.carrying, messages: this.messages };
     this.total = 0;
+    this.carrying = 0;
     this.messages = 0;
     return counts;
   }

@@ -1,8 +1,9 @@
 // Redis traffic per message, on a cluster: the same number of chats sent with a few clients in
 // the lobby and then with many (spread over the processes), each time counting the PUBLISHes on
 // the run's channels (a PSUBSCRIBE to its prefix; INFO's cmdstat_publish beside it, which counts
-// every client of the Redis) against the messages stored (message_ids before and after). One
-// publish per message, whatever the number of recipients, is the design (src/bus/redis.ts).
+// every client of the Redis) against the messages stored (message_ids before and after). At most
+// one publish per message (one per turn of a process's events), whatever the number of recipients,
+// and every stored message carried exactly once, is the design (src/bus/redis.ts).
 import { performance } from 'node:perf_hooks';
 import { until } from '../kit/wait.js';
 import { committedLastId, redisCounters } from './engines.js';
@@ -20,6 +21,8 @@ interface Phase {
   /** Publishes on the run's channels, all of them and those carrying a stored message. */
   publishes: number;
   messagePublishes: number;
+  /** Stored messages the publishes carried (each must be carried once). */
+  carried: number;
   /** cmdstat_publish's calls over the same stretch: every client of the Redis. */
   publishCalls: number;
   lost: number;
@@ -60,7 +63,8 @@ async function phase(ctx: RunContext, engines: TargetEngines, group: ClientGroup
     recipients,
     stored,
     publishes: counts.total,
-    messagePublishes: counts.messages,
+    messagePublishes: counts.carrying,
+    carried: counts.messages,
     publishCalls: calls,
     lost: Math.max(0, messages * recipients - delivered),
   };
@@ -109,6 +113,8 @@ export async function publishes(ctx: RunContext): Promise<RunResult> {
       publishesPerMessageMany: large.publishes / large.stored,
       messagePublishesPerMessageFew: small.messagePublishes / small.stored,
       messagePublishesPerMessageMany: large.messagePublishes / large.stored,
+      carriedPerMessageFew: small.carried / small.stored,
+      carriedPerMessageMany: large.carried / large.stored,
       publishCallsPerMessageFew: small.publishCalls / small.stored,
       publishCallsPerMessageMany: large.publishCalls / large.stored,
     },

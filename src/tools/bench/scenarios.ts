@@ -38,7 +38,7 @@ export const SCENARIO_LIST: Scenario[] = [
     targets: WITH_CLUSTER,
     alsoOn: ['cluster-1'],
     describe: ({ fanOut: s }) =>
-      `${n(s.clients)} clients in the lobby, 1 of them sends ${n(s.messages)} chats as fast as ${s.window} unanswered at a time allow`,
+      `${n(s.clients)} clients in the lobby, 1 of them sends ${n(s.messages)} chats as fast as ${s.window} unanswered at a time allow (after ${n(s.warmUp)} untimed)`,
     run: fanOut,
   },
   {
