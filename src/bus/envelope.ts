@@ -1,21 +1,25 @@
-// What goes over the Redis channel: the event's JSON inside a small envelope that says which bus
-// published it and its number there, so that a bus knows its own events when they come back.
+// What goes over the Redis channel: a turn's events in JSON inside a small envelope that says which
+// bus published them and the number there of the first (the others follow it, one each), so that a
+// bus knows its own events when they come back.
 import type { BusEvent } from './bus.js';
 
 export interface Envelope {
   /** The publishing bus's random tag. */
   from: string;
-  /** Its count of publishes, from 1. */
+  /** Its count of publishes, from 1, of the first event; event i has `seq + i`. */
   seq: number;
-  event: BusEvent;
+  events: BusEvent[];
 }
 
-/** The envelope around an event already in JSON (built as text: the event is stringified once). */
-export function wrap(from: string, seq: number, eventJson: string): string {
-  return `{"from":${JSON.stringify(from)},"seq":${seq},"event":${eventJson}}`;
+/** The envelope around events already in JSON (built as text: each event is stringified once). */
+export function wrap(from: string, seq: number, eventJsons: readonly string[]): string {
+  return `{"from":${JSON.stringify(from)},"seq":${seq},"events":[${eventJsons.join(',')}]}`;
 }
 
-/** The envelope in a message, or undefined when it is not one (anything else on the channel). */
+/**
+ * The envelope in a message, or undefined when it is not one (anything else on the channel). An
+ * envelope of one `event` (what processes of an earlier version publish) reads as a list of one.
+ */
 export function unwrap(text: string): Envelope | undefined {
   let value: unknown;
   try {
@@ -24,7 +28,9 @@ export function unwrap(text: string): Envelope | undefined {
     return undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;
-  const { from, seq, event } = value as Partial<Envelope>;
-  if (typeof from !== 'string' || typeof seq !== 'number' || typeof event !== 'object' || event === null) return undefined;
-  return { from, seq, event };
+  const { from, seq, events, event } = value as Partial<Envelope> & { event?: unknown };
+  if (typeof from !== 'string' || typeof seq !== 'number') return undefined;
+  const list = Array.isArray(events) ? events : event !== undefined ? [event] : undefined;
+  if (!list || !list.every((item) => typeof item === 'object' && item !== null)) return undefined;
+  return { from, seq, events: list as BusEvent[] };
 }

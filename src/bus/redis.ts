@@ -1,5 +1,6 @@
 // The bus of several processes (REDIS_URL): Redis pub/sub on one channel, `${prefix}events`, one
-// PUBLISH per event whatever the number of recipients. While connected, a process's own events
+// PUBLISH per turn of the event loop carrying that turn's events (at most one per event, whatever
+// the number of recipients). While connected, a process's own events
 // reach its subscribers when they come back from Redis, so that every subscriber of every process
 // sees one order: the order Redis received them in. While not connected, events published here
 // still reach this process's subscribers (on a later turn, through JSON) and are never kept for
@@ -19,6 +20,9 @@ export interface RedisBusOptions {
   prefix: string;
   log: Log;
 }
+
+/** Past this many events in one turn, they go in several PUBLISHes (each Redis message stays small). */
+const MAX_EVENTS_PER_PUBLISH = 256;
 
 /** How long `RedisBus.connect` waits for Redis before the process starts without it. */
 const START_WAIT_MS = 3000;
@@ -57,6 +61,10 @@ export class RedisBus implements Bus {
   /** Own events for this process's subscribers only, on the next turn (their JSON). */
   private readonly localQueue: string[] = [];
   private localScheduled = false;
+  /** This turn's events still to be published (their JSON), and the seq of the first. */
+  private outgoing: string[] = [];
+  private outgoingSeq = 0;
+  private readonly publishNow = () => this.publishTurn();
   private readonly publisher: RedisClient;
   private readonly subscriber: RedisClient;
   /** Whether the subscriber's SUBSCRIBE was answered once; node-redis renews it on every reconnect. */
@@ -95,20 +103,37 @@ export class RedisBus implements Bus {
     const seq = ++this.seq;
     if (this.isConnected) this.awaitingEcho.set(seq, json);
     else this.deliverLocally(json);
-    if (!this.publisher.isReady) return;
-    const failed = (error: unknown) => {
-      // Not published, or unknown: here at least. Its echo, should it come after all, is dropped.
-      const waiting = this.awaitingEcho.get(seq);
-      if (waiting !== undefined) {
-        this.awaitingEcho.delete(seq);
-        this.deliverLocally(waiting);
+    // One PUBLISH for the turn's events: a busy room's turn of messages costs a round trip, not one each.
+    if (this.outgoing.length === 0) {
+      this.outgoingSeq = seq;
+      setImmediate(this.publishNow);
+    }
+    this.outgoing.push(json);
+  }
+
+  private publishTurn(): void {
+    const jsons = this.outgoing;
+    const firstSeq = this.outgoingSeq;
+    this.outgoing = [];
+    if (this.closed || !this.publisher.isReady) return;
+    for (let start = 0; start < jsons.length; start += MAX_EVENTS_PER_PUBLISH) {
+      const part = jsons.slice(start, start + MAX_EVENTS_PER_PUBLISH);
+      const seq = firstSeq + start;
+      const failed = (error: unknown) => {
+        // Not published, or unknown: here at least. Their echo, should it come after all, is dropped.
+        for (let i = 0; i < part.length; i++) {
+          const waiting = this.awaitingEcho.get(seq + i);
+          if (waiting === undefined) continue;
+          this.awaitingEcho.delete(seq + i);
+          this.deliverLocally(waiting);
+        }
+        this.reason = reasonOf(error);
+      };
+      try {
+        this.publisher.publish(this.channel, wrap(this.tag, seq, part)).catch(failed);
+      } catch (error) {
+        failed(error);
       }
-      this.reason = reasonOf(error);
-    };
-    try {
-      this.publisher.publish(this.channel, wrap(this.tag, seq, json)).catch(failed);
-    } catch (error) {
-      failed(error);
     }
   }
 
@@ -124,12 +149,14 @@ export class RedisBus implements Bus {
 
   /** Quits both connections (what is being published is sent first); later calls wait for the same. */
   close(): Promise<void> {
+    if (!this.closed && this.outgoing.length > 0) this.publishTurn();
     this.closed = true; // before the connections end, so that their ending is not reported as an outage
     return (this.closing ??= (async () => {
       this.listeners.clear();
       this.connectionListeners.clear();
       this.awaitingEcho.clear();
       this.localQueue.length = 0;
+      this.outgoing = [];
       await Promise.all([quit(this.publisher), quit(this.subscriber)]);
     })());
   }
@@ -198,9 +225,12 @@ export class RedisBus implements Bus {
       this.log('bus_unreadable_message', { channel: this.channel, bytes: message.length });
       return;
     }
-    // An own event delivered here already (its PUBLISH failed, or the bus was cut off) is not delivered twice.
-    if (envelope.from === this.tag && !this.awaitingEcho.delete(envelope.seq)) return;
-    this.deliver(envelope.event);
+    const own = envelope.from === this.tag;
+    envelope.events.forEach((event, i) => {
+      // An own event delivered here already (its PUBLISH failed, or the bus was cut off) is not delivered twice.
+      if (own && !this.awaitingEcho.delete(envelope.seq + i)) return;
+      this.deliver(event);
+    });
   }
 
   private deliverLocally(json: string): void {
