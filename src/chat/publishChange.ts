@@ -2,7 +2,7 @@
 // acting connection's copy with its `ref`), then, to the acting connection alone, what it would
 // otherwise not hear: `no_such_message` when the message was gone by the time the write ran, or
 // its own copy when none of the events reaches it (not in the room now). All in write order.
-import { LOBBY, MAX_REACTIONS_PER_MESSAGE, type StoredMessage } from '../shared/protocol/index.js';
+import { LOBBY, MAX_REACTIONS_PER_MESSAGE, REPLY_QUOTE_LENGTH, type ReplyQuote, type StoredMessage } from '../shared/protocol/index.js';
 import { translate } from '../shared/i18n/index.js';
 import type { MessageChange, ToggleOutcome } from '../store/changes.js';
 import { changeEvents, changeMessage } from './changeEvents.js';
@@ -51,4 +51,15 @@ export async function visibleMessage(chat: ChatContext, userId: string, id: numb
   if (room.name !== LOBBY && !(await chat.store.isMember(userId, room.name))) return missing();
   if (room.archivedAt !== undefined) refuse('archived', 'wsError.archived.named', { room: room.name });
   return message;
+}
+
+/** The quote of the message `replyTo` answers: one the user can see in this conversation (the room; the DM with `other`), not deleted; else `no_such_message`. */
+export async function replyQuote(chat: ChatContext, userId: string, replyTo: number, where: { room: string } | { with: string }): Promise<ReplyQuote> {
+  const message = await visibleMessage(chat, userId, replyTo);
+  const here =
+    'room' in where
+      ? message.type === 'chat' && message.room === where.room
+      : message.type === 'dm' && [message.user.id, message.to.id].sort().join() === [userId, where.with].sort().join();
+  if (!here) refuse('no_such_message', 'wsError.no_such_message.id', { id: replyTo });
+  return { id: message.id, user: message.user, data: [...message.data].slice(0, REPLY_QUOTE_LENGTH).join('') };
 }

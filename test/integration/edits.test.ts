@@ -12,7 +12,8 @@ import type { SignedIn } from '../helpers/server.js';
 import { connectWithUnread } from '../helpers/unread.js';
 import { makePrivate } from '../helpers/privateRooms.js';
 
-const chat = useServer({ EDIT_WINDOW_MINUTES: '0.005' });
+// Room for the 21 reactions of one test within the message rate limit.
+const chat = useServer({ EDIT_WINDOW_MINUTES: '0.005', RATE_LIMIT: '100' });
 
 async function searchFor(who: SignedIn, text: string): Promise<number[]> {
   const response = await fetch(`${chat.server.url}/search?q=${encodeURIComponent(text)}`, { headers: { cookie: who.cookie } });
@@ -117,5 +118,51 @@ describe('delete', () => {
     await a.next(about(first.id));
     const { unread } = await connectWithUnread(chat, bob);
     expect(unread.find((entry) => 'with' in entry && entry.with === alice.user.id)?.count).toBe(1);
+  });
+});
+
+describe('replyTo', () => {
+  it('carries the quote live and in history, in rooms and DMs; a reply elsewhere is refused and not stored; a deleted original shows deleted', async () => {
+    const [alice, bob] = await chat.users(personName('Alice'), personName('Bob'));
+    const [a, b] = await chat.connectEach(alice, bob);
+    const original = await say(a, unique('question'));
+    const answer = unique('answer');
+    b.send({ type: 'chat', room: 'lobby', data: answer, replyTo: original.id });
+    const quote = { id: original.id, user: alice.user, data: original.data };
+    const live = await a.next((x) => x.type === 'chat' && x.data === answer);
+    expect(live).toMatchObject({ replyTo: quote });
+    const asked = await dm(a, bob.user, unique('dm question'));
+    b.send({ type: 'dm', to: alice.user.id, data: 'dm answer', replyTo: asked.id });
+    expect(await a.next((x) => x.type === 'dm' && x.data === 'dm answer')).toMatchObject({ replyTo: { id: asked.id, user: alice.user, data: asked.data } });
+    // A DM is not in the lobby, and the lobby's message is not in the DM.
+    expect((await refusal(b, { type: 'chat', room: 'lobby', data: 'x', replyTo: asked.id })).code).toBe('no_such_message');
+    expect((await refusal(b, { type: 'dm', to: alice.user.id, data: 'x', replyTo: original.id })).code).toBe('no_such_message');
+    a.send({ type: 'delete', id: original.id });
+    await b.next(about(original.id));
+    expect((await refusal(b, { type: 'chat', room: 'lobby', data: 'x', replyTo: original.id })).code).toBe('no_such_message');
+    expect(await fromHistory(a, { room: 'lobby' }, live.type === 'chat' ? live.id : 0)).toMatchObject({ data: answer, replyTo: { id: original.id, user: alice.user, data: '', deleted: true } });
+  });
+});
+
+describe('react', () => {
+  it('toggles on and off with counts and users, to the room', async () => {
+    const [alice, bob] = await chat.users(personName('Alice'), personName('Bob'));
+    const [a, b] = await chat.connectEach(alice, bob);
+    const sent = await say(a, unique('react to me'));
+    b.send({ type: 'react', id: sent.id, emoji: ' 👍 ', ref: 'r1' });
+    expect(await b.next(about(sent.id))).toMatchObject({ type: 'reactions', room: 'lobby', data: [{ emoji: '👍', count: 1, users: [bob.user] }], ref: 'r1' });
+    a.send({ type: 'react', id: sent.id, emoji: '👍' });
+    expect(await b.next(about(sent.id))).toMatchObject({ data: [{ emoji: '👍', count: 2, users: [bob.user, alice.user] }] });
+    b.send({ type: 'react', id: sent.id, emoji: '👍' });
+    expect(await a.next((x) => about(sent.id)(x) && x.type === 'reactions' && x.data[0]?.users[0]?.id === alice.user.id)).toMatchObject({ data: [{ emoji: '👍', count: 1, users: [alice.user] }] });
+    expect(await fromHistory(b, { room: 'lobby' }, sent.id)).toMatchObject({ reactions: [{ emoji: '👍', count: 1, users: [alice.user] }] });
+    expect((await refusal(a, { type: 'react', id: sent.id, emoji: '' })).code).toBe('empty');
+    expect((await refusal(a, { type: 'react', id: sent.id, emoji: 'x'.repeat(17) })).code).toBe('too_long');
+    expect((await refusal(a, { type: 'react', id: sent.id, emoji: 'a\u202Eb' })).code).toBe('bad_message');
+    for (let i = 1; i < 20; i++) a.send({ type: 'react', id: sent.id, emoji: `e${i}` });
+    expect((await refusal(a, { type: 'react', id: sent.id, emoji: 'one too many' })).code).toBe('too_many_reactions');
+    const after = await fromHistory(b, { room: 'lobby' }, sent.id);
+    expect(after?.reactions?.length).toBe(20);
+    expect(after?.reactions?.some((r) => r.emoji === 'one too many')).toBe(false);
   });
 });
