@@ -93,7 +93,7 @@ describe.skipIf(!(await postgresForTests()))('message ids across processes on Po
     opened.push({ end: () => slow.end() });
     await slow.query('BEGIN');
     const slowId = Number((await slow.query<{ last: string }>(TAKE_IDS, [1])).rows[0]!.last);
-    await slow.query(MESSAGES_SQL.addMessages, [[slowId], [1], ['lobby'], [alice.id], [null], [null], ['slow'], [null]]);
+    await slow.query(MESSAGES_SQL.addMessages, [[slowId], [1], ['lobby'], [alice.id], [null], [null], ['slow'], [null], [null]]);
 
     let settled = false;
     const fast = other.addDm({ user: bob, to: alice, data: 'fast', ts: 2 }).finally(() => (settled = true));

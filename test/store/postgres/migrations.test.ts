@@ -41,6 +41,7 @@ describe.skipIf(!(await postgresForTests()))('PostgreSQL schema versions', () =>
       expect(await migrateOnce(url)).toBe(LATEST_VERSION);
       expect(await tables(url)).toEqual([
         'blocked_addresses',
+        'change_ids',
         'conversations',
         'held_names',
         'locked_rooms',
@@ -48,6 +49,7 @@ describe.skipIf(!(await postgresForTests()))('PostgreSQL schema versions', () =>
         'message_ids',
         'messages',
         'moderation_log',
+        'reactions',
         'reads',
         'removed_people',
         'roles',
