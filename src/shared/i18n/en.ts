@@ -340,4 +340,23 @@ export const en = {
   'wsError.no_such_message.id': 'There is no message {id} you can see',
   'wsError.not_yours.delete': 'Only its author or a moderator can delete message {id}',
   'wsError.room_locked.named': '"{room}" is locked: only moderators can post there',
+
+  // Changing messages on the chat page (issue 16): the message menu, editing, replies and reactions
+  'edits.menu': 'Message actions',
+  'edits.reply': 'Reply',
+  'edits.react': 'React',
+  'edits.edit': 'Edit',
+  'edits.cancel': 'Cancel',
+  'edits.edited': '(edited)',
+  'edits.editedAt': 'Edited {time}',
+  'edits.editing': 'Editing your message: Enter saves, Esc cancels',
+  'edits.replyingTo': 'Replying to {name}',
+  'edits.originalDeleted': 'Original message deleted',
+  'edits.quoteTitle': 'Go to the message this answers',
+  'edits.reactWith': 'React with {emoji}',
+  'edits.reactOther': 'Any reaction, up to 16 characters',
+  'edits.reactAdd': 'Add',
+  'edits.reactTooLong': 'A reaction has at most {max} characters',
+  'edits.reactedBy': '{emoji}: {names}',
+  'edits.offline': 'Not connected: try again in a moment',
 } as const;
