@@ -73,6 +73,8 @@ export interface Config {
    * are seen to leave everywhere else. Every hub says it is alive every fifth of this.
    */
   presenceTimeoutMs: number;
+  /** How long after sending a message its author may edit it (ms); 0 means no limit (EDIT_WINDOW_MINUTES). */
+  editWindowMs: number;
   /** Messages go to stderr as JSON lines unless quiet (tests). */
   quiet: boolean;
 }
@@ -97,6 +99,7 @@ export const DEFAULTS: Config = {
   heartbeatMs: 30_000,
   historyLimit: 50,
   maxMessageLength: 2000,
+  editWindowMs: 60 * 60 * 1000,
   maxFrameBytes: 64 * 1024,
   maxBufferedBytes: 4 * 1024 * 1024,
   rateLimit: 20,
@@ -125,6 +128,15 @@ function integer(env: NodeJS.ProcessEnv, key: string, fallback: number, min: num
     throw new ConfigError(`${key} must be a whole number from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+/** A number of minutes (a fraction is fine: the tests' short windows), in ms; 0 to a year. */
+function minutes(env: NodeJS.ProcessEnv, key: string, fallbackMs: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw.trim() === '') return fallbackMs;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || value > 366 * 24 * 60) throw new ConfigError(`${key} must be a number of minutes from 0 to ${366 * 24 * 60}, got "${raw}"`);
+  return Math.round(value * 60_000);
 }
 
 function flag(env: NodeJS.ProcessEnv, key: string): boolean {
@@ -227,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     heartbeatMs: integer(env, 'HEARTBEAT_MS', DEFAULTS.heartbeatMs, 100, 24 * 60 * 60 * 1000),
     historyLimit: integer(env, 'HISTORY_LIMIT', DEFAULTS.historyLimit, 1, 100),
     maxMessageLength: integer(env, 'MAX_MESSAGE_LENGTH', DEFAULTS.maxMessageLength, 1, 60_000),
+    editWindowMs: minutes(env, 'EDIT_WINDOW_MINUTES', DEFAULTS.editWindowMs),
     maxFrameBytes: integer(env, 'MAX_FRAME_BYTES', DEFAULTS.maxFrameBytes, 1024, 16 * 1024 * 1024),
     maxBufferedBytes: integer(env, 'MAX_BUFFERED_BYTES', DEFAULTS.maxBufferedBytes, 64 * 1024, 1024 * 1024 * 1024),
     rateLimit: integer(env, 'RATE_LIMIT', DEFAULTS.rateLimit, 0, 1_000_000),

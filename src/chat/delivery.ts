@@ -18,8 +18,9 @@ export function deliver(event: BusEvent, connections: Connections, rooms: Rooms,
       if (!state) return;
       // Presence first, so nobody reads a message from someone before hearing they joined.
       if (state.hasChanges) rooms.presence.flush(state);
-      // A deleted message must not come back with the next joiner's latest page either.
-      if (event.message.type === 'chat' || event.message.type === 'deleted') {
+      // A changed message must not come back as it was with the next joiner's latest page either.
+      const type = event.message.type;
+      if (type === 'chat' || type === 'deleted' || type === 'edited' || type === 'reactions') {
         state.latestHistory = undefined;
         state.messagesSeen++;
       }

@@ -47,6 +47,8 @@ export interface HubOptions extends UserLimitSettings {
   maxRoomsPerUser: number;
   /** How long a session lives (SESSION_DAYS). */
   sessionMaxAgeMs: number;
+  /** How long after sending a message its author may edit it (EDIT_WINDOW_MINUTES); 0: no limit. */
+  editWindowMs: number;
   /** How soon the users of a process that vanished (no goodbye) are seen to leave (PRESENCE_TIMEOUT_MS). */
   presenceTimeoutMs: number;
   /** Several processes write (PostgreSQL): bus events pass a Sequencer, which keeps messages in id order. */
@@ -63,6 +65,7 @@ export class Hub implements ChatContext {
   readonly historyLimit: number;
   readonly maxRoomsPerUser: number;
   readonly sessionMaxAgeMs: number;
+  readonly editWindowMs: number;
   /**
    * This hub among all the processes of a site: random, so that connection ids (tag and a count)
    * are unique across processes and restarts, and the hub knows the events it published itself.
@@ -104,6 +107,7 @@ export class Hub implements ChatContext {
     this.historyLimit = options.historyLimit;
     this.maxRoomsPerUser = options.maxRoomsPerUser;
     this.sessionMaxAgeMs = options.sessionMaxAgeMs;
+    this.editWindowMs = options.editWindowMs;
     this.rooms = new Rooms({ ...options, publishPresence: (room, change, user) => this.presenceSync.publish(room, change, user) });
     this.limits = new UserLimits(options);
     this.presenceSync = new PresenceSync({ bus: this.bus, tag: this.tag, rooms: this.rooms, timeoutMs: options.presenceTimeoutMs });

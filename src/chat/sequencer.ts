@@ -51,7 +51,8 @@ export function messageIdOf(event: BusEvent): number | undefined {
  */
 export function referredIdOf(event: BusEvent): number | undefined {
   if (event.kind !== 'room' && event.kind !== 'users') return undefined;
-  return event.message.type === 'deleted' ? event.message.id : undefined;
+  const type = event.message.type;
+  return type === 'deleted' || type === 'edited' || type === 'reactions' ? event.message.id : undefined;
 }
 
 export class Sequencer {

@@ -78,8 +78,6 @@ export interface ModerationStore {
 
   /** A message by id, room chat or DM. */
   message(id: number): Promise<StoredMessage | undefined>;
-  /** Deletes a message, its text and its place in the search index (write); false when there was none. */
-  deleteMessage(id: number): Promise<boolean>;
 
   /** Removes a person (write): their name's key cannot sign in until `restore`. Their sessions are `Store.endSessionsOf`'s. */
   remove(person: { userId: string; key: string; name: string }, at: number): Promise<void>;

@@ -1,7 +1,7 @@
 // Rows as every engine's SQL reads them, and what they become: a message (its row, with its author
 // and recipient joined), a room, a search hit; the columns that read them, and the conversation key
 // of a DM. Shared by the SQLite and PostgreSQL stores, whose SQL spells these columns alike.
-import type { SearchResult, StoredMessage, User } from '../shared/protocol/index.js';
+import { REPLY_QUOTE_LENGTH, type MessageState, type SearchResult, type StoredMessage, type User } from '../shared/protocol/index.js';
 import type { Room } from './store.js';
 
 export interface MessageRow {
@@ -20,22 +20,44 @@ export interface MessageRow {
   to_deleted: number | boolean | null;
   /** Who a chat mentions, as `encodeMentions` keeps it. */
   mentions: string | null;
+  /** Schema version 8 (edits, deletions, reactions, replies): see ./changes.ts. */
+  edited_at: number | null;
+  deleted_at: number | null;
+  text_change: number | null;
+  reactions_change: number | null;
+  reply_to: number | null;
+  reply_user_id: string | null;
+  reply_user_name: string | null;
+  reply_user_image: number | null;
+  reply_user_deleted: number | boolean | null;
+  reply_data: string | null;
+  reply_deleted_at: number | null;
 }
+
+/** What a message carries of its changes, and of the message it answers (joined as `p`, its author as `pu`). */
+const STATE_COLUMNS = `m.edited_at, m.deleted_at, m.text_change, m.reactions_change, m.reply_to,
+  p.user_id AS reply_user_id, pu.name AS reply_user_name, pu.image AS reply_user_image, pu.deleted_at IS NOT NULL AS reply_user_deleted,
+  substr(p.data, 1, ${REPLY_QUOTE_LENGTH}) AS reply_data, p.deleted_at AS reply_deleted_at`;
+const WITH_REPLY = `
+  LEFT JOIN messages p ON p.id = m.reply_to
+  LEFT JOIN users pu ON pu.id = p.user_id`;
 
 export const SELECTED = `
   m.id, m.ts, m.room, m.data, m.mentions,
   u.id AS user_id, u.name AS user_name, u.image AS user_image, u.deleted_at IS NOT NULL AS user_deleted,
-  t.id AS to_id, t.name AS to_name, t.image AS to_image, t.deleted_at IS NOT NULL AS to_deleted`;
+  t.id AS to_id, t.name AS to_name, t.image AS to_image, t.deleted_at IS NOT NULL AS to_deleted,
+  ${STATE_COLUMNS}`;
 export const WITH_USERS = `
   JOIN users u ON u.id = m.user_id
-  LEFT JOIN users t ON t.id = m.to_id`;
+  LEFT JOIN users t ON t.id = m.to_id${WITH_REPLY}`;
 export const MESSAGE_COLUMNS = `${SELECTED} FROM messages m ${WITH_USERS}`;
 /** The same columns for room messages only, which have no recipient to look up. */
 export const ROOM_MESSAGE_COLUMNS = `
   m.id, m.ts, m.room, m.data, m.mentions,
   u.id AS user_id, u.name AS user_name, u.image AS user_image, u.deleted_at IS NOT NULL AS user_deleted,
-  NULL AS to_id, NULL AS to_name, NULL AS to_image, NULL AS to_deleted
-  FROM messages m JOIN users u ON u.id = m.user_id`;
+  NULL AS to_id, NULL AS to_name, NULL AS to_image, NULL AS to_deleted,
+  ${STATE_COLUMNS}
+  FROM messages m JOIN users u ON u.id = m.user_id${WITH_REPLY}`;
 
 /**
  * The `mentions` column: the ids between commas (`,a,b,`), so that "does it mention X" is a
@@ -59,14 +81,41 @@ export function person(id: string, name: string, image: number, deleted: number 
   return deleted ? { id, name, image, deleted: true } : { id, name, image };
 }
 
+/** A count column as a number (PostgreSQL's bigint comes as a string). */
+const num = (value: number | string | null): number | undefined => (value === null ? undefined : Number(value));
+
+/** What the row says of the message's changes and of the message it answers (its reactions are read apart: ./changes.ts). */
+function stateOf(row: MessageRow): MessageState {
+  const state: MessageState = {};
+  const change = Math.max(num(row.text_change) ?? 0, num(row.reactions_change) ?? 0);
+  if (row.deleted_at !== null) {
+    state.deleted = true;
+  } else {
+    if (row.edited_at !== null) state.editedAt = Number(row.edited_at);
+    if (row.reply_to !== null && row.reply_user_id !== null) {
+      const user = person(row.reply_user_id, row.reply_user_name ?? '', row.reply_user_image ?? 0, row.reply_user_deleted);
+      const gone = row.reply_deleted_at !== null;
+      state.replyTo = gone ? { id: Number(row.reply_to), user, data: '', deleted: true } : { id: Number(row.reply_to), user, data: row.reply_data ?? '' };
+    }
+  }
+  if (change > 0) state.change = change;
+  return state;
+}
+
 export function toMessage(row: MessageRow): StoredMessage {
-  const mentions = decodeMentions(row.mentions);
+  const mentions = row.deleted_at === null ? decodeMentions(row.mentions) : undefined;
   const user = person(row.user_id, row.user_name, row.user_image, row.user_deleted);
+  const state = stateOf(row);
   if (row.room !== null) {
-    return { type: 'chat', id: row.id, ts: row.ts, room: row.room, user, data: row.data, ...(mentions && { mentions }) };
+    return { type: 'chat', id: row.id, ts: row.ts, room: row.room, user, data: row.data, ...(mentions && { mentions }), ...state };
   }
   const to = person(row.to_id ?? '', row.to_name ?? '', row.to_image ?? 0, row.to_deleted);
-  return { type: 'dm', id: row.id, ts: row.ts, user, to, data: row.data, ...(mentions && { mentions }) };
+  return { type: 'dm', id: row.id, ts: row.ts, user, to, data: row.data, ...(mentions && { mentions }), ...state };
+}
+
+/** The ids of the rows whose messages may have reactions (some were made, and it is not deleted): those to read them for. */
+export function reactedIds(rows: readonly MessageRow[]): number[] {
+  return rows.filter((row) => row.reactions_change !== null && row.deleted_at === null).map((row) => Number(row.id));
 }
 
 /** A search hit: a room's message, or a DM with `with` the other person as seen from `dmsOf`. */

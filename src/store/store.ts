@@ -2,7 +2,8 @@
 // sqlite/ and the PostgreSQL one in postgres/ implement it.
 import type { AccountStore } from './accountStore.js';
 import type { ModerationStore } from './moderation.js';
-import type { ChatMessage, Conversation, DirectMessage, SearchResult, StoredMessage, UnreadEntry, User } from '../shared/protocol/index.js';
+import type { ChangeStore } from './changes.js';
+import type { ChatMessage, Conversation, DirectMessage, ReplyQuote, SearchResult, StoredMessage, UnreadEntry, User } from '../shared/protocol/index.js';
 
 export interface Room {
   name: string;
@@ -56,6 +57,8 @@ export interface NewChat {
   data: string;
   ts: number;
   mentions?: string[];
+  /** The message it answers, as quoted (checked by the caller: same room, visible, not deleted). */
+  replyTo?: ReplyQuote;
 }
 
 /** A direct message to add, its mentions as a chat's. */
@@ -65,6 +68,7 @@ export interface NewDm {
   data: string;
   ts: number;
   mentions?: string[];
+  replyTo?: ReplyQuote;
 }
 
 export interface NameHolder {
@@ -145,7 +149,7 @@ export class SearchRefused extends Error {
  * While the store cannot be reached (PostgreSQL away), calls reject with StoreUnavailable
  * (./unavailable.ts) and nothing they asked for happened; once it is back they work again.
  */
-export interface Store extends AccountStore {
+export interface Store extends AccountStore, ChangeStore {
   /** Roles, removals, blocks, locks and the log (moderation.ts). */
   readonly moderation: ModerationStore;
 

@@ -48,6 +48,7 @@ function hubOn(store: SqliteStore, bus: Bus): Hub {
     maxMessageLength: 2000,
     maxRoomsPerUser: 0,
     sessionMaxAgeMs: 30 * 24 * 3600_000,
+    editWindowMs: 0,
     rateLimit: 0,
     frameRateLimit: 0,
     rateWindowMs: 10_000,

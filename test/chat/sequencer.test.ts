@@ -11,7 +11,7 @@ const alice = { id: 'a', name: 'Alice', image: 1 };
 
 const chat = (id: number): ChatMessage => ({ type: 'chat', id, ts: id, room: 'lobby', user: alice, data: `m${id}` });
 const event = (id: number, ref?: string): BusEvent => ({ kind: 'room', room: 'lobby', message: chat(id), ...(ref && { origin: { connectionId: 'c', ref } }) });
-const deleted = (id: number): BusEvent => ({ kind: 'room', room: 'lobby', message: { type: 'deleted', id, room: 'lobby' } });
+const deleted = (id: number): BusEvent => ({ kind: 'room', room: 'lobby', message: { type: 'deleted', id, room: 'lobby', change: id } });
 const pong: BusEvent = { kind: 'connection', userId: 'a', connectionId: 'c', message: { type: 'pong' } as never };
 
 /** A sequencer over `committed` (ids 1..n), started after `start` ids; what it delivers, in order. */

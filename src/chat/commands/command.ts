@@ -22,6 +22,8 @@ export interface ChatContext {
   readonly maxRoomsPerUser: number;
   /** How long a session lives (SESSION_DAYS): a guest signed in longer ago holds their name no more. */
   readonly sessionMaxAgeMs: number;
+  /** How long after sending a message its author may edit it (EDIT_WINDOW_MINUTES); 0: no limit. */
+  readonly editWindowMs: number;
   /** Out to every process's hub, now (for what announces nothing kept: typing). */
   publish(event: BusEvent): void;
   /**

@@ -9,10 +9,13 @@ export const history: Command<'history'> = async (chat, connection, request) => 
   const echo = request.before === undefined ? {} : { before: request.before };
   if ('with' in request) {
     const other = await existingUser(chat.store, request.with);
+    // The change number before the page: every change up to it is in the page.
+    const change = await chat.store.lastChange();
     const data = await chat.store.dmHistory(connection.user.id, other.id, page);
-    chat.send(connection, { type: 'history', with: other.id, data, ...echo });
+    chat.send(connection, { type: 'history', with: other.id, data, ...echo, change });
     return;
   }
   const room = await roomHere(chat.store, connection, request.room);
-  chat.send(connection, { type: 'history', room: room.name, data: await chat.store.roomHistory(room.name, page), ...echo });
+  const change = await chat.store.lastChange();
+  chat.send(connection, { type: 'history', room: room.name, data: await chat.store.roomHistory(room.name, page), ...echo, change });
 };

@@ -5,12 +5,14 @@ import { chat } from './chat.js';
 import type { Command } from './command.js';
 import { deleteMessage } from './delete.js';
 import { dm } from './dm.js';
+import { edit } from './edit.js';
 import { history } from './history.js';
 import { invite } from './invite.js';
 import { join } from './join.js';
 import { leave } from './leave.js';
 import { people } from './people.js';
 import { ping } from './ping.js';
+import { react } from './react.js';
 import { read } from './read.js';
 import { remove } from './remove.js';
 import { typing } from './typing.js';
@@ -25,6 +27,8 @@ export const commands: { readonly [K in ClientMessageType]: Command<K> } = {
   read,
   people,
   delete: deleteMessage,
+  edit,
+  react,
   ping,
   invite,
   remove,

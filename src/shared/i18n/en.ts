@@ -359,4 +359,12 @@ export const en = {
   'edits.reactTooLong': 'A reaction has at most {max} characters',
   'edits.reactedBy': '{emoji}: {names}',
   'edits.offline': 'Not connected: try again in a moment',
+  'wsError.too_late': 'That message is too old to edit',
+  'wsError.too_many_reactions': 'That message has as many reactions as it may have',
+  'wsError.empty.emoji': 'A reaction cannot be empty',
+  'wsError.too_long.emoji': 'A reaction is at most {max} characters',
+  'wsError.bad_message.emoji': 'A reaction cannot hold invisible or text-direction characters',
+  'wsError.not_yours.edit': 'Only its author can edit message {id}',
+  'wsError.too_late.minutes': 'Message {id} was sent more than {minutes} min ago: it can no longer be edited',
+  'wsError.too_many_reactions.max': 'Message {id} has {max} different reactions already: add to one of them',
 } as const;

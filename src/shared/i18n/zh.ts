@@ -1,3 +1,4 @@
+// Why this file is long: it is the whole Chinese catalogue, one line per string of en.ts.
 // The Simplified Chinese catalogue, key for key with en.ts.
 import type { Key } from './index.js';
 
@@ -323,6 +324,14 @@ export const zh = {
   'wsError.room_locked': '这个房间已锁定：只有管理员可以发言',
   'wsError.no_such_message.id': '没有你能看到的消息 {id}',
   'wsError.not_yours.delete': '只有作者或管理员可以删除消息 {id}',
+  'wsError.too_late': '这条消息太早了，不能再编辑',
+  'wsError.too_many_reactions': '这条消息的回应已经到上限了',
+  'wsError.empty.emoji': '回应不能为空',
+  'wsError.too_long.emoji': '回应最多 {max} 个字符',
+  'wsError.bad_message.emoji': '回应不能包含不可见字符或文字方向字符',
+  'wsError.not_yours.edit': '只有作者可以编辑消息 {id}',
+  'wsError.too_late.minutes': '消息 {id} 是 {minutes} 分钟以前发的，已经不能编辑了',
+  'wsError.too_many_reactions.max': '消息 {id} 已经有 {max} 种不同的回应了，请选其中一种',
   'wsError.room_locked.named': '“{room}”已锁定：只有管理员可以发言',
 
   // Changing messages on the chat page (issue 16): the message menu, editing, replies and reactions

@@ -39,3 +39,14 @@ export function isBlank(text: string): boolean {
 export function withoutInvisible(text: string): string {
   return text.replace(ALL_INVISIBLE, '');
 }
+
+/**
+ * What an emoji needs of the invisible characters: a zero-width joiner between two pictographs
+ * (👨‍👩‍👧, a skin tone or selector may come between), and the tags of a subdivision flag after 🏴.
+ */
+const EMOJI_JOINS = /(?<=\p{Extended_Pictographic}[\uFE0F\u{1F3FB}-\u{1F3FF}]?)\u200D(?=\p{Extended_Pictographic})|(?<=\u{1F3F4}[\u{E0020}-\u{E007F}]*)[\u{E0020}-\u{E007F}]/gu;
+
+/** Whether a reaction holds a character that shows nothing or reorders text, besides what an emoji is made of. */
+export function hasInvisibleInEmoji(text: string): boolean {
+  return IN_USER_NAME.test(text.replace(EMOJI_JOINS, ''));
+}

@@ -55,3 +55,10 @@ export const MAX_SEARCH_LENGTH = 200;
 export const ROOM_DIRECTORY_PAGE = 20;
 /** `GET /rooms?q=`: the largest `limit`. */
 export const MAX_ROOM_DIRECTORY_PAGE = 100;
+
+/** Distinct reactions one message may have: a new one past this is `too_many_reactions`. */
+export const MAX_REACTIONS_PER_MESSAGE = 20;
+/** The longest reaction, in grapheme clusters (what a reader sees as characters: 👍🏽 is one). */
+export const MAX_EMOJI_LENGTH = 16;
+/** How much of the text of the message answered a reply quotes, in code points. */
+export const REPLY_QUOTE_LENGTH = 100;

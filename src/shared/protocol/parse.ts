@@ -1,8 +1,8 @@
 // The edge of the protocol: one client text frame in, a typed message or the error to answer out.
 // Every rule a frame's shape must follow is here; what a message may *do* is the server's to check.
 import { translate, type Key, type ParamArgs } from '../i18n/index.js';
-import { MAX_HISTORY_LIMIT, MAX_PEOPLE_QUERY_LENGTH, MAX_REF_LENGTH } from './limits.js';
-import { isBlank } from './invisible.js';
+import { MAX_EMOJI_LENGTH, MAX_HISTORY_LIMIT, MAX_PEOPLE_QUERY_LENGTH, MAX_REF_LENGTH } from './limits.js';
+import { hasInvisibleInEmoji, isBlank } from './invisible.js';
 import { LOBBY, codePointLength } from './names.js';
 import type { ClientMessage, ErrorCode } from './types.js';
 
@@ -81,6 +81,23 @@ function text(fields: Fields, limits: ParseLimits): string {
   return data;
 }
 
+/** A reaction: trimmed, 1 to MAX_EMOJI_LENGTH grapheme clusters, nothing invisible (a joiner or selector inside an emoji is fine). */
+function emoji(fields: Fields): string {
+  const value = requiredString(fields, 'emoji').trim();
+  if (isBlank(value)) reject('empty', 'wsError.empty.emoji');
+  if (graphemes(value) > MAX_EMOJI_LENGTH) reject('too_long', 'wsError.too_long.emoji', { max: MAX_EMOJI_LENGTH });
+  if (hasInvisibleInEmoji(value)) reject('bad_message', 'wsError.bad_message.emoji');
+  return value;
+}
+
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+function graphemes(text: string): number {
+  let count = 0;
+  for (const _ of segmenter.segment(text)) count++;
+  return count;
+}
+
 function historyLimit(fields: Fields): number | undefined {
   const value = fields.limit;
   if (value === undefined) return undefined;
@@ -109,16 +126,20 @@ function fromFields(fields: Fields, ref: string | undefined, limits: ParseLimits
   switch (type) {
     case 'chat': {
       const data = text(fields, limits);
-      return withRef({ type, room: optionalString(fields, 'room') ?? LOBBY, data }, ref);
+      const replyTo = optionalId(fields, 'replyTo');
+      return withRef({ type, room: optionalString(fields, 'room') ?? LOBBY, data, ...(replyTo !== undefined && { replyTo }) }, ref);
     }
     case 'dm': {
       const to = requiredString(fields, 'to');
-      return withRef({ type, to, data: text(fields, limits) }, ref);
+      const data = text(fields, limits);
+      const replyTo = optionalId(fields, 'replyTo');
+      return withRef({ type, to, data, ...(replyTo !== undefined && { replyTo }) }, ref);
     }
     case 'join': {
       const room = requiredString(fields, 'room');
       const since = optionalId(fields, 'since');
-      return withRef(since === undefined ? { type, room } : { type, room, since }, ref);
+      const changes = since === undefined ? undefined : optionalId(fields, 'changes');
+      return withRef({ type, room, ...(since !== undefined && { since }), ...(changes !== undefined && { changes }) }, ref);
     }
     case 'leave':
       return withRef({ type, room: requiredString(fields, 'room') }, ref);
@@ -146,6 +167,14 @@ function fromFields(fields: Fields, ref: string | undefined, limits: ParseLimits
     }
     case 'delete':
       return withRef({ type, id: requiredId(fields, 'id') }, ref);
+    case 'edit': {
+      const id = requiredId(fields, 'id');
+      return withRef({ type, id, data: text(fields, limits) }, ref);
+    }
+    case 'react': {
+      const id = requiredId(fields, 'id');
+      return withRef({ type, id, emoji: emoji(fields) }, ref);
+    }
     case 'ping':
       return withRef({ type }, ref);
     case 'invite': {

@@ -25,7 +25,11 @@ export type ErrorCode =
   /** An extension: `delete` of someone else's message by a non-moderator. */
   | 'not_yours'
   /** An extension: a `chat` to a room a moderator locked (read-only for everyone else). */
-  | 'room_locked';
+  | 'room_locked'
+  /** An extension: `edit` of a message sent longer ago than the edit window (EDIT_WINDOW_MINUTES). */
+  | 'too_late'
+  /** An extension: `react` with a new reaction on a message that has MAX_REACTIONS_PER_MESSAGE distinct ones already. */
+  | 'too_many_reactions';
 
 export interface User {
   id: string;
@@ -35,26 +39,56 @@ export interface User {
   deleted?: true;
 }
 
-export interface ChatMessage {
+/** One reaction of a message: the emoji (or short text), how many reacted with it, and who, in the order they did. */
+export interface Reaction {
+  emoji: string;
+  count: number;
+  users: User[];
+}
+
+/** The message a message answers, as it is now: its author and the start of its current text. */
+export interface ReplyQuote {
+  id: number;
+  user: User;
+  /** The first REPLY_QUOTE_LENGTH characters of its current text; "" once it was deleted. */
+  data: string;
+  deleted?: true;
+}
+
+/** What a message carries of what happened to it since it was sent (docs/protocol.md, "Editing, reactions and replies"). */
+export interface MessageState {
+  /** When it was last edited (ms). */
+  editedAt?: number;
+  /** It was deleted: `data` is "" and it has no mentions, reactions or replyTo. */
+  deleted?: true;
+  /** Its reactions, in the order each was first made; absent when none. */
+  reactions?: Reaction[];
+  /** The message it answers. */
+  replyTo?: ReplyQuote;
+  /** The last change (of the site-wide sequence) applied to it; absent when none. */
+  change?: number;
+}
+
+export interface ChatMessage extends MessageState {
   type: 'chat';
   id: number;
   ts: number;
   room: string;
   user: User;
   data: string;
-  /** The ids of the people its `@name`s named when it was sent (see mentions.ts); absent: nobody. */
+  /** The ids of the people its `@name`s named when it was sent or last edited (see mentions.ts); absent: nobody. */
   mentions?: string[];
   ref?: string;
 }
 
-export interface DirectMessage {
+export interface DirectMessage extends MessageState {
   type: 'dm';
   id: number;
   ts: number;
   user: User;
   to: User;
   data: string;
-  /** As a chat's: the people its `@name`s named when it was sent. */
+  /** As a chat's: the people its `@name`s named when it was sent or last edited. */
   mentions?: string[];
   ref?: string;
 }
@@ -73,8 +107,8 @@ export type RoomChange = 'created' | 'archived' | 'deleted';
 /** Server → client, keyed by `type`. */
 export interface ServerMessages {
   history:
-    | { type: 'history'; room: string; data: ChatMessage[]; before?: number }
-    | { type: 'history'; with: string; data: DirectMessage[]; before?: number };
+    | { type: 'history'; room: string; data: ChatMessage[]; before?: number; change?: number }
+    | { type: 'history'; with: string; data: DirectMessage[]; before?: number; change?: number };
   /** `count` only for `people=lazy` in a big room: how many are online, and `data` is empty. */
   list: { type: 'list'; room: string; data: User[]; count?: number };
   join: { type: 'join'; room: string; user: User; data: string };
@@ -107,8 +141,16 @@ export interface ServerMessages {
   read: { type: 'read'; room: string; id: number } | { type: 'read'; with: string; id: number };
   /** On connect: every room and conversation of yours with something unread. */
   unread: { type: 'unread'; data: UnreadEntry[] };
-  /** A message was deleted (by its author or a moderator): it is gone from history, resume and search. */
-  deleted: { type: 'deleted'; id: number; room: string; ref?: string } | { type: 'deleted'; id: number; with: string; ref?: string };
+  /** A message was deleted (by its author or a moderator): a placeholder in history and resume, gone from search. */
+  deleted: { type: 'deleted'; id: number; room: string; change: number; ref?: string } | { type: 'deleted'; id: number; with: string; change: number; ref?: string };
+  /** A message was edited by its author: its new text and who it mentions now. */
+  edited:
+    | { type: 'edited'; id: number; room: string; data: string; editedAt: number; mentions?: string[]; change: number; ref?: string }
+    | { type: 'edited'; id: number; with: string; data: string; editedAt: number; mentions?: string[]; change: number; ref?: string };
+  /** A message's reactions changed: its whole current list. */
+  reactions:
+    | { type: 'reactions'; id: number; room: string; data: Reaction[]; change: number; ref?: string }
+    | { type: 'reactions'; id: number; with: string; data: Reaction[]; change: number; ref?: string };
   /** A moderator locked or unlocked a room: while locked, only moderators may post there. */
   locked: { type: 'locked'; room: string; locked: boolean };
   /** The answer to `ping`: it comes after everything the server sent this connection before it. */
@@ -128,10 +170,10 @@ export type UnreadEntry =
 
 /** Client → server, keyed by `type`, as they are after validation. */
 export interface ClientMessages {
-  chat: { type: 'chat'; room: string; data: string; ref?: string };
-  dm: { type: 'dm'; to: string; data: string; ref?: string };
-  /** `since` (an extension): resume the room after that id instead of the latest history. */
-  join: { type: 'join'; room: string; since?: number; ref?: string };
+  chat: { type: 'chat'; room: string; data: string; replyTo?: number; ref?: string };
+  dm: { type: 'dm'; to: string; data: string; replyTo?: number; ref?: string };
+  /** `since` (an extension): resume the room after that id instead of the latest history; `changes` the changes after that number too. */
+  join: { type: 'join'; room: string; since?: number; changes?: number; ref?: string };
   leave: { type: 'leave'; room: string; ref?: string };
   history:
     | { type: 'history'; room: string; before?: number; limit?: number; ref?: string }
@@ -142,6 +184,10 @@ export interface ClientMessages {
   people: { type: 'people'; room: string; q: string; ref?: string };
   /** Deletes a message: one's own, or (a moderator) anyone's. */
   delete: { type: 'delete'; id: number; ref?: string };
+  /** Replaces the text of one's own message (within the edit window). */
+  edit: { type: 'edit'; id: number; data: string; ref?: string };
+  /** Toggles one's reaction `emoji` on a message one can see. */
+  react: { type: 'react'; id: number; emoji: string; ref?: string };
   /** Asks for a `pong`: a reply ordered after everything sent to this connection before it. */
   ping: { type: 'ping'; ref?: string };
   /** Makes someone (by id, or by a name they hold) a member of a private room you are a member of. */

@@ -12,11 +12,14 @@
 // messages and nothing else (a busy room's usual turn) is one statement that takes the ids too:
 // one round trip in all, its own transaction.
 import type pg from 'pg';
-import { TakenIds } from './messageIds.js';
+import { CHANGE_COUNTER, TakenIds } from './messageIds.js';
 import { asUnavailable, rollback, storable, unreachable, type Queryable } from './pool.js';
 
 /** A write's statements, run on the client of the transaction it is part of. */
 export type Work<T> = (tx: Queryable) => Promise<T>;
+
+/** A write that may make changes: `next()` gives it the next number of the change sequence (messageIds.ts, CHANGE_COUNTER). */
+export type ChangeWork<T> = (tx: Queryable, next: () => number) => Promise<T>;
 
 /** A message to add: its columns' values (as `InsertMessages` takes them), and what adding it resolves with, given its id. */
 export interface NewMessage<T> {
@@ -32,7 +35,11 @@ export interface InsertMessages {
   insertTakingIds(db: Queryable, rows: readonly (readonly unknown[])[]): Promise<number>;
 }
 
-type Write = ({ work: Work<unknown>; message?: undefined } | { message: NewMessage<unknown> }) & {
+type Write = (
+  | { work: Work<unknown>; message?: undefined; change?: undefined }
+  | { change: ChangeWork<unknown>; message?: undefined; work?: undefined }
+  | { message: NewMessage<unknown>; change?: undefined; work?: undefined }
+) & {
   resolve(value: unknown): void;
   reject(error: unknown): void;
 };
@@ -55,12 +62,17 @@ export class GroupCommit {
     return this.enqueue({ work });
   }
 
+  /** Runs a write that makes a change in the next transaction, its numbers taken with the batch's (see messageIds.ts). */
+  writeChange<T>(change: ChangeWork<T>): Promise<T> {
+    return this.enqueue({ change });
+  }
+
   /** Adds a message in the next transaction, with the next id (see messageIds.ts); resolves once that is committed. */
   addMessage<T>(message: NewMessage<T>): Promise<T> {
     return this.enqueue({ message });
   }
 
-  private enqueue<T>(write: { work: Work<unknown> } | { message: NewMessage<unknown> }): Promise<T> {
+  private enqueue<T>(write: { work: Work<unknown> } | { change: ChangeWork<unknown> } | { message: NewMessage<unknown> }): Promise<T> {
     if (this.closed) return Promise.reject(new Error('the store is closed'));
     return new Promise<T>((resolve, reject) => {
       this.waiting.push({ ...write, resolve: resolve as (value: unknown) => void, reject });
@@ -148,15 +160,22 @@ export class GroupCommit {
       // The ids of the batch's messages, before any other statement of it (see messageIds.ts).
       const messages = batch.flatMap((write) => (write.message ? [write.message] : []));
       const ids = messages.length > 0 ? await TakenIds.take(tx, messages.length) : undefined;
+      // Then the numbers of its changes, as many as it may make (the unused ones are handed back).
+      const changeCount = batch.filter((write) => write.change).length;
+      const changes = changeCount > 0 ? await TakenIds.take(tx, changeCount, CHANGE_COUNTER) : undefined;
       const outcomes: Outcome[] = [];
       for (const write of batch) {
         if (savepoints) {
-          outcomes.push(await this.inSavepoint(client, write, ids));
+          outcomes.push(await this.inSavepoint(client, write, ids, changes));
           continue;
         }
         try {
+          if (write.change) {
+            outcomes.push({ ok: true, value: await write.change(tx, () => changes!.next()) });
+            continue;
+          }
           if (!write.message) {
-            outcomes.push({ ok: true, value: await write.work(tx) });
+            outcomes.push({ ok: true, value: await write.work!(tx) });
             continue;
           }
           const id = (ids as TakenIds).peek();
@@ -172,6 +191,7 @@ export class GroupCommit {
       }
       // Only where a message failed in its savepoint: the others took its id, the last one is left over.
       await ids?.settle(tx);
+      await changes?.settle(tx);
       await client.query('COMMIT');
       return outcomes;
     } catch (error) {
@@ -182,23 +202,28 @@ export class GroupCommit {
     }
   }
 
-  private async inSavepoint(client: pg.PoolClient, write: Write, ids: TakenIds | undefined): Promise<Outcome> {
+  private async inSavepoint(client: pg.PoolClient, write: Write, ids: TakenIds | undefined, changes: TakenIds | undefined): Promise<Outcome> {
     const tx = storable(client);
     await client.query('SAVEPOINT write');
+    const mark = changes?.mark;
     try {
       let value: unknown;
-      if (write.message) {
+      if (write.change) {
+        value = await write.change(tx, () => changes!.next());
+      } else if (write.message) {
         const id = (ids as TakenIds).peek();
         await this.inserts.insert(tx, id, [write.message.values]);
         value = write.message.result(id);
       } else {
-        value = await write.work(tx);
+        value = await write.work!(tx);
       }
       await client.query('RELEASE SAVEPOINT write');
       if (write.message) ids?.used();
       return { ok: true, value };
     } catch (error) {
       await client.query('ROLLBACK TO SAVEPOINT write');
+      // The numbers it took go to the next change (its UPDATEs were undone with it).
+      if (mark !== undefined) changes?.rewind(mark);
       return { ok: false, error };
     }
   }

@@ -1,3 +1,4 @@
+// Why this file is long: it is the one class that puts every module of the engine behind the Store interface, a method each.
 // The PostgreSQL store (DATABASE_URL): the `Store` interface over a connection pool, composed of one
 // module per concern as the SQLite store is: messages, rooms and memberships, read markers, search,
 // users and sessions, the sweep and the purge of deleted rooms. `open()` brings the schema to the
@@ -7,6 +8,8 @@
 // Nothing is cached in memory: several processes may write to the same database. While PostgreSQL
 // cannot be reached, every call rejects with StoreUnavailable (reads through `reportingOutages`,
 // writes through the group commit) and the pools make new connections once it is back.
+import { PostgresChanges } from './changes.js';
+import type { MessageChange, MessageEdit, ToggleOutcome } from '../changes.js';
 import type pg from 'pg';
 import type { ChatMessage, Conversation, DirectMessage, SearchResult, StoredMessage, UnreadEntry, User } from '../../shared/protocol/index.js';
 import type {
@@ -68,6 +71,7 @@ export class PostgresStore implements Store {
   readonly moderation: PostgresModeration;
   private readonly commits: GroupCommit;
   private readonly messages: Messages;
+  private readonly changes: PostgresChanges;
   private readonly reads: Reads;
   private readonly purge: RoomPurge;
   private readonly rooms: Rooms;
@@ -97,6 +101,31 @@ export class PostgresStore implements Store {
     this.accountSweep = new AccountSweep(pool);
     this.health = new Reachability(url);
     this.moderation = new PostgresModeration(db, this.commits);
+    this.changes = new PostgresChanges(db, this.commits);
+  }
+
+  editMessage(edit: MessageEdit): Promise<MessageChange | undefined> {
+    return this.changes.edit(edit);
+  }
+
+  deleteMessage(id: number, at: number): Promise<MessageChange | undefined> {
+    return this.changes.delete(id, at);
+  }
+
+  toggleReaction(id: number, userId: string, emoji: string, max: number): Promise<ToggleOutcome> {
+    return this.changes.toggle(id, userId, emoji, max);
+  }
+
+  lastChange(): Promise<number> {
+    return this.changes.lastChange();
+  }
+
+  changesSince(after: number, upToId: number, rooms: string[], dmsOf?: string): Promise<MessageChange[]> {
+    return this.changes.since(after, upToId, rooms, dmsOf);
+  }
+
+  changesBetween(after: number, upTo: number, limit: number): Promise<MessageChange[]> {
+    return this.changes.between(after, upTo, limit);
   }
 
   /** Connects (waiting for the server as `wait` allows), brings the schema to the latest version, and starts the background purge. */

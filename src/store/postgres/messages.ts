@@ -5,7 +5,8 @@
 // time, each through an index (the primary key, (room, id) or (pair, id), with a LIMIT), a few
 // index pages whatever the size of the table.
 import type { ChatMessage, DirectMessage, StoredMessage, User } from '../../shared/protocol/index.js';
-import { encodeMentions, SELECTED, WITH_USERS, pairKey, person, toMessage, type MessageRow } from '../rows.js';
+import { encodeMentions, SELECTED, WITH_USERS, pairKey, person, type MessageRow } from '../rows.js';
+import { messageReader } from './changes.js';
 import type { NewChat, NewDm, Page } from '../store.js';
 import type { NewMessage } from './groupCommit.js';
 import type { Queryable } from './pool.js';
@@ -40,17 +41,18 @@ export const MESSAGES_SQL = {
    * Adds messages, a row per index of the arrays: $1 their ids, taken from message_ids in the same
    * transaction (messageIds.ts), then ts, room, user_id, to_id, pair and data.
    */
-  addMessages: `INSERT INTO messages (id, ts, room, user_id, to_id, pair, data, mentions)
-    SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])`,
+  addMessages: `INSERT INTO messages (id, ts, room, user_id, to_id, pair, data, mentions, reply_to)
+    SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[])`,
   /**
    * A batch of messages alone, as one statement and so one transaction of its own: their ids taken
    * (the counter's row locked first, as messageIds.ts requires; the INSERT's checks run after), then
    * the rows with the ids after `before`, in order. $1 the count, then the columns as `addMessages`.
    */
   addMessagesTakingIds: `WITH taken AS (UPDATE message_ids SET last = last + $1 WHERE one = 1 RETURNING last - $1 AS before),
-    added AS (INSERT INTO messages (id, ts, room, user_id, to_id, pair, data, mentions)
-      SELECT taken.before + m.n, m.ts, m.room, m.user_id, m.to_id, m.pair, m.data, m.mentions
-      FROM taken, unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY AS m(ts, room, user_id, to_id, pair, data, mentions, n))
+    added AS (INSERT INTO messages (id, ts, room, user_id, to_id, pair, data, mentions, reply_to)
+      SELECT taken.before + m.n, m.ts, m.room, m.user_id, m.to_id, m.pair, m.data, m.mentions, m.reply_to
+      FROM taken, unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[])
+        WITH ORDINALITY AS m(ts, room, user_id, to_id, pair, data, mentions, reply_to, n))
     SELECT before FROM taken`,
   roomHistory: withIds(`SELECT id FROM messages WHERE ${along('room', '$1', '<', '$2', 'DESC')} LIMIT $3`, 'DESC'),
   dmHistory: withIds(`SELECT id FROM messages WHERE ${along('pair', '$1', '<', '$2', 'DESC')} LIMIT $3`, 'DESC'),
@@ -91,27 +93,32 @@ export const MESSAGES_SQL = {
 };
 
 export class Messages {
-  constructor(private readonly db: Queryable) {}
+  /** Rows as messages, with their reactions. */
+  private readonly read: (rows: MessageRow[]) => Promise<StoredMessage[]>;
+
+  constructor(private readonly db: Queryable) {
+    this.read = messageReader(db);
+  }
 
   /** A room message for the group commit to add (`insert`), and what it is once it has its id. */
-  chat({ room, user, data, ts, mentions }: NewChat): NewMessage<ChatMessage> {
+  chat({ room, user, data, ts, mentions, replyTo }: NewChat): NewMessage<ChatMessage> {
     return {
-      values: [ts, room, user.id, null, null, data, encodeMentions(mentions)],
-      result: (id) => ({ type: 'chat', id, ts, room, user, data, ...(mentions?.length && { mentions }) }),
+      values: [ts, room, user.id, null, null, data, encodeMentions(mentions), replyTo?.id ?? null],
+      result: (id) => ({ type: 'chat', id, ts, room, user, data, ...(mentions?.length && { mentions }), ...(replyTo && { replyTo }) }),
     };
   }
 
   /** A direct message for the group commit to add. */
-  dm({ user, to, data, ts, mentions }: NewDm): NewMessage<DirectMessage> {
+  dm({ user, to, data, ts, mentions, replyTo }: NewDm): NewMessage<DirectMessage> {
     return {
-      values: [ts, null, user.id, to.id, pairKey(user.id, to.id), data, encodeMentions(mentions)],
-      result: (id) => ({ type: 'dm', id, ts, user, to, data, ...(mentions?.length && { mentions }) }),
+      values: [ts, null, user.id, to.id, pairKey(user.id, to.id), data, encodeMentions(mentions), replyTo?.id ?? null],
+      result: (id) => ({ type: 'dm', id, ts, user, to, data, ...(mentions?.length && { mentions }), ...(replyTo && { replyTo }) }),
     };
   }
 
   /** Adds the messages `rows` (as `chat` and `dm` make them), with the ids `firstId`, `firstId + 1`, …, in one statement. */
   async insert(tx: Queryable, firstId: number, rows: readonly (readonly unknown[])[]): Promise<void> {
-    const columns = Array.from({ length: 7 }, (_, column) => rows.map((row) => row[column]));
+    const columns = Array.from({ length: 8 }, (_, column) => rows.map((row) => row[column]));
     await tx.query(MESSAGES_SQL.addMessages, [rows.map((_, i) => firstId + i), ...columns]);
   }
 
@@ -120,7 +127,7 @@ export class Messages {
    * own transaction); resolves with the first id. Nothing is kept when it fails.
    */
   async insertTakingIds(db: Queryable, rows: readonly (readonly unknown[])[]): Promise<number> {
-    const columns = Array.from({ length: 7 }, (_, column) => rows.map((row) => row[column]));
+    const columns = Array.from({ length: 8 }, (_, column) => rows.map((row) => row[column]));
     const { rows: taken } = await db.query<{ before: string | number }>(MESSAGES_SQL.addMessagesTakingIds, [rows.length, ...columns]);
     const before = taken[0]?.before;
     if (before === undefined) throw new Error('message_ids has no row: the schema is not at version 2');
@@ -129,12 +136,12 @@ export class Messages {
 
   async roomHistory(room: string, page: Page): Promise<ChatMessage[]> {
     const { rows } = await this.db.query<MessageRow>(MESSAGES_SQL.roomHistory, [room, page.before ?? NO_UPPER_BOUND, page.limit]);
-    return rows.reverse().map(toMessage) as ChatMessage[];
+    return (await this.read(rows.reverse())) as ChatMessage[];
   }
 
   async dmHistory(userId: string, otherId: string, page: Page): Promise<DirectMessage[]> {
     const { rows } = await this.db.query<MessageRow>(MESSAGES_SQL.dmHistory, [pairKey(userId, otherId), page.before ?? NO_UPPER_BOUND, page.limit]);
-    return rows.reverse().map(toMessage) as DirectMessage[];
+    return (await this.read(rows.reverse())) as DirectMessage[];
   }
 
   async lastMessageId(): Promise<number> {
@@ -150,12 +157,12 @@ export class Messages {
 
   async messagesSince(since: number, rooms: string[], dmsOf?: string, limit?: number): Promise<StoredMessage[]> {
     const { rows } = await this.db.query<MessageRow>(MESSAGES_SQL.since, [rooms, since, limit ?? null, dmsOf ?? null]);
-    return rows.map(toMessage);
+    return this.read(rows);
   }
 
   async messagesBetween(after: number, upTo: number, limit: number): Promise<StoredMessage[]> {
     const { rows } = await this.db.query<MessageRow>(MESSAGES_SQL.between, [after, upTo, limit]);
-    return rows.map(toMessage);
+    return this.read(rows);
   }
 
   async conversationsOf(userId: string, limit: number): Promise<User[]> {

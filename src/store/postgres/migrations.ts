@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import { planHolds, planRoomKeys } from '../nameHolds.js';
 import { inTransaction, type Queryable } from './pool.js';
-import { ROOM_NAME_KEY_INDEX, SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6, SCHEMA_V7 } from './schema.js';
+import { ROOM_NAME_KEY_INDEX, SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6, SCHEMA_V7, SCHEMA_V8 } from './schema.js';
 
 interface Migration {
   /** The version the database has after it. */
@@ -54,6 +54,7 @@ const MIGRATIONS: readonly Migration[] = [
   { version: 5, sql: SCHEMA_V5 },
   { version: 6, sql: SCHEMA_V6 },
   { version: 7, sql: SCHEMA_V7 },
+  { version: 8, sql: SCHEMA_V8 },
 ];
 
 /** The version this program makes and reads. */

@@ -39,7 +39,6 @@ const SQL = {
       AND NOT EXISTS (SELECT 1 FROM users WHERE password IS NOT NULL AND id <> $1)`,
   message: `SELECT ${MESSAGE_COLUMNS} WHERE m.id = $1`,
   // The trigram index of search loses it with the row.
-  deleteMessage: 'DELETE FROM messages WHERE id = $1',
   remove: `INSERT INTO removed_people (user_id, name_key, name, removed_at) VALUES ($1, $2, $3, $4)
     ON CONFLICT (user_id) DO UPDATE SET name_key = excluded.name_key, name = excluded.name, removed_at = excluded.removed_at`,
   restore: 'DELETE FROM removed_people WHERE user_id = $1',
@@ -100,10 +99,6 @@ export class PostgresModeration implements ModerationStore {
   async message(id: number): Promise<StoredMessage | undefined> {
     const { rows } = await this.db.query<MessageRow>(SQL.message, [id]);
     return rows[0] && toMessage(rows[0]);
-  }
-
-  deleteMessage(id: number): Promise<boolean> {
-    return this.commits.write(async (tx) => ((await tx.query(SQL.deleteMessage, [id])).rowCount ?? 0) === 1);
   }
 
   remove({ userId, key, name }: { userId: string; key: string; name: string }, at: number): Promise<void> {

@@ -20,8 +20,8 @@ const unreadIn = (column: 'room' | 'pair') => `
   CROSS JOIN LATERAL (
     SELECT count(*)::int AS count, (count(*) FILTER (WHERE strpos(x.mentions, ',' || $1 || ',') > 0))::int AS mentions FROM (
       SELECT n.mentions FROM (
-        SELECT user_id, mentions FROM messages WHERE ${along(column, 'q.source', '>', 'q.marker', 'DESC')} LIMIT $4
-      ) n WHERE n.user_id <> $1 LIMIT $5
+        SELECT user_id, mentions, deleted_at FROM messages WHERE ${along(column, 'q.source', '>', 'q.marker', 'DESC')} LIMIT $4
+      ) n WHERE n.user_id <> $1 AND n.deleted_at IS NULL LIMIT $5
     ) x
   ) c
   WHERE c.count > 0 ORDER BY q.ord`;

@@ -222,3 +222,30 @@ CREATE TABLE moderation_log (
   detail TEXT
 );
 `;
+
+/**
+ * Version 8: messages people change (docs/protocol.md, "Editing, reactions and replies"): when a
+ * message was edited or deleted (a deleted one stays as a placeholder, its text ""), the last
+ * change to its text and to its reactions, the message it answers; who reacted with what (`seq`
+ * orders them); and `change_ids`, the counter of the site-wide change sequence, taken first in a
+ * transaction as message_ids is (messageIds.ts), so that changes are dense and committed in order.
+ */
+export const SCHEMA_V8 = `
+ALTER TABLE messages ADD COLUMN edited_at BIGINT, ADD COLUMN deleted_at BIGINT, ADD COLUMN text_change BIGINT,
+  ADD COLUMN reactions_change BIGINT, ADD COLUMN reply_to BIGINT;
+CREATE INDEX messages_by_text_change ON messages(text_change) WHERE text_change IS NOT NULL;
+CREATE INDEX messages_by_reactions_change ON messages(reactions_change) WHERE reactions_change IS NOT NULL;
+CREATE TABLE reactions (
+  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  message_id BIGINT NOT NULL,
+  emoji TEXT NOT NULL,
+  user_id TEXT COLLATE "C" NOT NULL REFERENCES users(id),
+  UNIQUE (message_id, emoji, user_id)
+);
+CREATE INDEX reactions_by_user ON reactions(user_id);
+CREATE TABLE change_ids (
+  one INTEGER PRIMARY KEY CHECK (one = 1),
+  last BIGINT NOT NULL
+);
+INSERT INTO change_ids (one, last) VALUES (1, 0);
+`;

@@ -29,6 +29,8 @@ import type {
 import type { Rename, RenameOutcome, SessionInfo } from '../accountStore.js';
 import { SqliteEngine, type SqliteOptions } from './engine.js';
 import { SqliteModeration } from './moderation.js';
+import { SqliteChanges } from './changes.js';
+import type { MessageChange, MessageEdit, ToggleOutcome } from '../changes.js';
 
 export { SqliteEngine, type SqliteOptions } from './engine.js';
 
@@ -40,6 +42,7 @@ interface Waiting {
 export class SqliteStore implements Store {
   readonly engine: SqliteEngine;
   readonly moderation: SqliteModeration;
+  private readonly changes: SqliteChanges;
   private waiting: Waiting[] = [];
   private scheduled = false;
   // On its own turn, a failure reaches the writers through their promises: nothing to throw to.
@@ -54,6 +57,31 @@ export class SqliteStore implements Store {
   constructor(dataDir: string, options: SqliteOptions = {}) {
     this.engine = new SqliteEngine(dataDir, options);
     this.moderation = new SqliteModeration(this.engine.database, (run) => this.write(run), (room) => this.engine.forgetRoom(room));
+    this.changes = new SqliteChanges(this.engine.database, (room) => this.engine.forgetRoom(room));
+  }
+
+  editMessage(edit: MessageEdit): Promise<MessageChange | undefined> {
+    return this.write(() => this.changes.edit(edit));
+  }
+
+  deleteMessage(id: number, at: number): Promise<MessageChange | undefined> {
+    return this.write(() => this.changes.delete(id, at));
+  }
+
+  toggleReaction(id: number, userId: string, emoji: string, max: number): Promise<ToggleOutcome> {
+    return this.write(() => this.changes.toggle(id, userId, emoji, max));
+  }
+
+  async lastChange(): Promise<number> {
+    return this.changes.lastChange();
+  }
+
+  async changesSince(after: number, upToId: number, rooms: string[], dmsOf?: string): Promise<MessageChange[]> {
+    return this.changes.since(after, upToId, rooms, dmsOf);
+  }
+
+  async changesBetween(after: number, upTo: number, limit: number): Promise<MessageChange[]> {
+    return this.changes.between(after, upTo, limit);
   }
 
   /** A file on this machine: there is nothing to be out of reach of. */

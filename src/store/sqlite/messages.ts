@@ -4,7 +4,8 @@
 import type Database from 'better-sqlite3';
 import type { ChatMessage, DirectMessage, StoredMessage, User } from '../../shared/protocol/index.js';
 import type { NewChat, NewDm, Page } from '../store.js';
-import { encodeMentions, MESSAGE_COLUMNS, ROOM_MESSAGE_COLUMNS, pairKey, person, toMessage, type MessageRow } from '../rows.js';
+import { encodeMentions, MESSAGE_COLUMNS, ROOM_MESSAGE_COLUMNS, pairKey, person, type MessageRow } from '../rows.js';
+import { messageReader } from './changes.js';
 
 /** How many rooms' latest pages are kept (the oldest kept goes first). */
 const LATEST_PAGES = 64;
@@ -53,11 +54,14 @@ export class Messages {
   private readonly latestPages = new Map<string, { limit: number; messages: ChatMessage[] }>();
   /** The newest message id, as last read; cleared by whatever changes it. */
   private newestId: number | undefined;
+  /** Rows as messages, with their reactions. */
+  private readonly read: (rows: MessageRow[]) => StoredMessage[];
 
   constructor(db: Database.Database) {
+    this.read = messageReader(db);
     this.statements = {
-      addMessage: db.prepare<[number, string | null, string, string | null, string | null, string, string | null]>(
-        'INSERT INTO messages (ts, room, user_id, to_id, pair, data, mentions) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      addMessage: db.prepare<[number, string | null, string, string | null, string | null, string, string | null, number | null]>(
+        'INSERT INTO messages (ts, room, user_id, to_id, pair, data, mentions, reply_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       roomHistory: db.prepare<[string, number, number], MessageRow>(
         `SELECT ${ROOM_MESSAGE_COLUMNS} WHERE m.room = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?`,
@@ -86,18 +90,18 @@ export class Messages {
     };
   }
 
-  addChat({ room, user, data, ts, mentions }: NewChat): ChatMessage {
-    const { lastInsertRowid } = this.statements.addMessage.run(ts, room, user.id, null, null, data, encodeMentions(mentions));
+  addChat({ room, user, data, ts, mentions, replyTo }: NewChat): ChatMessage {
+    const { lastInsertRowid } = this.statements.addMessage.run(ts, room, user.id, null, null, data, encodeMentions(mentions), replyTo?.id ?? null);
     this.latestPages.delete(room);
     this.newestId = undefined;
-    return { type: 'chat', id: Number(lastInsertRowid), ts, room, user, data, ...(mentions?.length && { mentions }) };
+    return { type: 'chat', id: Number(lastInsertRowid), ts, room, user, data, ...(mentions?.length && { mentions }), ...(replyTo && { replyTo }) };
   }
 
-  addDm({ user, to, data, ts, mentions }: NewDm): DirectMessage {
+  addDm({ user, to, data, ts, mentions, replyTo }: NewDm): DirectMessage {
     const pair = pairKey(user.id, to.id);
-    const { lastInsertRowid } = this.statements.addMessage.run(ts, null, user.id, to.id, pair, data, encodeMentions(mentions));
+    const { lastInsertRowid } = this.statements.addMessage.run(ts, null, user.id, to.id, pair, data, encodeMentions(mentions), replyTo?.id ?? null);
     this.newestId = undefined;
-    return { type: 'dm', id: Number(lastInsertRowid), ts, user, to, data, ...(mentions?.length && { mentions }) };
+    return { type: 'dm', id: Number(lastInsertRowid), ts, user, to, data, ...(mentions?.length && { mentions }), ...(replyTo && { replyTo }) };
   }
 
   roomHistory(room: string, page: Page): ChatMessage[] {
@@ -107,7 +111,7 @@ export class Messages {
       if (cached?.limit === page.limit) return cached.messages.slice();
     }
     const rows = this.statements.roomHistory.all(room, page.before ?? NO_UPPER_BOUND, page.limit);
-    const messages = rows.reverse().map((row) => Object.freeze(toMessage(row))) as ChatMessage[];
+    const messages = this.read(rows.reverse()).map((message) => Object.freeze(message)) as ChatMessage[];
     if (latest) {
       if (this.latestPages.size >= LATEST_PAGES) this.latestPages.delete(this.latestPages.keys().next().value as string);
       this.latestPages.set(room, { limit: page.limit, messages });
@@ -117,7 +121,7 @@ export class Messages {
 
   dmHistory(userId: string, otherId: string, page: Page): DirectMessage[] {
     const rows = this.statements.dmHistory.all(pairKey(userId, otherId), page.before ?? NO_UPPER_BOUND, page.limit);
-    return rows.reverse().map(toMessage) as DirectMessage[];
+    return this.read(rows.reverse()) as DirectMessage[];
   }
 
   lastMessageId(): number {
@@ -140,11 +144,11 @@ export class Messages {
       sources.push(this.statements.sinceFrom.all(dmsOf, since, limit), this.statements.sinceTo.all(dmsOf, dmsOf, since, limit));
     }
     const merged = mergeById(sources);
-    return (limit === UNLIMITED ? merged : merged.slice(0, limit)).map(toMessage);
+    return this.read(limit === UNLIMITED ? merged : merged.slice(0, limit));
   }
 
   messagesBetween(after: number, upTo: number, limit: number): StoredMessage[] {
-    return this.statements.between.all(after, upTo, limit).map(toMessage);
+    return this.read(this.statements.between.all(after, upTo, limit));
   }
 
   conversationsOf(userId: string, limit: number): User[] {

@@ -8,6 +8,8 @@ import { foldName, LOBBY } from '../../shared/protocol/index.js';
 import { planHolds, planRoomKeys } from '../nameHolds.js';
 import {
   ACCOUNT_COLUMNS,
+  CHANGE_COLUMNS,
+  CHANGES_SCHEMA,
   CONVERSATIONS_BACKFILL,
   HELD_NAMES,
   MENTIONS_COLUMN,
@@ -130,6 +132,15 @@ function moderation(db: Database.Database): void {
   db.exec(MODERATION_SCHEMA);
 }
 
+/** Version 8: edits, deletions, reactions and replies (see CHANGE_COLUMNS, CHANGES_SCHEMA). */
+function changes(db: Database.Database): void {
+  const has = new Set(db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('messages')").all().map((column) => column.name));
+  for (const [name, definition] of Object.entries(CHANGE_COLUMNS)) {
+    if (!has.has(name)) db.exec(`ALTER TABLE messages ADD COLUMN ${definition}`);
+  }
+  db.exec(CHANGES_SCHEMA);
+}
+
 /** In order; the one at index i brings a file from version i to i + 1. */
 const MIGRATIONS: readonly Migration[] = [
   { version: 1, up: adoptUnversioned },
@@ -139,6 +150,7 @@ const MIGRATIONS: readonly Migration[] = [
   { version: 5, up: privateRooms },
   { version: 6, up: accountColumns },
   { version: 7, up: moderation },
+  { version: 8, up: changes },
 ];
 
 /** The version this program makes and reads. */

@@ -53,7 +53,6 @@ export class SqliteModeration implements ModerationStore {
            AND NOT EXISTS (SELECT 1 FROM users WHERE password IS NOT NULL AND id <> ?)`,
       ),
       message: db.prepare<[number], MessageRow>(`SELECT ${MESSAGE_COLUMNS} WHERE m.id = ?`),
-      deleteMessage: db.prepare<[number], { room: string | null }>('DELETE FROM messages WHERE id = ? RETURNING room'),
       remove: db.prepare<[string, string, string, number]>(
         'INSERT OR REPLACE INTO removed_people (user_id, name_key, name, removed_at) VALUES (?, ?, ?, ?)',
       ),
@@ -97,15 +96,6 @@ export class SqliteModeration implements ModerationStore {
   async message(id: number): Promise<StoredMessage | undefined> {
     const row = this.sql.message.get(id);
     return row && toMessage(row);
-  }
-
-  deleteMessage(id: number): Promise<boolean> {
-    return this.write(() => {
-      // The search index loses it with the row (the messages_fts_delete trigger).
-      const deleted = this.sql.deleteMessage.get(id);
-      if (deleted?.room) this.forgetRoom(deleted.room);
-      return deleted !== undefined;
-    });
   }
 
   remove({ userId, key, name }: { userId: string; key: string; name: string }, at: number): Promise<void> {

@@ -17,8 +17,8 @@ const MENTIONED = `coalesce(instr(m.mentions, ',' || @user || ','), 0) > 0`;
 const unreadIn = (column: 'room' | 'pair') => `
   SELECT count(*) AS count, coalesce(sum(mentioned), 0) AS mentions FROM (
     SELECT m.id, ${MENTIONED} AS mentioned FROM (
-      SELECT id, user_id, mentions FROM messages WHERE ${column} = @${column} AND id > @marker ORDER BY id DESC LIMIT @window
-    ) m WHERE m.user_id <> @user LIMIT @cap
+      SELECT id, user_id, mentions, deleted_at FROM messages WHERE ${column} = @${column} AND id > @marker ORDER BY id DESC LIMIT @window
+    ) m WHERE m.user_id <> @user AND m.deleted_at IS NULL LIMIT @cap
   )`;
 
 interface UnreadParams {

@@ -237,3 +237,36 @@ CREATE TABLE IF NOT EXISTS moderation_log (
   detail TEXT
 );
 `;
+
+/**
+ * Version 8: messages people change (docs/protocol.md, "Editing, reactions and replies"). Columns
+ * of `messages`: when it was edited or deleted (a deleted one stays as a placeholder, its text ""),
+ * the last change of the site-wide sequence to its text (edit or deletion) and to its reactions
+ * (so a resume sends only the kinds that changed), and the message it answers. `reactions`: who
+ * reacted with what (`seq` orders them: each emoji by its first reaction). `change_ids`: the last
+ * change number given, one row (as messages' ids are, on PostgreSQL: postgres/messageIds.ts).
+ */
+export const CHANGE_COLUMNS: Readonly<Record<string, string>> = {
+  edited_at: 'edited_at INTEGER',
+  deleted_at: 'deleted_at INTEGER',
+  text_change: 'text_change INTEGER',
+  reactions_change: 'reactions_change INTEGER',
+  reply_to: 'reply_to INTEGER',
+};
+export const CHANGES_SCHEMA = `
+CREATE INDEX IF NOT EXISTS messages_by_text_change ON messages(text_change) WHERE text_change IS NOT NULL;
+CREATE INDEX IF NOT EXISTS messages_by_reactions_change ON messages(reactions_change) WHERE reactions_change IS NOT NULL;
+CREATE TABLE IF NOT EXISTS reactions (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  message_id INTEGER NOT NULL,
+  emoji TEXT NOT NULL,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  UNIQUE (message_id, emoji, user_id)
+);
+CREATE INDEX IF NOT EXISTS reactions_by_user ON reactions(user_id);
+CREATE TABLE IF NOT EXISTS change_ids (
+  one INTEGER PRIMARY KEY CHECK (one = 1),
+  last INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO change_ids (one, last) VALUES (1, 0);
+`;

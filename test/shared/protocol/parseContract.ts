@@ -10,7 +10,7 @@ import { LOBBY, MAX_HISTORY_LIMIT, MAX_REF_LENGTH, codePointLength, isBlank, typ
 
 // --- the contract, written out independently of src/ ----------------------------------------------
 
-export const TYPES = ['chat', 'dm', 'join', 'leave', 'history', 'typing', 'read', 'people', 'delete', 'ping', 'invite', 'remove'] as const;
+export const TYPES = ['chat', 'dm', 'join', 'leave', 'history', 'typing', 'read', 'people', 'delete', 'edit', 'react', 'ping', 'invite', 'remove'] as const;
 /** Every error code of docs/protocol.md §5 … */
 const CONTRACT_CODES = ['bad_message', 'unknown_type', 'empty', 'too_long', 'no_such_room', 'not_in_room', 'no_such_user', 'rate_limited'];
 /** … of which the edge can only know these: rooms, users and rates are the hub's to judge. */
@@ -18,15 +18,17 @@ const EDGE_CODES = ['bad_message', 'unknown_type', 'empty', 'too_long'];
 
 /** Top-level fields of each validated message; `about` = exactly one of `room` and `with`. */
 const FIELDS: Record<(typeof TYPES)[number], { required: string[]; optional: string[]; about?: true }> = {
-  chat: { required: ['type', 'room', 'data'], optional: ['ref'] },
-  dm: { required: ['type', 'to', 'data'], optional: ['ref'] },
-  join: { required: ['type', 'room'], optional: ['since', 'ref'] },
+  chat: { required: ['type', 'room', 'data'], optional: ['ref', 'replyTo'] },
+  dm: { required: ['type', 'to', 'data'], optional: ['ref', 'replyTo'] },
+  join: { required: ['type', 'room'], optional: ['since', 'changes', 'ref'] },
   leave: { required: ['type', 'room'], optional: ['ref'] },
   history: { required: ['type'], optional: ['before', 'limit', 'ref'], about: true },
   typing: { required: ['type'], optional: ['ref'], about: true },
   read: { required: ['type', 'id'], optional: ['ref'], about: true },
   people: { required: ['type', 'room', 'q'], optional: ['ref'] },
   delete: { required: ['type', 'id'], optional: ['ref'] },
+  edit: { required: ['type', 'id', 'data'], optional: ['ref'] },
+  react: { required: ['type', 'id', 'emoji'], optional: ['ref'] },
   ping: { required: ['type'], optional: ['ref'] },
   // Exactly one of `user` and `name`, checked below.
   invite: { required: ['type', 'room'], optional: ['user', 'name', 'ref'] },

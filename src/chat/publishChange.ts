@@ -1,0 +1,54 @@
+// Announcing a change once it is committed: its events to everyone who can see the message (the
+// acting connection's copy with its `ref`), then, to the acting connection alone, what it would
+// otherwise not hear: `no_such_message` when the message was gone by the time the write ran, or
+// its own copy when none of the events reaches it (not in the room now). All in write order.
+import { LOBBY, MAX_REACTIONS_PER_MESSAGE, type StoredMessage } from '../shared/protocol/index.js';
+import { translate } from '../shared/i18n/index.js';
+import type { MessageChange, ToggleOutcome } from '../store/changes.js';
+import { changeEvents, changeMessage } from './changeEvents.js';
+import type { ChatContext } from './commands/command.js';
+import { originOf } from './commands/command.js';
+import type { Connection } from './connection.js';
+import { refuse } from './errors.js';
+
+export function publishChange(chat: ChatContext, connection: Connection, message: StoredMessage, write: Promise<ToggleOutcome>, ref: string | undefined): void {
+  const origin = originOf(connection, ref);
+  const me = connection.user.id;
+  const done = (outcome: ToggleOutcome): MessageChange | undefined => (typeof outcome === 'object' ? outcome : undefined);
+  // As many events as the message has audiences (a room: one; a DM: one per person), made once it is committed.
+  const count = message.type === 'chat' || message.user.id === message.to.id ? 1 : 2;
+  for (let i = 0; i < count; i++) chat.publishAfter(connection, write, (outcome) => ((c) => c && changeEvents(c, origin)[i])(done(outcome)), ref);
+  chat.publishAfter(
+    connection,
+    write,
+    (outcome) => {
+      const change = done(outcome);
+      const answer = (data: { code: 'no_such_message' | 'too_many_reactions'; message: string }) => ({
+        kind: 'connection' as const,
+        userId: me,
+        connectionId: connection.id,
+        message: ref === undefined ? { type: 'error' as const, data } : { type: 'error' as const, data, ref },
+      });
+      if (outcome === 'too_many') return answer({ code: 'too_many_reactions', message: translate('en', 'wsError.too_many_reactions.max', { id: message.id, max: MAX_REACTIONS_PER_MESSAGE }) });
+      if (!change) return answer({ code: 'no_such_message', message: translate('en', 'wsError.no_such_message.id', { id: message.id }) });
+      const reached = change.message.type === 'chat' ? connection.rooms.has(change.message.room) : [change.message.user.id, change.message.to.id].includes(me);
+      if (reached) return undefined;
+      const copy = changeMessage(change, change.message.type === 'dm' ? change.message.to.id : undefined);
+      return { kind: 'connection', userId: me, connectionId: connection.id, message: ref === undefined ? copy : { ...copy, ref } };
+    },
+    ref,
+  );
+}
+
+/** A message the user can see now, not deleted: a room's they are a member of (the lobby is everyone's), or a DM of theirs; else `no_such_message`. */
+export async function visibleMessage(chat: ChatContext, userId: string, id: number): Promise<StoredMessage> {
+  const message = await chat.store.moderation.message(id);
+  const missing = (): never => refuse('no_such_message', 'wsError.no_such_message.id', { id });
+  if (!message || message.deleted) return missing();
+  if (message.type === 'dm') return message.user.id === userId || message.to.id === userId ? message : missing();
+  const room = await chat.store.findRoom(message.room);
+  if (!room || room.name !== message.room) return missing();
+  if (room.name !== LOBBY && !(await chat.store.isMember(userId, room.name))) return missing();
+  if (room.archivedAt !== undefined) refuse('archived', 'wsError.archived.named', { room: room.name });
+  return message;
+}
