@@ -7,6 +7,7 @@ import { dmView } from './conversation.js';
 import { flash } from './flash.js';
 import { t } from './i18n.js';
 import { post } from './pending.js';
+import { takeReply } from './replying.js';
 import { askWhoIs } from './sidebar/people.js';
 import { current, knownUsers, type View } from './state.js';
 import { typingSent } from './typing.js';
@@ -20,9 +21,9 @@ export function submit(): void {
   const data = input.value.trim();
   if (!data) return;
   const view = current;
-  if (view.kind === 'dm') return sent(() => post(view, data));
+  if (view.kind === 'dm') return sent(() => post(view, data, takeReply(view)));
   const command = parseDmCommand(data, knownUsers.values());
-  if (command.kind === 'none') return sent(() => post(view, data));
+  if (command.kind === 'none') return sent(() => post(view, data, takeReply(view)));
   // Private, but to nobody yet: nothing goes anywhere, the text stays.
   if (command.kind === 'incomplete') return flash(t('dm.howTo'));
   if (command.candidates.length > 0) return sendPrivately(command.candidates, command.text);

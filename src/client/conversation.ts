@@ -14,6 +14,10 @@ import { joinRoom, showRoomActions } from './roomEnds.js';
 import { ensureRoomLink, removeRoomLink } from './sidebar/rooms.js';
 import { current, makeView, myRooms, setCurrent, viewFor, views, type View } from './state.js';
 import { renderTyping } from './typing.js';
+import { cancelEdit } from './editing.js';
+import { highestChange } from './messageState.js';
+import { showReply } from './replying.js';
+import { closeMenu } from './messageMenu.js';
 import { clearCounts, flushRead, markRead, updateBadges } from './unread.js';
 
 /** The view of a room; made (empty, not on screen) if this tab has none yet. */
@@ -30,6 +34,9 @@ export function dmView(user: User): View {
 /** Puts a view on screen, keeping the one it replaces as the person left it. */
 export function show(view: View): void {
   if (current && current !== view) {
+    // An edit belongs to the conversation it was started in: leaving it cancels it, and the box's draft comes back first.
+    cancelEdit();
+    closeMenu();
     rememberScroll(current);
     saveDraft(current);
     flushRead(current);
@@ -37,6 +44,7 @@ export function show(view: View): void {
   setCurrent(view);
   byId('title').textContent = view.kind === 'room' ? `# ${view.title}` : `@ ${view.title}`;
   loadDraft(view);
+  showReply(view);
   byId('leave').hidden = view.kind !== 'room' || view.target === LOBBY || !myRooms.has(view.target);
   showRoomActions(view);
   showInvite(view);
@@ -95,7 +103,7 @@ export function rejoin(resumed: boolean, lastSeenId: number): void {
     const view = roomView(room);
     if (resumed && view.loaded) {
       view.replaying = true;
-      joinRoom(room, lastSeenId);
+      joinRoom(room, lastSeenId, highestChange());
     } else {
       joinRoom(room);
     }

@@ -1,5 +1,5 @@
 // DOM helpers. Every user-supplied string goes in through textContent or an attribute, never as HTML.
-import type { DirectMessage, ChatMessage, User } from '../shared/protocol/index.js';
+import type { User } from '../shared/protocol/index.js';
 import { t } from './i18n.js';
 import { parseMarkup, type Inline } from '../shared/protocol/index.js';
 
@@ -31,9 +31,9 @@ export function setTime(time: HTMLTimeElement, ts: number): void {
   time.title = full.format(date);
 }
 
-/** Formats server-rendered message text (the server sends it plain) as live messages are: one renderer. */
-export function linkifyRendered(root: ParentNode): void {
-  for (const text of root.querySelectorAll<HTMLElement>('.message .text')) renderText(text, text.textContent ?? '');
+/** A date and time in full, in the reader's locale (titles: when a message was sent, or edited). */
+export function fullTime(ts: number): string {
+  return full.format(new Date(ts));
 }
 
 /** Redraws the server-rendered (UTC) times of a subtree in local time. */
@@ -73,46 +73,13 @@ export function listItem(child: Node): HTMLLIElement {
   return item;
 }
 
-const template = () => byId<HTMLTemplateElement>('message-template');
-
-/** A message row, cloned from the server's own template so both render the same markup. */
-export function messageItem(message: ChatMessage | DirectMessage, me: User): HTMLLIElement {
-  const item = template().content.firstElementChild?.cloneNode(true) as HTMLLIElement;
-  fillMessage(item, message.user, message.data, me);
-  item.dataset.id = String(message.id);
-  setTime(item.querySelector('time') as HTMLTimeElement, message.ts);
-  (item.querySelector('.permalink') as HTMLAnchorElement).href = permalink(message, me);
-  return item;
-}
-
-/** The address that opens a message where it was said: `#room=<name>&message=<id>` or `#with=<user id>&…`. */
-export function permalink(message: ChatMessage | DirectMessage, me: User): string {
-  const where =
-    message.type === 'chat'
-      ? `room=${encodeURIComponent(message.room)}`
-      : `with=${encodeURIComponent(message.user.id === me.id ? message.to.id : message.user.id)}`;
-  return `#${where}&message=${message.id}`;
-}
-
-/** A message the server has not confirmed yet. */
-export function pendingItem(data: string, me: User, ref: string): HTMLLIElement {
-  const item = template().content.firstElementChild?.cloneNode(true) as HTMLLIElement;
-  fillMessage(item, me, data, me);
-  item.classList.add('pending');
-  item.dataset.ref = ref;
-  const time = item.querySelector('time') as HTMLTimeElement;
-  time.textContent = t('message.sending');
-  return item;
-}
-
-function fillMessage(item: HTMLLIElement, user: User, data: string, me: User): void {
-  item.dataset.userId = user.id;
-  item.classList.toggle('mine', user.id === me.id);
-  (item.querySelector('.avatar') as HTMLImageElement).src = avatarUrl(user);
-  const author = item.querySelector('.author') as HTMLElement;
-  author.textContent = displayName(user);
-  author.classList.toggle('deleted', user.deleted === true);
-  renderText(item.querySelector('.text') as HTMLElement, data);
+/** Puts a floating box (position: fixed) under `anchor`, or above it when there is no room below, inside the window. */
+export function placeBeside(floating: HTMLElement, anchor: Element): void {
+  const at = anchor.getBoundingClientRect();
+  const width = floating.offsetWidth;
+  const height = floating.offsetHeight;
+  floating.style.left = `${Math.max(4, Math.min(at.right - width, window.innerWidth - width - 4))}px`;
+  floating.style.top = `${at.bottom + height + 4 > window.innerHeight ? Math.max(4, at.top - height - 4) : at.bottom + 4}px`;
 }
 
 export function noticeItem(text: string): HTMLLIElement {

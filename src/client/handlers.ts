@@ -7,7 +7,10 @@ import { flash } from './flash.js';
 import { invited, removed } from './invite.js';
 import { t } from './i18n.js';
 import { addMessage, receiveHistory } from './messageList.js';
-import { messageDeleted, roomLocked } from './moderation.js';
+import { roomLocked } from './moderation.js';
+import { applyChange } from './changes.js';
+import { editRefused } from './editing.js';
+import { noteChange } from './messageState.js';
 import { failPending, resendUnconfirmed } from './pending.js';
 import { joined, joinRefused, roomEnded } from './roomEnds.js';
 import { peopleChanged, receivePeople, setHeadcount, setPeople } from './sidebar/people.js';
@@ -17,6 +20,7 @@ import { applyUnread, readElsewhere } from './unread.js';
 
 const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => void } = {
   history(message) {
+    noteChange(message.change);
     const view = 'room' in message ? roomView(message.room) : viewFor(message);
     if (view) receiveHistory(view, message);
   },
@@ -64,9 +68,10 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
   },
   invited,
   removed,
-  deleted(message) {
-    messageDeleted(message);
-  },
+  // Changes to messages already sent (changes.ts).
+  edited: applyChange,
+  deleted: applyChange,
+  reactions: applyChange,
   locked(message) {
     roomLocked(message);
   },
@@ -85,6 +90,7 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
   },
   error(message) {
     const reason = t(wsErrorKey(message.data.code));
+    if (editRefused(message.ref, reason)) return;
     if (joinRefused(message.ref, message.data.code) || !failPending(message.ref, reason)) flash(reason);
   },
 };

@@ -4,7 +4,13 @@ import { LOBBY } from '../shared/protocol/index.js';
 import { autosize, showPrivateChip, submit } from './composer.js';
 import { connect, retryNow, send } from './connection.js';
 import { openDm, openRoom, rejoin, show } from './conversation.js';
-import { byId, linkifyRendered, localizeTimes } from './dom.js';
+import { byId, localizeTimes } from './dom.js';
+import { wireContext } from './composerContext.js';
+import { cancelEdit, editLast, isEditing, saveEdit } from './editing.js';
+import { wireMessageMenu } from './messageMenu.js';
+import { adoptRendered } from './messageRow.js';
+import { wireReactions } from './reactions.js';
+import { cancelReply, isReplying } from './replying.js';
 import { receive } from './handlers.js';
 import { loadOlder, nearBottom } from './messageList.js';
 import { wireModeration } from './moderation.js';
@@ -36,7 +42,7 @@ function onSubmit(id: string, action: (form: HTMLFormElement) => void): void {
 /** The lobby as the server rendered it becomes the first view. */
 function adoptRenderedLobby(): void {
   localizeTimes(document);
-  linkifyRendered(document);
+  adoptRendered(byId('messages'), me, `room=${LOBBY}`);
   const lobby = makeView('room', LOBBY, LOBBY, byId<HTMLOListElement>('messages'));
   lobby.complete = lobby.list.querySelectorAll('li[data-id]').length < historyLimit;
   rememberListedDms();
@@ -45,16 +51,26 @@ function adoptRenderedLobby(): void {
 }
 
 function wireComposer(): void {
-  onSubmit('composer', submit);
+  // While a message of mine is being edited, the box saves it instead of sending a new one.
+  const sendOrSave = () => (isEditing() ? saveEdit() : submit());
+  onSubmit('composer', sendOrSave);
+  wireContext();
   input.addEventListener('keydown', (event) => {
     // isComposing: Enter that confirms a Chinese or Japanese IME candidate must not send.
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+    if (event.isComposing) return;
+    if (event.key === 'Enter' && !event.shiftKey) {
       event.preventDefault();
-      submit();
+      sendOrSave();
+    } else if (event.key === 'ArrowUp' && input.value === '' && !isEditing() && editLast()) {
+      event.preventDefault();
+    } else if (event.key === 'Escape' && (isEditing() || isReplying())) {
+      if (isEditing()) cancelEdit();
+      else cancelReply();
     }
   });
   input.addEventListener('input', () => {
     autosize();
+    if (isEditing()) return; // an edit is not a new message: nobody sees me typing one, and no /msg chip
     showPrivateChip();
     typingSignal(input.value);
   });
@@ -98,6 +114,8 @@ function wireConversation(): void {
   });
   wireRoomActions();
   wireModeration();
+  wireMessageMenu();
+  wireReactions();
   byId('older').addEventListener('click', loadOlder);
   // Scrolling up to the top loads the page before, like any chat.
   new IntersectionObserver((entries) => {

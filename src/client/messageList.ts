@@ -2,7 +2,9 @@
 // the "New messages" line, and keeping the scroll where the reader wants it.
 import { mentionsUser, type ServerMessages, type StoredMessage } from '../shared/protocol/index.js';
 import { send } from './connection.js';
-import { byId, element, messageItem, noticeItem } from './dom.js';
+import { catchUp } from './changes.js';
+import { byId, element, noticeItem } from './dom.js';
+import { messageItem } from './messageRow.js';
 import { t } from './i18n.js';
 import { confirmPending } from './pending.js';
 import { conversationOf, current, historyLimit, me, remember, views, type View } from './state.js';
@@ -47,9 +49,10 @@ export function lastId(view: View): number {
 }
 
 /** A message naming me, by the ids it was sent with (the server marks the pages it renders alike). */
-function itemFor(message: StoredMessage): HTMLLIElement {
+function itemFor(view: View, message: StoredMessage): HTMLLIElement {
   const item = messageItem(message, me);
-  if (message.type === 'chat' && message.user.id !== me.id && mentionsUser(message, me.id)) item.classList.add('mention');
+  if (message.type === 'chat' && !message.deleted && message.user.id !== me.id && mentionsUser(message, me.id)) item.classList.add('mention');
+  catchUp(view, item);
   return item;
 }
 
@@ -58,7 +61,7 @@ export function addMessage(view: View, message: StoredMessage): void {
   if (hasMessage(view, message.id)) return;
   remember(message.user);
   const stick = view === current && nearBottom();
-  const item = itemFor(message);
+  const item = itemFor(view, message);
   const pending = confirmPending(view, message);
   if (pending) pending.item.replaceWith(item);
   else view.list.append(item);
@@ -85,7 +88,7 @@ export function receiveHistory(view: View, message: ServerMessages['history']): 
   const data: StoredMessage[] = message.data;
   for (const m of data) remember(m.user);
   if (message.before !== undefined) {
-    const items = data.filter((m) => !hasMessage(view, m.id)).map(itemFor);
+    const items = data.filter((m) => !hasMessage(view, m.id)).map((m) => itemFor(view, m));
     // Keep what the reader was looking at in place.
     view.loadingOlder = false;
     if (data.length < historyLimit) view.complete = true;
@@ -99,7 +102,7 @@ export function receiveHistory(view: View, message: ServerMessages['history']): 
     view.complete = data.length < historyLimit;
     const newest = data[data.length - 1]?.id ?? 0;
     const newer = [...view.list.querySelectorAll<HTMLLIElement>('li[data-id]')].filter((li) => Number(li.dataset.id) > newest);
-    view.list.replaceChildren(...data.map(itemFor), ...newer, ...[...view.pending.values()].map((p) => p.item));
+    view.list.replaceChildren(...data.map((m) => itemFor(view, m)), ...newer, ...[...view.pending.values()].map((p) => p.item));
     if (view === current) {
       placeDivider(view);
       scrollToBottom();

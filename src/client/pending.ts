@@ -2,27 +2,35 @@
 // marked failed on an error, and sent again after a reconnect.
 import { LOBBY, type StoredMessage } from '../shared/protocol/index.js';
 import { newRef, send } from './connection.js';
-import { pendingItem } from './dom.js';
 import { refreshEmpty, scrollToBottom } from './messageList.js';
+import { pendingItem } from './messageRow.js';
+import { quoteOf } from './replying.js';
 import { current, me, views, type Pending, type View } from './state.js';
 
-function sendPending(view: View, ref: string, data: string): boolean {
+function sendPending(view: View, ref: string, { data, replyTo }: Pending): boolean {
+  const answer = replyTo === undefined ? {} : { replyTo };
   return view.kind === 'room'
-    ? send({ type: 'chat', room: view.target, data, ref })
-    : send({ type: 'dm', to: view.target, data, ref });
+    ? send({ type: 'chat', room: view.target, data, ref, ...answer })
+    : send({ type: 'dm', to: view.target, data, ref, ...answer });
 }
 
-/** Shows a message as "sending…" in a view and sends it; offline, it goes out on reconnect. */
-export function post(view: View, data: string): void {
+/** Where a view is, as permalinks name it. */
+function whereOfView(view: View): string {
+  return `${view.kind === 'room' ? 'room' : 'with'}=${encodeURIComponent(view.target)}`;
+}
+
+/** Shows a message as "sending…" in a view and sends it (answering `replyTo`); offline, it goes out on reconnect. */
+export function post(view: View, data: string, replyTo?: number): void {
   const ref = newRef(Date.now().toString(36));
-  const item = pendingItem(data, me, ref);
-  view.pending.set(ref, { item, data });
+  const item = pendingItem(data, me, ref, whereOfView(view), quoteOf(view, replyTo));
+  const pending: Pending = { item, data, replyTo };
+  view.pending.set(ref, pending);
   view.list.append(item);
   if (view === current) {
     refreshEmpty();
     scrollToBottom();
   }
-  sendPending(view, ref, data);
+  sendPending(view, ref, pending);
 }
 
 /** The pending copy of a message that has now arrived, if it is mine: it is pending no more. */
@@ -51,7 +59,7 @@ export function failPending(ref: string | undefined, reason: string): boolean {
 /** Sends what is still unconfirmed after a reconnect: the resumed messages have matched the rest. */
 function resend(view: View): void {
   for (const [ref, pending] of view.pending) {
-    if (!pending.item.classList.contains('failed')) sendPending(view, ref, pending.data);
+    if (!pending.item.classList.contains('failed')) sendPending(view, ref, pending);
   }
 }
 

@@ -20,11 +20,12 @@ let confirming: { room: string; change: Ending } | undefined;
 /** Joins on their way, by ref: a refusal names no room, only the ref it answers. */
 const joins = new Map<string, string>();
 
-/** Joins a room, remembering the request so that a refusal can close the room again. */
-export function joinRoom(room: string, since?: number): void {
+/** Joins a room (resuming after `since`, with the changes after `changes`), remembering the request so that a refusal can close the room again. */
+export function joinRoom(room: string, since?: number, changes?: number): void {
   const ref = newRef('join');
   joins.set(ref, room);
-  send(since === undefined ? { type: 'join', room, ref } : { type: 'join', room, since, ref });
+  if (since === undefined) send({ type: 'join', room, ref });
+  else send(changes === undefined ? { type: 'join', room, since, ref } : { type: 'join', room, since, changes, ref });
 }
 
 /** The room's list came: its joins were answered. */

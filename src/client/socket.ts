@@ -1,5 +1,6 @@
 import { CloseCode, type ClientMessage, type ServerMessage } from '../shared/protocol/index.js';
 import { reconnectDelay } from './backoff.js';
+import { highestChange } from './messageState.js';
 import { socketPath } from './socketPath.js';
 
 export type ConnectionState =
@@ -52,7 +53,7 @@ export class ChatSocket {
   connect(): void {
     clearTimeout(this.timer);
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const socket = new WebSocket(`${scheme}//${location.host}${socketPath(this.lastId)}`);
+    const socket = new WebSocket(`${scheme}//${location.host}${socketPath(this.lastId, highestChange())}`);
     this.socket = socket;
     this.handlers.state({ state: 'connecting' });
     socket.addEventListener('open', () => {

@@ -6,6 +6,8 @@ import { LOBBY, conversationKey, type Conversation, type User } from '../shared/
 export interface Pending {
   item: HTMLLIElement;
   data: string;
+  /** The message it answers. */
+  replyTo?: number;
 }
 
 /** One conversation on screen: a room or a direct-message thread. */
@@ -32,6 +34,8 @@ export interface View {
   replaying: boolean;
   scrollTop: number | undefined;
   draft: string;
+  /** The message the next one sent here answers (Reply), with its author's name for the line above the box. */
+  replyTo: { id: number; name: string } | undefined;
   unread: number;
   mentioned: number;
   /** The newest id this user has read here, as the server keeps it. */
@@ -89,6 +93,7 @@ export function makeView(kind: View['kind'], target: string, title: string, list
     replaying: false,
     scrollTop: undefined,
     draft: '',
+    replyTo: undefined,
     unread: 0,
     mentioned: 0,
     lastReadId: 0,

@@ -69,8 +69,8 @@ const oneMessage = new nunjucks.Template("{{ message(m, me, t('user.deleted')) }
 
 /** How many messages' markup is kept; the oldest kept goes first. */
 const RENDERED_LIMIT = 1000;
-/** Each kept message's markup, with the author's name it was made with (a rename makes it stale). */
-const rendered = new Map<number, { name: string; bytes: Buffer }>();
+/** Each kept message's markup, with the author's name and the state it was made with (a rename or a change makes it stale). */
+const rendered = new Map<number, { name: string; version: string; bytes: Buffer }>();
 const encoder = new TextEncoder();
 
 /** UTF-8 in memory of its own: a small `Buffer.from` is a slice of a shared 8 KiB pool, kept whole while kept. */
@@ -80,19 +80,29 @@ function ownBytes(text: string): Buffer {
 }
 
 /**
- * One message's markup as UTF-8, for `me`. A message's text never changes, and its markup depends
- * on the reader only by the `mine` class, so it is rendered and encoded once and kept for every
- * reader but its author, until its author's name changes (a rename, docs/protocol.md "Your
- * account"): the chat page's latest messages cost a lookup each, not a render. A deleted author's
- * messages say so in the reader's language, so they are rendered for each page.
+ * What a message's markup shows that can change after it was sent: its own changes (edits, deletion,
+ * reactions: each a new `change`) and the quote of the message it answers (which changes with that one).
+ */
+function versionOf(m: StoredMessage): string {
+  const quote = m.replyTo;
+  return `${m.change ?? 0}${quote ? `:${quote.deleted ? '-' : quote.user.name}:${quote.data}` : ''}`;
+}
+
+/**
+ * One message's markup as UTF-8, for `me`. Its markup depends on the reader only by the `mine` class,
+ * so it is rendered and encoded once and kept for every reader but its author, until its author's
+ * name changes (a rename, docs/protocol.md "Your account") or the message does (`versionOf`): the chat
+ * page's latest messages cost a lookup each, not a render. A deleted author's messages say so in the
+ * reader's language, so they are rendered for each page.
  */
 function messageBytes(m: StoredMessage, me: User, language: LanguageContext): Buffer {
   if (m.user.id === me.id || m.user.deleted) return Buffer.from(oneMessage.render({ m, me, ...language }));
   const kept = rendered.get(m.id);
-  if (kept !== undefined && kept.name === m.user.name) return kept.bytes;
+  const version = versionOf(m);
+  if (kept !== undefined && kept.name === m.user.name && kept.version === version) return kept.bytes;
   const bytes = ownBytes(oneMessage.render({ m, me: null, ...language }));
   if (kept === undefined && rendered.size >= RENDERED_LIMIT) rendered.delete(rendered.keys().next().value as number);
-  rendered.set(m.id, { name: m.user.name, bytes });
+  rendered.set(m.id, { name: m.user.name, version, bytes });
   return bytes;
 }
 

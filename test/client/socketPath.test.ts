@@ -9,3 +9,12 @@ describe('socketPath', () => {
     expect(Object.fromEntries(url.searchParams)).toEqual({ since: '42', presence: 'batch', people: 'lazy', rooms: 'changes' });
   });
 });
+
+describe('socketPath with changes', () => {
+  it('asks for the changes after the highest one seen, next to since; without one known, for none', () => {
+    const url = new URL(socketPath(42, 17), 'http://chat.test');
+    expect(Object.fromEntries(url.searchParams)).toEqual({ since: '42', changes: '17', presence: 'batch', people: 'lazy', rooms: 'changes' });
+    expect(new URL(socketPath(42, 0), 'http://chat.test').searchParams.get('changes')).toBe('0');
+    expect(new URL(socketPath(42), 'http://chat.test').searchParams.has('changes')).toBe(false);
+  });
+});

@@ -1,6 +1,6 @@
 // Moderation in Chromium, in English and in Chinese: an owner (the site's first account) deletes
-// someone's message from the chat page (asked in place, then gone for everyone: another page shows
-// the deleted line, a ws client hears `deleted`), where a guest has no Delete on others' messages;
+// someone's message from the chat page (its menu's Delete asks in place, then it is gone for everyone:
+// another page shows the deleted line, a ws client hears `deleted`), where a guest's menu has no Delete;
 // locks a room from the chat page (a guest's composer goes read-only, with the note); and on the
 // moderation page makes a moderator, removes a person and reads the log, all in the reader's language.
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -43,23 +43,28 @@ describeInChromium('moderation, in Chromium', () => {
         await waitForMessage(mod.page, text);
         await waitForMessage(guest.page, text);
         const row = (page: typeof mod.page) => page.locator(`#scroller li.message[data-id="${sent.id}"]`);
-        // The guest's page shows no Delete on Bob's message (the server would refuse it anyway).
-        expect(await row(guest.page).locator('.delete-message').isVisible()).toBe(false);
-        // The owner's asks in place first, then deletes.
-        const button = row(mod.page).locator('.delete-message');
+        // The guest's page offers no Delete on Bob's message (the server would refuse it anyway).
+        await row(guest.page).locator('.message-actions').click();
+        await guest.page.waitForSelector('#message-menu:not([hidden])');
+        expect(await guest.page.locator('#message-menu [data-action="delete"]').isVisible()).toBe(false);
+        // The owner's menu asks in place first, then deletes.
+        await row(mod.page).locator('.message-actions').click();
+        const button = mod.page.locator('#message-menu [data-action="delete"]');
         await button.click();
         expect((await button.textContent())?.trim()).toBe(t('message.confirmDelete'));
         await button.click();
         const deleted = await bobWs.next<Extract<ServerMessage, { type: 'deleted' }>>((m) => m.type === 'deleted');
-        expect(deleted).toEqual({ type: 'deleted', id: sent.id, room: 'lobby' });
+        expect(deleted).toEqual({ type: 'deleted', id: sent.id, room: 'lobby', change: expect.any(Number) });
         for (const page of [mod.page, guest.page]) {
           const shown = await until('the deleted line', () => visibleMessages(page), (rows) => rows.some((r) => r.id === String(sent.id) && r.text === t('message.deleted')));
           expect(shown.map((r) => r.text)).not.toContain(text);
         }
-        // Gone after a reload too (the server's page no longer has it).
+        // After a reload the server's page has the line, never the text.
         await guest.page.reload();
         await guest.page.waitForSelector('#status[data-state="online"]');
-        expect((await visibleMessages(guest.page)).map((r) => r.id)).not.toContain(String(sent.id));
+        const reloaded = await visibleMessages(guest.page);
+        expect(reloaded.find((r) => r.id === String(sent.id))?.text).toBe(t('message.deleted'));
+        expect(reloaded.map((r) => r.text)).not.toContain(text);
         expect(mod.dialogs).toEqual([]);
         expect([...mod.pageErrors, ...guest.pageErrors]).toEqual([]);
       });

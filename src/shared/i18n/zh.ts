@@ -333,4 +333,23 @@ export const zh = {
   'wsError.too_late.minutes': '消息 {id} 是 {minutes} 分钟以前发的，已经不能编辑了',
   'wsError.too_many_reactions.max': '消息 {id} 已经有 {max} 种不同的回应了，请选其中一种',
   'wsError.room_locked.named': '“{room}”已锁定：只有管理员可以发言',
+
+  // Changing messages on the chat page (issue 16): the message menu, editing, replies and reactions
+  'edits.menu': '消息操作',
+  'edits.reply': '回复',
+  'edits.react': '表情回应',
+  'edits.edit': '编辑',
+  'edits.cancel': '取消',
+  'edits.edited': '（已编辑）',
+  'edits.editedAt': '编辑于 {time}',
+  'edits.editing': '正在编辑你的消息：Enter 保存，Esc 取消',
+  'edits.replyingTo': '回复 {name}',
+  'edits.originalDeleted': '原消息已删除',
+  'edits.quoteTitle': '跳到被回复的消息',
+  'edits.reactWith': '用 {emoji} 回应',
+  'edits.reactOther': '任意回应，最多 16 个字符',
+  'edits.reactAdd': '添加',
+  'edits.reactTooLong': '回应最多 {max} 个字符',
+  'edits.reactedBy': '{emoji}：{names}',
+  'edits.offline': '未连接：请稍后再试',
 } as const satisfies Record<Key, string>;
