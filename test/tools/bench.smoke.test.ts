@@ -14,6 +14,7 @@ const SINGLE = ['--targets', ALL.join(',')];
 /** Every scenario and the targets it applies to. */
 const EXPECTED: Record<string, string[]> = {
   'fan-out': ALL,
+  changes: ['product'],
   latency: ALL,
   'many-senders': ALL,
   idle: ALL,
@@ -67,8 +68,12 @@ describe('npm run bench', () => {
     for (const r of result.runs.filter((r) => ['fan-out', 'latency', 'many-senders'].includes(r.scenario))) {
       expect(r.metrics.deliveries, `${r.scenario}/${r.target}`).toBe(r.metrics.messages! * r.metrics.clients!);
     }
+    // Reactions and edits reach every client as a chat does, one frame each.
+    const changes = result.runs.find((r) => r.scenario === 'changes')!;
+    expect(changes.metrics.deliveries).toBe(changes.metrics.frames! * changes.metrics.clients!);
+    expect(changes.metrics.changeFrames).toBeGreaterThan(0);
     expect(result.summary).toMatchObject({ lost: 0, failedRuns: 0 });
-    expect(stdout).toMatch(/\ntargets met \d+ of 9[^\n]*\nmessages lost 0, failed runs 0\nPASS: nothing lost, every run completed \(timings never change the exit status\)\n$/);
+    expect(stdout).toMatch(/\ntargets met \d+ of 10[^\n]*\nmessages lost 0, failed runs 0\nPASS: nothing lost, every run completed \(timings never change the exit status\)\n$/);
   });
 
   it('refuses unknown arguments and scenarios', async () => {

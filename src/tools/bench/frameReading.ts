@@ -12,6 +12,8 @@ export const Kind = {
   PRESENCE: 5,
   HISTORY: 6,
   ERROR: 7,
+  /** A change to a message: `edited`, `reactions` or `deleted`. */
+  CHANGE: 8,
 } as const;
 export type Kind = (typeof Kind)[keyof typeof Kind];
 
@@ -24,6 +26,9 @@ const BY_NAME: Record<string, Kind> = {
   presence: Kind.PRESENCE,
   history: Kind.HISTORY,
   error: Kind.ERROR,
+  edited: Kind.CHANGE,
+  reactions: Kind.CHANGE,
+  deleted: Kind.CHANGE,
 };
 
 export function frameKind(data: Buffer): Kind {
@@ -41,7 +46,11 @@ export function frameKind(data: Buffer): Kind {
       case 0x68: // h
         return Kind.HISTORY;
       case 0x65: // e
-        return Kind.ERROR;
+        return second === 0x64 ? Kind.CHANGE : Kind.ERROR; // ed…, er…
+      case 0x72: // r
+        return second === 0x65 && data[11] === 0x61 && data[12] === 0x63 ? Kind.CHANGE : Kind.OTHER; // reac… (not read)
+      case 0x64: // d
+        return second === 0x65 ? Kind.CHANGE : Kind.OTHER; // de… (not dm)
       default:
         return Kind.OTHER;
     }

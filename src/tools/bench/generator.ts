@@ -16,6 +16,8 @@ export function chatText(seq: number, room = 'lobby'): string {
 /** What a scenario does with frames; everything else is only counted. */
 export interface Sink {
   chat?(client: BenchClient, data: Buffer): void;
+  /** An `edited`, `reactions` or `deleted` frame. */
+  change?(client: BenchClient, data: Buffer): void;
   /** A `history` frame after the greeting (an answer to a `history` request). */
   history?(client: BenchClient, data: Buffer): void;
 }
@@ -77,6 +79,8 @@ export class BenchClient {
   readonly ws: WebSocket;
   frames = 0;
   chats = 0;
+  /** `edited`, `reactions` and `deleted` frames. */
+  changes = 0;
   /** Users in the lobby as this client knows it: its list, then join/left/presence. */
   seen = 0;
   ready = false;
@@ -138,6 +142,10 @@ export class BenchClient {
       case Kind.CHAT:
         this.chats++;
         group.sink.chat?.(this, data);
+        return;
+      case Kind.CHANGE:
+        this.changes++;
+        group.sink.change?.(this, data);
         return;
       case Kind.LIST:
         if (this.counts) {

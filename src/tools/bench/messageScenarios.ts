@@ -166,7 +166,7 @@ async function paced(ctx: RunContext, clients: number, senders: number, rate: nu
 }
 
 /** The figures every message scenario reports about its deliveries and the server's work for them. */
-function deliveryMetrics(ctx: RunContext, figures: WindowFigures, deliveries: number) {
+export function deliveryMetrics(ctx: RunContext, figures: WindowFigures, deliveries: number) {
   return {
     deliveries,
     deliveriesPerSecond: deliveries / (figures.wallMs / 1000),

@@ -34,6 +34,11 @@ const COLUMNS: Record<ScenarioName, Column[]> = {
     { key: 'serverCpuUsPerDelivery', label: 'server CPU/delivery', format: micros },
     { key: 'peakRssBytes', label: 'peak RSS', format: mib },
   ],
+  changes: [
+    { key: 'deliveriesPerSecond', label: 'deliveries/s', format: count },
+    { key: 'serverCpuUsPerDelivery', label: 'server CPU/delivery', format: micros },
+    { key: 'peakRssBytes', label: 'peak RSS', format: mib },
+  ],
   latency: [
     { key: 'p50Ms', label: 'p50', format: millis },
     { key: 'p99Ms', label: 'p99', format: millis },
@@ -72,6 +77,7 @@ const COLUMNS: Record<ScenarioName, Column[]> = {
 /** The figures shown for every round, to see the spread: those the targets judge. */
 const PER_ROUND: Record<ScenarioName, Column[]> = {
   'fan-out': [COLUMNS['fan-out'][1]!],
+  changes: [COLUMNS.changes[1]!],
   latency: [COLUMNS.latency[1]!],
   'many-senders': [COLUMNS['many-senders'][1]!],
   idle: [COLUMNS.idle[0]!],
@@ -83,6 +89,7 @@ const PER_ROUND: Record<ScenarioName, Column[]> = {
 const RATIOS: RatioSpec[] = [
   { scenario: 'fan-out', label: 'server CPU/delivery, product ÷ frame-once', metric: 'serverCpuUsPerDelivery', over: 'product', under: 'frame-once' },
   { scenario: 'fan-out', label: 'server CPU/delivery, plain ÷ product', metric: 'serverCpuUsPerDelivery', over: 'plain', under: 'product' },
+  { scenario: 'changes', label: 'server CPU/delivery with changes, cluster-2 ÷ product', metric: 'serverCpuUsPerDelivery', over: 'cluster-2', under: 'product' },
   { scenario: 'latency', label: 'p99, product ÷ frame-once', metric: 'p99Ms', over: 'product', under: 'frame-once' },
   { scenario: 'latency', label: 'p99, product ÷ plain', metric: 'p99Ms', over: 'product', under: 'plain' },
   { scenario: 'many-senders', label: 'server CPU/delivery, product ÷ frame-once', metric: 'serverCpuUsPerDelivery', over: 'product', under: 'frame-once' },
@@ -116,6 +123,14 @@ export function computeTargets(records: RunRecord[], ratios: RatioResult[]): Tar
   return [
     judged('fan-out: server CPU per delivery ≤ 1.5× frame-once', ratioOf('fan-out', RATIOS[0]!.label), ratio, (v) => v <= 1.5),
     judged('fan-out: server CPU per delivery ≥ 4× better than plain', ratioOf('fan-out', RATIOS[1]!.label), ratio, (v) => v >= 4),
+    // The fan-out's targets, with reactions and edits in the traffic: against frame-once's chats-only fan-out.
+    judged(
+      'changes: server CPU per delivery with 10% reactions and edits ≤ 1.5× frame-once\'s fan-out',
+      medianOf(records, 'changes', 'product', 'serverCpuUsPerDelivery') / medianOf(records, 'fan-out', 'frame-once', 'serverCpuUsPerDelivery'),
+      ratio,
+      (v) => v <= 1.5,
+    ),
+    judged('changes: server CPU per delivery, two processes ≤ 1.3× one', ratioOf('changes', 'server CPU/delivery with changes, cluster-2 ÷ product'), ratio, (v) => v <= 1.3),
     judged('latency: p99 ≤ 1.2× frame-once', ratioOf('latency', RATIOS[2]!.label), ratio, (v) => v <= 1.2),
     judged('idle: memory ≤ 12 KiB per connection', medianOf(records, 'idle', 'product', 'rssPerConnectionBytes'), kib, (v) => v <= 12 * 1024),
     judged('idle: all connected in < 2× plain\'s time', ratioOf('idle', RATIOS[6]!.label), ratio, (v) => v < 2),
@@ -147,7 +162,7 @@ export function renderReport(input: ReportInput): string {
   const { records, rounds } = input;
   const out: string[] = [...input.header, ''];
   for (const scenario of input.scenarios) {
-    const engines = scenario.targets.some(isCluster) && (scenario.name === 'fan-out' || scenario.name === 'latency');
+    const engines = scenario.targets.some(isCluster) && (scenario.name === 'fan-out' || scenario.name === 'changes' || scenario.name === 'latency');
     const columns = [...COLUMNS[scenario.name], ...(engines ? [ENGINE_COLUMN] : [])];
     const perRound = PER_ROUND[scenario.name];
     out.push(`${scenario.name}: ${scenario.description}`);

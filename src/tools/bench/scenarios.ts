@@ -3,6 +3,7 @@
 import type { EngineUrls } from './engines.js';
 import { history, signin } from './httpScenarios.js';
 import { idle } from './idleScenario.js';
+import { changes } from './changesScenario.js';
 import { fanOut, latency, manySenders } from './messageScenarios.js';
 import { pgHistory, preparePgHistory } from './pgHistory.js';
 import { pgWrites } from './pgWritesScenario.js';
@@ -12,7 +13,7 @@ import { prepareHistory } from './seed.js';
 import type { Sizes } from './sizes.js';
 import { SINGLE_TARGETS, type TargetName } from './targets.js';
 
-export const SCENARIOS = ['fan-out', 'latency', 'many-senders', 'idle', 'signin', 'history', 'publishes', 'pg-writes', 'pg-history'] as const;
+export const SCENARIOS = ['fan-out', 'changes', 'latency', 'many-senders', 'idle', 'signin', 'history', 'publishes', 'pg-writes', 'pg-history'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface Scenario {
@@ -40,6 +41,13 @@ export const SCENARIO_LIST: Scenario[] = [
     describe: ({ fanOut: s }) =>
       `${n(s.clients)} clients in the lobby, 1 of them sends ${n(s.messages)} chats as fast as ${s.window} unanswered at a time allow (after ${n(s.warmUp)} untimed)`,
     run: fanOut,
+  },
+  {
+    name: 'changes',
+    targets: ['product', 'cluster-2'],
+    describe: ({ fanOut: s }) =>
+      `as fan-out, but 1 frame in 10 a reaction toggled and 1 in 10 an edit of the sender's latest message: ${n(s.messages)} frames (after ${n(s.warmUp)} untimed)`,
+    run: changes,
   },
   {
     name: 'latency',
