@@ -26,7 +26,7 @@ import { Connections } from './connections.js';
 import { deliver } from './delivery.js';
 import { ChatError, errorMessage, refusalOf } from './errors.js';
 import { PresenceSync } from './presence/presenceSync.js';
-import { ReplayBudget, replay } from './resume.js';
+import { ReplayBudget, replay, type ResumePoint } from './resume.js';
 import { Sequencer, messageIdOf, type SequencerTimes } from './sequencer.js';
 import { evictFormerMembers } from './membershipRecheck.js';
 import { LockedRooms } from './lockedRooms.js';
@@ -182,10 +182,11 @@ export class Hub implements ChatContext {
    * connection's own work (see sendQueue.ts): anything due to it meanwhile waits behind, in order.
    */
   connect(peer: Peer, user: User, options: ConnectOptions = {}): Connection {
-    const { since } = options;
+    const { since, changes } = options;
     const connection = new Connection(`${this.tag}.${++this.connectionsMade}`, peer, user, options, this.options.log);
     this.connections.add(connection);
-    if (since !== undefined) this.resume(connection, since, [LOBBY], user.id);
+    // Before the `unread` counts (and the lobby's `list`): a message deleted while away is out of those counts already.
+    if (since !== undefined) this.resume(connection, { since, changes }, [LOBBY], user.id);
     this.rooms.enter(connection, LOBBY, { history: since === undefined, announceToSelf: false });
     if (this.locks.has(LOBBY)) this.send(connection, { type: 'locked', room: LOBBY, locked: true });
     connection.later(async () => {
@@ -255,9 +256,9 @@ export class Hub implements ChatContext {
     connection.send(jsonFrame(message));
   }
 
-  resume(connection: Connection, since: number, rooms: string[], dmsOf?: string): void {
+  resume(connection: Connection, from: ResumePoint, rooms: string[], dmsOf?: string): void {
     // Gapless: what comes after a replay assumes it was sent whole, so one cut short closes the connection (it resumes).
-    connection.later(() => replay(this.store, this.replays, connection, since, rooms, dmsOf), { gapless: true });
+    connection.later(() => replay(this.store, this.replays, connection, from, rooms, dmsOf), { gapless: true });
   }
 
   /** Online users per room, every room `viewer` may see (private ones only when a member), in creation order. */
