@@ -134,4 +134,29 @@ forEachEngine('the upkeep', [], (fresh) => {
     await store.addUser(guest, NOW);
     expect(await store.getUser(guest.id)).toEqual({ ...guest, createdAt: NOW });
   });
+
+  it('a guest whose only trace is a reaction in a deleted room goes once the room is purged', async () => {
+    const store = await fresh();
+    const reactor = await signedIn(store, 'Reacted Once', LONG_AGO);
+    const writer = await signedIn(store, 'Wrote There', LONG_AGO);
+    await store.createRoom('gone', LONG_AGO, writer.id);
+    const message = await store.addChat({ room: 'gone', user: writer, data: 'react to me', ts: LONG_AGO });
+    expect(await store.toggleReaction(message.id, reactor.id, '👍', 20)).toMatchObject({ message: { id: message.id } });
+    const sweepAll = async () => {
+      let users = 0;
+      for (let i = 0, more = true; more && i < 100; i++) {
+        const counts = await store.sweep(NOW, MAX_AGE);
+        users += counts.users;
+        more = counts.more;
+      }
+      return users;
+    };
+    // Kept while the reaction is there.
+    await sweepAll();
+    expect(await store.getUser(reactor.id)).toBeDefined();
+    expect(await store.deleteRoom('gone', NOW)).toBe(true);
+    await until('the room purged (its name free)', () => store.createRoom('gone', NOW + 1, writer.id), (room) => room !== undefined, 15_000);
+    await sweepAll();
+    expect(await store.getUser(reactor.id)).toBeUndefined();
+  });
 });

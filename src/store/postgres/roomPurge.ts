@@ -10,6 +10,8 @@ import { inTransaction, unreachable, type Queryable } from './pool.js';
 
 const SQL = {
   deletedRooms: 'SELECT name FROM rooms WHERE deleted_at IS NOT NULL ORDER BY deleted_at',
+  // The chunk's reactions first (the same messages: the first `limit` of the room by id).
+  deleteReactions: 'DELETE FROM reactions WHERE message_id IN (SELECT id FROM messages WHERE room = $1 ORDER BY id LIMIT $2)',
   deleteMessages: 'DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE room = $1 ORDER BY id LIMIT $2)',
   // Only once none is left, asked again: another process may be purging the same room.
   dropRoom: `DELETE FROM rooms WHERE name = $1 AND deleted_at IS NOT NULL
@@ -57,6 +59,7 @@ export class RoomPurge {
   async purge(tx: Queryable, limit = PURGE_CHUNK): Promise<number> {
     let left = limit;
     for (const { name } of (await tx.query<{ name: string }>(SQL.deletedRooms)).rows) {
+      await tx.query(SQL.deleteReactions, [name, left]);
       left -= (await tx.query(SQL.deleteMessages, [name, left])).rowCount ?? 0;
       if (left <= 0) break;
       // Fewer than asked for: this room has none left (unless another process is still at it).

@@ -18,6 +18,10 @@ export class RoomPurge {
   constructor(private readonly db: Database.Database) {
     this.statements = {
       deletedRooms: db.prepare<[], { name: string }>('SELECT name FROM rooms WHERE deleted_at IS NOT NULL ORDER BY deleted_at'),
+      // The chunk's reactions first (the same messages: the first `limit` of the room by id).
+      deleteReactions: db.prepare<[string, number]>(
+        'DELETE FROM reactions WHERE message_id IN (SELECT id FROM messages WHERE room = ? ORDER BY id LIMIT ?)',
+      ),
       deleteMessages: db.prepare<[string, number]>(
         'DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE room = ? ORDER BY id LIMIT ?)',
       ),
@@ -28,6 +32,7 @@ export class RoomPurge {
       purge: db.transaction((limit: number): number => {
         let left = limit;
         for (const { name } of this.statements.deletedRooms.all()) {
+          this.statements.deleteReactions.run(name, left);
           left -= this.statements.deleteMessages.run(name, left).changes;
           // Fewer than asked for: none of its messages are left.
           if (left > 0) this.statements.dropRoom.run(name);
