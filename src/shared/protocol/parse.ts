@@ -85,7 +85,8 @@ function text(fields: Fields, limits: ParseLimits): string {
 function emoji(fields: Fields): string {
   const value = requiredString(fields, 'emoji').trim();
   if (isBlank(value)) reject('empty', 'wsError.empty.emoji');
-  if (graphemes(value) > MAX_EMOJI_LENGTH) reject('too_long', 'wsError.too_long.emoji', { max: MAX_EMOJI_LENGTH });
+  // At most MAX code units is at most MAX characters: only longer ones are segmented (Intl.Segmenter is slow).
+  if (value.length > MAX_EMOJI_LENGTH && graphemes(value) > MAX_EMOJI_LENGTH) reject('too_long', 'wsError.too_long.emoji', { max: MAX_EMOJI_LENGTH });
   if (hasInvisibleInEmoji(value)) reject('bad_message', 'wsError.bad_message.emoji');
   return value;
 }
