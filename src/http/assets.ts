@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /** The files pages link to, under static/. */
-export const LINKED_ASSETS = ['app.js', 'style.css', 'favicon.svg'] as const;
+export const LINKED_ASSETS = ['app.js', 'signin.js', 'style.css', 'favicon.svg'] as const;
 export type LinkedAsset = (typeof LINKED_ASSETS)[number];
 
 /** How long a browser keeps a file named with its content's hash: a year, never asking again. */

@@ -66,7 +66,7 @@ function compressionAndCaching(site: () => string, appUrl: () => string) {
   });
 
   it('keeps files named by their hash for a year, other static files for an hour, and pages not at all', async () => {
-    for (const file of ['app.js', 'style.css', 'favicon.svg']) {
+    for (const file of ['app.js', 'style.css', 'favicon.svg', 'signin.js']) {
       const hashed = await rawGet(`${site()}/static/${file}?v=${hashOf(file)}`);
       expect(hashed.status, file).toBe(200);
       expect(hashed.headers['cache-control'], file).toBe('public, max-age=31536000, immutable');

@@ -19,14 +19,14 @@ it('links the stylesheet, favicon and script of every page by their content hash
   const chatPage = await (await fetch(`${chat.server.url}/`, { headers: { cookie: alice.cookie } })).text();
   const signinPage = await (await fetch(`${chat.server.url}/signin`)).text();
   for (const file of ['style.css', 'favicon.svg', 'app.js']) expect(linked(chatPage)).toContain(`/static/${file}?v=${hashOf(file)}`);
-  for (const file of ['style.css', 'favicon.svg']) expect(linked(signinPage)).toContain(`/static/${file}?v=${hashOf(file)}`);
+  for (const file of ['style.css', 'favicon.svg', 'signin.js']) expect(linked(signinPage)).toContain(`/static/${file}?v=${hashOf(file)}`);
   expect(chatPage).toContain('<link rel="icon"');
   // Nothing linked without its version.
   for (const url of [...linked(chatPage), ...linked(signinPage)]) expect(url).toMatch(/\?v=[0-9a-f]{12}$/);
 });
 
 it('keeps a hashed address for a year, a bare one for an hour, and no page for long', async () => {
-  for (const file of ['style.css', 'app.js', 'favicon.svg']) {
+  for (const file of ['style.css', 'app.js', 'signin.js', 'favicon.svg']) {
     const hashed = await fetch(`${chat.server.url}/static/${file}?v=${hashOf(file)}`);
     expect(hashed.status, file).toBe(200);
     expect(hashed.headers.get('cache-control'), file).toBe('public, max-age=31536000, immutable');
