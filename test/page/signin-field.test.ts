@@ -1,7 +1,8 @@
 // The sign-in page in Chromium, in both languages: the suggested guest name is selected, so typing
 // replaces it; the field holds as many characters as the server's name limit (emoji included) and
-// the server takes a name that long; and the page's favicon is there (no 404 on any load).
-// Skipped without /usr/bin/chromium.
+// the server takes a name that long; the page's favicon is there (no 404 on any load); and no
+// paragraph of the card leaves one Chinese character (or one word) alone on its last line at a
+// phone's width (nor one English word). Skipped without /usr/bin/chromium.
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { MAX_NAME_LENGTH } from '../../src/shared/protocol/index.js';
@@ -15,6 +16,31 @@ declare const document: any; // eslint-disable-line @typescript-eslint/no-explic
 async function submit(page: Page): Promise<void> {
   await Promise.all([page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame()), page.locator('form.signin button[type="submit"]').click()]);
   await page.waitForLoadState('load');
+}
+
+/**
+ * For each paragraph, label and heading of the card: how many lines it takes and what its last line
+ * holds, measured from the laid-out text, one range per character.
+ */
+function lastLines(page: Page): Promise<{ text: string; lines: number; last: string }[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('main.card h1, main.card p, main.card label')].map((block: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+      const chars: { top: number; ch: string }[] = [];
+      const walker = document.createTreeWalker(block, 4 /* NodeFilter.SHOW_TEXT */);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (let i = 0; i < node.data.length; i++) {
+          const range = document.createRange();
+          range.setStart(node, i);
+          range.setEnd(node, i + 1);
+          const rect = range.getClientRects()[0];
+          if (rect && rect.width > 0) chars.push({ top: Math.round(rect.top), ch: node.data[i] });
+        }
+      }
+      const tops = [...new Set(chars.map((c) => c.top))].sort((a, b) => a - b);
+      const lastTop = tops[tops.length - 1];
+      return { text: block.textContent.trim(), lines: tops.length, last: chars.filter((c) => c.top === lastTop).map((c) => c.ch).join('').trim() };
+    }),
+  );
 }
 
 describeInChromium('the sign-in field in Chromium', () => {
@@ -80,4 +106,22 @@ describeInChromium('the sign-in field in Chromium', () => {
     const selected = await page.evaluate(() => document.activeElement?.selectionEnd - document.activeElement?.selectionStart);
     expect(selected === 0 || Number.isNaN(selected)).toBe(true);
   });
+
+  for (const locale of ['zh-CN', 'en-US'] as const) {
+    it(`leaves no character (Chinese) or word (English) alone on the last line of a sign-in paragraph, from 300 to 600 px wide (${locale})`, async () => {
+      const { page } = await people.launch({ locale, viewport: { width: 300, height: 800 } });
+      await page.goto(`${chat.server.url}/signin`);
+      await page.evaluate(() => document.fonts.ready);
+      const alone: string[] = [];
+      for (let width = 300; width <= 600; width += 4) {
+        await page.setViewportSize({ width, height: 800 });
+        const blocks = await lastLines(page);
+        expect(blocks.length).toBeGreaterThan(3);
+        // Punctuation does not count: "箱。" alone on a line is one character alone.
+        const count = (last: string) => (locale === 'zh-CN' ? last.replace(/[^\p{L}\p{N}]/gu, '').length : last.split(/\s+/).length);
+        for (const block of blocks) if (block.lines > 1 && count(block.last) < 2) alone.push(`${width} px: ${block.text} ends with "${block.last}"`);
+      }
+      expect(alone).toEqual([]);
+    });
+  }
 });
