@@ -18,6 +18,7 @@ export const en = {
 
   // Connection status in the top bar
   'status.connecting': 'Connecting…',
+  'status.noAnswer': 'No answer from the server — reconnecting…',
   'status.online': 'Connected',
   'status.signedOut': 'Signed out',
   'status.waiting': 'Offline — reconnecting in {seconds} s',

@@ -15,6 +15,7 @@ export const zh = {
   'language.name': '中文',
 
   'status.connecting': '正在连接…',
+  'status.noAnswer': '服务器没有回应，正在重新连接…',
   'status.online': '已连接',
   'status.signedOut': '已退出登录',
   'status.waiting': '连接已断开，{seconds} 秒后重连',
