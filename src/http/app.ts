@@ -21,6 +21,7 @@ import { chatRoutes } from './routes/chat.js';
 import { healthRoutes } from './routes/health.js';
 import { moderationRoutes } from './routes/moderation.js';
 import { roomEndRoutes } from './routes/roomEnds.js';
+import { roomPageRoutes } from './routes/roomPage.js';
 import { roomRoutes } from './routes/rooms.js';
 import { searchRoutes } from './routes/search.js';
 import { signinRoutes } from './routes/signin.js';
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     accountRoutes({ ...deps, passwordGuesses }),
     roomRoutes({ ...deps, roomLimits }),
     roomEndRoutes(deps),
+    roomPageRoutes(deps),
     moderationRoutes(deps),
     searchRoutes(deps),
     healthRoutes(deps.accepting, deps.store),
