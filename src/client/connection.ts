@@ -48,7 +48,7 @@ function showState(state: ConnectionState): void {
   byId('retry').hidden = state.state !== 'waiting';
   switch (state.state) {
     case 'connecting':
-      statusText.textContent = t('status.connecting');
+      statusText.textContent = t(state.noAnswer ? 'status.noAnswer' : 'status.connecting');
       break;
     case 'online':
       statusText.textContent = t('status.online');

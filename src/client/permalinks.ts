@@ -1,6 +1,8 @@
 // Links to one message, `#room=<name>&message=<id>` or `#with=<user id>&message=<id>`: the
 // conversation opens at that message, with older pages loaded until it is on screen. A link to a
-// room I am not in only offers to join it: following a link must never make me a member.
+// room I am not in only offers to join it: following a link must never make me a member. A room
+// that does not exist (or is private and not mine) is the server's "no such room" page instead.
+// `#room=<name>` alone opens (or offers) the room.
 import { foldName, normalizeRoomName, type Conversation } from '../shared/protocol/index.js';
 import { openDm, openRoom } from './conversation.js';
 import { byId, element } from './dom.js';
@@ -39,8 +41,22 @@ function closeOffer(): void {
   document.getElementById(OFFER_ID)?.remove();
 }
 
-/** Shows the room a link points into, with a button to join it (and then open the message). */
-function offerRoom(room: string, id: number): void {
+/** The room's own address, `/rooms/<name>`: the chat page on it, or the server's "no such room" page. */
+function roomAddress(room: string): string {
+  return `/rooms/${encodeURIComponent(room)}`;
+}
+
+/** Whether the server says there is no such room for me (404); on any other answer, or none, it may be there. */
+async function noSuchRoom(room: string): Promise<boolean> {
+  try {
+    return (await fetch(roomAddress(room), { redirect: 'manual', headers: { accept: 'text/html' } })).status === 404;
+  } catch {
+    return false;
+  }
+}
+
+/** Shows the room a link points into, with a button to join it (and then open the message, if the link names one). */
+function offerRoom(room: string, id?: number): void {
   closeOffer();
   const offer = element('div', { className: 'chooser', attrs: { id: OFFER_ID, role: 'dialog', 'aria-labelledby': `${OFFER_ID}-title` } });
   const join = element('button', { text: t('permalink.join', { room }), attrs: { type: 'button', id: `${OFFER_ID}-join` } });
@@ -51,10 +67,10 @@ function offerRoom(room: string, id: number): void {
     openRoom(room);
     // The join's answer brings the latest page: the search for the message waits for it.
     if (joining) current.loaded = false;
-    void openMessage({ room }, id);
+    if (id !== undefined) void openMessage({ room }, id);
   });
   close.addEventListener('click', closeOffer);
-  offer.append(element('p', { className: 'chooser-title', text: t('permalink.notMember', { room }), attrs: { id: `${OFFER_ID}-title` } }), join, ' ', close);
+  offer.append(element('p', { className: 'chooser-title', text: t(id === undefined ? 'permalink.roomNotMember' : 'permalink.notMember', { room }), attrs: { id: `${OFFER_ID}-title` } }), join, ' ', close);
   byId('scroller').before(offer);
   join.focus();
 }
@@ -64,7 +80,7 @@ export async function openMessage(conversation: Conversation, id: number): Promi
   closeOffer();
   if ('room' in conversation) {
     const room = spelling(conversation.room);
-    if (!myRooms.has(room)) return offerRoom(room, id);
+    if (!myRooms.has(room)) return offerOrLeave(room, id);
     openRoom(room);
   } else {
     openDm(knownUsers.get(conversation.with) ?? { id: conversation.with, name: conversation.with.slice(0, 8), image: 0 });
@@ -85,12 +101,25 @@ export async function openMessage(conversation: Conversation, id: number): Promi
   setTimeout(() => item.classList.remove('highlight'), HIGHLIGHT_MS);
 }
 
-/** The message the address names, if it names one. */
+/** A room I am not in: offered when it is there for me, else the server's "no such room" page in place of this one. */
+async function offerOrLeave(room: string, id?: number): Promise<void> {
+  if (await noSuchRoom(room)) location.replace(roomAddress(room));
+  else offerRoom(room, id);
+}
+
+/** The message the address names, if it names one; or the room, if it names only a room. */
 export function openFromAddress(): void {
   const params = new URLSearchParams(location.hash.slice(1));
   const id = Number(params.get('message'));
   const room = normalizeRoomName(params.get('room'));
   const other = params.get('with');
+  if (room && !params.has('message')) {
+    closeOffer();
+    const spelled = spelling(room);
+    if (myRooms.has(spelled)) openRoom(spelled);
+    else void offerOrLeave(spelled);
+    return;
+  }
   if (!Number.isSafeInteger(id) || id <= 0) return;
   if (room) void openMessage({ room }, id);
   else if (other) void openMessage({ with: other }, id);

@@ -4,7 +4,8 @@ import { highestChange } from './messageState.js';
 import { socketPath } from './socketPath.js';
 
 export type ConnectionState =
-  | { state: 'connecting' }
+  /** `noAnswer`: the last socket was given up because a message of mine went unanswered (see ANSWER_TIMEOUT_MS). */
+  | { state: 'connecting'; noAnswer?: boolean }
   | { state: 'online' }
   | { state: 'waiting'; retryAt: number }
   | { state: 'signed-out' }
@@ -13,6 +14,14 @@ export type ConnectionState =
 
 /** How long a blocked page waits before trying again (a block lasts 10 minutes at least, or is lifted). */
 const BLOCKED_RETRY_MS = 60_000;
+
+/**
+ * A chat or DM with no answer (its echo or an error) this long after it was sent, with nothing at
+ * all heard from the server meanwhile: the connection is taken for dead (a network gone without a
+ * close, which TCP and the 30 s heartbeat notice late) and a new one is opened, which resumes.
+ */
+export const ANSWER_TIMEOUT_MS = 5000;
+const ANSWER_CHECK_MS = 250;
 
 export interface ChatSocketHandlers {
   message(message: ServerMessage): void;
@@ -31,6 +40,10 @@ export class ChatSocket {
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private opened = false;
+  /** Refs of my chats and DMs on this socket that have had no answer yet, with when each was sent. */
+  private readonly unanswered = new Map<string, number>();
+  private lastHeard = 0;
+  private watchdog: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private lastId: number,
@@ -50,12 +63,12 @@ export class ChatSocket {
     return this.socket?.readyState === WebSocket.OPEN;
   }
 
-  connect(): void {
+  connect(noAnswer = false): void {
     clearTimeout(this.timer);
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const socket = new WebSocket(`${scheme}//${location.host}${socketPath(this.lastId, highestChange())}`);
     this.socket = socket;
-    this.handlers.state({ state: 'connecting' });
+    this.handlers.state(noAnswer ? { state: 'connecting', noAnswer } : { state: 'connecting' });
     socket.addEventListener('open', () => {
       this.attempt = 0;
       this.handlers.state({ state: 'online' });
@@ -63,7 +76,9 @@ export class ChatSocket {
       this.opened = true;
     });
     socket.addEventListener('message', (event) => {
-      if (typeof event.data !== 'string') return;
+      // A socket given up for dead that turns out to live on is not listened to any more.
+      if (this.socket !== socket || typeof event.data !== 'string') return;
+      this.lastHeard = Date.now();
       let message: ServerMessage;
       try {
         message = JSON.parse(event.data) as ServerMessage;
@@ -71,11 +86,13 @@ export class ChatSocket {
         return;
       }
       if ((message.type === 'chat' || message.type === 'dm') && typeof message.id === 'number') this.saw(message.id);
+      if ('ref' in message && typeof message.ref === 'string') this.unanswered.delete(message.ref);
       this.handlers.message(message);
     });
     socket.addEventListener('close', (event) => {
       if (this.socket !== socket) return;
       this.socket = undefined;
+      this.stopWatching();
       if (event.code === CloseCode.INVALID_USER) {
         this.handlers.state({ state: 'signed-out' });
         location.assign('/signin');
@@ -93,6 +110,7 @@ export class ChatSocket {
   send(message: ClientMessage): boolean {
     if (!this.socket || this.socket.readyState !== WebSocket.OPEN) return false;
     this.socket.send(JSON.stringify(message));
+    if ((message.type === 'chat' || message.type === 'dm') && message.ref !== undefined) this.expectAnswer(message.ref);
     return true;
   }
 
@@ -100,6 +118,31 @@ export class ChatSocket {
   retryNow(): void {
     if (this.socket) return;
     this.connect();
+  }
+
+  private expectAnswer(ref: string): void {
+    this.unanswered.set(ref, Date.now());
+    this.watchdog ??= setInterval(() => this.checkAnswers(), ANSWER_CHECK_MS);
+  }
+
+  /** Gives the socket up when its oldest unanswered message, and the last thing heard, are both ANSWER_TIMEOUT_MS old. */
+  private checkAnswers(): void {
+    if (this.unanswered.size === 0) return this.stopWatching();
+    const oldest = Math.min(...this.unanswered.values());
+    if (Date.now() - Math.max(oldest, this.lastHeard) < ANSWER_TIMEOUT_MS) return;
+    const socket = this.socket;
+    this.socket = undefined;
+    this.stopWatching();
+    // Its close may take a long time on a dead network, and is ignored when it comes (`this.socket`
+    // is no longer it); the new socket resumes with since=, and the page sends its pending messages again.
+    socket?.close();
+    this.connect(true);
+  }
+
+  private stopWatching(): void {
+    clearInterval(this.watchdog);
+    this.watchdog = undefined;
+    this.unanswered.clear();
   }
 
   private scheduleReconnect(): void {

@@ -9,16 +9,19 @@ import type { Counters } from '../limits/counters.js';
 import { PasswordGuesses } from '../limits/passwordGuesses.js';
 import { RoomCreationLimits } from '../limits/roomCreation.js';
 import type { Store } from '../store/store.js';
+import { Assets } from './assets.js';
 import { currentUser, sameOriginWrites } from './auth.js';
 import type { AppState } from './context.js';
 import { errorResponses } from './errors.js';
 import { language } from './language.js';
+import { linkAssets } from './render.js';
 import { accountRoutes } from './routes/account.js';
 import { avatarRoutes } from './routes/avatars.js';
 import { chatRoutes } from './routes/chat.js';
 import { healthRoutes } from './routes/health.js';
 import { moderationRoutes } from './routes/moderation.js';
 import { roomEndRoutes } from './routes/roomEnds.js';
+import { roomPageRoutes } from './routes/roomPage.js';
 import { roomRoutes } from './routes/rooms.js';
 import { searchRoutes } from './routes/search.js';
 import { signinRoutes } from './routes/signin.js';
@@ -59,9 +62,13 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   const passwordGuesses = new PasswordGuesses(deps.counters, deps.passwordGuessLimit);
   const nameSignIns = new NameSignIns(deps.store, passwordGuesses, deps.sessionMaxAgeMs);
 
+  // Hashed once, here: pages link each file by its content, so browsers may keep them for good.
+  const assets = new Assets(STATIC_DIR);
+  linkAssets(assets);
+
   app.use(errorResponses(deps.log));
   app.use(securityHeaders);
-  app.use(staticFiles(STATIC_DIR));
+  app.use(staticFiles(STATIC_DIR, assets));
   app.use(language);
   app.use(sameOriginWrites(deps.allowedOrigins, deps.trustProxy));
   app.use(bodyParser({ enableTypes: ['json', 'form'], jsonLimit: BODY_LIMIT, formLimit: BODY_LIMIT, strict: true }));
@@ -73,6 +80,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     accountRoutes({ ...deps, passwordGuesses }),
     roomRoutes({ ...deps, roomLimits }),
     roomEndRoutes(deps),
+    roomPageRoutes(deps),
     moderationRoutes(deps),
     searchRoutes(deps),
     healthRoutes(deps.accepting, deps.store),

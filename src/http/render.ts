@@ -3,6 +3,7 @@ import nunjucks from 'nunjucks';
 import { VIEWS_DIR } from '../paths.js';
 import { LANGUAGES, catalogue, interpolate, isKey, translate, translateParts, type Lang, type Part } from '../shared/i18n/index.js';
 import type { StoredMessage, User } from '../shared/protocol/index.js';
+import type { Assets } from './assets.js';
 import type { AppContext } from './context.js';
 import { requestLanguage } from './language.js';
 
@@ -15,6 +16,14 @@ const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(VIEWS_DIR, { 
 env.addFilter('isodate', (ts: unknown) => (typeof ts === 'number' ? new Date(ts).toISOString() : ''));
 // The server does not know the reader's time zone: UTC here, and the page redraws it in local time.
 env.addFilter('clock', (ts: unknown) => (typeof ts === 'number' ? new Date(ts).toISOString().slice(11, 16) : ''));
+
+// Bare names until the app has hashed its files (linkAssets).
+env.addGlobal('asset', (file: unknown) => `/static/${String(file)}`);
+
+/** Pages link static files as `asset('app.js')`: the address with the file's content hash (assets.ts). */
+export function linkAssets(assets: Assets): void {
+  env.addGlobal('asset', (file: unknown) => assets.url(String(file)));
+}
 
 /** Nunjucks' way to read a template's macros, which its types leave out (synchronous with this loader). */
 interface Exporting {

@@ -37,7 +37,7 @@ const minutes = (waitMs: number) => Math.max(1, Math.ceil(waitMs / 60_000));
 
 /** The sign-in form: the name to show in it, and the error to show with it. */
 function form(ctx: AppContext, name: string, error?: string): void {
-  render(ctx, 'signin.njk', { name, minPassword: MIN_PASSWORD_LENGTH, maxPassword: MAX_PASSWORD_LENGTH, ...(error === undefined ? {} : { error }) });
+  render(ctx, 'signin.njk', { name, maxName: MAX_NAME_LENGTH, minPassword: MIN_PASSWORD_LENGTH, maxPassword: MAX_PASSWORD_LENGTH, ...(error === undefined ? {} : { error }) });
 }
 
 export function signinRoutes({ store, identity, nameSignIns, hub, signinLimiter, trustProxy, allowedOrigins }: SigninDeps): Router<AppState> {

@@ -18,6 +18,7 @@ export const en = {
 
   // Connection status in the top bar
   'status.connecting': 'Connecting…',
+  'status.noAnswer': 'No answer from the server — reconnecting…',
   'status.online': 'Connected',
   'status.signedOut': 'Signed out',
   'status.waiting': 'Offline — reconnecting in {seconds} s',
@@ -88,6 +89,11 @@ export const en = {
   'room.removeTitle': 'Remove {name} from this room',
   'permalink.notMember': 'This link is to a message in # {room}, a room you are not in.',
   'permalink.join': 'Join # {room}',
+  'permalink.roomNotMember': 'This link is to # {room}, a room you are not in.',
+  'noRoom.title': 'No such room',
+  'noRoom.text': 'There is no room # {room} here, or it is private and you are not one of its members.',
+  'noRoom.back': 'Back to the lobby',
+  'title.noRoom': 'No such room · Chat',
 
   // The conversation
   'messages.older': 'Load older messages',

@@ -1,5 +1,6 @@
 // Why this file is long: it is the whole Chinese catalogue, one line per string of en.ts.
 // The Simplified Chinese catalogue, key for key with en.ts.
+// Why this file is long: it is en.ts's flat list of strings, one per line, in Chinese.
 import type { Key } from './index.js';
 
 // `satisfies`: a key missing here, or one English lacks, is a compile error.
@@ -16,6 +17,7 @@ export const zh = {
   'language.name': '中文',
 
   'status.connecting': '正在连接…',
+  'status.noAnswer': '服务器没有回应，正在重新连接…',
   'status.online': '已连接',
   'status.signedOut': '已退出登录',
   'status.waiting': '连接已断开，{seconds} 秒后重连',
@@ -85,6 +87,11 @@ export const zh = {
   'room.removeTitle': '把 {name} 移出这个房间',
   'permalink.notMember': '这个链接指向 # {room} 房间里的一条消息，你还没有加入这个房间。',
   'permalink.join': '加入 # {room}',
+  'permalink.roomNotMember': '这个链接指向 # {room} 房间，你还没有加入这个房间。',
+  'noRoom.title': '没有这个房间',
+  'noRoom.text': '这里没有 # {room} 这个房间，或者它是私密房间而你不是成员。',
+  'noRoom.back': '回到大厅',
+  'title.noRoom': '没有这个房间 · 聊天室',
 
   'messages.older': '加载更早的消息',
   'messages.empty': '还没有消息，来打个招呼吧！',

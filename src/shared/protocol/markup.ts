@@ -88,7 +88,10 @@ function emphasis(text: string): Inline[] {
   return [...links(before), { kind, children: emphasis(match[1]!) }, ...emphasis(after)].filter((piece) => piece.kind !== 'text' || piece.text !== '');
 }
 
-const URL_PATTERN = /\bhttps?:\/\/[^\s<>"'`]+/giu;
+// `www.` names a web address too (linked as https): not inside a longer word, name or address
+// (mywww.x, a.www.x, me@www.x), but right after Chinese text, which has no spaces.
+// A link ends at a space, a quote, or Chinese punctuation (，。、：！？ and brackets), which no address has unescaped.
+const URL_PATTERN = /\bhttps?:\/\/[^\s<>"'`\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]+|(?<![\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}_.@/-])www\.[\p{L}\p{N}][^\s<>"'`\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]*/giu;
 // Punctuation that usually ends a sentence rather than a URL.
 const TRAILING = /[.,;:!?)\]}>'"。，；：！？）】」』]+$/u;
 
@@ -98,7 +101,7 @@ export interface Piece {
   href?: string;
 }
 
-/** Splits text into plain pieces and link pieces (http and https only: nothing else is ever a link). */
+/** Splits text into plain pieces and link pieces (http and https only, `www.` as https: nothing else is ever a link). */
 export function linkPieces(text: string): Piece[] {
   const pieces: Piece[] = [];
   let last = 0;
@@ -110,7 +113,7 @@ export function linkPieces(text: string): Piece[] {
     const start = match.index ?? 0;
     let href: string | undefined;
     try {
-      const parsed = new URL(url);
+      const parsed = new URL(/^www\./i.test(url) ? `https://${url}` : url);
       if (parsed.protocol === 'http:' || parsed.protocol === 'https:') href = parsed.href;
     } catch {
       href = undefined;

@@ -1,7 +1,7 @@
 // A message's formatting (src/shared/protocol/markup.ts): what is understood, and that what is not
 // stays exactly as typed. Never HTML: the pieces are data, their text set as text by the page.
 import { describe, expect, it } from 'vitest';
-import { hasMarkup, parseMarkup } from '../../../src/shared/protocol/index.js';
+import { hasMarkup, linkPieces, parseMarkup } from '../../../src/shared/protocol/index.js';
 
 const text = (t: string) => ({ kind: 'text', text: t });
 
@@ -45,5 +45,21 @@ describe('parseMarkup', () => {
       expect(hasMarkup(plain)).toBe(false);
       expect(parseMarkup(plain)).toEqual([{ kind: 'paragraph', children: [text(plain)] }]);
     }
+  });
+
+  it('links `www.` addresses as https, without the sentence’s full stop, and only where they start', () => {
+    expect(linkPieces('see www.example.com.')).toEqual([{ text: 'see ' }, { text: 'www.example.com', href: 'https://www.example.com/' }, { text: '.' }]);
+    expect(linkPieces('WWW.Example.com/a?b=1 ok')).toEqual([{ text: 'WWW.Example.com/a?b=1', href: 'https://www.example.com/a?b=1' }, { text: ' ok' }]);
+    // Chinese has no spaces: right after it is still the start of an address.
+    expect(linkPieces('去www.example.com，看看')).toEqual([{ text: '去' }, { text: 'www.example.com', href: 'https://www.example.com/' }, { text: '，看看' }]);
+    expect(parseMarkup('**www.example.com**')).toEqual([
+      { kind: 'paragraph', children: [{ kind: 'bold', children: [{ kind: 'link', text: 'www.example.com', href: 'https://www.example.com/' }] }] },
+    ]);
+    // Inside a longer name, an e-mail address or a path, and a bare "www." are not links.
+    for (const plain of ['mywww.example.com', 'a.www.example.com', 'me@www.example.com', '/srv/www.example.com', 'www.', 'the www. prefix']) {
+      expect(linkPieces(plain)).toEqual([{ text: plain }]);
+    }
+    // An address written with its scheme is one link, not two.
+    expect(linkPieces('https://www.example.com')).toEqual([{ text: 'https://www.example.com', href: 'https://www.example.com/' }]);
   });
 });
