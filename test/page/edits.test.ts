@@ -333,6 +333,41 @@ describeInChromium('changing messages in Chromium', () => {
         expect(bob.pageErrors).toEqual([]);
       });
 
+      it('draws a fresh page as live: the deleted line (in the served HTML too, without the text), the edited mark, the quote, reactions and a code block', async () => {
+        await inLobby(bob);
+        const bobWs = await people.client(bobUser);
+        const asked = await sayOnSocket(carolWs, unique('asked') + '\n```\nnpm run migrate\n```');
+        const taken = unique('taken back');
+        const gone = await sayOnSocket(carolWs, taken);
+        const typo = await sayOnSocket(carolWs, unique('typo'));
+        const answer = unique('answer');
+        carolWs.send({ type: 'chat', room: 'lobby', data: answer, replyTo: asked.id });
+        const reply = await carolWs.next<ChatMessage>((m) => m.type === 'chat' && m.data === answer);
+        carolWs.send({ type: 'delete', id: gone.id });
+        const fixed = unique('fixed');
+        carolWs.send({ type: 'edit', id: typo.id, data: fixed });
+        carolWs.send({ type: 'react', id: asked.id, emoji: '👍' });
+        bobWs.send({ type: 'react', id: asked.id, emoji: '👍' });
+        await until('both reactions live', () => shown(bob.page, asked.id), (s) => s.reactions[0]?.count === 2);
+        await until('the edit live', () => shown(bob.page, typo.id), (s) => s.edited);
+        await until('the deletion live', () => shown(bob.page, gone.id), (s) => s.deleted);
+        const ids = [asked.id, gone.id, typo.id, reply.id];
+        const live = await Promise.all(ids.map((id) => shown(bob.page, id)));
+        expect(live[0]?.reactions).toEqual([expect.objectContaining({ emoji: '👍', count: 2, pressed: true })]);
+        expect(live[3]?.quote).toBe(`${carol.user.name} ${asked.data.replace(/\s+/gu, ' ')}`);
+
+        // The page as the server sends it: the deleted one's row has the line in Bob's language and not its text.
+        const html = await (await fetch(`${chat.server.url}/`, { headers: { cookie: bobUser.cookie, 'accept-language': locale } })).text();
+        expect(html).not.toContain(taken);
+        const goneRow = html.slice(html.indexOf(`data-id="${gone.id}"`));
+        expect(goneRow.slice(0, goneRow.indexOf('</li>'))).toContain(t('message.deleted'));
+
+        await reloadChat(bob.page);
+        expect(await Promise.all(ids.map((id) => shown(bob.page, id)))).toEqual(live);
+        expect(await row(bob.page, asked.id).locator('.text pre code').textContent()).toBe('npm run migrate');
+        expect(bob.pageErrors).toEqual([]);
+      });
+
       it('makes the README picture: a reply, reactions, an edited and a deleted message and a code block', async () => {
         const room = `${lang === 'en' ? 'release' : 'fabu'}${Date.now() % 100000}`;
         await chat.createRoom(carol, room);
