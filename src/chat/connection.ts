@@ -28,6 +28,8 @@ export interface Flusher {
 export interface ConnectOptions {
   /** Resume: send the messages after this id instead of the latest history. */
   since?: number | undefined;
+  /** With `since`: also every change after this number to the messages up to `since` (edited, deleted, reactions). */
+  changes?: number | undefined;
   /** The sign-in this connection belongs to, so signing out closes exactly its sockets. */
   sessionId?: string | undefined;
   /** `?presence=batch`: `presence` frames instead of one `join`/`left` each. */

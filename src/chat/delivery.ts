@@ -118,10 +118,13 @@ function privateRoomChange(event: Extract<BusEvent, { kind: 'roomChange' }>, mem
   }
 }
 
-/** A stored message's id and conversation, so a replay that sent it already is not followed by it again. */
+/** A stored message's id and conversation (or a change's, with its number), so a replay that sent it already is not followed by it again. */
 function carriedBy(message: ServerMessage): Carried | undefined {
   if (message.type === 'chat') return { id: message.id, scope: conversationKey({ room: message.room }) };
   if (message.type === 'dm') return { id: message.id, scope: DM_SCOPE };
+  if (message.type === 'edited' || message.type === 'deleted' || message.type === 'reactions') {
+    return { id: message.id, scope: 'room' in message ? conversationKey({ room: message.room }) : DM_SCOPE, change: message.change };
+  }
   return undefined;
 }
 

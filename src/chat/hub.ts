@@ -1,3 +1,4 @@
+// Why this file is long: it is the one place the chat core's parts meet (connections, commands, the bus and both sequencers); each part's logic lives in a file of its own.
 // The chat itself, as one process sees it: connections come and go, their messages are handed to
 // the command for their type (commands/), and bus events are delivered to the sockets here
 // (delivery.ts). Every message is stored before it is published, and published through the bus,
@@ -26,8 +27,9 @@ import { Connections } from './connections.js';
 import { deliver } from './delivery.js';
 import { ChatError, errorMessage, refusalOf } from './errors.js';
 import { PresenceSync } from './presence/presenceSync.js';
-import { ReplayBudget, replay } from './resume.js';
+import { ReplayBudget, replay, type ResumePoint } from './resume.js';
 import { Sequencer, messageIdOf, type SequencerTimes } from './sequencer.js';
+import { ChangeSequencer, changeOf } from './changeSequencer.js';
 import { evictFormerMembers } from './membershipRecheck.js';
 import { LockedRooms } from './lockedRooms.js';
 import { closeEndedSessions } from './sessionRecheck.js';
@@ -84,7 +86,10 @@ export class Hub implements ChatContext {
         const announced = event(await write);
         if (!announced) return;
         const id = messageIdOf(announced);
-        if (id !== undefined) this.sequencer?.remember(id, 'origin' in announced ? announced.origin : undefined);
+        const origin = 'origin' in announced ? announced.origin : undefined;
+        if (id !== undefined) this.sequencer?.remember(id, origin);
+        const change = changeOf(announced);
+        if (change !== undefined) this.changeSequencer?.remember(change, origin);
         this.bus.publish(announced);
       } catch (error) {
         // Not stored (the store out of reach): the sender hears so, with its ref, and nobody hears of the message.
@@ -100,6 +105,8 @@ export class Hub implements ChatContext {
   private readonly presenceSync: PresenceSync;
   private readonly unsubscribe: () => void;
   private readonly sequencer: Sequencer | undefined;
+  /** Behind the sequencer: change events in change order (see changeSequencer.ts). */
+  private readonly changeSequencer: ChangeSequencer | undefined;
 
   constructor(private readonly options: HubOptions) {
     this.store = options.store;
@@ -111,12 +118,18 @@ export class Hub implements ChatContext {
     this.rooms = new Rooms({ ...options, publishPresence: (room, change, user) => this.presenceSync.publish(room, change, user) });
     this.limits = new UserLimits(options);
     this.presenceSync = new PresenceSync({ bus: this.bus, tag: this.tag, rooms: this.rooms, timeoutMs: options.presenceTimeoutMs });
+    const changes = options.sequence && this.sequenceChanges(options.sequence);
+    this.changeSequencer = changes;
     const sequencer = options.sequence && this.sequence(options.sequence);
     this.sequencer = sequencer;
     const unsubscribe = options.bus.subscribe(sequencer ? (event) => sequencer.push(event) : (event) => this.deliver(event));
     const unwatch = options.bus.onConnectionChange((connected) => {
-      if (!connected) return sequencer?.disconnected();
+      if (!connected) {
+        changes?.disconnected();
+        return sequencer?.disconnected();
+      }
       sequencer?.reconnected();
+      changes?.reconnected();
       void this.recheckSessions();
       void this.reloadLocks();
     });
@@ -124,6 +137,7 @@ export class Hub implements ChatContext {
       unsubscribe();
       unwatch();
       sequencer?.stop();
+      changes?.stop();
     };
     this.presenceSync.start();
   }
@@ -153,6 +167,7 @@ export class Hub implements ChatContext {
   async start(): Promise<void> {
     await this.locks.reload(this.store);
     await this.sequencer?.start();
+    await this.changeSequencer?.start();
   }
 
   private sequence(times: SequencerTimes): Sequencer {
@@ -160,10 +175,27 @@ export class Hub implements ChatContext {
       {
         fetch: (after, upTo, limit) => this.store.messagesBetween(after, upTo, limit),
         newest: () => this.store.lastMessageId(),
-        deliver: (event) => this.deliver(event),
+        deliver: (event) => (this.changeSequencer ? this.changeSequencer.push(event) : this.deliver(event)),
         // Every connection here reconnects and resumes by id (paced), rather than a flood sent live.
         tooFarBehind: (missed) => {
           this.options.log('resume_everyone', { missed });
+          for (const connection of this.connections) connection.peer.close(CloseCode.SERVICE_RESTART, CloseReason.RESUME);
+        },
+        failed: (error) => this.options.log('sequencer_failed', { error: String(error) }),
+      },
+      times,
+    );
+  }
+
+  private sequenceChanges(times: SequencerTimes): ChangeSequencer {
+    return new ChangeSequencer(
+      {
+        fetch: (after, upTo, limit) => this.store.changesBetween(after, upTo, limit),
+        newest: () => this.store.lastChange(),
+        messagesUpTo: () => this.sequencer?.deliveredUpTo ?? Number.MAX_SAFE_INTEGER,
+        deliver: (event) => this.deliver(event),
+        tooFarBehind: (missed) => {
+          this.options.log('resume_everyone', { missedChanges: missed });
           for (const connection of this.connections) connection.peer.close(CloseCode.SERVICE_RESTART, CloseReason.RESUME);
         },
         failed: (error) => this.options.log('sequencer_failed', { error: String(error) }),
@@ -182,10 +214,11 @@ export class Hub implements ChatContext {
    * connection's own work (see sendQueue.ts): anything due to it meanwhile waits behind, in order.
    */
   connect(peer: Peer, user: User, options: ConnectOptions = {}): Connection {
-    const { since } = options;
+    const { since, changes } = options;
     const connection = new Connection(`${this.tag}.${++this.connectionsMade}`, peer, user, options, this.options.log);
     this.connections.add(connection);
-    if (since !== undefined) this.resume(connection, since, [LOBBY], user.id);
+    // Before the `unread` counts (and the lobby's `list`): a message deleted while away is out of those counts already.
+    if (since !== undefined) this.resume(connection, { since, changes }, [LOBBY], user.id);
     this.rooms.enter(connection, LOBBY, { history: since === undefined, announceToSelf: false });
     if (this.locks.has(LOBBY)) this.send(connection, { type: 'locked', room: LOBBY, locked: true });
     connection.later(async () => {
@@ -255,9 +288,9 @@ export class Hub implements ChatContext {
     connection.send(jsonFrame(message));
   }
 
-  resume(connection: Connection, since: number, rooms: string[], dmsOf?: string): void {
+  resume(connection: Connection, from: ResumePoint, rooms: string[], dmsOf?: string): void {
     // Gapless: what comes after a replay assumes it was sent whole, so one cut short closes the connection (it resumes).
-    connection.later(() => replay(this.store, this.replays, connection, since, rooms, dmsOf), { gapless: true });
+    connection.later(() => replay(this.store, this.replays, connection, from, rooms, dmsOf), { gapless: true });
   }
 
   /** Online users per room, every room `viewer` may see (private ones only when a member), in creation order. */

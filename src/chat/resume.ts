@@ -7,6 +7,7 @@ import { conversationKey, type StoredMessage } from '../shared/protocol/index.js
 import type { Store } from '../store/store.js';
 import { jsonFrame } from '../transport/frame.js';
 import type { Connection } from './connection.js';
+import { replayChanges } from './changeReplay.js';
 import type { Coverage } from './sendQueue.js';
 
 /** Messages read from the store at a time when replaying. */
@@ -60,20 +61,32 @@ export class ReplayBudget {
   }
 }
 
+/** Where a client resumes from: the last message id it saw, and (if it keeps them) the last change number. */
+export interface ResumePoint {
+  since: number;
+  changes?: number | undefined;
+}
+
 /**
  * Sends every message after `since` in the rooms (and with `dmsOf` that user's DMs), in id order,
- * straight to the peer; the connection's other frames wait behind it (see sendQueue.ts). Returns
- * what it covered, so a live copy of a message it already sent is not sent again.
+ * straight to the peer, then with `changes` every change after it to the older messages
+ * (changeReplay.ts); the connection's other frames wait behind it (see sendQueue.ts), the `unread`
+ * counts and a joined room's `list` among them. Returns what it covered, so a live copy of a
+ * message or change it already sent is not sent again.
  */
 export async function replay(
   store: Store,
   budget: ReplayBudget,
   connection: Connection,
-  since: number,
+  { since, changes }: ResumePoint,
   rooms: string[],
   dmsOf?: string,
 ): Promise<Coverage> {
   const { peer } = connection;
+  // Read first: every change up to it is committed before the reads below, so they show it
+  // (messages with their current state, older ones by changesSince); a live copy of one is dropped.
+  const changesUpTo = changes === undefined ? undefined : await store.lastChange();
+  const sent = new Map<number, number>();
   let after = since;
   for (;;) {
     await budget.take(connection.user.id, RESUME_PAGE);
@@ -84,6 +97,7 @@ export async function replay(
       while (peer.isOpen && peer.bufferedBytes > REPLAY_HIGH_WATER_BYTES) await sleep(WAIT_STEP_MS, undefined, { ref: false });
       if (!peer.isOpen) break;
       peer.send(jsonFrame(message));
+      if (message.change !== undefined) sent.set(message.id, message.change);
       after = message.id;
     }
     if (page.length < RESUME_PAGE || !peer.isOpen) break;
@@ -93,7 +107,10 @@ export async function replay(
   // What it covers: up to the last message it sent, or, when there was none, up to what exists
   // (a `since` past the newest message covers nothing said after it).
   const upTo = after > since ? after : Math.min(since, await store.lastMessageId());
-  return { scopes: [...rooms.map((room) => conversationKey({ room })), ...(dmsOf === undefined ? [] : [DM_SCOPE])], upTo };
+  const scopes = [...rooms.map((room) => conversationKey({ room })), ...(dmsOf === undefined ? [] : [DM_SCOPE])];
+  if (changes === undefined || changesUpTo === undefined || !peer.isOpen) return { scopes, upTo };
+  await replayChanges(store, budget, connection, { after: changes, upToId: since, rooms, dmsOf, highWaterBytes: REPLAY_HIGH_WATER_BYTES }, sent);
+  return { scopes, upTo, changes: { upTo: changesUpTo, sent } };
 }
 
 /** The scope of every DM in a replay that covers a user's DMs. */

@@ -15,12 +15,25 @@ export interface Carried {
   id: number;
   /** `room:<name>`, or `dm` for any direct message (a replay covers all of a user's DMs). */
   scope: string;
+  /** A change frame's number (`edited`, `deleted`, `reactions`): `id` is then the message it is about. */
+  change?: number;
 }
 
-/** What a finished replay sent: every message of these scopes up to this id. */
+/** What a finished replay sent: every message of these scopes up to this id (and, resumed with `changes`, the changes below). */
 export interface Coverage {
   scopes: readonly string[];
   upTo: number;
+  changes?: ChangeCoverage;
+}
+
+/**
+ * The changes a resume with `changes=` showed, in its scopes: every change up to `upTo` (committed
+ * before it read anything, so what it sent shows them all), and beyond that, per message id, the
+ * highest change its frames showed (a message or a change frame read after a later commit).
+ */
+export interface ChangeCoverage {
+  upTo: number;
+  sent: ReadonlyMap<number, number>;
 }
 
 export interface WorkOptions {
@@ -42,6 +55,9 @@ export class SendQueue {
   private draining = false;
   /** What replays and history pages sent, by scope: the newest id in each. */
   private readonly covered = new Map<string, number>();
+  /** What resumes with `changes=` showed, by scope (every change up to a number), and past that by message. */
+  private readonly changesCovered = new Map<string, number>();
+  private readonly changesSent = new Map<number, number>();
 
   constructor(
     private readonly peer: Peer,
@@ -58,8 +74,11 @@ export class SendQueue {
     else if (!this.sentAlready(carried)) this.peer.send(frame);
   }
 
-  cover({ scopes, upTo }: Coverage): void {
+  cover({ scopes, upTo, changes }: Coverage): void {
     for (const scope of scopes) this.covered.set(scope, Math.max(this.covered.get(scope) ?? 0, upTo));
+    if (!changes) return;
+    for (const scope of scopes) this.changesCovered.set(scope, Math.max(this.changesCovered.get(scope) ?? 0, changes.upTo));
+    for (const [id, change] of changes.sent) this.changesSent.set(id, Math.max(this.changesSent.get(id) ?? 0, change));
   }
 
   sendParts(parts: readonly Buffer[]): void {
@@ -109,6 +128,8 @@ export class SendQueue {
   }
 
   private sentAlready(carried: Carried | undefined): boolean {
-    return carried !== undefined && carried.id <= (this.covered.get(carried.scope) ?? 0);
+    if (carried === undefined) return false;
+    if (carried.change === undefined) return carried.id <= (this.covered.get(carried.scope) ?? 0);
+    return carried.change <= (this.changesCovered.get(carried.scope) ?? 0) || carried.change <= (this.changesSent.get(carried.id) ?? 0);
   }
 }

@@ -76,6 +76,11 @@ export class Sequencer {
     private readonly times: SequencerTimes = SEQUENCER_TIMES,
   ) {}
 
+  /** The id of the last message delivered here (0 before start). */
+  get deliveredUpTo(): number {
+    return this.last ?? 0;
+  }
+
   /** Starts from the store's newest id: what is older was committed before this process listened. */
   async start(): Promise<void> {
     this.last = await this.deps.newest();
@@ -142,8 +147,8 @@ export class Sequencer {
         this.queue.unshift(...this.queue.splice(next, 1));
         continue;
       }
-      // A message past the next waits for those before it; the deletion of one not here yet, for it
-      // (read from the store, where a deleted message is no more, so the bus's copy is then dropped).
+      // A message past the next waits for those before it; a change to one not here yet, for it
+      // (read from the store; then the change goes on, to the change sequencer where there is one).
       const upTo = id !== undefined ? id - 1 : about!;
       this.gapTimer ??= setTimeout(() => {
         this.gapTimer = undefined;

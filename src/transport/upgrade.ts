@@ -12,6 +12,7 @@ import type { ConnectionCap, Counters } from '../limits/counters.js';
 import type { Log } from '../log.js';
 import { isStoreUnavailable } from '../store/unavailable.js';
 import {
+  CHANGES_PARAM,
   CloseCode,
   CloseReason,
   PEOPLE_LAZY,
@@ -69,10 +70,18 @@ export function parseSince(url: URL): number | undefined {
   return Number(raw);
 }
 
+/** `changes=<n>` from the query, only beside a `since` (alone it means nothing); anything else: none. */
+export function parseChanges(url: URL): number | undefined {
+  const raw = url.searchParams.get(CHANGES_PARAM);
+  if (parseSince(url) === undefined || raw === null || !/^\d{1,15}$/.test(raw)) return undefined;
+  return Number(raw);
+}
+
 /** What the query asks of the connection (the page's extensions). */
 function connectOptions(url: URL, sessionId: string | undefined): ConnectOptions {
   return {
     since: parseSince(url),
+    changes: parseChanges(url),
     sessionId,
     batchPresence: url.searchParams.get(PRESENCE_PARAM) === PRESENCE_BATCH,
     lazyPeople: url.searchParams.get(PEOPLE_PARAM) === PEOPLE_LAZY,

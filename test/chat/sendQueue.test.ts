@@ -64,3 +64,37 @@ describe("a connection's own work that fails", () => {
     expect(peer.messages).toEqual([]);
   });
 });
+
+describe('live change frames around a resume with changes=', () => {
+  const edited = (id: number, change: number, room = 'lobby') => ({ type: 'edited' as const, id, room, data: `v${change}`, editedAt: 1, change });
+  const carried = (id: number, change: number, room = 'lobby') => ({ id, scope: `room:${room}`, change });
+
+  it('drops a copy of what the resume showed, during it and after, and sends every other change once, after it', async () => {
+    const peer = new KeptPeer();
+    const queue = new SendQueue(peer, () => {});
+    let finish!: () => void;
+    const resumed = new Promise<void>((resolve) => (finish = resolve));
+    // The resume showed every change up to 10 in the lobby, and message 7 as of change 12.
+    queue.later(async () => {
+      await resumed;
+      peer.send(jsonFrame(edited(7, 12)));
+      return { scopes: ['room:lobby'], upTo: 100, changes: { upTo: 10, sent: new Map([[7, 12]]) } };
+    });
+    // Live while it runs: 9 (shown: up to 10), 11 about message 7 (shown by its 12), 11 about another, 13.
+    for (const [id, change] of [[3, 9], [7, 11], [8, 11], [7, 13]] as const) queue.send(jsonFrame(edited(id, change)), carried(id, change));
+    // Another room's change is not covered by a lobby resume.
+    queue.send(jsonFrame(edited(4, 5, 'other')), carried(4, 5, 'other'));
+    finish();
+    for (let turn = 0; turn < 10 && queue.busy; turn++) await new Promise((resolve) => setImmediate(resolve));
+    // After it, a late copy of a shown change is dropped too.
+    queue.send(jsonFrame(edited(3, 10)), carried(3, 10));
+    queue.send(jsonFrame(edited(9, 14)), carried(9, 14));
+    expect(peer.messages.map((m) => m.type === 'edited' && [m.id, m.change])).toEqual([
+      [7, 12],
+      [8, 11],
+      [7, 13],
+      [4, 5],
+      [9, 14],
+    ]);
+  });
+});

@@ -5,6 +5,7 @@ import type { ClientMessages, ClientMessageType, ServerMessage } from '../../sha
 import type { Store } from '../../store/store.js';
 import type { Connection } from '../connection.js';
 import type { LockedRooms } from '../lockedRooms.js';
+import type { ResumePoint } from '../resume.js';
 import type { Rooms } from '../rooms.js';
 import type { UserLimits } from '../userLimits.js';
 import type { TypingThrottle } from '../typingThrottle.js';
@@ -35,8 +36,8 @@ export interface ChatContext {
   publishAfter<T>(connection: Connection, write: Promise<T>, event: (result: T) => BusEvent | undefined, ref?: string): void;
   /** A message to this connection only. */
   send(connection: Connection, message: ServerMessage): void;
-  /** Replays what the connection missed after `since` in these rooms (and the user's DMs). */
-  resume(connection: Connection, since: number, rooms: string[], dmsOf?: string): void;
+  /** Replays what the connection missed after `since` in these rooms (and the user's DMs), with `changes` the changes too. */
+  resume(connection: Connection, from: ResumePoint, rooms: string[], dmsOf?: string): void;
 }
 
 /** Handles one client message type; refuses by throwing (see errors.ts). */

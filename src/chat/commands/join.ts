@@ -6,10 +6,11 @@ import type { ChatContext, Command } from './command.js';
  * `join`: the room's history (or, with `since`, what was missed) and list to this connection,
  * `join` to the room. It also makes the user a member for good, on every device, until they leave.
  */
-export const join: Command<'join'> = async (chat, connection, { room: name, since }) => {
+export const join: Command<'join'> = async (chat, connection, { room: name, since, changes }) => {
   const room = await existingRoom(chat.store, connection.user.id, name);
   await becomeMember(chat, connection.user.id, room.name);
-  if (since !== undefined) chat.resume(connection, since, [room.name]);
+  // The replay (with `changes`, the room's changes too) comes before the room's `list`.
+  if (since !== undefined) chat.resume(connection, { since, changes }, [room.name]);
   // The page shows a locked room as read-only from the start.
   if (chat.locks.has(room.name)) chat.send(connection, { type: 'locked', room: room.name, locked: true });
   if (chat.rooms.refresh(connection, room.name, since === undefined)) return;

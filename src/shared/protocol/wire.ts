@@ -41,6 +41,8 @@ export const CloseReason = {
 
 /** `?since=<id>`: resume after that message id instead of the latest history. */
 export const SINCE_PARAM = 'since';
+/** `?changes=<n>` (with `since`): after the missed messages, every change after `n` to older ones. */
+export const CHANGES_PARAM = 'changes';
 /** `?presence=batch`: batched `presence` frames instead of one `join`/`left` each. */
 export const PRESENCE_PARAM = 'presence';
 export const PRESENCE_BATCH = 'batch';

@@ -8,6 +8,7 @@ import {
   PRESENCE_PARAM,
   ROOMS_PARAM,
   SINCE_PARAM,
+  CHANGES_PARAM,
   type PEOPLE_LAZY,
   type PRESENCE_BATCH,
   type ROOMS_CHANGES,
@@ -25,6 +26,8 @@ export interface ConnectOptions {
   cookie?: string;
   /** Resume: replay what came after this message id. */
   since?: number;
+  /** With `since`: also every change after this number to older messages. */
+  changes?: number;
   origin?: string;
   /** Another path than the server's `/ws/chat`. */
   path?: string;
@@ -101,6 +104,7 @@ export class TestClient {
     const url = new URL(wsUrl);
     if (options.path) url.pathname = options.path;
     if (options.since !== undefined) url.searchParams.set(SINCE_PARAM, String(options.since));
+    if (options.changes !== undefined) url.searchParams.set(CHANGES_PARAM, String(options.changes));
     if (options.presence) url.searchParams.set(PRESENCE_PARAM, options.presence);
     if (options.people) url.searchParams.set(PEOPLE_PARAM, options.people);
     if (options.rooms) url.searchParams.set(ROOMS_PARAM, options.rooms);

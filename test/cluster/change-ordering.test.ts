@@ -1,0 +1,79 @@
+// Two processes on one PostgreSQL database, one of them slow on the bus: a change it committed
+// first (a reaction) is published after a later change of the other (an edit). Every connection
+// still hears the changes in change order, and a client that drops its socket on the first change
+// it hears and resumes with `changes=` that number misses nothing (without the order it would hear
+// the later change first, resume after it, and never hear of the reaction).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeferredBus } from '../../src/bus/deferred.js';
+import type { ServerMessage } from '../../src/shared/protocol/index.js';
+import { say, unique } from '../helpers/chat.js';
+import { TestClient } from '../helpers/client.js';
+import { BusLink } from '../helpers/busLink.js';
+import { createTestDatabase, postgresForTests, type TestDatabase } from '../helpers/postgres.js';
+import { signIn, startTestServer, tempDataDir, type TestServer } from '../helpers/server.js';
+
+const ready = await postgresForTests();
+type Change = Extract<ServerMessage, { type: 'edited' | 'deleted' | 'reactions' }>;
+const isChange = (m: ServerMessage): m is Change => m.type === 'edited' || m.type === 'deleted' || m.type === 'reactions';
+
+describe.skipIf(!ready)('changes in change order across processes', () => {
+  let database: TestDatabase;
+  const links: BusLink[] = [];
+  const processes: TestServer[] = [];
+  const clients: TestClient[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const shared = new DeferredBus();
+    for (let i = 0; i < 2; i++) {
+      const link = new BusLink(shared);
+      links.push(link);
+      processes.push(await startTestServer({ DATABASE_URL: database.url, SIGNIN_RATE_LIMIT: '0', RATE_LIMIT: '0' }, tempDataDir(), { bus: link }));
+    }
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.close()));
+    await Promise.all(processes.map((server) => server.close()));
+    await database?.drop();
+  });
+
+  const connect = async (name: string, at: number, options: { since?: number; changes?: number } = {}) => {
+    const who = await signIn(processes[at]!.url, name);
+    const client = await TestClient.connect(processes[at]!.wsUrl, { cookie: who.cookie, greeted: true, ...options });
+    clients.push(client);
+    return { who, client };
+  };
+
+  it('puts a slow process’s earlier change first, and a client resuming after the first one it heard misses none', async () => {
+    const alice = await connect(unique('Alice'), 0);
+    const bob = await connect(unique('Bob'), 1);
+    const watcher = await connect(unique('Watcher'), 1);
+    const reader = await connect(unique('Reader'), 1);
+    const message = await say(bob.client, unique('change me'));
+    await reader.client.next((m) => m.type === 'chat' && m.id === message.id);
+
+    links[0]!.slowDown(300);
+    try {
+      alice.client.send({ type: 'react', id: message.id, emoji: '👍', ref: 'slow' });
+      // Committed after Alice's reaction (so with the higher number), published long before hers arrives.
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      bob.client.send({ type: 'edit', id: message.id, data: 'edited', ref: 'quick' });
+      // The reader drops its socket on the first change it hears and resumes with its number.
+      const first = (await reader.client.next(isChange, 5000)) as Change;
+      reader.client.terminate();
+      const back = await TestClient.connect(processes[1]!.wsUrl, { cookie: reader.who.cookie, since: message.id, changes: first.change });
+      clients.push(back);
+      await watcher.client.next((m) => isChange(m) && m.type === 'edited', 5000);
+      await watcher.client.next((m) => isChange(m) && m.type === 'reactions', 5000);
+      const heard = watcher.client.received.filter(isChange);
+      expect(heard.map((m) => m.type)).toEqual(['reactions', 'edited']);
+      expect(heard[1]!.change).toBe(heard[0]!.change + 1);
+      await back.settle();
+      const got = [first, ...back.received.filter(isChange)];
+      expect(got.map((m) => m.type).sort()).toEqual(['edited', 'reactions']);
+      expect(got.map((m) => m.change)).toEqual(heard.map((m) => m.change));
+    } finally {
+      links[0]!.slowDown(0);
+    }
+  });
+});
