@@ -374,7 +374,7 @@ describeInChromium('changing messages in Chromium', () => {
         const en = lang === 'en';
         const ws = await people.client(carol, [room]);
         await openRoom(alice.page, room);
-        const plan = await sayOnSocket(ws, en ? 'Deploy plan for today: **migrate**, then _restart_ the workers.' : '今天的部署计划：先**迁移**，再_重启_工作进程。', room);
+        const plan = await sayOnSocket(ws, en ? 'Deploy plan for today: **migrate**, then _restart_ the workers.' : '今天的部署计划：先**迁移**，再重启工作进程（_约五分钟_）。', room);
         const oops = await sayOnSocket(ws, en ? 'Wrong channel, sorry' : '发错频道了，抱歉', room);
         ws.send({ type: 'delete', id: oops.id });
         await say(alice.page, en ? 'Sounds good. The command is:\n```\nnpm run migrate -- --to 8\n```' : '好的。命令是：\n```\nnpm run migrate -- --to 8\n```');
