@@ -333,6 +333,29 @@ describeInChromium('changing messages in Chromium', () => {
         expect(bob.pageErrors).toEqual([]);
       });
 
+      it('counts an unread message deleted while it was offline out once, not twice, when it is back', async () => {
+        await inLobby(bob);
+        const room = `${lang === 'en' ? 'away' : 'likai'}${Date.now() % 100000}`;
+        await chat.createRoom(bobUser, room);
+        await openRoom(bob.page, room);
+        const [first, second] = [await sayOnSocket(carolWs, unique('unread one')), await sayOnSocket(carolWs, unique('unread two'))];
+        await until('two unread in the lobby', () => badge(bob.page, roomButton('lobby')), (b) => b.shown && b.count === 2);
+        const away = await goOffline(bob.page);
+        carolWs.send({ type: 'delete', id: first.id });
+        await carolWs.next((m) => m.type === 'deleted' && m.id === first.id);
+        const third = await sayOnSocket(carolWs, unique('unread three'));
+        await away.online();
+        await until('two unread again (the second and the third)', () => badge(bob.page, roomButton('lobby')), (b) => b.shown && b.count === 2);
+        await settlePage(bob.page);
+        expect(await badge(bob.page, roomButton('lobby'))).toMatchObject({ shown: true, count: 2 });
+        // The lobby shows the deletion and both that are left.
+        await openRoom(bob.page, 'lobby');
+        await waitForMessage(bob.page, third.data);
+        expect(await shown(bob.page, first.id)).toMatchObject({ deleted: true, text: t('message.deleted') });
+        expect((await shown(bob.page, second.id)).text).toBe(second.data);
+        expect(bob.pageErrors).toEqual([]);
+      });
+
       it('draws a fresh page as live: the deleted line (in the served HTML too, without the text), the edited mark, the quote, reactions and a code block', async () => {
         await inLobby(bob);
         const bobWs = await people.client(bobUser);
