@@ -105,6 +105,31 @@ describe('edit', () => {
   });
 });
 
+describe('edit and unread', () => {
+  it('counts a mention an edit added from then on, and not one an edit took away', async () => {
+    const [alice, bob] = await chat.users(personName('Alice'), personName('Bob'));
+    const [a, b] = await chat.connectEach(alice, bob);
+    const room = roomName('mentions');
+    expect((await makeRoom(bob, room, false)).status).toBe(201);
+    await join(b, room);
+    await join(a, room);
+    await a.close();
+    const plainOne = await say(b, unique('plain'), room);
+    const named = await say(b, unique('hey') + ` @${alice.user.name}`, room);
+    expect(named.mentions).toEqual([alice.user.id]);
+    b.send({ type: 'edit', id: plainOne.id, data: `now naming @${alice.user.name}` });
+    await b.next(about(plainOne.id));
+    b.send({ type: 'edit', id: named.id, data: 'no longer naming anyone' });
+    await b.next(about(named.id));
+    const another = await say(b, unique('another plain'), room);
+    b.send({ type: 'edit', id: another.id, data: `@${alice.user.name} named here too` });
+    await b.next(about(another.id));
+    // As sent: one mention; as edited: two (the first and the third).
+    const { unread } = await connectWithUnread(chat, alice);
+    expect(unread.find((entry) => 'room' in entry && entry.room === room)).toMatchObject({ count: 3, mentions: 2 });
+  });
+});
+
 describe('delete', () => {
   it('takes an unread message out of the count on connect', async () => {
     const [alice, bob] = await chat.users(personName('Alice'), personName('Bob'));
