@@ -47,7 +47,8 @@ export function stateFromRendered(item: HTMLElement, text: string): MessageState
     // A row without a readable state is a plain message: nothing to draw but its text.
   }
   delete item.dataset.state;
-  return { ...rendered, data: text, change: rendered.change ?? 0 };
+  // A deleted row's text is the server's "message deleted" line, not the message's.
+  return { ...rendered, data: rendered.deleted ? '' : text, change: rendered.change ?? 0 };
 }
 
 /**

@@ -74,7 +74,7 @@ function languageContext(lang: Lang): LanguageContext {
 const languageContexts = new Map<Lang, LanguageContext>(LANGUAGES.map((lang) => [lang, languageContext(lang)]));
 
 /** One message through `_message.njk`'s macro, the same markup the chat page's <template> has. */
-const oneMessage = new nunjucks.Template("{{ message(m, me, t('user.deleted')) }}", env, '_one-message.njk');
+const oneMessage = new nunjucks.Template("{{ message(m, me, t('user.deleted'), t('message.deleted')) }}", env, '_one-message.njk');
 
 /** How many messages' markup is kept; the oldest kept goes first. */
 const RENDERED_LIMIT = 1000;
@@ -90,22 +90,24 @@ function ownBytes(text: string): Buffer {
 
 /**
  * What a message's markup shows that can change after it was sent: its own changes (edits, deletion,
- * reactions: each a new `change`) and the quote of the message it answers (which changes with that one).
+ * reactions: each a new `change`), the quote of the message it answers (which changes with that one)
+ * and the names of those who reacted (a rename is no change of the message).
  */
 function versionOf(m: StoredMessage): string {
   const quote = m.replyTo;
-  return `${m.change ?? 0}${quote ? `:${quote.deleted ? '-' : quote.user.name}:${quote.data}` : ''}`;
+  const reactors = (m.reactions ?? []).map((reaction) => reaction.users.map((user) => user.name).join('\u0000')).join('\u0001');
+  return `${m.change ?? 0}${quote ? `:${quote.deleted ? '-' : quote.user.name}:${quote.data}` : ''}${reactors === '' ? '' : `:${reactors}`}`;
 }
 
 /**
  * One message's markup as UTF-8, for `me`. Its markup depends on the reader only by the `mine` class,
  * so it is rendered and encoded once and kept for every reader but its author, until its author's
  * name changes (a rename, docs/protocol.md "Your account") or the message does (`versionOf`): the chat
- * page's latest messages cost a lookup each, not a render. A deleted author's messages say so in the
- * reader's language, so they are rendered for each page.
+ * page's latest messages cost a lookup each, not a render. A deleted author's messages and deleted
+ * messages say so in the reader's language, so they are rendered for each page (they are few).
  */
 function messageBytes(m: StoredMessage, me: User, language: LanguageContext): Buffer {
-  if (m.user.id === me.id || m.user.deleted) return Buffer.from(oneMessage.render({ m, me, ...language }));
+  if (m.user.id === me.id || m.user.deleted || m.deleted) return Buffer.from(oneMessage.render({ m, me, ...language }));
   const kept = rendered.get(m.id);
   const version = versionOf(m);
   if (kept !== undefined && kept.name === m.user.name && kept.version === version) return kept.bytes;

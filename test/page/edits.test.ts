@@ -333,13 +333,71 @@ describeInChromium('changing messages in Chromium', () => {
         expect(bob.pageErrors).toEqual([]);
       });
 
+      it('counts an unread message deleted while it was offline out once, not twice, when it is back', async () => {
+        await inLobby(bob);
+        const room = `${lang === 'en' ? 'away' : 'likai'}${Date.now() % 100000}`;
+        await chat.createRoom(bobUser, room);
+        await openRoom(bob.page, room);
+        const [first, second] = [await sayOnSocket(carolWs, unique('unread one')), await sayOnSocket(carolWs, unique('unread two'))];
+        await until('two unread in the lobby', () => badge(bob.page, roomButton('lobby')), (b) => b.shown && b.count === 2);
+        const away = await goOffline(bob.page);
+        carolWs.send({ type: 'delete', id: first.id });
+        await carolWs.next((m) => m.type === 'deleted' && m.id === first.id);
+        const third = await sayOnSocket(carolWs, unique('unread three'));
+        await away.online();
+        await until('two unread again (the second and the third)', () => badge(bob.page, roomButton('lobby')), (b) => b.shown && b.count === 2);
+        await settlePage(bob.page);
+        expect(await badge(bob.page, roomButton('lobby'))).toMatchObject({ shown: true, count: 2 });
+        // The lobby shows the deletion and both that are left.
+        await openRoom(bob.page, 'lobby');
+        await waitForMessage(bob.page, third.data);
+        expect(await shown(bob.page, first.id)).toMatchObject({ deleted: true, text: t('message.deleted') });
+        expect((await shown(bob.page, second.id)).text).toBe(second.data);
+        expect(bob.pageErrors).toEqual([]);
+      });
+
+      it('draws a fresh page as live: the deleted line (in the served HTML too, without the text), the edited mark, the quote, reactions and a code block', async () => {
+        await inLobby(bob);
+        const bobWs = await people.client(bobUser);
+        const asked = await sayOnSocket(carolWs, unique('asked') + '\n```\nnpm run migrate\n```');
+        const taken = unique('taken back');
+        const gone = await sayOnSocket(carolWs, taken);
+        const typo = await sayOnSocket(carolWs, unique('typo'));
+        const answer = unique('answer');
+        carolWs.send({ type: 'chat', room: 'lobby', data: answer, replyTo: asked.id });
+        const reply = await carolWs.next<ChatMessage>((m) => m.type === 'chat' && m.data === answer);
+        carolWs.send({ type: 'delete', id: gone.id });
+        const fixed = unique('fixed');
+        carolWs.send({ type: 'edit', id: typo.id, data: fixed });
+        carolWs.send({ type: 'react', id: asked.id, emoji: '👍' });
+        bobWs.send({ type: 'react', id: asked.id, emoji: '👍' });
+        await until('both reactions live', () => shown(bob.page, asked.id), (s) => s.reactions[0]?.count === 2);
+        await until('the edit live', () => shown(bob.page, typo.id), (s) => s.edited);
+        await until('the deletion live', () => shown(bob.page, gone.id), (s) => s.deleted);
+        const ids = [asked.id, gone.id, typo.id, reply.id];
+        const live = await Promise.all(ids.map((id) => shown(bob.page, id)));
+        expect(live[0]?.reactions).toEqual([expect.objectContaining({ emoji: '👍', count: 2, pressed: true })]);
+        expect(live[3]?.quote).toBe(`${carol.user.name} ${asked.data.replace(/\s+/gu, ' ')}`);
+
+        // The page as the server sends it: the deleted one's row has the line in Bob's language and not its text.
+        const html = await (await fetch(`${chat.server.url}/`, { headers: { cookie: bobUser.cookie, 'accept-language': locale } })).text();
+        expect(html).not.toContain(taken);
+        const goneRow = html.slice(html.indexOf(`data-id="${gone.id}"`));
+        expect(goneRow.slice(0, goneRow.indexOf('</li>'))).toContain(t('message.deleted'));
+
+        await reloadChat(bob.page);
+        expect(await Promise.all(ids.map((id) => shown(bob.page, id)))).toEqual(live);
+        expect(await row(bob.page, asked.id).locator('.text pre code').textContent()).toBe('npm run migrate');
+        expect(bob.pageErrors).toEqual([]);
+      });
+
       it('makes the README picture: a reply, reactions, an edited and a deleted message and a code block', async () => {
         const room = `${lang === 'en' ? 'release' : 'fabu'}${Date.now() % 100000}`;
         await chat.createRoom(carol, room);
         const en = lang === 'en';
         const ws = await people.client(carol, [room]);
         await openRoom(alice.page, room);
-        const plan = await sayOnSocket(ws, en ? 'Deploy plan for today: **migrate**, then _restart_ the workers.' : '今天的部署计划：先**迁移**，再_重启_工作进程。', room);
+        const plan = await sayOnSocket(ws, en ? 'Deploy plan for today: **migrate**, then _restart_ the workers.' : '今天的部署计划：先**迁移**，再重启工作进程（_约五分钟_）。', room);
         const oops = await sayOnSocket(ws, en ? 'Wrong channel, sorry' : '发错频道了，抱歉', room);
         ws.send({ type: 'delete', id: oops.id });
         await say(alice.page, en ? 'Sounds good. The command is:\n```\nnpm run migrate -- --to 8\n```' : '好的。命令是：\n```\nnpm run migrate -- --to 8\n```');

@@ -226,6 +226,12 @@ describe('a new display name', () => {
     const friend = await chat.signIn(personName('Friend'));
     const [mine, theirs] = await chat.connectEach(me, friend);
     const said = await say(mine, unique('said before the rename'));
+    // A reaction of theirs to a friend's message, on a page a third person has read (its markup is kept).
+    const reader = await chat.signIn(personName('Reader'));
+    const liked = await say(theirs, unique('liked before the rename'));
+    mine.send({ type: 'react', id: liked.id, emoji: '👍' });
+    await theirs.next((m) => m.type === 'reactions' && m.id === liked.id);
+    expect(await (await fetch(`${site()}/`, { headers: { cookie: reader.cookie } })).text()).toContain(oldName);
     const newName = personName('After');
     const renamed = await post('/account/name', { name: newName }, me.cookie);
     expect(renamed.status).toBe(302);
@@ -240,6 +246,10 @@ describe('a new display name', () => {
     expect(message?.user).toEqual({ ...me.user, name: newName });
     const chatPage = await (await fetch(`${site()}/`, { headers: { cookie: friend.cookie } })).text();
     expect(chatPage).toContain(newName);
+    // Who reacted, too: the third person's page names them by the new name only.
+    const readersPage = await (await fetch(`${site()}/`, { headers: { cookie: reader.cookie } })).text();
+    expect(readersPage).toContain(newName);
+    expect(readersPage).not.toContain(oldName);
     // The same cookie (set again) still signs them in, as the new name.
     const again = await chat.connect({ user: { ...me.user, name: newName }, cookie: renamed.cookie ? mergeCookies(me.cookie, renamed.cookie) : me.cookie });
     const echo = await say(again, unique('said after'));
