@@ -5,7 +5,7 @@
 // every path that reads messages.
 import type { StoredMessage } from '../../shared/protocol/index.js';
 import { byChange, changesOf, groupReactions, withReactions, type MessageChange, type MessageEdit, type ReactionRow, type ToggleOutcome } from '../changes.js';
-import { encodeMentions, SELECTED, WITH_USERS, reactedIds, toMessage, type MessageRow } from '../rows.js';
+import { encodeMentions, REPLY_QUOTES, SELECTED, WITH_USERS, reactedIds, toMessage, type MessageRow } from '../rows.js';
 import type { GroupCommit } from './groupCommit.js';
 import type { Queryable } from './pool.js';
 
@@ -35,6 +35,16 @@ const SQL = {
 /** Turns rows into messages with their reactions (one more query, only when some of them have any). */
 export function messageReader(db: Queryable): (rows: MessageRow[]) => Promise<StoredMessage[]> {
   return async (rows) => {
+    // Rows read without the quotes (SELECTED_WITHOUT_REPLY) get them here, one query for the page.
+    const unquoted = rows.filter((row) => row.reply_to !== null && row.reply_user_id === null);
+    if (unquoted.length > 0) {
+      const { rows: quotes } = await db.query<QuoteRow>(REPLY_QUOTES, [[...new Set(unquoted.map((row) => Number(row.reply_to)))]]);
+      const byId = new Map(quotes.map((quote) => [Number(quote.id), quote]));
+      rows = rows.map((row) => {
+        const quote = row.reply_user_id === null && row.reply_to !== null ? byId.get(Number(row.reply_to)) : undefined;
+        return quote ? { ...row, ...quote, id: row.id } : row;
+      });
+    }
     const messages = rows.map(toMessage);
     const ids = reactedIds(rows);
     if (ids.length === 0) return messages;
@@ -42,6 +52,8 @@ export function messageReader(db: Queryable): (rows: MessageRow[]) => Promise<St
     return withReactions(messages, groupReactions(reactions));
   };
 }
+
+type QuoteRow = Pick<MessageRow, 'id' | 'reply_user_id' | 'reply_user_name' | 'reply_user_image' | 'reply_user_deleted' | 'reply_data' | 'reply_deleted_at'>;
 
 export class PostgresChanges {
   private readonly read: (rows: MessageRow[]) => Promise<StoredMessage[]>;

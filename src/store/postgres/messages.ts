@@ -5,7 +5,7 @@
 // time, each through an index (the primary key, (room, id) or (pair, id), with a LIMIT), a few
 // index pages whatever the size of the table.
 import type { ChatMessage, DirectMessage, StoredMessage, User } from '../../shared/protocol/index.js';
-import { encodeMentions, SELECTED, WITH_USERS, pairKey, person, type MessageRow } from '../rows.js';
+import { encodeMentions, SELECTED_WITHOUT_REPLY, WITH_USERS_WITHOUT_REPLY, pairKey, person, type MessageRow } from '../rows.js';
 import { messageReader } from './changes.js';
 import type { NewChat, NewDm, Page } from '../store.js';
 import type { NewMessage } from './groupCommit.js';
@@ -29,12 +29,12 @@ export function along(column: string, value: string, op: '<' | '>', bound: strin
 
 /**
  * The messages whose ids the SELECT `ids` picks (each through an index, under its LIMIT), read by
- * primary key with their authors and recipients, and those only where `where` holds, in id order.
+ * primary key with their authors and recipients (the quotes of replies apart: messageReader), and those only where `where` holds, in id order.
  * An array rather than a join: a join lets PostgreSQL merge the ids with a walk of the primary key
  * from its first id, when it guesses more ids than the LIMIT allows.
  */
 export const withIds = (ids: string, order: 'ASC' | 'DESC', where = 'true') =>
-  `SELECT ${SELECTED} FROM messages m ${WITH_USERS} WHERE m.id = ANY (ARRAY(${ids})) AND ${where} ORDER BY m.id ${order}`;
+  `SELECT ${SELECTED_WITHOUT_REPLY} FROM messages m ${WITH_USERS_WITHOUT_REPLY} WHERE m.id = ANY (ARRAY(${ids})) AND ${where} ORDER BY m.id ${order}`;
 
 export const MESSAGES_SQL = {
   /**
