@@ -7,7 +7,8 @@
 import type pg from 'pg';
 import type { SearchResult } from '../../shared/protocol/index.js';
 import { isShortSearch, RECENT_WINDOW, SEARCH_QUEUE_LENGTH } from '../bounds.js';
-import { SELECTED, toSearchResult, WITH_USERS, type MessageRow } from '../rows.js';
+// Search results carry no reply quotes: the rows are read without the joins that make them.
+import { SELECTED_WITHOUT_REPLY as SELECTED, toSearchResult, WITH_USERS_WITHOUT_REPLY as WITH_USERS, type MessageRow } from '../rows.js';
 import { SearchRefused, type SearchScope } from '../store.js';
 import { along, withIds } from './messages.js';
 import { asUnavailable, openPool, sqlState, storable, type Queryable } from './pool.js';

@@ -5,7 +5,8 @@
 // the whole text (the needle is the query folded the same way, by the worker).
 import type { SearchScope } from '../store.js';
 import { isShortSearch, RECENT_WINDOW, TRIGRAM } from '../bounds.js';
-import { SELECTED, WITH_USERS } from '../rows.js';
+// Search results carry no reply quotes: the rows are read without the joins that make them.
+import { SELECTED_WITHOUT_REPLY as SELECTED, WITH_USERS_WITHOUT_REPLY as WITH_USERS } from '../rows.js';
 
 /**
  * Distinct trigrams of one query looked up in the index, at most. Each costs a pass over its list

@@ -10,14 +10,18 @@ export const MAX_MESSAGE_LENGTH = 2000;
 
 const CONTRACT_CODES = ['bad_message', 'unknown_type', 'empty', 'too_long', 'no_such_room', 'not_in_room', 'no_such_user', 'rate_limited'];
 
+/** What a message may carry of its mentions and changes (the extensions of issues 15 and 16). */
+const MESSAGE_STATE = ['mentions', 'editedAt', 'deleted', 'reactions', 'replyTo', 'change'];
+
 /** Top-level fields of every server → client type (docs/protocol.md §4 and its extensions): required, then optional. */
 const SERVER_FIELDS: Record<string, { required: string[]; optional: string[]; about?: true }> = {
-  history: { required: ['type', 'data'], optional: ['before'], about: true },
+  // `change` (issue 16): the site's change number when the page was read.
+  history: { required: ['type', 'data'], optional: ['before', 'change'], about: true },
   list: { required: ['type', 'room', 'data'], optional: [] },
   join: { required: ['type', 'room', 'user', 'data'], optional: [] },
   left: { required: ['type', 'room', 'user', 'data'], optional: [] },
-  chat: { required: ['type', 'id', 'ts', 'room', 'user', 'data'], optional: ['ref'] },
-  dm: { required: ['type', 'id', 'ts', 'user', 'to', 'data'], optional: ['ref'] },
+  chat: { required: ['type', 'id', 'ts', 'room', 'user', 'data'], optional: ['ref', ...MESSAGE_STATE] },
+  dm: { required: ['type', 'id', 'ts', 'user', 'to', 'data'], optional: ['ref', ...MESSAGE_STATE] },
   rooms: { required: ['type', 'data'], optional: [] },
   error: { required: ['type', 'data'], optional: ['ref'] },
   typing: { required: ['type', 'user'], optional: [], about: true },
