@@ -34,36 +34,41 @@ export interface MessageRow {
   reply_deleted_at: number | null;
 }
 
-/** What a message carries of its changes, and of the message it answers (joined as `p`, its author as `pu`). */
-const STATE_COLUMNS = `m.edited_at, m.deleted_at, m.text_change, m.reactions_change, m.reply_to,
-  p.user_id AS reply_user_id, pu.name AS reply_user_name, pu.image AS reply_user_image, pu.deleted_at IS NOT NULL AS reply_user_deleted,
+/** What a message carries of its changes. */
+const CHANGE_COLUMNS = 'm.edited_at, m.deleted_at, m.text_change, m.reactions_change, m.reply_to';
+/** The quote of the message it answers (joined as `p`, its author as `pu`). */
+const QUOTE_COLUMNS = `p.user_id AS reply_user_id, pu.name AS reply_user_name, pu.image AS reply_user_image, pu.deleted_at IS NOT NULL AS reply_user_deleted,
   substr(p.data, 1, ${REPLY_QUOTE_LENGTH}) AS reply_data, p.deleted_at AS reply_deleted_at`;
+const NO_QUOTE_COLUMNS =
+  'NULL AS reply_user_id, NULL AS reply_user_name, NULL AS reply_user_image, NULL AS reply_user_deleted, NULL AS reply_data, NULL AS reply_deleted_at';
+const STATE_COLUMNS = `${CHANGE_COLUMNS},
+  ${QUOTE_COLUMNS}`;
 const WITH_REPLY = `
   LEFT JOIN messages p ON p.id = m.reply_to
   LEFT JOIN users pu ON pu.id = p.user_id`;
 
-export const SELECTED = `
+const selected = (quotes: string) => `
   m.id, m.ts, m.room, m.data, m.mentions,
   u.id AS user_id, u.name AS user_name, u.image AS user_image, u.deleted_at IS NOT NULL AS user_deleted,
   t.id AS to_id, t.name AS to_name, t.image AS to_image, t.deleted_at IS NOT NULL AS to_deleted,
-  ${STATE_COLUMNS}`;
-export const WITH_USERS = `
+  ${CHANGE_COLUMNS},
+  ${quotes}`;
+const WITH_AUTHORS = `
   JOIN users u ON u.id = m.user_id
-  LEFT JOIN users t ON t.id = m.to_id${WITH_REPLY}`;
+  LEFT JOIN users t ON t.id = m.to_id`;
+
+export const SELECTED = selected(QUOTE_COLUMNS);
+export const WITH_USERS = `${WITH_AUTHORS}${WITH_REPLY}`;
 export const MESSAGE_COLUMNS = `${SELECTED} FROM messages m ${WITH_USERS}`;
 /**
  * SELECTED without the answered message's columns (NULL in their place), and WITH_USERS without
  * its joins: PostgreSQL plans every statement afresh, and two more joins doubled a history page's
  * planning; its pages read the quotes apart, only when a row answers a message (postgres/changes.ts).
  */
-export const SELECTED_WITHOUT_REPLY = SELECTED.replace(
-  /p\.user_id AS reply_user_id[\s\S]*$/u,
-  'NULL AS reply_user_id, NULL AS reply_user_name, NULL AS reply_user_image, NULL AS reply_user_deleted, NULL AS reply_data, NULL AS reply_deleted_at',
-);
-export const WITH_USERS_WITHOUT_REPLY = WITH_USERS.replace(WITH_REPLY, '');
+export const SELECTED_WITHOUT_REPLY = selected(NO_QUOTE_COLUMNS);
+export const WITH_USERS_WITHOUT_REPLY = WITH_AUTHORS;
 /** The quote columns of the messages `$1` (ids) answer, as SELECTED names them, by `id`. */
-export const REPLY_QUOTES = `SELECT p.id, p.user_id AS reply_user_id, pu.name AS reply_user_name, pu.image AS reply_user_image,
-  pu.deleted_at IS NOT NULL AS reply_user_deleted, substr(p.data, 1, ${REPLY_QUOTE_LENGTH}) AS reply_data, p.deleted_at AS reply_deleted_at
+export const REPLY_QUOTES = `SELECT p.id, ${QUOTE_COLUMNS}
   FROM messages p JOIN users pu ON pu.id = p.user_id WHERE p.id = ANY ($1::bigint[])`;
 /** The same columns for room messages only, which have no recipient to look up. */
 export const ROOM_MESSAGE_COLUMNS = `

@@ -37,7 +37,7 @@ class Deliveries {
 
 function notesOf(group: ClientGroup, duplicates: number): string[] {
   const notes: string[] = [];
-  if (duplicates > 0) notes.push(`${duplicates} chats received twice`);
+  if (duplicates > 0) notes.push(`${duplicates} frames received twice`);
   if (group.errors > 0) notes.push(`${group.errors} error frames, e.g. ${group.errorTexts[0]}`);
   const closed = group.clients.filter((client) => client.closed).length;
   if (closed > 0) notes.push(`${closed} clients were closed, e.g. ${JSON.stringify(group.clients.find((c) => c.closed)?.closed)}`);
@@ -46,9 +46,19 @@ function notesOf(group: ClientGroup, duplicates: number): string[] {
 
 /** 1. Fan-out: one sender, as fast as a window of unanswered messages allows; server CPU per delivery. */
 export async function fanOut(ctx: RunContext): Promise<RunResult> {
+  const run = await senderRun(ctx, 'fan-out', chatText);
+  return { ...run.result, metrics: { clients: run.clients, messages: run.frames, ...run.metrics } };
+}
+
+/**
+ * One sender's frames (`frameOf(n)`), every one going to every client: `warmUp` of them untimed,
+ * then `messages` timed, each as fast as a window of unanswered ones allows (fan-out, and changes
+ * in changesScenario.ts). `ownChat` sees the sender's own chats coming back.
+ */
+export async function senderRun(ctx: RunContext, prefix: string, frameOf: (n: number) => string, ownChat?: (data: Buffer) => void) {
   const { clients, messages, window, warmUp } = ctx.sizes.fanOut;
   const group = new ClientGroup();
-  await openClients(ctx, group, clients, 'fan-out', ctx.sizes.handshakes);
+  await openClients(ctx, group, clients, prefix, ctx.sizes.handshakes);
   await settle(ctx, group);
 
   const sender = group.clients[0]!;
@@ -57,18 +67,23 @@ export async function fanOut(ctx: RunContext): Promise<RunResult> {
   let upTo = warmUp;
   // The sender's own copy coming back frees a place in the window.
   const pump = () => {
-    while (sent < upTo && sent - sender.chats < window) {
-      if (!sender.send(chatText(sent))) return;
+    while (sent < upTo && sent - (sender.chats + sender.changes) < window) {
+      if (!sender.send(frameOf(sent))) return;
       sent++;
     }
   };
-  group.sink = {
-    chat(client: BenchClient) {
-      deliveries.add(performance.now());
-      if (client === sender) pump();
-    },
+  const arrived = (client: BenchClient) => {
+    deliveries.add(performance.now());
+    if (client === sender) pump();
   };
-  // Untimed: the same chats, until every client has every one of them.
+  group.sink = {
+    chat(client, data) {
+      if (client === sender) ownChat?.(data);
+      arrived(client);
+    },
+    change: arrived,
+  };
+  // Untimed: the same frames, until every client has every one of them.
   pump();
   await untilDoneOrStalled(group, () => deliveries.done, ctx.sizes.stallMs);
 
@@ -83,10 +98,10 @@ export async function fanOut(ctx: RunContext): Promise<RunResult> {
 
   const { lost, duplicates } = shortfall(group, warmUp + messages);
   return {
-    lost,
-    generatorBound: figures.generatorShare >= GENERATOR_BOUND,
-    notes: notesOf(group, duplicates),
-    metrics: { clients, messages: sent - warmUp, ...deliveryMetrics(ctx, figures, deliveries.count), ...engineFigures, lost, duplicates },
+    clients,
+    frames: sent - warmUp,
+    result: { lost, generatorBound: figures.generatorShare >= GENERATOR_BOUND, notes: notesOf(group, duplicates) },
+    metrics: { ...deliveryMetrics(ctx, figures, deliveries.count), ...engineFigures, lost, duplicates },
   };
 }
 
@@ -166,7 +181,7 @@ async function paced(ctx: RunContext, clients: number, senders: number, rate: nu
 }
 
 /** The figures every message scenario reports about its deliveries and the server's work for them. */
-export function deliveryMetrics(ctx: RunContext, figures: WindowFigures, deliveries: number) {
+function deliveryMetrics(ctx: RunContext, figures: WindowFigures, deliveries: number) {
   return {
     deliveries,
     deliveriesPerSecond: deliveries / (figures.wallMs / 1000),

@@ -158,13 +158,14 @@ export function peakRss(ctx: RunContext): number {
   return ctx.target.processes.reduce((sum, process) => sum + (peakRssBytes(process.pid) ?? NaN), 0);
 }
 
-/** Lost (short) and duplicated (extra) chats over the clients, each expected to get `expected`. */
+/** Lost (short) and duplicated (extra) chats and changes over the clients, each expected to get `expected`. */
 export function shortfall(group: ClientGroup, expected: number): { lost: number; duplicates: number } {
   let lost = 0;
   let duplicates = 0;
   for (const client of group.clients) {
-    if (client.chats < expected) lost += expected - client.chats;
-    else duplicates += client.chats - expected;
+    const got = client.chats + client.changes;
+    if (got < expected) lost += expected - got;
+    else duplicates += got - expected;
   }
   return { lost, duplicates };
 }
