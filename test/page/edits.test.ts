@@ -1,3 +1,5 @@
+// Why this file is long: each user action on changed messages needs the same two browsers, the same
+// sockets and the same helpers, in both languages; split, every file would set them up again.
 // Changing messages on the page (issue 16), in Chromium, in English and in Chinese: editing my last
 // message with ↑ and one from its menu (Esc cancels; a refusal is shown and the text kept), deleting
 // (the line for the other person live and after a reload, and out of the unread count), replying (the

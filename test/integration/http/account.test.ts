@@ -1,3 +1,5 @@
+// Why this file is long: the account page's four parts (password, sessions, name, deletion) share
+// one set of sign-in helpers and run on every engine and process layout; one file keeps them together.
 // The account page (docs/protocol.md, "Your account") over HTTP and the socket, on every engine
 // and process layout: a guest sets a password and is the same person elsewhere with it; changing
 // it needs the current one (a wrong one refused) and ends the other sessions; sessions listed with
