@@ -103,9 +103,8 @@ export class Rooms {
     // live messages) waits behind the page, in order.
     connection.later(async () => {
       const seen = this.byName.get(room)?.messagesSeen;
-      // The change number first: every change up to it is in the page read after it (see changes.ts).
-      const change = await this.deps.store.lastChange();
-      const data = await this.deps.store.roomHistory(room, { limit: this.deps.historyLimit });
+      // With the change number it is complete up to (see HistoryPage in store.ts).
+      const { messages: data, change } = await this.deps.store.roomPage(room, { limit: this.deps.historyLimit });
       const latest = { frame: jsonFrame({ type: 'history', room, data, change } satisfies ServerMessage), newestId: data.at(-1)?.id ?? 0 };
       // Kept only when no message came while it was read: the page might not have it.
       const state = this.byName.get(room);

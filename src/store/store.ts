@@ -27,6 +27,16 @@ export interface RoomQuery {
   viewer?: string;
 }
 
+/**
+ * A history page and a change number it is complete up to: every edit, deletion and reaction
+ * numbered up to `change` shows in `messages` (later ones may too; a client that resumes from it is
+ * sent those again, and they change nothing).
+ */
+export interface HistoryPage<M extends StoredMessage> {
+  messages: M[];
+  change: number;
+}
+
 export interface Page {
   /** Only messages with a smaller id. */
   before?: number;
@@ -195,6 +205,10 @@ export interface Store extends AccountStore, ChangeStore {
   roomHistory(room: string, page: Page): Promise<ChatMessage[]>;
   /** A page of the conversation between two users, oldest first. */
   dmHistory(userId: string, otherId: string, page: Page): Promise<DirectMessage[]>;
+  /** `roomHistory` with the change number it is complete up to (what a `history` frame carries). */
+  roomPage(room: string, page: Page): Promise<HistoryPage<ChatMessage>>;
+  /** `dmHistory` with the change number it is complete up to. */
+  dmPage(userId: string, otherId: string, page: Page): Promise<HistoryPage<DirectMessage>>;
   /** The newest message id, 0 when there is none. */
   lastMessageId(): Promise<number>;
   /**

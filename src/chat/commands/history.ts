@@ -9,13 +9,12 @@ export const history: Command<'history'> = async (chat, connection, request) => 
   const echo = request.before === undefined ? {} : { before: request.before };
   if ('with' in request) {
     const other = await existingUser(chat.store, request.with);
-    // The change number before the page: every change up to it is in the page.
-    const change = await chat.store.lastChange();
-    const data = await chat.store.dmHistory(connection.user.id, other.id, page);
+    // With the change number it is complete up to: every change up to it is in the page.
+    const { messages: data, change } = await chat.store.dmPage(connection.user.id, other.id, page);
     chat.send(connection, { type: 'history', with: other.id, data, ...echo, change });
     return;
   }
   const room = await roomHere(chat.store, connection, request.room);
-  const change = await chat.store.lastChange();
-  chat.send(connection, { type: 'history', room: room.name, data: await chat.store.roomHistory(room.name, page), ...echo, change });
+  const { messages: data, change } = await chat.store.roomPage(room.name, page);
+  chat.send(connection, { type: 'history', room: room.name, data, ...echo, change });
 };

@@ -23,9 +23,8 @@ export function chatRoutes({ store, hub, historyLimit }: { store: Store; hub: Hu
     // The newest id first: the socket resumes after it, so whatever comes after it is never missed
     // (a message that also made it onto the page comes twice, and the page keeps it once).
     const lastId = await store.lastMessageId();
-    // The change number before the messages are read, likewise: the socket asks for every change after it.
-    const change = await store.lastChange();
-    const messages = await store.roomHistory(LOBBY, { limit: historyLimit });
+    // With the change number the page is complete up to: the socket asks for every change after it.
+    const { messages, change } = await store.roomPage(LOBBY, { limit: historyLimit });
     const online = hub.usersIn(LOBBY);
     // A big room is shown by number with a search, as the page's socket (people=lazy) keeps it.
     const bigRoom = online.length > BIG_ROOM;

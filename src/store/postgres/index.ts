@@ -13,6 +13,7 @@ import type { MessageChange, MessageEdit, ToggleOutcome } from '../changes.js';
 import type pg from 'pg';
 import type { ChatMessage, Conversation, DirectMessage, SearchResult, StoredMessage, UnreadEntry, User } from '../../shared/protocol/index.js';
 import type {
+  HistoryPage,
   NameHolder,
   NameSignIn,
   NameSignInOutcome,
@@ -216,6 +217,14 @@ export class PostgresStore implements Store {
 
   dmHistory(userId: string, otherId: string, page: Page): Promise<DirectMessage[]> {
     return this.messages.dmHistory(userId, otherId, page);
+  }
+
+  roomPage(room: string, page: Page): Promise<HistoryPage<ChatMessage>> {
+    return this.messages.roomPage(room, page);
+  }
+
+  dmPage(userId: string, otherId: string, page: Page): Promise<HistoryPage<DirectMessage>> {
+    return this.messages.dmPage(userId, otherId, page);
   }
 
   lastMessageId(): Promise<number> {

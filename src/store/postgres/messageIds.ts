@@ -43,6 +43,8 @@ const HAND_BACK = 'UPDATE message_ids SET last = $1 WHERE one = 1';
 export const CHANGE_COUNTER = {
   take: 'UPDATE change_ids SET last = last + $1 WHERE one = 1 RETURNING last',
   handBack: 'UPDATE change_ids SET last = $1 WHERE one = 1',
+  /** The last change committed (as a statement's snapshot sees it): every change up to it is visible. */
+  last: 'SELECT last FROM change_ids WHERE one = 1',
 } as const;
 
 /** Ids a transaction has taken, handed out one message at a time. */

@@ -7,8 +7,9 @@
 import type { ChatMessage, DirectMessage, StoredMessage, User } from '../../shared/protocol/index.js';
 import { encodeMentions, SELECTED_WITHOUT_REPLY, WITH_USERS_WITHOUT_REPLY, pairKey, person, type MessageRow } from '../rows.js';
 import { messageReader } from './changes.js';
-import type { NewChat, NewDm, Page } from '../store.js';
+import type { HistoryPage, NewChat, NewDm, Page } from '../store.js';
 import type { NewMessage } from './groupCommit.js';
+import { CHANGE_COUNTER } from './messageIds.js';
 import type { Queryable } from './pool.js';
 
 /** Pages are read newest-first through the index, then turned around to oldest-first. */
@@ -33,8 +34,13 @@ export function along(column: string, value: string, op: '<' | '>', bound: strin
  * An array rather than a join: a join lets PostgreSQL merge the ids with a walk of the primary key
  * from its first id, when it guesses more ids than the LIMIT allows.
  */
-export const withIds = (ids: string, order: 'ASC' | 'DESC', where = 'true') =>
-  `SELECT ${SELECTED_WITHOUT_REPLY} FROM messages m ${WITH_USERS_WITHOUT_REPLY} WHERE m.id = ANY (ARRAY(${ids})) AND ${where} ORDER BY m.id ${order}`;
+export const withIds = (ids: string, order: 'ASC' | 'DESC', where = 'true', also = '') =>
+  `SELECT ${also}${SELECTED_WITHOUT_REPLY} FROM messages m ${WITH_USERS_WITHOUT_REPLY} WHERE m.id = ANY (ARRAY(${ids})) AND ${where} ORDER BY m.id ${order}`;
+
+const ROOM_PAGE = `SELECT id FROM messages WHERE ${along('room', '$1', '<', '$2', 'DESC')} LIMIT $3`;
+const DM_PAGE = `SELECT id FROM messages WHERE ${along('pair', '$1', '<', '$2', 'DESC')} LIMIT $3`;
+/** One statement, one snapshot: the change number read with the rows is exactly the one they show. */
+const PAGE_CHANGE = `(${CHANGE_COUNTER.last}) AS page_change, `;
 
 export const MESSAGES_SQL = {
   /**
@@ -54,8 +60,11 @@ export const MESSAGES_SQL = {
       FROM taken, unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[])
         WITH ORDINALITY AS m(ts, room, user_id, to_id, pair, data, mentions, reply_to, n))
     SELECT before FROM taken`,
-  roomHistory: withIds(`SELECT id FROM messages WHERE ${along('room', '$1', '<', '$2', 'DESC')} LIMIT $3`, 'DESC'),
-  dmHistory: withIds(`SELECT id FROM messages WHERE ${along('pair', '$1', '<', '$2', 'DESC')} LIMIT $3`, 'DESC'),
+  roomHistory: withIds(ROOM_PAGE, 'DESC'),
+  dmHistory: withIds(DM_PAGE, 'DESC'),
+  /** As roomHistory and dmHistory, each row with the last change as the same snapshot saw it: one round trip for both. */
+  roomPage: withIds(ROOM_PAGE, 'DESC', 'true', PAGE_CHANGE),
+  dmPage: withIds(DM_PAGE, 'DESC', 'true', PAGE_CHANGE),
   lastId: 'SELECT coalesce(max(id), 0) AS id FROM messages',
   lastInRoom: 'SELECT coalesce(max(id), 0) AS id FROM messages WHERE room = $1',
   /**
@@ -142,6 +151,21 @@ export class Messages {
   async dmHistory(userId: string, otherId: string, page: Page): Promise<DirectMessage[]> {
     const { rows } = await this.db.query<MessageRow>(MESSAGES_SQL.dmHistory, [pairKey(userId, otherId), page.before ?? NO_UPPER_BOUND, page.limit]);
     return (await this.read(rows.reverse())) as DirectMessage[];
+  }
+
+  async roomPage(room: string, page: Page): Promise<HistoryPage<ChatMessage>> {
+    return this.page<ChatMessage>(MESSAGES_SQL.roomPage, [room, page.before ?? NO_UPPER_BOUND, page.limit]);
+  }
+
+  async dmPage(userId: string, otherId: string, page: Page): Promise<HistoryPage<DirectMessage>> {
+    return this.page<DirectMessage>(MESSAGES_SQL.dmPage, [pairKey(userId, otherId), page.before ?? NO_UPPER_BOUND, page.limit]);
+  }
+
+  /** A page and its change number in one round trip; an empty page has no row to carry it, so that is read apart. */
+  private async page<M extends StoredMessage>(sql: string, values: unknown[]): Promise<HistoryPage<M>> {
+    const { rows } = await this.db.query<MessageRow & { page_change: number }>(sql, values);
+    const change = rows[0]?.page_change ?? Number((await this.db.query<{ last: number }>(CHANGE_COUNTER.last)).rows[0]?.last ?? 0);
+    return { messages: (await this.read(rows.reverse())) as M[], change: Number(change) };
   }
 
   async lastMessageId(): Promise<number> {

@@ -12,6 +12,7 @@ import type {
   User,
 } from '../../shared/protocol/index.js';
 import type {
+  HistoryPage,
   NameHolder,
   NameSignIn,
   NameSignInOutcome,
@@ -171,6 +172,15 @@ export class SqliteStore implements Store {
 
   async dmHistory(userId: string, otherId: string, page: Page): Promise<DirectMessage[]> {
     return this.engine.dmHistory(userId, otherId, page);
+  }
+
+  // Synchronous reads between two commits: the change number and the page see the same state.
+  async roomPage(room: string, page: Page): Promise<HistoryPage<ChatMessage>> {
+    return { change: this.changes.lastChange(), messages: this.engine.roomHistory(room, page) };
+  }
+
+  async dmPage(userId: string, otherId: string, page: Page): Promise<HistoryPage<DirectMessage>> {
+    return { change: this.changes.lastChange(), messages: this.engine.dmHistory(userId, otherId, page) };
   }
 
   async lastMessageId(): Promise<number> {
