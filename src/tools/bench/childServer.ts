@@ -39,9 +39,10 @@ export interface StartedProcess extends ServerProcessInfo {
 
 /** Starts `script` with `env` and waits for its "running at" line (on 127.0.0.1 and the port env gives). */
 export async function startProcess(name: string, script: string, env: NodeJS.ProcessEnv, startTimeoutMs = 30_000): Promise<StartedProcess> {
-  // BENCH_NODE_OPTIONS (e.g. "--perf-basic-prof-only-functions" or "--cpu-prof") profiles the servers under load.
-  const nodeOptions = process.env.BENCH_NODE_OPTIONS;
-  const child: ChildProcess = spawn(process.execPath, [script], { env: nodeOptions ? { ...env, NODE_OPTIONS: nodeOptions } : env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_NODE_OPTIONS (e.g. "--perf-basic-prof-only-functions" or "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the
+  // servers under load: flags on the command line, where Node takes those NODE_OPTIONS refuses (--cpu-prof, --prof).
+  const nodeFlags = (process.env.BENCH_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeFlags, script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let tail = '';
   const keep = (chunk: Buffer) => {
     tail = (tail + chunk.toString()).slice(-4000);
