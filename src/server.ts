@@ -6,7 +6,7 @@ import type { Bus } from './bus/bus.js';
 import { InProcessBus } from './bus/inProcess.js';
 import { RedisBus } from './bus/redis.js';
 import { Hub } from './chat/hub.js';
-import { SEQUENCER_TIMES } from './chat/sequencer.js';
+import { SEQUENCER_TIMES } from './chat/gapFiller.js';
 import type { Config } from './config.js';
 import { createApp } from './http/app.js';
 import { Identity } from './identity/identity.js';

@@ -4,7 +4,7 @@
 // site-wide sequence (`change_ids`); a message keeps the last one of its text (edit, deletion) and
 // of its reactions, so that a resume finds what changed after a number, and sends only those kinds.
 import type { Reaction, StoredMessage } from '../shared/protocol/index.js';
-import { person, type MessageRow } from './rows.js';
+import { person, SELECTED, WITH_USERS, type MessageRow } from './rows.js';
 
 /** One change as committed, with the message as it is after it (its reactions read too). */
 export interface MessageChange {
@@ -42,7 +42,10 @@ export interface ChangeStore {
    * DMs) whose text or reactions changed after `after`, as one change of each kind that did, in change order.
    */
   changesSince(after: number, upToId: number, rooms: string[], dmsOf?: string): Promise<MessageChange[]>;
-  /** Every change with `after` < number ≤ `upTo` still current (a later one of the same kind replaced the others), in change order, the first `limit`. */
+  /**
+   * Every change with `after` < number ≤ `upTo` still current (a later one of the same kind replaced
+   * the others), in change order, the first `limit`: fewer means there are no more (a stretch is read in pages).
+   */
   changesBetween(after: number, upTo: number, limit: number): Promise<MessageChange[]>;
 }
 
@@ -82,18 +85,47 @@ export function withReactions<T extends StoredMessage>(messages: T[], reactions:
 }
 
 /**
- * The changes a row stands for within (`after`, `upTo`]: its text's (an edit, or the deletion) and
- * its reactions' (not for a deleted message: it has none), each with its own number.
+ * The changes a row stands for after `after` (a resume's): its text's (an edit, or the deletion)
+ * and its reactions' (not for a deleted message: it has none), each with its own number.
  */
-export function changesOf(row: MessageRow, message: StoredMessage, after: number, upTo = Infinity): MessageChange[] {
+export function changesOf(row: MessageRow, message: StoredMessage, after: number): MessageChange[] {
   const out: MessageChange[] = [];
   const text = row.text_change === null ? undefined : Number(row.text_change);
   const reactions = row.reactions_change === null ? undefined : Number(row.reactions_change);
-  if (text !== undefined && text > after && text <= upTo) out.push({ kind: row.deleted_at !== null ? 'deleted' : 'edited', message, change: text });
-  if (reactions !== undefined && reactions > after && reactions <= upTo && row.deleted_at === null) {
+  if (text !== undefined && text > after) out.push({ kind: row.deleted_at !== null ? 'deleted' : 'edited', message, change: text });
+  if (reactions !== undefined && reactions > after && row.deleted_at === null) {
     out.push({ kind: 'reactions', message, change: reactions });
   }
   return out;
+}
+
+/**
+ * `changesBetween` on either engine, spelled with its placeholders: each current change a row of
+ * its own (a message whose text and reactions both changed is two), ordered by its own number
+ * before the limit, so that a page cut by the limit ends at a number and the next page goes on
+ * from there. Not the changes of deleted rooms (their messages are being purged), nor the
+ * reactions of a deleted message (it has none).
+ */
+export function changesBetweenSql(p: { after: string; upTo: string; limit: string }): string {
+  const inRange = (column: string) => `${column} > ${p.after} AND ${column} <= ${p.upTo}
+      AND (room IS NULL OR room NOT IN (SELECT name FROM rooms WHERE deleted_at IS NOT NULL))`;
+  return `WITH changed AS (
+      SELECT id, text_change AS change_number, 1 AS text_kind FROM messages WHERE ${inRange('text_change')}
+      UNION ALL
+      SELECT id, reactions_change, 0 FROM messages WHERE ${inRange('reactions_change')} AND deleted_at IS NULL
+      ORDER BY change_number LIMIT ${p.limit}
+    )
+    SELECT ${SELECTED}, c.change_number, c.text_kind FROM changed c JOIN messages m ON m.id = c.id ${WITH_USERS}
+    ORDER BY c.change_number`;
+}
+
+/** A row of `changesBetweenSql`: the message's columns, with the change it stands for. */
+export type ChangeRow = MessageRow & { change_number: number | string; text_kind: number };
+
+/** The change a row of `changesBetweenSql` stands for: its text's (an edit, or the deletion) or its reactions'. */
+export function changeOfRow(row: ChangeRow, message: StoredMessage): MessageChange {
+  const kind = Number(row.text_kind) === 0 ? 'reactions' : row.deleted_at !== null ? 'deleted' : 'edited';
+  return { kind, message, change: Number(row.change_number) };
 }
 
 /** Changes in the sequence's order. */

@@ -3,7 +3,8 @@
 // as the PostgreSQL store would answer (dense ids, committed in id order).
 import { describe, expect, it, vi } from 'vitest';
 import type { BusEvent } from '../../src/bus/bus.js';
-import { Sequencer, messageIdOf, referredIdOf, type SequencerTimes } from '../../src/chat/sequencer.js';
+import type { SequencerTimes } from '../../src/chat/gapFiller.js';
+import { Sequencer, messageIdOf, referredIdOf } from '../../src/chat/sequencer.js';
 import type { ChatMessage } from '../../src/shared/protocol/index.js';
 
 const TIMES: SequencerTimes = { gapWaitMs: 20, lookEveryMs: 40, maxCatchUp: 50 };

@@ -4,7 +4,7 @@
 // so that two processes' changes to one message take turns; and the reading of reactions for
 // every path that reads messages.
 import type { StoredMessage } from '../../shared/protocol/index.js';
-import { byChange, changesOf, groupReactions, withReactions, type MessageChange, type MessageEdit, type ReactionRow, type ToggleOutcome } from '../changes.js';
+import { byChange, changeOfRow, changesBetweenSql, changesOf, groupReactions, withReactions, type ChangeRow, type MessageChange, type MessageEdit, type ReactionRow, type ToggleOutcome } from '../changes.js';
 import { encodeMentions, REPLY_QUOTES, SELECTED, WITH_USERS, reactedIds, toMessage, type MessageRow } from '../rows.js';
 import type { GroupCommit } from './groupCommit.js';
 import type { Queryable } from './pool.js';
@@ -25,11 +25,7 @@ const SQL = {
   since: `SELECT ${SELECTED} FROM messages m ${WITH_USERS} WHERE m.id IN (
       SELECT id FROM messages WHERE text_change > $1 UNION SELECT id FROM messages WHERE reactions_change > $1
     ) AND m.id <= $2 AND (m.room = ANY ($3::text[]) OR (m.room IS NULL AND (m.user_id = $4 OR m.to_id = $4)))`,
-  between: `SELECT ${SELECTED} FROM messages m ${WITH_USERS} WHERE m.id IN (
-      SELECT id FROM messages WHERE text_change > $1 AND text_change <= $2
-      UNION SELECT id FROM messages WHERE reactions_change > $1 AND reactions_change <= $2
-    ) AND (m.room IS NULL OR m.room NOT IN (SELECT name FROM rooms WHERE deleted_at IS NOT NULL))
-    ORDER BY greatest(m.text_change, m.reactions_change) LIMIT $3`,
+  between: changesBetweenSql({ after: '$1', upTo: '$2', limit: '$3' }),
 };
 
 /** Turns rows into messages with their reactions (one more query, only when some of them have any). */
@@ -124,8 +120,8 @@ export class PostgresChanges {
   }
 
   async between(after: number, upTo: number, limit: number): Promise<MessageChange[]> {
-    const { rows } = await this.db.query<MessageRow>(SQL.between, [after, upTo, limit]);
+    const { rows } = await this.db.query<ChangeRow>(SQL.between, [after, upTo, limit]);
     const messages = await this.read(rows);
-    return byChange(rows.flatMap((row, i) => changesOf(row, messages[i]!, after, upTo))).slice(0, limit);
+    return rows.map((row, i) => changeOfRow(row, messages[i]!));
   }
 }

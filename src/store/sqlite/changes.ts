@@ -4,7 +4,7 @@
 // are given in the order the writes are made, which is the order they are announced in.
 import type Database from 'better-sqlite3';
 import type { StoredMessage } from '../../shared/protocol/index.js';
-import { byChange, changesOf, groupReactions, withReactions, type MessageChange, type MessageEdit, type ReactionRow, type ToggleOutcome } from '../changes.js';
+import { byChange, changeOfRow, changesBetweenSql, changesOf, groupReactions, withReactions, type ChangeRow, type MessageChange, type MessageEdit, type ReactionRow, type ToggleOutcome } from '../changes.js';
 import { encodeMentions, MESSAGE_COLUMNS, reactedIds, toMessage, type MessageRow } from '../rows.js';
 
 const REACTIONS_SQL = `SELECT r.message_id, r.emoji, u.id, u.name, u.image, u.deleted_at IS NOT NULL AS deleted
@@ -54,13 +54,7 @@ export class SqliteChanges {
          ) AND m.id <= @upTo
          AND (m.room IN (SELECT value FROM json_each(@rooms)) OR (m.room IS NULL AND (m.user_id = @user OR m.to_id = @user)))`,
       ),
-      between: db.prepare<{ after: number; upTo: number; limit: number }, MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} WHERE m.id IN (
-           SELECT id FROM messages WHERE text_change > @after AND text_change <= @upTo
-           UNION SELECT id FROM messages WHERE reactions_change > @after AND reactions_change <= @upTo
-         ) AND (m.room IS NULL OR m.room NOT IN (SELECT name FROM rooms WHERE deleted_at IS NOT NULL))
-         ORDER BY max(coalesce(m.text_change, 0), coalesce(m.reactions_change, 0)) LIMIT @limit`,
-      ),
+      between: db.prepare<{ after: number; upTo: number; limit: number }, ChangeRow>(changesBetweenSql({ after: '@after', upTo: '@upTo', limit: '@limit' })),
     };
   }
 
@@ -137,6 +131,6 @@ export class SqliteChanges {
   between(after: number, upTo: number, limit: number): MessageChange[] {
     const rows = this.sql.between.all({ after, upTo, limit });
     const messages = this.read(rows);
-    return byChange(rows.flatMap((row, i) => changesOf(row, messages[i]!, after, upTo))).slice(0, limit);
+    return rows.map((row, i) => changeOfRow(row, messages[i]!));
   }
 }
