@@ -30,9 +30,10 @@ export function renderDmPeople(view: View): void {
   const user = knownUsers.get(view.target) ?? { id: view.target, name: view.title, image: 0 };
   const lobby = viewFor({ room: LOBBY });
   if (lobby?.count !== undefined) askLobby(user);
-  const online = isOnline(user.id) === true;
   const button = personButton(user, 'user-link', { 'data-user-id': user.id });
-  button.append(element('span', { className: online ? 'presence online' : 'presence', text: t(online ? 'people.online' : 'people.offline') }));
+  const status = element('span', { className: 'presence' });
+  showStatus(status, isOnline(user.id));
+  button.append(status);
   byId('users').replaceChildren(listItem(button));
   byId('people-title').textContent = t('sidebar.dmWith');
   byId('online-count').hidden = true;
@@ -44,11 +45,13 @@ export function receiveOnline(message: ServerMessages['people']): boolean {
   const { userId } = asked;
   asked = undefined;
   foundOnline.set(userId, message.data.some((user) => user.id === userId));
-  if (current.kind === 'dm' && current.target === userId) {
-    const status = byId('users').querySelector('.presence');
-    const online = foundOnline.get(userId) === true;
-    status?.classList.toggle('online', online);
-    if (status) status.textContent = t(online ? 'people.online' : 'people.offline');
-  }
+  const status = byId('users').querySelector<HTMLElement>('.presence');
+  if (status && current.kind === 'dm' && current.target === userId) showStatus(status, foundOnline.get(userId));
   return true;
+}
+
+/** "Online" or "Offline"; nothing while a big lobby has not answered yet. */
+function showStatus(status: HTMLElement, online: boolean | undefined): void {
+  status.classList.toggle('online', online === true);
+  status.textContent = online === undefined ? '' : t(online ? 'people.online' : 'people.offline');
 }
