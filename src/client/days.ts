@@ -71,3 +71,21 @@ export function markDay(row: Element): void {
   if (row.previousElementSibling?.classList.contains('day-separator')) return;
   row.before(separator(date));
 }
+
+/** Redraws every date line's words: at midnight "Today" becomes "Yesterday", and "Yesterday" a date. */
+function relabelAll(): void {
+  for (const time of document.querySelectorAll<HTMLTimeElement>('.day-separator time')) {
+    const [year, month, day] = time.dateTime.split('-').map(Number) as [number, number, number];
+    time.textContent = dayLabel(new Date(year, month - 1, day));
+  }
+}
+
+/** Relabels the lines just after each local midnight, for a page left open overnight. */
+export function relabelAtMidnight(): void {
+  const now = new Date();
+  const next = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1, 0, 0, 1);
+  setTimeout(() => {
+    relabelAll();
+    relabelAtMidnight();
+  }, next.getTime() - now.getTime());
+}

@@ -5,7 +5,7 @@ import { autosize, showPrivateChip, submit } from './composer.js';
 import { connect, retryNow, send } from './connection.js';
 import { focusComposer, openDm, openRoom, rejoin, show } from './conversation.js';
 import { byId, localizeTimes } from './dom.js';
-import { markDays } from './days.js';
+import { markDays, relabelAtMidnight } from './days.js';
 import { wireContext } from './composerContext.js';
 import { cancelEdit, editLast, isEditing, saveEdit } from './editing.js';
 import { wireMessageMenu } from './messageMenu.js';
@@ -46,6 +46,7 @@ function adoptRenderedLobby(): void {
   adoptRendered(byId('messages'), me, `room=${LOBBY}`);
   const lobby = makeView('room', LOBBY, LOBBY, byId<HTMLOListElement>('messages'));
   markDays(lobby.list);
+  relabelAtMidnight();
   lobby.complete = lobby.list.querySelectorAll('li[data-id]').length < historyLimit;
   rememberListedDms();
   setCurrent(lobby);

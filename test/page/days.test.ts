@@ -46,9 +46,9 @@ async function seedEarlierDays(chat: ServerFixture): Promise<void> {
 const dayIn = (ts: number, timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ts);
 
 /** The date line a message of `ts` should have above it, for a reader in `timeZone`: its day, and "Today", "Yesterday" or `date`. */
-function expectedLine(ts: number, timeZone: string, lang: Lang): string {
+function expectedLine(ts: number, timeZone: string, lang: Lang, now = Date.now()): string {
   const day = dayIn(ts, timeZone);
-  const today = dayIn(Date.now(), timeZone);
+  const today = dayIn(now, timeZone);
   const [y, m, d] = today.split('-').map(Number) as [number, number, number];
   const yesterday = new Date(Date.UTC(y, m - 1, d - 1)).toISOString().slice(0, 10);
   const label = day === today ? translate(lang, 'messages.today') : day === yesterday ? translate(lang, 'messages.yesterday') : 'date';
@@ -103,6 +103,47 @@ describeInChromium('date lines between days, in Chromium', () => {
         expect(person.pageErrors).toEqual([]);
       });
     }
+
+    it('says "Yesterday" for what was today once midnight has passed, on a page left open', async () => {
+      const reader = readers[1];
+      // Not "Carol": both servers of this file run in one process, whose kept markup goes by message id and author name.
+      const dana = await chat.signIn('Dana');
+      const said = await say(await chat.connect(dana), 'said today');
+      const who = await chat.signIn('Reader');
+      const person = await people.launch({ locale: reader.locale, timezoneId: reader.timeZone });
+      // The page's clock (and its timers) can be moved on; it starts at the real time.
+      await person.page.clock.install({ time: Date.now() });
+      await openChat(person, chat.server.url, who.cookie);
+      const { page } = person;
+      const before = [
+        expectedLine(lateOld, reader.timeZone, reader.lang),
+        ...OLD,
+        expectedLine(noonYesterday, reader.timeZone, reader.lang),
+        ...YESTERDAY,
+        expectedLine(said.ts, reader.timeZone, reader.lang),
+        'said today',
+      ];
+      expect(await lines(page, reader.lang)).toEqual(before);
+      expect(before.at(-2)).toContain(translate(reader.lang, 'messages.today'));
+      // Past the next midnight in the reader's time zone.
+      const toMidnight = await page.evaluate(() => {
+        const now = new Date();
+        return new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1).getTime() - now.getTime();
+      });
+      await page.clock.fastForward(toMidnight + 5000);
+      const tomorrow = Date.now() + toMidnight + 5000;
+      const after = [
+        expectedLine(lateOld, reader.timeZone, reader.lang, tomorrow),
+        ...OLD,
+        expectedLine(noonYesterday, reader.timeZone, reader.lang, tomorrow),
+        ...YESTERDAY,
+        expectedLine(said.ts, reader.timeZone, reader.lang, tomorrow),
+        'said today',
+      ];
+      expect(after.at(-2)).toContain(translate(reader.lang, 'messages.yesterday'));
+      await until('the lines relabelled after midnight', () => lines(page, reader.lang), (shown) => JSON.stringify(shown) === JSON.stringify(after));
+      expect(person.pageErrors).toEqual([]);
+    });
   });
 
   describe('on older pages and live', () => {
