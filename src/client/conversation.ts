@@ -69,12 +69,19 @@ export function openRoom(room: string, createdBy?: string): void {
     joinRoom(room);
   }
   show(view);
+  focusComposer();
 }
 
 export function openDm(user: User): void {
   const view = dmView(user);
   if (!view.loaded) send({ type: 'history', with: user.id });
   show(view);
+  focusComposer();
+}
+
+/** A conversation the person opened (click, keyboard, link) is for writing in: the box gets the focus, the list stays where it is. */
+export function focusComposer(): void {
+  byId('input').focus({ preventScroll: true });
 }
 
 /** I left a room (in this tab or another), or it ended: its view and its sidebar row go, and the lobby shows if it was on screen. */

@@ -3,8 +3,9 @@
 import { LOBBY } from '../shared/protocol/index.js';
 import { autosize, showPrivateChip, submit } from './composer.js';
 import { connect, retryNow, send } from './connection.js';
-import { openDm, openRoom, rejoin, show } from './conversation.js';
+import { focusComposer, openDm, openRoom, rejoin, show } from './conversation.js';
 import { byId, localizeTimes } from './dom.js';
+import { markDays, relabelAtMidnight } from './days.js';
 import { wireContext } from './composerContext.js';
 import { cancelEdit, editLast, isEditing, saveEdit } from './editing.js';
 import { wireMessageMenu } from './messageMenu.js';
@@ -22,7 +23,7 @@ import { closeDirectory, directoryPick, findAsYouType, findRooms } from './sideb
 import { dmLinkUser, rememberListedDms } from './sidebar/dms.js';
 import { personShown, searchPeople } from './sidebar/people.js';
 import { removeClicked, sendInvite } from './invite.js';
-import { createRoom, roomLinkName } from './sidebar/rooms.js';
+import { createRoom, existingPicked, roomLinkName } from './sidebar/rooms.js';
 import { current, historyLimit, makeView, me, setCurrent, views } from './state.js';
 import { typingSignal } from './typing.js';
 import { flushRead, markRead } from './unread.js';
@@ -44,6 +45,8 @@ function adoptRenderedLobby(): void {
   localizeTimes(document);
   adoptRendered(byId('messages'), me, `room=${LOBBY}`);
   const lobby = makeView('room', LOBBY, LOBBY, byId<HTMLOListElement>('messages'));
+  markDays(lobby.list);
+  relabelAtMidnight();
   lobby.complete = lobby.list.querySelectorAll('li[data-id]').length < historyLimit;
   rememberListedDms();
   setCurrent(lobby);
@@ -93,6 +96,10 @@ function wireSidebar(): void {
   byId('people-input').addEventListener('input', searchPeople);
   onSubmit('people-search', searchPeople);
   onSubmit('new-room', (form) => void createRoom(form).then((room) => room && openRoom(room, me.id)));
+  byId('new-room-existing').addEventListener('click', () => {
+    const room = existingPicked();
+    if (room) openRoom(room);
+  });
   byId('room-finder-input').addEventListener('input', findAsYouType);
   onSubmit('room-finder', () => void findRooms());
   onSubmit('invite', sendInvite);
@@ -105,6 +112,14 @@ function wireSidebar(): void {
     openRoom(room.name, room.createdBy);
   });
   byId('menu').addEventListener('click', () => body.classList.toggle('sidebar-open'));
+  // The top bar's folded part (narrow or short screens): ⋯ opens and closes it.
+  const more = byId('topbar-more');
+  more.addEventListener('click', () => more.setAttribute('aria-expanded', String(body.classList.toggle('topbar-open'))));
+  document.addEventListener('click', (event) => {
+    if (!body.classList.contains('topbar-open') || (event.target as Element).closest('#me-extra, #topbar-more')) return;
+    body.classList.remove('topbar-open');
+    more.setAttribute('aria-expanded', 'false');
+  });
 }
 
 function wireConversation(): void {
@@ -155,8 +170,13 @@ function start(): void {
       byId('chooser').hidden = true;
       byId('results').hidden = true;
       closeDirectory();
-      body.classList.remove('sidebar-open');
+      body.classList.remove('sidebar-open', 'topbar-open');
+      byId('topbar-more').setAttribute('aria-expanded', 'false');
     }
+  });
+  byId('skip-to-composer').addEventListener('click', (event) => {
+    event.preventDefault(); // not a #fragment: the address names conversations (permalinks.ts)
+    focusComposer();
   });
   showNotifyButton(byId<HTMLButtonElement>('notify'));
   byId('retry').addEventListener('click', retryNow);

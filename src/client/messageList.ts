@@ -3,6 +3,7 @@
 import { mentionsUser, type ServerMessages, type StoredMessage } from '../shared/protocol/index.js';
 import { send } from './connection.js';
 import { catchUp } from './changes.js';
+import { markDay, markDays } from './days.js';
 import { byId, element, noticeItem } from './dom.js';
 import { messageItem } from './messageRow.js';
 import { t } from './i18n.js';
@@ -65,10 +66,10 @@ export function addMessage(view: View, message: StoredMessage): void {
   const pending = confirmPending(view, message);
   if (pending) pending.item.replaceWith(item);
   else view.list.append(item);
+  markDay(item);
   stopTyping(view, message.user.id);
   if (message.user.id !== me.id) {
-    const mentioned = item.classList.contains('mention') || message.type === 'dm';
-    noteArrival(view, message, mentioned, view === current && !document.hidden && stick);
+    noteArrival(view, message, item.classList.contains('mention'), view === current && !document.hidden && stick);
   }
   if (view === current) {
     refreshEmpty();
@@ -95,6 +96,7 @@ export function receiveHistory(view: View, message: ServerMessages['history']): 
     const height = scroller.scrollHeight;
     const top = scroller.scrollTop;
     view.list.prepend(...items);
+    markDays(view.list);
     if (view === current) scroller.scrollTop = top + scroller.scrollHeight - height;
   } else {
     // Live messages newer than the page stay, and so do the unsent.
@@ -103,6 +105,7 @@ export function receiveHistory(view: View, message: ServerMessages['history']): 
     const newest = data[data.length - 1]?.id ?? 0;
     const newer = [...view.list.querySelectorAll<HTMLLIElement>('li[data-id]')].filter((li) => Number(li.dataset.id) > newest);
     view.list.replaceChildren(...data.map((m) => itemFor(view, m)), ...newer, ...[...view.pending.values()].map((p) => p.item));
+    markDays(view.list);
     if (view === current) {
       placeDivider(view);
       scrollToBottom();

@@ -6,6 +6,7 @@ import { refreshEmpty, scrollToBottom } from './messageList.js';
 import { pendingItem } from './messageRow.js';
 import { quoteOf } from './replying.js';
 import { current, me, views, type Pending, type View } from './state.js';
+import { markDay } from './days.js';
 
 function sendPending(view: View, ref: string, { data, replyTo }: Pending): boolean {
   const answer = replyTo === undefined ? {} : { replyTo };
@@ -26,6 +27,7 @@ export function post(view: View, data: string, replyTo?: number): void {
   const pending: Pending = { item, data, replyTo };
   view.pending.set(ref, pending);
   view.list.append(item);
+  markDay(item);
   if (view === current) {
     refreshEmpty();
     scrollToBottom();

@@ -25,7 +25,8 @@ export function updateBadges(view: View): void {
   if (badge) {
     badge.textContent = unreadLabel(view.unread);
     badge.hidden = view.unread === 0;
-    badge.classList.toggle('has-mention', view.mentioned > 0);
+    // A DM is for me as a mention is: its badge is the mention colour, live and as counted on connect alike.
+    badge.classList.toggle('has-mention', view.mentioned > 0 || view.kind === 'dm');
     badge.title =
       view.mentioned === 0 ? '' : view.mentioned === 1 ? t('unread.mentionOne') : t('unread.mentionMany', { count: view.mentioned });
   }
@@ -41,7 +42,8 @@ export function updateBadges(view: View): void {
 
 /**
  * Someone else's message arrived in a view: counted unless the reader saw it come (or the server
- * counted it already, in a replay), and notified when it is for me and the tab is hidden.
+ * counted it already, in a replay), and notified when it is for me (a DM, or `mentioned`) and the
+ * tab is hidden. Mentions are counted as the server counts them: by the message's `mentions`.
  */
 export function noteArrival(view: View, message: StoredMessage, mentioned: boolean, seen: boolean): void {
   if (!view.replaying && !seen) {
@@ -49,7 +51,7 @@ export function noteArrival(view: View, message: StoredMessage, mentioned: boole
     if (mentioned) view.mentioned += 1;
     updateBadges(view);
   }
-  if (document.hidden && mentioned) {
+  if (document.hidden && (mentioned || message.type === 'dm')) {
     notify(
       message.type === 'dm' ? t('notify.newMessage', { name: message.user.name }) : t('notify.mention', { name: message.user.name, room: view.title }),
       message.data,

@@ -47,6 +47,8 @@ export interface PersonOptions {
   timeoutMs?: number;
   /** The browser's locale, and so its `Accept-Language`; `en-US` unless given. */
   locale?: string;
+  /** The browser's time zone (IANA), the machine's unless given. */
+  timezoneId?: string;
 }
 
 /** One person at their own browser: a Chromium with its own fresh profile, so its own cookies. */
@@ -78,6 +80,7 @@ export async function launchPerson(options: PersonOptions = {}): Promise<Person>
       deviceScaleFactor: options.deviceScaleFactor ?? 1,
       colorScheme: 'light',
       locale: options.locale ?? 'en-US',
+      ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
     });
   } catch (error) {
     fs.rmSync(userDataDir, { recursive: true, force: true });

@@ -3,6 +3,7 @@
 // case, bad names, strangers and other sites; GET /rooms lists every room with who is in it now.
 // Real server, real `ws` clients and fetch.
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_LANGUAGE, translate } from '../../src/shared/i18n/index.js';
 import type { ServerMessage, User } from '../../src/shared/protocol/index.js';
 import { expectNone, join, joinAll, presence, roomName, userShape } from '../helpers/chat.js';
 import { useServer } from '../helpers/fixture.js';
@@ -80,6 +81,18 @@ describe('POST /rooms', () => {
     expect((await postRoom('lobby', alice.cookie)).status).toBe(409);
     expect((await postRoom('LOBBY', alice.cookie)).status).toBe(409);
     await expectNone(a, (m) => m.type === 'rooms');
+  });
+
+  it('409 names the room that has the name, as it is spelled, in `room` (extension) for a room one may join', async () => {
+    const [alice, bob] = await chat.users('Alice', 'Bob');
+    const name = await chat.createRoom(alice, roomName('Taken'));
+    const taken = await postRoom(name.toUpperCase(), bob.cookie);
+    expect(taken.status).toBe(409);
+    expect(await taken.json()).toEqual({ code: 1, error: translate(DEFAULT_LANGUAGE, 'rooms.exists', { name }), room: name });
+    // An archived one cannot be joined: named, not offered.
+    const archived = await fetch(`${chat.server.url}/rooms/${name}/archive`, { method: 'POST', headers: { cookie: alice.cookie, accept: 'application/json' } });
+    expect(archived.status).toBe(200);
+    expect(await (await postRoom(name.toLowerCase(), bob.cookie)).json()).toEqual({ code: 1, error: translate(DEFAULT_LANGUAGE, 'rooms.exists', { name }) });
   });
 
   it('400 for a bad name; letters of any script, digits, - and _ up to 32 characters are fine', async () => {

@@ -43,6 +43,9 @@ describeInChromium('a big room on the page', () => {
     await until('Zed in the results', listed, (names) => names.includes('Zed Target'));
     expect(await listed()).toEqual(['Zed Target']);
     await openConversation(viewer.page, '#users .user-link', '@ Zed Target');
+    // Beside the DM, whether Zed is online: asked of the lobby by name, as it lists nobody.
+    await until('Zed online beside the DM', () => viewer.page.locator('#users .presence').textContent(), (text) => text === 'Online');
+    expect(await listed()).toEqual(['Zed Target']);
 
     await openRoom(viewer.page, 'lobby');
     await viewer.page.locator('#people-input').fill('nobody at all');

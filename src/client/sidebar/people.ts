@@ -1,6 +1,6 @@
 // The people column: who is in the room on screen, the people search of a big room (where the
 // server sends a number instead of everyone), and the who-is lookups `@name message` needs there.
-import { MAX_PEOPLE_QUERY_LENGTH, type ServerMessages, type User } from '../../shared/protocol/index.js';
+import { LOBBY, MAX_PEOPLE_QUERY_LENGTH, type ServerMessages, type User } from '../../shared/protocol/index.js';
 import { newRef, send } from '../connection.js';
 import { byId, element, listItem, personButton } from '../dom.js';
 import { t } from '../i18n.js';
@@ -8,6 +8,7 @@ import { addNotice } from '../messageList.js';
 import { current, me, peopleCount, remember, type View } from '../state.js';
 import { stopTyping } from '../typing.js';
 import { removeButton } from '../invite.js';
+import { renderDmPeople, receiveOnline } from './dmPresence.js';
 import { setRoomCount } from './rooms.js';
 
 /** Typing in the search box asks the server once the person pauses this long. */
@@ -29,7 +30,10 @@ export function renderUsers(): void {
     hint.textContent = t('people.bigRoom');
     hint.hidden = false;
   }
-  const users = current.kind !== 'room' ? [] : big ? current.found : [...current.users.values()];
+  if (current.kind === 'dm') return renderDmPeople(current);
+  byId('people-title').textContent = t('sidebar.online');
+  byId('online-count').hidden = false;
+  const users = big ? current.found : [...current.users.values()];
   byId('users').replaceChildren(
     ...users.map((user) => {
       const button = personButton(user, 'user-link', { 'data-user-id': user.id });
@@ -41,7 +45,12 @@ export function renderUsers(): void {
       return item;
     }),
   );
-  byId('online-count').textContent = String(current.kind === 'room' ? peopleCount(current) : 0);
+  byId('online-count').textContent = String(peopleCount(current));
+}
+
+/** Whether the people column shows what changed in `view`: its own people, or the lobby's for a DM's "Online". */
+function shownFor(view: View): boolean {
+  return view === current || (current.kind === 'dm' && view.kind === 'room' && view.target === LOBBY);
 }
 
 /** The room's people as the server listed them (a big room: only how many, and nobody found yet). */
@@ -51,7 +60,7 @@ export function setPeople(view: View, message: ServerMessages['list']): void {
   if (message.count === undefined) view.found = [];
   for (const user of message.data) remember(user);
   setRoomCount(view.target, peopleCount(view));
-  if (view === current) renderUsers();
+  if (shownFor(view)) renderUsers();
 }
 
 /** People came and went: a line for each in the conversation, and the list and count redrawn. */
@@ -68,7 +77,7 @@ export function peopleChanged(view: View, joined: User[], left: User[]): void {
     stopTyping(view, user.id);
   }
   setRoomCount(view.target, view.users.size);
-  if (view === current) renderUsers();
+  if (shownFor(view)) renderUsers();
 }
 
 /** A big room's new head count: just the number, and no line per person. */
@@ -120,6 +129,7 @@ export function askWhoIs(view: View, text: string, answer: (found: User[]) => vo
 /** A `people` answer: to a who-is lookup, or to the search box of the room (`view`) it is about. */
 export function receivePeople(message: ServerMessages['people'], view: View | undefined): void {
   for (const user of message.data) remember(user);
+  if (receiveOnline(message)) return;
   if (whoIs && message.ref === whoIs.ref) {
     const { answer, timer } = whoIs;
     clearTimeout(timer);

@@ -26,6 +26,8 @@ export async function createRoom(form: HTMLFormElement): Promise<string | undefi
   const field = byId<HTMLInputElement>('new-room-name');
   const privately = byId<HTMLInputElement>('new-room-private');
   const error = byId('new-room-error');
+  const existing = byId<HTMLButtonElement>('new-room-existing');
+  existing.hidden = true;
   const name = field.value.trim();
   const response = await fetch('/rooms', {
     method: 'POST',
@@ -43,12 +45,30 @@ export async function createRoom(form: HTMLFormElement): Promise<string | undefi
     return room.name;
   }
   // The server's own words, in the page's language: a taken or bad name, or too many rooms made.
-  const reply = (await response?.json().catch(() => undefined)) as { error?: string } | undefined;
+  const reply = (await response?.json().catch(() => undefined)) as { error?: string; room?: string } | undefined;
   error.textContent = reply?.error ?? t('rooms.createOffline');
   error.hidden = false;
+  // The name is taken by a room I may join (or am in): offered as it is spelled.
+  if (typeof reply?.room === 'string') {
+    existing.dataset.room = reply.room;
+    existing.textContent = t(myRooms.has(reply.room) ? 'rooms.openExisting' : 'rooms.joinExisting', { name: reply.room });
+    existing.hidden = false;
+  }
   field.setAttribute('aria-invalid', 'true');
   field.focus();
   return undefined;
+}
+
+/** The taken name's room was picked: the form is cleared, and its name given to open. */
+export function existingPicked(): string | undefined {
+  const existing = byId<HTMLButtonElement>('new-room-existing');
+  const room = existing.dataset.room;
+  existing.hidden = true;
+  byId('new-room-error').hidden = true;
+  const field = byId<HTMLInputElement>('new-room-name');
+  field.value = '';
+  field.removeAttribute('aria-invalid');
+  return room;
 }
 
 /** A sidebar row for a room, as the server renders it; a room this tab has a view of shows its count. */

@@ -14,8 +14,8 @@ import {
 import type { Store } from '../../store/store.js';
 import { clientAddress } from '../../web/clientAddress.js';
 import { requireUser } from '../auth.js';
-import type { AppContext, AppState } from '../context.js';
-import { fail } from '../language.js';
+import { wantsJson, type AppContext, type AppState } from '../context.js';
+import { fail, t } from '../language.js';
 
 export interface RoomRoutesDeps {
   store: Store;
@@ -111,8 +111,14 @@ export function roomRoutes({ store, hub, roomLimits, trustProxy }: RoomRoutesDep
       // Named as it is, so that `dеv` refused says `dev`; a room being deleted holds its name until
       // purged. A private room's own spelling is for its members only.
       const holder = await existing();
-      const told = holder && (!holder.private || (await store.isMember(user.id, holder.name))) ? holder.name : name;
-      return fail(ctx, 409, 'rooms.exists', { name: told });
+      const visible = holder !== undefined && (!holder.private || (await store.isMember(user.id, holder.name)));
+      // A room one may join is named in the answer too (`room`), so the page can offer to open it.
+      if (visible && holder.archivedAt === undefined && wantsJson(ctx)) {
+        ctx.status = 409;
+        ctx.body = { code: 1, error: t(ctx, 'rooms.exists', { name: holder.name }), room: holder.name };
+        return;
+      }
+      return fail(ctx, 409, 'rooms.exists', { name: visible ? holder.name : name });
     }
     await hub.announceRoom('created', room.name, room.private ? [user.id] : undefined);
     ctx.status = 201;
