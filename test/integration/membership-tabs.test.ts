@@ -1,0 +1,59 @@
+// Your other tabs follow you (docs/protocol.md, "Persistent membership"): joining or leaving a room
+// on one connection tells the user's other connections, on every process, with `membership`, and
+// nobody else; the room still hears `left` only when the user's last connection there leaves.
+import { expect, it } from 'vitest';
+import type { ServerMessage } from '../../src/shared/protocol/index.js';
+import { expectNone, flushPresence, join, leave, presence, roomName } from '../helpers/chat.js';
+import { useServer } from '../helpers/fixture.js';
+import { makePrivate } from '../helpers/privateRooms.js';
+
+const chat = useServer({ RATE_LIMIT: '0' });
+
+const membership = (m: ServerMessage) => m.type === 'membership';
+
+it('tells the user\'s other connections of a room joined and left, and nobody else', async () => {
+  const [alice, bob] = await chat.users('Alice', 'Bob');
+  const room = await chat.createRoom(bob);
+  const [a1, a2, a3, b] = await chat.connectEach(alice, alice, alice, bob);
+
+  await join(a1, room);
+  for (const other of [a2, a3]) expect(await other.next(membership)).toEqual({ type: 'membership', room, member: true, createdBy: bob.user.id });
+  // Already a member: another tab joining is no news to the rest.
+  await join(a2, room);
+  await leave(a1, room);
+  for (const other of [a2, a3]) expect(await other.next(membership)).toEqual({ type: 'membership', room, member: false });
+  // The leaver's tab was told nothing of its own doing; Bob, nothing at all.
+  await expectNone(a1, membership);
+  await expectNone(a3, membership);
+  await expectNone(b, membership);
+});
+
+it('leaves the other tabs in the room until they leave too: the room hears left once, from the last', async () => {
+  const [alice, bob] = await chat.users('Alice', 'Bob');
+  const room = await chat.createRoom(bob);
+  const [a1, a2, b] = await chat.connectEach(alice, alice, bob);
+  for (const client of [b, a1, a2]) await join(client, room);
+
+  await leave(a1, room);
+  await a2.next(membership);
+  await flushPresence(b, room);
+  expect(b.pending(presence('left', alice.user, room))).toEqual([]);
+  // The page's tab follows by leaving: once, and the room hears it then.
+  await leave(a2, room);
+  await b.next(presence('left', alice.user, room));
+  // That second leave was no news to the first tab: the membership had ended already.
+  await expectNone(a1, membership);
+});
+
+it('marks a private room so, and a tab joining the lobby is no news', async () => {
+  const alice = await chat.signIn('Alice');
+  const secret = roomName('secret');
+  expect((await makePrivate(chat.server.url, alice, secret)).status).toBe(201);
+  const [a1, a2] = await chat.connectEach(alice, alice);
+  // Its maker is a member from the start: joining it is no news either.
+  await join(a1, secret);
+  await join(a1, 'lobby');
+  await expectNone(a2, membership);
+  await leave(a1, secret);
+  expect(await a2.next(membership)).toEqual({ type: 'membership', room: secret, member: false });
+});
