@@ -10,7 +10,7 @@ import { ensureDmLink } from './sidebar/dms.js';
 import { renderUsers } from './sidebar/people.js';
 import { showInvite } from './invite.js';
 import { showLockState } from './moderation.js';
-import { joinRoom, showRoomActions } from './roomEnds.js';
+import { forgetJoined, joinRoom, showRoomActions } from './roomEnds.js';
 import { ensureRoomLink, removeRoomLink } from './sidebar/rooms.js';
 import { current, makeView, myRooms, setCurrent, viewFor, views, type View } from './state.js';
 import { renderTyping } from './typing.js';
@@ -82,6 +82,7 @@ export function closeRoom(view: View): void {
   view.list.remove();
   views.delete(view.key);
   myRooms.delete(view.target);
+  forgetJoined(view.target);
   removeRoomLink(view.target);
   if (current === view) show(viewFor({ room: LOBBY }) as View);
 }
@@ -110,6 +111,7 @@ export function followMembership({ room, member, private: isPrivate, createdBy }
   if (view) closeRoom(view);
   else {
     myRooms.delete(room);
+    forgetJoined(room);
     removeRoomLink(room);
   }
 }

@@ -3,7 +3,7 @@
 // nobody else; the room still hears `left` only when the user's last connection there leaves.
 import { expect, it } from 'vitest';
 import type { ServerMessage } from '../../src/shared/protocol/index.js';
-import { expectNone, flushPresence, join, leave, presence, roomName } from '../helpers/chat.js';
+import { expectNone, flushPresence, join, leave, presence, refusal, roomName } from '../helpers/chat.js';
 import { useServer } from '../helpers/fixture.js';
 import { makePrivate } from '../helpers/privateRooms.js';
 
@@ -56,4 +56,25 @@ it('marks a private room so, and a tab joining the lobby is no news', async () =
   await expectNone(a2, membership);
   await leave(a1, secret);
   expect(await a2.next(membership)).toEqual({ type: 'membership', room: secret, member: false });
+});
+
+it('enters a room of mine again with `again`, and refuses one left meanwhile without making it mine anew', async () => {
+  const [alice, bob] = await chat.users('Alice', 'Bob');
+  const room = await chat.createRoom(bob);
+  const [a1, a2] = await chat.connectEach(alice, alice);
+  await join(a1, room);
+  await a2.next(membership);
+  // A member enters as with any join.
+  a2.send({ type: 'join', room, again: true });
+  await a2.next((m) => m.type === 'list' && m.room === room);
+
+  // The second tab goes offline; the first leaves; the second comes back and re-enters its rooms.
+  await a2.close();
+  await leave(a1, room);
+  const a3 = await chat.connect(alice);
+  expect((await refusal(a3, { type: 'join', room, again: true })).code).toBe('not_in_room');
+  // Not hers again: nothing to mark read there, and the first tab heard of no new membership.
+  expect((await refusal(a3, { type: 'read', room, id: 1 })).code).toBe('not_in_room');
+  await expectNone(a1, membership);
+  expect((await refusal(a3, { type: 'join', room, again: false })).code).toBe('bad_message');
 });

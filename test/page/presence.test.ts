@@ -77,6 +77,31 @@ describeInChromium('presence on the page, in Chromium', () => {
     await second.close();
   });
 
+  it('does not bring back a room left on another device while this one was offline', async () => {
+    const [alice, carol] = await chat.users('Alice', 'Carol');
+    const room = await chat.createRoom(carol, 'away');
+    const home = await people.openAs(alice);
+    await openRoom(home.page, room);
+    const laptop = await people.elsewhere(home);
+    await laptop.page.waitForSelector(roomButton(room));
+    await until('the laptop in the room', async () => (await sidebarRoom(laptop.page, room))?.count, (count) => count === '1');
+
+    // The laptop loses its network; meanwhile Alice leaves the room at home.
+    await laptop.context.setOffline(true);
+    await laptop.page.evaluate(() => window.__sockets.forEach((socket) => socket.close()));
+    await home.page.locator('#leave').click();
+    await home.page.waitForSelector(roomButton(room), { state: 'detached' });
+    expect(await laptop.page.locator('#status').getAttribute('data-state')).not.toBe('online');
+
+    // Back online, the laptop re-enters its rooms: that one is no longer hers, and stays so everywhere.
+    await laptop.context.setOffline(false);
+    await laptop.page.waitForSelector('#status[data-state="online"]');
+    await laptop.page.waitForSelector(roomButton(room), { state: 'detached' });
+    await reloadChat(home.page);
+    expect(await sidebarRoom(home.page, room)).toBeUndefined();
+    expect(laptop.pageErrors).toEqual([]);
+  });
+
   for (const lang of ['en', 'zh-CN'] as Lang[]) {
     it(`writes no lines for a reload or a reconnect, and "left" only once someone has been gone a while (${lang})`, async () => {
       const [alice, bob] = await chat.users('Alice', 'Bob');

@@ -7,10 +7,15 @@ import type { ChatContext, Command } from './command.js';
 
 /**
  * `join`: the room's history (or, with `since`, what was missed) and list to this connection,
- * `join` to the room. It also makes the user a member for good, on every device, until they leave.
+ * `join` to the room. It also makes the user a member for good, on every device, until they leave;
+ * with `again`, only a member may (re-)enter, and nobody becomes one.
  */
-export const join: Command<'join'> = async (chat, connection, { room: name, since, changes }) => {
+export const join: Command<'join'> = async (chat, connection, { room: name, since, changes, again }) => {
   const room = await existingRoom(chat.store, connection.user.id, name);
+  // A page coming back re-enters its rooms; one left meanwhile (in another tab) stays left.
+  if (again && room.name !== LOBBY && !(await chat.store.isMember(connection.user.id, room.name))) {
+    refuse('not_in_room', 'wsError.not_in_room.named', { room: room.name });
+  }
   if (await becomeMember(chat, connection.user.id, room.name)) tellOtherTabs(chat, connection, room);
   // The replay (with `changes`, the room's changes too) comes before the room's `list`.
   if (since !== undefined) chat.resume(connection, { since, changes }, [room.name]);

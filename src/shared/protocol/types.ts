@@ -189,7 +189,8 @@ export interface ClientMessages {
   chat: { type: 'chat'; room: string; data: string; replyTo?: number; ref?: string };
   dm: { type: 'dm'; to: string; data: string; replyTo?: number; ref?: string };
   /** `since` (an extension): resume the room after that id instead of the latest history; `changes` the changes after that number too. */
-  join: { type: 'join'; room: string; since?: number; changes?: number; ref?: string };
+  /** `again`: re-entering a room of mine (a page reconnecting): refused when I am no longer a member, never making me one. */
+  join: { type: 'join'; room: string; since?: number; changes?: number; again?: true; ref?: string };
   leave: { type: 'leave'; room: string; ref?: string };
   history:
     | { type: 'history'; room: string; before?: number; limit?: number; ref?: string }
