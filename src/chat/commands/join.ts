@@ -31,7 +31,7 @@ function tellOtherTabs(chat: ChatContext, connection: Connection, room: Room): v
   const message: ServerMessages['membership'] = { type: 'membership', room: room.name, member: true };
   if (room.private) message.private = true;
   if (room.createdBy) message.createdBy = room.createdBy;
-  chat.publish({ kind: 'users', userIds: [connection.user.id], message, except: connection.id });
+  chat.publish({ kind: 'users', userIds: [connection.user.id], message, except: connection.id, roomChanges: true });
 }
 
 /** Membership for good, within the cap (a member already is one whatever the cap); committed before the room is entered. True when it is new. */

@@ -17,7 +17,7 @@ export const leave: Command<'leave'> = async (chat, connection, { room: name }) 
   await chat.store.removeMembership(connection.user.id, room.name);
   if (wasMember) {
     const message = { type: 'membership', room: room.name, member: false } as const;
-    chat.publish({ kind: 'users', userIds: [connection.user.id], message, except: connection.id });
+    chat.publish({ kind: 'users', userIds: [connection.user.id], message, except: connection.id, roomChanges: true });
   }
   // The leaver hears `left` either way, so the page can close the room even while another tab stays.
   if (!chat.rooms.leave(connection, room.name)) chat.send(connection, leftMessage(room.name, connection.user));

@@ -166,7 +166,8 @@ export interface ServerMessages {
   counts: { type: 'counts'; data: RoomCount[] };
   /**
    * You became a member of `room` (joined it) or stopped being one (left it) on another connection:
-   * to your other connections, on every process, so each tab's list of your rooms follows.
+   * to your other connections that asked for room changes (`?rooms=changes`), on every process, so
+   * each tab's list of your rooms follows.
    */
   membership: { type: 'membership'; room: string; member: boolean; private?: true; createdBy?: string };
   /** The answer to `ping`: it comes after everything the server sent this connection before it. */
