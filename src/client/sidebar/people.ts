@@ -48,7 +48,8 @@ export function renderUsers(): void {
 export function setPeople(view: View, message: ServerMessages['list']): void {
   const before = view.users;
   view.users = new Map(message.data.map((user) => [user.id, user]));
-  relisted(view, before);
+  // A big room is listed by number: nobody in it has gone anywhere.
+  if (message.count === undefined) relisted(view, before);
   view.count = message.count;
   if (message.count === undefined) view.found = [];
   for (const user of message.data) remember(user);
