@@ -17,7 +17,8 @@ export type PresenceSnapshot = Record<string, User[]>;
  */
 export type BusEvent =
   | { kind: 'room'; room: string; message: ServerMessage; origin?: Origin; except?: string; exceptUser?: string }
-  | { kind: 'users'; userIds: string[]; message: ServerMessage; origin?: Origin; except?: string }
+  /** `roomChanges`: only to connections that asked for room changes (`?rooms=changes`), such as `membership`. */
+  | { kind: 'users'; userIds: string[]; message: ServerMessage; origin?: Origin; except?: string; roomChanges?: true }
   /** To one connection, by id: a reply that must come after what its earlier messages published (pong). */
   | { kind: 'connection'; userId: string; connectionId: string; message: ServerMessage }
   /**

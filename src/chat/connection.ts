@@ -38,6 +38,8 @@ export interface ConnectOptions {
   lazyPeople?: boolean;
   /** `?rooms=changes`: a new room announced as the change, not the whole list. */
   roomChanges?: boolean;
+  /** `?counts=live`: coalesced `counts` frames, the head-counts of public rooms as they change. */
+  liveCounts?: boolean;
 }
 
 export class Connection implements Member {
@@ -48,6 +50,7 @@ export class Connection implements Member {
   readonly batchPresence: boolean;
   readonly lazyPeople: boolean;
   readonly roomChanges: boolean;
+  readonly liveCounts: boolean;
   /** The frame being handled, and the ones after it: each is handled once the one before is done. */
   handling: Promise<void> = Promise.resolve();
   private readonly queue: SendQueue;
@@ -66,6 +69,7 @@ export class Connection implements Member {
     this.batchPresence = options.batchPresence ?? false;
     this.lazyPeople = this.batchPresence && (options.lazyPeople ?? false);
     this.roomChanges = options.roomChanges ?? false;
+    this.liveCounts = options.liveCounts ?? false;
   }
 
   /** A frame to this connection, in order: after any replay of its own still under way. */

@@ -37,7 +37,7 @@ export function deliver(event: BusEvent, connections: Connections, rooms: Rooms,
       const carried = carriedBy(event.message);
       for (const userId of event.userIds) {
         for (const connection of connections.ofUser(userId)) {
-          if (connection.id === event.except) continue;
+          if (connection.id === event.except || (event.roomChanges && !connection.roomChanges)) continue;
           connection.send(frameFor(connection, event.message, frame, event.origin), carried);
         }
       }

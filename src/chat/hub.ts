@@ -27,6 +27,7 @@ import { Connections } from './connections.js';
 import { deliver } from './delivery.js';
 import { ChatError, errorMessage, refusalOf } from './errors.js';
 import { PresenceSync } from './presence/presenceSync.js';
+import { RoomCounts } from './presence/roomCounts.js';
 import { ReplayBudget, replay, type ResumePoint } from './resume.js';
 import type { SequencerTimes } from './gapFiller.js';
 import { Sequencer, messageIdOf } from './sequencer.js';
@@ -104,6 +105,8 @@ export class Hub implements ChatContext {
   private readonly replays = new ReplayBudget();
   /** Who is where on the other processes, kept up to date with them over the bus. */
   private readonly presenceSync: PresenceSync;
+  /** The head-counts of public rooms, for the connections that follow them (`?counts=live`). */
+  private readonly counts: RoomCounts;
   private readonly unsubscribe: () => void;
   private readonly sequencer: Sequencer | undefined;
   /** Behind the sequencer: change events in change order (see changeSequencer.ts). */
@@ -116,7 +119,17 @@ export class Hub implements ChatContext {
     this.maxRoomsPerUser = options.maxRoomsPerUser;
     this.sessionMaxAgeMs = options.sessionMaxAgeMs;
     this.editWindowMs = options.editWindowMs;
-    this.rooms = new Rooms({ ...options, publishPresence: (room, change, user) => this.presenceSync.publish(room, change, user) });
+    this.counts = new RoomCounts({
+      count: (room) => this.rooms.usersIn(room).length,
+      send: (frame) => {
+        for (const connection of this.connections) if (connection.liveCounts) connection.send(frame);
+      },
+    });
+    this.rooms = new Rooms({
+      ...options,
+      publishPresence: (room, change, user) => this.presenceSync.publish(room, change, user),
+      countChanged: (room) => this.counts.touch(room),
+    });
     this.limits = new UserLimits(options);
     this.presenceSync = new PresenceSync({ bus: this.bus, tag: this.tag, rooms: this.rooms, timeoutMs: options.presenceTimeoutMs });
     const changes = options.sequence && this.sequenceChanges(options.sequence);
@@ -133,6 +146,7 @@ export class Hub implements ChatContext {
       changes?.reconnected();
       void this.recheckSessions();
       void this.reloadLocks();
+      void this.reloadPublicRooms();
     });
     this.unsubscribe = () => {
       unsubscribe();
@@ -164,9 +178,19 @@ export class Hub implements ChatContext {
     }
   }
 
+  /** Rooms made or ended elsewhere while the bus was away: which are counted aloud (roomCounts.ts). */
+  private async reloadPublicRooms(): Promise<void> {
+    try {
+      this.counts.setPublic((await this.store.listRooms()).filter((room) => !room.private).map((room) => room.name));
+    } catch (error) {
+      this.options.log('rooms_reload_failed', { error: String(error) });
+    }
+  }
+
   /** Before the server listens: the locked rooms, and where the sequencer starts counting, so nothing after is missed. */
   async start(): Promise<void> {
     await this.locks.reload(this.store);
+    await this.reloadPublicRooms();
     await this.sequencer?.start();
     await this.changeSequencer?.start();
   }
@@ -351,11 +375,13 @@ export class Hub implements ChatContext {
     this.presenceSync.stop();
     this.unsubscribe();
     this.rooms.stop();
+    this.counts.stop();
     this.options.flusher.flush();
   }
 
   private deliver(event: BusEvent): void {
     if (event.kind === 'roomLock') this.locks.set(event.room, event.locked);
+    if (event.kind === 'roomChange') this.counts.setPublic(event.names);
     deliver(event, this.connections, this.rooms, this.presenceSync);
   }
 }

@@ -21,6 +21,8 @@ export interface RoomsDeps {
    * left it (presenceSync.ts); recorded here at once, not again when the bus brings it back.
    */
   publishPresence: (room: string, change: 'join' | 'left', user: User) => void;
+  /** Someone arrived in the room or left it site-wide, here or elsewhere: its head-count may have changed (roomCounts.ts). */
+  countChanged?: (room: string) => void;
 }
 
 export class Rooms {
@@ -120,6 +122,8 @@ export class Rooms {
    */
   applyRemote(changes: readonly RemoteChange[]): void {
     for (const { room, change, user } of changes) {
+      // Rooms nobody here is in are counted too: a page shows how many are in rooms it is not in.
+      this.deps.countChanged?.(room);
       const state = this.byName.get(room);
       if (!state) continue;
       const userJson = JSON.stringify(user);
@@ -149,6 +153,7 @@ export class Rooms {
    * An empty room has nobody here to tell.
    */
   private announce(state: RoomPresence<Connection>, change: 'join' | 'left', user: User, siteWide: boolean): void {
+    if (siteWide) this.deps.countChanged?.(state.name);
     if (siteWide && !state.isEmpty) {
       state.record(change, user, JSON.stringify(user));
       this.presence.schedule(state);

@@ -1,7 +1,7 @@
 // Which conversation is on screen: the view of a room or a DM thread (made when first needed),
 // opening one, switching to it, leaving a room, and rejoining everything after a reconnect.
-import { LOBBY, type User } from '../shared/protocol/index.js';
-import { send } from './connection.js';
+import { LOBBY, type ServerMessages, type User } from '../shared/protocol/index.js';
+import { newRef, send } from './connection.js';
 import { byId } from './dom.js';
 import { loadDraft, saveDraft } from './composer.js';
 import { newList, rememberScroll, revealList } from './messageList.js';
@@ -10,7 +10,7 @@ import { ensureDmLink } from './sidebar/dms.js';
 import { renderUsers } from './sidebar/people.js';
 import { showInvite } from './invite.js';
 import { showLockState } from './moderation.js';
-import { joinRoom, showRoomActions } from './roomEnds.js';
+import { forgetJoined, joinRoom, showRoomActions } from './roomEnds.js';
 import { ensureRoomLink, removeRoomLink } from './sidebar/rooms.js';
 import { current, makeView, myRooms, setCurrent, viewFor, views, type View } from './state.js';
 import { renderTyping } from './typing.js';
@@ -89,8 +89,43 @@ export function closeRoom(view: View): void {
   view.list.remove();
   views.delete(view.key);
   myRooms.delete(view.target);
+  forgetJoined(view.target);
   removeRoomLink(view.target);
   if (current === view) show(viewFor({ room: LOBBY }) as View);
+}
+
+/** Leaves this tab sent because another one left: a refusal (this connection was not in the room) is no news. */
+const followedLeaves = new Set<string>();
+
+/**
+ * I joined or left a room in another tab (or device): this one follows, as membership is mine, not
+ * a tab's. A room joined elsewhere is listed and joined here too, without taking over the screen.
+ */
+export function followMembership({ room, member, private: isPrivate, createdBy }: ServerMessages['membership']): void {
+  if (room === LOBBY) return;
+  const view = viewFor({ room });
+  if (member) {
+    if (myRooms.has(room)) return;
+    myRooms.add(room);
+    ensureRoomLink(room, createdBy ?? '', isPrivate === true);
+    joinRoom(room);
+    return;
+  }
+  if (!myRooms.has(room) && !view) return;
+  const ref = newRef('follow-leave');
+  followedLeaves.add(ref);
+  send({ type: 'leave', room, ref });
+  if (view) closeRoom(view);
+  else {
+    myRooms.delete(room);
+    forgetJoined(room);
+    removeRoomLink(room);
+  }
+}
+
+/** An error answering a leave sent by `followMembership`: nothing to show. */
+export function followRefused(ref: string | undefined): boolean {
+  return ref !== undefined && followedLeaves.delete(ref);
 }
 
 /** On every (re)connection: asks again for what is missing and joins every room of mine. */

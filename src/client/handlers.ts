@@ -2,7 +2,7 @@
 // message to the module that owns it. A type added to the protocol stops this compiling until handled.
 import { type ServerMessage, type ServerMessages } from '../shared/protocol/index.js';
 import { wsErrorKey } from '../shared/i18n/index.js';
-import { closeRoom, dmView, roomView } from './conversation.js';
+import { closeRoom, dmView, followMembership, followRefused, roomView } from './conversation.js';
 import { flash } from './flash.js';
 import { invited, removed } from './invite.js';
 import { t } from './i18n.js';
@@ -14,6 +14,7 @@ import { noteChange } from './messageState.js';
 import { failPending, resendUnconfirmed } from './pending.js';
 import { joined, joinRefused, roomEnded } from './roomEnds.js';
 import { peopleChanged, receivePeople, setHeadcount, setPeople } from './sidebar/people.js';
+import { applyCounts } from './sidebar/rooms.js';
 import { me, viewFor } from './state.js';
 import { showTyping } from './typing.js';
 import { applyUnread, readElsewhere } from './unread.js';
@@ -68,6 +69,11 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
   },
   invited,
   removed,
+  // Rooms' head-counts as they change, the rooms this tab is not in among them (?counts=live).
+  counts(message) {
+    applyCounts(message.data);
+  },
+  membership: followMembership,
   // Changes to messages already sent (changes.ts).
   edited: applyChange,
   deleted: applyChange,
@@ -89,6 +95,7 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
     applyUnread(message.data);
   },
   error(message) {
+    if (followRefused(message.ref)) return;
     const reason = t(wsErrorKey(message.data.code));
     if (editRefused(message.ref, reason)) return;
     if (joinRefused(message.ref, message.data.code) || !failPending(message.ref, reason)) flash(reason);

@@ -19,18 +19,31 @@ type Ending = Exclude<RoomChange, 'created'>;
 let confirming: { room: string; change: Ending } | undefined;
 /** Joins on their way, by ref: a refusal names no room, only the ref it answers. */
 const joins = new Map<string, string>();
+/** Rooms the server has said are mine (rendered so, or a join answered): entered again only while they still are. */
+const confirmed = new Set(myRooms);
 
-/** Joins a room (resuming after `since`, with the changes after `changes`), remembering the request so that a refusal can close the room again. */
+/**
+ * Joins a room (resuming after `since`, with the changes after `changes`), remembering the request
+ * so that a refusal can close the room again. A room confirmed mine is entered `again`: if I left
+ * it in another tab meanwhile (this one offline), the server refuses rather than making it mine anew.
+ */
 export function joinRoom(room: string, since?: number, changes?: number): void {
   const ref = newRef('join');
   joins.set(ref, room);
-  if (since === undefined) send({ type: 'join', room, ref });
-  else send(changes === undefined ? { type: 'join', room, since, ref } : { type: 'join', room, since, changes, ref });
+  const again = confirmed.has(room) ? { again: true as const } : {};
+  if (since === undefined) send({ type: 'join', room, ref, ...again });
+  else send(changes === undefined ? { type: 'join', room, since, ref, ...again } : { type: 'join', room, since, changes, ref, ...again });
 }
 
-/** The room's list came: its joins were answered. */
+/** The room's list came: its joins were answered, and it is mine. */
 export function joined(room: string): void {
   for (const [ref, name] of joins) if (name === room) joins.delete(ref);
+  confirmed.add(room);
+}
+
+/** The room is no longer mine (left, here or elsewhere, or ended): joining it again is a new membership. */
+export function forgetJoined(room: string): void {
+  confirmed.delete(room);
 }
 
 /** An error answering one of our joins: a room gone or archived closes; true when it was one. */
@@ -39,8 +52,8 @@ export function joinRefused(ref: string | undefined, code: ErrorCode): boolean {
   if (room === undefined) return false;
   joins.delete(ref as string);
   const view = viewFor({ room });
-  // Not a member after all (the room is gone or archived, or one room too many): the view goes.
-  if ((code === 'no_such_room' || code === 'archived' || code === 'too_many_rooms') && view) closeRoom(view);
+  // Not a member after all (the room is gone or archived, left in another tab meanwhile, or one room too many): the view goes.
+  if ((code === 'no_such_room' || code === 'archived' || code === 'too_many_rooms' || code === 'not_in_room') && view) closeRoom(view);
   return true;
 }
 

@@ -2,6 +2,8 @@
 /** The query parameter of a resume's change number (docs/protocol.md, "The change sequence"). */
 const CHANGES_PARAM = 'changes';
 import {
+  COUNTS_LIVE,
+  COUNTS_PARAM,
   PEOPLE_LAZY,
   PEOPLE_PARAM,
   PRESENCE_BATCH,
@@ -23,6 +25,7 @@ export function socketPath(lastId: number, changes?: number): string {
     [PRESENCE_PARAM]: PRESENCE_BATCH,
     [PEOPLE_PARAM]: PEOPLE_LAZY,
     [ROOMS_PARAM]: ROOMS_CHANGES,
+    [COUNTS_PARAM]: COUNTS_LIVE,
   });
   return `${WS_PATH}?${query}`;
 }

@@ -14,6 +14,8 @@ import { isStoreUnavailable } from '../store/unavailable.js';
 import {
   CHANGES_PARAM,
   CloseCode,
+  COUNTS_LIVE,
+  COUNTS_PARAM,
   CloseReason,
   PEOPLE_LAZY,
   PEOPLE_PARAM,
@@ -86,6 +88,7 @@ function connectOptions(url: URL, sessionId: string | undefined): ConnectOptions
     batchPresence: url.searchParams.get(PRESENCE_PARAM) === PRESENCE_BATCH,
     lazyPeople: url.searchParams.get(PEOPLE_PARAM) === PEOPLE_LAZY,
     roomChanges: url.searchParams.get(ROOMS_PARAM) === ROOMS_CHANGES,
+    liveCounts: url.searchParams.get(COUNTS_PARAM) === COUNTS_LIVE,
   };
 }
 

@@ -98,6 +98,12 @@ export function directoryPick(target: EventTarget | null): { name: string; creat
   return name === undefined ? undefined : { name, createdBy: button?.dataset.createdBy ?? '' };
 }
 
+/** A room's head-count changed (a `counts` frame): its row, when the directory shows it, follows. */
+export function directoryCount(room: string, count: number): void {
+  const badge = byId('directory-list').querySelector(`.directory-room[data-room="${CSS.escape(room)}"] .count`);
+  if (badge) badge.textContent = String(count);
+}
+
 /** A room that ended is no longer there to join. */
 export function dropFromDirectory(room: string): void {
   byId('directory-list').querySelector(`.directory-room[data-room="${CSS.escape(room)}"]`)?.closest('li')?.remove();

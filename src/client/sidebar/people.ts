@@ -4,7 +4,7 @@ import { LOBBY, MAX_PEOPLE_QUERY_LENGTH, type ServerMessages, type User } from '
 import { newRef, send } from '../connection.js';
 import { byId, element, listItem, personButton } from '../dom.js';
 import { t } from '../i18n.js';
-import { addNotice } from '../messageList.js';
+import { arrived, departed, relisted } from '../presenceNotices.js';
 import { current, me, peopleCount, remember, type View } from '../state.js';
 import { stopTyping } from '../typing.js';
 import { removeButton } from '../invite.js';
@@ -55,7 +55,10 @@ function shownFor(view: View): boolean {
 
 /** The room's people as the server listed them (a big room: only how many, and nobody found yet). */
 export function setPeople(view: View, message: ServerMessages['list']): void {
+  const before = view.users;
   view.users = new Map(message.data.map((user) => [user.id, user]));
+  // A big room is listed by number: nobody in it has gone anywhere.
+  if (message.count === undefined) relisted(view, before);
   view.count = message.count;
   if (message.count === undefined) view.found = [];
   for (const user of message.data) remember(user);
@@ -63,17 +66,17 @@ export function setPeople(view: View, message: ServerMessages['list']): void {
   if (shownFor(view)) renderUsers();
 }
 
-/** People came and went: a line for each in the conversation, and the list and count redrawn. */
+/** People came and went: the list and count redrawn at once, a line for each when it is news (presenceNotices.ts). */
 export function peopleChanged(view: View, joined: User[], left: User[]): void {
   for (const user of joined) {
-    if (user.id !== me.id) addNotice(view, t('notice.joined', { name: user.name }));
+    arrived(view, user);
     view.users.set(user.id, user);
     remember(user);
   }
   for (const user of left) {
     if (user.id === me.id) continue;
-    addNotice(view, t('notice.left', { name: user.name }));
     view.users.delete(user.id);
+    departed(view, user);
     stopTyping(view, user.id);
   }
   setRoomCount(view.target, view.users.size);

@@ -1,14 +1,27 @@
 // The rooms in the sidebar: my rooms (the server renders them; others are found in the directory,
 // see directory.ts), their people counts, and the form that creates a room.
+import type { RoomCount } from '../../shared/protocol/index.js';
 import { byId, element, listItem } from '../dom.js';
 import { t } from '../i18n.js';
 import { current, me, myRooms, peopleCount, viewFor, type View } from '../state.js';
 import { updateBadges } from '../unread.js';
 import { roomButton } from './button.js';
+import { directoryCount } from './directory.js';
 
 export function setRoomCount(room: string, count: number): void {
   const badge = roomButton(room)?.querySelector('.count');
   if (badge) badge.textContent = String(count);
+}
+
+/**
+ * Head-counts of rooms, site-wide (a `counts` frame): the directory's rows, and the sidebar's rows
+ * of rooms this tab is not in (a room it is in is counted by its own presence, as it happens).
+ */
+export function applyCounts(counts: readonly RoomCount[]): void {
+  for (const { room, count } of counts) {
+    directoryCount(room, count);
+    if (!viewFor({ room })) setRoomCount(room, count);
+  }
 }
 
 /** The room of a room link that was clicked. */

@@ -327,6 +327,7 @@ export const en = {
   'wsError.bad_message.object': 'A message must be a JSON object',
   'wsError.bad_message.string': '"{field}" must be a string',
   'wsError.bad_message.id': '"{field}" must be a message id (a whole number)',
+  'wsError.bad_message.again': '"again" may only be true',
   'wsError.bad_message.roomOrWith': '{type} needs either "room" or "with"',
   'wsError.bad_message.limit': '"limit" must be a whole number from 1 to {max}',
   'wsError.bad_message.ref': '"ref" must be a string of at most {max} characters',

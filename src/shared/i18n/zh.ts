@@ -313,6 +313,7 @@ export const zh = {
   'wsError.bad_message.object': '消息必须是一个 JSON 对象',
   'wsError.bad_message.string': '“{field}”必须是字符串',
   'wsError.bad_message.id': '“{field}”必须是消息编号（整数）',
+  'wsError.bad_message.again': '“again”只能是 true',
   'wsError.bad_message.roomOrWith': '{type} 需要“room”或“with”中的一个',
   'wsError.bad_message.limit': '“limit”必须是 1 到 {max} 之间的整数',
   'wsError.bad_message.ref': '“ref”必须是不超过 {max} 个字符的字符串',

@@ -28,6 +28,14 @@ export function presenceInterval(members: number): number {
   return Math.min(PRESENCE_FLUSH_MAX_MS, Math.max(PRESENCE_FLUSH_MS, members * PRESENCE_FLUSH_MS_PER_MEMBER));
 }
 
+/**
+ * `counts` frames (`?counts=live`) go out at most once per this interval per process, with every
+ * public room whose head-count changed meanwhile: one frame a second, however many joins.
+ */
+export const COUNTS_INTERVAL_MS = 1000;
+/** The most rooms one `counts` frame carries; the rest wait for the next one. */
+export const MAX_COUNTS_PER_FRAME = 500;
+
 /** More people online than this, and a `people=lazy` connection is told the room by number. */
 export const BIG_ROOM = 200;
 /** The most people one `people` request returns. */

@@ -140,7 +140,9 @@ function fromFields(fields: Fields, ref: string | undefined, limits: ParseLimits
       const room = requiredString(fields, 'room');
       const since = optionalId(fields, 'since');
       const changes = since === undefined ? undefined : optionalId(fields, 'changes');
-      return withRef({ type, room, ...(since !== undefined && { since }), ...(changes !== undefined && { changes }) }, ref);
+      if (fields.again !== undefined && fields.again !== true) reject('bad_message', 'wsError.bad_message.again');
+      const again = fields.again === true;
+      return withRef({ type, room, ...(since !== undefined && { since }), ...(changes !== undefined && { changes }), ...(again && { again }) }, ref);
     }
     case 'leave':
       return withRef({ type, room: requiredString(fields, 'room') }, ref);

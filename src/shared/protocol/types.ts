@@ -104,6 +104,12 @@ export type Conversation = { room: string } | { with: string };
 /** What happened to a room: made, archived or deleted (by whoever may). */
 export type RoomChange = 'created' | 'archived' | 'deleted';
 
+/** How many people are online in a room now, site-wide (each once, whatever their tabs). */
+export interface RoomCount {
+  room: string;
+  count: number;
+}
+
 /** Server → client, keyed by `type`. */
 export interface ServerMessages {
   history:
@@ -153,6 +159,17 @@ export interface ServerMessages {
     | { type: 'reactions'; id: number; with: string; data: Reaction[]; change: number; ref?: string };
   /** A moderator locked or unlocked a room: while locked, only moderators may post there. */
   locked: { type: 'locked'; room: string; locked: boolean };
+  /**
+   * For connections opened with `?counts=live` (the page's): public rooms whose number of people
+   * online changed since the last one, at most one a COUNTS_INTERVAL_MS per process.
+   */
+  counts: { type: 'counts'; data: RoomCount[] };
+  /**
+   * You became a member of `room` (joined it) or stopped being one (left it) on another connection:
+   * to your other connections that asked for room changes (`?rooms=changes`), on every process, so
+   * each tab's list of your rooms follows.
+   */
+  membership: { type: 'membership'; room: string; member: boolean; private?: true; createdBy?: string };
   /** The answer to `ping`: it comes after everything the server sent this connection before it. */
   pong: { type: 'pong'; ref?: string };
   error: { type: 'error'; data: { code: ErrorCode; message: string }; ref?: string };
@@ -173,7 +190,8 @@ export interface ClientMessages {
   chat: { type: 'chat'; room: string; data: string; replyTo?: number; ref?: string };
   dm: { type: 'dm'; to: string; data: string; replyTo?: number; ref?: string };
   /** `since` (an extension): resume the room after that id instead of the latest history; `changes` the changes after that number too. */
-  join: { type: 'join'; room: string; since?: number; changes?: number; ref?: string };
+  /** `again`: re-entering a room of mine (a page reconnecting): refused when I am no longer a member, never making me one. */
+  join: { type: 'join'; room: string; since?: number; changes?: number; again?: true; ref?: string };
   leave: { type: 'leave'; room: string; ref?: string };
   history:
     | { type: 'history'; room: string; before?: number; limit?: number; ref?: string }

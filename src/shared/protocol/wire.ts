@@ -59,3 +59,9 @@ export const PEOPLE_LAZY = 'lazy';
  */
 export const ROOMS_PARAM = 'rooms';
 export const ROOMS_CHANGES = 'changes';
+/**
+ * `?counts=live`: `{"type":"counts","data":[{"room","count"}]}` whenever public rooms' head-counts
+ * changed (coalesced), so a page's counts of rooms it is not in stay true.
+ */
+export const COUNTS_PARAM = 'counts';
+export const COUNTS_LIVE = 'live';

@@ -9,6 +9,8 @@ import {
   ROOMS_PARAM,
   SINCE_PARAM,
   CHANGES_PARAM,
+  COUNTS_PARAM,
+  type COUNTS_LIVE,
   type PEOPLE_LAZY,
   type PRESENCE_BATCH,
   type ROOMS_CHANGES,
@@ -37,6 +39,8 @@ export interface ConnectOptions {
   people?: typeof PEOPLE_LAZY;
   /** `?rooms=changes`: a new room as the change, not the whole list, as the page asks. */
   rooms?: typeof ROOMS_CHANGES;
+  /** `?counts=live`: coalesced head-counts of public rooms, as the page asks. */
+  counts?: typeof COUNTS_LIVE;
   /** The source address (127.x.y.z: each its own per-address allowances). */
   localAddress?: string;
   /** Give up the handshake after this long; ws's default (none) when left out. */
@@ -108,6 +112,7 @@ export class TestClient {
     if (options.presence) url.searchParams.set(PRESENCE_PARAM, options.presence);
     if (options.people) url.searchParams.set(PEOPLE_PARAM, options.people);
     if (options.rooms) url.searchParams.set(ROOMS_PARAM, options.rooms);
+    if (options.counts) url.searchParams.set(COUNTS_PARAM, options.counts);
     const headers: Record<string, string> = {};
     if (options.cookie) headers.cookie = options.cookie;
     if (options.origin) headers.origin = options.origin;
