@@ -15,7 +15,7 @@ import { failPending, resendUnconfirmed } from './pending.js';
 import { joined, joinRefused, roomEnded } from './roomEnds.js';
 import { peopleChanged, receivePeople, setHeadcount, setPeople } from './sidebar/people.js';
 import { me, viewFor } from './state.js';
-import { showTyping } from './typing.js';
+import { showTyping, stopTyping } from './typing.js';
 import { applyUnread, readElsewhere } from './unread.js';
 
 const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => void } = {
@@ -79,7 +79,9 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
   pong() {},
   typing(message) {
     const view = viewFor(message) ?? ('with' in message ? dmView(message.user) : undefined);
-    if (view && message.user.id !== me.id) showTyping(view, message.user);
+    if (!view || message.user.id === me.id) return;
+    if (message.stopped) stopTyping(view, message.user.id);
+    else showTyping(view, message.user);
   },
   read(message) {
     const view = viewFor(message);
