@@ -5,7 +5,7 @@ import { newRef, send } from './connection.js';
 import { refreshEmpty, scrollToBottom } from './messageList.js';
 import { pendingItem } from './messageRow.js';
 import { quoteOf } from './replying.js';
-import { current, me, views, type Pending, type View } from './state.js';
+import { addressOf, current, me, views, type Pending, type View } from './state.js';
 
 function sendPending(view: View, ref: string, { data, replyTo }: Pending): boolean {
   const answer = replyTo === undefined ? {} : { replyTo };
@@ -14,15 +14,10 @@ function sendPending(view: View, ref: string, { data, replyTo }: Pending): boole
     : send({ type: 'dm', to: view.target, data, ref, ...answer });
 }
 
-/** Where a view is, as permalinks name it. */
-function whereOfView(view: View): string {
-  return `${view.kind === 'room' ? 'room' : 'with'}=${encodeURIComponent(view.target)}`;
-}
-
 /** Shows a message as "sending…" in a view and sends it (answering `replyTo`); offline, it goes out on reconnect. */
 export function post(view: View, data: string, replyTo?: number): void {
   const ref = newRef(Date.now().toString(36));
-  const item = pendingItem(data, me, ref, whereOfView(view), quoteOf(view, replyTo));
+  const item = pendingItem(data, me, ref, addressOf(view), quoteOf(view, replyTo));
   const pending: Pending = { item, data, replyTo };
   view.pending.set(ref, pending);
   view.list.append(item);

@@ -118,6 +118,11 @@ export function remember(user: User): void {
   if (user.id !== me.id) knownUsers.set(user.id, user);
 }
 
+/** Where a view is, as permalinks name it: `room=<name>` or `with=<user id>`. */
+export function addressOf(view: View): string {
+  return `${view.kind === 'room' ? 'room' : 'with'}=${encodeURIComponent(view.target)}`;
+}
+
 /** How many are in a room's view: its people, or the number the server gave for a big room. */
 export function peopleCount(view: View): number {
   return view.count ?? view.users.size;
