@@ -10,7 +10,8 @@ import { t } from './i18n.js';
 import { post } from './pending.js';
 import { takeReply } from './replying.js';
 import { askWhoIs } from './sidebar/people.js';
-import { current, knownUsers, type View } from './state.js';
+import { current, knownUsers, maxMessageLength, type View } from './state.js';
+import { tooLong, updateCounter } from './counter.js';
 import { typingSent } from './typing.js';
 
 /** The box grows with its text up to this height, then scrolls. */
@@ -21,6 +22,8 @@ const input = byId<HTMLTextAreaElement>('input');
 export function submit(): void {
   const data = input.value.trim();
   if (!data) return;
+  // The server would refuse it: the text stays, to be shortened (the counter is red).
+  if (tooLong(data)) return flash(t('wsError.too_long.message', { max: maxMessageLength }));
   const view = current;
   if (view.kind === 'dm') return sent(() => post(view, data, takeReply(view)));
   const command = parseDmCommand(data, knownUsers.values());
@@ -102,7 +105,9 @@ export function showPrivateChip(): void {
   chip.hidden = false;
 }
 
+/** The box changed: its height and its character counter follow. */
 export function autosize(): void {
+  updateCounter();
   // Empty: back to one row (Chromium would otherwise size the box to a wrapped placeholder).
   if (!input.value) {
     input.style.height = '';

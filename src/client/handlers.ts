@@ -93,7 +93,7 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
   error(message) {
     const reason = t(wsErrorKey(message.data.code));
     if (editRefused(message.ref, reason)) return;
-    if (joinRefused(message.ref, message.data.code) || !failPending(message.ref, reason)) flash(reason);
+    if (joinRefused(message.ref, message.data.code) || !failPending(message.ref, message.data.code, reason, message.data.retryAfter)) flash(reason);
   },
 };
 

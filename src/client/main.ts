@@ -25,6 +25,7 @@ import { removeClicked, sendInvite } from './invite.js';
 import { createRoom, roomLinkName } from './sidebar/rooms.js';
 import { addressOf, current, historyLimit, makeView, me, setCurrent, views } from './state.js';
 import { typingSignal } from './typing.js';
+import { withUnsent } from './unsent.js';
 import { flushRead, markRead } from './unread.js';
 
 const body = document.body;
@@ -43,7 +44,7 @@ function onSubmit(id: string, action: (form: HTMLFormElement) => void): void {
 function adoptRenderedLobby(): void {
   localizeTimes(document);
   adoptRendered(byId('messages'), me, `room=${LOBBY}`);
-  const lobby = makeView('room', LOBBY, LOBBY, byId<HTMLOListElement>('messages'));
+  const lobby = withUnsent(makeView('room', LOBBY, LOBBY, byId<HTMLOListElement>('messages')));
   lobby.complete = lobby.list.querySelectorAll('li[data-id]').length < historyLimit;
   rememberListedDms();
   setCurrent(lobby);
