@@ -34,7 +34,7 @@ export function post(view: View, data: string, replyTo?: number): void {
   const ref = addPending(view, data, replyTo);
   const pending = view.pending.get(ref) as Pending;
   // Over the rate limit just now: it waits its turn instead of being refused again.
-  if (holdsMessages()) showFailed(view, ref, 'rate_limited', t('wsError.rate_limited'));
+  if (holdsMessages()) showFailed(view, ref, 'rate_limited', t('wsError.rate_limited'), 0);
   else sendPending(view, ref, pending);
 }
 

@@ -11,7 +11,7 @@ import { cancelEdit } from './editing.js';
 import { flash } from './flash.js';
 import { t } from './i18n.js';
 import { addPending, dropPending, resendFailed } from './pending.js';
-import { current, me, type View } from './state.js';
+import { current, me, views, type View } from './state.js';
 
 /** How long to wait when a refusal says nothing of when (the contract's window is 10 s). */
 const DEFAULT_WAIT_MS = 10_000;
@@ -22,13 +22,16 @@ const input = byId<HTMLTextAreaElement>('input');
 
 /** Rate-limited messages waiting for their turn, in the order they were written. */
 const waiting: { view: View; ref: string }[] = [];
-/** The one sent again and not answered yet: the next waits for it. */
+/** The one sent again and not answered yet: the next waits for it (not longer than STALLED_MS: its answer may have gone nowhere). */
 let retrying: string | undefined;
+let retriedAt = 0;
+const STALLED_MS = 15_000;
 let heldUntil = 0;
 let timer: ReturnType<typeof setTimeout> | undefined;
 
 /** A new message would be over the limit, or jump the queue: it waits too. */
 export function holdsMessages(): boolean {
+  if (retrying !== undefined && Date.now() - retriedAt > STALLED_MS) retrying = undefined;
   return Date.now() < heldUntil || waiting.length > 0 || retrying !== undefined;
 }
 
@@ -43,7 +46,7 @@ export function showFailed(view: View, ref: string, code: ErrorCode, reason: str
   (item.querySelector('time') as HTMLElement).textContent = t('message.failed');
   let shown = reason;
   if (code === 'rate_limited') {
-    heldUntil = Math.max(heldUntil, Date.now() + (retryAfter ?? (heldUntil > Date.now() ? 0 : DEFAULT_WAIT_MS)));
+    heldUntil = Math.max(heldUntil, Date.now() + (retryAfter ?? DEFAULT_WAIT_MS));
     // Refused again on its retry: still first in line.
     if (!waiting.some((w) => w.ref === ref)) (pending.item.dataset.retried ? waiting.unshift({ view, ref }) : waiting.push({ view, ref }));
     shown = t('message.retryingIn', { seconds: String(Math.max(1, Math.ceil((heldUntil - Date.now()) / 1000))) });
@@ -102,12 +105,20 @@ function schedule(): void {
 
 /** Sends the first waiting message again, once the limit allows and the one before was answered. */
 function retryNext(): void {
-  if (retrying !== undefined) return;
+  if (retrying !== undefined && Date.now() - retriedAt <= STALLED_MS) {
+    // Its answer moves the queue on; should none come, this does.
+    clearTimeout(timer);
+    timer = setTimeout(retryNext, retriedAt + STALLED_MS + SLACK_MS - Date.now());
+    return;
+  }
+  retrying = undefined;
   if (Date.now() < heldUntil) return schedule();
   for (let next = waiting.shift(); next; next = waiting.shift()) {
     const pending = next.view.pending.get(next.ref);
-    if (pending?.failed !== 'rate_limited') continue;
+    // Gone meanwhile: discarded, or its room left (its view is no longer the page's).
+    if (pending?.failed !== 'rate_limited' || views.get(next.view.key) !== next.view) continue;
     retrying = next.ref;
+    retriedAt = Date.now();
     pending.item.dataset.retried = 'true';
     resendFailed(next.view, next.ref);
     return;
