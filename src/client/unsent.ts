@@ -11,6 +11,7 @@ import { cancelEdit } from './editing.js';
 import { flash } from './flash.js';
 import { t } from './i18n.js';
 import { addPending, dropPending, resendFailed } from './pending.js';
+import { replyAgain } from './replying.js';
 import { current, me, views, type View } from './state.js';
 
 /** How long to wait when a refusal says nothing of when (the contract's window is 10 s). */
@@ -89,6 +90,8 @@ function takeBack(view: View, ref: string): void {
   input.value = input.value.trim() ? `${input.value}\n${pending.data}` : pending.data;
   autosize();
   draftTyped();
+  // An answer is an answer again: "Replying to …" above the box.
+  if (pending.replyTo !== undefined) replyAgain(pending.replyTo);
   input.focus();
 }
 

@@ -61,6 +61,24 @@ async function send(page: Page, text: string): Promise<void> {
   await page.locator('#input').press('Enter');
 }
 
+/**
+ * The server "out of reach" for the page's chats while `refusing`: each gets `unavailable` back, as
+ * with PostgreSQL away; everything else passes. In place before the page opens its socket.
+ */
+async function refuseChats(page: Page): Promise<{ refusing: boolean }> {
+  const route = { refusing: true };
+  await page.routeWebSocket(/\/ws\/chat/, (ws: WebSocketRoute) => {
+    const server = ws.connectToServer();
+    ws.onMessage((frame) => {
+      const message = typeof frame === 'string' ? (JSON.parse(frame) as { type?: string; ref?: string }) : {};
+      if (route.refusing && message.type === 'chat') {
+        ws.send(JSON.stringify({ type: 'error', data: { code: 'unavailable', message: 'unavailable' }, ref: message.ref }));
+      } else server.send(frame);
+    });
+  });
+  return route;
+}
+
 describeInChromium('unsent messages in Chromium', () => {
   const chat = useServer({ RATE_LIMIT: String(RATE_LIMIT), MAX_MESSAGE_LENGTH: String(MAX) });
   const people = usePeople(chat);
@@ -110,17 +128,7 @@ describeInChromium('unsent messages in Chromium', () => {
       const carolWs = await people.client(carol);
       const person = await people.launch({ locale });
       const { page } = person;
-      // The server is "out of reach" for the messages the test says: each gets `unavailable` back, as PostgreSQL away would.
-      let refusing = true;
-      await page.routeWebSocket(/\/ws\/chat/, (ws: WebSocketRoute) => {
-        const server = ws.connectToServer();
-        ws.onMessage((frame) => {
-          const message = typeof frame === 'string' ? (JSON.parse(frame) as { type?: string; ref?: string }) : {};
-          if (refusing && message.type === 'chat') {
-            ws.send(JSON.stringify({ type: 'error', data: { code: 'unavailable', message: 'unavailable' }, ref: message.ref }));
-          } else server.send(frame);
-        });
-      });
+      const route = await refuseChats(page);
       // The route is in place before the page opens its socket.
       await openChat(person, chat.server.url, me.cookie);
 
@@ -152,7 +160,7 @@ describeInChromium('unsent messages in Chromium', () => {
       expect(await failedRow(page, dropped)).toBeUndefined();
 
       // The server answers again: Retry sends the one left, Enter the one in the box.
-      refusing = false;
+      route.refusing = false;
       await page.locator('li.message.failed', { hasText: retried }).locator('[data-unsent="retry"]').click();
       await carolWs.next((m) => m.type === 'chat' && m.data === retried);
       await page.locator('#input').press('Enter');
@@ -161,6 +169,35 @@ describeInChromium('unsent messages in Chromium', () => {
       await reloadChat(page);
       expect(await page.locator('li.message.failed').count()).toBe(0);
       expect((await visibleMessages(page)).filter((r) => r.text === dropped)).toEqual([]);
+      expect(person.pageErrors).toEqual([]);
+    });
+
+    it(`takes a failed answer back into the box still answering its message (${locale})`, async () => {
+      const [me, carol] = [await chat.signIn(personName('Answerer')), await chat.signIn(personName('Carol'))];
+      const carolWs = await people.client(carol);
+      const person = await people.launch({ locale });
+      const { page } = person;
+      const route = await refuseChats(page);
+      await openChat(person, chat.server.url, me.cookie);
+      const question = unique('a question').slice(0, MAX);
+      carolWs.send({ type: 'chat', data: question });
+      const asked = await waitForMessage(page, question);
+      const item = page.locator(`li.message[data-id="${asked.id}"]`);
+      await item.hover();
+      await item.locator('.message-actions').click();
+      await page.locator('#message-menu [data-action="reply"]').click();
+      const answer = unique('the answer').slice(0, MAX);
+      await send(page, answer);
+      await until('the answer marked as not sent', () => failedRow(page, answer), (row) => row !== undefined);
+      expect(await page.locator('#composer-context').isHidden()).toBe(true);
+
+      await page.locator('li.message.failed', { hasText: answer }).locator('[data-unsent="edit"]').click();
+      expect(await page.locator('#input').inputValue()).toBe(answer);
+      expect(await page.locator('#composer-context-text').textContent()).toContain(carol.user.name);
+      route.refusing = false;
+      await page.locator('#input').press('Enter');
+      const got = await carolWs.next((m) => m.type === 'chat' && m.data === answer);
+      expect(got.type === 'chat' ? got.replyTo?.id : undefined).toBe(Number(asked.id));
       expect(person.pageErrors).toEqual([]);
     });
 
