@@ -216,6 +216,9 @@ describeInChromium('unsent messages in Chromium', () => {
       // An emoji is one character, and the spaces around the text are not counted (the server trims).
       await box.fill(`  ${'😀'.repeat(MAX)}  `);
       expect(await state()).toEqual({ shown: true, text: `${MAX}/${MAX}`, over: false });
+      // A `/msg name message` in a room sends its message alone: only that counts.
+      await box.fill(`/msg Someone ${'😀'.repeat(MAX)}`);
+      expect(await state()).toEqual({ shown: true, text: `${MAX}/${MAX}`, over: false });
       await box.fill(`${'😀'.repeat(MAX)}x`);
       expect(await state()).toEqual({ shown: true, text: `${MAX + 1}/${MAX}`, over: true });
       const color = await counter.evaluate((el: any) => getComputedStyle(el).color); // eslint-disable-line @typescript-eslint/no-explicit-any
