@@ -10,6 +10,8 @@ export class ChatError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** For `rate_limited`: in how many ms the same would be let in (sent as `data.retryAfter`). */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -20,6 +22,11 @@ export function refuse<K extends Key>(code: ErrorCode, key: K, ...params: ParamA
   throw new ChatError(code, translate('en', key, ...params));
 }
 
+/** Throws `rate_limited` with when to try again (a whole number of ms, at least 1). */
+export function refuseRate(retryAfterMs: number): never {
+  throw new ChatError('rate_limited', translate('en', 'wsError.rate_limited'), Math.max(1, Math.ceil(retryAfterMs)));
+}
+
 /** What a thrown error tells the connection: a refusal, `unavailable` for a store out of reach, or undefined for a bug. */
 export function refusalOf(error: unknown): ChatError | undefined {
   if (error instanceof ChatError) return error;
@@ -28,6 +35,7 @@ export function refusalOf(error: unknown): ChatError | undefined {
 }
 
 /** The `error` frame for a refusal, with the `ref` of the message refused when it had one. */
-export function errorMessage({ code, message }: ChatError, ref?: string): ServerMessage {
-  return ref === undefined ? { type: 'error', data: { code, message } } : { type: 'error', data: { code, message }, ref };
+export function errorMessage({ code, message, retryAfter }: ChatError, ref?: string): ServerMessage {
+  const data = retryAfter === undefined ? { code, message } : { code, message, retryAfter };
+  return ref === undefined ? { type: 'error', data } : { type: 'error', data, ref };
 }

@@ -8,7 +8,7 @@ import { LocalCounters } from '../limits/localCounters.js';
 import { RateLimiter } from '../limits/rateLimiter.js';
 import { CloseCode, CloseReason } from '../shared/protocol/index.js';
 import type { Connection } from './connection.js';
-import { refuse } from './errors.js';
+import { refuse, refuseRate } from './errors.js';
 
 /** History pages and people searches may be this share of the frame limit: each reads a page or a room. */
 const READS_SHARE = 10;
@@ -47,8 +47,10 @@ export class UserLimits {
 
   /** A chat or DM: throws `rate_limited`; past the strikes the connection is closed with 1008 first. */
   async takeMessage(connection: Connection): Promise<void> {
-    if ((await this.messages.take(connection.user.id)).ok) return;
-    strike(this.messageStrikes, connection);
+    const taken = await this.messages.take(connection.user.id);
+    if (taken.ok) return;
+    // The page waits this long and sends it again by itself (docs/protocol.md, `retryAfter`).
+    strike(this.messageStrikes, connection, taken.waitMs);
   }
 
   /** Any other frame (join, leave, read, typing, history, people, ping). */
@@ -75,8 +77,9 @@ export class UserLimits {
   }
 }
 
-/** A refusal: `rate_limited`, and for a connection out of strikes a 1008 close first (the error then goes nowhere). */
-function strike(strikes: RateLimiter, connection: Connection): never {
+/** A refusal: `rate_limited` (with `retryAfter` when known), and for a connection out of strikes a 1008 close first (the error then goes nowhere). */
+function strike(strikes: RateLimiter, connection: Connection, retryAfterMs?: number): never {
   if (!strikes.take(connection.id)) connection.peer.close(CloseCode.POLICY_VIOLATION, CloseReason.RATE_LIMITED);
+  if (retryAfterMs !== undefined) refuseRate(retryAfterMs);
   refuse('rate_limited', 'wsError.rate_limited');
 }

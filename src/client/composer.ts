@@ -1,15 +1,17 @@
 // The message box: sending what is typed (in a room, `/msg name message` goes to that person
 // privately, after asking which one when several share the name; a chip above the box says so
-// before it goes), drafts per view, autosize. The text leaves the box only once it has somewhere to go.
+// before it goes), drafts per view (kept across reloads by drafts.ts), autosize. The text leaves the box only once it has somewhere to go.
 import { DM_COMMAND, parseDmCommand, type User } from '../shared/protocol/index.js';
 import { byId, listItem, personButton } from './dom.js';
 import { dmView } from './conversation.js';
+import { keepDraft, storedDraft } from './drafts.js';
 import { flash } from './flash.js';
 import { t } from './i18n.js';
 import { post } from './pending.js';
 import { takeReply } from './replying.js';
 import { askWhoIs } from './sidebar/people.js';
-import { current, knownUsers, type View } from './state.js';
+import { current, knownUsers, maxMessageLength, type View } from './state.js';
+import { tooLong, updateCounter } from './counter.js';
 import { typingSent } from './typing.js';
 
 /** The box grows with its text up to this height, then scrolls. */
@@ -20,6 +22,8 @@ const input = byId<HTMLTextAreaElement>('input');
 export function submit(): void {
   const data = input.value.trim();
   if (!data) return;
+  // The server would refuse it: the text stays, to be shortened (the counter is red).
+  if (tooLong(data)) return flash(t('wsError.too_long.message', { max: maxMessageLength }));
   const view = current;
   if (view.kind === 'dm') return sent(() => post(view, data, takeReply(view)));
   const command = parseDmCommand(data, knownUsers.values());
@@ -44,6 +48,7 @@ export function submit(): void {
 /** Empties the box for what was just sent. */
 function sent(send: () => void): void {
   input.value = '';
+  keepDraft(current, '');
   autosize();
   showPrivateChip();
   typingSent();
@@ -100,7 +105,9 @@ export function showPrivateChip(): void {
   chip.hidden = false;
 }
 
+/** The box changed: its height and its character counter follow. */
 export function autosize(): void {
+  updateCounter();
   // Empty: back to one row (Chromium would otherwise size the box to a wrapped placeholder).
   if (!input.value) {
     input.style.height = '';
@@ -114,10 +121,18 @@ export function saveDraft(view: View): void {
   view.draft = input.value;
 }
 
+/** The box changed (not in an edit): its text is the view's draft, kept across reloads. */
+export function draftTyped(): void {
+  current.draft = input.value;
+  keepDraft(current, input.value);
+}
+
 /** The box as a view left it, with a placeholder that says where the message goes. */
 export function loadDraft(view: View): void {
   input.placeholder =
     view.kind === 'room' ? t('composer.placeholderRoom', { room: view.title }) : t('composer.placeholderDm', { name: view.title });
+  // A view's first showing in this page: the draft it had before a reload, if any.
+  if (!view.draft) view.draft = storedDraft(view);
   input.value = view.draft;
   autosize();
   showPrivateChip();

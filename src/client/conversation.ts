@@ -14,6 +14,7 @@ import { forgetJoined, joinRoom, showRoomActions } from './roomEnds.js';
 import { ensureRoomLink, removeRoomLink } from './sidebar/rooms.js';
 import { current, makeView, myRooms, setCurrent, viewFor, views, type View } from './state.js';
 import { renderTyping } from './typing.js';
+import { withUnsent } from './unsent.js';
 import { cancelEdit } from './editing.js';
 import { highestChange } from './messageState.js';
 import { showReply } from './replying.js';
@@ -22,13 +23,13 @@ import { clearCounts, flushRead, markRead, updateBadges } from './unread.js';
 
 /** The view of a room; made (empty, not on screen) if this tab has none yet. */
 export function roomView(room: string): View {
-  return viewFor({ room }) ?? makeView('room', room, room, newList());
+  return viewFor({ room }) ?? withUnsent(makeView('room', room, room, newList()));
 }
 
 /** The view of the thread with a person, and its sidebar link; made if this tab has none yet. */
 export function dmView(user: User): View {
   ensureDmLink(user);
-  return viewFor({ with: user.id }) ?? makeView('dm', user.id, user.name, newList());
+  return viewFor({ with: user.id }) ?? withUnsent(makeView('dm', user.id, user.name, newList()));
 }
 
 /** Puts a view on screen, keeping the one it replaces as the person left it. */

@@ -16,7 +16,7 @@ import { joined, joinRefused, roomEnded } from './roomEnds.js';
 import { peopleChanged, receivePeople, setHeadcount, setPeople } from './sidebar/people.js';
 import { applyCounts } from './sidebar/rooms.js';
 import { me, viewFor } from './state.js';
-import { showTyping } from './typing.js';
+import { showTyping, stopTyping } from './typing.js';
 import { applyUnread, readElsewhere } from './unread.js';
 
 const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => void } = {
@@ -85,7 +85,9 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
   pong() {},
   typing(message) {
     const view = viewFor(message) ?? ('with' in message ? dmView(message.user) : undefined);
-    if (view && message.user.id !== me.id) showTyping(view, message.user);
+    if (!view || message.user.id === me.id) return;
+    if (message.stopped) stopTyping(view, message.user.id);
+    else showTyping(view, message.user);
   },
   read(message) {
     const view = viewFor(message);
@@ -98,7 +100,7 @@ const handlers: { [K in keyof ServerMessages]: (message: ServerMessages[K]) => v
     if (followRefused(message.ref)) return;
     const reason = t(wsErrorKey(message.data.code));
     if (editRefused(message.ref, reason)) return;
-    if (joinRefused(message.ref, message.data.code) || !failPending(message.ref, reason)) flash(reason);
+    if (joinRefused(message.ref, message.data.code) || !failPending(message.ref, message.data.code, reason, message.data.retryAfter)) flash(reason);
   },
 };
 

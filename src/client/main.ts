@@ -1,7 +1,7 @@
 // The chat page's entry point: the server has already rendered the lobby; this takes over what it
 // rendered, wires the page's controls to the modules that own them, and connects.
 import { LOBBY } from '../shared/protocol/index.js';
-import { autosize, showPrivateChip, submit } from './composer.js';
+import { autosize, draftTyped, showPrivateChip, submit } from './composer.js';
 import { connect, retryNow, send } from './connection.js';
 import { focusComposer, openDm, openRoom, rejoin, show } from './conversation.js';
 import { byId, localizeTimes } from './dom.js';
@@ -24,8 +24,9 @@ import { dmLinkUser, rememberListedDms } from './sidebar/dms.js';
 import { personShown, searchPeople } from './sidebar/people.js';
 import { removeClicked, sendInvite } from './invite.js';
 import { createRoom, existingPicked, roomLinkName } from './sidebar/rooms.js';
-import { current, historyLimit, makeView, me, setCurrent, views } from './state.js';
+import { addressOf, current, historyLimit, makeView, me, setCurrent, views } from './state.js';
 import { typingSignal } from './typing.js';
+import { withUnsent } from './unsent.js';
 import { flushRead, markRead } from './unread.js';
 
 const body = document.body;
@@ -44,7 +45,7 @@ function onSubmit(id: string, action: (form: HTMLFormElement) => void): void {
 function adoptRenderedLobby(): void {
   localizeTimes(document);
   adoptRendered(byId('messages'), me, `room=${LOBBY}`);
-  const lobby = makeView('room', LOBBY, LOBBY, byId<HTMLOListElement>('messages'));
+  const lobby = withUnsent(makeView('room', LOBBY, LOBBY, byId<HTMLOListElement>('messages')));
   markDays(lobby.list);
   relabelAtMidnight();
   lobby.complete = lobby.list.querySelectorAll('li[data-id]').length < historyLimit;
@@ -74,6 +75,7 @@ function wireComposer(): void {
   input.addEventListener('input', () => {
     autosize();
     if (isEditing()) return; // an edit is not a new message: nobody sees me typing one, and no /msg chip
+    draftTyped();
     showPrivateChip();
     typingSignal(input.value);
   });
@@ -179,6 +181,10 @@ function start(): void {
     focusComposer();
   });
   showNotifyButton(byId<HTMLButtonElement>('notify'));
+  // Another language is this page again: it reopens the conversation on screen (and its draft, drafts.ts).
+  for (const link of document.querySelectorAll<HTMLAnchorElement>('a.lang-switch')) {
+    link.addEventListener('click', () => (link.hash = addressOf(current)));
+  }
   byId('retry').addEventListener('click', retryNow);
   window.addEventListener('online', retryNow);
   connect({ opened: rejoin, message: receive });

@@ -63,10 +63,13 @@ export function addMessage(view: View, message: StoredMessage): void {
   remember(message.user);
   const stick = view === current && nearBottom();
   const item = itemFor(view, message);
+  // My own copy leaves the bottom for its id's place: everyone sees one order, the server's.
   const pending = confirmPending(view, message);
-  if (pending) pending.item.replaceWith(item);
-  else view.list.append(item);
-  markDay(item);
+  pending?.item.remove();
+  placeInOrder(view, item, message.id);
+  // Put in the middle, or where a bubble (and its date line) was: the date lines are drawn again.
+  if (pending || item.nextElementSibling?.matches('li[data-id]')) markDays(view.list);
+  else markDay(item);
   stopTyping(view, message.user.id);
   if (message.user.id !== me.id) {
     noteArrival(view, message, item.classList.contains('mention'), view === current && !document.hidden && stick);
@@ -78,9 +81,26 @@ export function addMessage(view: View, message: StoredMessage): void {
   }
 }
 
+/**
+ * Puts a message at its id's place: before the first shown message with a higher id (a resumed
+ * older one can arrive after a newer live one), else before my unsent messages, which stay last.
+ */
+function placeInOrder(view: View, item: HTMLLIElement, id: number): void {
+  const rows = view.list.querySelectorAll<HTMLElement>('li[data-id]');
+  // Nearly always the newest: only when it is not, look for its place.
+  const last = rows[rows.length - 1];
+  const later = last && Number(last.dataset.id) > id ? [...rows].find((row) => Number(row.dataset.id) > id) : undefined;
+  const before = later ?? view.list.querySelector('li.pending');
+  if (before) before.before(item);
+  else view.list.append(item);
+}
+
 export function addNotice(view: View, text: string): void {
   const stick = view === current && nearBottom();
-  view.list.append(noticeItem(text));
+  // Above my unsent messages, which stay last, as messages do.
+  const unsent = view.list.querySelector('li.pending');
+  if (unsent) unsent.before(noticeItem(text));
+  else view.list.append(noticeItem(text));
   if (stick) scrollToBottom();
 }
 

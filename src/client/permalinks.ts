@@ -2,7 +2,7 @@
 // conversation opens at that message, with older pages loaded until it is on screen. A link to a
 // room I am not in only offers to join it: following a link must never make me a member. A room
 // that does not exist (or is private and not mine) is the server's "no such room" page instead.
-// `#room=<name>` alone opens (or offers) the room.
+// `#room=<name>` alone opens (or offers) the room, `#with=<user id>` alone the conversation.
 import { foldName, normalizeRoomName, type Conversation } from '../shared/protocol/index.js';
 import { openDm, openRoom } from './conversation.js';
 import { byId, element } from './dom.js';
@@ -118,6 +118,10 @@ export function openFromAddress(): void {
     const spelled = spelling(room);
     if (myRooms.has(spelled)) openRoom(spelled);
     else void offerOrLeave(spelled);
+    return;
+  }
+  if (other && !params.has('message')) {
+    openDm(knownUsers.get(other) ?? { id: other, name: other.slice(0, 8), image: 0 });
     return;
   }
   if (!Number.isSafeInteger(id) || id <= 0) return;

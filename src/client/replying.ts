@@ -24,6 +24,12 @@ export function startReply(item: HTMLElement): void {
   byId('input').focus();
 }
 
+/** Replying again to message `id` of the view on screen (a failed answer taken back into the box), if it is shown. */
+export function replyAgain(id: number): void {
+  const item = current.list.querySelector<HTMLElement>(`li[data-id="${id}"]`);
+  if (item && !current.replyTo) startReply(item);
+}
+
 /** The line above the box for the view on screen: its reply being written, or nothing. */
 export function showReply(view: View): void {
   if (view.replyTo) showContext(t('edits.replyingTo', { name: view.replyTo.name }), cancelReply);

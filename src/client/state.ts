@@ -1,6 +1,6 @@
 // The page's state, in one place: who I am, the conversations open in this tab, the one on
 // screen, my rooms and the people met so far. Other modules read it here; nothing here draws.
-import { LOBBY, conversationKey, type Conversation, type User } from '../shared/protocol/index.js';
+import { LOBBY, conversationKey, type Conversation, type ErrorCode, type User } from '../shared/protocol/index.js';
 
 /** A message shown as "sending…" until the server confirms it by its ref. */
 export interface Pending {
@@ -8,6 +8,8 @@ export interface Pending {
   data: string;
   /** The message it answers. */
   replyTo?: number;
+  /** Refused (or not sent, from before a reload): why. It is not sent again without Retry, or the rate limit's wait. */
+  failed?: ErrorCode;
 }
 
 /** One conversation on screen: a room or a direct-message thread. */
@@ -60,6 +62,8 @@ function parseJson<T>(text: string | undefined, fallback: T): T {
 export const me = JSON.parse(body.dataset.user ?? 'null') as User;
 /** Messages per page; a page shorter than this means the start of the conversation is in view. */
 export const historyLimit = Number(body.dataset.historyLimit ?? 50);
+/** The longest message the server takes, in characters (MAX_MESSAGE_LENGTH). */
+export const maxMessageLength = Number(body.dataset.maxMessageLength ?? 2000);
 /** The newest message id the server rendered: the socket resumes after it. */
 export const renderedLastId = Number(body.dataset.lastId ?? 0);
 /** Rooms this user belongs to, kept by the server across visits. */
@@ -116,6 +120,11 @@ export function conversationOf(view: View): Conversation {
 
 export function remember(user: User): void {
   if (user.id !== me.id) knownUsers.set(user.id, user);
+}
+
+/** Where a view is, as permalinks name it: `room=<name>` or `with=<user id>`. */
+export function addressOf(view: View): string {
+  return `${view.kind === 'room' ? 'room' : 'with'}=${encodeURIComponent(view.target)}`;
 }
 
 /** How many are in a room's view: its people, or the number the server gave for a big room. */

@@ -39,16 +39,26 @@ export function stopTyping(view: View, userId: string): void {
   if (view === current) renderTyping();
 }
 
-/** Tells the others I am typing, no more often than the server passes it on. */
+/** The conversation the others were last told I am typing in, until I send, stop or empty the box. */
+let announced: View | undefined;
+
+/** Tells the others I am typing, no more often than the server passes it on; an emptied box tells them I stopped. */
 export function typingSignal(text: string): void {
-  if (!text.trim()) return;
+  if (!text.trim()) {
+    // The line on their screens goes at once, not 5 s later (docs/protocol.md, `stopped`).
+    if (announced) send({ type: 'typing', ...conversationOf(announced), stopped: true });
+    typingSent();
+    return;
+  }
   const now = Date.now();
-  if (now - lastTypingSent < TYPING_THROTTLE_MS) return;
+  if (announced === current && now - lastTypingSent < TYPING_THROTTLE_MS) return;
   lastTypingSent = now;
+  announced = current;
   send({ type: 'typing', ...conversationOf(current) });
 }
 
-/** My message went out: the next keystroke is news again. */
+/** My message went out (or the box emptied): the next keystroke is news again. */
 export function typingSent(): void {
   lastTypingSent = 0;
+  announced = undefined;
 }

@@ -36,6 +36,8 @@ export interface AppDeps {
   trustProxy: boolean;
   allowedOrigins: readonly string[];
   historyLimit: number;
+  /** The longest message, in characters: the page's counter shows it as it nears. */
+  maxMessageLength: number;
   signinRateLimit: number;
   searchRateLimit: number;
   roomRateLimit: number;

@@ -40,6 +40,41 @@ describe('rate limit (RATE_LIMIT=3)', () => {
     await b.next(chatWith(fromBob));
   });
 
+  it('says in `retryAfter` (extension) when a message would be let in, and one sent then is', async () => {
+    const alice = await limited.signIn('Alice');
+    const a = await limited.connect(alice);
+    for (let i = 0; i < 3; i++) await say(a, unique('ok'));
+    a.send({ type: 'chat', data: unique('refused'), ref: 'over' });
+    const error = await a.next<ErrorMessage>(isError);
+    // Counted from the answer: the server measured retryAfter before it was sent.
+    const refusedAt = Date.now();
+    expect(error.data.code).toBe('rate_limited');
+    const retryAfter = error.data.retryAfter as number;
+    expect(Number.isInteger(retryAfter)).toBe(true);
+    // the window is 10 s and the first of the three was taken just before: nearly all of it is left
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(10_000);
+    // a DM is counted in the same window and told the same
+    a.send({ type: 'dm', to: alice.user.id, data: unique('dm refused'), ref: 'dm-over' });
+    const dmError = await a.next<ErrorMessage>(isError);
+    expect(dmError.data.code).toBe('rate_limited');
+    expect(dmError.data.retryAfter).toBeGreaterThan(0);
+    // once that time has passed, the message goes through (a sleep on purpose: the window has to move)
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, refusedAt + retryAfter + 50 - Date.now())));
+    const later = unique('let in');
+    a.send({ type: 'chat', data: later, ref: 'later' });
+    expect((await a.next<ChatMessage>(chatWith(later))).ref).toBe('later');
+  }, 20_000);
+
+  it('other errors carry no `retryAfter`', async () => {
+    const alice = await limited.signIn('Alice');
+    const a = await limited.connect(alice);
+    a.send({ type: 'chat', room: 'no-such-room-here', data: 'x', ref: 'nr' });
+    const error = await a.next<ErrorMessage>(isError);
+    expect(error.data.code).toBe('no_such_room');
+    expect('retryAfter' in error.data).toBe(false);
+  });
+
   it('counts the messages of all tabs of a user together', async () => {
     const alice = await limited.signIn('Alice');
     const bob = await limited.signIn('Bob');

@@ -125,6 +125,34 @@ describe('typing', () => {
     await expectNone(b, isTyping);
   });
 
+  it('`stopped` (extension): passed on at once, never throttled, in a room and a DM; the next start goes out at once', async () => {
+    const [alice, bob] = await chat.users('Alice', 'Bob');
+    const room = await chat.createRoom(alice);
+    const [a, b] = await chat.connectEach(alice, bob);
+    await joinAll(room, a, b);
+
+    a.send({ type: 'typing', room });
+    expect(await b.next<TypingMessage>(isTyping)).toEqual({ type: 'typing', room, user: userShape(alice.user) });
+    // within the 2 s interval: the stop still goes out, and then a new start does too
+    a.send({ type: 'typing', room, stopped: true });
+    expect(await b.next<TypingMessage>(isTyping)).toEqual({ type: 'typing', room, user: userShape(alice.user), stopped: true });
+    a.send({ type: 'typing', room });
+    expect(await b.next<TypingMessage>(isTyping)).toEqual({ type: 'typing', room, user: userShape(alice.user) });
+
+    a.send({ type: 'typing', with: bob.user.id });
+    await b.next(isTyping);
+    a.send({ type: 'typing', with: bob.user.id, stopped: true });
+    expect(await b.next<TypingMessage>(isTyping)).toEqual({ type: 'typing', with: alice.user.id, user: userShape(alice.user), stopped: true });
+
+    // anything but `true` is a plain typing notice: after a start, throttled within the interval
+    a.send({ type: 'typing', with: bob.user.id, stopped: 'yes' });
+    expect(await b.next<TypingMessage>(isTyping)).toEqual({ type: 'typing', with: alice.user.id, user: userShape(alice.user) });
+    a.send({ type: 'typing', with: bob.user.id, stopped: false });
+    await a.settle();
+    await expectNone(b, isTyping);
+    await expectNone(a, (m) => m.type === 'error');
+  });
+
   it('needs the typist in the room, a room that exists and a known user; errors keep the connection', async () => {
     const [alice, bob] = await chat.users('Alice', 'Bob');
     const room = await chat.createRoom(bob);

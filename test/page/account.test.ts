@@ -4,6 +4,7 @@
 // page then shows. Skipped without /usr/bin/chromium.
 import { expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
+import { MAX_NAME_LENGTH } from '../../src/shared/protocol/index.js';
 import { personName } from '../helpers/chat.js';
 import { useServer } from '../helpers/fixture.js';
 import { describeInChromium, usePeople } from '../helpers/page.js';
@@ -89,4 +90,20 @@ describeInChromium('the account page in Chromium', () => {
       expect(laptop.dialogs).toEqual([]);
     });
   }
+
+  it('takes a new name as long as the server does (emoji included), and no longer', async () => {
+    const person = await people.launch();
+    await signIn(person.page, chat.server.url, personName('Long'));
+    await person.page.goto(`${chat.server.url}/account`);
+    const field = person.page.locator('#new-name');
+    // Typed one more than the limit: the field keeps MAX_NAME_LENGTH characters (an emoji counts one).
+    const typed = `${'😀'.repeat(4)}${'n'.repeat(MAX_NAME_LENGTH - 4 + 1)}`;
+    await field.fill('');
+    await field.pressSequentially(typed);
+    const kept = await field.inputValue();
+    expect([...kept].length).toBe(MAX_NAME_LENGTH);
+    expect(kept).toBe([...typed].slice(0, MAX_NAME_LENGTH).join(''));
+    await navigate(person.page, person.page.locator('#name-form button[type="submit"]'));
+    expect(await person.page.locator('#account-name').textContent()).toBe(kept);
+  });
 });

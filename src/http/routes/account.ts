@@ -49,6 +49,7 @@ export function accountRoutes({ store, hub, identity, passwordGuesses, sessionMa
       me: user,
       claimed: await actions.hasPassword(user.id),
       sessions,
+      maxName: MAX_NAME_LENGTH,
       minPassword: MIN_PASSWORD_LENGTH,
       maxPassword: MAX_PASSWORD_LENGTH,
       ...extra,

@@ -14,7 +14,7 @@ const MAX_CONVERSATIONS = 100;
  * grow with the site), DM conversations and the latest lobby messages are in the HTML before any
  * script runs.
  */
-export function chatRoutes({ store, hub, historyLimit }: { store: Store; hub: Hub; historyLimit: number }): Router<AppState> {
+export function chatRoutes({ store, hub, historyLimit, maxMessageLength }: { store: Store; hub: Hub; historyLimit: number; maxMessageLength: number }): Router<AppState> {
   const router = new Router<AppState>();
   router.get('/', async (ctx) => {
     const user = ctx.state.user;
@@ -45,6 +45,7 @@ export function chatRoutes({ store, hub, historyLimit }: { store: Store; hub: Hu
       onlineCount: online.length,
       bigRoom,
       historyLimit,
+      maxMessageLength,
       myRooms: rooms.map((room) => room.name),
       conversations: await store.conversationsOf(user.id, MAX_CONVERSATIONS),
       // The page shows moderators their controls; the server checks every action again.

@@ -111,6 +111,10 @@ export const en = {
   'messages.jumpToLatest': 'Jump to the latest',
   'message.sending': 'sending…',
   'message.failed': 'Not sent',
+  'message.retry': 'Retry',
+  'message.editUnsent': 'Edit',
+  'message.discard': 'Discard',
+  'message.retryingIn': 'Too many messages: sending it again in {seconds} s',
   'unread.mentionOne': '1 mention',
   'unread.mentionMany': '{count} mentions',
   'notice.joined': '{name} joined',
@@ -128,6 +132,7 @@ export const en = {
   'composer.send': 'Send',
   'composer.privateTo': 'Private to {name}: only they will see it',
   'composer.hint': 'Enter to send · Shift+Enter for a new line · /msg name: a private message',
+  'composer.counter': '{count}/{max}',
 
   // Search
   'search.label': 'Search messages',

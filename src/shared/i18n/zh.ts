@@ -108,6 +108,10 @@ export const zh = {
   'messages.jumpToLatest': '回到最新消息',
   'message.sending': '发送中…',
   'message.failed': '发送失败',
+  'message.retry': '重试',
+  'message.editUnsent': '编辑',
+  'message.discard': '丢弃',
+  'message.retryingIn': '发得太快了：{seconds} 秒后自动重发',
   'unread.mentionOne': '有 1 条消息提到你',
   'unread.mentionMany': '有 {count} 条消息提到你',
   'notice.joined': '{name} 进入了房间',
@@ -124,6 +128,7 @@ export const zh = {
   'composer.send': '发送',
   'composer.privateTo': '私信给 {name}：只有对方能看到',
   'composer.hint': 'Enter 发送 · Shift+Enter 换行 · /msg 名字：发私信',
+  'composer.counter': '{count}/{max}',
 
   'search.label': '搜索消息',
   'search.none': '没有找到相关消息',

@@ -156,7 +156,8 @@ function fromFields(fields: Fields, ref: string | undefined, limits: ParseLimits
       return withRef({ type, ...about, ...page }, ref);
     }
     case 'typing':
-      return withRef({ type, ...roomOrWith(fields, type) }, ref);
+      // Only `true` means stopped: anything else is the contract's plain "typing".
+      return withRef({ type, ...roomOrWith(fields, type), ...(fields.stopped === true && { stopped: true as const }) }, ref);
     case 'read': {
       const about = roomOrWith(fields, type);
       return withRef({ type, ...about, id: requiredId(fields, 'id') }, ref);

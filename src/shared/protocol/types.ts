@@ -141,8 +141,8 @@ export interface ServerMessages {
    * of the removed and of the remover; the removed's connections in the room then hear `left`.
    */
   removed: { type: 'removed'; room: string; user: User; by: User };
-  /** Someone else is typing in a room, or (`with` = their id) to you. */
-  typing: { type: 'typing'; room: string; user: User } | { type: 'typing'; with: string; user: User };
+  /** Someone else is typing in a room, or (`with` = their id) to you; `stopped` (an extension): they emptied the box. */
+  typing: { type: 'typing'; room: string; user: User; stopped?: true } | { type: 'typing'; with: string; user: User; stopped?: true };
   /** Another connection of yours has read up to `id`. */
   read: { type: 'read'; room: string; id: number } | { type: 'read'; with: string; id: number };
   /** On connect: every room and conversation of yours with something unread. */
@@ -172,7 +172,8 @@ export interface ServerMessages {
   membership: { type: 'membership'; room: string; member: boolean; private?: true; createdBy?: string };
   /** The answer to `ping`: it comes after everything the server sent this connection before it. */
   pong: { type: 'pong'; ref?: string };
-  error: { type: 'error'; data: { code: ErrorCode; message: string }; ref?: string };
+  /** `retryAfter` (an extension, on `rate_limited` for a chat or DM): in how many ms one would be let in. */
+  error: { type: 'error'; data: { code: ErrorCode; message: string; retryAfter?: number }; ref?: string };
 }
 export type ServerMessage = ServerMessages[keyof ServerMessages];
 
@@ -196,7 +197,8 @@ export interface ClientMessages {
   history:
     | { type: 'history'; room: string; before?: number; limit?: number; ref?: string }
     | { type: 'history'; with: string; before?: number; limit?: number; ref?: string };
-  typing: { type: 'typing'; room: string; ref?: string } | { type: 'typing'; with: string; ref?: string };
+  /** `stopped` (an extension): the box is empty again, so the others' "is typing" line goes at once. */
+  typing: { type: 'typing'; room: string; stopped?: true; ref?: string } | { type: 'typing'; with: string; stopped?: true; ref?: string };
   read: { type: 'read'; room: string; id: number; ref?: string } | { type: 'read'; with: string; id: number; ref?: string };
   /** Who is online in a room (that you are in) under a name matching `q`; see `peopleMatching`. */
   people: { type: 'people'; room: string; q: string; ref?: string };
