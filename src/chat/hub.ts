@@ -33,6 +33,7 @@ import type { SequencerTimes } from './gapFiller.js';
 import { Sequencer, messageIdOf } from './sequencer.js';
 import { ChangeSequencer, changeOf } from './changeSequencer.js';
 import { evictFormerMembers } from './membershipRecheck.js';
+import { joinedMessage } from './commands/join.js';
 import { LockedRooms } from './lockedRooms.js';
 import { closeEndedSessions } from './sessionRecheck.js';
 import { Rooms } from './rooms.js';
@@ -254,8 +255,19 @@ export class Hub implements ChatContext {
         throw error;
       });
       if (unread.length > 0) connection.peer.send(jsonFrame({ type: 'unread', data: unread } satisfies ServerMessage));
+      // A page (`?rooms=changes`) that was offline learns the rooms it joined elsewhere meanwhile; it ignores those it has.
+      if (connection.roomChanges) for (const frame of await this.membershipFrames(user.id)) connection.peer.send(frame);
     });
     return connection;
+  }
+
+  /** The user's rooms besides the lobby, each as the `membership` frame a join elsewhere sends. */
+  private async membershipFrames(userId: string): Promise<Buffer[]> {
+    const rooms = await this.store.joinedRooms(userId).catch((error: unknown) => {
+      if (isStoreUnavailable(error)) return [];
+      throw error;
+    });
+    return rooms.filter((room) => room.name !== LOBBY).map((room) => jsonFrame(joinedMessage(room) satisfies ServerMessage));
   }
 
   /**

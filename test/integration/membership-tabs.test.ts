@@ -65,7 +65,9 @@ it('marks a private room so, and a tab joining the lobby is no news', async () =
   const secret = roomName('secret');
   expect((await makePrivate(chat.server.url, alice, secret)).status).toBe(201);
   const [a1, a2] = (await tabs(alice, alice)) as [TestClient, TestClient];
-  // Its maker is a member from the start: joining it is no news either.
+  // Its maker is a member from the start: each tab is told so on connecting, marked private.
+  for (const client of [a1, a2]) expect(await client.next(membership)).toEqual({ type: 'membership', room: secret, member: true, private: true, createdBy: alice.user.id });
+  // Joining it is no news then.
   await join(a1, secret);
   await join(a1, 'lobby');
   await expectNone(a2, membership);
@@ -92,4 +94,25 @@ it('enters a room of mine again with `again`, and refuses one left meanwhile wit
   expect((await refusal(a3, { type: 'read', room, id: 1 })).code).toBe('not_in_room');
   await expectNone(a1, membership);
   expect((await refusal(a3, { type: 'join', room, again: false })).code).toBe('bad_message');
+});
+
+it('tells a page connecting of every room of its user (one offline meanwhile learns those joined elsewhere), a plain client of none', async () => {
+  const [alice, bob] = await chat.users('Alice', 'Bob');
+  const open = await chat.createRoom(bob);
+  const closed = roomName('closed');
+  expect((await makePrivate(chat.server.url, alice, closed)).status).toBe(201);
+  const first = await tab(alice);
+  await join(first, open);
+
+  const back = await tab(alice);
+  const told = [await back.next(membership), await back.next(membership)].sort((a, b) => ('room' in a && 'room' in b ? a.room.localeCompare(b.room) : 0));
+  expect(told).toEqual(
+    [
+      { type: 'membership', room: open, member: true, createdBy: bob.user.id },
+      { type: 'membership', room: closed, member: true, private: true, createdBy: alice.user.id },
+    ].sort((a, b) => a.room.localeCompare(b.room)),
+  );
+  // Nothing for the lobby, and nothing more; a plain protocol client hears none of it.
+  await expectNone(back, membership);
+  await expectNone(await chat.connect(alice), membership);
 });

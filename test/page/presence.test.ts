@@ -102,6 +102,25 @@ describeInChromium('presence on the page, in Chromium', () => {
     expect(laptop.pageErrors).toEqual([]);
   });
 
+  it('shows a room joined on another device while this one was offline, once it is back', async () => {
+    const [alice, carol] = await chat.users('Alice', 'Carol');
+    const room = await chat.createRoom(carol, 'meanwhile');
+    const home = await people.openAs(alice);
+    const laptop = await people.elsewhere(home);
+
+    await laptop.context.setOffline(true);
+    await laptop.page.evaluate(() => window.__sockets.forEach((socket) => socket.close()));
+    await openRoom(home.page, room);
+    expect(await sidebarRoom(laptop.page, room)).toBeUndefined();
+
+    // Back online, the server tells the laptop which rooms are hers: the new one is listed and joined.
+    await laptop.context.setOffline(false);
+    await laptop.page.waitForSelector('#status[data-state="online"]');
+    await laptop.page.waitForSelector(roomButton(room));
+    await until('the laptop in the room too', async () => (await sidebarRoom(home.page, room))?.count, (count) => count === '1');
+    expect(laptop.pageErrors).toEqual([]);
+  });
+
   for (const lang of ['en', 'zh-CN'] as Lang[]) {
     it(`writes no lines for a reload or a reconnect, and "left" only once someone has been gone a while (${lang})`, async () => {
       const [alice, bob] = await chat.users('Alice', 'Bob');

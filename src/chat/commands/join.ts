@@ -28,10 +28,15 @@ export const join: Command<'join'> = async (chat, connection, { room: name, sinc
 /** The user's other connections, on every process, learn the room is theirs now (their pages list it and join it too). */
 function tellOtherTabs(chat: ChatContext, connection: Connection, room: Room): void {
   if (room.name === LOBBY) return;
+  chat.publish({ kind: 'users', userIds: [connection.user.id], message: joinedMessage(room), except: connection.id, roomChanges: true });
+}
+
+/** The `membership` that tells a page a room is the user's: on a join elsewhere, and on connecting (hub.ts). */
+export function joinedMessage(room: Room): ServerMessages['membership'] {
   const message: ServerMessages['membership'] = { type: 'membership', room: room.name, member: true };
   if (room.private) message.private = true;
   if (room.createdBy) message.createdBy = room.createdBy;
-  chat.publish({ kind: 'users', userIds: [connection.user.id], message, except: connection.id, roomChanges: true });
+  return message;
 }
 
 /** Membership for good, within the cap (a member already is one whatever the cap); committed before the room is entered. True when it is new. */
