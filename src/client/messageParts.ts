@@ -2,7 +2,7 @@
 // the reactions as toggle buttons with who reacted, and the quote of the message it answers. Live,
 // history and server-rendered rows all go through `drawState`, and each change event redraws the part
 // it changed with the same functions.
-import type { Reaction, ReplyQuote } from '../shared/protocol/index.js';
+import { plainText, type Reaction, type ReplyQuote } from '../shared/protocol/index.js';
 import { displayName, element, fullTime, renderText } from './dom.js';
 import { lang, t } from './i18n.js';
 import { setState, type MessageState } from './messageState.js';
@@ -85,6 +85,6 @@ export function drawReply(item: HTMLElement, reply: ReplyQuote | undefined, wher
   quote.title = t('edits.quoteTitle');
   quote.classList.toggle('gone', reply.deleted === true);
   (quote.querySelector('.reply-author') as HTMLElement).textContent = reply.deleted ? '' : displayName(reply.user);
-  // One line: the start of its text, its line breaks as spaces.
-  (quote.querySelector('.reply-text') as HTMLElement).textContent = reply.deleted ? t('edits.originalDeleted') : reply.data.replace(/\s+/gu, ' ');
+  // One line: the start of its text as it reads (without its marks), its line breaks as spaces.
+  (quote.querySelector('.reply-text') as HTMLElement).textContent = reply.deleted ? t('edits.originalDeleted') : plainText(reply.data).replace(/\s+/gu, ' ').trim();
 }

@@ -249,9 +249,11 @@ describeInChromium('changing messages in Chromium', () => {
         expect((await shown(bob.page, sent.id)).quote).toBe(t('edits.originalDeleted'));
 
         // In a DM: the same.
-        const asked = await dm(carolWs, bobUser.user, unique('dm-question'));
+        // Written with marks: the quote reads as the message does, without them.
+        const word = unique('dm-question');
+        const asked = await dm(carolWs, bobUser.user, `**${word}** with \`code\``);
         await openConversation(bob.page, dmButton(carol.user.id), `@ ${carol.user.name}`);
-        await waitForMessage(bob.page, asked.data);
+        await waitForMessage(bob.page, `${word} with code`);
         await openMenuByKeyboard(bob.page, asked.id);
         await chooseByKeyboard(bob.page, 'reply');
         const dmAnswer = unique('dm-answer');
@@ -259,7 +261,7 @@ describeInChromium('changing messages in Chromium', () => {
         const got = await carolWs.next<DirectMessage>((m) => m.type === 'dm' && m.data === dmAnswer);
         expect(got.replyTo).toMatchObject({ id: asked.id, data: asked.data });
         await waitForMessage(bob.page, dmAnswer);
-        expect((await shown(bob.page, got.id)).quote).toBe(`${carol.user.name} ${asked.data}`);
+        expect((await shown(bob.page, got.id)).quote).toBe(`${carol.user.name} ${word} with code`);
         expect(bob.pageErrors).toEqual([]);
       });
 
@@ -383,7 +385,8 @@ describeInChromium('changing messages in Chromium', () => {
         const ids = [asked.id, gone.id, typo.id, reply.id];
         const live = await Promise.all(ids.map((id) => shown(bob.page, id)));
         expect(live[0]?.reactions).toEqual([expect.objectContaining({ emoji: '👍', count: 2, pressed: true })]);
-        expect(live[3]?.quote).toBe(`${carol.user.name} ${asked.data.replace(/\s+/gu, ' ')}`);
+        // The quote reads as the message does: its code block's text, not its fences.
+        expect(live[3]?.quote).toBe(`${carol.user.name} ${asked.data.replace(/```/gu, '').replace(/\s+/gu, ' ').trim()}`);
 
         // The page as the server sends it: the deleted one's row has the line in Bob's language and not its text.
         const html = await (await fetch(`${chat.server.url}/`, { headers: { cookie: bobUser.cookie, 'accept-language': locale } })).text();

@@ -53,6 +53,15 @@ export function hasMarkup(text: string): boolean {
   return blocks.length !== 1 || blocks[0]!.kind !== 'paragraph' || blocks[0]!.children.some((piece) => piece.kind !== 'text');
 }
 
+/** What `text` reads as once drawn, without its marks: a reply's one-line quote, where bold stars or code fences would be noise. */
+export function plainText(text: string): string {
+  const inline = (pieces: Inline[]): string =>
+    pieces.map((piece) => ('children' in piece ? inline(piece.children) : piece.text)).join('');
+  return parseMarkup(text)
+    .map((block) => (block.kind === 'code' ? block.text : inline(block.children)))
+    .join('\n');
+}
+
 const DELIMITED: readonly { kind: 'bold' | 'italic'; open: string; pattern: RegExp }[] = [
   // **bold**: not empty, not starting or ending with a space.
   { kind: 'bold', open: '**', pattern: /\*\*(?=\S)([\s\S]*?\S)\*\*/u },

@@ -1,7 +1,7 @@
 // A message's formatting (src/shared/protocol/markup.ts): what is understood, and that what is not
 // stays exactly as typed. Never HTML: the pieces are data, their text set as text by the page.
 import { describe, expect, it } from 'vitest';
-import { hasMarkup, linkPieces, parseMarkup } from '../../../src/shared/protocol/index.js';
+import { hasMarkup, linkPieces, parseMarkup, plainText } from '../../../src/shared/protocol/index.js';
 
 const text = (t: string) => ({ kind: 'text', text: t });
 
@@ -61,5 +61,13 @@ describe('parseMarkup', () => {
     }
     // An address written with its scheme is one link, not two.
     expect(linkPieces('https://www.example.com')).toEqual([{ text: 'https://www.example.com', href: 'https://www.example.com/' }]);
+  });
+
+  it('reads as plain text without its marks, for a reply\'s quote; what is not markup stays as typed', () => {
+    expect(plainText('**bold** and _it_ with `code`')).toEqual('bold and it with code');
+    expect(plainText('> quoted\n```js\nlet a = 1;\n```\nsee https://example.com')).toEqual('quoted\nlet a = 1;\nsee https://example.com');
+    // A quote cut off mid-mark (the start of a longer message) keeps what it cannot read.
+    expect(plainText('**half')).toEqual('**half');
+    expect(plainText('snake_case_name 2 * 3')).toEqual('snake_case_name 2 * 3');
   });
 });
