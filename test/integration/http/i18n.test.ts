@@ -151,9 +151,9 @@ describe('messages answered to people', () => {
     const dup = await post('/rooms', { name: 'I18N-room' }, { cookie, 'accept-language': ZH });
     expect(dup.status).toBe(409);
     // Named as it is, whatever spelling was asked for.
-    expect(await dup.json()).toEqual({ code: 1, error: '已经有名为“i18n-room”的房间了' });
+    expect(await dup.json()).toEqual({ code: 1, error: '已经有名为“i18n-room”的房间了', room: 'i18n-room' });
     const dupEn = await post('/rooms', { name: 'i18n-room' }, { cookie, 'accept-language': EN });
-    expect(await dupEn.json()).toEqual({ code: 1, error: 'A room called “i18n-room” exists already' });
+    expect(await dupEn.json()).toEqual({ code: 1, error: 'A room called “i18n-room” exists already', room: 'i18n-room' });
     const signedOut = await fetch(`${chat.server.url}/rooms`, { headers: { 'accept-language': ZH } });
     expect(await signedOut.json()).toEqual({ code: 1, error: '请先登录' });
   });

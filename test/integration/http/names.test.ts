@@ -234,7 +234,7 @@ describe('invisible characters', () => {
     for (const like of [lookAlike, name.toUpperCase()]) {
       const answer = await post(like);
       expect(answer.status, like).toBe(409);
-      expect(await answer.json()).toEqual({ code: 1, error: `A room called “${name}” exists already` });
+      expect(await answer.json()).toEqual({ code: 1, error: `A room called “${name}” exists already`, room: name });
     }
   });
 
