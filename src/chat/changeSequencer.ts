@@ -3,7 +3,7 @@
 // Sequencer (which holds a change until the message it is about has gone out).
 //
 // Why this is enough: change numbers are dense and commit in number order across every process
-// (a one-row counter, `change_ids`, whose row lock is held until COMMIT: store/postgres/messageIds.ts),
+// (a one-row counter, `change_ids`, whose row lock is held until COMMIT: store/postgres/changeStatements.ts),
 // and a change is published only after its commit. So when change N+1 arrives, every change up to
 // N is committed, or never was (rolled back: N+1 then is the next one to take its number); a change
 // past the next expected marks a gap the store fills (`changesBetween`, after a moment for the bus

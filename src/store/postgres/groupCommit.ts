@@ -10,16 +10,18 @@
 // processes too), and adds them all in one statement, where the first of them was written: a
 // round trip per batch rather than per message, and the ids' lock held that much less. A batch of
 // messages and nothing else (a busy room's usual turn) is one statement that takes the ids too:
-// one round trip in all, its own transaction.
+// one round trip in all, its own transaction. A change (an edit, a deletion, a reaction toggle) is
+// one statement that is a transaction of its own too (changeStatements.ts); the changes of a turn
+// run after its other writes, one after another: a turn of messages and a change is two round trips.
 import type pg from 'pg';
-import { CHANGE_COUNTER, TakenIds } from './messageIds.js';
+import { TakenIds } from './messageIds.js';
 import { asUnavailable, rollback, storable, unreachable, type Queryable } from './pool.js';
 
 /** A write's statements, run on the client of the transaction it is part of. */
 export type Work<T> = (tx: Queryable) => Promise<T>;
 
-/** A write that may make changes: `next()` gives it the next number of the change sequence (messageIds.ts, CHANGE_COUNTER). */
-export type ChangeWork<T> = (tx: Queryable, next: () => number) => Promise<T>;
+/** A change: statements each a transaction of their own, on the pool (changeStatements.ts says why one statement is enough). */
+export type ChangeWork<T> = (db: Queryable) => Promise<T>;
 
 /** A message to add: its columns' values (as `InsertMessages` takes them), and what adding it resolves with, given its id. */
 export interface NewMessage<T> {
@@ -62,7 +64,7 @@ export class GroupCommit {
     return this.enqueue({ work });
   }
 
-  /** Runs a write that makes a change in the next transaction, its numbers taken with the batch's (see messageIds.ts). */
+  /** Runs a change after the other writes of its turn, alone (not in their transaction); resolves with them. */
   writeChange<T>(change: ChangeWork<T>): Promise<T> {
     return this.enqueue({ change });
   }
@@ -103,27 +105,48 @@ export class GroupCommit {
   }
 
   /**
-   * Commits a batch. Its writes run one after another, plainly; when one of them fails (a
-   * constraint, say), the transaction is rolled back and run again with each write in a savepoint
-   * of its own, so that the one that failed is undone alone and the others are kept. A failure of
-   * the transaction itself (the COMMIT, the connection) rejects every write of it. A connection
-   * lost during COMMIT leaves its outcome unknown: the writes reject, though they may have been kept.
+   * Commits a batch: first its writes but the changes, in one transaction (one statement for
+   * messages alone). They run one after another, plainly; when one of them fails (a constraint,
+   * say), the transaction is rolled back and run again with each write in a savepoint of its own,
+   * so that the one that failed is undone alone and the others are kept. A failure of the
+   * transaction itself (the COMMIT, the connection) rejects every write of it. A connection lost
+   * during COMMIT leaves its outcome unknown: the writes reject, though they may have been kept.
+   * Then its changes, each alone: a change needs nothing of its turn (only its message, which was
+   * committed before, as its id was known), and fails or not on its own. Each write settles once
+   * the whole batch is done, in the order they were made.
    */
   private async commit(batch: Write[]): Promise<void> {
-    let outcomes: Outcome[] | undefined;
-    try {
-      if (batch.every((write) => write.message)) outcomes = await this.messagesAlone(batch);
-      outcomes ??= (await this.transaction(batch, false)) ?? (await this.transaction(batch, true));
-    } catch (error) {
-      const reason = asUnavailable(error);
-      for (const write of batch) write.reject(reason);
-      return;
+    const outcomes = new Map<Write, Outcome>();
+    const writes = batch.filter((write) => !write.change);
+    let away: unknown;
+    if (writes.length > 0) {
+      try {
+        let results = writes.every((write) => write.message) ? await this.messagesAlone(writes) : undefined;
+        results ??= (await this.transaction(writes, false)) ?? (await this.transaction(writes, true));
+        writes.forEach((write, i) => outcomes.set(write, results?.[i] ?? { ok: false, error: new Error('write not run') }));
+      } catch (error) {
+        for (const write of writes) outcomes.set(write, { ok: false, error });
+        if (unreachable(error)) away = error;
+      }
     }
-    batch.forEach((write, i) => {
-      const outcome = outcomes?.[i];
-      if (outcome?.ok) write.resolve(outcome.value);
-      else write.reject(outcome ? asUnavailable(outcome.error) : new Error('write not run'));
-    });
+    // The changes, each a transaction of its own; none is tried once PostgreSQL was found away.
+    for (const write of batch.filter((write) => write.change)) {
+      if (away !== undefined) {
+        outcomes.set(write, { ok: false, error: away });
+        continue;
+      }
+      try {
+        outcomes.set(write, { ok: true, value: await write.change!(storable(this.pool)) });
+      } catch (error) {
+        outcomes.set(write, { ok: false, error });
+        if (unreachable(error)) away = error;
+      }
+    }
+    for (const write of batch) {
+      const outcome = outcomes.get(write)!;
+      if (outcome.ok) write.resolve(outcome.value);
+      else write.reject(asUnavailable(outcome.error));
+    }
   }
 
   /**
@@ -160,20 +183,13 @@ export class GroupCommit {
       // The ids of the batch's messages, before any other statement of it (see messageIds.ts).
       const messages = batch.flatMap((write) => (write.message ? [write.message] : []));
       const ids = messages.length > 0 ? await TakenIds.take(tx, messages.length) : undefined;
-      // Then the numbers of its changes, as many as it may make (the unused ones are handed back).
-      const changeCount = batch.filter((write) => write.change).length;
-      const changes = changeCount > 0 ? await TakenIds.take(tx, changeCount, CHANGE_COUNTER) : undefined;
       const outcomes: Outcome[] = [];
       for (const write of batch) {
         if (savepoints) {
-          outcomes.push(await this.inSavepoint(client, write, ids, changes));
+          outcomes.push(await this.inSavepoint(client, write, ids));
           continue;
         }
         try {
-          if (write.change) {
-            outcomes.push({ ok: true, value: await write.change(tx, () => changes!.next()) });
-            continue;
-          }
           if (!write.message) {
             outcomes.push({ ok: true, value: await write.work!(tx) });
             continue;
@@ -191,7 +207,6 @@ export class GroupCommit {
       }
       // Only where a message failed in its savepoint: the others took its id, the last one is left over.
       await ids?.settle(tx);
-      await changes?.settle(tx);
       await client.query('COMMIT');
       return outcomes;
     } catch (error) {
@@ -202,15 +217,12 @@ export class GroupCommit {
     }
   }
 
-  private async inSavepoint(client: pg.PoolClient, write: Write, ids: TakenIds | undefined, changes: TakenIds | undefined): Promise<Outcome> {
+  private async inSavepoint(client: pg.PoolClient, write: Write, ids: TakenIds | undefined): Promise<Outcome> {
     const tx = storable(client);
     await client.query('SAVEPOINT write');
-    const mark = changes?.mark;
     try {
       let value: unknown;
-      if (write.change) {
-        value = await write.change(tx, () => changes!.next());
-      } else if (write.message) {
+      if (write.message) {
         const id = (ids as TakenIds).peek();
         await this.inserts.insert(tx, id, [write.message.values]);
         value = write.message.result(id);
@@ -222,8 +234,6 @@ export class GroupCommit {
       return { ok: true, value };
     } catch (error) {
       await client.query('ROLLBACK TO SAVEPOINT write');
-      // The numbers it took go to the next change (its UPDATEs were undone with it).
-      if (mark !== undefined) changes?.rewind(mark);
       return { ok: false, error };
     }
   }
