@@ -37,7 +37,11 @@ export type ChangeState = 'gone' | 'stale' | 'refused' | 'done';
 /** A change statement's row: its state, and the message after the change (its columns are NULL unless `done`). */
 export type ChangeRow = { state: ChangeState; reactions: Omit<ReactionRow, 'message_id'>[] | null } & MessageRow;
 
-/** The counter's lock, then the message's (`$1`), unless it is deleted, and whether the snapshot is current for it. */
+/**
+ * The counter's lock, then the message's (`$1`), unless it is deleted, and whether the snapshot is
+ * current for it. In that order: `target` joins `counter`, and a row is locked once the join has
+ * produced it, so only after `counter` holds its lock.
+ */
 const LOCKED = `counter AS (SELECT last FROM change_ids WHERE one = 1 FOR UPDATE),
   seen AS (SELECT text_change, reactions_change FROM messages WHERE id = $1::bigint),
   target AS (
