@@ -1,8 +1,9 @@
 // An edit, a deletion and a reaction toggle on PostgreSQL, each ONE statement and so one round trip
 // and a transaction of its own (changes.ts runs them; the group commit runs them after the other
-// writes of their turn): a data-modifying CTE that locks the change counter, then the message's
-// row, toggles the reaction under the cap on distinct emoji, takes the next change number, sets it,
-// and returns the message's columns with its reactions (JSON), and a `state` saying what it did.
+// writes of their turn, or the first of them in the statement of a turn of messages alone:
+// `withMessages`): a data-modifying CTE that locks the change counter, then the message's row,
+// toggles the reaction under the cap on distinct emoji, takes the next change number, sets it, and
+// returns the message's columns with its reactions (JSON), and a `state` saying what it did.
 //
 // Why the numbers stay dense and committed in order (what ../../chat/changeSequencer.ts relies on):
 // every change takes `change_ids`' row lock first (`counter`, before anything else it locks) and
@@ -42,7 +43,10 @@ export type ChangeRow = { state: ChangeState; reactions: Omit<ReactionRow, 'mess
  * current for it. In that order: `target` joins `counter`, and a row is locked once the join has
  * produced it, so only after `counter` holds its lock.
  */
-const LOCKED = `counter AS (SELECT last FROM change_ids WHERE one = 1 FOR UPDATE),
+const COUNTER = 'counter AS (SELECT last FROM change_ids WHERE one = 1 FOR UPDATE)';
+/** The counter locked once `taken` has locked `message_ids` (withMessages). */
+const COUNTER_AFTER_IDS = 'counter AS (SELECT last FROM change_ids, taken WHERE one = 1 FOR UPDATE OF change_ids)';
+const LOCKED = `${COUNTER},
   seen AS (SELECT text_change, reactions_change FROM messages WHERE id = $1::bigint),
   target AS (
     SELECT m.id, m.text_change IS NOT DISTINCT FROM seen.text_change AND m.reactions_change IS NOT DISTINCT FROM seen.reactions_change AS fresh
@@ -70,31 +74,29 @@ const OUTCOME = `SELECT s.state, c.* FROM (SELECT CASE
 /** The reactions the message has (the snapshot's, current for it when `fresh`), once a change is made. */
 const UNCHANGED_REACTIONS = `listed AS (SELECT r.seq, r.emoji, r.user_id FROM reactions r, numbered WHERE r.message_id = $1::bigint)`;
 
-/** The statements, prepared (pool.ts, Prepared): each is planned in about twice the time it takes to run. */
-export const CHANGE_SQL = {
+/** Each change's CTEs, after WITH, its outcome (OUTCOME) to follow. */
+const CHANGE_CTES = {
   /** $1 the message, $2 its new text, $3 its mentions (encodeMentions), $4 when. */
-  edit: prepared('change_edit', `WITH ${LOCKED},
+  edit: `${LOCKED},
     ${MADE},
     ${numbered('made')},
     changed AS (UPDATE messages m SET data = $2::text, mentions = $3::text, edited_at = $4::bigint, text_change = numbered.last
       FROM numbered WHERE m.id = $1::bigint RETURNING m.*),
-    ${UNCHANGED_REACTIONS}
-    ${OUTCOME}`),
+    ${UNCHANGED_REACTIONS}`,
   /** $1 the message, $2 when: its text goes (a placeholder stays), with its mentions and reactions. */
-  delete: prepared('change_delete', `WITH ${LOCKED},
+  delete: `${LOCKED},
     ${MADE},
     ${numbered('made')},
     changed AS (UPDATE messages m SET data = '', mentions = NULL, deleted_at = $2::bigint, text_change = numbered.last
       FROM numbered WHERE m.id = $1::bigint RETURNING m.*),
     dropped AS (DELETE FROM reactions r USING numbered WHERE r.message_id = $1::bigint),
-    listed AS (SELECT NULL::bigint AS seq, NULL::text AS emoji, NULL::text AS user_id WHERE false)
-    ${OUTCOME}`),
+    listed AS (SELECT NULL::bigint AS seq, NULL::text AS emoji, NULL::text AS user_id WHERE false)`,
   /**
    * $1 the message, $2 the emoji, $3 the user, $4 the cap on distinct emoji: takes the user's
    * reaction away when they had it (always allowed), else adds it when the message has fewer than
    * $4 distinct emoji or has this one already (`refused` otherwise).
    */
-  toggle: prepared('change_toggle', `WITH ${LOCKED},
+  toggle: `${LOCKED},
     unreacted AS (DELETE FROM reactions r USING target
       WHERE target.fresh AND r.message_id = target.id AND r.emoji = $2::text AND r.user_id = $3::text RETURNING r.seq),
     emojis AS (SELECT count(DISTINCT emoji) AS n, coalesce(bool_or(emoji = $2::text), false) AS has FROM reactions WHERE message_id = $1::bigint),
@@ -106,6 +108,29 @@ export const CHANGE_SQL = {
     changed AS (UPDATE messages m SET reactions_change = numbered.last FROM numbered WHERE m.id = $1::bigint RETURNING m.*),
     listed AS (
       SELECT r.seq, r.emoji, r.user_id FROM reactions r, toggled WHERE r.message_id = toggled.id AND r.seq NOT IN (SELECT seq FROM unreacted)
-      UNION ALL SELECT seq, emoji, user_id FROM reacted)
-    ${OUTCOME}`),
+      UNION ALL SELECT seq, emoji, user_id FROM reacted)`,
 };
+
+export type ChangeKind = keyof typeof CHANGE_CTES;
+
+/** The statements alone, prepared (pool.ts, Prepared): each is planned in about twice the time it takes to run. */
+export const CHANGE_SQL: Record<ChangeKind, Prepared> = {
+  edit: prepared('change_edit', `WITH ${CHANGE_CTES.edit} ${OUTCOME}`),
+  delete: prepared('change_delete', `WITH ${CHANGE_CTES.delete} ${OUTCOME}`),
+  toggle: prepared('change_toggle', `WITH ${CHANGE_CTES.toggle} ${OUTCOME}`),
+};
+
+/**
+ * A change in the statement that adds its turn's messages (messages.ts, `TAKING_IDS`, whose CTE
+ * `taken` locks `message_ids`): one round trip and one commit for the turn. Its parameters come
+ * after the messages' `parameters`, and its counter is locked after `taken` (joined to it), so that
+ * `message_ids` is locked first as in every transaction (messageIds.ts); the argument above holds
+ * as it is (a snapshot older than both locks is what `fresh` is for). One row: `before` (the id
+ * before the messages'), and `change`, the change's row as JSON.
+ */
+export function withMessages(kind: ChangeKind, messagesCtes: string, parameters: number): Prepared {
+  const shift = (text: string) => text.replace(/\$(\d+)/g, (_all, n: string) => `$${Number(n) + parameters}`);
+  const ctes = shift(CHANGE_CTES[kind]).replace(COUNTER, COUNTER_AFTER_IDS);
+  return prepared(`messages_and_${kind}`, `WITH ${messagesCtes}, ${ctes}
+    SELECT (SELECT before FROM taken) AS before, (SELECT row_to_json(o) FROM (${shift(OUTCOME)}) o) AS change`);
+}

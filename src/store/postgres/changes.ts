@@ -6,9 +6,9 @@
 import type { StoredMessage } from '../../shared/protocol/index.js';
 import { byChange, changesOf, groupReactions, withReactions, type MessageChange, type MessageEdit, type ReactionRow, type ToggleOutcome } from '../changes.js';
 import { encodeMentions, REPLY_QUOTES, SELECTED, WITH_USERS, reactedIds, toMessage, type MessageRow } from '../rows.js';
-import { CHANGE_SQL, type ChangeRow } from './changeStatements.js';
+import { CHANGE_SQL, withMessages, type ChangeKind, type ChangeRow } from './changeStatements.js';
 import type { GroupCommit } from './groupCommit.js';
-import type { Prepared, Queryable } from './pool.js';
+import type { Queryable } from './pool.js';
 
 const SQL = {
   reactions: `SELECT r.message_id, r.emoji, u.id, u.name, u.image, u.deleted_at IS NOT NULL AS deleted
@@ -47,6 +47,20 @@ export function messageReader(db: Queryable): (rows: MessageRow[]) => Promise<St
 
 type QuoteRow = Pick<MessageRow, 'id' | 'reply_user_id' | 'reply_user_name' | 'reply_user_image' | 'reply_user_deleted' | 'reply_data' | 'reply_deleted_at'>;
 
+const KINDS: Record<ChangeKind, MessageChange['kind']> = { edit: 'edited', delete: 'deleted', toggle: 'reactions' };
+
+/** What a change statement's row says (changeStatements.ts): the change made, `too_many`, nothing to change, or `stale`. */
+function outcomeOf(kind: ChangeKind, row: ChangeRow | undefined): ToggleOutcome | 'stale' {
+  if (row === undefined) throw new Error('a change statement returned no row');
+  if (row.state === 'stale') return 'stale';
+  if (row.state === 'gone') return undefined;
+  if (row.state === 'refused') return 'too_many';
+  const message = toMessage(row);
+  const reactions = (row.reactions ?? []).map((reaction) => ({ ...reaction, message_id: message.id }));
+  const change = Number(kind === 'toggle' ? row.reactions_change : row.text_change);
+  return { kind: KINDS[kind], message: withReactions([message], groupReactions(reactions))[0]!, change };
+}
+
 /** An edit or a deletion is never refused (only a new emoji is): made, or there was no message to change. */
 const madeOrNot = (outcome: ToggleOutcome): MessageChange | undefined => (outcome === 'too_many' ? undefined : outcome);
 
@@ -64,34 +78,38 @@ export class PostgresChanges {
   }
 
   async edit({ id, data, mentions, at }: MessageEdit): Promise<MessageChange | undefined> {
-    return madeOrNot(await this.change(CHANGE_SQL.edit, [id, data, encodeMentions(mentions), at], 'edited'));
+    return madeOrNot(await this.change('edit', [id, data, encodeMentions(mentions), at]));
   }
 
   async delete(id: number, at: number): Promise<MessageChange | undefined> {
-    return madeOrNot(await this.change(CHANGE_SQL.delete, [id, at], 'deleted'));
+    return madeOrNot(await this.change('delete', [id, at]));
   }
 
   toggle(id: number, userId: string, emoji: string, max: number): Promise<ToggleOutcome> {
-    return this.change(CHANGE_SQL.toggle, [id, emoji, userId, max], 'reactions');
+    return this.change('toggle', [id, emoji, userId, max]);
   }
 
-  /** One change statement as a write of the group commit (a transaction of its own), run again while it says `stale`. */
-  private change(sql: Prepared, values: unknown[], kind: MessageChange['kind']): Promise<ToggleOutcome> {
-    return this.commits.writeChange(async (db) => {
+  /**
+   * One change statement as a write of the group commit (a transaction of its own, or in the
+   * statement of its turn's messages: changeStatements.ts, withMessages), run again while it says `stale`.
+   */
+  private change(kind: ChangeKind, values: unknown[]): Promise<ToggleOutcome> {
+    const alone = async (db: Queryable): Promise<ToggleOutcome> => {
       for (let run = 0; run <= STALE_RETRIES; run++) {
         // A copy: node-postgres writes the values into the object it is given.
-        const { rows } = await db.query<ChangeRow>({ ...sql }, values);
-        const row = rows[0];
-        if (row === undefined) throw new Error('a change statement returned no row');
-        if (row.state === 'stale') continue;
-        if (row.state === 'gone') return undefined;
-        if (row.state === 'refused') return 'too_many';
-        const message = toMessage(row);
-        const reactions = (row.reactions ?? []).map((reaction) => ({ ...reaction, message_id: message.id }));
-        const change = Number(kind === 'reactions' ? row.reactions_change : row.text_change);
-        return { kind, message: withReactions([message], groupReactions(reactions))[0]!, change };
+        const { rows } = await db.query<ChangeRow>({ ...CHANGE_SQL[kind] }, values);
+        const outcome = outcomeOf(kind, rows[0]);
+        if (outcome !== 'stale') return outcome;
       }
       throw new Error(`message ${String(values[0])} kept changing under a change to it`);
+    };
+    return this.commits.writeChange(alone, {
+      statement: (messagesCtes, parameters) => withMessages(kind, messagesCtes, parameters),
+      values,
+      read: (row) => {
+        const outcome = outcomeOf(kind, row as ChangeRow | undefined);
+        return outcome === 'stale' ? 'alone' : { value: outcome };
+      },
     });
   }
 

@@ -12,16 +12,26 @@
 // messages and nothing else (a busy room's usual turn) is one statement that takes the ids too:
 // one round trip in all, its own transaction. A change (an edit, a deletion, a reaction toggle) is
 // one statement that is a transaction of its own too (changeStatements.ts); the changes of a turn
-// run after its other writes, one after another: a turn of messages and a change is two round trips.
+// run after its other writes, one after another, but for the first change of a turn of messages
+// alone, which goes in their statement: a turn of messages and a change is one round trip still.
 import type pg from 'pg';
 import { TakenIds } from './messageIds.js';
-import { asUnavailable, rollback, storable, unreachable, type Queryable } from './pool.js';
+import { asUnavailable, rollback, storable, unreachable, type Prepared, type Queryable } from './pool.js';
 
 /** A write's statements, run on the client of the transaction it is part of. */
 export type Work<T> = (tx: Queryable) => Promise<T>;
 
 /** A change: statements each a transaction of their own, on the pool (changeStatements.ts says why one statement is enough). */
 export type ChangeWork<T> = (db: Queryable) => Promise<T>;
+
+/** A change that can also go in the statement that adds its turn's messages (changeStatements.ts, withMessages). */
+export interface FoldableChange<T> {
+  /** That statement, from the messages' CTEs and how many parameters they take. */
+  statement(messagesCtes: string, parameters: number): Prepared;
+  values: readonly unknown[];
+  /** Its row there as the write's value; `alone` to run it alone after all (its snapshot was stale). */
+  read(row: unknown): { value: T } | 'alone';
+}
 
 /** A message to add: its columns' values (as `InsertMessages` takes them), and what adding it resolves with, given its id. */
 export interface NewMessage<T> {
@@ -35,12 +45,19 @@ export interface InsertMessages {
   insert(tx: Queryable, firstId: number, rows: readonly (readonly unknown[])[]): Promise<void>;
   /** Alone: takes their ids and adds them in one statement, a transaction of its own; resolves with the first id. */
   insertTakingIds(db: Queryable, rows: readonly (readonly unknown[])[]): Promise<number>;
+  /** The same with a change after them, in the same statement: the first id and the change's row. */
+  insertTakingIdsWith?(
+    db: Queryable,
+    rows: readonly (readonly unknown[])[],
+    statement: FoldableChange<unknown>['statement'],
+    values: readonly unknown[],
+  ): Promise<{ firstId: number; change: unknown }>;
 }
 
 type Write = (
-  | { work: Work<unknown>; message?: undefined; change?: undefined }
-  | { change: ChangeWork<unknown>; message?: undefined; work?: undefined }
-  | { message: NewMessage<unknown>; change?: undefined; work?: undefined }
+  | { work: Work<unknown>; message?: undefined; change?: undefined; fold?: undefined }
+  | { change: ChangeWork<unknown>; fold?: FoldableChange<unknown>; message?: undefined; work?: undefined }
+  | { message: NewMessage<unknown>; change?: undefined; work?: undefined; fold?: undefined }
 ) & {
   resolve(value: unknown): void;
   reject(error: unknown): void;
@@ -65,8 +82,8 @@ export class GroupCommit {
   }
 
   /** Runs a change after the other writes of its turn, alone (not in their transaction); resolves with them. */
-  writeChange<T>(change: ChangeWork<T>): Promise<T> {
-    return this.enqueue({ change });
+  writeChange<T>(change: ChangeWork<T>, fold?: FoldableChange<T>): Promise<T> {
+    return this.enqueue({ change, fold });
   }
 
   /** Adds a message in the next transaction, with the next id (see messageIds.ts); resolves once that is committed. */
@@ -74,7 +91,9 @@ export class GroupCommit {
     return this.enqueue({ message });
   }
 
-  private enqueue<T>(write: { work: Work<unknown> } | { change: ChangeWork<unknown> } | { message: NewMessage<unknown> }): Promise<T> {
+  private enqueue<T>(
+    write: { work: Work<unknown> } | { change: ChangeWork<unknown>; fold?: FoldableChange<unknown> } | { message: NewMessage<unknown> },
+  ): Promise<T> {
     if (this.closed) return Promise.reject(new Error('the store is closed'));
     return new Promise<T>((resolve, reject) => {
       this.waiting.push({ ...write, resolve: resolve as (value: unknown) => void, reject });
@@ -112,14 +131,22 @@ export class GroupCommit {
    * transaction itself (the COMMIT, the connection) rejects every write of it. A connection lost
    * during COMMIT leaves its outcome unknown: the writes reject, though they may have been kept.
    * Then its changes, each alone: a change needs nothing of its turn (only its message, which was
-   * committed before, as its id was known), and fails or not on its own. Each write settles once
-   * the whole batch is done, in the order they were made.
+   * committed before, as its id was known), and fails or not on its own. Messages alone and a
+   * change go in one statement instead (`folded`) when they can. Each write settles once the whole
+   * batch is done, in the order they were made.
    */
   private async commit(batch: Write[]): Promise<void> {
     const outcomes = new Map<Write, Outcome>();
     const writes = batch.filter((write) => !write.change);
     let away: unknown;
-    if (writes.length > 0) {
+    // Messages alone and a change: one statement (`folded`), when it can be.
+    try {
+      await this.folded(batch, writes, outcomes);
+    } catch (error) {
+      away = error;
+      for (const write of batch) outcomes.set(write, { ok: false, error });
+    }
+    if (writes.length > 0 && away === undefined && !outcomes.has(writes[0]!)) {
       try {
         let results = writes.every((write) => write.message) ? await this.messagesAlone(writes) : undefined;
         results ??= (await this.transaction(writes, false)) ?? (await this.transaction(writes, true));
@@ -130,7 +157,7 @@ export class GroupCommit {
       }
     }
     // The changes, each a transaction of its own; none is tried once PostgreSQL was found away.
-    for (const write of batch.filter((write) => write.change)) {
+    for (const write of batch.filter((write) => write.change && !outcomes.has(write))) {
       if (away !== undefined) {
         outcomes.set(write, { ok: false, error: away });
         continue;
@@ -147,6 +174,28 @@ export class GroupCommit {
       if (outcome.ok) write.resolve(outcome.value);
       else write.reject(asUnavailable(outcome.error));
     }
+  }
+
+  /**
+   * A turn of messages alone and its first change, in one statement (one round trip, one commit):
+   * their outcomes set in `outcomes`, that change's unless it must run alone after all. Nothing set
+   * when the turn is not that, or when the statement failed (it kept nothing: the usual way goes
+   * next). Thrown when PostgreSQL cannot be reached.
+   */
+  private async folded(batch: Write[], writes: Write[], outcomes: Map<Write, Outcome>): Promise<void> {
+    const change = batch.find((write) => write.change);
+    if (!change?.fold || !this.inserts.insertTakingIdsWith || writes.length === 0 || !writes.every((write) => write.message)) return;
+    const messages = writes.map((write) => write.message!);
+    let done: { firstId: number; change: unknown };
+    try {
+      done = await this.inserts.insertTakingIdsWith(storable(this.pool), messages.map((message) => message.values), change.fold.statement, change.fold.values);
+    } catch (error) {
+      if (unreachable(error)) throw error;
+      return;
+    }
+    writes.forEach((write, i) => outcomes.set(write, { ok: true, value: messages[i]!.result(done.firstId + i) }));
+    const read = change.fold.read(done.change);
+    if (read !== 'alone') outcomes.set(change, { ok: true, value: read.value });
   }
 
   /**

@@ -1,9 +1,10 @@
 // Changes on PostgreSQL as one statement each (src/store/postgres/changeStatements.ts): how many
-// statements an edit, a deletion, a toggle and a turn of messages with a change take; a toggle that
+// statements an edit, a deletion, a toggle and a turn of messages with changes take; a toggle that
 // waited for another process's toggle of the same message counts that one's reaction (forced here:
 // the other process's statement held open in a transaction), so the cap on distinct emoji holds and
-// the message sent out lists every reaction; and two processes changing the same messages at once
-// get change numbers 1..N with none missing, each change's message as the store then reads it.
+// the message sent out lists every reaction, alone or in the statement of its turn's messages; and
+// two processes changing the same messages at once (with a chat each turn) get change numbers 1..N
+// with none missing, each change's message as the store then reads it, and message ids with none missing.
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../../src/shared/protocol/index.js';
@@ -67,7 +68,7 @@ describe.skipIf(!(await postgresForTests()))('changes as one statement each on P
     return client;
   }
 
-  it('sends one statement for an edit, a deletion or a toggle, and two for a turn of messages and a change', async () => {
+  it('sends one statement for an edit, a deletion or a toggle, one for a turn of messages and its first change, one more for each other', async () => {
     const store = await startProcess();
     const message = await store.addChat({ room: 'lobby', user: alice, data: 'first', ts: 1 });
     expect(await statementsOf(store, () => store.toggleReaction(message.id, bob.id, '👍', 20))).toHaveLength(1);
@@ -80,12 +81,16 @@ describe.skipIf(!(await postgresForTests()))('changes as one statement each on P
         store.addChat({ room: 'lobby', user: carol, data: 'two', ts: 4 }),
       ]),
     );
-    expect(turn).toHaveLength(2);
+    expect(turn).toHaveLength(1);
+    const twoChanges = await statementsOf(store, () =>
+      Promise.all([store.addChat({ room: 'lobby', user: bob, data: 'three', ts: 3 }), store.toggleReaction(message.id, dave.id, '👍', 20), store.toggleReaction(message.id, dave.id, '👍', 20)]),
+    );
+    expect(twoChanges).toHaveLength(2);
     expect(await statementsOf(store, () => store.deleteMessage(message.id, 5))).toHaveLength(1);
     // A deleted message: nothing to change, and no number taken.
     expect(await store.toggleReaction(message.id, dave.id, '👍', 20)).toBeUndefined();
     expect(await store.editMessage({ id: 999, data: 'nobody', at: 6 })).toBeUndefined();
-    expect(await store.lastChange()).toBe(4);
+    expect(await store.lastChange()).toBe(6);
   });
 
   it('counts a reaction another process committed while its toggle waited: the cap holds, and the list sent out has it', async () => {
@@ -124,6 +129,21 @@ describe.skipIf(!(await postgresForTests()))('changes as one statement each on P
     expect(edited).toMatchObject({ kind: 'edited', change: 4, message: { data: 'edited meanwhile', change: 4 } });
     expect(edited?.message.reactions).toEqual([{ emoji: '👍', count: 1, users: [bob] }]);
     expect((await store.roomHistory('lobby', { limit: 5 }))[0]).toEqual(edited?.message);
+
+    // The same in the statement that adds a turn's messages: the message is kept, the toggle runs again alone.
+    await other.query('BEGIN');
+    expect((await other.query(CHANGE_SQL.toggle.text, [message.id, '🎉', carol.id, 2])).rows[0]).toMatchObject({ state: 'done', reactions_change: '5' });
+    let turn: Promise<unknown[]> | undefined;
+    const turnStatements = statementsOf(store, async () => {
+      turn = Promise.all([store.addChat({ room: 'lobby', user: bob, data: 'said meanwhile', ts: 3 }), store.toggleReaction(message.id, dave.id, '🔥', 2)]);
+      await turn;
+    });
+    await until('the turn to wait for the other process', waitingForOther, (waiting) => waiting === 1);
+    await other.query('COMMIT');
+    const [said, toggled] = (await turn)!;
+    expect(said).toMatchObject({ data: 'said meanwhile' });
+    expect(toggled).toBe('too_many');
+    expect(await turnStatements).toHaveLength(2);
   });
 
   it('gives two processes changing the same messages at once change numbers 1..N, each change with its message as committed', async () => {
@@ -134,13 +154,15 @@ describe.skipIf(!(await postgresForTests()))('changes as one statement each on P
     const emojis = ['👍', '🎉', '🔥', '👀', '✅'];
     const CAP = 3;
 
-    /** Turns of a few changes each: toggles under the cap, edits, and changes to a message deleted on the way. */
+    const said: Promise<StoredMessage>[] = [];
+    /** Turns of a chat and a few changes each: toggles under the cap, edits, and changes to a message deleted on the way. */
     async function change(store: PostgresStore, seed: number): Promise<ToggleOutcome[]> {
       const outcomes: ToggleOutcome[] = [];
       let random = seed;
       const next = (n: number) => ((random = (random * 48271) % 2147483647), random % n);
       for (let turn = 0; turn < 25; turn++) {
         const writes: Promise<ToggleOutcome>[] = [];
+        said.push(store.addChat({ room: 'dev', user: alice, data: `said ${seed}.${turn}`, ts: turn }));
         for (let i = 0; i < 3; i++) {
           const id = next(4) === 3 ? gone.id : messages[next(3)]!.id;
           if (seed === 1 && turn === 5 && i === 0) writes.push(store.deleteMessage(gone.id, turn));
@@ -151,7 +173,10 @@ describe.skipIf(!(await postgresForTests()))('changes as one statement each on P
       }
       return outcomes;
     }
+    await first.createRoom('dev', 1, alice.id);
     const outcomes = (await Promise.all([change(first, 1), change(second, 2)])).flat();
+    // The chats of those turns (in the statements of their changes) took the ids after the first four, none missing.
+    expect((await Promise.all(said)).map((m) => m.id).sort((a, b) => a - b)).toEqual(Array.from({ length: said.length }, (_, i) => i + 5));
     const made = outcomes.filter(isChange).sort((a, b) => a.change - b.change);
 
     // Every number from 1 to the last, once: none taken by a change that was refused or found nothing.
