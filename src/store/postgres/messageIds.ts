@@ -6,7 +6,8 @@
 // statement of it: `UPDATE message_ids SET last = last + n` (one row), which takes that row's lock
 // and holds it until the transaction ends (a turn of messages alone is one statement whose first
 // part is that UPDATE: its rows are made from the ids it returns, and their checks run at the
-// statement's end, so it takes nothing before the row either). Hence:
+// statement's end, so it takes nothing before the row either; nor does a change put after them in
+// that statement, whose locks come after that row's: changeStatements.ts, withMessages). Hence:
 // - Message-writing transactions run one at a time, on every process: a second one's UPDATE
 //   waits for the first to commit or roll back, and then (READ COMMITTED re-reads the row it waited
 //   for) continues from the value the first left. Its ids are all higher, and it commits later.
