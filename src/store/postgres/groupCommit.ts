@@ -194,8 +194,13 @@ export class GroupCommit {
       return;
     }
     writes.forEach((write, i) => outcomes.set(write, { ok: true, value: messages[i]!.result(done.firstId + i) }));
-    const read = change.fold.read(done.change);
-    if (read !== 'alone') outcomes.set(change, { ok: true, value: read.value });
+    try {
+      const read = change.fold.read(done.change);
+      if (read !== 'alone') outcomes.set(change, { ok: true, value: read.value });
+    } catch (error) {
+      // A row it cannot read fails that change only: the messages are committed.
+      outcomes.set(change, { ok: false, error });
+    }
   }
 
   /**
