@@ -3,7 +3,7 @@
 // `Store.changesBetween`. Used where several processes write (PostgreSQL), behind the message
 // Sequencer (which holds a change until the message it is about has gone out); other events pass.
 //
-// Change numbers are dense and commit in number order (`change_ids`, store/postgres/messageIds.ts).
+// Change numbers are dense and commit in number order (`change_ids`, store/postgres/changeStatements.ts).
 // Hence a connection here hears change N only after every change below N that it may see, so a
 // client that saw N live and resumes with `changes=N` misses nothing below N committed later: there
 // is none. (A change the store no longer has as current, replaced by a later one of its kind, is not

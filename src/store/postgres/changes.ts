@@ -1,27 +1,18 @@
-// Edits, deletions and reaction toggles on PostgreSQL (../changes.ts): each a write of the group
-// commit that takes its number of the change sequence with the batch's (messageIds.ts,
-// CHANGE_COUNTER: dense and committed in order across processes), after locking the message's row
-// so that two processes' changes to one message take turns; and the reading of reactions for
-// every path that reads messages.
+// Edits, deletions and reaction toggles on PostgreSQL (../changes.ts): each one statement, a write
+// of the group commit run as a transaction of its own, that takes its number of the change
+// sequence and locks the message's row (changeStatements.ts: why the numbers are dense and
+// committed in order across processes, and why two processes' changes to one message take turns);
+// and the reading of changes and of reactions for every path that reads messages.
 import type { StoredMessage } from '../../shared/protocol/index.js';
 import { byChange, changeOfRow, changesBetweenSql, changesOf, groupReactions, withReactions, type ChangeRow, type MessageChange, type MessageEdit, type ReactionRow, type ToggleOutcome } from '../changes.js';
 import { encodeMentions, REPLY_QUOTES, SELECTED, WITH_USERS, reactedIds, toMessage, type MessageRow } from '../rows.js';
+import { CHANGE_SQL, LAST_CHANGE, withMessages, type ChangeKind, type StatementRow } from './changeStatements.js';
 import type { GroupCommit } from './groupCommit.js';
 import type { Queryable } from './pool.js';
 
 const SQL = {
   reactions: `SELECT r.message_id, r.emoji, u.id, u.name, u.image, u.deleted_at IS NOT NULL AS deleted
     FROM reactions r JOIN users u ON u.id = r.user_id WHERE r.message_id = ANY ($1::bigint[]) ORDER BY r.seq`,
-  last: 'SELECT last FROM change_ids WHERE one = 1',
-  row: `SELECT ${SELECTED} FROM messages m ${WITH_USERS} WHERE m.id = $1`,
-  lock: 'SELECT deleted_at IS NOT NULL AS deleted FROM messages WHERE id = $1 FOR UPDATE',
-  edit: 'UPDATE messages SET data = $1, mentions = $2, edited_at = $3, text_change = $4 WHERE id = $5',
-  delete: "UPDATE messages SET data = '', mentions = NULL, deleted_at = $1, text_change = $2 WHERE id = $3",
-  dropReactions: 'DELETE FROM reactions WHERE message_id = $1',
-  unreact: 'DELETE FROM reactions WHERE message_id = $1 AND emoji = $2 AND user_id = $3',
-  emojis: 'SELECT DISTINCT emoji FROM reactions WHERE message_id = $1',
-  react: 'INSERT INTO reactions (message_id, emoji, user_id) VALUES ($1, $2, $3)',
-  reactionsChanged: 'UPDATE messages SET reactions_change = $1 WHERE id = $2',
   since: `SELECT ${SELECTED} FROM messages m ${WITH_USERS} WHERE m.id IN (
       SELECT id FROM messages WHERE text_change > $1 UNION SELECT id FROM messages WHERE reactions_change > $1
     ) AND m.id <= $2 AND (m.room = ANY ($3::text[]) OR (m.room IS NULL AND (m.user_id = $4 OR m.to_id = $4)))`,
@@ -51,6 +42,26 @@ export function messageReader(db: Queryable): (rows: MessageRow[]) => Promise<St
 
 type QuoteRow = Pick<MessageRow, 'id' | 'reply_user_id' | 'reply_user_name' | 'reply_user_image' | 'reply_user_deleted' | 'reply_data' | 'reply_deleted_at'>;
 
+const KINDS: Record<ChangeKind, MessageChange['kind']> = { edit: 'edited', delete: 'deleted', toggle: 'reactions' };
+
+/** What a change statement's row says (changeStatements.ts): the change made, `too_many`, nothing to change, or `stale`. */
+function outcomeOf(kind: ChangeKind, row: StatementRow | undefined): ToggleOutcome | 'stale' {
+  if (row === undefined) throw new Error('a change statement returned no row');
+  if (row.state === 'stale') return 'stale';
+  if (row.state === 'gone') return undefined;
+  if (row.state === 'refused') return 'too_many';
+  const message = toMessage(row);
+  const reactions = (row.reactions ?? []).map((reaction) => ({ ...reaction, message_id: message.id }));
+  const change = Number(kind === 'toggle' ? row.reactions_change : row.text_change);
+  return { kind: KINDS[kind], message: withReactions([message], groupReactions(reactions))[0]!, change };
+}
+
+/** An edit or a deletion is never refused (only a new emoji is): made, or there was no message to change. */
+const madeOrNot = (outcome: ToggleOutcome): MessageChange | undefined => (outcome === 'too_many' ? undefined : outcome);
+
+/** How many times a change runs again when its snapshot was not current (changeStatements.ts): each time, another change to its message had just committed. */
+const STALE_RETRIES = 100;
+
 export class PostgresChanges {
   private readonly read: (rows: MessageRow[]) => Promise<StoredMessage[]>;
 
@@ -61,55 +72,44 @@ export class PostgresChanges {
     this.read = messageReader(db);
   }
 
-  /** The message as the transaction sees it now, with its reactions. */
-  private async current(tx: Queryable, id: number, kind: MessageChange['kind'], change: number): Promise<MessageChange> {
-    const { rows } = await tx.query<MessageRow>(SQL.row, [id]);
-    const [message] = await messageReader(tx)(rows);
-    return { kind, message: message!, change };
+  async edit({ id, data, mentions, at }: MessageEdit): Promise<MessageChange | undefined> {
+    return madeOrNot(await this.change('edit', [id, data, encodeMentions(mentions), at]));
   }
 
-  /** Locks the message's row: undefined when it is not there or deleted. */
-  private async open(tx: Queryable, id: number): Promise<boolean> {
-    const { rows } = await tx.query<{ deleted: boolean }>(SQL.lock, [id]);
-    return rows[0] !== undefined && !rows[0].deleted;
-  }
-
-  edit({ id, data, mentions, at }: MessageEdit): Promise<MessageChange | undefined> {
-    return this.commits.writeChange(async (tx, next) => {
-      if (!(await this.open(tx, id))) return undefined;
-      const change = next();
-      await tx.query(SQL.edit, [data, encodeMentions(mentions), at, change, id]);
-      return this.current(tx, id, 'edited', change);
-    });
-  }
-
-  delete(id: number, at: number): Promise<MessageChange | undefined> {
-    return this.commits.writeChange(async (tx, next) => {
-      if (!(await this.open(tx, id))) return undefined;
-      const change = next();
-      await tx.query(SQL.delete, [at, change, id]);
-      await tx.query(SQL.dropReactions, [id]);
-      return this.current(tx, id, 'deleted', change);
-    });
+  async delete(id: number, at: number): Promise<MessageChange | undefined> {
+    return madeOrNot(await this.change('delete', [id, at]));
   }
 
   toggle(id: number, userId: string, emoji: string, max: number): Promise<ToggleOutcome> {
-    return this.commits.writeChange(async (tx, next): Promise<ToggleOutcome> => {
-      if (!(await this.open(tx, id))) return undefined;
-      const removed = (await tx.query(SQL.unreact, [id, emoji, userId])).rowCount ?? 0;
-      if (removed === 0) {
-        const { rows } = await tx.query<{ emoji: string }>(SQL.emojis, [id]);
-        if (rows.length >= max && !rows.some((row) => row.emoji === emoji)) return 'too_many';
-        await tx.query(SQL.react, [id, emoji, userId]);
+    return this.change('toggle', [id, emoji, userId, max]);
+  }
+
+  /**
+   * One change statement as a write of the group commit (a transaction of its own, or in the
+   * statement of its turn's messages: changeStatements.ts, withMessages), run again while it says `stale`.
+   */
+  private change(kind: ChangeKind, values: unknown[]): Promise<ToggleOutcome> {
+    const alone = async (db: Queryable): Promise<ToggleOutcome> => {
+      for (let run = 0; run <= STALE_RETRIES; run++) {
+        // A copy: node-postgres writes the values into the object it is given.
+        const { rows } = await db.query<StatementRow>({ ...CHANGE_SQL[kind] }, values);
+        const outcome = outcomeOf(kind, rows[0]);
+        if (outcome !== 'stale') return outcome;
       }
-      const change = next();
-      await tx.query(SQL.reactionsChanged, [change, id]);
-      return this.current(tx, id, 'reactions', change);
+      throw new Error(`message ${String(values[0])} kept changing under a change to it`);
+    };
+    return this.commits.writeChange(alone, {
+      statement: (messagesCtes, parameters) => withMessages(kind, messagesCtes, parameters),
+      values,
+      read: (row) => {
+        const outcome = outcomeOf(kind, row as StatementRow | undefined);
+        return outcome === 'stale' ? 'alone' : { value: outcome };
+      },
     });
   }
 
   async lastChange(): Promise<number> {
-    const { rows } = await this.db.query<{ last: number }>(SQL.last);
+    const { rows } = await this.db.query<{ last: number }>(LAST_CHANGE);
     return Number(rows[0]?.last ?? 0);
   }
 

@@ -10,16 +10,28 @@
 // processes too), and adds them all in one statement, where the first of them was written: a
 // round trip per batch rather than per message, and the ids' lock held that much less. A batch of
 // messages and nothing else (a busy room's usual turn) is one statement that takes the ids too:
-// one round trip in all, its own transaction.
+// one round trip in all, its own transaction. A change (an edit, a deletion, a reaction toggle) is
+// one statement that is a transaction of its own too (changeStatements.ts); the changes of a turn
+// run after its other writes, one after another, but for the first change of a turn of messages
+// alone, which goes in their statement: a turn of messages and a change is one round trip still.
 import type pg from 'pg';
-import { CHANGE_COUNTER, TakenIds } from './messageIds.js';
-import { asUnavailable, rollback, storable, unreachable, type Queryable } from './pool.js';
+import { TakenIds } from './messageIds.js';
+import { asUnavailable, rollback, storable, unreachable, type Prepared, type Queryable } from './pool.js';
 
 /** A write's statements, run on the client of the transaction it is part of. */
 export type Work<T> = (tx: Queryable) => Promise<T>;
 
-/** A write that may make changes: `next()` gives it the next number of the change sequence (messageIds.ts, CHANGE_COUNTER). */
-export type ChangeWork<T> = (tx: Queryable, next: () => number) => Promise<T>;
+/** A change: statements each a transaction of their own, on the pool (changeStatements.ts says why one statement is enough). */
+export type ChangeWork<T> = (db: Queryable) => Promise<T>;
+
+/** A change that can also go in the statement that adds its turn's messages (changeStatements.ts, withMessages). */
+export interface FoldableChange<T> {
+  /** That statement, from the messages' CTEs and how many parameters they take. */
+  statement(messagesCtes: string, parameters: number): Prepared;
+  values: readonly unknown[];
+  /** Its row there as the write's value; `alone` to run it alone after all (its snapshot was stale). */
+  read(row: unknown): { value: T } | 'alone';
+}
 
 /** A message to add: its columns' values (as `InsertMessages` takes them), and what adding it resolves with, given its id. */
 export interface NewMessage<T> {
@@ -33,12 +45,19 @@ export interface InsertMessages {
   insert(tx: Queryable, firstId: number, rows: readonly (readonly unknown[])[]): Promise<void>;
   /** Alone: takes their ids and adds them in one statement, a transaction of its own; resolves with the first id. */
   insertTakingIds(db: Queryable, rows: readonly (readonly unknown[])[]): Promise<number>;
+  /** The same with a change after them, in the same statement: the first id and the change's row. */
+  insertTakingIdsWith?(
+    db: Queryable,
+    rows: readonly (readonly unknown[])[],
+    statement: FoldableChange<unknown>['statement'],
+    values: readonly unknown[],
+  ): Promise<{ firstId: number; change: unknown }>;
 }
 
 type Write = (
-  | { work: Work<unknown>; message?: undefined; change?: undefined }
-  | { change: ChangeWork<unknown>; message?: undefined; work?: undefined }
-  | { message: NewMessage<unknown>; change?: undefined; work?: undefined }
+  | { work: Work<unknown>; message?: undefined; change?: undefined; fold?: undefined }
+  | { change: ChangeWork<unknown>; fold?: FoldableChange<unknown>; message?: undefined; work?: undefined }
+  | { message: NewMessage<unknown>; change?: undefined; work?: undefined; fold?: undefined }
 ) & {
   resolve(value: unknown): void;
   reject(error: unknown): void;
@@ -62,9 +81,9 @@ export class GroupCommit {
     return this.enqueue({ work });
   }
 
-  /** Runs a write that makes a change in the next transaction, its numbers taken with the batch's (see messageIds.ts). */
-  writeChange<T>(change: ChangeWork<T>): Promise<T> {
-    return this.enqueue({ change });
+  /** Runs a change after the other writes of its turn, alone (not in their transaction); resolves with them. */
+  writeChange<T>(change: ChangeWork<T>, fold?: FoldableChange<T>): Promise<T> {
+    return this.enqueue({ change, fold });
   }
 
   /** Adds a message in the next transaction, with the next id (see messageIds.ts); resolves once that is committed. */
@@ -72,7 +91,9 @@ export class GroupCommit {
     return this.enqueue({ message });
   }
 
-  private enqueue<T>(write: { work: Work<unknown> } | { change: ChangeWork<unknown> } | { message: NewMessage<unknown> }): Promise<T> {
+  private enqueue<T>(
+    write: { work: Work<unknown> } | { change: ChangeWork<unknown>; fold?: FoldableChange<unknown> } | { message: NewMessage<unknown> },
+  ): Promise<T> {
     if (this.closed) return Promise.reject(new Error('the store is closed'));
     return new Promise<T>((resolve, reject) => {
       this.waiting.push({ ...write, resolve: resolve as (value: unknown) => void, reject });
@@ -103,27 +124,83 @@ export class GroupCommit {
   }
 
   /**
-   * Commits a batch. Its writes run one after another, plainly; when one of them fails (a
-   * constraint, say), the transaction is rolled back and run again with each write in a savepoint
-   * of its own, so that the one that failed is undone alone and the others are kept. A failure of
-   * the transaction itself (the COMMIT, the connection) rejects every write of it. A connection
-   * lost during COMMIT leaves its outcome unknown: the writes reject, though they may have been kept.
+   * Commits a batch: first its writes but the changes, in one transaction (one statement for
+   * messages alone). They run one after another, plainly; when one of them fails (a constraint,
+   * say), the transaction is rolled back and run again with each write in a savepoint of its own,
+   * so that the one that failed is undone alone and the others are kept. A failure of the
+   * transaction itself (the COMMIT, the connection) rejects every write of it. A connection lost
+   * during COMMIT leaves its outcome unknown: the writes reject, though they may have been kept.
+   * Then its changes, each alone: a change needs nothing of its turn (only its message, which was
+   * committed before, as its id was known), and fails or not on its own. Messages alone and a
+   * change go in one statement instead (`folded`) when they can. Each write settles once the whole
+   * batch is done, in the order they were made.
    */
   private async commit(batch: Write[]): Promise<void> {
-    let outcomes: Outcome[] | undefined;
+    const outcomes = new Map<Write, Outcome>();
+    const writes = batch.filter((write) => !write.change);
+    let away: unknown;
+    // Messages alone and a change: one statement (`folded`), when it can be.
     try {
-      if (batch.every((write) => write.message)) outcomes = await this.messagesAlone(batch);
-      outcomes ??= (await this.transaction(batch, false)) ?? (await this.transaction(batch, true));
+      await this.folded(batch, writes, outcomes);
     } catch (error) {
-      const reason = asUnavailable(error);
-      for (const write of batch) write.reject(reason);
+      away = error;
+      for (const write of batch) outcomes.set(write, { ok: false, error });
+    }
+    if (writes.length > 0 && away === undefined && !outcomes.has(writes[0]!)) {
+      try {
+        let results = writes.every((write) => write.message) ? await this.messagesAlone(writes) : undefined;
+        results ??= (await this.transaction(writes, false)) ?? (await this.transaction(writes, true));
+        writes.forEach((write, i) => outcomes.set(write, results?.[i] ?? { ok: false, error: new Error('write not run') }));
+      } catch (error) {
+        for (const write of writes) outcomes.set(write, { ok: false, error });
+        if (unreachable(error)) away = error;
+      }
+    }
+    // The changes, each a transaction of its own; none is tried once PostgreSQL was found away.
+    for (const write of batch.filter((write) => write.change && !outcomes.has(write))) {
+      if (away !== undefined) {
+        outcomes.set(write, { ok: false, error: away });
+        continue;
+      }
+      try {
+        outcomes.set(write, { ok: true, value: await write.change!(storable(this.pool)) });
+      } catch (error) {
+        outcomes.set(write, { ok: false, error });
+        if (unreachable(error)) away = error;
+      }
+    }
+    for (const write of batch) {
+      const outcome = outcomes.get(write)!;
+      if (outcome.ok) write.resolve(outcome.value);
+      else write.reject(asUnavailable(outcome.error));
+    }
+  }
+
+  /**
+   * A turn of messages alone and its first change, in one statement (one round trip, one commit):
+   * their outcomes set in `outcomes`, that change's unless it must run alone after all. Nothing set
+   * when the turn is not that, or when the statement failed (it kept nothing: the usual way goes
+   * next). Thrown when PostgreSQL cannot be reached.
+   */
+  private async folded(batch: Write[], writes: Write[], outcomes: Map<Write, Outcome>): Promise<void> {
+    const change = batch.find((write) => write.change);
+    if (!change?.fold || !this.inserts.insertTakingIdsWith || writes.length === 0 || !writes.every((write) => write.message)) return;
+    const messages = writes.map((write) => write.message!);
+    let done: { firstId: number; change: unknown };
+    try {
+      done = await this.inserts.insertTakingIdsWith(storable(this.pool), messages.map((message) => message.values), change.fold.statement, change.fold.values);
+    } catch (error) {
+      if (unreachable(error)) throw error;
       return;
     }
-    batch.forEach((write, i) => {
-      const outcome = outcomes?.[i];
-      if (outcome?.ok) write.resolve(outcome.value);
-      else write.reject(outcome ? asUnavailable(outcome.error) : new Error('write not run'));
-    });
+    writes.forEach((write, i) => outcomes.set(write, { ok: true, value: messages[i]!.result(done.firstId + i) }));
+    try {
+      const read = change.fold.read(done.change);
+      if (read !== 'alone') outcomes.set(change, { ok: true, value: read.value });
+    } catch (error) {
+      // A row it cannot read fails that change only: the messages are committed.
+      outcomes.set(change, { ok: false, error });
+    }
   }
 
   /**
@@ -160,20 +237,13 @@ export class GroupCommit {
       // The ids of the batch's messages, before any other statement of it (see messageIds.ts).
       const messages = batch.flatMap((write) => (write.message ? [write.message] : []));
       const ids = messages.length > 0 ? await TakenIds.take(tx, messages.length) : undefined;
-      // Then the numbers of its changes, as many as it may make (the unused ones are handed back).
-      const changeCount = batch.filter((write) => write.change).length;
-      const changes = changeCount > 0 ? await TakenIds.take(tx, changeCount, CHANGE_COUNTER) : undefined;
       const outcomes: Outcome[] = [];
       for (const write of batch) {
         if (savepoints) {
-          outcomes.push(await this.inSavepoint(client, write, ids, changes));
+          outcomes.push(await this.inSavepoint(client, write, ids));
           continue;
         }
         try {
-          if (write.change) {
-            outcomes.push({ ok: true, value: await write.change(tx, () => changes!.next()) });
-            continue;
-          }
           if (!write.message) {
             outcomes.push({ ok: true, value: await write.work!(tx) });
             continue;
@@ -191,7 +261,6 @@ export class GroupCommit {
       }
       // Only where a message failed in its savepoint: the others took its id, the last one is left over.
       await ids?.settle(tx);
-      await changes?.settle(tx);
       await client.query('COMMIT');
       return outcomes;
     } catch (error) {
@@ -202,15 +271,12 @@ export class GroupCommit {
     }
   }
 
-  private async inSavepoint(client: pg.PoolClient, write: Write, ids: TakenIds | undefined, changes: TakenIds | undefined): Promise<Outcome> {
+  private async inSavepoint(client: pg.PoolClient, write: Write, ids: TakenIds | undefined): Promise<Outcome> {
     const tx = storable(client);
     await client.query('SAVEPOINT write');
-    const mark = changes?.mark;
     try {
       let value: unknown;
-      if (write.change) {
-        value = await write.change(tx, () => changes!.next());
-      } else if (write.message) {
+      if (write.message) {
         const id = (ids as TakenIds).peek();
         await this.inserts.insert(tx, id, [write.message.values]);
         value = write.message.result(id);
@@ -222,8 +288,6 @@ export class GroupCommit {
       return { ok: true, value };
     } catch (error) {
       await client.query('ROLLBACK TO SAVEPOINT write');
-      // The numbers it took go to the next change (its UPDATEs were undone with it).
-      if (mark !== undefined) changes?.rewind(mark);
       return { ok: false, error };
     }
   }

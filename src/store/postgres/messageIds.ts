@@ -6,7 +6,8 @@
 // statement of it: `UPDATE message_ids SET last = last + n` (one row), which takes that row's lock
 // and holds it until the transaction ends (a turn of messages alone is one statement whose first
 // part is that UPDATE: its rows are made from the ids it returns, and their checks run at the
-// statement's end, so it takes nothing before the row either). Hence:
+// statement's end, so it takes nothing before the row either; nor does a change put after them in
+// that statement, whose locks come after that row's: changeStatements.ts, withMessages). Hence:
 // - Message-writing transactions run one at a time, on every process: a second one's UPDATE
 //   waits for the first to commit or roll back, and then (READ COMMITTED re-reads the row it waited
 //   for) continues from the value the first left. Its ids are all higher, and it commits later.
@@ -21,6 +22,8 @@
 // - No deadlock through it: the row is locked first, before any row a write of the batch locks
 //   (reads, conversations, rooms), so no transaction waits for it while holding a row that the one
 //   holding it wants. Transactions that add no message never touch it and are not held up.
+// The change sequence (edits, deletions, reaction toggles) is the same kind of counter, `change_ids`,
+// taken by each change in its own statement: changeStatements.ts has its argument.
 // The cost: the batches of all processes queued on one lock, each held from its first statement
 // to its COMMIT. Kept short by the group commit: the ids in one statement (one row version per
 // batch, not per message: a row updated thousands of times in one transaction gets slower with
@@ -32,21 +35,6 @@ export const TAKE_IDS = 'UPDATE message_ids SET last = last + $1 WHERE one = 1 R
 /** Hands back the ids taken but not used: `last` becomes the last one used. */
 const HAND_BACK = 'UPDATE message_ids SET last = $1 WHERE one = 1';
 
-/**
- * The change sequence (edits, deletions, reaction toggles: ../changes.ts) is the same kind of
- * counter, `change_ids`, with the same argument: a transaction that makes changes takes their
- * numbers before any other statement of it but the message ids' (always in that order, so two
- * transactions never wait for each other's counter), holds the row until it ends, and uses every
- * number it took or hands the rest back. So change numbers are dense, and committed in order
- * across every process: once change C is visible, every change below C is visible too.
- */
-export const CHANGE_COUNTER = {
-  take: 'UPDATE change_ids SET last = last + $1 WHERE one = 1 RETURNING last',
-  handBack: 'UPDATE change_ids SET last = $1 WHERE one = 1',
-  /** The last change committed (as a statement's snapshot sees it): every change up to it is visible. */
-  last: 'SELECT last FROM change_ids WHERE one = 1',
-} as const;
-
 /** Ids a transaction has taken, handed out one message at a time. */
 export class TakenIds {
   private constructor(
@@ -54,31 +42,14 @@ export class TakenIds {
     private next_: number,
     /** The last id taken. */
     private readonly last: number,
-    private readonly handBack: string = HAND_BACK,
   ) {}
 
   /** Takes `count` ids in the transaction of `tx`: call it before any other statement of the transaction (see above). */
-  static async take(tx: Queryable, count: number, counter: { take: string; handBack: string } = { take: TAKE_IDS, handBack: HAND_BACK }): Promise<TakenIds> {
-    const { rows } = await tx.query<{ last: number }>(counter.take, [count]);
+  static async take(tx: Queryable, count: number): Promise<TakenIds> {
+    const { rows } = await tx.query<{ last: number }>(TAKE_IDS, [count]);
     const last = rows[0]?.last;
-    if (last === undefined) throw new Error(`the counter has no row: ${counter.take}`);
-    return new TakenIds(Number(last) - count + 1, Number(last), counter.handBack);
-  }
-
-  /** The next number, used: for a change (a write that may end up needing none takes it only when it does). */
-  next(): number {
-    const id = this.peek();
-    this.used();
-    return id;
-  }
-
-  /** Where the handing out is, and going back there: a write undone in its savepoint gives back what it took. */
-  get mark(): number {
-    return this.next_;
-  }
-
-  rewind(to: number): void {
-    this.next_ = to;
+    if (last === undefined) throw new Error('message_ids has no row: the schema is not at version 2');
+    return new TakenIds(Number(last) - count + 1, Number(last));
   }
 
   /** The id the next message gets; `used()` once it is kept, else the next message gets it again. */
@@ -93,6 +64,6 @@ export class TakenIds {
 
   /** Before COMMIT: hands back the ids nobody used (a failed write's), so that the next transaction takes them. */
   async settle(tx: Queryable): Promise<void> {
-    if (this.next_ <= this.last) await tx.query(this.handBack, [this.next_ - 1]);
+    if (this.next_ <= this.last) await tx.query(HAND_BACK, [this.next_ - 1]);
   }
 }

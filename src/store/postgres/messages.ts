@@ -9,8 +9,8 @@ import { encodeMentions, SELECTED_WITHOUT_REPLY, WITH_USERS_WITHOUT_REPLY, pairK
 import { messageReader } from './changes.js';
 import type { HistoryPage, NewChat, NewDm, Page } from '../store.js';
 import type { NewMessage } from './groupCommit.js';
-import { CHANGE_COUNTER } from './messageIds.js';
-import type { Queryable } from './pool.js';
+import { LAST_CHANGE } from './changeStatements.js';
+import type { Prepared, Queryable } from './pool.js';
 
 /** Pages are read newest-first through the index, then turned around to oldest-first. */
 const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER;
@@ -40,7 +40,21 @@ export const withIds = (ids: string, order: 'ASC' | 'DESC', where = 'true', also
 const ROOM_PAGE = `SELECT id FROM messages WHERE ${along('room', '$1', '<', '$2', 'DESC')} LIMIT $3`;
 const DM_PAGE = `SELECT id FROM messages WHERE ${along('pair', '$1', '<', '$2', 'DESC')} LIMIT $3`;
 /** One statement, one snapshot: the change number read with the rows is exactly the one they show. */
-const PAGE_CHANGE = `(${CHANGE_COUNTER.last}) AS page_change, `;
+const PAGE_CHANGE = `(${LAST_CHANGE}) AS page_change, `;
+
+/**
+ * A batch of messages alone, as one statement and so one transaction of its own: their ids taken
+ * (the counter's row locked first, as messageIds.ts requires; the INSERT's checks run after), then
+ * the rows with the ids after `before`, in order. $1 the count, then the columns as `addMessages`.
+ * The CTEs only: `addMessagesTakingIds`, or with a change after them (changeStatements.ts).
+ */
+const TAKING_IDS = `taken AS (UPDATE message_ids SET last = last + $1 WHERE one = 1 RETURNING last - $1 AS before),
+    added AS (INSERT INTO messages (id, ts, room, user_id, to_id, pair, data, mentions, reply_to)
+      SELECT taken.before + m.n, m.ts, m.room, m.user_id, m.to_id, m.pair, m.data, m.mentions, m.reply_to
+      FROM taken, unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[])
+        WITH ORDINALITY AS m(ts, room, user_id, to_id, pair, data, mentions, reply_to, n))`;
+/** How many parameters TAKING_IDS takes. */
+const TAKING_IDS_PARAMETERS = 9;
 
 export const MESSAGES_SQL = {
   /**
@@ -49,17 +63,8 @@ export const MESSAGES_SQL = {
    */
   addMessages: `INSERT INTO messages (id, ts, room, user_id, to_id, pair, data, mentions, reply_to)
     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[])`,
-  /**
-   * A batch of messages alone, as one statement and so one transaction of its own: their ids taken
-   * (the counter's row locked first, as messageIds.ts requires; the INSERT's checks run after), then
-   * the rows with the ids after `before`, in order. $1 the count, then the columns as `addMessages`.
-   */
-  addMessagesTakingIds: `WITH taken AS (UPDATE message_ids SET last = last + $1 WHERE one = 1 RETURNING last - $1 AS before),
-    added AS (INSERT INTO messages (id, ts, room, user_id, to_id, pair, data, mentions, reply_to)
-      SELECT taken.before + m.n, m.ts, m.room, m.user_id, m.to_id, m.pair, m.data, m.mentions, m.reply_to
-      FROM taken, unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[])
-        WITH ORDINALITY AS m(ts, room, user_id, to_id, pair, data, mentions, reply_to, n))
-    SELECT before FROM taken`,
+  /** A batch of messages alone, in one statement (TAKING_IDS). */
+  addMessagesTakingIds: `WITH ${TAKING_IDS} SELECT before FROM taken`,
   roomHistory: withIds(ROOM_PAGE, 'DESC'),
   dmHistory: withIds(DM_PAGE, 'DESC'),
   /** As roomHistory and dmHistory, each row with the last change as the same snapshot saw it: one round trip for both. */
@@ -143,6 +148,27 @@ export class Messages {
     return Number(before) + 1;
   }
 
+  /**
+   * The same, with a change after them in the same statement (`statement` makes it from the
+   * messages' CTEs and how many parameters they take): resolves with the first id and the change's row.
+   */
+  async insertTakingIdsWith(
+    db: Queryable,
+    rows: readonly (readonly unknown[])[],
+    statement: (messagesCtes: string, parameters: number) => Prepared,
+    values: readonly unknown[],
+  ): Promise<{ firstId: number; change: unknown }> {
+    const columns = Array.from({ length: 8 }, (_, column) => rows.map((row) => row[column]));
+    const { rows: taken } = await db.query<{ before: string | number; change: unknown }>(statement(TAKING_IDS, TAKING_IDS_PARAMETERS), [
+      rows.length,
+      ...columns,
+      ...values,
+    ]);
+    const before = taken[0]?.before;
+    if (before === undefined) throw new Error('message_ids has no row: the schema is not at version 2');
+    return { firstId: Number(before) + 1, change: taken[0]!.change };
+  }
+
   async roomHistory(room: string, page: Page): Promise<ChatMessage[]> {
     const { rows } = await this.db.query<MessageRow>(MESSAGES_SQL.roomHistory, [room, page.before ?? NO_UPPER_BOUND, page.limit]);
     return (await this.read(rows.reverse())) as ChatMessage[];
@@ -164,7 +190,7 @@ export class Messages {
   /** A page and its change number in one round trip; an empty page has no row to carry it, so that is read apart. */
   private async page<M extends StoredMessage>(sql: string, values: unknown[]): Promise<HistoryPage<M>> {
     const { rows } = await this.db.query<MessageRow & { page_change: number }>(sql, values);
-    const change = rows[0]?.page_change ?? Number((await this.db.query<{ last: number }>(CHANGE_COUNTER.last)).rows[0]?.last ?? 0);
+    const change = rows[0]?.page_change ?? Number((await this.db.query<{ last: number }>(LAST_CHANGE)).rows[0]?.last ?? 0);
     return { messages: (await this.read(rows.reverse())) as M[], change: Number(change) };
   }
 

@@ -8,7 +8,16 @@ import { StoreUnavailable } from '../unavailable.js';
 
 /** What a concern runs its SQL on: the pool (a statement of its own) or a client inside a transaction. */
 export interface Queryable {
-  query<Row extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<Row>>;
+  query<Row extends pg.QueryResultRow = pg.QueryResultRow>(text: string | Prepared, values?: unknown[]): Promise<pg.QueryResult<Row>>;
+}
+
+/**
+ * A statement each connection parses once and keeps (by `name`), so that PostgreSQL can plan it once
+ * too (a generic plan, after a few runs): for the big statements run over and over (changeStatements.ts).
+ */
+export interface Prepared {
+  name: string;
+  text: string;
 }
 
 /** A parameter as PostgreSQL can take it: NUL, which its text cannot hold, as U+FFFD (see `storable`). */
@@ -144,7 +153,7 @@ export function asUnavailable(error: unknown): unknown {
 /** `db` whose failures to reach the server reject as StoreUnavailable (what the chat and the routes recognise). */
 export function reportingOutages(db: Queryable): Queryable {
   return {
-    async query<Row extends pg.QueryResultRow>(text: string, values?: unknown[]) {
+    async query<Row extends pg.QueryResultRow>(text: string | Prepared, values?: unknown[]) {
       try {
         return await db.query<Row>(text, values);
       } catch (error) {

@@ -2,7 +2,8 @@
 // event loop are one transaction (the rows they add share their xmin, the id of the transaction
 // that wrote them), a commit that fails rejects every write of it and keeps none, a write that
 // fails on its own leaves the others of its turn committed (in the same transaction still), and
-// the ids follow the order of the writes from one transaction to the next, with no hole.
+// the ids follow the order of the writes from one transaction to the next, with no hole; the
+// changes of a turn are made after its other writes, each alone.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PostgresStore } from '../../../src/store/postgres/index.js';
 import { freshPostgresStore, postgresForTests } from '../../helpers/postgres.js';
@@ -160,6 +161,21 @@ describe.skipIf(!(await postgresForTests()))('the group commit on PostgreSQL', (
     expect(settled.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected']);
     expect((settled[0] as PromiseRejectedResult).reason).toMatchObject({ message: 'poison at commit' });
     expect(await store.roomHistory('lobby', { limit: 10 })).toEqual([]);
+  });
+
+  it('makes the changes of a turn after its other writes, each alone: kept when their commit fails', async () => {
+    const store = await fresh();
+    const message = await store.addChat({ room: 'lobby', user: alice, data: 'react to me', ts: 1 });
+    await refuseAtCommit(store);
+    const settled = await Promise.allSettled([
+      store.toggleReaction(message.id, bob.id, '👍', 20),
+      store.addChat({ room: 'lobby', user: bob, data: 'poison', ts: 2 }),
+      store.editMessage({ id: message.id, data: 'edited', at: 3 }),
+    ]);
+    expect(settled.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(settled[0]).toMatchObject({ value: { kind: 'reactions', change: 1 } });
+    expect(settled[2]).toMatchObject({ value: { kind: 'edited', change: 2, message: { data: 'edited', reactions: [{ emoji: '👍', count: 1 }] } } });
+    expect((await store.roomHistory('lobby', { limit: 10 })).map((m) => m.data)).toEqual(['edited']);
   });
 
   it('commits what waits when the store is closed, and takes no write after', async () => {

@@ -34,6 +34,10 @@ describe.skipIf(!ownPostgresForTests())('the PostgreSQL store through an outage'
 
       await server.stop();
       await expect(store.addChat({ room: 'lobby', user: alice, data: 'during', ts: 2 })).rejects.toBeInstanceOf(StoreUnavailable);
+      // Changes too, alone or after the other writes of their turn (each is a statement of its own).
+      await expect(store.toggleReaction(before.id, alice.id, '👍', 20)).rejects.toBeInstanceOf(StoreUnavailable);
+      const turn = [store.addChat({ room: 'lobby', user: alice, data: 'during', ts: 2 }), store.editMessage({ id: before.id, data: 'during', at: 2 })];
+      for (const write of await Promise.allSettled(turn)) expect(write).toMatchObject({ status: 'rejected', reason: expect.any(StoreUnavailable) });
       await expect(store.findRoom('lobby')).rejects.toBeInstanceOf(StoreUnavailable);
       await expect(store.roomHistory('lobby', { limit: 10 })).rejects.toBeInstanceOf(StoreUnavailable);
       await expect(store.unreadOf(alice.id)).rejects.toBeInstanceOf(StoreUnavailable);

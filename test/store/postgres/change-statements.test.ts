@@ -1,0 +1,194 @@
+// Changes on PostgreSQL as one statement each (src/store/postgres/changeStatements.ts): how many
+// statements an edit, a deletion, a toggle and a turn of messages with changes take; a toggle that
+// waited for another process's toggle of the same message counts that one's reaction (forced here:
+// the other process's statement held open in a transaction), so the cap on distinct emoji holds and
+// the message sent out lists every reaction, alone or in the statement of its turn's messages; and
+// two processes changing the same messages at once (with a chat each turn) get change numbers 1..N
+// with none missing, each change's message as the store then reads it, and message ids with none missing.
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StoredMessage } from '../../../src/shared/protocol/index.js';
+import type { MessageChange, ToggleOutcome } from '../../../src/store/changes.js';
+import { CHANGE_SQL } from '../../../src/store/postgres/changeStatements.js';
+import { PostgresStore } from '../../../src/store/postgres/index.js';
+import { createTestDatabase, postgresForTests, type TestDatabase } from '../../helpers/postgres.js';
+import { until } from '../../helpers/wait.js';
+
+const alice = { id: 'cs-alice', name: 'Alice', image: 1 };
+const bob = { id: 'cs-bob', name: 'Bob', image: 2 };
+const carol = { id: 'cs-carol', name: 'Carol', image: 3 };
+const dave = { id: 'cs-dave', name: 'Dave', image: 4 };
+const people = [alice, bob, carol, dave];
+
+/** The store's own pool (private): the group commit runs its statements on it. */
+const poolOf = (store: PostgresStore) => Reflect.get(store, 'pool') as pg.Pool;
+
+/** The statements `store` sends to PostgreSQL while `work` runs. */
+async function statementsOf(store: PostgresStore, work: () => Promise<unknown>): Promise<string[]> {
+  const pool = poolOf(store);
+  const sent: string[] = [];
+  const query = pool.query.bind(pool) as (text: unknown, values?: unknown) => Promise<unknown>;
+  Reflect.set(pool, 'query', (text: string | { text: string }, values?: unknown[]) => {
+    sent.push(typeof text === 'string' ? text : text.text);
+    return query(text, values);
+  });
+  try {
+    await work();
+  } finally {
+    Reflect.deleteProperty(pool, 'query');
+  }
+  return sent;
+}
+
+const isChange = (outcome: ToggleOutcome): outcome is MessageChange => typeof outcome === 'object';
+
+describe.skipIf(!(await postgresForTests()))('changes as one statement each on PostgreSQL', () => {
+  let database: TestDatabase | undefined;
+  const opened: { end(): Promise<void> }[] = [];
+  afterEach(async () => {
+    for (const one of opened.splice(0).reverse()) await one.end();
+    await database?.drop();
+    database = undefined;
+  });
+
+  /** A process's store on the test's database. */
+  async function startProcess(): Promise<PostgresStore> {
+    database ??= await createTestDatabase();
+    const store = await PostgresStore.open(database.url);
+    opened.push({ end: () => store.close() });
+    await Promise.all(people.map((person) => store.addUser(person, 1)));
+    return store;
+  }
+
+  /** A connection of its own, as another process's. */
+  async function connection(): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: database!.url });
+    await client.connect();
+    opened.push({ end: () => client.end() });
+    return client;
+  }
+
+  it('sends one statement for an edit, a deletion or a toggle, one for a turn of messages and its first change, one more for each other', async () => {
+    const store = await startProcess();
+    const message = await store.addChat({ room: 'lobby', user: alice, data: 'first', ts: 1 });
+    expect(await statementsOf(store, () => store.toggleReaction(message.id, bob.id, '👍', 20))).toHaveLength(1);
+    expect(await statementsOf(store, () => store.toggleReaction(message.id, bob.id, '🎉', 1))).toHaveLength(1);
+    expect(await statementsOf(store, () => store.editMessage({ id: message.id, data: 'fixed', at: 2 }))).toHaveLength(1);
+    const turn = await statementsOf(store, () =>
+      Promise.all([
+        store.addChat({ room: 'lobby', user: bob, data: 'one', ts: 3 }),
+        store.toggleReaction(message.id, carol.id, '👍', 20),
+        store.addChat({ room: 'lobby', user: carol, data: 'two', ts: 4 }),
+      ]),
+    );
+    expect(turn).toHaveLength(1);
+    const twoChanges = await statementsOf(store, () =>
+      Promise.all([store.addChat({ room: 'lobby', user: bob, data: 'three', ts: 3 }), store.toggleReaction(message.id, dave.id, '👍', 20), store.toggleReaction(message.id, dave.id, '👍', 20)]),
+    );
+    expect(twoChanges).toHaveLength(2);
+    expect(await statementsOf(store, () => store.deleteMessage(message.id, 5))).toHaveLength(1);
+    // A deleted message: nothing to change, and no number taken.
+    expect(await store.toggleReaction(message.id, dave.id, '👍', 20)).toBeUndefined();
+    expect(await store.editMessage({ id: 999, data: 'nobody', at: 6 })).toBeUndefined();
+    expect(await store.lastChange()).toBe(6);
+  });
+
+  it('counts a reaction another process committed while its toggle waited: the cap holds, and the list sent out has it', async () => {
+    const store = await startProcess();
+    const message = await store.addChat({ room: 'lobby', user: alice, data: 'react to me', ts: 1 });
+    await store.toggleReaction(message.id, bob.id, '👍', 2);
+    // The other process's toggle (the same statement), made and not yet committed: a second emoji
+    // (a plain client reads BIGINT as text).
+    const other = await connection();
+    const otherPid = (await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    const watcher = await connection();
+    const waitingForOther = async () =>
+      (await watcher.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [otherPid])).rows[0]!.n;
+    await other.query('BEGIN');
+    expect((await other.query(CHANGE_SQL.toggle.text, [message.id, '🎉', carol.id, 2])).rows[0]).toMatchObject({ state: 'done', reactions_change: '2' });
+
+    // A third emoji, asked for while the other's is not committed: it waits, then finds the cap reached.
+    let third: Promise<ToggleOutcome> | undefined;
+    const statements = statementsOf(store, async () => {
+      third = store.toggleReaction(message.id, dave.id, '🔥', 2);
+      await third;
+    });
+    await until('the toggle to wait for the other process', waitingForOther, (waiting) => waiting === 1);
+    await other.query('COMMIT');
+    expect(await third).toBe('too_many');
+    // Its first run's snapshot was taken before that commit: it ran again.
+    expect(await statements).toHaveLength(2);
+
+    // The other process takes its 🎉 away, and commits while an edit waits: the edit's message has 👍 only.
+    await other.query('BEGIN');
+    expect((await other.query(CHANGE_SQL.toggle.text, [message.id, '🎉', carol.id, 2])).rows[0]).toMatchObject({ state: 'done', reactions_change: '3' });
+    const edit = store.editMessage({ id: message.id, data: 'edited meanwhile', at: 2 });
+    await until('the edit to wait for the other process', waitingForOther, (waiting) => waiting === 1);
+    await other.query('COMMIT');
+    const edited = await edit;
+    expect(edited).toMatchObject({ kind: 'edited', change: 4, message: { data: 'edited meanwhile', change: 4 } });
+    expect(edited?.message.reactions).toEqual([{ emoji: '👍', count: 1, users: [bob] }]);
+    expect((await store.roomHistory('lobby', { limit: 5 }))[0]).toEqual(edited?.message);
+
+    // The same in the statement that adds a turn's messages: the message is kept, the toggle runs again alone.
+    await other.query('BEGIN');
+    expect((await other.query(CHANGE_SQL.toggle.text, [message.id, '🎉', carol.id, 2])).rows[0]).toMatchObject({ state: 'done', reactions_change: '5' });
+    let turn: Promise<unknown[]> | undefined;
+    const turnStatements = statementsOf(store, async () => {
+      turn = Promise.all([store.addChat({ room: 'lobby', user: bob, data: 'said meanwhile', ts: 3 }), store.toggleReaction(message.id, dave.id, '🔥', 2)]);
+      await turn;
+    });
+    await until('the turn to wait for the other process', waitingForOther, (waiting) => waiting === 1);
+    await other.query('COMMIT');
+    const [said, toggled] = (await turn)!;
+    expect(said).toMatchObject({ data: 'said meanwhile' });
+    expect(toggled).toBe('too_many');
+    expect(await turnStatements).toHaveLength(2);
+  });
+
+  it('gives two processes changing the same messages at once change numbers 1..N, each change with its message as committed', async () => {
+    const [first, second] = [await startProcess(), await startProcess()];
+    const messages: StoredMessage[] = [];
+    for (let i = 0; i < 3; i++) messages.push(await first.addChat({ room: 'lobby', user: people[i]!, data: `message ${i}`, ts: 1 }));
+    const gone = await first.addChat({ room: 'lobby', user: alice, data: 'to delete', ts: 1 });
+    const emojis = ['👍', '🎉', '🔥', '👀', '✅'];
+    const CAP = 3;
+
+    const said: Promise<StoredMessage>[] = [];
+    /** Turns of a chat and a few changes each: toggles under the cap, edits, and changes to a message deleted on the way. */
+    async function change(store: PostgresStore, seed: number): Promise<ToggleOutcome[]> {
+      const outcomes: ToggleOutcome[] = [];
+      let random = seed;
+      const next = (n: number) => ((random = (random * 48271) % 2147483647), random % n);
+      for (let turn = 0; turn < 25; turn++) {
+        const writes: Promise<ToggleOutcome>[] = [];
+        said.push(store.addChat({ room: 'dev', user: alice, data: `said ${seed}.${turn}`, ts: turn }));
+        for (let i = 0; i < 3; i++) {
+          const id = next(4) === 3 ? gone.id : messages[next(3)]!.id;
+          if (seed === 1 && turn === 5 && i === 0) writes.push(store.deleteMessage(gone.id, turn));
+          else if (next(5) === 0) writes.push(store.editMessage({ id, data: `edit ${seed}.${turn}.${i}`, at: turn }));
+          else writes.push(store.toggleReaction(id, people[next(4)]!.id, emojis[next(5)]!, CAP));
+        }
+        outcomes.push(...(await Promise.all(writes)));
+      }
+      return outcomes;
+    }
+    await first.createRoom('dev', 1, alice.id);
+    const outcomes = (await Promise.all([change(first, 1), change(second, 2)])).flat();
+    // The chats of those turns (in the statements of their changes) took the ids after the first four, none missing.
+    expect((await Promise.all(said)).map((m) => m.id).sort((a, b) => a - b)).toEqual(Array.from({ length: said.length }, (_, i) => i + 5));
+    const made = outcomes.filter(isChange).sort((a, b) => a.change - b.change);
+
+    // Every number from 1 to the last, once: none taken by a change that was refused or found nothing.
+    expect(made.map((c) => c.change)).toEqual(Array.from({ length: made.length }, (_, i) => i + 1));
+    expect(await second.lastChange()).toBe(made.length);
+    expect(outcomes.filter((outcome) => outcome === 'too_many').length).toBeGreaterThan(0);
+    // Each message's last change carries it as the store has it, and never past the cap.
+    const history = await second.roomHistory('lobby', { limit: 10 });
+    for (const message of history) {
+      expect(message.reactions?.length ?? 0).toBeLessThanOrEqual(CAP);
+      const last = made.filter((c) => c.message.id === message.id).at(-1);
+      if (last) expect(last.message).toEqual(message);
+    }
+  });
+});
