@@ -40,12 +40,19 @@ export function publishChange(chat: ChatContext, connection: Connection, message
   );
 }
 
-/** A message the user can see now, not deleted: a room's they are a member of (the lobby is everyone's), or a DM of theirs; else `no_such_message`. */
-export async function visibleMessage(chat: ChatContext, userId: string, id: number): Promise<StoredMessage> {
+/**
+ * A message the connection's user can see now, not deleted: a room's they are a member of (the
+ * lobby is everyone's), or a DM of theirs; else `no_such_message`.
+ */
+export async function visibleMessage(chat: ChatContext, connection: Connection, id: number): Promise<StoredMessage> {
+  const userId = connection.user.id;
   const message = await chat.store.moderation.message(id);
   const missing = (): never => refuse('no_such_message', 'wsError.no_such_message.id', { id });
   if (!message || message.deleted) return missing();
   if (message.type === 'dm') return message.user.id === userId || message.to.id === userId ? message : missing();
+  // In the room now under this very spelling: it is open and theirs to talk in (as for `chat`,
+  // guards.ts roomHere), so the store need not be asked again; a reaction costs one read, not three.
+  if (connection.rooms.has(message.room)) return message;
   const room = await chat.store.findRoom(message.room);
   if (!room || room.name !== message.room) return missing();
   if (room.name !== LOBBY && !(await chat.store.isMember(userId, room.name))) return missing();
@@ -54,8 +61,9 @@ export async function visibleMessage(chat: ChatContext, userId: string, id: numb
 }
 
 /** The quote of the message `replyTo` answers: one the user can see in this conversation (the room; the DM with `other`), not deleted; else `no_such_message`. */
-export async function replyQuote(chat: ChatContext, userId: string, replyTo: number, where: { room: string } | { with: string }): Promise<ReplyQuote> {
-  const message = await visibleMessage(chat, userId, replyTo);
+export async function replyQuote(chat: ChatContext, connection: Connection, replyTo: number, where: { room: string } | { with: string }): Promise<ReplyQuote> {
+  const userId = connection.user.id;
+  const message = await visibleMessage(chat, connection, replyTo);
   const here =
     'room' in where
       ? message.type === 'chat' && message.room === where.room

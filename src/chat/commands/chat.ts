@@ -16,7 +16,7 @@ export const chat: Command<'chat'> = async (chat, connection, { room: name, data
     refuse('room_locked', 'wsError.room_locked.named', { room: room.name });
   }
   // Checked before the limit is taken: a reply to nothing is not stored, and costs nothing.
-  const replyTo = answered === undefined ? undefined : await replyQuote(chat, connection.user.id, answered, { room: room.name });
+  const replyTo = answered === undefined ? undefined : await replyQuote(chat, connection, answered, { room: room.name });
   await chat.limits.takeMessage(connection);
   chat.typing.reset(connection.user.id, { room: room.name });
   const ts = Date.now();

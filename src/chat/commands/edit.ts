@@ -10,7 +10,7 @@ import type { Command } from './command.js';
  */
 export const edit: Command<'edit'> = async (chat, connection, { id, data, ref }) => {
   const me = connection.user;
-  const message = await visibleMessage(chat, me.id, id);
+  const message = await visibleMessage(chat, connection, id);
   if (message.user.id !== me.id) refuse('not_yours', 'wsError.not_yours.edit', { id });
   if (chat.editWindowMs > 0 && Date.now() - message.ts > chat.editWindowMs) {
     refuse('too_late', 'wsError.too_late.minutes', { id, minutes: Math.round(chat.editWindowMs / 60_000) });

@@ -8,7 +8,7 @@ import type { Command } from './command.js';
  * MAX_REACTIONS_PER_MESSAGE distinct ones is `too_many_reactions`, and nothing changes.
  */
 export const react: Command<'react'> = async (chat, connection, { id, emoji, ref }) => {
-  const message = await visibleMessage(chat, connection.user.id, id);
+  const message = await visibleMessage(chat, connection, id);
   await chat.limits.takeMessage(connection);
   publishChange(chat, connection, message, chat.store.toggleReaction(id, connection.user.id, emoji, MAX_REACTIONS_PER_MESSAGE), ref);
 };
