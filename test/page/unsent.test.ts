@@ -9,6 +9,7 @@ import { expect, it } from 'vitest';
 import { personName, unique } from '../helpers/chat.js';
 import { useServer } from '../helpers/fixture.js';
 import { describeInChromium, openChat, reloadChat, usePeople, visibleMessages, waitForMessage } from '../helpers/page.js';
+import { readmeScreenshot } from '../helpers/screenshots.js';
 import { until } from '../helpers/wait.js';
 
 /** In-page globals, for the callbacks that run in the browser (the tsconfig has no DOM lib). */
@@ -106,6 +107,12 @@ describeInChromium('unsent messages in Chromium', () => {
       expect(row.inView).toBe(true);
       expect(await flashText(page)).toMatch(words.retryingIn);
       expect(await page.locator('#input').inputValue()).toBe('');
+      // The README's picture: the refused message saying why, and the counter by a text near the limit.
+      const draft = 'Back in ten minutes with the rest of it';
+      await page.locator('#input').fill(draft);
+      await until('the counter shown', () => page.locator('.composer-counter:not([hidden])').count(), (n) => n === 1);
+      await readmeScreenshot(page, `unsent-${locale === 'en-US' ? 'en' : 'zh'}`);
+      await page.locator('#input').fill('');
 
       // Within the window (10 s) and a little: both reach Carol, in the order written, once each.
       const got: string[] = [];
