@@ -108,7 +108,7 @@ describeInChromium('unsent messages in Chromium', () => {
       expect(await flashText(page)).toMatch(words.retryingIn);
       expect(await page.locator('#input').inputValue()).toBe('');
       // The README's picture: the refused message saying why, and the counter by a text near the limit.
-      const draft = 'Back in ten minutes with the rest of it';
+      const draft = locale === 'en-US' ? 'Back in ten minutes with the rest of it' : '十分钟后回来，剩下的等我开完会再一起过一遍，先别合并那个分支，谢谢大家哈哈哈';
       await page.locator('#input').fill(draft);
       await until('the counter shown', () => page.locator('.composer-counter:not([hidden])').count(), (n) => n === 1);
       await readmeScreenshot(page, `unsent-${locale === 'en-US' ? 'en' : 'zh'}`);
