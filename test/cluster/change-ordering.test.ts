@@ -3,39 +3,20 @@
 // still hears the changes in change order, and a client that drops its socket on the first change
 // it hears and resumes with `changes=` that number misses nothing (without the order it would hear
 // the later change first, resume after it, and never hear of the reaction).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeferredBus } from '../../src/bus/deferred.js';
+import { describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../src/shared/protocol/index.js';
 import { say, unique } from '../helpers/chat.js';
 import { TestClient } from '../helpers/client.js';
-import { BusLink } from '../helpers/busLink.js';
-import { createTestDatabase, postgresForTests, type TestDatabase } from '../helpers/postgres.js';
-import { signIn, startTestServer, tempDataDir, type TestServer } from '../helpers/server.js';
+import { useLinkedProcesses } from '../helpers/linkedProcesses.js';
+import { postgresForTests } from '../helpers/postgres.js';
+import { signIn } from '../helpers/server.js';
 
 const ready = await postgresForTests();
 type Change = Extract<ServerMessage, { type: 'edited' | 'deleted' | 'reactions' }>;
 const isChange = (m: ServerMessage): m is Change => m.type === 'edited' || m.type === 'deleted' || m.type === 'reactions';
 
 describe.skipIf(!ready)('changes in change order across processes', () => {
-  let database: TestDatabase;
-  const links: BusLink[] = [];
-  const processes: TestServer[] = [];
-  const clients: TestClient[] = [];
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    const shared = new DeferredBus();
-    for (let i = 0; i < 2; i++) {
-      const link = new BusLink(shared);
-      links.push(link);
-      processes.push(await startTestServer({ DATABASE_URL: database.url, SIGNIN_RATE_LIMIT: '0', RATE_LIMIT: '0' }, tempDataDir(), { bus: link }));
-    }
-  });
-  afterAll(async () => {
-    await Promise.all(clients.map((client) => client.close()));
-    await Promise.all(processes.map((server) => server.close()));
-    await database?.drop();
-  });
+  const { links, processes, clients } = useLinkedProcesses({ SIGNIN_RATE_LIMIT: '0', RATE_LIMIT: '0' });
 
   const connect = async (name: string, at: number, options: { since?: number; changes?: number } = {}) => {
     const who = await signIn(processes[at]!.url, name);

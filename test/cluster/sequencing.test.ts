@@ -2,37 +2,18 @@
 // is slow, so its publishes arrive after a later message of the other; or a publish is lost on the
 // way. Every member, on either process, still gets every message once and in id order, and a
 // sender still gets its own message back with its `ref`.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeferredBus } from '../../src/bus/deferred.js';
+import { describe, expect, it } from 'vitest';
 import type { ChatMessage, ServerMessage } from '../../src/shared/protocol/index.js';
 import { unique } from '../helpers/chat.js';
 import { TestClient } from '../helpers/client.js';
-import { BusLink } from '../helpers/busLink.js';
-import { createTestDatabase, postgresForTests, type TestDatabase } from '../helpers/postgres.js';
-import { signIn, startTestServer, tempDataDir, type TestServer } from '../helpers/server.js';
+import { useLinkedProcesses } from '../helpers/linkedProcesses.js';
+import { postgresForTests } from '../helpers/postgres.js';
+import { signIn } from '../helpers/server.js';
 
 const ready = await postgresForTests();
 
 describe.skipIf(!ready)('messages in id order whatever the bus does', () => {
-  let database: TestDatabase;
-  const links: BusLink[] = [];
-  const processes: TestServer[] = [];
-  const clients: TestClient[] = [];
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    const shared = new DeferredBus();
-    for (let i = 0; i < 2; i++) {
-      const link = new BusLink(shared);
-      links.push(link);
-      processes.push(await startTestServer({ DATABASE_URL: database.url, SIGNIN_RATE_LIMIT: '0' }, tempDataDir(), { bus: link }));
-    }
-  });
-  afterAll(async () => {
-    await Promise.all(clients.map((client) => client.close()));
-    await Promise.all(processes.map((server) => server.close()));
-    await database?.drop();
-  });
+  const { links, processes, clients } = useLinkedProcesses({ SIGNIN_RATE_LIMIT: '0' });
 
   let round = 0;
   /**
