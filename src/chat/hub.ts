@@ -19,7 +19,7 @@ import {
   type User,
 } from '../shared/protocol/index.js';
 import type { Store } from '../store/store.js';
-import { isStoreUnavailable } from '../store/unavailable.js';
+import { unlessUnavailable } from '../store/unavailable.js';
 import type { ChatContext, Command } from './commands/command.js';
 import { commands } from './commands/index.js';
 import { Connection, type ConnectOptions, type Flusher, type Peer } from './connection.js';
@@ -248,26 +248,17 @@ export class Hub implements ChatContext {
     this.rooms.enter(connection, LOBBY, { history: since === undefined, announceToSelf: false });
     if (this.locks.has(LOBBY)) this.send(connection, { type: 'locked', room: LOBBY, locked: true });
     connection.later(async () => {
+      // Read at once, sent in this order. Both are niceties: with the store out of reach the greeting goes on without them.
+      const [unread, rooms] = await Promise.all([
+        unlessUnavailable(this.store.unreadOf(user.id), []),
+        // A page (`?rooms=changes`) that was offline learns the rooms it joined elsewhere meanwhile; it ignores those it has.
+        connection.roomChanges ? unlessUnavailable(this.store.joinedRooms(user.id), []) : [],
+      ]);
       // Only when something is unread: a client that just chats sees the contract's greeting and nothing more.
-      const unread = await this.store.unreadOf(user.id).catch((error: unknown) => {
-        // The counts are a nicety: with the store out of reach the greeting goes on without them.
-        if (isStoreUnavailable(error)) return [];
-        throw error;
-      });
       if (unread.length > 0) connection.peer.send(jsonFrame({ type: 'unread', data: unread } satisfies ServerMessage));
-      // A page (`?rooms=changes`) that was offline learns the rooms it joined elsewhere meanwhile; it ignores those it has.
-      if (connection.roomChanges) for (const frame of await this.membershipFrames(user.id)) connection.peer.send(frame);
+      for (const room of rooms) if (room.name !== LOBBY) connection.peer.send(jsonFrame(joinedMessage(room) satisfies ServerMessage));
     });
     return connection;
-  }
-
-  /** The user's rooms besides the lobby, each as the `membership` frame a join elsewhere sends. */
-  private async membershipFrames(userId: string): Promise<Buffer[]> {
-    const rooms = await this.store.joinedRooms(userId).catch((error: unknown) => {
-      if (isStoreUnavailable(error)) return [];
-      throw error;
-    });
-    return rooms.filter((room) => room.name !== LOBBY).map((room) => jsonFrame(joinedMessage(room) satisfies ServerMessage));
   }
 
   /**

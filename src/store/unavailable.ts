@@ -14,3 +14,13 @@ export class StoreUnavailable extends Error {
 export function isStoreUnavailable(error: unknown): error is StoreUnavailable {
   return error instanceof StoreUnavailable;
 }
+
+/** `read`'s answer, or `fallback` while the store is unreachable: for what is a nicety, never for what must not be lost. */
+export async function unlessUnavailable<T>(read: Promise<T>, fallback: T): Promise<T> {
+  try {
+    return await read;
+  } catch (error) {
+    if (isStoreUnavailable(error)) return fallback;
+    throw error;
+  }
+}
