@@ -31,9 +31,14 @@ let heldUntil = 0;
 let timer: ReturnType<typeof setTimeout> | undefined;
 
 /** A new message would be over the limit, or jump the queue: it waits too. */
-export function holdsMessages(): boolean {
+/** The retry in flight, unless it went unanswered too long (its answer may have gone nowhere). */
+function inFlight(): string | undefined {
   if (retrying !== undefined && Date.now() - retriedAt > STALLED_MS) retrying = undefined;
-  return Date.now() < heldUntil || waiting.length > 0 || retrying !== undefined;
+  return retrying;
+}
+
+export function holdsMessages(): boolean {
+  return Date.now() < heldUntil || waiting.length > 0 || inFlight() !== undefined;
 }
 
 /** Shows why a message of mine did not go, with what can be done; `quiet` (restored after a reload): no flash, no scroll. */
@@ -51,11 +56,9 @@ export function showFailed(view: View, ref: string, code: ErrorCode, reason: str
     // Refused again on its retry: still first in line.
     if (!waiting.some((w) => w.ref === ref)) (pending.item.dataset.retried ? waiting.unshift({ view, ref }) : waiting.push({ view, ref }));
     shown = t('message.retryingIn', { seconds: String(Math.max(1, Math.ceil((heldUntil - Date.now()) / 1000))) });
-    schedule();
-  } else {
-    // Something else went wrong with it: the others waiting go on.
-    schedule();
   }
+  // Refused for something else, the others waiting go on; for the rate, they wait for it.
+  schedule();
   drawNote(view, ref, shown, code !== 'rate_limited');
   saveUnsent(view);
   if (view === current && !quiet) {
@@ -108,13 +111,12 @@ function schedule(): void {
 
 /** Sends the first waiting message again, once the limit allows and the one before was answered. */
 function retryNext(): void {
-  if (retrying !== undefined && Date.now() - retriedAt <= STALLED_MS) {
+  if (inFlight() !== undefined) {
     // Its answer moves the queue on; should none come, this does.
     clearTimeout(timer);
     timer = setTimeout(retryNext, retriedAt + STALLED_MS + SLACK_MS - Date.now());
     return;
   }
-  retrying = undefined;
   if (Date.now() < heldUntil) return schedule();
   for (let next = waiting.shift(); next; next = waiting.shift()) {
     const pending = next.view.pending.get(next.ref);
