@@ -2,6 +2,7 @@
 // so that no commit on the event loop has to (see Checkpointer below).
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { workerExecArgv } from './workerArgs.js';
 
 /** How often the worker folds the write-ahead log into the database file. */
 const CHECKPOINT_INTERVAL_MS = 500;
@@ -87,8 +88,7 @@ export class Checkpointer {
   ) {
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      // The source is CommonJS whatever the parent was started with (`--input-type=module` would apply to it).
-      execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
+      execArgv: workerExecArgv(),
       workerData: {
         driver: createRequire(import.meta.url).resolve('better-sqlite3'),
         file,

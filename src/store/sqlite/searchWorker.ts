@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { SearchRefused } from '../store.js';
 import type { MessageRow } from '../rows.js';
 import { SEARCH_SQL, type SearchJob } from './searchQuery.js';
+import { workerExecArgv } from './workerArgs.js';
 
 /** A statement stuck inside SQLite never reads the clock: this long past its budget, the thread is ended. */
 const GRACE_MS = 1000;
@@ -198,8 +199,7 @@ export class SearchWorker {
     const closed = new Int32Array(new SharedArrayBuffer(4));
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      // The source is CommonJS whatever the parent was started with (`--input-type=module` would apply to it).
-      execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
+      execArgv: workerExecArgv(),
       workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), file: this.file, sql: SEARCH_SQL, closed },
     });
     worker.unref();
