@@ -35,6 +35,7 @@ import { ChangeSequencer, changeOf } from './changeSequencer.js';
 import { evictFormerMembers } from './membershipRecheck.js';
 import { joinedMessage } from './commands/join.js';
 import { LockedRooms } from './lockedRooms.js';
+import { RecentMessages } from './recentMessages.js';
 import { closeEndedSessions } from './sessionRecheck.js';
 import { Rooms } from './rooms.js';
 import { UserLimits, type UserLimitSettings } from './userLimits.js';
@@ -67,6 +68,7 @@ export class Hub implements ChatContext {
   readonly limits: UserLimits;
   readonly typing = new TypingThrottle(TYPING_THROTTLE_MS);
   readonly locks = new LockedRooms();
+  readonly recent = new RecentMessages();
   readonly historyLimit: number;
   readonly maxRoomsPerUser: number;
   readonly sessionMaxAgeMs: number;
@@ -383,6 +385,7 @@ export class Hub implements ChatContext {
   }
 
   private deliver(event: BusEvent): void {
+    if (event.kind === 'room' || event.kind === 'users') this.recent.remember(event.message);
     if (event.kind === 'roomLock') this.locks.set(event.room, event.locked);
     if (event.kind === 'roomChange') this.counts.setPublic(event.names);
     deliver(event, this.connections, this.rooms, this.presenceSync);

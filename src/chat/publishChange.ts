@@ -4,17 +4,18 @@
 // its own copy when none of the events reaches it (not in the room now). All in write order.
 import { LOBBY, MAX_REACTIONS_PER_MESSAGE, REPLY_QUOTE_LENGTH, type ReplyQuote, type StoredMessage } from '../shared/protocol/index.js';
 import { translate } from '../shared/i18n/index.js';
-import type { MessageChange, ToggleOutcome } from '../store/changes.js';
+import type { ChangeOutcome, MessageChange } from '../store/changes.js';
+import type { MessageFacts } from './recentMessages.js';
 import { changeEvents, changeMessage } from './changeEvents.js';
 import type { ChatContext } from './commands/command.js';
 import { originOf } from './commands/command.js';
 import type { Connection } from './connection.js';
 import { refuse } from './errors.js';
 
-export function publishChange(chat: ChatContext, connection: Connection, message: StoredMessage, write: Promise<ToggleOutcome>, ref: string | undefined): void {
+export function publishChange(chat: ChatContext, connection: Connection, message: MessageFacts, write: Promise<ChangeOutcome>, ref: string | undefined): void {
   const origin = originOf(connection, ref);
   const me = connection.user.id;
-  const done = (outcome: ToggleOutcome): MessageChange | undefined => (typeof outcome === 'object' ? outcome : undefined);
+  const done = (outcome: ChangeOutcome): MessageChange | undefined => (typeof outcome === 'object' ? outcome : undefined);
   // As many events as the message has audiences (a room: one; a DM: one per person), made once it is committed.
   const count = message.type === 'chat' || message.user.id === message.to.id ? 1 : 2;
   for (let i = 0; i < count; i++) chat.publishAfter(connection, write, (outcome) => ((c) => c && changeEvents(c, origin)[i])(done(outcome)), ref);
@@ -22,6 +23,8 @@ export function publishChange(chat: ChatContext, connection: Connection, message
     connection,
     write,
     (outcome) => {
+      // An edit to the text it has already: nothing changed, and nothing is said.
+      if (outcome === 'unchanged') return undefined;
       const change = done(outcome);
       const answer = (data: { code: 'no_such_message' | 'too_many_reactions'; message: string }) => ({
         kind: 'connection' as const,
@@ -41,8 +44,24 @@ export function publishChange(chat: ChatContext, connection: Connection, message
 }
 
 /**
- * A message the connection's user can see now, not deleted: a room's they are a member of (the
- * lobby is everyone's), or a DM of theirs; else `no_such_message`.
+ * The message an edit or a reaction is about, when the user can see it now: a room's they are a
+ * member of (the lobby is everyone's), or a DM of theirs; else `no_such_message`. A recent message
+ * in a room the connection is in, or a DM of theirs, is known without a read (recentMessages.ts):
+ * one deleted on another process a moment ago, before this one heard of it, is found out by the
+ * write itself (`no_such_message` then, after the commit).
+ */
+export async function changeTarget(chat: ChatContext, connection: Connection, id: number): Promise<MessageFacts> {
+  const known = chat.recent.get(id);
+  if (known) {
+    const userId = connection.user.id;
+    if (known.type === 'dm' ? known.user.id === userId || known.to.id === userId : connection.rooms.has(known.room)) return known;
+  }
+  return visibleMessage(chat, connection, id);
+}
+
+/**
+ * A message the connection's user can see now, not deleted, read from the store: a room's they are
+ * a member of (the lobby is everyone's), or a DM of theirs; else `no_such_message`.
  */
 export async function visibleMessage(chat: ChatContext, connection: Connection, id: number): Promise<StoredMessage> {
   const userId = connection.user.id;

@@ -25,9 +25,15 @@ export interface MessageEdit {
 /** A reaction toggle: the change, `too_many` (a new emoji past `max`), or undefined (no such message, or deleted). */
 export type ToggleOutcome = MessageChange | 'too_many' | undefined;
 
+/** An edit: the change, `unchanged` (the text it has already: nothing changes, no number is taken), or undefined (no such message, or deleted). */
+export type EditOutcome = MessageChange | 'unchanged' | undefined;
+
+/** What any change's write answers. */
+export type ChangeOutcome = ToggleOutcome | EditOutcome;
+
 export interface ChangeStore {
-  /** Replaces a message's text and mentions (write); undefined when it is not there or deleted. */
-  editMessage(edit: MessageEdit): Promise<MessageChange | undefined>;
+  /** Replaces a message's text and mentions (write); `unchanged` when it has that text already, undefined when it is not there or deleted. */
+  editMessage(edit: MessageEdit): Promise<EditOutcome>;
   /**
    * Deletes a message (write): it stays as a placeholder (its text "", no mentions or reactions),
    * so search no longer finds it; undefined when it is not there or deleted already.

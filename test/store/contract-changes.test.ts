@@ -32,6 +32,17 @@ forEachEngine('a stretch of changes', [alice, bob], (fresh) => {
     expect((await store.changesBetween(3, 4, 1))[0]!.message).toMatchObject({ id: a.id, data: 'a1', reactions: [{ emoji: '👍', count: 1 }] });
   });
 
+  it('makes an edit to the text a message has already nothing: `unchanged`, no change number taken, the message as it was', async () => {
+    const store = await fresh();
+    const said = await store.addChat({ room: 'lobby', user: alice, data: 'same', ts: 1 });
+    expect(await store.editMessage({ id: said.id, data: 'same', at: 10 })).toBe('unchanged');
+    expect(await store.lastChange()).toBe(0);
+    expect((await store.roomHistory('lobby', { limit: 1 }))[0]).toEqual(said);
+    expect(await store.editMessage({ id: said.id, data: 'other', at: 11 })).toMatchObject({ kind: 'edited', change: 1 });
+    expect(await store.editMessage({ id: said.id, data: 'other', at: 12 })).toBe('unchanged');
+    expect(await store.lastChange()).toBe(1);
+  });
+
   it('reads only what is current: not a change a later one of its kind replaced, nor a deleted room’s', async () => {
     const store = await fresh();
     await store.createRoom('gone', 1, alice.id);

@@ -5,6 +5,7 @@ import type { ClientMessages, ClientMessageType, ServerMessage } from '../../sha
 import type { Store } from '../../store/store.js';
 import type { Connection } from '../connection.js';
 import type { LockedRooms } from '../lockedRooms.js';
+import type { RecentMessages } from '../recentMessages.js';
 import type { ResumePoint } from '../resume.js';
 import type { Rooms } from '../rooms.js';
 import type { UserLimits } from '../userLimits.js';
@@ -17,6 +18,8 @@ export interface ChatContext {
   readonly typing: TypingThrottle;
   /** The rooms locked by a moderator (kept by the bus's `roomLock` events). */
   readonly locks: LockedRooms;
+  /** What never changes about the latest messages heard of: a change to one is checked without a read. */
+  readonly recent: RecentMessages;
   /** Messages in a latest page. */
   readonly historyLimit: number;
   /** Rooms one user may belong to besides the lobby; 0 means no cap. */

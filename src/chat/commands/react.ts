@@ -1,5 +1,5 @@
 import { MAX_REACTIONS_PER_MESSAGE } from '../../shared/protocol/index.js';
-import { publishChange, visibleMessage } from '../publishChange.js';
+import { changeTarget, publishChange } from '../publishChange.js';
 import type { Command } from './command.js';
 
 /**
@@ -8,7 +8,7 @@ import type { Command } from './command.js';
  * MAX_REACTIONS_PER_MESSAGE distinct ones is `too_many_reactions`, and nothing changes.
  */
 export const react: Command<'react'> = async (chat, connection, { id, emoji, ref }) => {
-  const message = await visibleMessage(chat, connection, id);
+  const message = await changeTarget(chat, connection, id);
   await chat.limits.takeMessage(connection);
   publishChange(chat, connection, message, chat.store.toggleReaction(id, connection.user.id, emoji, MAX_REACTIONS_PER_MESSAGE), ref);
 };

@@ -34,7 +34,8 @@ export const LAST_CHANGE = 'SELECT last FROM change_ids WHERE one = 1';
 
 /**
  * What a change statement did: `gone` (no such message, or it is deleted), `stale` (run it again:
- * see above), `refused` (a new emoji past the cap), or `done`, with the message's row and reactions.
+ * see above), `refused` (a toggle: a new emoji past the cap; an edit: the text it has already), or
+ * `done`, with the message's row and reactions.
  */
 export type ChangeState = 'gone' | 'stale' | 'refused' | 'done';
 
@@ -52,12 +53,12 @@ const COUNTER_AFTER_IDS = 'counter AS (SELECT last FROM change_ids, taken WHERE 
 const LOCKED = `${COUNTER},
   seen AS (SELECT text_change, reactions_change FROM messages WHERE id = $1::bigint),
   target AS (
-    SELECT m.id, m.text_change IS NOT DISTINCT FROM seen.text_change AND m.reactions_change IS NOT DISTINCT FROM seen.reactions_change AS fresh
+    SELECT m.id, m.data, m.text_change IS NOT DISTINCT FROM seen.text_change AND m.reactions_change IS NOT DISTINCT FROM seen.reactions_change AS fresh
     FROM counter, seen, messages m WHERE m.id = $1::bigint AND m.deleted_at IS NULL FOR UPDATE OF m)`;
 
 /** The next change number, taken only when the CTE `decided` has a row (the change is made). */
 const numbered = (decided: string) => `numbered AS (UPDATE change_ids SET last = last + 1 FROM ${decided} WHERE one = 1 RETURNING last)`;
-/** An edit or a deletion is made when the message is there (not deleted) and the snapshot current. */
+/** A deletion is made when the message is there (not deleted) and the snapshot current; an edit, when its text is new too. */
 const MADE = `made AS (SELECT id FROM target WHERE fresh)`;
 
 /**
@@ -81,7 +82,7 @@ const UNCHANGED_REACTIONS = `listed AS (SELECT r.seq, r.emoji, r.user_id FROM re
 const CHANGE_CTES = {
   /** $1 the message, $2 its new text, $3 its mentions (encodeMentions), $4 when. */
   edit: `${LOCKED},
-    ${MADE},
+    made AS (SELECT id FROM target WHERE fresh AND data IS DISTINCT FROM $2::text),
     ${numbered('made')},
     changed AS (UPDATE messages m SET data = $2::text, mentions = $3::text, edited_at = $4::bigint, text_change = numbered.last
       FROM numbered WHERE m.id = $1::bigint RETURNING m.*),

@@ -9,7 +9,7 @@
 // cannot be reached, every call rejects with StoreUnavailable (reads through `reportingOutages`,
 // writes through the group commit) and the pools make new connections once it is back.
 import { PostgresChanges } from './changes.js';
-import type { MessageChange, MessageEdit, ToggleOutcome } from '../changes.js';
+import type { EditOutcome, MessageChange, MessageEdit, ToggleOutcome } from '../changes.js';
 import type pg from 'pg';
 import type { ChatMessage, Conversation, DirectMessage, SearchResult, StoredMessage, UnreadEntry, User } from '../../shared/protocol/index.js';
 import type {
@@ -105,7 +105,7 @@ export class PostgresStore implements Store {
     this.changes = new PostgresChanges(db, this.commits);
   }
 
-  editMessage(edit: MessageEdit): Promise<MessageChange | undefined> {
+  editMessage(edit: MessageEdit): Promise<EditOutcome> {
     return this.changes.edit(edit);
   }
 

@@ -4,7 +4,7 @@
 // are given in the order the writes are made, which is the order they are announced in.
 import type Database from 'better-sqlite3';
 import type { StoredMessage } from '../../shared/protocol/index.js';
-import { byChange, changeOfRow, changesBetweenSql, changesOf, groupReactions, withReactions, type ChangeRow, type MessageChange, type MessageEdit, type ReactionRow, type ToggleOutcome } from '../changes.js';
+import { byChange, changeOfRow, changesBetweenSql, changesOf, groupReactions, withReactions, type ChangeRow, type EditOutcome, type MessageChange, type MessageEdit, type ReactionRow, type ToggleOutcome } from '../changes.js';
 import { encodeMentions, MESSAGE_COLUMNS, reactedIds, toMessage, type MessageRow } from '../rows.js';
 
 const REACTIONS_SQL = `SELECT r.message_id, r.emoji, u.id, u.name, u.image, u.deleted_at IS NOT NULL AS deleted
@@ -79,10 +79,11 @@ export class SqliteChanges {
     return { kind, message, change };
   }
 
-  edit({ id, data, mentions, at }: MessageEdit): MessageChange | undefined {
-    return this.inSavepoint(() => {
+  edit({ id, data, mentions, at }: MessageEdit): EditOutcome {
+    return this.inSavepoint((): EditOutcome => {
       const before = this.sql.row.get(id);
       if (!before || before.deleted_at !== null) return undefined;
+      if (before.data === data) return 'unchanged';
       const change = this.take();
       this.sql.edit.run(data, encodeMentions(mentions), at, change, id);
       return this.changed(id, 'edited', change);

@@ -31,7 +31,7 @@ import type { Rename, RenameOutcome, SessionInfo } from '../accountStore.js';
 import { SqliteEngine, type SqliteOptions } from './engine.js';
 import { SqliteModeration } from './moderation.js';
 import { SqliteChanges } from './changes.js';
-import type { MessageChange, MessageEdit, ToggleOutcome } from '../changes.js';
+import type { EditOutcome, MessageChange, MessageEdit, ToggleOutcome } from '../changes.js';
 
 export { SqliteEngine, type SqliteOptions } from './engine.js';
 
@@ -61,7 +61,7 @@ export class SqliteStore implements Store {
     this.changes = new SqliteChanges(this.engine.database, (room) => this.engine.forgetRoom(room));
   }
 
-  editMessage(edit: MessageEdit): Promise<MessageChange | undefined> {
+  editMessage(edit: MessageEdit): Promise<EditOutcome> {
     return this.write(() => this.changes.edit(edit));
   }
 

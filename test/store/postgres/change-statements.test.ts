@@ -8,7 +8,7 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../../src/shared/protocol/index.js';
-import type { MessageChange, ToggleOutcome } from '../../../src/store/changes.js';
+import type { ChangeOutcome, MessageChange, ToggleOutcome } from '../../../src/store/changes.js';
 import { CHANGE_SQL } from '../../../src/store/postgres/changeStatements.js';
 import { PostgresStore } from '../../../src/store/postgres/index.js';
 import { createTestDatabase, postgresForTests, type TestDatabase } from '../../helpers/postgres.js';
@@ -40,7 +40,7 @@ async function statementsOf(store: PostgresStore, work: () => Promise<unknown>):
   return sent;
 }
 
-const isChange = (outcome: ToggleOutcome): outcome is MessageChange => typeof outcome === 'object';
+const isChange = (outcome: ChangeOutcome): outcome is MessageChange => typeof outcome === 'object';
 
 describe.skipIf(!(await postgresForTests()))('changes as one statement each on PostgreSQL', () => {
   let database: TestDatabase | undefined;
@@ -125,10 +125,10 @@ describe.skipIf(!(await postgresForTests()))('changes as one statement each on P
     const edit = store.editMessage({ id: message.id, data: 'edited meanwhile', at: 2 });
     await until('the edit to wait for the other process', waitingForOther, (waiting) => waiting === 1);
     await other.query('COMMIT');
-    const edited = await edit;
+    const edited = (await edit) as MessageChange;
     expect(edited).toMatchObject({ kind: 'edited', change: 4, message: { data: 'edited meanwhile', change: 4 } });
-    expect(edited?.message.reactions).toEqual([{ emoji: '👍', count: 1, users: [bob] }]);
-    expect((await store.roomHistory('lobby', { limit: 5 }))[0]).toEqual(edited?.message);
+    expect(edited.message.reactions).toEqual([{ emoji: '👍', count: 1, users: [bob] }]);
+    expect((await store.roomHistory('lobby', { limit: 5 }))[0]).toEqual(edited.message);
 
     // The same in the statement that adds a turn's messages: the message is kept, the toggle runs again alone.
     await other.query('BEGIN');
@@ -156,12 +156,12 @@ describe.skipIf(!(await postgresForTests()))('changes as one statement each on P
 
     const said: Promise<StoredMessage>[] = [];
     /** Turns of a chat and a few changes each: toggles under the cap, edits, and changes to a message deleted on the way. */
-    async function change(store: PostgresStore, seed: number): Promise<ToggleOutcome[]> {
-      const outcomes: ToggleOutcome[] = [];
+    async function change(store: PostgresStore, seed: number): Promise<ChangeOutcome[]> {
+      const outcomes: ChangeOutcome[] = [];
       let random = seed;
       const next = (n: number) => ((random = (random * 48271) % 2147483647), random % n);
       for (let turn = 0; turn < 25; turn++) {
-        const writes: Promise<ToggleOutcome>[] = [];
+        const writes: Promise<ChangeOutcome>[] = [];
         said.push(store.addChat({ room: 'dev', user: alice, data: `said ${seed}.${turn}`, ts: turn }));
         for (let i = 0; i < 3; i++) {
           const id = next(4) === 3 ? gone.id : messages[next(3)]!.id;
