@@ -49,6 +49,17 @@ export async function startProcess(name: string, script: string, env: NodeJS.Pro
   };
   child.stderr?.on('data', keep);
   child.stdout?.on('data', keep);
+  // BENCH_SERVER_LOG=DIR keeps each server's whole output (with --trace-deopt, say) in DIR/<name>-<pid>.log.
+  const logDir = process.env.BENCH_SERVER_LOG;
+  if (logDir && child.pid !== undefined) {
+    fs.mkdirSync(logDir, { recursive: true });
+    const log = fs.createWriteStream(path.join(logDir, `${name.replace(/[^\w.-]+/g, '_')}-${child.pid}.log`));
+    // Each chunk after a line of the time it came (ms since the process started), to tell the phases of a run apart.
+    const started = Date.now();
+    const stamped = (chunk: Buffer) => log.write(`@${Date.now() - started}\n${chunk.toString()}`);
+    child.stdout?.on('data', stamped);
+    child.stderr?.on('data', stamped);
+  }
   let stopping = false;
   let died: string | undefined;
   const exited = new Promise<void>((resolve) =>
