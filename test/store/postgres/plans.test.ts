@@ -11,6 +11,7 @@ import { UNREAD_CAP } from '../../../src/shared/protocol/index.js';
 import { RECENT_WINDOW, UNREAD_WINDOW } from '../../../src/store/bounds.js';
 import type { PostgresStore } from '../../../src/store/postgres/index.js';
 import { MESSAGES_SQL } from '../../../src/store/postgres/messages.js';
+import type { Prepared } from '../../../src/store/postgres/pool.js';
 import { READS_SQL } from '../../../src/store/postgres/reads.js';
 import { SEARCH_SQL } from '../../../src/store/postgres/search.js';
 import { pairKey } from '../../../src/store/rows.js';
@@ -65,6 +66,25 @@ describe.skipIf(!(await postgresForTests()))(`the plans of the reads over ${MESS
     return { top: top.Plan, all: nodes(top.Plan), ms: top['Execution Time'] };
   }
 
+  /**
+   * The plan PostgreSQL keeps for a prepared statement once it stops planning each run (its generic
+   * plan, forced here), with these values.
+   */
+  async function genericPlan(statement: Prepared, values: (string | number)[]): Promise<{ top: PlanNode; all: PlanNode[] }> {
+    const client = await pool.connect();
+    try {
+      await client.query('SET plan_cache_mode = force_generic_plan');
+      await client.query(`PREPARE generic_probe AS ${statement.text}`);
+      const literals = values.map((value) => (typeof value === 'number' ? String(value) : client.escapeLiteral(value))).join(', ');
+      const { rows } = await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE generic_probe(${literals})`);
+      const [top] = rows[0]!['QUERY PLAN'];
+      return { top: top.Plan, all: nodes(top.Plan) };
+    } finally {
+      await client.query('DEALLOCATE ALL; RESET plan_cache_mode');
+      client.release();
+    }
+  }
+
   /** The plan reads messages only through `indexes` (by index scans, or bitmaps of them), and never the whole table. */
   function expectIndexed(all: PlanNode[], indexes: string[]): void {
     const onMessages = all.filter((node) => node['Relation Name'] === 'messages');
@@ -90,15 +110,20 @@ describe.skipIf(!(await postgresForTests()))(`the plans of the reads over ${MESS
   }
 
   it('reads a history page of a room backwards along (room, id), the lobby as any other', async () => {
-    const newest = await plan(MESSAGES_SQL.roomHistory, ['lobby', Number.MAX_SAFE_INTEGER, 50]);
+    const newest = await plan(MESSAGES_SQL.roomHistory.text, ['lobby', Number.MAX_SAFE_INTEGER, 50]);
     expectWalkedBack(newest.top, 'messages_by_room');
-    const older = await plan(MESSAGES_SQL.roomHistory, ['room7', 100_000, 50]);
+    const older = await plan(MESSAGES_SQL.roomHistory.text, ['room7', 100_000, 50]);
     expectWalkedBack(older.top, 'messages_by_room');
-    const deep = await plan(MESSAGES_SQL.roomHistory, ['lobby', MESSAGES / 4, 50]);
+    const deep = await plan(MESSAGES_SQL.roomHistory.text, ['lobby', MESSAGES / 4, 50]);
     expectWalkedBack(deep.top, 'messages_by_room');
     // A `history` frame's page reads the last change in the same statement: one row by its key more, the walk the same.
-    const withChange = await plan(MESSAGES_SQL.roomPage, ['lobby', MESSAGES / 4, 50]);
+    const withChange = await plan(MESSAGES_SQL.roomPage.text, ['lobby', MESSAGES / 4, 50]);
     expectWalkedBack(withChange.top, 'messages_by_room', ['change_ids_pkey']);
+    // Prepared, the plan kept for every room and bound alike walks the same way: the lobby, a small room, deep or not.
+    for (const values of [['lobby', Number.MAX_SAFE_INTEGER, 50], ['room7', 100_000, 50], ['lobby', MESSAGES / 4, 50]] as [string, number, number][]) {
+      expectWalkedBack((await genericPlan(MESSAGES_SQL.roomHistory, values)).top, 'messages_by_room');
+      expectWalkedBack((await genericPlan(MESSAGES_SQL.roomPage, values)).top, 'messages_by_room', ['change_ids_pkey']);
+    }
     console.info(`room history page: ${newest.ms.toFixed(2)} ms (the lobby's newest), ${older.ms.toFixed(2)} ms (a room's older), ${deep.ms.toFixed(2)} ms (deep in the lobby)`);
     // The store's own answer: 50, oldest first.
     const page = await store.roomHistory('lobby', { limit: 50 });
@@ -107,9 +132,11 @@ describe.skipIf(!(await postgresForTests()))(`the plans of the reads over ${MESS
   });
 
   it('reads a DM history page backwards along (pair, id)', async () => {
-    const { top, ms } = await plan(MESSAGES_SQL.dmHistory, [pairKey('u1', 'u8'), Number.MAX_SAFE_INTEGER, 50]);
+    const { top, ms } = await plan(MESSAGES_SQL.dmHistory.text, [pairKey('u1', 'u8'), Number.MAX_SAFE_INTEGER, 50]);
     expectWalkedBack(top, 'messages_by_pair');
-    expectWalkedBack((await plan(MESSAGES_SQL.dmPage, [pairKey('u1', 'u8'), Number.MAX_SAFE_INTEGER, 50])).top, 'messages_by_pair', ['change_ids_pkey']);
+    expectWalkedBack((await plan(MESSAGES_SQL.dmPage.text, [pairKey('u1', 'u8'), Number.MAX_SAFE_INTEGER, 50])).top, 'messages_by_pair', ['change_ids_pkey']);
+    expectWalkedBack((await genericPlan(MESSAGES_SQL.dmHistory, [pairKey('u1', 'u8'), Number.MAX_SAFE_INTEGER, 50])).top, 'messages_by_pair');
+    expectWalkedBack((await genericPlan(MESSAGES_SQL.dmPage, [pairKey('u1', 'u8'), 5_000, 50])).top, 'messages_by_pair', ['change_ids_pkey']);
     console.info(`DM history page: ${ms.toFixed(2)} ms`);
     expect(await store.dmHistory('u8', 'u1', { limit: 50 })).toHaveLength(50);
   });
