@@ -70,13 +70,15 @@ describe('write-ahead log', () => {
     say(store, 300);
     const oneBurst = walSize();
     let largest = oneBurst;
-    for (let round = 0; round < 12; round++) {
+    for (let round = 0; round < 24; round++) {
       await sleep(250);
       say(store, 300);
       largest = Math.max(largest, walSize());
     }
-    // Thirteen bursts were written; the log never held more than a few of them at once.
-    expect(largest).toBeLessThan(oneBurst * 6);
+    // Twenty-five bursts were written over 6 s; the log never held half of them at once. (The worker
+    // checkpoints every 500 ms; the margin is for a worker thread that a loaded machine, such as CI
+    // running browsers beside it, did not schedule for a second or two: 6 of 13 bursts failed once there.)
+    expect(largest).toBeLessThan(oneBurst * 12);
   });
 });
 
