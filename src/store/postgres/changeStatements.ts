@@ -58,7 +58,7 @@ const LOCKED = `${COUNTER},
 
 /** The next change number, taken only when the CTE `decided` has a row (the change is made). */
 const numbered = (decided: string) => `numbered AS (UPDATE change_ids SET last = last + 1 FROM ${decided} WHERE one = 1 RETURNING last)`;
-/** A deletion is made when the message is there (not deleted) and the snapshot current; an edit, when its text is new too. */
+/** A deletion is made when the message is there (not deleted) and the snapshot current (an edit has its own: the text new too). */
 const MADE = `made AS (SELECT id FROM target WHERE fresh)`;
 
 /**

@@ -4,7 +4,7 @@
 // committed in order across processes, and why two processes' changes to one message take turns);
 // and the reading of changes and of reactions for every path that reads messages.
 import type { StoredMessage } from '../../shared/protocol/index.js';
-import { byChange, changeOfRow, changesBetweenSql, changesOf, groupReactions, withReactions, type ChangeOutcome, type ChangeRow, type EditOutcome, type MessageChange, type MessageEdit, type ReactionRow, type ToggleOutcome } from '../changes.js';
+import { byChange, changeOfRow, changesBetweenSql, changesOf, groupReactions, withReactions, type ChangeRow, type EditOutcome, type MessageChange, type MessageEdit, type ReactionRow, type ToggleOutcome } from '../changes.js';
 import { encodeMentions, REPLY_QUOTES, SELECTED, WITH_USERS, reactedIds, toMessage, type MessageRow } from '../rows.js';
 import { CHANGE_SQL, LAST_CHANGE, withMessages, type ChangeKind, type StatementRow } from './changeStatements.js';
 import type { GroupCommit } from './groupCommit.js';
@@ -44,20 +44,20 @@ type QuoteRow = Pick<MessageRow, 'id' | 'reply_user_id' | 'reply_user_name' | 'r
 
 const KINDS: Record<ChangeKind, MessageChange['kind']> = { edit: 'edited', delete: 'deleted', toggle: 'reactions' };
 
-/** What a change statement's row says (changeStatements.ts): the change made, `too_many` or `unchanged`, nothing to change, or `stale`. */
-function outcomeOf(kind: ChangeKind, row: StatementRow | undefined): ChangeOutcome | 'stale' {
+/** What a change statement did, as its caller reads it: the change made, `refused` (changeStatements.ts, ChangeState), or undefined (no message to change). */
+type StatementOutcome = MessageChange | 'refused' | undefined;
+
+/** What a change statement's row says (changeStatements.ts): the change made, `refused`, nothing to change, or `stale`. */
+function outcomeOf(kind: ChangeKind, row: StatementRow | undefined): StatementOutcome | 'stale' {
   if (row === undefined) throw new Error('a change statement returned no row');
   if (row.state === 'stale') return 'stale';
   if (row.state === 'gone') return undefined;
-  if (row.state === 'refused') return kind === 'edit' ? 'unchanged' : 'too_many';
+  if (row.state === 'refused') return 'refused';
   const message = toMessage(row);
   const reactions = (row.reactions ?? []).map((reaction) => ({ ...reaction, message_id: message.id }));
   const change = Number(kind === 'toggle' ? row.reactions_change : row.text_change);
   return { kind: KINDS[kind], message: withReactions([message], groupReactions(reactions))[0]!, change };
 }
-
-/** A deletion is never refused: made, or there was no message to change. */
-const madeOrNot = (outcome: ChangeOutcome): MessageChange | undefined => (typeof outcome === 'object' ? outcome : undefined);
 
 /** How many times a change runs again when its snapshot was not current (changeStatements.ts): each time, another change to its message had just committed. */
 const STALE_RETRIES = 100;
@@ -74,27 +74,30 @@ export class PostgresChanges {
 
   async edit({ id, data, mentions, at }: MessageEdit): Promise<EditOutcome> {
     const outcome = await this.change('edit', [id, data, encodeMentions(mentions), at]);
-    return outcome === 'unchanged' ? outcome : madeOrNot(outcome);
+    // Refused: it has that text already.
+    return outcome === 'refused' ? 'unchanged' : outcome;
   }
 
   async delete(id: number, at: number): Promise<MessageChange | undefined> {
-    return madeOrNot(await this.change('delete', [id, at]));
+    // Never refused: made, or there was no message to delete.
+    const outcome = await this.change('delete', [id, at]);
+    return outcome === 'refused' ? undefined : outcome;
   }
 
   async toggle(id: number, userId: string, emoji: string, max: number): Promise<ToggleOutcome> {
     const outcome = await this.change('toggle', [id, emoji, userId, max]);
-    return outcome === 'unchanged' ? undefined : outcome;
+    // Refused: a new emoji past the cap.
+    return outcome === 'refused' ? 'too_many' : outcome;
   }
 
   /**
    * One change statement as a write of the group commit (a transaction of its own, or in the
    * statement of its turn's messages: changeStatements.ts, withMessages), run again while it says `stale`.
    */
-  private change(kind: ChangeKind, values: unknown[]): Promise<ChangeOutcome> {
-    const alone = async (db: Queryable): Promise<ChangeOutcome> => {
+  private change(kind: ChangeKind, values: unknown[]): Promise<StatementOutcome> {
+    const alone = async (db: Queryable): Promise<StatementOutcome> => {
       for (let run = 0; run <= STALE_RETRIES; run++) {
-        // A copy: node-postgres writes the values into the object it is given.
-        const { rows } = await db.query<StatementRow>({ ...CHANGE_SQL[kind] }, values);
+        const { rows } = await db.query<StatementRow>(CHANGE_SQL[kind], values);
         const outcome = outcomeOf(kind, rows[0]);
         if (outcome !== 'stale') return outcome;
       }

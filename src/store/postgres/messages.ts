@@ -56,6 +56,9 @@ const TAKING_IDS = `taken AS (UPDATE message_ids SET last = last + $1 WHERE one 
 /** How many parameters TAKING_IDS takes. */
 const TAKING_IDS_PARAMETERS = 9;
 
+/** Message rows (the values `chat` and `dm` make) as the 8 column arrays the statements unnest. */
+const columnsOf = (rows: readonly (readonly unknown[])[]): unknown[][] => Array.from({ length: 8 }, (_, column) => rows.map((row) => row[column]));
+
 export const MESSAGES_SQL = {
   /**
    * Adds messages, a row per index of the arrays: $1 their ids, taken from message_ids in the same
@@ -140,8 +143,7 @@ export class Messages {
 
   /** Adds the messages `rows` (as `chat` and `dm` make them), with the ids `firstId`, `firstId + 1`, …, in one statement. */
   async insert(tx: Queryable, firstId: number, rows: readonly (readonly unknown[])[]): Promise<void> {
-    const columns = Array.from({ length: 8 }, (_, column) => rows.map((row) => row[column]));
-    await tx.query(MESSAGES_SQL.addMessages, [rows.map((_, i) => firstId + i), ...columns]);
+    await tx.query(MESSAGES_SQL.addMessages, [rows.map((_, i) => firstId + i), ...columnsOf(rows)]);
   }
 
   /**
@@ -149,42 +151,37 @@ export class Messages {
    * own transaction); resolves with the first id. Nothing is kept when it fails.
    */
   async insertTakingIds(db: Queryable, rows: readonly (readonly unknown[])[]): Promise<number> {
-    const columns = Array.from({ length: 8 }, (_, column) => rows.map((row) => row[column]));
-    // A copy: node-postgres writes the values into the object it is given.
-    const { rows: taken } = await db.query<{ before: string | number }>({ ...MESSAGES_SQL.addMessagesTakingIds }, [rows.length, ...columns]);
-    const before = taken[0]?.before;
-    if (before === undefined) throw new Error('message_ids has no row: the schema is not at version 2');
-    return Number(before) + 1;
+    return (await this.takingIds(db, MESSAGES_SQL.addMessagesTakingIds, rows, [])).firstId;
   }
 
   /**
    * The same, with a change after them in the same statement (`statement` makes it from the
    * messages' CTEs and how many parameters they take): resolves with the first id and the change's row.
    */
-  async insertTakingIdsWith(
+  insertTakingIdsWith(
     db: Queryable,
     rows: readonly (readonly unknown[])[],
     statement: (messagesCtes: string, parameters: number) => Prepared,
     values: readonly unknown[],
   ): Promise<{ firstId: number; change: unknown }> {
-    const columns = Array.from({ length: 8 }, (_, column) => rows.map((row) => row[column]));
-    const { rows: taken } = await db.query<{ before: string | number; change: unknown }>(statement(TAKING_IDS, TAKING_IDS_PARAMETERS), [
-      rows.length,
-      ...columns,
-      ...values,
-    ]);
+    return this.takingIds(db, statement(TAKING_IDS, TAKING_IDS_PARAMETERS), rows, values);
+  }
+
+  /** Runs a statement made of TAKING_IDS (and what follows): the rows as its columns, then `values`. */
+  private async takingIds(db: Queryable, statement: Prepared, rows: readonly (readonly unknown[])[], values: readonly unknown[]): Promise<{ firstId: number; change: unknown }> {
+    const { rows: taken } = await db.query<{ before: string | number; change?: unknown }>(statement, [rows.length, ...columnsOf(rows), ...values]);
     const before = taken[0]?.before;
     if (before === undefined) throw new Error('message_ids has no row: the schema is not at version 2');
     return { firstId: Number(before) + 1, change: taken[0]!.change };
   }
 
   async roomHistory(room: string, page: Page): Promise<ChatMessage[]> {
-    const { rows } = await this.db.query<MessageRow>({ ...MESSAGES_SQL.roomHistory }, [room, page.before ?? NO_UPPER_BOUND, page.limit]);
+    const { rows } = await this.db.query<MessageRow>(MESSAGES_SQL.roomHistory, [room, page.before ?? NO_UPPER_BOUND, page.limit]);
     return (await this.read(rows.reverse())) as ChatMessage[];
   }
 
   async dmHistory(userId: string, otherId: string, page: Page): Promise<DirectMessage[]> {
-    const { rows } = await this.db.query<MessageRow>({ ...MESSAGES_SQL.dmHistory }, [pairKey(userId, otherId), page.before ?? NO_UPPER_BOUND, page.limit]);
+    const { rows } = await this.db.query<MessageRow>(MESSAGES_SQL.dmHistory, [pairKey(userId, otherId), page.before ?? NO_UPPER_BOUND, page.limit]);
     return (await this.read(rows.reverse())) as DirectMessage[];
   }
 
@@ -198,8 +195,7 @@ export class Messages {
 
   /** A page and its change number in one round trip; an empty page has no row to carry it, so that is read apart. */
   private async page<M extends StoredMessage>(statement: Prepared, values: unknown[]): Promise<HistoryPage<M>> {
-    // A copy: node-postgres writes the values into the object it is given.
-    const { rows } = await this.db.query<MessageRow & { page_change: number }>({ ...statement }, values);
+    const { rows } = await this.db.query<MessageRow & { page_change: number }>(statement, values);
     const change = rows[0]?.page_change ?? Number((await this.db.query<{ last: number }>(LAST_CHANGE)).rows[0]?.last ?? 0);
     return { messages: (await this.read(rows.reverse())) as M[], change: Number(change) };
   }

@@ -98,7 +98,7 @@ export class PostgresModeration implements ModerationStore {
   }
 
   async message(id: number): Promise<StoredMessage | undefined> {
-    const { rows } = await this.db.query<MessageRow>({ ...SQL.message }, [id]);
+    const { rows } = await this.db.query<MessageRow>(SQL.message, [id]);
     return rows[0] && toMessage(rows[0]);
   }
 

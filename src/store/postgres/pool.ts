@@ -31,9 +31,11 @@ function parameter(value: unknown): unknown {
  * where SQLite compares it like any other character. Nothing stored holds one (message text has
  * them replaced by the parser, names refuse control characters, ids are made here), so a room, user
  * or session looked up by a name holding one is found by neither engine, rather than failing here.
+ * A prepared statement goes as a copy: node-postgres writes the values into the object it is given,
+ * and the statements are shared constants.
  */
 export function storable(db: Queryable): Queryable {
-  return { query: (text, values) => db.query(text, values?.map(parameter)) };
+  return { query: (text, values) => db.query(typeof text === 'string' ? text : { ...text }, values?.map(parameter)) };
 }
 
 /** BIGINT (OID 20): ids and millisecond times, all well below 2^53, as numbers rather than strings. */
