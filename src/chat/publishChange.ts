@@ -46,17 +46,14 @@ export function publishChange(chat: ChatContext, connection: Connection, message
 /**
  * The message an edit or a reaction is about, when the user can see it now: a room's they are a
  * member of (the lobby is everyone's), or a DM of theirs; else `no_such_message`. A recent message
- * in a room the connection is in, or a DM of theirs, is known without a read (recentMessages.ts):
- * one deleted on another process a moment ago, before this one heard of it, is found out by the
- * write itself (`no_such_message` then, after the commit).
+ * is known without a read (recentMessages.ts): one deleted on another process a moment ago, before
+ * this one heard of it, is found out by the write itself (`no_such_message` then, after the commit).
  */
 export async function changeTarget(chat: ChatContext, connection: Connection, id: number): Promise<MessageFacts> {
   const known = chat.recent.get(id);
-  if (known) {
-    const userId = connection.user.id;
-    if (known.type === 'dm' ? known.user.id === userId || known.to.id === userId : connection.rooms.has(known.room)) return known;
-  }
-  return visibleMessage(chat, connection, id);
+  const seen = known && seenHere(known, connection);
+  if (seen === undefined) return visibleMessage(chat, connection, id);
+  return seen ? known! : noSuchMessage(id);
 }
 
 /**
@@ -64,20 +61,29 @@ export async function changeTarget(chat: ChatContext, connection: Connection, id
  * a member of (the lobby is everyone's), or a DM of theirs; else `no_such_message`.
  */
 export async function visibleMessage(chat: ChatContext, connection: Connection, id: number): Promise<StoredMessage> {
-  const userId = connection.user.id;
   const message = await chat.store.moderation.message(id);
-  const missing = (): never => refuse('no_such_message', 'wsError.no_such_message.id', { id });
-  if (!message || message.deleted) return missing();
-  if (message.type === 'dm') return message.user.id === userId || message.to.id === userId ? message : missing();
-  // In the room now under this very spelling: it is open and theirs to talk in (as for `chat`,
-  // guards.ts roomHere), so the store need not be asked again; a reaction costs one read, not three.
-  if (connection.rooms.has(message.room)) return message;
+  if (!message || message.deleted) return noSuchMessage(id);
+  const seen = seenHere(message, connection);
+  if (seen !== undefined || message.type === 'dm') return seen ? message : noSuchMessage(id);
   const room = await chat.store.findRoom(message.room);
-  if (!room || room.name !== message.room) return missing();
-  if (room.name !== LOBBY && !(await chat.store.isMember(userId, room.name))) return missing();
+  if (!room || room.name !== message.room) return noSuchMessage(id);
+  if (room.name !== LOBBY && !(await chat.store.isMember(connection.user.id, room.name))) return noSuchMessage(id);
   if (room.archivedAt !== undefined) refuse('archived', 'wsError.archived.named', { room: room.name });
   return message;
 }
+
+/**
+ * Whether the connection's user sees a message, by what the connection knows: a DM is theirs or
+ * not; a room's message is when the connection is in that room now under this very spelling (it
+ * is open and theirs to talk in, as for `chat`: guards.ts roomHere). Undefined: the store must say.
+ */
+function seenHere(message: MessageFacts, connection: Connection): boolean | undefined {
+  const userId = connection.user.id;
+  if (message.type === 'dm') return message.user.id === userId || message.to.id === userId;
+  return connection.rooms.has(message.room) || undefined;
+}
+
+const noSuchMessage = (id: number): never => refuse('no_such_message', 'wsError.no_such_message.id', { id });
 
 /** The quote of the message `replyTo` answers: one the user can see in this conversation (the room; the DM with `other`), not deleted; else `no_such_message`. */
 export async function replyQuote(chat: ChatContext, connection: Connection, replyTo: number, where: { room: string } | { with: string }): Promise<ReplyQuote> {
@@ -87,6 +93,6 @@ export async function replyQuote(chat: ChatContext, connection: Connection, repl
     'room' in where
       ? message.type === 'chat' && message.room === where.room
       : message.type === 'dm' && [message.user.id, message.to.id].sort().join() === [userId, where.with].sort().join();
-  if (!here) refuse('no_such_message', 'wsError.no_such_message.id', { id: replyTo });
+  if (!here) noSuchMessage(replyTo);
   return { id: message.id, user: message.user, data: [...message.data].slice(0, REPLY_QUOTE_LENGTH).join('') };
 }
