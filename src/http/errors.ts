@@ -55,7 +55,7 @@ export function errorResponses(log: Log) {
         log('store_unavailable', { method: ctx.method, path: ctx.path, error: String(caught) });
         return storeUnavailable(ctx);
       }
-      const error = caught as { status?: number; statusCode?: number; expose?: boolean; message?: string; i18n?: Localized };
+      const error = caught as { status?: number; statusCode?: number; expose?: boolean; message?: string; i18n?: Localized; more?: Record<string, unknown> };
       const status = error.status ?? error.statusCode ?? 500;
       // Our own errors name their catalogue string, written for the reader whatever the status (a
       // 503 says why); a library's is known by its status alone, and a 5xx of its says nothing more.
@@ -66,7 +66,7 @@ export function errorResponses(log: Log) {
       if (status >= 500) log('http_error', { method: ctx.method, path: ctx.path, error: String(caught) });
       ctx.status = status;
       if (wantsJson(ctx)) {
-        ctx.body = { code: 1, error: message };
+        ctx.body = { code: 1, error: message, ...(ours && error.more) };
       } else {
         render(ctx, 'error.njk', { status, message });
         ctx.status = status;

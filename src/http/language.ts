@@ -63,6 +63,11 @@ export interface Localized {
  * logs), translated for the reader when it is answered.
  */
 export function fail<K extends Key>(ctx: AppContext, status: number, key: K, ...[params]: ParamArgs<K>): never {
+  return failWith(ctx, status, {}, key, ...([params] as ParamArgs<K>));
+}
+
+/** As `fail`, with `more` fields in the answer to a JSON client (`{"code":1,"error",…more}`): what a page can act on. */
+export function failWith<K extends Key>(ctx: AppContext, status: number, more: Record<string, unknown>, key: K, ...[params]: ParamArgs<K>): never {
   const localized: Localized = { key, ...(params ? { params } : {}) };
-  return ctx.throw(status, translate('en', key, ...([params] as ParamArgs<K>)), { i18n: localized });
+  return ctx.throw(status, translate('en', key, ...([params] as ParamArgs<K>)), { i18n: localized, more });
 }

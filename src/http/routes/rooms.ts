@@ -14,8 +14,8 @@ import {
 import type { Store } from '../../store/store.js';
 import { clientAddress } from '../../web/clientAddress.js';
 import { requireUser } from '../auth.js';
-import { wantsJson, type AppContext, type AppState } from '../context.js';
-import { fail, t } from '../language.js';
+import type { AppContext, AppState } from '../context.js';
+import { fail, failWith } from '../language.js';
 
 export interface RoomRoutesDeps {
   store: Store;
@@ -113,12 +113,8 @@ export function roomRoutes({ store, hub, roomLimits, trustProxy }: RoomRoutesDep
       const holder = await existing();
       const visible = holder !== undefined && (!holder.private || (await store.isMember(user.id, holder.name)));
       // A room one may join is named in the answer too (`room`), so the page can offer to open it.
-      if (visible && holder.archivedAt === undefined && wantsJson(ctx)) {
-        ctx.status = 409;
-        ctx.body = { code: 1, error: t(ctx, 'rooms.exists', { name: holder.name }), room: holder.name };
-        return;
-      }
-      return fail(ctx, 409, 'rooms.exists', { name: visible ? holder.name : name });
+      const joinable = visible && holder.archivedAt === undefined ? { room: holder.name } : {};
+      return failWith(ctx, 409, joinable, 'rooms.exists', { name: visible ? holder.name : name });
     }
     await hub.announceRoom('created', room.name, room.private ? [user.id] : undefined);
     ctx.status = 201;
