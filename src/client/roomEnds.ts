@@ -30,9 +30,8 @@ const confirmed = new Set(myRooms);
 export function joinRoom(room: string, since?: number, changes?: number): void {
   const ref = newRef('join');
   joins.set(ref, room);
-  const again = confirmed.has(room) ? { again: true as const } : {};
-  if (since === undefined) send({ type: 'join', room, ref, ...again });
-  else send(changes === undefined ? { type: 'join', room, since, ref, ...again } : { type: 'join', room, since, changes, ref, ...again });
+  const resume = since === undefined ? {} : changes === undefined ? { since } : { since, changes };
+  send({ type: 'join', room, ref, ...resume, ...(confirmed.has(room) && { again: true as const }) });
 }
 
 /** The room's list came: its joins were answered, and it is mine. */

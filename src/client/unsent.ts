@@ -12,7 +12,8 @@ import { flash } from './flash.js';
 import { t } from './i18n.js';
 import { addPending, dropPending, resendFailed } from './pending.js';
 import { replyAgain } from './replying.js';
-import { current, me, views, type View } from './state.js';
+import { keptPerView } from './keptPerView.js';
+import { current, views, type View } from './state.js';
 
 /** How long to wait when a refusal says nothing of when (the contract's window is 10 s). */
 const DEFAULT_WAIT_MS = 10_000;
@@ -30,13 +31,13 @@ const STALLED_MS = 15_000;
 let heldUntil = 0;
 let timer: ReturnType<typeof setTimeout> | undefined;
 
-/** A new message would be over the limit, or jump the queue: it waits too. */
 /** The retry in flight, unless it went unanswered too long (its answer may have gone nowhere). */
 function inFlight(): string | undefined {
   if (retrying !== undefined && Date.now() - retriedAt > STALLED_MS) retrying = undefined;
   return retrying;
 }
 
+/** A new message would be over the limit, or jump the queue: it waits too. */
 export function holdsMessages(): boolean {
   return Date.now() < heldUntil || waiting.length > 0 || inFlight() !== undefined;
 }
@@ -145,26 +146,19 @@ interface Kept {
   failed: ErrorCode;
 }
 
-function keyOf(view: View): string {
-  return `chat.unsent.${me.id}.${view.key}`;
-}
+const unsent = keptPerView('unsent');
 
 /** Writes the view's failed messages down (or removes the entry when there are none). */
 export function saveUnsent(view: View): void {
   const kept: Kept[] = [...view.pending.values()].flatMap((p) => (p.failed ? [{ data: p.data, replyTo: p.replyTo, failed: p.failed }] : []));
-  try {
-    if (kept.length > 0) localStorage.setItem(keyOf(view), JSON.stringify(kept));
-    else localStorage.removeItem(keyOf(view));
-  } catch {
-    // Storage full or refused: they stay on this page only.
-  }
+  unsent.write(view, kept.length > 0 ? JSON.stringify(kept) : undefined);
 }
 
 /** A view made in this page shows the messages that had failed there before a reload; the rate-limited go again by themselves. */
 export function withUnsent(view: View): View {
   let kept: Kept[] = [];
   try {
-    kept = JSON.parse(localStorage.getItem(keyOf(view)) ?? '[]') as Kept[];
+    kept = JSON.parse(unsent.read(view) ?? '[]') as Kept[];
   } catch {
     return view;
   }
