@@ -59,6 +59,7 @@ export async function startProcess(name: string, script: string, env: NodeJS.Pro
     const stamped = (chunk: Buffer) => log.write(`@${Date.now() - started}\n${chunk.toString()}`);
     child.stdout?.on('data', stamped);
     child.stderr?.on('data', stamped);
+    child.once('exit', () => log.end());
   }
   let stopping = false;
   let died: string | undefined;
