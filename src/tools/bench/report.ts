@@ -125,7 +125,7 @@ export function computeTargets(records: RunRecord[], ratios: RatioResult[]): Tar
     judged('fan-out: server CPU per delivery ≥ 4× better than plain', ratioOf('fan-out', RATIOS[1]!.label), ratio, (v) => v >= 4),
     // The fan-out's targets, with reactions and edits in the traffic: against frame-once's chats-only fan-out.
     judged(
-      'changes: server CPU per delivery with 10% reactions and edits ≤ 1.5× frame-once\'s fan-out',
+      'changes: server CPU per delivery with 10% of frames reactions and edits ≤ 1.5× frame-once\'s fan-out',
       medianOf(records, 'changes', 'product', 'serverCpuUsPerDelivery') / medianOf(records, 'fan-out', 'frame-once', 'serverCpuUsPerDelivery'),
       ratio,
       (v) => v <= 1.5,

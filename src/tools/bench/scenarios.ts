@@ -46,7 +46,7 @@ export const SCENARIO_LIST: Scenario[] = [
     name: 'changes',
     targets: ['product', 'cluster-2'],
     describe: ({ fanOut: s }) =>
-      `as fan-out, but 1 frame in 10 a reaction toggled and 1 in 10 an edit of the sender's latest message: ${n(s.messages)} frames (after ${n(s.warmUp)} untimed)`,
+      `as fan-out, but 1 frame in 10 a change, a reaction toggled and an edit of the sender's latest message in turn: ${n(s.messages)} frames (after ${n(s.warmUp)} untimed)`,
     run: changes,
   },
   {
