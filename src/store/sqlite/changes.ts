@@ -24,6 +24,8 @@ export function messageReader(db: Database.Database): (rows: MessageRow[]) => St
 export class SqliteChanges {
   private readonly sql;
   private readonly read: (rows: MessageRow[]) => StoredMessage[];
+  /** Each change in a savepoint: a change that fails half-way leaves nothing of itself, the change number included. Made once (better-sqlite3 builds a wrapper per call otherwise). */
+  private readonly inSavepoint;
 
   constructor(
     private readonly db: Database.Database,
@@ -35,6 +37,8 @@ export class SqliteChanges {
       take: db.prepare<[], { last: number }>('UPDATE change_ids SET last = last + 1 WHERE one = 1 RETURNING last'),
       last: db.prepare<[], { last: number }>('SELECT last FROM change_ids WHERE one = 1'),
       row: db.prepare<[number], MessageRow>(`SELECT ${MESSAGE_COLUMNS} WHERE m.id = ?`),
+      // What a change needs to know first: whether there is a message to change, and its text.
+      before: db.prepare<[number], { data: string; deleted_at: number | null }>('SELECT data, deleted_at FROM messages WHERE id = ?'),
       edit: db.prepare<[string, string | null, number, number, number]>(
         'UPDATE messages SET data = ?, mentions = ?, edited_at = ?, text_change = ? WHERE id = ? AND deleted_at IS NULL',
       ),
@@ -56,6 +60,37 @@ export class SqliteChanges {
       ),
       between: db.prepare<{ after: number; upTo: number; limit: number }, ChangeRow>(changesBetweenSql({ after: '@after', upTo: '@upTo', limit: '@limit' })),
     };
+    this.inSavepoint = {
+      edit: db.transaction(({ id, data, mentions, at }: MessageEdit): EditOutcome => {
+        const text = this.textOf(id);
+        if (text === undefined) return undefined;
+        if (text === data) return 'unchanged';
+        const change = this.take();
+        this.sql.edit.run(data, encodeMentions(mentions), at, change, id);
+        return this.changed(id, 'edited', change);
+      }),
+      delete: db.transaction((id: number, at: number): MessageChange | undefined => {
+        if (this.textOf(id) === undefined) return undefined;
+        const change = this.take();
+        // The search index loses its text with the update (the messages_fts_update trigger).
+        this.sql.delete.run(at, change, id);
+        this.sql.dropReactions.run(id);
+        return this.changed(id, 'deleted', change);
+      }),
+      toggle: db.transaction((id: number, userId: string, emoji: string, max: number): ToggleOutcome => {
+        if (this.textOf(id) === undefined) return undefined;
+        if (this.sql.hasReaction.get(id, emoji, userId)) {
+          this.sql.unreact.run(id, emoji, userId);
+        } else {
+          const emojis = this.sql.emojis.all(id);
+          if (emojis.length >= max && !emojis.some((row) => row.emoji === emoji)) return 'too_many';
+          this.sql.react.run(id, emoji, userId);
+        }
+        const change = this.take();
+        this.sql.reactionsChanged.run(change, id);
+        return this.changed(id, 'reactions', change);
+      }),
+    };
   }
 
   /** A message as it is now, with its reactions. */
@@ -68,9 +103,10 @@ export class SqliteChanges {
     return this.sql.take.get()!.last;
   }
 
-  /** Runs in a savepoint: a change that fails half-way leaves nothing of itself, the change number included. */
-  private inSavepoint<T>(run: () => T): T {
-    return this.db.transaction(run)();
+  /** The message's text, unless there is no such message or it is deleted. */
+  private textOf(id: number): string | undefined {
+    const before = this.sql.before.get(id);
+    return before && before.deleted_at === null ? before.data : undefined;
   }
 
   private changed(id: number, kind: MessageChange['kind'], change: number): MessageChange {
@@ -79,44 +115,16 @@ export class SqliteChanges {
     return { kind, message, change };
   }
 
-  edit({ id, data, mentions, at }: MessageEdit): EditOutcome {
-    return this.inSavepoint((): EditOutcome => {
-      const before = this.sql.row.get(id);
-      if (!before || before.deleted_at !== null) return undefined;
-      if (before.data === data) return 'unchanged';
-      const change = this.take();
-      this.sql.edit.run(data, encodeMentions(mentions), at, change, id);
-      return this.changed(id, 'edited', change);
-    });
+  edit(edit: MessageEdit): EditOutcome {
+    return this.inSavepoint.edit(edit);
   }
 
   delete(id: number, at: number): MessageChange | undefined {
-    return this.inSavepoint(() => {
-      const before = this.sql.row.get(id);
-      if (!before || before.deleted_at !== null) return undefined;
-      const change = this.take();
-      // The search index loses its text with the update (the messages_fts_update trigger).
-      this.sql.delete.run(at, change, id);
-      this.sql.dropReactions.run(id);
-      return this.changed(id, 'deleted', change);
-    });
+    return this.inSavepoint.delete(id, at);
   }
 
   toggle(id: number, userId: string, emoji: string, max: number): ToggleOutcome {
-    return this.inSavepoint((): ToggleOutcome => {
-      const before = this.sql.row.get(id);
-      if (!before || before.deleted_at !== null) return undefined;
-      if (this.sql.hasReaction.get(id, emoji, userId)) {
-        this.sql.unreact.run(id, emoji, userId);
-      } else {
-        const emojis = this.sql.emojis.all(id);
-        if (emojis.length >= max && !emojis.some((row) => row.emoji === emoji)) return 'too_many';
-        this.sql.react.run(id, emoji, userId);
-      }
-      const change = this.take();
-      this.sql.reactionsChanged.run(change, id);
-      return this.changed(id, 'reactions', change);
-    });
+    return this.inSavepoint.toggle(id, userId, emoji, max);
   }
 
   lastChange(): number {
