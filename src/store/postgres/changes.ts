@@ -105,6 +105,7 @@ export class PostgresChanges {
     };
     return this.commits.writeChange(alone, {
       statement: (messagesCtes, parameters) => withMessages(kind, messagesCtes, parameters),
+      alone: CHANGE_SQL[kind],
       values,
       read: (row) => {
         const outcome = outcomeOf(kind, row as StatementRow | undefined);

@@ -1,3 +1,4 @@
+// Why this file is long: the group commit is one piece of reasoning (a turn's writes, their order, how each fails alone), kept together with the comments that argue it.
 // The group commit on PostgreSQL: the writes made in one turn of the event loop run together in
 // one transaction on one pooled client, committed on `setImmediate`, and each write's promise
 // settles once that commit has (all of them reject when it fails). One transaction at a time: the
@@ -12,9 +13,11 @@
 // messages and nothing else (a busy room's usual turn) is one statement that takes the ids too:
 // one round trip in all, its own transaction. A change (an edit, a deletion, a reaction toggle) is
 // one statement that is a transaction of its own too (changeStatements.ts); the changes of a turn
-// run after its other writes, one after another, but for the first change of a turn of messages
-// alone, which goes in their statement: a turn of messages and a change is one round trip still.
+// run after its other writes, but for the first change of a turn of messages alone, which goes in
+// their statement: a turn of messages and a change is one round trip still. The changes left, when
+// there are several, run together in one round trip and one transaction (changesTogether.ts).
 import type pg from 'pg';
+import { changesTogether } from './changesTogether.js';
 import { TakenIds } from './messageIds.js';
 import { asUnavailable, rollback, storable, unreachable, type Prepared, type Queryable } from './pool.js';
 
@@ -24,10 +27,12 @@ export type Work<T> = (tx: Queryable) => Promise<T>;
 /** A change: statements each a transaction of their own, on the pool (changeStatements.ts says why one statement is enough). */
 export type ChangeWork<T> = (db: Queryable) => Promise<T>;
 
-/** A change that can also go in the statement that adds its turn's messages (changeStatements.ts, withMessages). */
+/** A change that can also go in a statement with others: its turn's messages' (changeStatements.ts, withMessages), or the turn's other changes' (changesTogether.ts). */
 export interface FoldableChange<T> {
-  /** That statement, from the messages' CTEs and how many parameters they take. */
+  /** The statement with the messages, from their CTEs and how many parameters they take. */
   statement(messagesCtes: string, parameters: number): Prepared;
+  /** Its statement alone, with `values` as its parameters. */
+  alone: Prepared;
   values: readonly unknown[];
   /** Its row there as the write's value; `alone` to run it alone after all (its snapshot was stale). */
   read(row: unknown): { value: T } | 'alone';
@@ -64,6 +69,16 @@ type Write = (
 };
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** A committed change's outcome from its row; undefined when it must run alone after all. A row it cannot read fails that change only. */
+function readChange(fold: FoldableChange<unknown>, row: unknown): Outcome | undefined {
+  try {
+    const read = fold.read(row);
+    return read === 'alone' ? undefined : { ok: true, value: read.value };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
 
 export class GroupCommit {
   private waiting: Write[] = [];
@@ -156,8 +171,17 @@ export class GroupCommit {
         if (unreachable(error)) away = error;
       }
     }
-    // The changes, each a transaction of its own; none is tried once PostgreSQL was found away.
-    for (const write of batch.filter((write) => write.change && !outcomes.has(write))) {
+    // The changes left: several together (one round trip), else (or those that must) each a
+    // transaction of its own; none is tried once PostgreSQL was found away.
+    const left = batch.filter((write) => write.change && !outcomes.has(write));
+    if (away === undefined && left.length > 1 && left.every((write) => write.fold)) {
+      try {
+        await this.together(left, outcomes);
+      } catch (error) {
+        away = error;
+      }
+    }
+    for (const write of left.filter((write) => !outcomes.has(write))) {
       if (away !== undefined) {
         outcomes.set(write, { ok: false, error: away });
         continue;
@@ -194,13 +218,27 @@ export class GroupCommit {
       return;
     }
     writes.forEach((write, i) => outcomes.set(write, { ok: true, value: messages[i]!.result(done.firstId + i) }));
+    const read = readChange(change.fold, done.change);
+    if (read) outcomes.set(change, read);
+  }
+
+  /**
+   * Several changes in one transaction (changesTogether.ts): their outcomes set in `outcomes`, but
+   * for any that must run alone after all. Nothing set when it failed (it kept nothing: each runs
+   * alone next); thrown when PostgreSQL cannot be reached.
+   */
+  private async together(changes: Write[], outcomes: Map<Write, Outcome>): Promise<void> {
+    let rows: unknown[];
     try {
-      const read = change.fold.read(done.change);
-      if (read !== 'alone') outcomes.set(change, { ok: true, value: read.value });
+      rows = await changesTogether(this.pool, changes.map((write) => write.fold!));
     } catch (error) {
-      // A row it cannot read fails that change only: the messages are committed.
-      outcomes.set(change, { ok: false, error });
+      if (unreachable(error)) throw error;
+      return;
     }
+    changes.forEach((write, i) => {
+      const read = readChange(write.fold!, rows[i]);
+      if (read) outcomes.set(write, read);
+    });
   }
 
   /**

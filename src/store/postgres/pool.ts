@@ -21,9 +21,9 @@ export interface Prepared {
 }
 
 /** A parameter as PostgreSQL can take it: NUL, which its text cannot hold, as U+FFFD (see `storable`). */
-function parameter(value: unknown): unknown {
+export function asParameter(value: unknown): unknown {
   if (typeof value === 'string') return value.includes('\u0000') ? value.replaceAll('\u0000', '\ufffd') : value;
-  return Array.isArray(value) ? value.map(parameter) : value;
+  return Array.isArray(value) ? value.map(asParameter) : value;
 }
 
 /**
@@ -35,7 +35,7 @@ function parameter(value: unknown): unknown {
  * and the statements are shared constants.
  */
 export function storable(db: Queryable): Queryable {
-  return { query: (text, values) => db.query(typeof text === 'string' ? text : { ...text }, values?.map(parameter)) };
+  return { query: (text, values) => db.query(typeof text === 'string' ? text : { ...text }, values?.map(asParameter)) };
 }
 
 /** BIGINT (OID 20): ids and millisecond times, all well below 2^53, as numbers rather than strings. */

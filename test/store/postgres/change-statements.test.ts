@@ -1,5 +1,6 @@
 // Changes on PostgreSQL as one statement each (src/store/postgres/changeStatements.ts): how many
-// statements an edit, a deletion, a toggle and a turn of messages with changes take; a toggle that
+// statements an edit, a deletion, a toggle and a turn of messages with changes take (the changes
+// left after the first in one query, changesTogether.ts, failing back to each alone); a toggle that
 // waited for another process's toggle of the same message counts that one's reaction (forced here:
 // the other process's statement held open in a transaction), so the cap on distinct emoji holds and
 // the message sent out lists every reaction, alone or in the statement of its turn's messages; and
@@ -23,19 +24,32 @@ const people = [alice, bob, carol, dave];
 /** The store's own pool (private): the group commit runs its statements on it. */
 const poolOf = (store: PostgresStore) => Reflect.get(store, 'pool') as pg.Pool;
 
-/** The statements `store` sends to PostgreSQL while `work` runs. */
+/** The queries (round trips) `store` sends to PostgreSQL while `work` runs, on any client of its pool (`pool.query` takes one too). */
 async function statementsOf(store: PostgresStore, work: () => Promise<unknown>): Promise<string[]> {
   const pool = poolOf(store);
   const sent: string[] = [];
-  const query = pool.query.bind(pool) as (text: unknown, values?: unknown) => Promise<unknown>;
-  Reflect.set(pool, 'query', (text: string | { text: string }, values?: unknown[]) => {
-    sent.push(typeof text === 'string' ? text : text.text);
-    return query(text, values);
+  const counted = new Set<pg.PoolClient>();
+  const counting = (client: pg.PoolClient | undefined) => {
+    if (!client || counted.has(client)) return;
+    counted.add(client);
+    const query = client.query.bind(client) as (text: unknown, ...rest: unknown[]) => unknown;
+    Reflect.set(client, 'query', (text: string | { text: string }, ...rest: unknown[]) => {
+      sent.push(typeof text === 'string' ? text : text.text);
+      return query(text, ...rest);
+    });
+  };
+  type Done = (error: Error | undefined, client: pg.PoolClient | undefined, release: unknown) => void;
+  const connect = pool.connect.bind(pool) as (done?: Done) => Promise<pg.PoolClient> | undefined;
+  // Both ways pg-pool is asked: a promise (the store's transactions), a callback (pool.query).
+  Reflect.set(pool, 'connect', (done?: Done) => {
+    if (done) return connect((error, client, release) => (counting(client), done(error, client, release)));
+    return connect()!.then((client) => (counting(client), client));
   });
   try {
     await work();
   } finally {
-    Reflect.deleteProperty(pool, 'query');
+    for (const client of counted) Reflect.deleteProperty(client, 'query');
+    Reflect.deleteProperty(pool, 'connect');
   }
   return sent;
 }
@@ -68,7 +82,7 @@ describe.skipIf(!(await postgresForTests()))('changes as one statement each on P
     return client;
   }
 
-  it('sends one statement for an edit, a deletion or a toggle, one for a turn of messages and its first change, one more for each other', async () => {
+  it('sends one statement for an edit, a deletion or a toggle, one for a turn of messages and its first change, one more for the next one', async () => {
     const store = await startProcess();
     const message = await store.addChat({ room: 'lobby', user: alice, data: 'first', ts: 1 });
     expect(await statementsOf(store, () => store.toggleReaction(message.id, bob.id, '👍', 20))).toHaveLength(1);
@@ -91,6 +105,52 @@ describe.skipIf(!(await postgresForTests()))('changes as one statement each on P
     expect(await store.toggleReaction(message.id, dave.id, '👍', 20)).toBeUndefined();
     expect(await store.editMessage({ id: 999, data: 'nobody', at: 6 })).toBeUndefined();
     expect(await store.lastChange()).toBe(6);
+  });
+
+  it('sends the changes of a turn left after its first in one more query, as one transaction, each as if made alone in turn', async () => {
+    const store = await startProcess();
+    const [first, second] = [await store.addChat({ room: 'lobby', user: alice, data: 'first', ts: 1 }), await store.addChat({ room: 'lobby', user: alice, data: 'second', ts: 1 })];
+    const before = await store.lastChange();
+    let outcomes: ChangeOutcome[] = [];
+    const sent = await statementsOf(store, async () => {
+      [, ...outcomes] = await Promise.all([
+        store.addChat({ room: 'lobby', user: bob, data: 'said', ts: 2 }),
+        store.toggleReaction(first.id, bob.id, '👍', 20),
+        store.toggleReaction(first.id, carol.id, '👍', 20),
+        store.editMessage({ id: second.id, data: 'second, fixed', at: 3 }),
+        store.toggleReaction(first.id, bob.id, '👍', 20),
+        store.editMessage({ id: second.id, data: 'second, fixed again', at: 4 }),
+        store.toggleReaction(first.id, dave.id, '🎉', 1),
+      ]);
+    });
+    // The messages and the first change, then the five others in one query.
+    expect(sent).toHaveLength(2);
+    expect(outcomes.slice(0, 5).map((outcome) => (outcome as MessageChange).change)).toEqual([1, 2, 3, 4, 5].map((n) => before + n));
+    expect(outcomes[5]).toBe('too_many');
+    expect((outcomes[3] as MessageChange).message.reactions).toEqual([{ emoji: '👍', count: 1, users: [carol] }]);
+    const [firstNow, secondNow] = await store.roomHistory('lobby', { limit: 2, before: second.id + 1 });
+    expect(secondNow).toMatchObject({ id: second.id, data: 'second, fixed again', change: before + 5 });
+    expect(firstNow).toEqual((outcomes[3] as MessageChange).message);
+
+    // Changes alone in a turn: one query for them all.
+    const alone = await statementsOf(store, () => Promise.all([store.toggleReaction(first.id, dave.id, '👍', 20), store.deleteMessage(second.id, 5), store.editMessage({ id: second.id, data: 'too late', at: 6 })]));
+    expect(alone).toHaveLength(1);
+    expect(await store.lastChange()).toBe(before + 7);
+  });
+
+  it('runs each change of a turn alone when one of them fails together: that one fails, the others are made, no number is lost', async () => {
+    const store = await startProcess();
+    const message = await store.addChat({ room: 'lobby', user: alice, data: 'react to me', ts: 1 });
+    const before = await store.lastChange();
+    const outcomes = await Promise.allSettled([
+      store.toggleReaction(message.id, bob.id, '👍', 20),
+      // Nobody of that id: the reaction's reference to its user fails.
+      store.toggleReaction(message.id, 'cs-nobody', '👍', 20),
+      store.toggleReaction(message.id, carol.id, '👍', 20),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [(outcome.value as MessageChange).change] : []))).toEqual([before + 1, before + 2]);
+    expect((await store.roomHistory('lobby', { limit: 1 }))[0]!.reactions).toEqual([{ emoji: '👍', count: 2, users: [bob, carol] }]);
   });
 
   it('counts a reaction another process committed while its toggle waited: the cap holds, and the list sent out has it', async () => {
