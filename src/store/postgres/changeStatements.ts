@@ -32,6 +32,9 @@ const prepared = (name: string, text: string): Prepared => ({ name, text });
 /** The last change committed, as a statement's snapshot sees it: every change up to it is visible then. */
 export const LAST_CHANGE = 'SELECT last FROM change_ids WHERE one = 1';
 
+/** The counter's lock, which every change takes before anything else and holds until it commits (the argument above). */
+export const LOCK_COUNTER = `${LAST_CHANGE} FOR UPDATE`;
+
 /**
  * What a change statement did: `gone` (no such message, or it is deleted), `stale` (run it again:
  * see above), `refused` (a toggle: a new emoji past the cap; an edit: the text it has already), or
@@ -47,7 +50,7 @@ export type StatementRow = { state: ChangeState; reactions: Omit<ReactionRow, 'm
  * current for it. In that order: `target` joins `counter`, and a row is locked once the join has
  * produced it, so only after `counter` holds its lock.
  */
-const COUNTER = 'counter AS (SELECT last FROM change_ids WHERE one = 1 FOR UPDATE)';
+const COUNTER = `counter AS (${LOCK_COUNTER})`;
 /** The counter locked once `taken` has locked `message_ids` (withMessages). */
 const COUNTER_AFTER_IDS = 'counter AS (SELECT last FROM change_ids, taken WHERE one = 1 FOR UPDATE OF change_ids)';
 const LOCKED = `${COUNTER},

@@ -11,8 +11,8 @@
 // commit from then until this transaction does, so every snapshot is current for every message. A
 // change that says `stale` all the same runs again alone, after the others.
 import pg from 'pg';
-import type { Prepared } from './pool.js';
-import { asParameter } from './pool.js';
+import { LOCK_COUNTER } from './changeStatements.js';
+import { asParameter, type Prepared } from './pool.js';
 
 /** A change as it runs here: its own statement and its values. */
 export interface ChangeStatement {
@@ -22,8 +22,6 @@ export interface ChangeStatement {
 
 /** The change statements each connection has prepared by SQL (PREPARE), by name. */
 const preparedOn = new WeakMap<pg.PoolClient, Set<string>>();
-
-const LOCK_COUNTER = 'SELECT last FROM change_ids WHERE one = 1 FOR UPDATE';
 
 /** A value as an SQL literal; every parameter of a change statement is cast where it is used, so a quoted literal serves for a number too. */
 function literal(value: unknown): string {
