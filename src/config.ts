@@ -23,6 +23,12 @@ export interface Config {
    */
   databaseWaitMs: number;
   /**
+   * With databaseUrl: how long the group commit waits, while writes keep coming, before it takes
+   * the next batch, so that a busy room's messages go in fewer, bigger commits; 0 takes each
+   * turn's writes at once. A write made while the store is otherwise quiet never waits.
+   */
+  commitDelayMs: number;
+  /**
    * Signing secret; undefined means "make one and keep it in dataDir". Several keys, comma-separated,
    * rotate it: the first signs, all of them verify.
    */
@@ -93,6 +99,7 @@ export const DEFAULTS: Config = {
   redisUrl: undefined,
   redisPrefix: 'chat:',
   databaseWaitMs: 30_000,
+  commitDelayMs: 2,
   secret: undefined,
   allowedOrigins: [],
   trustProxy: false,
@@ -233,6 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: redis,
     redisPrefix: redisPrefix(env.REDIS_PREFIX),
     databaseWaitMs: integer(env, 'DATABASE_WAIT_MS', DEFAULTS.databaseWaitMs, 0, 24 * 60 * 60 * 1000),
+    commitDelayMs: integer(env, 'COMMIT_DELAY_MS', DEFAULTS.commitDelayMs, 0, 100),
     secret,
     allowedOrigins: origins(env.ALLOWED_ORIGINS),
     trustProxy: flag(env, 'TRUST_PROXY'),

@@ -62,7 +62,7 @@ async function openStore(config: Config, given: Store | undefined, log: Log): Pr
     waitMs: config.databaseWaitMs,
     onWaiting: (reason: Error, waitedMs: number) => log('store_waiting', { waitedMs, limitMs: config.databaseWaitMs, error: reason.message }),
   };
-  const store = await PostgresStore.open(config.databaseUrl, { searchTimeoutMs: config.searchTimeoutMs, wait });
+  const store = await PostgresStore.open(config.databaseUrl, { searchTimeoutMs: config.searchTimeoutMs, commitDelayMs: config.commitDelayMs, wait });
   try {
     return { store, keys: await loadSharedSecret(config.secret, (candidate) => store.keptKeys(candidate)) };
   } catch (error) {

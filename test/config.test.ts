@@ -33,6 +33,15 @@ describe('MAX_BUFFERED_BYTES', () => {
   });
 });
 
+describe('COMMIT_DELAY_MS', () => {
+  it('defaults to 2 ms, takes 0 (no wait) to 100, and names itself when wrong', () => {
+    expect(loadConfig({}).commitDelayMs).toBe(2);
+    expect(loadConfig({ COMMIT_DELAY_MS: '0' }).commitDelayMs).toBe(0);
+    expect(loadConfig({ COMMIT_DELAY_MS: '100' }).commitDelayMs).toBe(100);
+    for (const bad of ['-1', '101', '1.5', '2ms']) expect(() => loadConfig({ COMMIT_DELAY_MS: bad })).toThrow(/COMMIT_DELAY_MS/);
+  });
+});
+
 describe('DATABASE_URL', () => {
   it('is unset by default (SQLite in DATA_DIR), takes a postgres:// or postgresql:// URL, and names itself otherwise', () => {
     expect(loadConfig({}).databaseUrl).toBeUndefined();

@@ -55,6 +55,8 @@ export interface PostgresOptions {
   wait?: StartWait;
   /** How long a transaction of this process may sit idle before PostgreSQL ends it (IDLE_IN_TRANSACTION_MS; shorter in tests). */
   idleInTransactionMs?: number;
+  /** How long the group commit waits for more writes while they keep coming (COMMIT_DELAY_MS; see groupCommit.ts); none by default. */
+  commitDelayMs?: number;
 }
 
 /** Connections of the main pool unless told otherwise: the commit's one, and reads beside it. */
@@ -87,12 +89,13 @@ export class PostgresStore implements Store {
     private readonly pool: pg.Pool,
     url: string,
     searchTimeoutMs: number,
+    commitDelayMs: number,
   ) {
     // Reads on whichever connection is free, with the parameters PostgreSQL can take (see storable),
     // failing as StoreUnavailable while the server is away.
     const db = reportingOutages(storable(pool));
     this.messages = new Messages(db);
-    this.commits = new GroupCommit(pool, this.messages);
+    this.commits = new GroupCommit(pool, this.messages, commitDelayMs);
     this.reads = new Reads(db);
     this.purge = new RoomPurge(pool);
     this.rooms = new Rooms(db, this.reads, this.purge);
@@ -137,6 +140,7 @@ export class PostgresStore implements Store {
       maxConnections = MAX_CONNECTIONS,
       wait = { waitMs: 0 },
       idleInTransactionMs = IDLE_IN_TRANSACTION_MS,
+      commitDelayMs = 0,
     }: PostgresOptions = {},
   ): Promise<PostgresStore> {
     const pool = openPool(url, { max: maxConnections, idleInTransactionMs, name: 'chat' });
@@ -149,7 +153,7 @@ export class PostgresStore implements Store {
     }
     const problem = await searchLocaleProblem(pool).catch(() => undefined);
     if (problem) process.emitWarning(problem, 'PostgresWarning');
-    const store = new PostgresStore(pool, url, searchTimeoutMs);
+    const store = new PostgresStore(pool, url, searchTimeoutMs, commitDelayMs);
     store.purge.start();
     return store;
   }

@@ -9,7 +9,7 @@ import { ROOT_DIR } from '../../paths.js';
 export const PRODUCT_MAIN = path.join(ROOT_DIR, 'dist/main.js');
 
 /** Settings the product reads from its environment. */
-const SERVER_SETTINGS = /^(PORT|HOST|DATA_DIR|DATABASE_URL|DATABASE_WAIT_MS|REDIS_URL|REDIS_PREFIX|PRESENCE_TIMEOUT_MS|SECRET|ALLOWED_ORIGINS|TRUST_PROXY|HEARTBEAT_MS|HISTORY_LIMIT|MAX_[A-Z_]+|(FRAME_|SIGNIN_|ROOM_|SEARCH_)?RATE_LIMIT|SEARCH_TIMEOUT_MS|HEADERS_TIMEOUT_MS|SESSION_DAYS|QUIET)$/;
+const SERVER_SETTINGS = /^(PORT|HOST|DATA_DIR|DATABASE_URL|DATABASE_WAIT_MS|COMMIT_DELAY_MS|REDIS_URL|REDIS_PREFIX|PRESENCE_TIMEOUT_MS|SECRET|ALLOWED_ORIGINS|TRUST_PROXY|HEARTBEAT_MS|HISTORY_LIMIT|MAX_[A-Z_]+|(FRAME_|SIGNIN_|ROOM_|SEARCH_)?RATE_LIMIT|SEARCH_TIMEOUT_MS|HEADERS_TIMEOUT_MS|SESSION_DAYS|QUIET)$/;
 
 /** This process's environment without any setting the product reads, then `settings`: a server gets only the settings it is given. */
 export function serverEnv(settings: Record<string, string | undefined>): NodeJS.ProcessEnv {

@@ -178,6 +178,37 @@ describe.skipIf(!(await postgresForTests()))('the group commit on PostgreSQL', (
     expect((await store.roomHistory('lobby', { limit: 10 })).map((m) => m.data)).toEqual(['edited']);
   });
 
+  it('under load waits COMMIT_DELAY_MS for more writes before the next batch; a write made while it is quiet waits for none', async () => {
+    const store = await freshPostgresStore({ commitDelayMs: 300 });
+    opened.push(store);
+    await store.addUser(alice, 1);
+    const chat = (data: string) => store.addChat({ room: 'lobby', user: alice, data, ts: 1 });
+    const later = () => new Promise((resolve) => setTimeout(resolve, 5));
+    // Quiet: one write a batch, and the next write, a few milliseconds on, is a batch of its own.
+    await chat('alone');
+    const quiet = chat('quiet 1');
+    await later();
+    await Promise.all([quiet, chat('quiet 2')]);
+    // Busy: a batch of two, then writes made over several turns go together in the next batch.
+    await Promise.all([chat('busy 1'), chat('busy 2')]);
+    const first = chat('then 1');
+    await later();
+    await Promise.all([first, chat('then 2')]);
+    const xmin = await writers(store);
+    expect(xmin.get('quiet 1')).not.toBe(xmin.get('quiet 2'));
+    expect(xmin.get('busy 1')).toBe(xmin.get('busy 2'));
+    expect(xmin.get('then 1')).toBe(xmin.get('then 2'));
+    expect(xmin.get('then 1')).not.toBe(xmin.get('busy 1'));
+    // Without the setting each turn's writes go at once: the same writes are two batches.
+    const plain = await fresh();
+    await Promise.all([plain.addChat({ room: 'lobby', user: alice, data: 'busy 1', ts: 1 }), plain.addChat({ room: 'lobby', user: alice, data: 'busy 2', ts: 1 })]);
+    const one = plain.addChat({ room: 'lobby', user: alice, data: 'then 1', ts: 1 });
+    await later();
+    await Promise.all([one, plain.addChat({ room: 'lobby', user: alice, data: 'then 2', ts: 1 })]);
+    const plainXmin = await writers(plain);
+    expect(plainXmin.get('then 1')).not.toBe(plainXmin.get('then 2'));
+  });
+
   it('commits what waits when the store is closed, and takes no write after', async () => {
     const store = await freshPostgresStore();
     await store.addUser(alice, 1);
