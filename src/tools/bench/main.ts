@@ -223,12 +223,12 @@ async function main(): Promise<number> {
       const order = targetOrder(round);
       for (const { scenario, targets: applicable } of planned) {
         if (scenario.prepare && !preparations.has(scenario.name)) {
-          log(`seeding ${sizes.history.messages.toLocaleString('en')} messages for ${scenario.name}…`);
+          log(`seeding the store for ${scenario.name}…`);
           try {
             const preparation = await scenario.prepare(sizes, options.engines, log);
             preparations.set(scenario.name, preparation);
             seeds[scenario.name] = { messages: preparation.prepared.messages, maxId: preparation.prepared.maxId, seedMs: preparation.seedMs };
-            log(`  seeded in ${(preparation.seedMs / 1000).toFixed(1)} s`);
+            log(`  seeded ${preparation.prepared.messages.toLocaleString('en')} messages in ${(preparation.seedMs / 1000).toFixed(1)} s`);
           } catch (error) {
             preparations.set(scenario.name, undefined);
             seeds[scenario.name] = { error: String(error) };
