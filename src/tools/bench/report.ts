@@ -71,6 +71,18 @@ const COLUMNS: Record<ScenarioName, Column[]> = {
     { key: 'historyP50Ms', label: 'history page p50', format: millis },
     { key: 'historyP99Ms', label: 'history page p99', format: millis },
   ],
+  replay: [
+    { key: 'quietP50Ms', label: 'echo p50 quiet', format: millis },
+    { key: 'quietP99Ms', label: 'echo p99 quiet', format: millis },
+    { key: 'replayEchoP50Ms', label: 'echo p50 in replay', format: millis },
+    { key: 'replayEchoP99Ms', label: 'echo p99 in replay', format: millis },
+    { key: 'replayEchoMaxMs', label: 'echo max in replay', format: millis },
+    { key: 'echoP99OverQuiet', label: 'p99 in replay ÷ quiet', format: ratio },
+    { key: 'replayEchoes', label: 'echoes in replay', format: count },
+    { key: 'replayMs', label: 'replay', format: seconds },
+    { key: 'replayedPerSecond', label: 'replayed/s', format: count },
+    { key: 'serverCpuUsPerReplayed', label: 'server CPU/replayed', format: micros },
+  ],
   ...CLUSTER_COLUMNS,
 };
 
@@ -83,6 +95,7 @@ const PER_ROUND: Record<ScenarioName, Column[]> = {
   idle: [COLUMNS.idle[0]!],
   signin: [COLUMNS.signin[0]!],
   history: [COLUMNS.history[1]!, COLUMNS.history[3]!],
+  replay: [COLUMNS.replay[3]!],
   ...CLUSTER_PER_ROUND,
 };
 

@@ -8,12 +8,13 @@ import { fanOut, latency, manySenders } from './messageScenarios.js';
 import { pgHistory, preparePgHistory } from './pgHistory.js';
 import { pgWrites } from './pgWritesScenario.js';
 import { publishes } from './publishesScenario.js';
+import { replay } from './replayScenario.js';
 import type { Preparation, RunContext, RunResult } from './run.js';
 import { prepareHistory } from './seed.js';
 import type { Sizes } from './sizes.js';
 import { SINGLE_TARGETS, type TargetName } from './targets.js';
 
-export const SCENARIOS = ['fan-out', 'changes', 'latency', 'many-senders', 'idle', 'signin', 'history', 'publishes', 'pg-writes', 'pg-history'] as const;
+export const SCENARIOS = ['fan-out', 'changes', 'latency', 'many-senders', 'idle', 'signin', 'history', 'replay', 'publishes', 'pg-writes', 'pg-history'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface Scenario {
@@ -83,6 +84,15 @@ export const SCENARIO_LIST: Scenario[] = [
       `${n(s.messages)} stored messages; ${s.requests} × GET / signed in, then ${s.requests} WebSocket history pages of ${s.pageSize} before a random id`,
     run: history,
     prepare: (sizes, _engines, log) => prepareHistory(sizes.history.messages, log),
+  },
+  {
+    name: 'replay',
+    targets: ['product'],
+    describe: ({ replay: s }) =>
+      `${n(s.messages)} stored messages; 1 bystander chats one at a time (${s.intervalMs} ms after each echo): ${n(s.quietEchoes)} echoes quiet, then while a reader resumes ${n(s.backlog)} behind`,
+    run: replay,
+    // A store of its own, not history's million: a resume replays only the end of it.
+    prepare: (sizes, _engines, log) => prepareHistory(sizes.replay.messages, log),
   },
   {
     name: 'publishes',

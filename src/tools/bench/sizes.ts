@@ -21,6 +21,12 @@ export interface Sizes {
   publishes: { few: number; many: number; messages: number };
   /** Senders each alone in a room of their own, each with `window` chats unanswered, for `seconds` after `warmUpSeconds`. */
   pgWrites: { senders: number; window: number; warmUpSeconds: number; seconds: number };
+  /**
+   * A store of `messages` lobby messages; a reader resumes `backlog` behind the newest while a
+   * bystander chats one at a time, `intervalMs` after each echo: `quietEchoes` timed with nobody
+   * replaying first, then as many as the replay lasts for.
+   */
+  replay: { messages: number; backlog: number; intervalMs: number; quietEchoes: number };
   /** Handshakes in flight while the clients of the message scenarios connect. */
   handshakes: number;
   /** Upper bound for one scenario run, start to stop; a run over it fails. */
@@ -39,6 +45,8 @@ export const FULL: Sizes = {
   history: { messages: 1_000_000, requests: 1000, pageSize: 50, warmUpMs: 3000 },
   publishes: { few: 10, many: 500, messages: 200 },
   pgWrites: { senders: 200, window: 4, warmUpSeconds: 2, seconds: 5 },
+  // Past the burst (10,000) the allowance of 5,000 a second paces it: about 8 s of replay.
+  replay: { messages: 60_000, backlog: 50_000, intervalMs: 20, quietEchoes: 200 },
   handshakes: 100,
   runTimeoutMs: 300_000,
   stallMs: 10_000,
@@ -53,6 +61,7 @@ export const SMOKE: Sizes = {
   history: { messages: 20_000, requests: 20, pageSize: 50, warmUpMs: 100 },
   publishes: { few: 4, many: 20, messages: 20 },
   pgWrites: { senders: 10, window: 2, warmUpSeconds: 0.2, seconds: 0.5 },
+  replay: { messages: 3000, backlog: 2500, intervalMs: 5, quietEchoes: 10 },
   handshakes: 50,
   runTimeoutMs: 60_000,
   stallMs: 5000,
