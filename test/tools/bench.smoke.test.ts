@@ -20,6 +20,7 @@ const EXPECTED: Record<string, string[]> = {
   idle: ALL,
   signin: ['product'],
   history: ['product'],
+  replay: ['product'],
 };
 
 interface Run {
@@ -72,6 +73,9 @@ describe('npm run bench', () => {
     const changes = result.runs.find((r) => r.scenario === 'changes')!;
     expect(changes.metrics.deliveries).toBe(changes.metrics.frames! * changes.metrics.clients!);
     expect(changes.metrics.changeFrames).toBeGreaterThan(0);
+    // The whole backlog was replayed before the reader's list.
+    const replay = result.runs.find((r) => r.scenario === 'replay')!;
+    expect(replay.metrics.replayed).toBe(replay.metrics.backlog);
     expect(result.summary).toMatchObject({ lost: 0, failedRuns: 0 });
     expect(stdout).toMatch(/\ntargets met \d+ of \d+[^\n]*\nmessages lost 0, failed runs 0\nPASS: nothing lost, every run completed \(timings never change the exit status\)\n$/);
   });
