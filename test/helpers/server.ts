@@ -122,9 +122,9 @@ export interface SpawnedServer {
   output: () => string;
 }
 
-/** The built server (`dist/main.js`) as its own process, for signals and crashes. */
-export async function spawnServer(env: Record<string, string>): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, [PRODUCT_MAIN], {
+/** The built server (`dist/main.js`) as its own process, for signals and crashes; `nodeFlags` go before it (`node <flags> dist/main.js`). */
+export async function spawnServer(env: Record<string, string>, nodeFlags: readonly string[] = []): Promise<SpawnedServer> {
+  const child = spawn(process.execPath, [...nodeFlags, PRODUCT_MAIN], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

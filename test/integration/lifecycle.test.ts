@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../src/shared/protocol/index.js';
 import { TestClient } from '../helpers/client.js';
 import { signIn, spawnServer, tempDataDir } from '../helpers/server.js';
+import { until } from '../helpers/wait.js';
 
 describe('running as a process', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)(
@@ -47,6 +48,26 @@ describe('running as a process', () => {
 
   it('refuses to start on a bad setting, naming the variable', async () => {
     await expect(spawnServer({ DATA_DIR: tempDataDir(), PORT: 'eighty' })).rejects.toThrow(/PORT must be a whole number/);
+  });
+
+  it('starts with V8 flags on its command line (a memory limit, say), and its worker threads search and checkpoint under them', async () => {
+    const server = await spawnServer({ DATA_DIR: tempDataDir() }, ['--max-old-space-size=512', '--max-semi-space-size=32']);
+    try {
+      const alice = await signIn(server.url, 'Alice');
+      const a = await TestClient.ready(server.wsUrl, alice.cookie);
+      a.send({ type: 'chat', data: 'flagged haystack' });
+      const said = await a.nextOfType('chat');
+      // The search worker answers (the message is indexed within a second or so).
+      const found = async () => {
+        const response = await fetch(`${server.url}/search?q=haystack`, { headers: { cookie: alice.cookie } });
+        return ((await response.json()) as { id: number }[]).map((hit) => hit.id);
+      };
+      await until('the message found by search', found, (ids) => ids.includes(said.id));
+      await a.close();
+    } finally {
+      server.child.kill('SIGTERM');
+      expect((await server.exited).code).toBe(0);
+    }
   });
 
   it('answers /healthz while running', async () => {

@@ -1,7 +1,7 @@
-// The flags a worker thread of the SQLite store starts with: the process's own, less those a worker
-// refuses or must not take. `--input-type=module` would apply to the workers' CommonJS source; the
-// profiling flags (`--cpu-prof`, `--perf-basic-prof`, `--heap-prof`: BENCH_NODE_OPTIONS) are the
-// process's alone, and a Worker given them fails to start (ERR_WORKER_INVALID_EXEC_ARGV).
-const PROCESS_ONLY = ['--input-type', '--cpu-prof', '--perf-', '--heap-prof', '--prof'];
-
-export const workerExecArgv = (): string[] => process.execArgv.filter((arg) => !PROCESS_ONLY.some((flag) => arg.startsWith(flag)));
+// The flags a worker thread of the SQLite store starts with: none. Its code is a CommonJS string
+// that loads better-sqlite3 by absolute path, so it needs none of the process's flags, and many
+// refuse it: a Worker given V8 or per-process flags (`node --max-old-space-size=512 dist/main.js`,
+// the profilers' `--cpu-prof` and `--perf-basic-prof` in BENCH_NODE_OPTIONS) fails to start
+// (ERR_WORKER_INVALID_EXEC_ARGV), and `--input-type=module` would apply to its CommonJS source.
+// V8's flags are the process's anyway: the workers run under them all the same.
+export const workerExecArgv = (): string[] => [];
