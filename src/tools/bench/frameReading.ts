@@ -1,6 +1,6 @@
 // Reading server frames without parsing them: a frame's type from its leading bytes (every server
 // here writes `{"type":"…"` first), the users in a list or presence frame by counting braces, a
-// chat's sequence number from its `data`. Only a frame in another shape is parsed.
+// chat's sequence number from its `data` and its id. Only a frame in another shape is parsed.
 
 /** What a frame is, from its first bytes. */
 export const Kind = {
@@ -141,4 +141,12 @@ export function countOf(data: Buffer): number {
 export function seqOf(data: Buffer): number {
   const at = data.indexOf(DATA_KEY);
   return at < 0 ? -1 : numberAt(data, at + DATA_KEY.length);
+}
+
+const ID_KEY = Buffer.from('"id":');
+
+/** A chat frame's message id (the first `"id":`: the product writes it right after `type`); -1 when there is none. */
+export function idOf(data: Buffer): number {
+  const at = data.indexOf(ID_KEY);
+  return at < 0 ? -1 : numberAt(data, at + ID_KEY.length);
 }

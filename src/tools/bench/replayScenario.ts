@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { PEOPLE_LAZY, PRESENCE_BATCH, SINCE_PARAM } from '../../shared/protocol/index.js';
 import { signIn } from '../kit/http.js';
 import { sleep } from '../kit/wait.js';
-import { seqOf } from './frameReading.js';
+import { idOf, seqOf } from './frameReading.js';
 import { BenchClient, ClientGroup, chatText } from './generator.js';
 import { GENERATOR_BOUND, peakRss, Window, type RunContext, type RunResult } from './run.js';
 import { latencySummary, Samples } from './stats.js';
@@ -19,17 +19,6 @@ import { latencySummary, Samples } from './stats.js';
 const WARM_UP = 50;
 /** An echo later than this fails the run. */
 const ECHO_TIMEOUT_MS = 10_000;
-const ID_KEY = Buffer.from('"id":');
-
-/** A chat frame's message id (the first `"id":`, the product writes it after `type`); -1 when none. */
-function idOf(data: Buffer): number {
-  const at = data.indexOf(ID_KEY);
-  if (at < 0) return -1;
-  let n = 0;
-  let digits = 0;
-  for (let i = at + ID_KEY.length; i < data.length && data[i]! >= 0x30 && data[i]! <= 0x39; i++, digits++) n = n * 10 + (data[i]! - 0x30);
-  return digits === 0 ? -1 : n;
-}
 
 export async function replay(ctx: RunContext): Promise<RunResult> {
   const prepared = ctx.prepared;
