@@ -84,6 +84,9 @@ export class Hub implements ChatContext {
   readonly publishAfter = <T>(connection: Connection, write: Promise<T>, event: (result: T) => BusEvent | undefined, ref?: string): void => {
     // Seen to at once, so that a failure while an earlier announcement still waits is not "unhandled".
     write.catch(() => {});
+    // The flush queued now, behind the store's commit (queued by the write): announced between the
+    // two, the message goes out on this very turn rather than a flush queued after the commit.
+    this.options.flusher.schedule();
     // One line for the whole process, in the order the writes were made, which is the order of
     // their ids: members hear of messages in id order, whoever sent them.
     this.announcing = this.announcing.then(async () => {

@@ -36,9 +36,8 @@ class KeptPeer implements Peer {
   }
 }
 
-/** A hub as the server makes one; the outbox's end of turn is left out (these peers write at once). */
-function hubOn(store: SqliteStore, bus: Bus): Hub {
-  const flusher: Flusher = { schedule: () => {}, flush: () => {} };
+/** A hub as the server makes one; the outbox's end of turn is left out (these peers write at once) unless given. */
+function hubOn(store: SqliteStore, bus: Bus, flusher: Flusher = { schedule: () => {}, flush: () => {} }): Hub {
   const hub: Hub = new Hub({
     store,
     bus,
@@ -105,6 +104,37 @@ describe('the hub', () => {
     await nextTurn();
     expect(alicePeer.chats()).toEqual(['said before', 'said just now']);
     expect(bobPeer.chats()).toEqual(['said before', 'said just now']);
+  });
+
+  it('has the outbox flush behind the commit, so a chat goes out on the very turn it is committed', async () => {
+    const store = open(tempDataDir());
+    const bobPeer = new KeptPeer();
+    // As the outbox does: one flush at a time, on setImmediate. What each flush found delivered by then:
+    const flushes: boolean[] = [];
+    let scheduled = false;
+    const flusher: Flusher = {
+      schedule: () => {
+        if (scheduled) return;
+        scheduled = true;
+        setImmediate(() => {
+          scheduled = false;
+          flushes.push(bobPeer.chats().includes('on this turn'));
+        });
+      },
+      flush: () => {},
+    };
+    const hub = hubOn(store, new InProcessBus(), flusher);
+    const alice = hub.connect(new KeptPeer(), await person(store, 'Alice'));
+    hub.connect(bobPeer, await person(store, 'Bob'));
+    for (let i = 0; i < 3; i++) await nextTurn();
+    flushes.length = 0;
+    hub.receive(alice, JSON.stringify({ type: 'chat', data: 'on this turn' }));
+    await alice.handling;
+    await nextTurn();
+    await nextTurn();
+    expect(bobPeer.chats()).toContain('on this turn');
+    // The first flush after the send has it: a flush queued only once it was announced would be a turn later.
+    expect(flushes[0]).toBe(true);
   });
 
   it('gives connections ids that no other hub gives, even one loaded as a module of its own (another process)', async () => {
