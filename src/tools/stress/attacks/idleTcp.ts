@@ -22,6 +22,8 @@ interface Held {
   openedAt: number;
   /** The status the server answered (or its first line), if it sent anything. */
   answer?: string;
+  /** How long after connecting the answer came. */
+  answeredAfterMs?: number;
   error?: string;
   closedAfterMs?: number;
 }
@@ -35,6 +37,7 @@ function hold(context: Context, local: string | undefined, half: boolean): Promi
   socket.on('data', (chunk: Buffer) => {
     const line = chunk.toString('latin1').split('\r\n')[0] ?? '';
     held.answer ??= /^HTTP\/1\.\d (\d{3})/.exec(line)?.[1] ?? line;
+    held.answeredAfterMs ??= Date.now() - held.openedAt;
   });
   socket.on('error', (error: NodeJS.ErrnoException) => (held.error ??= error.code ?? error.message));
   return new Promise((resolve) => {
@@ -76,9 +79,13 @@ export async function idleTcp(context: Context): Promise<Outcome> {
   for (const held of all) held.socket.destroy();
 
   const failed = idle.filter((held) => held.error !== undefined && held.answer === undefined);
+  // Past the cap the answer comes at once; one let in may be answered too, when it times out (408).
+  const refusedAtOnce = (held: Held) => held.answer !== undefined && (held.answeredAfterMs ?? 0) < timeoutMs / 2;
   const refused = new Map<string, number>();
-  for (const held of idle) if (held.answer !== undefined) count(refused, held.answer);
-  const admitted = idle.filter((held) => held.answer === undefined && held.error === undefined);
+  for (const held of idle) if (refusedAtOnce(held)) count(refused, held.answer!);
+  const admitted = idle.filter((held) => !refusedAtOnce(held) && !(held.error !== undefined && held.answer === undefined));
+  const timedOutAnswers = new Map<string, number>();
+  for (const held of admitted) if (held.answer !== undefined) count(timedOutAnswers, held.answer);
   const closed = admitted.filter((held) => held.closedAfterMs !== undefined);
   const halfAnswers = new Map<string, number>();
   for (const held of halves) count(halfAnswers, held.closedAfterMs === undefined ? 'still open' : (held.answer ?? 'closed, no answer'));
@@ -88,6 +95,7 @@ export async function idleTcp(context: Context): Promise<Outcome> {
     tried: `${n} TCP connections sending nothing and ${HALF_REQUESTS} sending half a request, from one address (opened in ${seconds(openMs)})`,
     happened:
       `${admitted.length} let in, ${closed.length} of them closed by the server after ${spread(closed.map((held) => held.closedAfterMs ?? 0))}` +
+      `${timedOutAnswers.size ? ` (answered ${tally(timedOutAnswers)})` : ''}` +
       `${stillOpen ? `, ${stillOpen} still open at the end` : ''}; past the cap of ${cap}: ${tally(refused)}` +
       `${failed.length ? `, ${failed.length} failed to connect` : ''}; GET /healthz while full: ${whileFull}; ` +
       `half requests: ${tally(halfAnswers)} after ${spread(halves.flatMap((held) => (held.closedAfterMs === undefined ? [] : [held.closedAfterMs])))}`,
