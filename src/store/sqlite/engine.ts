@@ -71,15 +71,16 @@ export class SqliteEngine {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
-      // Statement journals in memory: inside a turn's batch each write keeps the pages it changes
-      // there (a change's savepoint too), and past 64 KiB (16 chats) SQLite moved them to a temp
-      // file it made and deleted again for that batch, which cost a busy turn up to half its time.
-      db.pragma('temp_store = MEMORY');
       // Checkpoints run on a worker thread, not inside a commit on the event loop (see checkpointer.ts).
       db.pragma('wal_autocheckpoint = 0');
       // When the log starts over after a checkpoint, a file grown past the limit is cut back to it.
       db.pragma(`journal_size_limit = ${walLimitBytes}`);
       migrate(db);
+      // Statement journals in memory: inside a turn's batch each write keeps the pages it changes
+      // there, and the indexing's savepoint, where FTS5 merges, passed 64 KiB, which SQLite moved
+      // to a temp file made and deleted again batch after batch. After the migrations, whose
+      // one-off sorts over a whole old file keep spilling to disk rather than into memory.
+      db.pragma('temp_store = MEMORY');
     } catch (error) {
       db.close();
       throw error;
