@@ -78,12 +78,13 @@ export async function idleTcp(context: Context): Promise<Outcome> {
   await until(() => all.every((held) => held.closedAfterMs !== undefined), Math.min(timeoutMs * 1.3 + 2000, sizes.attackMs * 1.5), 50);
   for (const held of all) held.socket.destroy();
 
-  const failed = idle.filter((held) => held.error !== undefined && held.answer === undefined);
+  const failedToConnect = (held: Held) => held.error !== undefined && held.answer === undefined;
+  const failed = idle.filter(failedToConnect);
   // Past the cap the answer comes at once; one let in may be answered too, when it times out (408).
   const refusedAtOnce = (held: Held) => held.answer !== undefined && (held.answeredAfterMs ?? 0) < timeoutMs / 2;
   const refused = new Map<string, number>();
   for (const held of idle) if (refusedAtOnce(held)) count(refused, held.answer!);
-  const admitted = idle.filter((held) => !refusedAtOnce(held) && !(held.error !== undefined && held.answer === undefined));
+  const admitted = idle.filter((held) => !refusedAtOnce(held) && !failedToConnect(held));
   const timedOutAnswers = new Map<string, number>();
   for (const held of admitted) if (held.answer !== undefined) count(timedOutAnswers, held.answer);
   const closed = admitted.filter((held) => held.closedAfterMs !== undefined);
