@@ -18,8 +18,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const todayUtc = Math.floor(Date.now() / DAY_MS) * DAY_MS;
 /** 23:30 UTC three days ago: the day before in New York's evening, the next morning in Shanghai. */
 const lateOld = todayUtc - 3 * DAY_MS + 23.5 * 60 * 60 * 1000;
-/** Noon UTC yesterday. */
-const noonYesterday = todayUtc - DAY_MS + 12 * 60 * 60 * 1000;
 const OLD = ['old 0', 'old 1', 'old 2'];
 const YESTERDAY = ['yesterday 0', 'yesterday 1', 'yesterday 2', 'yesterday 3', 'yesterday 4'];
 
@@ -33,7 +31,7 @@ async function seedEarlierDays(chat: ServerFixture): Promise<void> {
         store.addUser(author, lateOld - 1000);
         store.beginBatch();
         OLD.forEach((data, i) => store.addChat({ room: LOBBY, user: author, data, ts: lateOld + i * 1000 }));
-        YESTERDAY.forEach((data, i) => store.addChat({ room: LOBBY, user: author, data, ts: noonYesterday + i * 1000 }));
+        YESTERDAY.forEach((data, i) => store.addChat({ room: LOBBY, user: author, data, ts: yesterday + i * 1000 }));
         store.commitBatch();
       } finally {
         store.close();
@@ -45,13 +43,16 @@ async function seedEarlierDays(chat: ServerFixture): Promise<void> {
 /** A day as `YYYY-MM-DD` in a time zone. */
 const dayIn = (ts: number, timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ts);
 
+/** The day before `now`'s in a time zone, as `YYYY-MM-DD`. */
+function yesterdayIn(timeZone: string, now = Date.now()): string {
+  const [y, m, d] = dayIn(now, timeZone).split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d - 1)).toISOString().slice(0, 10);
+}
+
 /** The date line a message of `ts` should have above it, for a reader in `timeZone`: its day, and "Today", "Yesterday" or `date`. */
 function expectedLine(ts: number, timeZone: string, lang: Lang, now = Date.now()): string {
   const day = dayIn(ts, timeZone);
-  const today = dayIn(now, timeZone);
-  const [y, m, d] = today.split('-').map(Number) as [number, number, number];
-  const yesterday = new Date(Date.UTC(y, m - 1, d - 1)).toISOString().slice(0, 10);
-  const label = day === today ? translate(lang, 'messages.today') : day === yesterday ? translate(lang, 'messages.yesterday') : 'date';
+  const label = day === dayIn(now, timeZone) ? translate(lang, 'messages.today') : day === yesterdayIn(timeZone, now) ? translate(lang, 'messages.yesterday') : 'date';
   return `— ${day} ${label}`;
 }
 
@@ -78,6 +79,21 @@ const readers = [
   { locale: 'zh-CN', lang: 'zh-CN', timeZone: 'Asia/Shanghai' },
 ] as const;
 
+/**
+ * A time in the middle of what is yesterday for every reader, whatever the hour of the run: New
+ * York's and Shanghai's days overlap by 11 hours at least (noon UTC yesterday is still today in
+ * New York until 05:00 UTC, and those messages then went under today's line).
+ */
+function yesterdayForEveryReader(now = Date.now()): number {
+  const hours: number[] = [];
+  for (let h = 48; h > 0; h--) {
+    const ts = now - h * 3_600_000;
+    if (readers.every(({ timeZone }) => dayIn(ts, timeZone) === yesterdayIn(timeZone, now))) hours.push(ts);
+  }
+  return hours[Math.floor(hours.length / 2)]!;
+}
+const yesterday = yesterdayForEveryReader();
+
 async function openLobby(chat: ServerFixture, people: People, reader: (typeof readers)[number]) {
   const who = await chat.signIn('Reader');
   const person = await people.launch({ locale: reader.locale, timezoneId: reader.timeZone });
@@ -97,7 +113,7 @@ describeInChromium('date lines between days, in Chromium', () => {
         expect(await lines(person.page, reader.lang)).toEqual([
           expectedLine(lateOld, reader.timeZone, reader.lang),
           ...OLD,
-          expectedLine(noonYesterday, reader.timeZone, reader.lang),
+          expectedLine(yesterday, reader.timeZone, reader.lang),
           ...YESTERDAY,
         ]);
         expect(person.pageErrors).toEqual([]);
@@ -118,7 +134,7 @@ describeInChromium('date lines between days, in Chromium', () => {
       const before = [
         expectedLine(lateOld, reader.timeZone, reader.lang),
         ...OLD,
-        expectedLine(noonYesterday, reader.timeZone, reader.lang),
+        expectedLine(yesterday, reader.timeZone, reader.lang),
         ...YESTERDAY,
         expectedLine(said.ts, reader.timeZone, reader.lang),
         'said today',
@@ -135,7 +151,7 @@ describeInChromium('date lines between days, in Chromium', () => {
       const after = [
         expectedLine(lateOld, reader.timeZone, reader.lang, tomorrow),
         ...OLD,
-        expectedLine(noonYesterday, reader.timeZone, reader.lang, tomorrow),
+        expectedLine(yesterday, reader.timeZone, reader.lang, tomorrow),
         ...YESTERDAY,
         expectedLine(said.ts, reader.timeZone, reader.lang, tomorrow),
         'said today',
@@ -175,7 +191,7 @@ describeInChromium('date lines between days, in Chromium', () => {
         expect(await lines(page, reader.lang)).toEqual([
           expectedLine(lateOld, reader.timeZone, reader.lang),
           ...OLD,
-          expectedLine(noonYesterday, reader.timeZone, reader.lang),
+          expectedLine(yesterday, reader.timeZone, reader.lang),
           ...YESTERDAY,
           `— ${dayIn(Date.now(), reader.timeZone)} ${translate(reader.lang, 'messages.today')}`,
           ...saidToday,
