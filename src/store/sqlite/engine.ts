@@ -1,3 +1,4 @@
+// Why this file is long: it is the store's one synchronous face, passing each call through to the module of its concern, with the connection's settings, batches and closing that span them all.
 // The SQLite engine: opens the file and sets up the connection, brings the schema to the latest
 // version (migrations.ts), and answers for the store through one module per concern: messages,
 // rooms and memberships, read markers, search, users and sessions. Its calls are synchronous, as
