@@ -87,7 +87,7 @@ function worstPublishes(records: RunRecord[]): { carried: number; all: number; f
 const OTHER_PUBLISHES = 0.1;
 const STORED_PER_SECOND = 5000;
 
-export function clusterTargets(records: RunRecord[], ratioOf: (label: string) => number): TargetResult[] {
+export function clusterTargets(records: RunRecord[], ratioOf: (spec: RatioSpec) => number): TargetResult[] {
   const judged = (label: string, value: number, format: Format, pass: (v: number) => boolean): TargetResult => ({
     label,
     value: format(value),
@@ -95,8 +95,8 @@ export function clusterTargets(records: RunRecord[], ratioOf: (label: string) =>
   });
   const publishes = worstPublishes(records);
   return [
-    judged('fan-out: server CPU per delivery, two processes (PostgreSQL + Redis) ≤ 1.3× one', ratioOf(FAN_OUT.label), ratio, (v) => v <= 1.3),
-    judged('latency: p99, clients over two processes ≤ 1.5× one', ratioOf(LATENCY.label), ratio, (v) => v <= 1.5),
+    judged('fan-out: server CPU per delivery, two processes (PostgreSQL + Redis) ≤ 1.3× one', ratioOf(FAN_OUT), ratio, (v) => v <= 1.3),
+    judged('latency: p99, clients over two processes ≤ 1.5× one', ratioOf(LATENCY), ratio, (v) => v <= 1.5),
     {
       label: 'publishes: at most one Redis PUBLISH per stored message, each carried once, few or many recipients',
       value: Number.isFinite(publishes.few) ? `${times(publishes.few)} with few, ${times(publishes.many)} with many` : '–',
