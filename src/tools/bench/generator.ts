@@ -1,8 +1,8 @@
-// The load generator's clients: real `ws` clients that count what they receive without parsing
-// it (frameReading.ts reads what each frame is from its bytes).
+// The load generator's clients: lean WebSocket clients (benchSocket.ts) that count what they
+// receive without parsing it (frameReading.ts reads what each frame is from its bytes).
 import { performance } from 'node:perf_hooks';
-import { WebSocket } from 'ws';
 import { pool, range } from '../kit/wait.js';
+import { BenchSocket } from './benchSocket.js';
 import { countListUsers, countOf, frameKind, Kind, presenceChange } from './frameReading.js';
 
 /** Filler that makes a benchmark chat about as long as a typical chat line. */
@@ -13,7 +13,10 @@ export function chatText(seq: number, room = 'lobby'): string {
   return `{"type":"chat","room":"${room}","data":"${seq} ${FILLER}","ref":"${seq}"}`;
 }
 
-/** What a scenario does with frames; everything else is only counted. */
+/**
+ * What a scenario does with frames; everything else is only counted. A frame's `data` is only
+ * valid during the call (the generator reads every socket into one buffer).
+ */
 export interface Sink {
   chat?(client: BenchClient, data: Buffer): void;
   /** An `edited`, `reactions` or `deleted` frame. */
@@ -64,7 +67,7 @@ export class ClientGroup {
   }
 
   closeAll(): void {
-    for (const client of this.clients) client.ws.terminate();
+    for (const client of this.clients) client.socket.terminate();
   }
 }
 
@@ -76,7 +79,9 @@ export interface OpenOptions {
 
 /** One WebSocket connection of the load generator. */
 export class BenchClient {
-  readonly ws: WebSocket;
+  readonly socket: BenchSocket;
+  /** When the opening handshake completed, in performance.now() time (NaN until then). */
+  openedAt = NaN;
   frames = 0;
   chats = 0;
   /** `edited`, `reactions` and `deleted` frames. */
@@ -92,6 +97,8 @@ export class BenchClient {
   private onReady: (() => void) | undefined;
   /** Resolves once the lobby `list` has arrived; rejects if the connection ends or times out first. */
   readonly whenReady: Promise<void>;
+  /** Resolves once the opening handshake has completed (never, if it fails: see whenReady). */
+  readonly whenOpen: Promise<void>;
 
   constructor(
     readonly group: ClientGroup,
@@ -100,39 +107,47 @@ export class BenchClient {
   ) {
     const url = new URL(wsUrl);
     for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
-    this.ws = new WebSocket(url, {
-      perMessageDeflate: false,
-      skipUTF8Validation: true,
-      handshakeTimeout: options.readyTimeoutMs ?? 60_000,
-      ...(options.cookie ? { headers: { cookie: options.cookie } } : {}),
-    });
     this.counts = group.clients.length % group.presenceSample === 0;
     group.clients.push(this);
+    let opened = () => {};
+    this.whenOpen = new Promise<void>((resolve) => (opened = resolve));
+    let failed: (error: Error) => void = () => {};
     this.whenReady = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no lobby list in time')), options.readyTimeoutMs ?? 60_000);
       this.onReady = () => {
         clearTimeout(timer);
         resolve();
       };
-      this.ws.on('message', (data: Buffer) => this.receive(data));
-      this.ws.on('error', (error) => {
+      failed = (error) => {
         clearTimeout(timer);
         reject(error);
-      });
-      this.ws.on('close', (code, reason) => {
-        this.closed = { code, reason: reason.toString() };
-        clearTimeout(timer);
-        reject(new Error(`closed with ${code} ${reason.toString()} before the lobby list`));
-      });
+      };
     });
+    this.socket = new BenchSocket(
+      url,
+      {
+        open: () => {
+          this.openedAt = performance.now();
+          opened();
+        },
+        message: (data) => this.receive(data),
+        error: (error) => failed(error),
+        close: (code, reason) => {
+          this.closed = { code, reason };
+          failed(new Error(`closed with ${code} ${reason} before the lobby list`));
+        },
+      },
+      {
+        handshakeTimeoutMs: options.readyTimeoutMs ?? 60_000,
+        ...(options.cookie ? { headers: { cookie: options.cookie } } : {}),
+      },
+    );
     // Rejections after "ready" have nobody waiting: they are recorded in `closed` instead.
     this.whenReady.catch(() => undefined);
   }
 
   send(text: string): boolean {
-    if (this.ws.readyState !== WebSocket.OPEN) return false;
-    this.ws.send(text);
-    return true;
+    return this.socket.send(text);
   }
 
   private receive(data: Buffer): void {

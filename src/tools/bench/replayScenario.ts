@@ -89,7 +89,6 @@ export async function replay(ctx: RunContext): Promise<RunResult> {
   upTo = lastId;
   since = upTo - backlog;
   const measured = new Window(target);
-  let openedAt = NaN;
   const resuming = new BenchClient(group, target.wsUrl, {
     cookie: readerAccount.cookie,
     query: { ...query, [SINCE_PARAM]: String(since) },
@@ -98,13 +97,11 @@ export async function replay(ctx: RunContext): Promise<RunResult> {
   reader = resuming;
   // The replay runs from the reader's socket being open to its lobby list; the bystander keeps
   // chatting all that while (an echo sent before the list counts, however late it comes back).
-  const opened = new Promise<void>((resolve) => resuming.ws.once('open', () => resolve()));
-  resuming.ws.once('open', () => (openedAt = performance.now()));
   const failure: { error?: unknown } = {};
   const ended = resuming.whenReady.catch((error: unknown) => {
     failure.error = error ?? new Error('the reader failed');
   });
-  await Promise.race([opened, ended]);
+  await Promise.race([resuming.whenOpen, ended]);
   const during = new Samples(1024);
   while (!resuming.ready && failure.error === undefined) {
     during.push(await echo());
@@ -113,7 +110,7 @@ export async function replay(ctx: RunContext): Promise<RunResult> {
   await ended;
   if (failure.error !== undefined) throw failure.error instanceof Error ? failure.error : new Error(String(failure.error));
   const figures = measured.stop(resuming.readyAt);
-  const replayMs = resuming.readyAt - openedAt;
+  const replayMs = resuming.readyAt - resuming.openedAt;
 
   const calm = latencySummary(quiet.values());
   const busy = latencySummary(during.values());
