@@ -7,6 +7,8 @@ export const WS_PATH = '/ws/chat';
 export const CloseCode = {
   /** Server going away: shutdown. */
   GOING_AWAY: 1001,
+  /** A frame the other side should never have sent (a client closes with it on a broken frame). */
+  PROTOCOL_ERROR: 1002,
   /** A binary frame. */
   UNSUPPORTED_DATA: 1003,
   /** Kept sending past the rate limit. */
@@ -19,6 +21,10 @@ export const CloseCode = {
   MESSAGE_TOO_BIG: 1009,
   /** This process missed too much to send it live (a long bus outage): reconnect and resume with `since`. */
   SERVICE_RESTART: 1012,
+  /** Reported, never sent: a close frame that carried no code. */
+  NO_STATUS: 1005,
+  /** Reported, never sent: the connection ended without a close frame. */
+  ABNORMAL: 1006,
   /** No valid identity cookie: the browser goes to /signin. */
   INVALID_USER: 4001,
   /** The client's address is blocked by a moderator for now: the page says so and does not reconnect at once. */

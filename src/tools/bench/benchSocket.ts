@@ -6,16 +6,16 @@
 // opening handshake, unmasked server frames, ping/pong, the closing handshake.
 import { createHash, randomBytes } from 'node:crypto';
 import net from 'node:net';
+import { CloseCode } from '../../shared/protocol/index.js';
+import { headerLength, writeTextHeader } from '../../transport/frame.js';
 
 /** RFC 6455's GUID, hashed with the client's key into `Sec-WebSocket-Accept`. */
 const HANDSHAKE_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const HEADERS_END = Buffer.from('\r\n\r\n');
 
-export const Opcode = { CONTINUATION: 0x0, TEXT: 0x1, BINARY: 0x2, CLOSE: 0x8, PING: 0x9, PONG: 0xa } as const;
+const Opcode = { CONTINUATION: 0x0, TEXT: 0x1, BINARY: 0x2, CLOSE: 0x8, PING: 0x9, PONG: 0xa } as const;
 const FIN = 0x80;
 const MASKED = 0x80;
-/** Close codes: no code in the close frame, and the connection lost without one (as `ws` reports them). */
-export const CloseCode = { NORMAL: 1000, PROTOCOL_ERROR: 1002, NO_STATUS: 1005, ABNORMAL: 1006 } as const;
 
 /**
  * Filled by whichever connection reads next: the callback runs before the next read, and whatever
@@ -101,18 +101,12 @@ export class BenchSocket {
 
   private write(opcode: number, payload: Buffer): void {
     const size = payload.length;
-    const lengthBytes = size < 126 ? 0 : size < 65536 ? 2 : 8;
-    const frame = Buffer.allocUnsafe(2 + lengthBytes + 4 + size);
+    // A client frame is a server frame's header (the length, as frame.ts writes it) with its own
+    // opcode, the mask bit and the masking key after it.
+    const frame = Buffer.allocUnsafe(headerLength(size) + 4 + size);
+    const at = writeTextHeader(frame, size);
     frame[0] = FIN | opcode;
-    if (lengthBytes === 0) frame[1] = MASKED | size;
-    else if (lengthBytes === 2) {
-      frame[1] = MASKED | 126;
-      frame.writeUInt16BE(size, 2);
-    } else {
-      frame[1] = MASKED | 127;
-      frame.writeBigUInt64BE(BigInt(size), 2);
-    }
-    const at = 2 + lengthBytes;
+    frame[1]! |= MASKED;
     this.mask.copy(frame, at);
     for (let i = 0; i < size; i++) frame[at + 4 + i] = payload[i]! ^ this.mask[i & 3]!;
     this.socket.write(frame);
