@@ -2,6 +2,7 @@
 // the group commit. A turn's writes run at once inside one transaction (so reads in the same turn
 // see them, on the one connection) and are committed together on `setImmediate`, or earlier when
 // the outbox is about to write (`commitPending`); each write's promise settles with that commit.
+// A turn's reads share one transaction too (ended before its first write), for SQLite's locks.
 import type {
   ChatMessage,
   Conversation,
@@ -57,7 +58,7 @@ export class SqliteStore implements Store {
 
   constructor(dataDir: string, options: SqliteOptions = {}) {
     this.engine = new SqliteEngine(dataDir, options);
-    this.moderation = new SqliteModeration(this.engine.database, (run) => this.write(run), (room) => this.engine.forgetRoom(room));
+    this.moderation = new SqliteModeration(this.engine.database, this.read, (run) => this.write(run), (room) => this.engine.forgetRoom(room));
     this.changes = new SqliteChanges(this.engine.database, (room) => this.engine.forgetRoom(room));
   }
 
@@ -74,15 +75,15 @@ export class SqliteStore implements Store {
   }
 
   async lastChange(): Promise<number> {
-    return this.changes.lastChange();
+    return this.read(() => this.changes.lastChange());
   }
 
   async changesSince(after: number, upToId: number, rooms: string[], dmsOf?: string): Promise<MessageChange[]> {
-    return this.changes.since(after, upToId, rooms, dmsOf);
+    return this.read(() => this.changes.since(after, upToId, rooms, dmsOf));
   }
 
   async changesBetween(after: number, upTo: number, limit: number): Promise<MessageChange[]> {
-    return this.changes.between(after, upTo, limit);
+    return this.read(() => this.changes.between(after, upTo, limit));
   }
 
   /** A file on this machine: there is nothing to be out of reach of. */
@@ -105,13 +106,27 @@ export class SqliteStore implements Store {
     for (const write of waiting) write.resolve();
   }
 
+  /** The turn's transaction is committed on `setImmediate` (or by `commitPending` before that). */
+  private commitLater(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(this.commitNow);
+  }
+
+  /**
+   * Runs a read in this turn's transaction (opened for it when none is): the turn's reads take
+   * SQLite's locks once, not once each (see SqliteEngine.beginReading).
+   */
+  private readonly read = <T>(run: () => T): T => {
+    this.engine.beginReading();
+    this.commitLater();
+    return run();
+  };
+
   /** Runs a write in this turn's transaction; resolves with its result once that is committed. */
   private write<T>(run: () => T): Promise<T> {
     this.engine.beginBatch();
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(this.commitNow);
-    }
+    this.commitLater();
     let result: T;
     try {
       result = run();
@@ -127,15 +142,15 @@ export class SqliteStore implements Store {
   }
 
   async getUser(id: string): Promise<StoredUser | undefined> {
-    return this.engine.getUser(id);
+    return this.read(() => this.engine.getUser(id));
   }
 
   async listRooms(): Promise<Room[]> {
-    return this.engine.listRooms();
+    return this.read(() => this.engine.listRooms());
   }
 
   async findRoom(name: string): Promise<Room | undefined> {
-    return this.engine.findRoom(name);
+    return this.read(() => this.engine.findRoom(name));
   }
 
   createRoom(name: string, createdAt: number, createdBy?: string, isPrivate = false): Promise<Room | undefined> {
@@ -143,11 +158,11 @@ export class SqliteStore implements Store {
   }
 
   async findRoomByKey(key: string): Promise<Room | undefined> {
-    return this.engine.findRoomByKey(key);
+    return this.read(() => this.engine.findRoomByKey(key));
   }
 
   async findRooms(query: RoomQuery): Promise<Room[]> {
-    return this.engine.findRooms(query);
+    return this.read(() => this.engine.findRooms(query));
   }
 
   archiveRoom(name: string, at: number): Promise<boolean> {
@@ -167,48 +182,48 @@ export class SqliteStore implements Store {
   }
 
   async roomHistory(room: string, page: Page): Promise<ChatMessage[]> {
-    return this.engine.roomHistory(room, page);
+    return this.read(() => this.engine.roomHistory(room, page));
   }
 
   async dmHistory(userId: string, otherId: string, page: Page): Promise<DirectMessage[]> {
-    return this.engine.dmHistory(userId, otherId, page);
+    return this.read(() => this.engine.dmHistory(userId, otherId, page));
   }
 
   // Synchronous reads between two commits: the change number and the page see the same state.
   async roomPage(room: string, page: Page): Promise<HistoryPage<ChatMessage>> {
-    return { change: this.changes.lastChange(), messages: this.engine.roomHistory(room, page) };
+    return this.read(() => ({ change: this.changes.lastChange(), messages: this.engine.roomHistory(room, page) }));
   }
 
   async dmPage(userId: string, otherId: string, page: Page): Promise<HistoryPage<DirectMessage>> {
-    return { change: this.changes.lastChange(), messages: this.engine.dmHistory(userId, otherId, page) };
+    return this.read(() => ({ change: this.changes.lastChange(), messages: this.engine.dmHistory(userId, otherId, page) }));
   }
 
   async lastMessageId(): Promise<number> {
-    return this.engine.lastMessageId();
+    return this.read(() => this.engine.lastMessageId());
   }
 
   async messagesSince(since: number, rooms: string[], dmsOf?: string, limit?: number): Promise<StoredMessage[]> {
-    return this.engine.messagesSince(since, rooms, dmsOf, limit);
+    return this.read(() => this.engine.messagesSince(since, rooms, dmsOf, limit));
   }
 
   async messagesBetween(after: number, upTo: number, limit: number): Promise<StoredMessage[]> {
-    return this.engine.messagesBetween(after, upTo, limit);
+    return this.read(() => this.engine.messagesBetween(after, upTo, limit));
   }
 
   async roomsOf(userId: string): Promise<string[]> {
-    return this.engine.roomsOf(userId);
+    return this.read(() => this.engine.roomsOf(userId));
   }
 
   async joinedRooms(userId: string): Promise<Room[]> {
-    return this.engine.joinedRooms(userId);
+    return this.read(() => this.engine.joinedRooms(userId));
   }
 
   async isMember(userId: string, room: string): Promise<boolean> {
-    return this.engine.isMember(userId, room);
+    return this.read(() => this.engine.isMember(userId, room));
   }
 
   async membersOf(room: string): Promise<string[]> {
-    return this.engine.membersOf(room);
+    return this.read(() => this.engine.membersOf(room));
   }
 
   addMembership(userId: string, room: string, joinedAt: number): Promise<boolean> {
@@ -220,7 +235,7 @@ export class SqliteStore implements Store {
   }
 
   async conversationsOf(userId: string, limit: number): Promise<User[]> {
-    return this.engine.conversationsOf(userId, limit);
+    return this.read(() => this.engine.conversationsOf(userId, limit));
   }
 
   markRead(userId: string, about: Conversation, id: number): Promise<boolean> {
@@ -228,7 +243,7 @@ export class SqliteStore implements Store {
   }
 
   async unreadOf(userId: string): Promise<UnreadEntry[]> {
-    return this.engine.unreadOf(userId);
+    return this.read(() => this.engine.unreadOf(userId));
   }
 
   search(text: string, scope: SearchScope, limit: number): Promise<SearchResult[]> {
@@ -236,7 +251,7 @@ export class SqliteStore implements Store {
   }
 
   async nameHolder(key: string, liveAfter: number): Promise<NameHolder | undefined> {
-    return this.engine.nameHolder(key, liveAfter);
+    return this.read(() => this.engine.nameHolder(key, liveAfter));
   }
 
   signInByName(signIn: NameSignIn): Promise<NameSignInOutcome> {
@@ -248,11 +263,11 @@ export class SqliteStore implements Store {
   }
 
   async getSession(id: string): Promise<StoredSession | undefined> {
-    return this.engine.getSession(id);
+    return this.read(() => this.engine.getSession(id));
   }
 
   async hasSessions(userId: string): Promise<boolean> {
-    return this.engine.hasSessions(userId);
+    return this.read(() => this.engine.hasSessions(userId));
   }
 
   endSession(id: string, at: number): Promise<void> {
@@ -264,11 +279,11 @@ export class SqliteStore implements Store {
   }
 
   async sessionsOf(userId: string, liveAfter: number): Promise<SessionInfo[]> {
-    return this.engine.accountChanges.sessionsOf(userId, liveAfter);
+    return this.read(() => this.engine.accountChanges.sessionsOf(userId, liveAfter));
   }
 
   async passwordHashOf(userId: string): Promise<string | undefined> {
-    return this.engine.accountChanges.passwordHashOf(userId);
+    return this.read(() => this.engine.accountChanges.passwordHashOf(userId));
   }
 
   setPassword(userId: string, passwordHash: string, keepSession: string | undefined, at: number): Promise<void> {
@@ -284,6 +299,8 @@ export class SqliteStore implements Store {
   }
 
   async sweep(now: number, maxAgeMs: number): Promise<SweepCounts> {
+    // Its own transactions, which it skips inside another one.
+    this.engine.endReading();
     return this.engine.sweep(now, maxAgeMs);
   }
 

@@ -1,6 +1,6 @@
 // Moderation on SQLite (../moderation.ts, schema version 4): roles, removed people, blocked
-// addresses, locked rooms, last sign-in addresses and the log. Reads answer at once on the one
-// connection; writes go through the store's group commit (`write`), like every other write.
+// addresses, locked rooms, last sign-in addresses and the log. Reads answer at once, in the turn's
+// transaction (`read`); writes go through the store's group commit (`write`), like every other write.
 import type Database from 'better-sqlite3';
 import type { StoredMessage } from '../../shared/protocol/index.js';
 import {
@@ -20,6 +20,8 @@ import { MESSAGE_COLUMNS, toMessage, type MessageRow } from '../rows.js';
 
 /** Runs a write in the turn's transaction; resolves once it is committed (SqliteStore.write). */
 export type Write = <T>(run: () => T) => Promise<T>;
+/** Runs a read in the turn's transaction (SqliteStore.read). */
+export type Read = <T>(run: () => T) => T;
 
 interface RemovedRow {
   user_id: string;
@@ -33,6 +35,7 @@ export class SqliteModeration implements ModerationStore {
 
   constructor(
     db: Database.Database,
+    private readonly read: Read,
     private readonly write: Write,
     /** A room's latest page, kept in memory, holds a deleted message: drop it. */
     private readonly forgetRoom: (room: string) => void,
@@ -78,7 +81,7 @@ export class SqliteModeration implements ModerationStore {
   }
 
   async roleOf(userId: string): Promise<Role | undefined> {
-    return this.sql.roleOf.get(userId)?.role;
+    return this.read(() => this.sql.roleOf.get(userId)?.role);
   }
 
   setRole(userId: string, role: Role | undefined, at: number): Promise<void> {
@@ -86,7 +89,7 @@ export class SqliteModeration implements ModerationStore {
   }
 
   async staff(): Promise<StaffMember[]> {
-    return this.sql.staff.all().map((row) => ({ user: { id: row.id, name: row.name, image: row.image }, role: row.role, grantedAt: row.granted_at }));
+    return this.read(() => this.sql.staff.all().map((row) => ({ user: { id: row.id, name: row.name, image: row.image }, role: row.role, grantedAt: row.granted_at })));
   }
 
   ownFreshSite(userId: string, at: number): Promise<boolean> {
@@ -94,8 +97,10 @@ export class SqliteModeration implements ModerationStore {
   }
 
   async message(id: number): Promise<StoredMessage | undefined> {
-    const row = this.sql.message.get(id);
-    return row && toMessage(row);
+    return this.read(() => {
+      const row = this.sql.message.get(id);
+      return row && toMessage(row);
+    });
   }
 
   remove({ userId, key, name }: { userId: string; key: string; name: string }, at: number): Promise<void> {
@@ -107,12 +112,14 @@ export class SqliteModeration implements ModerationStore {
   }
 
   async removedByKey(key: string): Promise<RemovedPerson | undefined> {
-    const row = this.sql.removedByKey.get(key);
-    return row && toRemoved(row);
+    return this.read(() => {
+      const row = this.sql.removedByKey.get(key);
+      return row && toRemoved(row);
+    });
   }
 
   async removedPeople(): Promise<RemovedPerson[]> {
-    return this.sql.removedPeople.all().map(toRemoved);
+    return this.read(() => this.sql.removedPeople.all().map(toRemoved));
   }
 
   block(address: string, until: number, at: number): Promise<void> {
@@ -124,11 +131,11 @@ export class SqliteModeration implements ModerationStore {
   }
 
   async blockedUntil(address: string, now: number): Promise<number | undefined> {
-    return this.sql.blockedUntil.get(address, now)?.until;
+    return this.read(() => this.sql.blockedUntil.get(address, now)?.until);
   }
 
   async blocks(now: number): Promise<AddressBlock[]> {
-    return this.sql.blocks.all(now).map((row) => ({ address: row.address, until: row.until, blockedAt: row.blocked_at }));
+    return this.read(() => this.sql.blocks.all(now).map((row) => ({ address: row.address, until: row.until, blockedAt: row.blocked_at })));
   }
 
   lock(room: string, at: number): Promise<boolean> {
@@ -140,7 +147,7 @@ export class SqliteModeration implements ModerationStore {
   }
 
   async lockedRooms(): Promise<RoomLock[]> {
-    return this.sql.lockedRooms.all().map((row) => ({ room: row.room, lockedAt: row.locked_at }));
+    return this.read(() => this.sql.lockedRooms.all().map((row) => ({ room: row.room, lockedAt: row.locked_at })));
   }
 
   noteAddress(userId: string, address: string, at: number): Promise<void> {
@@ -148,7 +155,7 @@ export class SqliteModeration implements ModerationStore {
   }
 
   async lastAddress(userId: string): Promise<string | undefined> {
-    return this.sql.lastAddress.get(userId)?.address;
+    return this.read(() => this.sql.lastAddress.get(userId)?.address);
   }
 
   record(entry: NewLogEntry): Promise<void> {
@@ -156,6 +163,6 @@ export class SqliteModeration implements ModerationStore {
   }
 
   async log(before: number | undefined, limit: number): Promise<LogEntry[]> {
-    return this.sql.log.all(before ?? Number.MAX_SAFE_INTEGER, limit).map(toLogEntry);
+    return this.read(() => this.sql.log.all(before ?? Number.MAX_SAFE_INTEGER, limit).map(toLogEntry));
   }
 }

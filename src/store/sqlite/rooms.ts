@@ -16,6 +16,8 @@ export class Rooms {
   private readonly transactions;
   /** The open rooms, as last read; cleared by whatever changes it. */
   private list: Readonly<Room>[] | undefined;
+  /** The lobby as read once: it is never archived, deleted or changed (every UPDATE spares it). */
+  private lobby: Readonly<Room> | undefined;
 
   constructor(
     db: Database.Database,
@@ -132,8 +134,8 @@ export class Rooms {
   }
 
   joinedRooms(userId: string): Room[] {
-    const lobby = this.findRoom(LOBBY);
-    return [...(lobby ? [lobby] : []), ...this.statements.joinedRooms.all(userId, LOBBY).map(toRoom)];
+    this.lobby ??= Object.freeze(this.findRoom(LOBBY));
+    return [...(this.lobby ? [{ ...this.lobby }] : []), ...this.statements.joinedRooms.all(userId, LOBBY).map(toRoom)];
   }
 
   isMember(userId: string, room: string): boolean {
