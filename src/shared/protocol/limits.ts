@@ -15,17 +15,18 @@ export const TYPING_THROTTLE_MS = 2000;
 
 /**
  * Presence changes (`join`, `left`, `presence`) go out at most once per interval per room, so a
- * burst of arrivals costs each member one write per interval rather than one per arrival. The
- * interval grows with the room, since each flush writes to every member: 50 ms up to 500
- * connections, 500 ms at 5,000, at most 2 s.
+ * burst of arrivals costs each member one write per interval rather than one per arrival. Each
+ * flush writes to every member, so past 200 connections (BIG_ROOM, where the page shows a number
+ * rather than names) the interval grows with the room: a room's presence then costs at most 4,000
+ * socket writes a second, whatever its size (1.25 s at 5,000 connections, at most 2 s).
  */
 export const PRESENCE_FLUSH_MS = 50;
-export const PRESENCE_FLUSH_MS_PER_MEMBER = 0.1;
+export const PRESENCE_WRITES_PER_SECOND = 4000;
 export const PRESENCE_FLUSH_MAX_MS = 2000;
 
 /** How long a room of this many connections waits between presence flushes. */
 export function presenceInterval(members: number): number {
-  return Math.min(PRESENCE_FLUSH_MAX_MS, Math.max(PRESENCE_FLUSH_MS, members * PRESENCE_FLUSH_MS_PER_MEMBER));
+  return Math.min(PRESENCE_FLUSH_MAX_MS, Math.max(PRESENCE_FLUSH_MS, (members * 1000) / PRESENCE_WRITES_PER_SECOND));
 }
 
 /**
