@@ -103,10 +103,11 @@ export function createUpgradeHandler(options: UpgradeOptions) {
     if (!options.accepting()) return refuse(socket, 503, 'Service Unavailable');
     void (async () => {
       try {
-        if (!(await caps.admit(clientAddress(req, options.trustProxy), socket))) return socket.destroyed ? undefined : refuse(socket, 429, 'Too Many Requests');
+        const address = clientAddress(req, options.trustProxy);
+        if (!(await caps.admit(address, socket))) return socket.destroyed ? undefined : refuse(socket, 429, 'Too Many Requests');
         // Stopping began while the cap was asked: the closing sockets are counted already.
         if (!options.accepting()) return refuse(socket, 503, 'Service Unavailable');
-        options.wss.handleUpgrade(req, socket, head, (ws) => upgraded(options, perUser, url, req, socket, ws));
+        options.wss.handleUpgrade(req, socket, head, (ws) => upgraded(options, perUser, { url, req, address }, socket, ws));
       } catch (error) {
         options.log('upgrade_failed', { error: String(error) });
         socket.destroy();
@@ -116,7 +117,8 @@ export function createUpgradeHandler(options: UpgradeOptions) {
 }
 
 /** The handshake is done: the identity, the per-user cap, then the socket handed to the chat. */
-function upgraded(options: UpgradeOptions, perUser: ConnectionCap, url: URL, req: IncomingMessage, socket: Duplex, ws: WebSocket): void {
+function upgraded(options: UpgradeOptions, perUser: ConnectionCap, request: { url: URL; req: IncomingMessage; address: string }, socket: Duplex, ws: WebSocket): void {
+  const { url, req, address } = request;
   options.wss.emit('connection', ws, req);
   // Frames that come while the identity is read wait, in order, for the connection to exist.
   const early: { data: RawData; isBinary: boolean }[] = [];
@@ -127,7 +129,7 @@ function upgraded(options: UpgradeOptions, perUser: ConnectionCap, url: URL, req
     try {
       const [identified, blocked] = await Promise.all([
         options.identity.identify(req),
-        options.blockedUntil(clientAddress(req, options.trustProxy)),
+        options.blockedUntil(address),
       ]);
       if (ws.readyState !== WebSocket.OPEN) return;
       // After the handshake, so that the page can tell this apart and say so (an upgrade's status it cannot read).

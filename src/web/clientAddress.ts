@@ -28,7 +28,8 @@ function ipv6Groups(address: string): number[] | undefined {
  * A key maps to itself.
  */
 export function addressKey(address: string): string {
-  if (address.endsWith('::/64')) return address;
+  // An IPv4 address (or `unknown`), most of them: no colon, nothing to fold.
+  if (!address.includes(':') || address.endsWith('::/64')) return address;
   const groups = ipv6Groups(address);
   if (!groups) return address;
   const isMapped = groups.slice(0, 5).every((group) => group === 0) && groups[5] === 0xffff;

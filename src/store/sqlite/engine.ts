@@ -57,8 +57,8 @@ export class SqliteEngine {
   /** The checkpoint worker found the log over its limit while a batch was open: empty it after the commit. */
   private truncateDue = false;
   private readonly purge: RoomPurge;
-  /** BEGIN and COMMIT, prepared once, for `beginReading`. */
-  private readonly readTransaction: { begin: Database.Statement; end: Database.Statement };
+  /** BEGIN and COMMIT, prepared once (exec parses them again each time). */
+  private readonly transaction: { begin: Database.Statement; commit: Database.Statement };
   /** The open transaction has only read so far (beginReading). */
   private readOnly = false;
 
@@ -90,6 +90,7 @@ export class SqliteEngine {
       db.close();
       throw error;
     }
+    this.transaction = { begin: db.prepare('BEGIN'), commit: db.prepare('COMMIT') };
     this.checkpointer = new Checkpointer(this.file, (reason) => {
       if (!db.open) return;
       db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
@@ -106,7 +107,6 @@ export class SqliteEngine {
     this.searchIndex.start();
     this.accountSweep = new AccountSweep(db);
     this.purge.start();
-    this.readTransaction = { begin: db.prepare('BEGIN'), end: db.prepare('COMMIT') };
   }
 
   addUser(user: User, createdAt: number): void {
@@ -166,7 +166,7 @@ export class SqliteEngine {
    */
   beginReading(): void {
     if (this.db.inTransaction) return;
-    this.readTransaction.begin.run();
+    this.transaction.begin.run();
     this.readOnly = true;
   }
 
@@ -175,13 +175,13 @@ export class SqliteEngine {
    * writer's commit (`npm run admin`), and SQLite refuses to write on a snapshot not the newest.
    */
   endReading(): void {
-    if (this.readOnly && this.db.inTransaction) this.readTransaction.end.run();
+    if (this.readOnly && this.db.inTransaction) this.transaction.commit.run();
     this.readOnly = false;
   }
 
   beginBatch(): void {
     this.endReading();
-    if (!this.db.inTransaction) this.db.exec('BEGIN');
+    if (!this.db.inTransaction) this.transaction.begin.run();
   }
 
   /** Whether a batch is open (a transaction waiting for its commit). */
@@ -193,7 +193,7 @@ export class SqliteEngine {
     this.readOnly = false;
     if (!this.db.inTransaction) return;
     try {
-      this.db.exec('COMMIT');
+      this.transaction.commit.run();
     } catch (error) {
       // Undone, whatever the failure (a COMMIT refused for a deferred constraint leaves the
       // transaction open, and the next batch would join it): nothing of it may be answered from memory.
