@@ -31,6 +31,24 @@ describe('a turn of reads', () => {
     }
   });
 
+  it('lets the store’s own upkeep write after another connection committed since the turn’s reads (search indexing)', async () => {
+    const dir = tempDataDir();
+    const store = open(dir);
+    await store.addUser(alice, Date.now());
+    await store.addChat({ room: 'lobby', user: alice, data: 'the weather today', ts: Date.now() });
+    const admin = new Database(path.join(dir, 'chat.db'));
+    try {
+      // One turn: a read, another writer's commit, then a search, which first indexes what is new.
+      const read = store.getUser(alice.id);
+      admin.prepare('INSERT INTO users (id, name, image, created_at) VALUES (?, ?, ?, ?)').run('bob-id', 'Bob', 2, Date.now());
+      const found = store.search('weather', { rooms: ['lobby'] }, 10);
+      expect((await read)?.name).toBe('Alice');
+      expect((await found).map((result) => result.data)).toEqual(['the weather today']);
+    } finally {
+      admin.close();
+    }
+  });
+
   it('leaves no transaction open once a turn that only read is over', async () => {
     const store = open(tempDataDir());
     await store.addUser(alice, Date.now());

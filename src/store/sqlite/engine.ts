@@ -99,11 +99,11 @@ export class SqliteEngine {
 
     this.messages = new Messages(db);
     this.reads = new Reads(db, this.messages);
-    this.purge = new RoomPurge(db);
+    this.purge = new RoomPurge(db, () => this.endReading());
     this.rooms = new Rooms(db, this.reads, this.messages, this.purge);
     this.accounts = new Accounts(db, this.reads);
     this.accountChanges = new AccountChanges(db, this.accounts, this.messages);
-    this.searchIndex = new Search(db, this.file, searchTimeoutMs);
+    this.searchIndex = new Search(db, this.file, searchTimeoutMs, () => this.endReading());
     this.searchIndex.start();
     this.accountSweep = new AccountSweep(db);
     this.purge.start();
@@ -171,8 +171,9 @@ export class SqliteEngine {
   }
 
   /**
-   * Ends a transaction that has only read, before writes: its snapshot may predate another
-   * writer's commit (`npm run admin`), and SQLite refuses to write on a snapshot not the newest.
+   * Ends a transaction that has only read, before writes (a batch's, the sweep's, the search
+   * index's, the purge's): its snapshot may predate another writer's commit (`npm run admin`), and
+   * SQLite refuses to write on a snapshot not the newest.
    */
   endReading(): void {
     if (this.readOnly && this.db.inTransaction) this.transaction.commit.run();
@@ -322,6 +323,8 @@ export class SqliteEngine {
 
   sweep(now: number, maxAgeMs: number): SweepCounts {
     if (!this.db.open) return { sessions: 0, users: 0, more: false };
+    // Its own transactions, which it skips inside another one.
+    this.endReading();
     return this.accountSweep.sweep(now, maxAgeMs);
   }
 

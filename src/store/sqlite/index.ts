@@ -299,8 +299,6 @@ export class SqliteStore implements Store {
   }
 
   async sweep(now: number, maxAgeMs: number): Promise<SweepCounts> {
-    // Its own transactions, which it skips inside another one.
-    this.engine.endReading();
     return this.engine.sweep(now, maxAgeMs);
   }
 

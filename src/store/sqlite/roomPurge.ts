@@ -15,7 +15,11 @@ export class RoomPurge {
   /** Whether a deleted room may still have messages or a row (true until a pass finds none). */
   private pending = true;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    /** Ends the turn's reads before the purge writes (SqliteEngine.endReading). */
+    private readonly endReading: () => void,
+  ) {
     this.statements = {
       deletedRooms: db.prepare<[], { name: string }>('SELECT name FROM rooms WHERE deleted_at IS NOT NULL ORDER BY deleted_at'),
       // The chunk's reactions first (the same messages: the first `limit` of the room by id).
@@ -56,6 +60,7 @@ export class RoomPurge {
   /** Deletes up to `limit` messages of deleted rooms, and the rows of those left empty; how many messages. */
   purge(limit = PURGE_CHUNK): number {
     this.pending = true;
+    this.endReading();
     return this.transactions.purge(limit);
   }
 }

@@ -38,6 +38,8 @@ export class Search {
     private readonly db: Database.Database,
     file: string,
     timeoutMs: number,
+    /** Ends the turn's reads before indexing writes (SqliteEngine.endReading). */
+    private readonly endReading: () => void,
   ) {
     this.worker = new SearchWorker(file, { timeoutMs, queueLength: SEARCH_QUEUE_LENGTH });
     this.statements = {
@@ -83,6 +85,7 @@ export class Search {
    * statement; returns how many. Runs on open (after a crash), and a bounded catch-up before each search.
    */
   indexPending(limit = Infinity): number {
+    this.endReading();
     return this.transactions.indexPending(limit);
   }
 
