@@ -1,3 +1,4 @@
+// Why this file is long: it is the whole `Store` interface over the engine, one short method per call, each a read or a write of the turn's transaction.
 // The SQLite store as the server uses it: the `Store` interface over the synchronous engine, with
 // the group commit. A turn's writes run at once inside one transaction (so reads in the same turn
 // see them, on the one connection) and are committed together on `setImmediate`, or earlier when
