@@ -4,6 +4,9 @@
 // they go as one simple query, several statements that PostgreSQL runs as one transaction: the
 // counter's lock first, then each change's own statement (changeStatements.ts) by EXECUTE, prepared
 // on the connection the first time it runs one of that kind (PREPARE: planned once, as alone).
+// A turn of messages alone goes first in the same query when it has several changes (`lead`: the
+// statement that takes their ids, which locks `message_ids` before the counter, as every
+// transaction does: messageIds.ts), so that the whole turn is one round trip and one commit.
 //
 // Why none of them can be `stale` here: under READ COMMITTED each statement takes its snapshot
 // when it starts, and here they all start once the first statement holds the counter's lock, which
@@ -23,33 +26,45 @@ export interface ChangeStatement {
 /** The change statements each connection has prepared by SQL (PREPARE), by name. */
 const preparedOn = new WeakMap<pg.PoolClient, Set<string>>();
 
-/** A value as an SQL literal; every parameter of a change statement is cast where it is used, so a quoted literal serves for a number too. */
-function literal(value: unknown): string {
+/** An array's element in PostgreSQL's array syntax: quoted, its backslashes and quotes escaped. */
+const element = (value: unknown): string => (value === null || value === undefined ? 'NULL' : `"${String(value).replace(/[\\"]/g, '\\$&')}"`);
+
+/**
+ * A value as an SQL literal; every parameter of these statements is cast where it is used, so a
+ * quoted literal serves for a number or an array too (arrays of numbers, text and nulls: the messages' columns).
+ */
+export function literal(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
-  return pg.escapeLiteral(String(asParameter(value)));
+  const stored = asParameter(value);
+  return pg.escapeLiteral(Array.isArray(stored) ? `{${stored.map(element).join(',')}}` : String(stored));
 }
 
 /**
- * Runs `changes` in one transaction, in order, and answers each one's row once it is committed.
- * Rejects when the query failed; then nothing of it was kept (the connection is dropped, as it
- * may hold a statement prepared half-way), and each change can run alone as before.
+ * Runs `lead` (when given), then `changes`, in one transaction, in order, and answers each one's
+ * first row once it is committed. Rejects when the query failed; then nothing of it was kept (the
+ * connection is dropped, as it may hold a statement prepared half-way), and each write can run
+ * alone as before.
  */
-export async function changesTogether(pool: pg.Pool, changes: readonly ChangeStatement[]): Promise<unknown[]> {
+export async function changesTogether(pool: pg.Pool, changes: readonly ChangeStatement[], lead?: ChangeStatement): Promise<{ lead: unknown; changes: unknown[] }> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
+    const statements = lead ? [lead, ...changes] : changes;
     const known = preparedOn.get(client) ?? new Set<string>();
-    const toPrepare = [...new Map(changes.filter((change) => !known.has(change.alone.name)).map((change) => [change.alone.name, change.alone])).values()];
+    const toPrepare = [...new Map(statements.filter((one) => !known.has(one.alone.name)).map((one) => [one.alone.name, one.alone])).values()];
     const name = (statement: Prepared) => `together_${statement.name}`;
+    const execute = (one: ChangeStatement) => `EXECUTE ${name(one.alone)}(${one.values.map(literal).join(', ')})`;
     const text = [
       ...toPrepare.map((statement) => `PREPARE ${name(statement)} AS ${statement.text}`),
+      ...(lead ? [execute(lead)] : []),
       LOCK_COUNTER,
-      ...changes.map((change) => `EXECUTE ${name(change.alone)}(${change.values.map(literal).join(', ')})`),
+      ...changes.map(execute),
     ].join(';\n');
     const results = (await client.query(text)) as unknown as pg.QueryResult[];
     for (const statement of toPrepare) known.add(statement.name);
     preparedOn.set(client, known);
-    return results.slice(-changes.length).map((result) => result.rows[0]);
+    // Before the changes' results: the counter's lock's, and before it the lead's.
+    return { lead: lead ? results[results.length - changes.length - 2]?.rows[0] : undefined, changes: results.slice(-changes.length).map((result) => result.rows[0]) };
   } catch (error) {
     broken = error instanceof Error ? error : new Error(String(error));
     throw error;

@@ -13,15 +13,15 @@
 // messages and nothing else (a busy room's usual turn) is one statement that takes the ids too:
 // one round trip in all, its own transaction. A change (an edit, a deletion, a reaction toggle) is
 // one statement that is a transaction of its own too (changeStatements.ts); the changes of a turn
-// run after its other writes, but for the first change of a turn of messages alone, which goes in
-// their statement: a turn of messages and a change is one round trip still. The changes left, when
-// there are several, run together in one round trip and one transaction (changesTogether.ts).
+// run after its other writes, in one round trip and one transaction when there are several
+// (changesTogether.ts). A turn of messages alone and its changes is one round trip and one commit:
+// with one change, one statement; with several, the messages' statement first in their query.
 // Under load (the batch before held several writes) the next batch waits `delayMs` more before
 // it is taken, as PostgreSQL's own commit_delay does: each commit costs a round trip, a PUBLISH
 // and a write to every socket it reaches, so bigger batches cost less per message; a write made
 // while the store is quiet goes on the next turn, as ever.
 import type pg from 'pg';
-import { changesTogether } from './changesTogether.js';
+import { changesTogether, type ChangeStatement } from './changesTogether.js';
 import { TakenIds } from './messageIds.js';
 import { asUnavailable, rollback, storable, unreachable, type Prepared, type Queryable } from './pool.js';
 
@@ -61,6 +61,8 @@ export interface InsertMessages {
     statement: FoldableChange<unknown>['statement'],
     values: readonly unknown[],
   ): Promise<{ firstId: number; change: unknown }>;
+  /** The statement of `insertTakingIds` with its values, to run first among a turn's changes (changesTogether.ts), and its row's first id. */
+  takingIdsStatement?(rows: readonly (readonly unknown[])[]): { statement: ChangeStatement; firstId(row: unknown): number };
 }
 
 type Write = (
@@ -164,7 +166,7 @@ export class GroupCommit {
     const outcomes = new Map<Write, Outcome>();
     const writes = batch.filter((write) => !write.change);
     let away: unknown;
-    // Messages alone and a change: one statement (`folded`), when it can be.
+    // Messages alone and their changes: one round trip (`folded`), when it can be.
     try {
       await this.folded(batch, writes, outcomes);
     } catch (error) {
@@ -211,25 +213,37 @@ export class GroupCommit {
   }
 
   /**
-   * A turn of messages alone and its first change, in one statement (one round trip, one commit):
-   * their outcomes set in `outcomes`, that change's unless it must run alone after all. Nothing set
-   * when the turn is not that, or when the statement failed (it kept nothing: the usual way goes
-   * next). Thrown when PostgreSQL cannot be reached.
+   * A turn of messages alone and its changes in one round trip and one commit: with one change, in
+   * one statement; with several, in one query (changesTogether.ts). Their outcomes set in
+   * `outcomes`, but for a change that must run alone after all. Nothing set when the turn is not
+   * that, or when it failed (it kept nothing: the usual way goes next). Thrown when PostgreSQL
+   * cannot be reached.
    */
   private async folded(batch: Write[], writes: Write[], outcomes: Map<Write, Outcome>): Promise<void> {
-    const change = batch.find((write) => write.change);
-    if (!change?.fold || !this.inserts.insertTakingIdsWith || writes.length === 0 || !writes.every((write) => write.message)) return;
+    const changes = batch.filter((write) => write.change);
+    if (changes.length === 0 || !changes.every((write) => write.fold) || writes.length === 0 || !writes.every((write) => write.message)) return;
     const messages = writes.map((write) => write.message!);
-    let done: { firstId: number; change: unknown };
+    const rows = messages.map((message) => message.values);
+    const several = changes.length > 1 && this.inserts.takingIdsStatement;
+    if (!several && !this.inserts.insertTakingIdsWith) return;
+    let firstId: number;
+    let changeRows: unknown[];
     try {
-      done = await this.inserts.insertTakingIdsWith(storable(this.pool), messages.map((message) => message.values), change.fold.statement, change.fold.values);
+      if (several) {
+        const lead = this.inserts.takingIdsStatement!(rows);
+        const done = await changesTogether(this.pool, changes.map((write) => write.fold!), lead.statement);
+        [firstId, changeRows] = [lead.firstId(done.lead), done.changes];
+      } else {
+        const fold = changes[0]!.fold!;
+        const done = await this.inserts.insertTakingIdsWith!(storable(this.pool), rows, fold.statement, fold.values);
+        [firstId, changeRows] = [done.firstId, [done.change]];
+      }
     } catch (error) {
       if (unreachable(error)) throw error;
       return;
     }
-    writes.forEach((write, i) => outcomes.set(write, { ok: true, value: messages[i]!.result(done.firstId + i) }));
-    const read = readChange(change.fold, done.change);
-    if (read) outcomes.set(change, read);
+    writes.forEach((write, i) => outcomes.set(write, { ok: true, value: messages[i]!.result(firstId + i) }));
+    this.readChanges(changes.slice(0, changeRows.length), changeRows, outcomes);
   }
 
   /**
@@ -240,11 +254,16 @@ export class GroupCommit {
   private async together(changes: Write[], outcomes: Map<Write, Outcome>): Promise<void> {
     let rows: unknown[];
     try {
-      rows = await changesTogether(this.pool, changes.map((write) => write.fold!));
+      rows = (await changesTogether(this.pool, changes.map((write) => write.fold!))).changes;
     } catch (error) {
       if (unreachable(error)) throw error;
       return;
     }
+    this.readChanges(changes, rows, outcomes);
+  }
+
+  /** Committed changes' outcomes from their rows, in `outcomes`; none for those that must run alone after all. */
+  private readChanges(changes: Write[], rows: unknown[], outcomes: Map<Write, Outcome>): void {
     changes.forEach((write, i) => {
       const read = readChange(write.fold!, rows[i]);
       if (read) outcomes.set(write, read);

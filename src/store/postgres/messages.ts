@@ -9,6 +9,7 @@ import { encodeMentions, SELECTED_WITHOUT_REPLY, WITH_USERS_WITHOUT_REPLY, pairK
 import { messageReader } from './changes.js';
 import type { HistoryPage, NewChat, NewDm, Page } from '../store.js';
 import type { NewMessage } from './groupCommit.js';
+import type { ChangeStatement } from './changesTogether.js';
 import { LAST_CHANGE } from './changeStatements.js';
 import type { Prepared, Queryable } from './pool.js';
 
@@ -117,6 +118,12 @@ export const MESSAGES_SQL = {
     WHERE c.user_id = $1 ORDER BY c.last_id DESC LIMIT $2`,
 };
 
+/** The first id of the messages a TAKING_IDS statement added, from its row (`before`: the id before theirs). */
+function firstIdOf(row: { before?: string | number } | undefined): number {
+  if (row?.before === undefined) throw new Error('message_ids has no row: the schema is not at version 2');
+  return Number(row.before) + 1;
+}
+
 export class Messages {
   /** Rows as messages, with their reactions. */
   private readonly read: (rows: MessageRow[]) => Promise<StoredMessage[]>;
@@ -167,12 +174,18 @@ export class Messages {
     return this.takingIds(db, statement(TAKING_IDS, TAKING_IDS_PARAMETERS), rows, values);
   }
 
+  /** The statement of `insertTakingIds` and its values, to run among others (changesTogether.ts), and how its row gives the first id. */
+  takingIdsStatement(rows: readonly (readonly unknown[])[]): { statement: ChangeStatement; firstId(row: unknown): number } {
+    return {
+      statement: { alone: MESSAGES_SQL.addMessagesTakingIds, values: [rows.length, ...columnsOf(rows)] },
+      firstId: (row) => firstIdOf(row as { before?: string | number } | undefined),
+    };
+  }
+
   /** Runs a statement made of TAKING_IDS (and what follows): the rows as its columns, then `values`. */
   private async takingIds(db: Queryable, statement: Prepared, rows: readonly (readonly unknown[])[], values: readonly unknown[]): Promise<{ firstId: number; change: unknown }> {
     const { rows: taken } = await db.query<{ before: string | number; change?: unknown }>(statement, [rows.length, ...columnsOf(rows), ...values]);
-    const before = taken[0]?.before;
-    if (before === undefined) throw new Error('message_ids has no row: the schema is not at version 2');
-    return { firstId: Number(before) + 1, change: taken[0]!.change };
+    return { firstId: firstIdOf(taken[0]), change: taken[0]?.change };
   }
 
   async roomHistory(room: string, page: Page): Promise<ChatMessage[]> {

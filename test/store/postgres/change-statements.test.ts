@@ -1,6 +1,7 @@
 // Changes on PostgreSQL as one statement each (src/store/postgres/changeStatements.ts): how many
-// statements an edit, a deletion, a toggle and a turn of messages with changes take (the changes
-// left after the first in one query, changesTogether.ts, failing back to each alone); a toggle that
+// statements an edit, a deletion, a toggle and a turn of messages with changes take (all of them in
+// one query, changesTogether.ts, the messages' text kept to the character, failing back to each
+// alone with the messages kept); a toggle that
 // waited for another process's toggle of the same message counts that one's reaction (forced here:
 // the other process's statement held open in a transaction), so the cap on distinct emoji holds and
 // the message sent out lists every reaction, alone or in the statement of its turn's messages; and
@@ -82,7 +83,7 @@ describe.skipIf(!(await postgresForTests()))('changes as one statement each on P
     return client;
   }
 
-  it('sends one statement for an edit, a deletion or a toggle, one for a turn of messages and its first change, one more for the next one', async () => {
+  it('sends one statement for an edit, a deletion or a toggle, and one query for a turn of messages and its changes', async () => {
     const store = await startProcess();
     const message = await store.addChat({ room: 'lobby', user: alice, data: 'first', ts: 1 });
     expect(await statementsOf(store, () => store.toggleReaction(message.id, bob.id, '👍', 20))).toHaveLength(1);
@@ -99,7 +100,7 @@ describe.skipIf(!(await postgresForTests()))('changes as one statement each on P
     const twoChanges = await statementsOf(store, () =>
       Promise.all([store.addChat({ room: 'lobby', user: bob, data: 'three', ts: 3 }), store.toggleReaction(message.id, dave.id, '👍', 20), store.toggleReaction(message.id, dave.id, '👍', 20)]),
     );
-    expect(twoChanges).toHaveLength(2);
+    expect(twoChanges).toHaveLength(1);
     expect(await statementsOf(store, () => store.deleteMessage(message.id, 5))).toHaveLength(1);
     // A deleted message: nothing to change, and no number taken.
     expect(await store.toggleReaction(message.id, dave.id, '👍', 20)).toBeUndefined();
@@ -107,7 +108,7 @@ describe.skipIf(!(await postgresForTests()))('changes as one statement each on P
     expect(await store.lastChange()).toBe(6);
   });
 
-  it('sends the changes of a turn left after its first in one more query, as one transaction, each as if made alone in turn', async () => {
+  it('sends a turn of messages and several changes in one query, as one transaction, each change as if made alone in turn', async () => {
     const store = await startProcess();
     const [first, second] = [await store.addChat({ room: 'lobby', user: alice, data: 'first', ts: 1 }), await store.addChat({ room: 'lobby', user: alice, data: 'second', ts: 1 })];
     const before = await store.lastChange();
@@ -123,8 +124,8 @@ describe.skipIf(!(await postgresForTests()))('changes as one statement each on P
         store.toggleReaction(first.id, dave.id, '🎉', 1),
       ]);
     });
-    // The messages and the first change, then the five others in one query.
-    expect(sent).toHaveLength(2);
+    // The messages and the six changes in one query.
+    expect(sent).toHaveLength(1);
     expect(outcomes.slice(0, 5).map((outcome) => (outcome as MessageChange).change)).toEqual([1, 2, 3, 4, 5].map((n) => before + n));
     expect(outcomes[5]).toBe('too_many');
     expect((outcomes[3] as MessageChange).message.reactions).toEqual([{ emoji: '👍', count: 1, users: [carol] }]);
@@ -136,6 +137,52 @@ describe.skipIf(!(await postgresForTests()))('changes as one statement each on P
     const alone = await statementsOf(store, () => Promise.all([store.toggleReaction(first.id, dave.id, '👍', 20), store.deleteMessage(second.id, 5), store.editMessage({ id: second.id, data: 'too late', at: 6 })]));
     expect(alone).toHaveLength(1);
     expect(await store.lastChange()).toBe(before + 7);
+  });
+
+  it("keeps every character of a turn's messages sent in one query with its changes, and their replies, mentions and DMs", async () => {
+    const store = await startProcess();
+    const quoted = await store.addChat({ room: 'lobby', user: alice, data: 'quote me', ts: 1 });
+    const target = await store.addChat({ room: 'lobby', user: alice, data: 'react to me', ts: 1 });
+    const texts = ['quote " and \\ backslash \\"', "it's {a,b} NULL", 'NULL', '', 'new\nline, tab\t, 🎉 中文', 'nul \u0000 here', '\\\\', '"', '{}', 'E\'x\''];
+    let said: StoredMessage[] = [];
+    const sent = await statementsOf(store, async () => {
+      const writes = await Promise.all([
+        ...texts.map((data, i) => store.addChat({ room: 'lobby', user: bob, data, ts: 10 + i, ...(i === 1 && { mentions: [carol.id] }), ...(i === 2 && { replyTo: { id: quoted.id, user: quoted.user, data: quoted.data } }) })),
+        store.addDm({ user: carol, to: dave, data: 'dm "with" \\ {x}', ts: 30 }),
+        store.toggleReaction(target.id, bob.id, '👍', 20),
+        store.editMessage({ id: target.id, data: 'react to me, "edited"', at: 31 }),
+      ]);
+      said = writes.slice(0, texts.length + 1) as StoredMessage[];
+    });
+    expect(sent).toHaveLength(1);
+    expect(said.map((m) => m.id)).toEqual(Array.from({ length: texts.length + 1 }, (_, i) => target.id + 1 + i));
+    const history = await store.roomHistory('lobby', { limit: texts.length + 1 });
+    expect(history.map((m) => m.data)).toEqual(['react to me, "edited"', ...texts.map((text) => text.replaceAll('\u0000', '\ufffd'))]);
+    expect(history[0]!.reactions).toEqual([{ emoji: '👍', count: 1, users: [bob] }]);
+    expect(history.slice(1)).toEqual(said.slice(0, texts.length).map((m) => ({ ...m, data: m.data.replaceAll('\u0000', '\ufffd') })));
+    expect(history[2]!.mentions).toEqual([carol.id]);
+    expect(history[3]!.replyTo).toMatchObject({ id: quoted.id, data: 'quote me' });
+    expect(await store.dmHistory(carol.id, dave.id, { limit: 5 })).toEqual([said.at(-1)]);
+  });
+
+  it("keeps a turn's messages when one of its changes fails in their query: the others are made, no id or number is lost", async () => {
+    const store = await startProcess();
+    const message = await store.addChat({ room: 'lobby', user: alice, data: 'react to me', ts: 1 });
+    const before = await store.lastChange();
+    const outcomes = await Promise.allSettled([
+      store.addChat({ room: 'lobby', user: bob, data: 'kept', ts: 2 }),
+      store.toggleReaction(message.id, bob.id, '👍', 20),
+      store.toggleReaction(message.id, 'cs-nobody', '👍', 20),
+      store.toggleReaction(message.id, carol.id, '👍', 20),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[0] as PromiseFulfilledResult<StoredMessage>).value).toMatchObject({ id: message.id + 1, data: 'kept' });
+    expect([outcomes[1], outcomes[3]].map((outcome) => ((outcome as PromiseFulfilledResult<MessageChange>).value).change)).toEqual([before + 1, before + 2]);
+    expect((await store.roomHistory('lobby', { limit: 2 })).map((m) => [m.data, m.reactions])).toEqual([
+      ['react to me', [{ emoji: '👍', count: 2, users: [bob, carol] }]],
+      ['kept', undefined],
+    ]);
+    expect((await store.addChat({ room: 'lobby', user: bob, data: 'next', ts: 3 })).id).toBe(message.id + 2);
   });
 
   it('runs each change of a turn alone when one of them fails together: that one fails, the others are made, no number is lost', async () => {
