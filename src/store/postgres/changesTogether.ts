@@ -33,7 +33,7 @@ const element = (value: unknown): string => (value === null || value === undefin
  * A value as an SQL literal; every parameter of these statements is cast where it is used, so a
  * quoted literal serves for a number or an array too (arrays of numbers, text and nulls: the messages' columns).
  */
-export function literal(value: unknown): string {
+function literal(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
   const stored = asParameter(value);
   return pg.escapeLiteral(Array.isArray(stored) ? `{${stored.map(element).join(',')}}` : String(stored));

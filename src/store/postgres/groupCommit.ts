@@ -226,23 +226,25 @@ export class GroupCommit {
     const rows = messages.map((message) => message.values);
     const several = changes.length > 1 && this.inserts.takingIdsStatement;
     if (!several && !this.inserts.insertTakingIdsWith) return;
-    let firstId: number;
+    let firstId: () => number;
     let changeRows: unknown[];
     try {
       if (several) {
         const lead = this.inserts.takingIdsStatement!(rows);
         const done = await changesTogether(this.pool, changes.map((write) => write.fold!), lead.statement);
-        [firstId, changeRows] = [lead.firstId(done.lead), done.changes];
+        [firstId, changeRows] = [() => lead.firstId(done.lead), done.changes];
       } else {
         const fold = changes[0]!.fold!;
         const done = await this.inserts.insertTakingIdsWith!(storable(this.pool), rows, fold.statement, fold.values);
-        [firstId, changeRows] = [done.firstId, [done.change]];
+        [firstId, changeRows] = [() => done.firstId, [done.change]];
       }
     } catch (error) {
       if (unreachable(error)) throw error;
       return;
     }
-    writes.forEach((write, i) => outcomes.set(write, { ok: true, value: messages[i]!.result(firstId + i) }));
+    // Committed: a row that cannot be read fails the batch rather than running it again (its changes were made).
+    const first = firstId();
+    writes.forEach((write, i) => outcomes.set(write, { ok: true, value: messages[i]!.result(first + i) }));
     this.readChanges(changes.slice(0, changeRows.length), changeRows, outcomes);
   }
 

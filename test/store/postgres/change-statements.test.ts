@@ -1,3 +1,4 @@
+// Why this file is long: the change statements' races and turns are one argument (changeStatements.ts), tested together with the helpers that count their round trips.
 // Changes on PostgreSQL as one statement each (src/store/postgres/changeStatements.ts): how many
 // statements an edit, a deletion, a toggle and a turn of messages with changes take (all of them in
 // one query, changesTogether.ts, the messages' text kept to the character, failing back to each
@@ -183,6 +184,21 @@ describe.skipIf(!(await postgresForTests()))('changes as one statement each on P
       ['kept', undefined],
     ]);
     expect((await store.addChat({ room: 'lobby', user: bob, data: 'next', ts: 3 })).id).toBe(message.id + 2);
+  });
+
+  it("never runs a turn's changes twice when its messages' row cannot be read after the commit", async () => {
+    const store = await startProcess();
+    const message = await store.addChat({ room: 'lobby', user: alice, data: 'react to me', ts: 1 });
+    // A schema that lost its id counter: the messages' statement adds nothing and returns no row; the changes commit all the same.
+    await (await connection()).query('DELETE FROM message_ids');
+    const outcomes = await Promise.allSettled([
+      store.addChat({ room: 'lobby', user: bob, data: 'lost', ts: 2 }),
+      store.toggleReaction(message.id, bob.id, '👍', 20),
+      store.toggleReaction(message.id, carol.id, '👍', 20),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    // Made once each: run again, a toggle would have taken its reaction back.
+    expect((await store.roomHistory('lobby', { limit: 1 }))[0]!.reactions).toEqual([{ emoji: '👍', count: 2, users: [bob, carol] }]);
   });
 
   it('runs each change of a turn alone when one of them fails together: that one fails, the others are made, no number is lost', async () => {
