@@ -2,9 +2,13 @@
 // page and a WebSocket `history` page).
 import { performance } from 'node:perf_hooks';
 import { LOBBY, PRESENCE_BATCH } from '../../shared/protocol/index.js';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { keepAlive, request, signIn } from '../kit/http.js';
 import { BenchClient, ClientGroup } from './generator.js';
 import { GENERATOR_BOUND, peakRss, Window, type RunContext, type RunResult } from './run.js';
+import type { PageTimesFigures, PageTimesSettings } from './pageTimes.js';
 import { latencySummary, Samples } from './stats.js';
 
 /**
@@ -69,6 +73,15 @@ export async function signin(ctx: RunContext): Promise<RunResult> {
 /** Untimed requests before the timed ones, at the least (and for `warmUpMs` in all). */
 const WARM_UP = 10;
 
+const run = promisify(execFile);
+
+/** The `GET /` pages, timed in a child process (pageTimes.ts says why), its figures read from its output. */
+async function pageTimes(settings: PageTimesSettings): Promise<PageTimesFigures> {
+  const script = fileURLToPath(new URL('./pageTimes.js', import.meta.url));
+  const { stdout } = await run(process.execPath, [script, JSON.stringify(settings)], { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as PageTimesFigures;
+}
+
 /**
  * 6. History, on a store seeded with many messages: `GET /` signed in, and a `history` page
  * before a random id over the WebSocket, each one request at a time, each after its warm-up.
@@ -81,26 +94,11 @@ export async function history(ctx: RunContext): Promise<RunResult> {
   // A name of this run's own: pg-history runs every round's process on one seeded database, where
   // the last round's reader is still signed in and holds their name.
   const account = await signIn(target.url, `history reader ${Date.now().toString(36)}`);
-  const agent = keepAlive(1);
-  ctx.cleanups.push(() => agent.destroy());
   const warming = (count: number, until: number) => count < WARM_UP || performance.now() < until;
 
-  // A fresh process compiles its templates and statements on first use, and its hot paths after.
-  const pagesWarmUntil = performance.now() + warmUpMs;
-  for (let i = 0; warming(i, pagesWarmUntil); i++) await request(target.url, 'GET', '/', { agent, cookie: account.cookie });
-
   const measured = new Window(target);
-  const pageTimes = new Samples(requests);
-  let failures = 0;
-  const failureTexts: string[] = [];
-  for (let i = 0; i < requests; i++) {
-    const answer = await request(target.url, 'GET', '/', { agent, cookie: account.cookie });
-    pageTimes.push(answer.elapsedMs);
-    if (answer.status !== 200) {
-      failures++;
-      if (failureTexts.length < 3) failureTexts.push(`GET / answered ${answer.status}`);
-    }
-  }
+  const pages = await pageTimes({ url: target.url, cookie: account.cookie, requests, warmUpCount: WARM_UP, warmUpMs });
+  const failures = pages.failures;
 
   const group = new ClientGroup();
   ctx.cleanups.push(() => group.closeAll());
@@ -139,10 +137,9 @@ export async function history(ctx: RunContext): Promise<RunResult> {
   timed = true;
   for (let i = 0; i < requests; i++) wsTimes.push(await historyPage());
   const figures = measured.stop();
-  const page = latencySummary(pageTimes.values());
   const ws = latencySummary(wsTimes.values());
   const problems: string[] = [];
-  if (failures > 0) problems.push(`${failures} page requests failed: ${failureTexts.join('; ')}`);
+  if (failures > 0) problems.push(`${failures} page requests failed: ${pages.failureTexts.join('; ')}`);
   if (wrongSize > 0) problems.push(`${wrongSize} history pages did not hold ${pageSize} messages`);
   if (group.errors > 0) problems.push(`${group.errors} error frames, e.g. ${group.errorTexts[0]}`);
   return {
@@ -152,9 +149,9 @@ export async function history(ctx: RunContext): Promise<RunResult> {
     notes: [],
     metrics: {
       storedMessages: prepared.messages,
-      pageP50Ms: page.p50,
-      pageP99Ms: page.p99,
-      pageMaxMs: page.max,
+      pageP50Ms: pages.p50,
+      pageP99Ms: pages.p99,
+      pageMaxMs: pages.max,
       historyP50Ms: ws.p50,
       historyP99Ms: ws.p99,
       historyMaxMs: ws.max,
