@@ -2,10 +2,8 @@
 // page and a WebSocket `history` page).
 import { performance } from 'node:perf_hooks';
 import { LOBBY, PRESENCE_BATCH } from '../../shared/protocol/index.js';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { keepAlive, request, signIn } from '../kit/http.js';
+import { timedApart } from './apart.js';
 import { BenchClient, ClientGroup } from './generator.js';
 import { GENERATOR_BOUND, peakRss, Window, type RunContext, type RunResult } from './run.js';
 import type { PageTimesFigures, PageTimesSettings } from './pageTimes.js';
@@ -73,15 +71,6 @@ export async function signin(ctx: RunContext): Promise<RunResult> {
 /** Untimed requests before the timed ones, at the least (and for `warmUpMs` in all). */
 const WARM_UP = 10;
 
-const run = promisify(execFile);
-
-/** The `GET /` pages, timed in a child process (pageTimes.ts says why), its figures read from its output. */
-async function pageTimes(settings: PageTimesSettings): Promise<PageTimesFigures> {
-  const script = fileURLToPath(new URL('./pageTimes.js', import.meta.url));
-  const { stdout } = await run(process.execPath, [script, JSON.stringify(settings)], { maxBuffer: 1 << 20 });
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as PageTimesFigures;
-}
-
 /**
  * 6. History, on a store seeded with many messages: `GET /` signed in, and a `history` page
  * before a random id over the WebSocket, each one request at a time, each after its warm-up.
@@ -97,7 +86,9 @@ export async function history(ctx: RunContext): Promise<RunResult> {
   const warming = (count: number, until: number) => count < WARM_UP || performance.now() < until;
 
   const measured = new Window(target);
-  const pages = await pageTimes({ url: target.url, cookie: account.cookie, requests, warmUpCount: WARM_UP, warmUpMs });
+  // Timed apart (pageTimes.ts says why).
+  const settings: PageTimesSettings = { url: target.url, cookie: account.cookie, requests, warmUpCount: WARM_UP, warmUpMs };
+  const pages = await timedApart<PageTimesFigures>('pageTimes.js', settings);
   const failures = pages.failures;
 
   const group = new ClientGroup();

@@ -3,20 +3,16 @@
 // one-row message_ids, so that they stay dense and the store's next message follows them), and each
 // run the history scenario's pages (`GET /`, WebSocket `history`) against one process on it, then
 // the store's own `roomHistory` pages timed from here.
-import { execFile } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { newUser } from '../../identity/users.js';
 import { LOBBY } from '../../shared/protocol/index.js';
 import { PostgresStore } from '../../store/postgres/index.js';
+import { timedApart } from './apart.js';
 import { createDatabase, withPostgres, type EngineUrls } from './engines.js';
 import { history } from './httpScenarios.js';
 import type { Preparation, RunContext, RunResult } from './run.js';
 import { AUTHORS, TEXTS } from './seed.js';
 import type { StorePagesFigures, StorePagesSettings } from './storePages.js';
-
-const run = promisify(execFile);
 
 /** Messages per transaction of the seed: progress to print, and no transaction too big to undo quickly. */
 const BATCH = 200_000;
@@ -81,9 +77,7 @@ export async function preparePgHistory(engines: EngineUrls, messages: number, lo
 async function storePages(url: string, maxId: number, ctx: RunContext): Promise<StorePagesFigures> {
   const { requests, pageSize, warmUpMs } = ctx.sizes.history;
   const settings: StorePagesSettings = { url, maxId, requests, pageSize, warmUpMs };
-  const script = fileURLToPath(new URL('./storePages.js', import.meta.url));
-  const { stdout } = await run(process.execPath, [script, JSON.stringify(settings)], { maxBuffer: 1 << 20 });
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as StorePagesFigures;
+  return timedApart<StorePagesFigures>('storePages.js', settings);
 }
 
 export async function pgHistory(ctx: RunContext): Promise<RunResult> {

@@ -11,8 +11,6 @@ export interface Answer {
   headers: http.IncomingHttpHeaders;
   /** The body as text; empty when it was asked to be dropped (`dropBody`). */
   body: string;
-  /** The body's length in bytes. */
-  bytes: number;
   /** From sending the request to its last byte, before the body is decoded (the caller's own work). */
   elapsedMs: number;
 }
@@ -33,8 +31,8 @@ export function request(
     timeoutMs?: number;
     localAddress?: string;
     /**
-     * Read the body and drop it, keeping its length: a timed request whose page is not looked at
-     * then leaves no string of it behind, whose garbage would pause the next requests' timings.
+     * Read the body and drop it: a timed request whose page is not looked at then leaves no
+     * string of it behind, whose garbage would pause the next requests' timings.
      */
     dropBody?: boolean;
   } = {},
@@ -63,14 +61,12 @@ export function request(
       },
       (res) => {
         const chunks: Buffer[] = [];
-        let bytes = 0;
         res.on('data', (chunk: Buffer) => {
-          bytes += chunk.length;
           if (!options.dropBody) chunks.push(chunk);
         });
         res.on('end', () => {
           const elapsedMs = performance.now() - began;
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), bytes, elapsedMs });
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), elapsedMs });
         });
         res.on('error', reject);
       },
